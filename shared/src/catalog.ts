@@ -1,0 +1,174 @@
+import type { Label } from './types';
+
+/**
+ * The metric catalog: every number the API returns, declared once as data. The server compiles
+ * SQL from the dimension and filter entries and exposes the whole catalog to the client, which
+ * shows `formula` and `caveat` as tooltips. Choices that metrics.md leaves open are written down
+ * here, in the caveat of the metric they affect.
+ */
+
+export type Unit = 'count' | 'rate' | 'currency' | 'hours' | 'score5' | 'nps' | 'ratio' | 'pvalue' | 'correlation';
+
+export interface MetricDef {
+  name: string;
+  label: Label;
+  unit: Unit;
+  formula: Label;
+  caveat?: Label;
+  /** Which way is good for the customer; undefined when neither is. */
+  better?: 'higher' | 'lower';
+}
+
+const m = (
+  name: string,
+  unit: Unit,
+  en: string,
+  zh: string,
+  formulaEn: string,
+  formulaZh: string,
+  extra: Partial<Pick<MetricDef, 'caveat' | 'better'>> = {},
+): MetricDef => ({ name, unit, label: { en, 'zh-CN': zh }, formula: { en: formulaEn, 'zh-CN': formulaZh }, ...extra });
+
+export const METRICS: readonly MetricDef[] = [
+  m('refunds', 'count', 'Refunds', '退款申请数', 'Count of refund requests matching the filter (by requested_at).', '按申请时间筛选后的退款申请数。'),
+  m('decided', 'count', 'Decided', '已决定', 'Refunds whose decision is approved, partial or rejected.', '决定为批准、部分批准或拒绝的退款。'),
+  m('refundedAmount', 'currency', 'Refunded amount', '退款金额', 'Sum of refunded_amount in the reporting currency (fx rate of the latest date on or before requested_at).', '退款金额之和（按申请日或之前最近汇率折算为报告币种）。'),
+  m('approvalRate', 'rate', 'Approval rate', '批准率', '(approved + partial) / decided.', '（批准 + 部分批准）/ 已决定。'),
+  m('rejectionRate', 'rate', 'Rejection rate', '拒绝率', 'rejected / decided.', '拒绝 / 已决定。', { better: 'lower' }),
+  m('partialRate', 'rate', 'Partial rate', '部分批准率', 'partial / decided.', '部分批准 / 已决定。'),
+  m('refundRate', 'rate', 'Refund rate', '退款率', 'Refunds / orders whose ordered_at is in the time range and whose channel and campaign pass the filter.', '退款数 / 时间范围内且渠道、活动符合筛选的订单数。', {
+    better: 'lower',
+    caveat: { en: 'Product line, reason, agent and team filters do not apply to the order count (orders carry no such fields). Null without orders.', 'zh-CN': '产品线、原因、客服和团队筛选不作用于订单数（订单无这些字段）。无订单数据时为空。' },
+  }),
+  m('resolutionHours', 'hours', 'Resolution time (h)', '处理时长（小时）', 'Hours from requested_at to decided_at over decided refunds: mean, p50, p90.', '已决定退款从申请到决定的小时数：均值、中位数、P90。', { better: 'lower' }),
+  m('slaMetRate', 'rate', 'SLA met', 'SLA 达成率', 'Share of decided refunds with resolution hours <= slaHours (48).', '处理时长 ≤ 48 小时的已决定退款占比。', { better: 'higher' }),
+  m('overduePending', 'count', 'Overdue pending', '超期待处理', 'Pending refunds with requested_at + 48 h before the as-of time.', '申请时间 + 48 小时早于截至时间的待处理退款。', {
+    better: 'lower',
+    caveat: { en: 'As-of time: the latest requested_at in the whole data set, not in the filtered range.', 'zh-CN': '截至时间：全部数据中最晚的申请时间，而非筛选范围内。' },
+  }),
+  m('payoutFailureRate', 'rate', 'Payout failures', '打款失败率', 'payout_status failed / payout_status not null.', '打款失败 / 有打款状态。', { better: 'lower' }),
+  m('evidenceCompleteRate', 'rate', 'Evidence complete', '凭证齐全率', 'evidence_complete true / evidence_complete not null.', '凭证齐全 / 有凭证记录。'),
+  m('reviewGapCount', 'count', 'Review gaps', '复核缺口', 'Approved or partial refunds with refunded_amount >= 1000 and no reviewer, or reviewer = agent.', '退款金额 ≥ 1000 的批准/部分批准退款中无复核人或复核人即经办人的数量。', { better: 'lower' }),
+  m('csatAvg', 'score5', 'CSAT', '满意度均分', 'Mean CSAT score (1..5) of surveys linked to the refunds by refund_id.', '通过 refund_id 关联到退款的满意度评分（1..5）均值。', { better: 'higher' }),
+  m('csatRate', 'rate', 'CSAT satisfied', '满意率', 'Share of CSAT scores >= 4.', '满意度评分 ≥ 4 的占比。', { better: 'higher' }),
+  m('nps', 'nps', 'NPS', '净推荐值', '100 x (share of scores 9..10 - share of scores 0..6) of linked NPS surveys.', '100 ×（9..10 分占比 − 0..6 分占比）。', { better: 'higher' }),
+  m('repurchaseRate', 'rate', 'Repurchase', '复购率', 'Decided refunds whose customer ordered again (another order) within W days after decided_at, over refunds with decided_at + W <= the latest ordered_at.', '决定后 W 天内客户再次下单（其他订单）的已决定退款占比；仅计入决定时间 + W 天不晚于最新订单时间的退款。', {
+    better: 'higher',
+    caveat: { en: 'Censored: refunds too recent to have a full window are excluded, not counted as lost.', 'zh-CN': '删失：窗口未满的近期退款不计入，而非算作未复购。' },
+  }),
+  m('repurchaseRevenue', 'currency', 'Repurchase revenue', '复购金额', 'Mean over eligible refunds of the sum of the amounts of orders in the window.', '合格退款在窗口内的订单金额之和的均值。', { better: 'higher' }),
+  m('savings', 'currency', 'Rejection savings', '拒绝节省', 'Sum of requested_amount of rejected eligible refunds (window W, default 90).', '合格的被拒绝退款的申请金额之和。'),
+  m('revenueGap', 'currency', 'Revenue gap', '收入差距', '(repurchaseRevenue(approved) - repurchaseRevenue(rejected)) x rejected count.', '（批准退款的复购金额 − 拒绝退款的复购金额）× 拒绝数。', {
+    caveat: { en: 'An association, not a proven cause: customers whose refunds are rejected may differ in other ways.', 'zh-CN': '这是相关性，不是已证实的因果：被拒绝的客户可能在其他方面不同。' },
+  }),
+  m('net', 'currency', 'Net of rejections', '拒绝净收益', 'savings - revenueGap.', '节省 − 收入差距。', {
+    caveat: { en: 'An association, not a proven cause.', 'zh-CN': '相关性，并非因果。' },
+  }),
+  m('handled', 'count', 'Handled', '处理量', 'Decided refunds with this agent_id.', '该客服处理的已决定退款数。'),
+  m('escalationRate', 'rate', 'Escalation rate', '升级率', 'Escalated share of handled refunds.', '已处理退款中升级的占比。', { better: 'lower' }),
+  m('contactsPerRefund', 'ratio', 'Contacts per refund', '每单联系次数', 'Mean contacts over handled refunds.', '已处理退款的平均联系次数。', { better: 'lower' }),
+  m('reopenRate', 'rate', 'Reopen rate', '重开率', 'Reopened share of handled refunds.', '已处理退款中被重开/申诉的占比。', { better: 'lower' }),
+  m('refundCostPerCase', 'currency', 'Refund cost per case', '单均退款成本', 'sum(refunded_amount) / handled.', '退款金额之和 / 处理量。'),
+  m('inconsistencyRate', 'rate', 'Channel inconsistency', '渠道不一致率', 'Decided refunds of eligible channels in inconsistent cohorts / those in comparable cohorts.', '不一致组内合格渠道的已决定退款 / 可比组内合格渠道的已决定退款。', { better: 'lower' }),
+  m('alignment', 'correlation', 'Incentive alignment', '激励一致性', 'Spearman rho between agents\' incentive score and outcome score.', '客服激励得分与结果得分的 Spearman 相关系数。', { better: 'higher' }),
+  m('pearson', 'correlation', 'Pearson r', 'Pearson 相关', 'Pearson r with a Fisher-z 95% CI; null when n < 4.', 'Pearson 相关系数及 Fisher z 95% 置信区间；n < 4 时为空。'),
+  m('spearman', 'correlation', 'Spearman rho', 'Spearman 相关', 'Pearson on average ranks (ties averaged).', '平均秩上的 Pearson 相关（并列取平均秩）。'),
+];
+
+export const METRIC_BY_NAME: ReadonlyMap<string, MetricDef> = new Map(METRICS.map((d) => [d.name, d]));
+
+/** metrics.md: "The agent KPI names for incentive plans are exactly" these. */
+export const AGENT_KPIS = [
+  'handled',
+  'approvalRate',
+  'rejectionRate',
+  'resolutionHours',
+  'escalationRate',
+  'contactsPerRefund',
+  'reopenRate',
+  'refundCostPerCase',
+] as const;
+export type AgentKpi = (typeof AGENT_KPIS)[number];
+
+export const OUTCOMES = ['csatAvg', 'nps', 'repurchaseRate'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const isAgentKpi = (s: string): s is AgentKpi => (AGENT_KPIS as readonly string[]).includes(s);
+export const isOutcome = (s: string): s is Outcome => (OUTCOMES as readonly string[]).includes(s);
+
+/** Group-by dimensions (api-contract.md `enum Dimension`), each bound to one fact column. */
+export type DimensionName =
+  | 'DECISION'
+  | 'CHANNEL'
+  | 'PRODUCT_LINE'
+  | 'REASON_CODE'
+  | 'AGENT'
+  | 'TEAM'
+  | 'CAMPAIGN'
+  | 'CUSTOMER_TYPE'
+  | 'PERIOD';
+
+export interface DimensionDef {
+  name: DimensionName;
+  label: Label;
+  /** Column of the refund fact table; PERIOD is computed from requested_at with a grain. */
+  column: string;
+}
+
+export const DIMENSIONS: readonly DimensionDef[] = [
+  { name: 'DECISION', column: 'decision', label: { en: 'Decision', 'zh-CN': '决定' } },
+  { name: 'CHANNEL', column: 'channel', label: { en: 'Channel', 'zh-CN': '渠道' } },
+  { name: 'PRODUCT_LINE', column: 'product_line', label: { en: 'Product line', 'zh-CN': '产品线' } },
+  { name: 'REASON_CODE', column: 'reason_code', label: { en: 'Reason', 'zh-CN': '原因' } },
+  { name: 'AGENT', column: 'agent_id', label: { en: 'Agent', 'zh-CN': '客服' } },
+  { name: 'TEAM', column: 'team', label: { en: 'Team', 'zh-CN': '团队' } },
+  { name: 'CAMPAIGN', column: 'campaign', label: { en: 'Campaign', 'zh-CN': '活动' } },
+  { name: 'CUSTOMER_TYPE', column: 'customer_type', label: { en: 'Customer type', 'zh-CN': '客户类型' } },
+  { name: 'PERIOD', column: 'requested_at', label: { en: 'Period', 'zh-CN': '周期' } },
+];
+export const DIMENSION_BY_NAME: ReadonlyMap<DimensionName, DimensionDef> = new Map(DIMENSIONS.map((d) => [d.name, d]));
+
+/** RefundFilter list fields -> the fact column each one narrows. */
+export const FILTER_COLUMNS = {
+  channels: 'channel',
+  productLines: 'product_line',
+  reasonCodes: 'reason_code',
+  agentIds: 'agent_id',
+  teams: 'team',
+  campaigns: 'campaign',
+} as const;
+export type FilterListField = keyof typeof FILTER_COLUMNS;
+
+/** Defaults of metrics.md, in one place. */
+export const DEFAULTS = {
+  slaHours: 48,
+  reviewThreshold: 1000,
+  repurchaseWindowDays: 30,
+  economicsWindowDays: 90,
+  policyWindowDays: 90,
+  spikeMinCount: 5,
+  spikeAlpha: 0.001,
+  consistencyMinCases: 20,
+  consistencyGap: 0.15,
+  agentMinCases: 30,
+  reportingCurrency: 'CNY',
+  /** Windows whose repurchase revenue the ETL precomputes; other windows are computed per query. */
+  repurchaseWindows: [7, 14, 30, 60, 90, 180, 365] as const,
+  amountBands: [0, 50, 200, 1000] as const,
+} as const;
+
+/** Checks the catalog's own invariants; run by a unit test and at server boot. */
+export function validateCatalog(): string[] {
+  const problems: string[] = [];
+  const names = new Set<string>();
+  for (const d of METRICS) {
+    if (names.has(d.name)) problems.push(`metric ${d.name} declared twice`);
+    names.add(d.name);
+    if (!d.label.en || !d.label['zh-CN']) problems.push(`metric ${d.name} lacks a label`);
+    if (!d.formula.en || !d.formula['zh-CN']) problems.push(`metric ${d.name} lacks a formula`);
+  }
+  for (const k of [...AGENT_KPIS, ...OUTCOMES]) if (!names.has(k)) problems.push(`KPI/outcome ${k} has no catalog entry`);
+  for (const d of DIMENSIONS) if (!/^[a-z_]+$/.test(d.column)) problems.push(`dimension ${d.name} has an unsafe column`);
+  for (const c of Object.values(FILTER_COLUMNS)) if (!/^[a-z_]+$/.test(c)) problems.push(`filter column ${c} is unsafe`);
+  return problems;
+}
