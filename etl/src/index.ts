@@ -1,0 +1,7 @@
+export * from './db/sql';
+export * from './db/duckdb';
+export * from './load/errors';
+export * from './load/tables';
+export * from './load/schema';
+export * from './load/derive';
+export { loadFiles, type LoadOptions, type LoadSummary, type TableSummary, type LoadProgress, type LoadPhase } from './load/load';

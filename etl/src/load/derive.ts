@@ -1,0 +1,108 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DEFAULTS } from '@refunds/shared';
+import { runSql } from '../db/duckdb';
+import { sql, raw } from '../db/sql';
+
+/** Standard windows whose repurchase revenue is precomputed (rev_7 ... rev_365). */
+export const REV_WINDOWS: readonly number[] = DEFAULTS.repurchaseWindows;
+export const revColumn = (w: number): string => `rev_${w}`;
+
+/**
+ * One row per refund with everything per-request work would otherwise recompute: amounts in the
+ * reporting currency, resolution hours, reason family, team, new vs returning customer, the next
+ * order after the decision, repurchase revenue per standard window and survey tallies.
+ */
+export const FACTS_DDL = `CREATE TABLE IF NOT EXISTS refund_facts (
+  refund_id VARCHAR, order_id VARCHAR, customer_id VARCHAR, agent_id VARCHAR, channel VARCHAR,
+  product_id VARCHAR, product_line VARCHAR, reason_code VARCHAR, reason_family VARCHAR,
+  requested_at TIMESTAMP, decided_at TIMESTAMP, paid_at TIMESTAMP, decision VARCHAR,
+  requested_amount DOUBLE, refunded_amount DOUBLE, currency VARCHAR, payout_status VARCHAR,
+  contacts INTEGER, escalated BOOLEAN, reopened BOOLEAN, evidence_complete BOOLEAN,
+  reviewer_id VARCHAR, policy_version VARCHAR, campaign VARCHAR, team VARCHAR, customer_type VARCHAR,
+  resolution_hours DOUBLE, next_order_at TIMESTAMP,
+  ${REV_WINDOWS.map((w) => `${revColumn(w)} DOUBLE`).join(', ')},
+  csat_n INTEGER, csat_sum INTEGER, csat_hi INTEGER, nps_n INTEGER, nps_pro INTEGER, nps_det INTEGER)`;
+
+export type FactsScope = 'all' | 'affected';
+
+/**
+ * Recomputes refund_facts. With scope 'affected', only the customers listed in the temp table
+ * `_affected_customers` are recomputed: their repurchase facts depend only on their own orders.
+ */
+export async function recomputeFacts(conn: DuckDBConnection, scope: FactsScope, reportingCurrency: string): Promise<void> {
+  const onlyAffected = scope === 'affected';
+  const restrict = (col: string) => (onlyAffected ? raw(`WHERE ${col} IN (SELECT customer_id FROM _affected_customers)`) : raw(''));
+  const maxWindow = Math.max(...REV_WINDOWS);
+  const revSums = REV_WINDOWS.map(
+    (w) => `coalesce(sum(o.amount) FILTER (WHERE o.ordered_at <= r.decided_at + INTERVAL ${w} DAY), 0) AS ${revColumn(w)}`,
+  ).join(',\n      ');
+  const revSelect = REV_WINDOWS.map((w) => `CASE WHEN r.decided_at IS NULL THEN NULL ELSE coalesce(rv.${revColumn(w)}, 0) END`).join(', ');
+
+  if (onlyAffected) await runSql(conn, `DELETE FROM refund_facts WHERE customer_id IN (SELECT customer_id FROM _affected_customers)`);
+  else await runSql(conn, `DELETE FROM refund_facts`);
+
+  const q = sql`
+  INSERT INTO refund_facts
+  WITH
+  r AS (SELECT * FROM refunds ${restrict('customer_id')}),
+  o_raw AS (SELECT * FROM orders ${restrict('customer_id')}),
+  o AS (
+    SELECT o.order_id, o.customer_id, o.ordered_at,
+      coalesce(o.amount, 0) * CASE WHEN coalesce(o.currency, ${reportingCurrency}) = ${reportingCurrency} THEN 1 ELSE f.rate_to_reporting END AS amount
+    FROM o_raw o ASOF LEFT JOIN fx_rates f ON o.currency = f.currency AND CAST(o.ordered_at AS DATE) >= f.date
+  ),
+  o_next AS (
+    SELECT customer_id, order_id, ordered_at,
+      lead(ordered_at) OVER (PARTITION BY customer_id ORDER BY ordered_at, order_id) AS next_at
+    FROM o
+  ),
+  first_order AS (SELECT customer_id, min(ordered_at) AS first_at FROM o GROUP BY customer_id),
+  rv AS (
+    SELECT r.refund_id,
+      ${raw(revSums)}
+    FROM r JOIN o ON o.customer_id = r.customer_id AND o.order_id <> r.order_id
+      AND o.ordered_at > r.decided_at AND o.ordered_at <= r.decided_at + INTERVAL ${raw(String(maxWindow))} DAY
+    GROUP BY r.refund_id
+  ),
+  sv AS (
+    SELECT s.refund_id,
+      count(*) FILTER (WHERE kind = 'csat') AS csat_n,
+      coalesce(sum(score) FILTER (WHERE kind = 'csat'), 0) AS csat_sum,
+      count(*) FILTER (WHERE kind = 'csat' AND score >= 4) AS csat_hi,
+      count(*) FILTER (WHERE kind = 'nps') AS nps_n,
+      count(*) FILTER (WHERE kind = 'nps' AND score >= 9) AS nps_pro,
+      count(*) FILTER (WHERE kind = 'nps' AND score <= 6) AS nps_det
+    FROM surveys s WHERE s.refund_id IN (SELECT refund_id FROM r)
+    GROUP BY s.refund_id
+  ),
+  rfx AS (
+    SELECT r.*, CASE WHEN coalesce(r.currency, ${reportingCurrency}) = ${reportingCurrency} THEN 1 ELSE f.rate_to_reporting END AS rate
+    FROM r ASOF LEFT JOIN fx_rates f ON r.currency = f.currency AND CAST(r.requested_at AS DATE) >= f.date
+  ),
+  nx AS (
+    SELECT r.refund_id,
+      CASE WHEN n.order_id = r.order_id THEN n.next_at ELSE n.ordered_at END AS next_order_at
+    FROM r ASOF JOIN o_next n ON r.customer_id = n.customer_id AND r.decided_at < n.ordered_at
+  )
+  SELECT r.refund_id, r.order_id, r.customer_id, r.agent_id, r.channel, r.product_id, r.product_line,
+    r.reason_code, coalesce(rf.family, 'other'), r.requested_at, r.decided_at, r.paid_at, r.decision,
+    r.requested_amount * r.rate, r.refunded_amount * r.rate, coalesce(r.currency, ${reportingCurrency}), r.payout_status,
+    coalesce(r.contacts, 0), coalesce(r.escalated, false), coalesce(r.reopened, false), r.evidence_complete,
+    r.reviewer_id, r.policy_version, r.campaign, a.team,
+    CASE WHEN fo.first_at IS NULL OR fo.first_at >= coalesce(ro.ordered_at, r.requested_at) THEN 'new' ELSE 'returning' END,
+    CASE WHEN r.decision IN ('approved', 'partial', 'rejected') THEN epoch(r.decided_at - r.requested_at) / 3600.0 END,
+    nx.next_order_at,
+    ${raw(revSelect)},
+    coalesce(sv.csat_n, 0), coalesce(sv.csat_sum, 0), coalesce(sv.csat_hi, 0),
+    coalesce(sv.nps_n, 0), coalesce(sv.nps_pro, 0), coalesce(sv.nps_det, 0)
+  FROM rfx r
+  LEFT JOIN reason_families rf ON rf.reason_code = r.reason_code
+  LEFT JOIN agents a ON a.agent_id = r.agent_id
+  LEFT JOIN orders ro ON ro.order_id = r.order_id
+  LEFT JOIN first_order fo ON fo.customer_id = r.customer_id
+  LEFT JOIN nx ON nx.refund_id = r.refund_id
+  LEFT JOIN rv ON rv.refund_id = r.refund_id
+  LEFT JOIN sv ON sv.refund_id = r.refund_id
+  ${raw(onlyAffected ? '' : 'ORDER BY r.requested_at')}`;
+  await runSql(conn, q);
+}

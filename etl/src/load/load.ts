@@ -1,0 +1,313 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DEFAULTS, DEFAULT_REASON_FAMILY_MAP, reasonFamilyPairs } from '@refunds/shared';
+import { QueryError, queryRows, runSql } from '../db/duckdb';
+import { ident, literal, sql } from '../db/sql';
+import { recomputeFacts } from './derive';
+import { LoadError } from './errors';
+import { hashFile, resolveInputs, sniffEncoding, transcodeToUtf8, type Encoding, type InputFile } from './files';
+import { ensureSchema } from './schema';
+import { TABLE_BY_NAME, TABLES, type TableName, type TableSpec } from './tables';
+import { validationSql } from './validate';
+
+export type LoadPhase = 'reading' | 'validating' | 'merging' | 'deriving' | 'committing' | 'done';
+export interface LoadProgress {
+  table: TableName | 'facts';
+  file?: string;
+  phase: LoadPhase;
+  /** 0..1 over the phases of this file. */
+  fraction: number;
+}
+
+export interface LoadOptions {
+  strict?: boolean;
+  rejectsOut?: string;
+  encoding?: Encoding;
+  reportingCurrency?: string;
+  reasonFamilies?: Readonly<Record<string, readonly string[]>>;
+  onProgress?: (p: LoadProgress) => void;
+  /** Test hook: called between phases, e.g. to kill the process mid-load. */
+  onPhase?: (phase: LoadPhase, table: string) => void | Promise<void>;
+}
+
+export interface TableSummary {
+  table: TableName;
+  files: string[];
+  read: number;
+  loaded: number;
+  replaced: number;
+  unchanged: number;
+  rejected: number;
+}
+
+export interface LoadSummary {
+  loadId: number;
+  outcome: 'committed' | 'failed';
+  message?: string;
+  tables: TableSummary[];
+  durationMs: number;
+  dataVersion: number;
+}
+
+const PHASES: LoadPhase[] = ['reading', 'validating', 'merging'];
+
+/**
+ * Loads canonical files in one transaction: everything commits, or nothing does and the
+ * database is as before. The connection must not be in a transaction.
+ */
+export async function loadFiles(conn: DuckDBConnection, paths: readonly string[], opts: LoadOptions = {}): Promise<LoadSummary> {
+  const started = new Date();
+  const t0 = performance.now();
+  const reporting = opts.reportingCurrency ?? DEFAULTS.reportingCurrency;
+  const inputs = await resolveInputs(paths);
+  const hashes = Promise.all(inputs.map((f) => hashFile(f.path).then((h) => ({ path: f.path, table: f.table, sha256: h }))));
+  hashes.catch(() => undefined);
+  const tmp = await mkdtemp(join(tmpdir(), 'refunds-load-'));
+  await ensureSchema(conn);
+  const [{ next }] = await queryRows<{ next: number }>(conn, `SELECT coalesce(max(load_id), 0) + 1 AS next FROM load_history`);
+  const loadId = next;
+  const summaries = new Map<TableName, TableSummary>();
+  const phase = async (p: LoadPhase, table: string) => {
+    if (opts.onPhase) await opts.onPhase(p, table);
+  };
+
+  await runSql(conn, 'BEGIN TRANSACTION');
+  try {
+    await runSql(conn, `CREATE OR REPLACE TEMP TABLE _affected_customers (customer_id VARCHAR)`);
+    let fullRecompute = await writeReasonFamilies(conn, opts.reasonFamilies ?? DEFAULT_REASON_FAMILY_MAP);
+    const ordered = [...inputs].sort((a, b) => TABLES.findIndex((t) => t.name === a.table) - TABLES.findIndex((t) => t.name === b.table));
+    for (const input of ordered) {
+      const spec = TABLE_BY_NAME.get(input.table)!;
+      const report = (p: LoadPhase) => opts.onProgress?.({ table: input.table, file: input.path, phase: p, fraction: PHASES.indexOf(p) / PHASES.length });
+      report('reading');
+      await phase('reading', input.table);
+      const readable = await readableCopy(input, opts.encoding ?? 'auto', tmp);
+      const rows = await stage(conn, input, readable, spec);
+      report('validating');
+      await phase('validating', input.table);
+      await runSql(conn, `DROP TABLE IF EXISTS _chk`);
+      await runSql(conn, validationSql(spec, '_raw', '_chk', reporting));
+      report('merging');
+      await phase('merging', input.table);
+      const s = await merge(conn, spec, input.path, loadId);
+      if ((input.table === 'agents' || input.table === 'fx_rates') && s.loaded > 0) fullRecompute = true;
+      const prev = summaries.get(input.table);
+      summaries.set(input.table, {
+        table: input.table,
+        files: [...(prev?.files ?? []), input.path],
+        read: (prev?.read ?? 0) + rows,
+        loaded: (prev?.loaded ?? 0) + s.loaded,
+        replaced: (prev?.replaced ?? 0) + s.replaced,
+        unchanged: (prev?.unchanged ?? 0) + s.unchanged,
+        rejected: (prev?.rejected ?? 0) + s.rejected,
+      });
+      opts.onProgress?.({ table: input.table, file: input.path, phase: 'done', fraction: 1 });
+    }
+    const tables = [...summaries.values()];
+    const rejected = tables.reduce((a, t) => a + t.rejected, 0);
+    if (opts.rejectsOut) await writeRejects(conn, loadId, opts.rejectsOut);
+    if (opts.strict && rejected > 0) {
+      throw new LoadError('STRICT_REJECTS', `--strict: ${rejected} row(s) rejected, nothing committed${opts.rejectsOut ? ` (see ${opts.rejectsOut})` : ''}`);
+    }
+    opts.onProgress?.({ table: 'facts', phase: 'deriving', fraction: 0 });
+    await phase('deriving', 'facts');
+    if (tables.some((t) => t.loaded > 0) || fullRecompute) {
+      const [{ affected, total }] = await queryRows<{ affected: number; total: number }>(
+        conn,
+        `SELECT (SELECT count(DISTINCT customer_id) FROM _affected_customers) AS affected,
+                (SELECT count(*) FROM refund_facts) AS total`,
+      );
+      const full = fullRecompute || total === 0 || affected > 50_000;
+      await recomputeFacts(conn, full ? 'all' : 'affected', reporting);
+    }
+    opts.onProgress?.({ table: 'facts', phase: 'done', fraction: 1 });
+    const files = await hashes;
+    const durationMs = Math.round(performance.now() - t0);
+    await runSql(conn, `UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'`);
+    await runSql(conn, `INSERT OR REPLACE INTO meta VALUES ('reporting_currency', ${literal(reporting)})`);
+    await recordHistory(conn, loadId, started, 'committed', null, files, tables, durationMs);
+    await phase('committing', 'all');
+    await runSql(conn, 'COMMIT');
+    const [{ v }] = await queryRows<{ v: string }>(conn, `SELECT value AS v FROM meta WHERE key = 'data_version'`);
+    return { loadId, outcome: 'committed', tables, durationMs, dataVersion: Number(v) };
+  } catch (e) {
+    await runSql(conn, 'ROLLBACK').catch(() => undefined);
+    const error = asLoadError(e);
+    const files = await hashes.catch(() => inputs.map((f) => ({ path: f.path, table: f.table, sha256: '' })));
+    await recordHistory(conn, loadId, started, 'failed', error.message, files, [...summaries.values()], Math.round(performance.now() - t0)).catch(() => undefined);
+    throw error;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+function asLoadError(e: unknown): LoadError {
+  if (e instanceof LoadError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new LoadError('DATABASE_ERROR', msg);
+}
+
+async function readableCopy(input: InputFile, encoding: Encoding, tmp: string): Promise<string> {
+  if (input.format === 'parquet') return input.path;
+  const sniff = await sniffEncoding(input.path);
+  if (sniff.empty) throw new LoadError('FILE_UNREADABLE', `${input.path}: the file is empty (expected a header row)`, input.path);
+  if (encoding === 'gb18030' || (encoding === 'auto' && !sniff.utf8)) return transcodeToUtf8(input.path, 'gb18030', tmp);
+  if (sniff.bom && input.format === 'jsonl') return transcodeToUtf8(input.path, 'utf-8', tmp);
+  return input.path;
+}
+
+/** Reads a file into the temp table `_raw`: spec columns as VARCHAR plus `__line`. Returns the row count. */
+async function stage(conn: DuckDBConnection, input: InputFile, path: string, spec: TableSpec): Promise<number> {
+  const name = basename(input.path);
+  await runSql(conn, `DROP TABLE IF EXISTS _raw`);
+  try {
+    if (input.format === 'jsonl') {
+      const cols = spec.columns.map((c) => `json ->> ${literal(c.name)} AS ${ident(c.name)}`).join(', ');
+      await runSql(conn, `CREATE TEMP TABLE _raw AS SELECT row_number() OVER () AS __line, ${cols} FROM read_ndjson_objects(${literal(path)})`);
+    } else {
+      const src =
+        input.format === 'csv'
+          ? `read_csv(${literal(path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false)`
+          : `read_parquet(${literal(path)})`;
+      const described = await queryRows<{ column_name: string }>(conn, `DESCRIBE SELECT * FROM ${src}`);
+      const present = new Map(described.map((d) => [d.column_name.trim().toLowerCase(), d.column_name]));
+      const missing = spec.columns.filter((c) => c.required && !present.has(c.name));
+      if (missing.length) {
+        throw new LoadError(
+          'MISSING_COLUMN',
+          `${name}: header lacks required column(s) ${missing.map((c) => c.name).join(', ')} for table ${spec.name} (found: ${described.map((d) => d.column_name).join(', ')})`,
+          input.path,
+        );
+      }
+      const cols = spec.columns
+        .map((c) => {
+          const src = present.get(c.name);
+          return src === undefined ? `CAST(NULL AS VARCHAR) AS ${ident(c.name)}` : `CAST(${quoteAny(src)} AS VARCHAR) AS ${ident(c.name)}`;
+        })
+        .join(', ');
+      const lineOffset = input.format === 'csv' ? 1 : 0;
+      await runSql(conn, `CREATE TEMP TABLE _raw AS SELECT row_number() OVER () + ${lineOffset} AS __line, ${cols} FROM ${src}`);
+    }
+  } catch (e) {
+    if (e instanceof LoadError) throw e;
+    throw new LoadError('FILE_UNREADABLE', `${name}: cannot be read as ${input.format.toUpperCase()} (${firstLine(e)})`, input.path);
+  }
+  const [{ n }] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM _raw`);
+  return n;
+}
+
+function quoteAny(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function firstLine(e: unknown): string {
+  const msg = e instanceof QueryError || e instanceof Error ? e.message : String(e);
+  return msg.split('\n').slice(0, 2).join(' ').slice(0, 300);
+}
+
+/**
+ * Applies the valid rows of `_chk` to the table: per key the last row of the file wins, rows
+ * identical to the stored version change nothing, differing ones replace it. Rejects are recorded.
+ */
+async function merge(conn: DuckDBConnection, spec: TableSpec, file: string, loadId: number): Promise<{ loaded: number; replaced: number; unchanged: number; rejected: number }> {
+  const t = ident(spec.name);
+  const keys = spec.key.map(ident);
+  const cols = spec.columns.map((c) => ident(c.name));
+  const keyJoin = (a: string, b: string) => keys.map((k) => `${a}.${k} = ${b}.${k}`).join(' AND ');
+  const same = cols.map((c) => `v.${c} IS NOT DISTINCT FROM s.${c}`).join(' AND ');
+  const fileLit = literal(basename(file));
+
+  await runSql(
+    conn,
+    `INSERT INTO load_rejects
+     SELECT ${loadId}, ${literal(spec.name)}, ${fileLit}, __line, e.column, e.value, e.reason
+     FROM (SELECT __line, unnest(__errors) AS e FROM _chk WHERE len(__errors) > 0)`,
+  );
+  await runSql(conn, `DROP TABLE IF EXISTS _valid`);
+  await runSql(
+    conn,
+    `CREATE TEMP TABLE _valid AS
+     SELECT *, max(__line) OVER (PARTITION BY ${keys.join(', ')}) AS __last FROM _chk WHERE len(__errors) = 0`,
+  );
+  await runSql(
+    conn,
+    `INSERT INTO load_rejects
+     SELECT ${loadId}, ${literal(spec.name)}, ${fileLit}, __line, ${literal(spec.key.join(','))}, concat_ws(',', ${keys.join(', ')}),
+       'duplicate key in this file: line ' || __last || ' holds the newer version'
+     FROM _valid WHERE __line <> __last`,
+  );
+  await runSql(conn, `DELETE FROM _valid WHERE __line <> __last`);
+  await runSql(conn, `DROP TABLE IF EXISTS _cls`);
+  await runSql(
+    conn,
+    `CREATE TEMP TABLE _cls AS
+     SELECT v.*, CASE WHEN s.${keys[0]} IS NULL THEN 'new' WHEN ${same} THEN 'same' ELSE 'changed' END AS __kind
+     FROM _valid v LEFT JOIN ${t} s ON ${keyJoin('v', 's')}`,
+  );
+  if (spec.name === 'refunds' || spec.name === 'orders') {
+    await runSql(
+      conn,
+      `INSERT INTO _affected_customers
+       SELECT customer_id FROM _cls WHERE __kind <> 'same'
+       UNION ALL SELECT s.customer_id FROM ${t} s JOIN _cls c ON ${keyJoin('c', 's')} WHERE c.__kind = 'changed'`,
+    );
+  } else if (spec.name === 'surveys') {
+    await runSql(
+      conn,
+      `INSERT INTO _affected_customers
+       SELECT r.customer_id FROM refunds r WHERE r.refund_id IN (
+         SELECT refund_id FROM _cls WHERE __kind <> 'same'
+         UNION ALL SELECT s.refund_id FROM surveys s JOIN _cls c ON ${keyJoin('c', 's')} WHERE c.__kind = 'changed')`,
+    );
+  }
+  await runSql(conn, `DELETE FROM ${t} s USING _cls c WHERE ${keyJoin('s', 'c')} AND c.__kind = 'changed'`);
+  await runSql(conn, `INSERT INTO ${t} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM _cls WHERE __kind <> 'same'`);
+  const [c] = await queryRows<{ loaded: number; replaced: number; unchanged: number; rejected: number }>(
+    conn,
+    `SELECT
+       (SELECT count(*) FROM _cls WHERE __kind <> 'same') AS loaded,
+       (SELECT count(*) FROM _cls WHERE __kind = 'changed') AS replaced,
+       (SELECT count(*) FROM _cls WHERE __kind = 'same') AS unchanged,
+       (SELECT count(*) FROM _chk) - (SELECT count(*) FROM _cls) AS rejected`,
+  );
+  return c;
+}
+
+/** Writes the reason-family configuration; true when it differs from the stored one. */
+async function writeReasonFamilies(conn: DuckDBConnection, map: Readonly<Record<string, readonly string[]>>): Promise<boolean> {
+  const pairs = reasonFamilyPairs(map);
+  const before = await queryRows<{ k: string }>(conn, `SELECT reason_code || '=' || family AS k FROM reason_families ORDER BY 1`);
+  const after = pairs.map((p) => `${p.reasonCode}=${p.family}`).sort();
+  if (before.map((b) => b.k).join('|') === after.join('|')) return false;
+  await runSql(conn, `DELETE FROM reason_families`);
+  for (const p of pairs) await runSql(conn, sql`INSERT INTO reason_families VALUES (${p.reasonCode}, ${p.family})`);
+  return true;
+}
+
+async function writeRejects(conn: DuckDBConnection, loadId: number, out: string): Promise<void> {
+  await runSql(
+    conn,
+    `COPY (SELECT table_name AS "table", file, line, column_name AS "column", value, reason FROM load_rejects
+           WHERE load_id = ${loadId} ORDER BY table_name, file, line) TO ${literal(out)} (HEADER, DELIMITER ',')`,
+  );
+}
+
+async function recordHistory(
+  conn: DuckDBConnection,
+  loadId: number,
+  started: Date,
+  outcome: 'committed' | 'failed',
+  message: string | null,
+  files: Array<{ path: string; table: string; sha256: string }>,
+  tables: TableSummary[],
+  durationMs: number,
+): Promise<void> {
+  const sum = (k: keyof Omit<TableSummary, 'table' | 'files'>) => tables.reduce((a, t) => a + t[k], 0);
+  await runSql(
+    conn,
+    sql`INSERT INTO load_history VALUES (${loadId}, ${started.toISOString()}::TIMESTAMPTZ::TIMESTAMP, now()::TIMESTAMP, ${outcome}, ${message},
+      ${JSON.stringify(files)}, ${sum('read')}, ${sum('loaded')}, ${sum('replaced')}, ${sum('unchanged')}, ${sum('rejected')}, ${durationMs}, ${JSON.stringify(tables)})`,
+  );
+}

@@ -1,0 +1,31 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { runSql } from '../db/duckdb';
+import { ident } from '../db/sql';
+import { TABLES, sqlType } from './tables';
+import { FACTS_DDL } from './derive';
+
+export const SCHEMA_VERSION = 1;
+
+/** Creates every table the loader and the API need; safe to run on an existing database. */
+export async function ensureSchema(conn: DuckDBConnection): Promise<void> {
+  for (const t of TABLES) {
+    const cols = t.columns.map((c) => `${ident(c.name)} ${sqlType(c.type)}`).join(', ');
+    await runSql(conn, `CREATE TABLE IF NOT EXISTS ${ident(t.name)} (${cols})`);
+  }
+  await runSql(
+    conn,
+    `CREATE TABLE IF NOT EXISTS load_history (
+      load_id BIGINT, started_at TIMESTAMP, finished_at TIMESTAMP, outcome VARCHAR, message VARCHAR,
+      files VARCHAR, rows_read BIGINT, rows_loaded BIGINT, rows_replaced BIGINT, rows_unchanged BIGINT,
+      rows_rejected BIGINT, duration_ms BIGINT, tables VARCHAR)`,
+  );
+  await runSql(
+    conn,
+    `CREATE TABLE IF NOT EXISTS load_rejects (
+      load_id BIGINT, table_name VARCHAR, file VARCHAR, line BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)`,
+  );
+  await runSql(conn, `CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)`);
+  await runSql(conn, `CREATE TABLE IF NOT EXISTS reason_families (reason_code VARCHAR, family VARCHAR)`);
+  await runSql(conn, FACTS_DDL);
+  await runSql(conn, `INSERT OR IGNORE INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}'), ('data_version', '0')`);
+}

@@ -1,0 +1,192 @@
+import { AGENT_KPIS } from '@refunds/shared';
+
+/** Column types of the data contract; each maps to one parse rule in validate.ts. */
+export type ColumnType = 'string' | 'timestamp' | 'date' | 'decimal' | 'integer' | 'boolean';
+export type Normalize = 'lower' | 'upper' | 'reason';
+
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  required?: boolean;
+  normalize?: Normalize;
+  enum?: readonly string[];
+  /** Value used when the cell is empty (contract defaults: contacts 0, escalated false). */
+  default?: string;
+  /** Lower bound for numbers; `exclusive` for "> 0". */
+  min?: { value: number; exclusive?: boolean };
+  /** Must be exactly three letters once normalized (ISO 4217). */
+  currencyCode?: boolean;
+}
+
+/**
+ * A rule over several typed columns of one row. `bad` is a SQL condition over the typed
+ * columns (trusted text from this file); `column` is the one the reject names.
+ */
+export interface RowRule {
+  column: string;
+  bad: string;
+  reason: string;
+}
+
+export interface TableSpec {
+  name: TableName;
+  key: readonly string[];
+  columns: readonly ColumnSpec[];
+  rules: readonly RowRule[];
+  /** Amount columns converted with fx_rates at this timestamp column; rows without a rate are rejected. */
+  fx?: { currency: string; at: string };
+}
+
+export const TABLE_NAMES = ['agents', 'incentive_plans', 'policy_changes', 'fx_rates', 'orders', 'refunds', 'surveys'] as const;
+export type TableName = (typeof TABLE_NAMES)[number];
+export const isTableName = (s: string): s is TableName => (TABLE_NAMES as readonly string[]).includes(s);
+
+const refunds: TableSpec = {
+  name: 'refunds',
+  key: ['refund_id'],
+  fx: { currency: 'currency', at: 'requested_at' },
+  columns: [
+    { name: 'refund_id', type: 'string', required: true },
+    { name: 'order_id', type: 'string', required: true },
+    { name: 'customer_id', type: 'string', required: true },
+    { name: 'agent_id', type: 'string' },
+    { name: 'channel', type: 'string', required: true, normalize: 'lower' },
+    { name: 'product_id', type: 'string' },
+    { name: 'product_line', type: 'string' },
+    { name: 'reason_code', type: 'string', required: true, normalize: 'reason' },
+    { name: 'reason_text', type: 'string' },
+    { name: 'requested_at', type: 'timestamp', required: true },
+    { name: 'decided_at', type: 'timestamp' },
+    { name: 'paid_at', type: 'timestamp' },
+    { name: 'decision', type: 'string', required: true, normalize: 'lower', enum: ['approved', 'partial', 'rejected', 'pending', 'withdrawn'] },
+    { name: 'requested_amount', type: 'decimal', required: true, min: { value: 0 } },
+    { name: 'refunded_amount', type: 'decimal', min: { value: 0 } },
+    { name: 'currency', type: 'string', normalize: 'upper', currencyCode: true },
+    { name: 'payout_method', type: 'string' },
+    { name: 'payout_status', type: 'string', normalize: 'lower', enum: ['succeeded', 'failed', 'pending'] },
+    { name: 'contacts', type: 'integer', default: '0', min: { value: 0 } },
+    { name: 'escalated', type: 'boolean', default: 'false' },
+    { name: 'reopened', type: 'boolean', default: 'false' },
+    { name: 'evidence_complete', type: 'boolean' },
+    { name: 'reviewer_id', type: 'string' },
+    { name: 'policy_version', type: 'string' },
+    { name: 'campaign', type: 'string' },
+  ],
+  rules: [
+    { column: 'decided_at', bad: `decided_at < requested_at`, reason: 'decided_at is before requested_at' },
+    { column: 'paid_at', bad: `paid_at < decided_at`, reason: 'paid_at is before decided_at' },
+    { column: 'decided_at', bad: `decision IN ('approved','partial','rejected') AND decided_at IS NULL`, reason: 'a decided refund (approved, partial, rejected) needs decided_at' },
+    { column: 'decided_at', bad: `decision = 'pending' AND decided_at IS NOT NULL`, reason: 'decided_at must be empty while the refund is pending' },
+    { column: 'refunded_amount', bad: `refunded_amount > requested_amount`, reason: 'refunded_amount exceeds requested_amount' },
+    { column: 'refunded_amount', bad: `decision = 'rejected' AND refunded_amount <> 0`, reason: 'refunded_amount must be 0 when rejected' },
+    { column: 'refunded_amount', bad: `decision = 'pending' AND refunded_amount IS NOT NULL`, reason: 'refunded_amount must be empty while the refund is pending' },
+  ],
+};
+
+const orders: TableSpec = {
+  name: 'orders',
+  key: ['order_id'],
+  fx: { currency: 'currency', at: 'ordered_at' },
+  columns: [
+    { name: 'order_id', type: 'string', required: true },
+    { name: 'customer_id', type: 'string', required: true },
+    { name: 'ordered_at', type: 'timestamp', required: true },
+    { name: 'amount', type: 'decimal', min: { value: 0 } },
+    { name: 'currency', type: 'string', normalize: 'upper', currencyCode: true },
+    { name: 'channel', type: 'string', normalize: 'lower' },
+    { name: 'campaign', type: 'string' },
+  ],
+  rules: [],
+};
+
+const surveys: TableSpec = {
+  name: 'surveys',
+  key: ['survey_id'],
+  columns: [
+    { name: 'survey_id', type: 'string', required: true },
+    { name: 'refund_id', type: 'string' },
+    { name: 'customer_id', type: 'string', required: true },
+    { name: 'kind', type: 'string', required: true, normalize: 'lower', enum: ['csat', 'nps'] },
+    { name: 'score', type: 'integer', required: true },
+    { name: 'responded_at', type: 'timestamp', required: true },
+    { name: 'comment', type: 'string' },
+  ],
+  rules: [
+    { column: 'score', bad: `kind = 'csat' AND (score < 1 OR score > 5)`, reason: 'a csat score must be 1..5' },
+    { column: 'score', bad: `kind = 'nps' AND (score < 0 OR score > 10)`, reason: 'an nps score must be 0..10' },
+  ],
+};
+
+const agents: TableSpec = {
+  name: 'agents',
+  key: ['agent_id'],
+  columns: [
+    { name: 'agent_id', type: 'string', required: true },
+    { name: 'name', type: 'string' },
+    { name: 'team', type: 'string' },
+    { name: 'manager_id', type: 'string' },
+    { name: 'hired_at', type: 'timestamp' },
+  ],
+  rules: [],
+};
+
+const incentivePlans: TableSpec = {
+  name: 'incentive_plans',
+  key: ['plan_id', 'kpi'],
+  columns: [
+    { name: 'plan_id', type: 'string', required: true },
+    { name: 'effective_from', type: 'date', required: true },
+    { name: 'effective_to', type: 'date' },
+    { name: 'team', type: 'string' },
+    { name: 'kpi', type: 'string', required: true, enum: AGENT_KPIS },
+    { name: 'weight', type: 'decimal', required: true, min: { value: 0, exclusive: true } },
+    { name: 'direction', type: 'string', required: true, normalize: 'lower', enum: ['higher_is_better', 'lower_is_better'] },
+  ],
+  rules: [{ column: 'effective_to', bad: `effective_to < effective_from`, reason: 'effective_to is before effective_from' }],
+};
+
+const policyChanges: TableSpec = {
+  name: 'policy_changes',
+  key: ['change_id'],
+  columns: [
+    { name: 'change_id', type: 'string', required: true },
+    { name: 'effective_at', type: 'timestamp', required: true },
+    { name: 'title', type: 'string' },
+    { name: 'description', type: 'string' },
+    { name: 'scope_channel', type: 'string', normalize: 'lower' },
+    { name: 'scope_product_line', type: 'string' },
+  ],
+  rules: [],
+};
+
+const fxRates: TableSpec = {
+  name: 'fx_rates',
+  key: ['date', 'currency'],
+  columns: [
+    { name: 'date', type: 'date', required: true },
+    { name: 'currency', type: 'string', required: true, normalize: 'upper', currencyCode: true },
+    { name: 'rate_to_reporting', type: 'decimal', required: true, min: { value: 0, exclusive: true } },
+  ],
+  rules: [],
+};
+
+/** In load order: fx_rates before the tables converted with them. */
+export const TABLES: readonly TableSpec[] = [agents, incentivePlans, policyChanges, fxRates, orders, refunds, surveys];
+export const TABLE_BY_NAME: ReadonlyMap<TableName, TableSpec> = new Map(TABLES.map((t) => [t.name, t]));
+
+export function sqlType(t: ColumnType): string {
+  switch (t) {
+    case 'string':
+      return 'VARCHAR';
+    case 'timestamp':
+      return 'TIMESTAMP';
+    case 'date':
+      return 'DATE';
+    case 'decimal':
+      return 'DOUBLE';
+    case 'integer':
+      return 'INTEGER';
+    case 'boolean':
+      return 'BOOLEAN';
+  }
+}

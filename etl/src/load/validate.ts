@@ -1,0 +1,108 @@
+import { ident, literal } from '../db/sql';
+import type { ColumnSpec, TableSpec } from './tables';
+
+/**
+ * Set-based validation SQL: one pass over the raw (all-VARCHAR) staging table gives every row its
+ * typed columns and a list of errors {column, value, reason}. Rows with an empty list are valid.
+ */
+
+const rawCol = (c: ColumnSpec) => ident(`r_${c.name}`);
+
+function normalized(c: ColumnSpec): string {
+  const v = `NULLIF(trim(${ident(c.name)}), '')`;
+  const withDefault = c.default !== undefined ? `coalesce(${v}, ${literal(c.default)})` : v;
+  switch (c.normalize) {
+    case undefined:
+      return withDefault;
+    case 'lower':
+      return `lower(${withDefault})`;
+    case 'upper':
+      return `upper(${withDefault})`;
+    case 'reason':
+      return `regexp_replace(lower(${withDefault}), '\\s+', '_', 'g')`;
+  }
+}
+
+function typed(c: ColumnSpec): string {
+  const r = rawCol(c);
+  switch (c.type) {
+    case 'string':
+      return r;
+    case 'timestamp':
+      return `CAST(TRY_CAST(${r} AS TIMESTAMPTZ) AS TIMESTAMP)`;
+    case 'date':
+      return `TRY_CAST(${r} AS DATE)`;
+    case 'decimal':
+      return `CASE WHEN isfinite(TRY_CAST(${r} AS DOUBLE)) THEN TRY_CAST(${r} AS DOUBLE) END`;
+    case 'integer':
+      return `TRY_CAST(${r} AS INTEGER)`;
+    case 'boolean':
+      return `CASE WHEN lower(${r}) IN ('true', '1', 'yes') THEN true WHEN lower(${r}) IN ('false', '0', 'no') THEN false END`;
+  }
+}
+
+const TYPE_WORDS: Record<ColumnSpec['type'], string> = {
+  string: 'text',
+  timestamp: 'ISO 8601 timestamp',
+  date: 'date (YYYY-MM-DD)',
+  decimal: 'number',
+  integer: 'whole number',
+  boolean: 'boolean (true/false/1/0/yes/no)',
+};
+
+function err(cond: string, column: string, valueExpr: string, reason: string): string {
+  return `CASE WHEN ${cond} THEN {'column': ${literal(column)}, 'value': CAST(${valueExpr} AS VARCHAR), 'reason': ${reason}} END`;
+}
+
+function columnChecks(c: ColumnSpec): string[] {
+  const r = rawCol(c);
+  const t = ident(c.name);
+  const out: string[] = [];
+  if (c.required) out.push(err(`${r} IS NULL`, c.name, r, literal(`${c.name} is required`)));
+  if (c.type !== 'string') out.push(err(`${r} IS NOT NULL AND ${t} IS NULL`, c.name, r, literal(`${c.name} is not a valid ${TYPE_WORDS[c.type]}`)));
+  if (c.enum) {
+    const list = c.enum.map(literal).join(', ');
+    out.push(err(`${t} IS NOT NULL AND ${t} NOT IN (${list})`, c.name, r, literal(`${c.name} must be one of ${c.enum.join(', ')}`)));
+  }
+  if (c.min) {
+    const op = c.min.exclusive ? '<=' : '<';
+    const words = c.min.exclusive ? `> ${c.min.value}` : `>= ${c.min.value}`;
+    out.push(err(`${t} ${op} ${c.min.value}`, c.name, r, literal(`${c.name} must be ${words}`)));
+  }
+  if (c.currencyCode) {
+    out.push(err(`${t} IS NOT NULL AND NOT regexp_full_match(${t}, '[A-Z]{3}')`, c.name, r, literal(`${c.name} must be a 3-letter ISO 4217 code`)));
+  }
+  return out;
+}
+
+/**
+ * SQL creating `target` from `source` (columns named like the spec, all VARCHAR, plus __line):
+ * typed columns, raw columns `r_*`, and `__errors`. Amount tables get `__rate` via fx_rates.
+ */
+export function validationSql(spec: TableSpec, source: string, target: string, reportingCurrency: string): string {
+  const typedSelect = spec.columns.map((c) => `${typed(c)} AS ${ident(c.name)}`).join(',\n    ');
+  const rawSelect = spec.columns.map((c) => `${normalized(c)} AS ${rawCol(c)}`).join(',\n      ');
+  const checks = [
+    ...spec.columns.flatMap(columnChecks),
+    ...spec.rules.map((rule) => err(`(${rule.bad}) IS TRUE`, rule.column, ident(`r_${rule.column}`), literal(rule.reason))),
+  ];
+  let from = `(SELECT *, ${typedSelect} FROM (SELECT __line, ${rawSelect} FROM ${ident(source)}))`;
+  if (spec.fx) {
+    const cur = ident(spec.fx.currency);
+    const at = ident(spec.fx.at);
+    const rep = literal(reportingCurrency);
+    from = `(SELECT v.*, CASE WHEN coalesce(v.${cur}, ${rep}) = ${rep} THEN 1 ELSE f.rate_to_reporting END AS __rate
+      FROM ${from} v ASOF LEFT JOIN fx_rates f ON v.${cur} = f.currency AND CAST(v.${at} AS DATE) >= f.date)`;
+    checks.push(
+      err(
+        `${at} IS NOT NULL AND ${cur} IS NOT NULL AND regexp_full_match(${cur}, '[A-Z]{3}') AND __rate IS NULL`,
+        spec.fx.currency,
+        ident(`r_${spec.fx.currency}`),
+        `'no fx rate for ' || ${cur} || ' on or before ' || CAST(CAST(${at} AS DATE) AS VARCHAR)`,
+      ),
+    );
+  }
+  return `CREATE TEMP TABLE ${ident(target)} AS
+    SELECT *, list_filter([${checks.join(',\n      ')}], e -> e IS NOT NULL) AS __errors
+    FROM ${from}`;
+}

@@ -1,0 +1,43 @@
+/** One Jest run for every workspace: unit tests beside the code, integration and e2e tests in test/. */
+const transform = { '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }] };
+const moduleNameMapper = {
+  '^@refunds/shared$': '<rootDir>/shared/src/index.ts',
+  '^@refunds/etl$': '<rootDir>/etl/src/index.ts',
+};
+module.exports = {
+  testTimeout: 120000,
+  projects: [
+    {
+      displayName: 'unit',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      transform,
+      moduleNameMapper,
+      testMatch: ['<rootDir>/{shared,etl,server}/src/**/*.spec.ts'],
+    },
+    {
+      displayName: 'client',
+      rootDir: __dirname,
+      testEnvironment: 'jsdom',
+      transform,
+      moduleNameMapper,
+      testMatch: ['<rootDir>/client/src/**/*.spec.{ts,tsx}'],
+    },
+    {
+      displayName: 'integration',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      transform,
+      moduleNameMapper,
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+    },
+    {
+      displayName: 'e2e',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      transform,
+      moduleNameMapper,
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+    },
+  ],
+};
