@@ -1,0 +1,244 @@
+#!/usr/bin/env node
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { connect, openDatabase } from './db/duckdb';
+import { LoadError } from './load/errors';
+import { loadFiles, type LoadOptions, type LoadProgress, type LoadSummary } from './load/load';
+import type { Encoding } from './load/files';
+
+const USAGE = `usage:
+  refunds-etl load --db FILE [--strict] [--rejects OUT.csv] [--encoding auto|utf-8|gb18030] PATH...
+  refunds-etl generate --out DIR --refunds N --seed S
+  refunds-etl import --format NAME --db FILE [--mapping FILE] [--strict] [--rejects OUT.csv] PATH...`;
+
+export interface ParsedArgs {
+  command: string;
+  flags: Record<string, string | true>;
+  positional: string[];
+}
+
+const BOOLEAN_FLAGS = new Set(['strict', 'help', 'local']);
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const [command = 'help', ...rest] = argv;
+  const flags: Record<string, string | true> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a.startsWith('--')) {
+      const [k, inline] = a.slice(2).split('=', 2);
+      if (inline !== undefined) flags[k] = inline;
+      else if (BOOLEAN_FLAGS.has(k)) flags[k] = true;
+      else {
+        const v = rest[++i];
+        if (v === undefined) throw new UsageError(`--${k} needs a value`);
+        flags[k] = v;
+      }
+    } else positional.push(a);
+  }
+  return { command, flags, positional };
+}
+
+class UsageError extends Error {}
+
+function str(flags: ParsedArgs['flags'], k: string): string | undefined {
+  const v = flags[k];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function int(flags: ParsedArgs['flags'], k: string, required = true): number | undefined {
+  const v = str(flags, k);
+  if (v === undefined) {
+    if (required) throw new UsageError(`--${k} is required`);
+    return undefined;
+  }
+  if (!/^\d+$/.test(v)) throw new UsageError(`--${k} must be a whole number, got "${v}"`);
+  return Number(v);
+}
+
+/** Progress on a terminal: one bar per table, redrawn in place; plain lines otherwise. */
+function progressReporter(stream: NodeJS.WriteStream): (p: LoadProgress) => void {
+  const tty = stream.isTTY === true;
+  let current = '';
+  return (p) => {
+    const label = p.table.padEnd(16);
+    if (!tty) {
+      stream.write(`${p.table}: ${p.phase}\n`);
+      return;
+    }
+    const width = 24;
+    const filled = Math.round(p.fraction * width);
+    const line = `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.phase}`;
+    if (current && current !== p.table) stream.write('\n');
+    current = p.table;
+    stream.write(`\r${line.padEnd(60)}`);
+    if (p.phase === 'done') {
+      stream.write('\n');
+      current = '';
+    }
+  };
+}
+
+export function formatSummary(s: LoadSummary): string {
+  const head = ['table', 'read', 'loaded', 'replaced', 'unchanged', 'rejected'];
+  const rows = s.tables.map((t) => [t.table, t.read, t.loaded, t.replaced, t.unchanged, t.rejected].map(String));
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [`load ${s.loadId} ${s.outcome} in ${(s.durationMs / 1000).toFixed(1)} s (data version ${s.dataVersion})`, fmt(head), ...rows.map(fmt)].join('\n');
+}
+
+interface ServerInfo {
+  pid: number;
+  url: string;
+}
+
+/** A running server owns the DuckDB file (one writer process); it advertises itself beside it. */
+export function serverInfoPath(db: string): string {
+  return `${resolve(db)}.server.json`;
+}
+
+function runningServer(db: string): ServerInfo | null {
+  const p = serverInfoPath(db);
+  if (!existsSync(p)) return null;
+  try {
+    const info = JSON.parse(readFileSync(p, 'utf8')) as ServerInfo;
+    process.kill(info.pid, 0);
+    return info;
+  } catch {
+    return null;
+  }
+}
+
+async function loadViaServer(info: ServerInfo, paths: string[], opts: LoadOptions, format?: string, mapping?: string): Promise<LoadSummary> {
+  const token = process.env.REFUNDS_ADMIN_TOKEN;
+  if (!token) throw new LoadError('LOAD_IN_PROGRESS', `a server (pid ${info.pid}) serves this database; set REFUNDS_ADMIN_TOKEN so the load can be handed to it`);
+  const res = await fetch(`${info.url}/api/loads`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ paths: paths.map((p) => resolve(p)), strict: opts.strict, rejectsOut: opts.rejectsOut && resolve(opts.rejectsOut), encoding: opts.encoding, format, mapping: mapping && resolve(mapping) }),
+  });
+  const body = (await res.json()) as { summary?: LoadSummary; error?: { code: string; message: string } };
+  if (!res.ok || !body.summary) throw new LoadError('DATABASE_ERROR', body.error?.message ?? `server answered ${res.status}`);
+  return body.summary;
+}
+
+async function loadLocal(db: string, paths: string[], opts: LoadOptions): Promise<LoadSummary> {
+  let instance;
+  try {
+    instance = await openDatabase(db);
+  } catch (e) {
+    throw new LoadError('DATABASE_ERROR', `cannot open ${db}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const conn = await connect(instance);
+  try {
+    return await loadFiles(conn, paths, opts);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function cmdLoad(a: ParsedArgs, format?: string): Promise<number> {
+  const db = str(a.flags, 'db');
+  if (!db) throw new UsageError('--db FILE is required');
+  if (a.positional.length === 0) throw new UsageError('give at least one file or folder to load');
+  const encoding = (str(a.flags, 'encoding') ?? 'auto') as Encoding;
+  if (!['auto', 'utf-8', 'utf8', 'gb18030', 'gbk'].includes(encoding)) throw new UsageError(`--encoding must be auto, utf-8 or gb18030`);
+  const opts: LoadOptions = {
+    strict: a.flags.strict === true,
+    rejectsOut: str(a.flags, 'rejects'),
+    encoding: encoding === 'gbk' ? 'gb18030' : encoding === 'utf8' ? 'utf-8' : encoding,
+    reportingCurrency: process.env.REFUNDS_REPORTING_CURRENCY,
+    onProgress: progressReporter(process.stderr),
+  };
+  const server = a.flags.local ? null : runningServer(db);
+  let paths = a.positional;
+  let cleanup: (() => Promise<void>) | undefined;
+  if (format && !server) {
+    const converted = await convert(format, paths, str(a.flags, 'mapping'));
+    paths = [converted.dir];
+    cleanup = converted.cleanup;
+  }
+  try {
+    const summary = server ? await loadViaServer(server, paths, opts, format, str(a.flags, 'mapping')) : await loadLocal(db, paths, opts);
+    process.stdout.write(formatSummary(summary) + '\n');
+    return 0;
+  } finally {
+    await cleanup?.();
+  }
+}
+
+async function convert(format: string, paths: string[], mapping?: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { convertExport } = await import('./importers');
+  const dir = await mkdtemp(join(tmpdir(), 'refunds-import-'));
+  try {
+    const r = await convertExport(format, paths, dir, { mappingFile: mapping, reportingCurrency: process.env.REFUNDS_REPORTING_CURRENCY });
+    for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+async function cmdGenerate(a: ParsedArgs): Promise<number> {
+  const out = str(a.flags, 'out');
+  if (!out) throw new UsageError('--out DIR is required');
+  const refunds = int(a.flags, 'refunds')!;
+  const seed = int(a.flags, 'seed', false) ?? 1;
+  const { generateDataset } = await import('./generate/generate');
+  const t0 = performance.now();
+  const tty = process.stderr.isTTY === true;
+  const s = await generateDataset({
+    out,
+    refunds,
+    seed,
+    onProgress: tty ? (table, rows) => process.stderr.write(`\r${table.padEnd(16)} ${rows.toLocaleString('en')} rows`.padEnd(50)) : undefined,
+  });
+  if (tty) process.stderr.write('\n');
+  const counts = Object.entries(s.counts)
+    .map(([t, n]) => `${t} ${n}`)
+    .join(', ');
+  process.stdout.write(`generated in ${((performance.now() - t0) / 1000).toFixed(1)} s into ${out}: ${counts}\n`);
+  return 0;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const a = parseArgs(argv);
+    switch (a.command) {
+      case 'load':
+        return await cmdLoad(a);
+      case 'import': {
+        const format = str(a.flags, 'format');
+        if (!format) throw new UsageError('--format NAME is required');
+        return await cmdLoad(a, format);
+      }
+      case 'generate':
+        return await cmdGenerate(a);
+      case 'help':
+      case '--help':
+        process.stdout.write(USAGE + '\n');
+        return 0;
+      default:
+        throw new UsageError(`unknown command "${a.command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`error: ${e.message}\n${USAGE}\n`);
+      return 2;
+    }
+    const err = e as Error & { code?: string };
+    process.stderr.write(`error${err.code ? ` [${err.code}]` : ''}: ${err.message}\nnothing was committed\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

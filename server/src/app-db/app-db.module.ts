@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSourceOptions } from 'typeorm';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { ConfigModule } from '../config/config.module';
+import { ENTITIES } from './entities';
+import { Initial1700000000000 } from './migrations/1700000000000-initial';
+
+export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: [Initial1700000000000], migrationsRun: true, synchronize: false, logging: false } as const;
+  if (config.appDb.type === 'postgres') return { type: 'postgres', url: config.appDb.url, ...common };
+  mkdirSync(dirname(config.appDb.path), { recursive: true });
+  return { type: 'better-sqlite3', database: config.appDb.path, ...common };
+}
+
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      imports: [ConfigModule],
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => dataSourceOptions(config),
+    }),
+    TypeOrmModule.forFeature(ENTITIES),
+  ],
+  exports: [TypeOrmModule],
+})
+export class AppDbModule {}

@@ -1,0 +1,38 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { Request } from 'express';
+import { join } from 'node:path';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { formatGraphQLError } from './common/errors';
+import { breadthLimit, depthLimit, LIMITS, rootFieldLimit } from './common/graphql/limits';
+import { AuthModule } from './modules/auth/auth.module';
+import { OverviewModule } from './modules/overview/overview.module';
+import { LoadsModule } from './modules/loads/loads.module';
+
+const production = process.env.NODE_ENV === 'production';
+
+@Module({
+  imports: [
+    ConfigModule,
+    DatabaseModule,
+    GraphQLModule.forRoot<ApolloDriverConfig>({
+      driver: ApolloDriver,
+      autoSchemaFile: production ? true : join(__dirname, '..', 'schema.gql'),
+      sortSchema: true,
+      playground: false,
+      introspection: !production,
+      includeStacktraceInErrorResponses: false,
+      allowBatchedHttpRequests: false,
+      csrfPrevention: true,
+      validationRules: [depthLimit(LIMITS.depth), breadthLimit(LIMITS.aliases, LIMITS.fields), rootFieldLimit(12)],
+      context: ({ req }: { req: Request }) => ({ req }),
+      formatError: (formatted, error) => formatGraphQLError(formatted, error, production),
+    }),
+    AuthModule,
+    OverviewModule,
+    LoadsModule,
+  ],
+})
+export class AppModule {}

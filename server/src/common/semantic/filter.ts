@@ -1,0 +1,57 @@
+import { FILTER_COLUMNS, type FilterListField, type RefundFilter } from '@refunds/shared';
+import { ident, join, raw, sql, type Sql } from '@refunds/etl';
+import { badInput } from '../errors';
+
+export const MAX_LIST = 500;
+export const MAX_VALUE_LENGTH = 200;
+
+/** Checks a filter's arguments; throws BAD_USER_INPUT naming the argument. */
+export function validateFilter(f: RefundFilter | null | undefined, arg = 'filter'): RefundFilter {
+  if (!f) return {};
+  if (f.from && f.to && f.from >= f.to) throw badInput(`${arg}.from`, `must be before ${arg}.to (from ${f.from}, to ${f.to})`);
+  for (const field of Object.keys(FILTER_COLUMNS) as FilterListField[]) {
+    const list = f[field];
+    if (!list) continue;
+    if (list.length > MAX_LIST) throw badInput(`${arg}.${field}`, `at most ${MAX_LIST} values`);
+    for (const v of list) if (v.length > MAX_VALUE_LENGTH) throw badInput(`${arg}.${field}`, `values are at most ${MAX_VALUE_LENGTH} characters`);
+  }
+  return f;
+}
+
+export interface FilterParts {
+  /** Skip the time range (e.g. spikes, whose history before `from` still feeds `expected`). */
+  withoutTime?: boolean;
+  /** Only these list fields apply (e.g. orders know channel and campaign only). */
+  only?: readonly FilterListField[];
+  /** Column renames for tables other than refund_facts. */
+  columns?: Partial<Record<FilterListField | 'time', string>>;
+  alias?: string;
+}
+
+/** Compiles a filter to a parameterised boolean condition over refund_facts (TRUE when empty). */
+export function filterCondition(f: RefundFilter, parts: FilterParts = {}): Sql {
+  const a = parts.alias ? `${ident(parts.alias)}.` : '';
+  const conds: Sql[] = [];
+  const timeCol = raw(a + ident(parts.columns?.time ?? 'requested_at'));
+  if (!parts.withoutTime) {
+    if (f.from) conds.push(sql`${timeCol} >= CAST(${f.from} AS TIMESTAMP)`);
+    if (f.to) conds.push(sql`${timeCol} < CAST(${f.to} AS TIMESTAMP)`);
+  }
+  for (const field of Object.keys(FILTER_COLUMNS) as FilterListField[]) {
+    if (parts.only && !parts.only.includes(field)) continue;
+    const list = f[field];
+    if (!list || list.length === 0) continue;
+    const col = raw(a + ident(parts.columns?.[field] ?? FILTER_COLUMNS[field]));
+    conds.push(sql`list_contains(CAST(${list} AS VARCHAR[]), ${col})`);
+  }
+  return conds.length ? join(conds, ' AND ') : sql`TRUE`;
+}
+
+/** The same-length period just before [from, to), for "previous period" comparisons. */
+export function previousPeriod(f: RefundFilter): RefundFilter | null {
+  if (!f.from || !f.to) return null;
+  const from = Date.parse(`${f.from}T00:00:00Z`);
+  const to = Date.parse(`${f.to}T00:00:00Z`);
+  const prevFrom = new Date(from - (to - from)).toISOString().slice(0, 10);
+  return { ...f, from: prevFrom, to: f.from };
+}

@@ -1,0 +1,60 @@
+import { dirname, join, resolve } from 'node:path';
+import { DEFAULTS } from '@refunds/shared';
+
+export interface AppConfig {
+  duckdbPath: string;
+  port: number;
+  host: string;
+  adminToken: string | null;
+  appDb: { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
+  production: boolean;
+  reportingCurrency: string;
+  poolSize: number;
+  clientDir: string;
+  corsOrigins: string[];
+  rateLimitPerMinute: number;
+  cacheEntries: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once at boot; every problem is reported together. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const duckdbPath = resolve(env.REFUNDS_DB ?? join(process.cwd(), 'data', 'refunds.duckdb'));
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number, got "${env.PORT}"`);
+  const adminToken = env.REFUNDS_ADMIN_TOKEN?.trim() || null;
+  if (adminToken !== null && adminToken.length < 8) problems.push('REFUNDS_ADMIN_TOKEN must be at least 8 characters');
+  const appDbUrl = env.REFUNDS_APP_DB?.trim();
+  let appDb: AppConfig['appDb'];
+  if (!appDbUrl) appDb = { type: 'sqlite', path: join(dirname(duckdbPath), 'refunds-app.sqlite') };
+  else if (/^postgres(ql)?:\/\//.test(appDbUrl)) appDb = { type: 'postgres', url: appDbUrl };
+  else if (appDbUrl.startsWith('sqlite:')) appDb = { type: 'sqlite', path: resolve(appDbUrl.slice('sqlite:'.length)) };
+  else {
+    appDb = { type: 'sqlite', path: resolve(appDbUrl) };
+  }
+  const reportingCurrency = (env.REFUNDS_REPORTING_CURRENCY ?? DEFAULTS.reportingCurrency).toUpperCase();
+  if (!/^[A-Z]{3}$/.test(reportingCurrency)) problems.push('REFUNDS_REPORTING_CURRENCY must be a 3-letter code');
+  const poolSize = Number(env.REFUNDS_POOL_SIZE ?? 4);
+  if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 32) problems.push('REFUNDS_POOL_SIZE must be 1..32');
+  const rate = Number(env.REFUNDS_RATE_LIMIT ?? 1200);
+  if (!Number.isFinite(rate) || rate < 1) problems.push('REFUNDS_RATE_LIMIT must be a positive number');
+  if (problems.length) throw new ConfigError(`invalid configuration:\n- ${problems.join('\n- ')}`);
+  return {
+    duckdbPath,
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    adminToken,
+    appDb,
+    production: env.NODE_ENV === 'production',
+    reportingCurrency,
+    poolSize,
+    clientDir: resolve(env.REFUNDS_CLIENT_DIR ?? join(__dirname, '..', '..', '..', 'client', 'dist')),
+    corsOrigins: (env.REFUNDS_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    rateLimitPerMinute: rate,
+    cacheEntries: 500,
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

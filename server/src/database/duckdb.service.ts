@@ -1,0 +1,106 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { connect, ensureSchema, loadFiles, openDatabase, QueryError, queryRows, runSql, type LoadOptions, type LoadSummary, type Sql } from '@refunds/etl';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { AppError } from '../common/errors';
+
+/** Limits concurrency to the pool: DuckDB runs one query per connection at a time. */
+class Pool {
+  private readonly idle: DuckDBConnection[] = [];
+  private readonly waiting: Array<(c: DuckDBConnection) => void> = [];
+  constructor(conns: DuckDBConnection[]) {
+    this.idle.push(...conns);
+  }
+  async use<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    const conn = this.idle.pop() ?? (await new Promise<DuckDBConnection>((res) => this.waiting.push(res)));
+    try {
+      return await fn(conn);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(conn);
+      else this.idle.push(conn);
+    }
+  }
+  all(): DuckDBConnection[] {
+    return this.idle;
+  }
+}
+
+/**
+ * The one DuckDB instance of the process. Readers use a small pool; loads run on their own
+ * connection in one transaction, so a query sees the data before or after a load, never a mix.
+ * Results are cached per data version; a committed load bumps the version.
+ */
+@Injectable()
+export class DuckDbService implements OnModuleDestroy {
+  private readonly logger = new Logger('DuckDB');
+  private instance!: DuckDBInstance;
+  private pool!: Pool;
+  private writer!: DuckDBConnection;
+  private loadChain: Promise<unknown> = Promise.resolve();
+  private version = 0;
+  private readonly cache = new Map<string, Promise<unknown>>();
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  async init(): Promise<void> {
+    this.instance = await openDatabase(this.config.duckdbPath);
+    this.writer = await connect(this.instance);
+    await ensureSchema(this.writer);
+    const conns: DuckDBConnection[] = [];
+    for (let i = 0; i < this.config.poolSize; i++) conns.push(await connect(this.instance));
+    this.pool = new Pool(conns);
+    this.version = await this.readVersion();
+  }
+
+  get dataVersion(): number {
+    return this.version;
+  }
+
+  private async readVersion(): Promise<number> {
+    const rows = await queryRows<{ v: string }>(this.writer, `SELECT value AS v FROM meta WHERE key = 'data_version'`);
+    return Number(rows[0]?.v ?? 0);
+  }
+
+  /** Runs a read query; identical queries within one data version share one result. */
+  async query<T>(q: Sql, opts: { cache?: boolean } = {}): Promise<T[]> {
+    const { text, values } = q.render();
+    const key = opts.cache === false ? null : `${this.version}\u0000${text}\u0000${JSON.stringify(values)}`;
+    if (key) {
+      const hit = this.cache.get(key);
+      if (hit) return hit as Promise<T[]>;
+    }
+    const p = this.pool.use((c) => queryRows<T>(c, q)).catch((e: unknown) => {
+      if (key) this.cache.delete(key);
+      if (e instanceof QueryError) this.logger.error(`${e.message}\nSQL: ${e.sqlText}\nvalues: ${JSON.stringify(values)}`);
+      throw new AppError('INTERNAL', 'The analytics query failed; the server log has the details');
+    });
+    if (key) {
+      if (this.cache.size >= this.config.cacheEntries) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(key, p);
+    }
+    return p;
+  }
+
+  /** Loads run one at a time on the writer connection; readers keep answering meanwhile. */
+  load(paths: string[], opts: LoadOptions): Promise<LoadSummary> {
+    const run = this.loadChain.then(async () => {
+      const summary = await loadFiles(this.writer, paths, { reportingCurrency: this.config.reportingCurrency, ...opts });
+      this.version = await this.readVersion();
+      this.cache.clear();
+      return summary;
+    });
+    this.loadChain = run.catch(() => undefined);
+    return run;
+  }
+
+  async exec(q: Sql | string): Promise<void> {
+    await runSql(this.writer, q);
+  }
+
+  onModuleDestroy(): void {
+    for (const c of this.pool?.all() ?? []) c.closeSync();
+    this.writer?.closeSync();
+    this.instance?.closeSync();
+  }
+}

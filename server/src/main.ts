@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import { AppModule } from './app.module';
+import { loadConfig, type AppConfig } from './config/config';
+import { rateLimiter, securityHeaders } from './common/http/security';
+
+/** Boots the API and the built client; returns the app so tests can close it. */
+export async function bootstrap(config: AppConfig = loadConfig()): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: ['error', 'warn', 'log'], bodyParser: false });
+  app.useBodyParser('json', { limit: '256kb' });
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(securityHeaders);
+  app.use(rateLimiter(config.rateLimitPerMinute));
+  app.enableCors(config.corsOrigins.length ? { origin: config.corsOrigins } : { origin: false });
+  if (existsSync(join(config.clientDir, 'index.html'))) {
+    app.useStaticAssets(config.clientDir, { index: false, maxAge: '1h' });
+    // Client routes (/incentives, /policy, ...) are answered by the SPA's index.html.
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if (req.method !== 'GET' || req.path.startsWith('/graphql') || req.path.startsWith('/api/')) return next();
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(join(config.clientDir, 'index.html'));
+    });
+  }
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  return app;
+}
+
+async function main(): Promise<void> {
+  const logger = new Logger('Bootstrap');
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    logger.error((e as Error).message);
+    process.exit(1);
+  }
+  const app = await bootstrap(config);
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
+  const infoPath = `${config.duckdbPath}.server.json`;
+  writeFileSync(infoPath, JSON.stringify({ pid: process.pid, url }));
+  const cleanup = () => rmSync(infoPath, { force: true });
+  process.on('exit', cleanup);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void app.close().finally(() => process.exit(0)));
+  logger.log(`ready: ${url}/ (GraphQL at ${url}/graphql, DuckDB ${config.duckdbPath}, app store ${config.appDb.type})`);
+}
+
+if (require.main === module) {
+  process.env.UV_THREADPOOL_SIZE ??= '12';
+  void main();
+}

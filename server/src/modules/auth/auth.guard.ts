@@ -1,0 +1,37 @@
+import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { GqlExecutionContext, type GqlContextType } from '@nestjs/graphql';
+import type { Role } from '@refunds/shared';
+import type { Request } from 'express';
+import { AppError } from '../../common/errors';
+import { AuthService } from './auth.service';
+import type { Principal } from './auth.types';
+
+export const ROLES_KEY = 'roles';
+/** Restricts a resolver or route to these roles (default: every authenticated role). */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+
+export type AuthedRequest = Request & { principal?: Principal };
+
+export function requestOf(ctx: ExecutionContext): AuthedRequest {
+  if (ctx.getType<GqlContextType>() === 'graphql') return GqlExecutionContext.create(ctx).getContext<{ req: AuthedRequest }>().req;
+  return ctx.switchToHttp().getRequest<AuthedRequest>();
+}
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = requestOf(ctx);
+    req.principal ??= await this.auth.authenticate(req.headers.authorization);
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [ctx.getHandler(), ctx.getClass()]);
+    if (roles && !roles.includes(req.principal.role)) {
+      throw new AppError('FORBIDDEN', `The ${req.principal.role} role may not do this (needs ${roles.join(' or ')})`);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,22 @@
+import { Body, Controller, HttpException, Post } from '@nestjs/common';
+import { LoadError, type LoadSummary } from '@refunds/etl';
+import { AppError } from '../../common/errors';
+import { Roles } from '../auth/auth.guard';
+import { LoadsService, type LoadRequest } from './loads.service';
+
+/** The CLI's hand-over endpoint: `npm run etl -- load` posts here while a server owns the file. */
+@Controller('api/loads')
+export class LoadsController {
+  constructor(private readonly loads: LoadsService) {}
+
+  @Roles('admin')
+  @Post()
+  async load(@Body() body: LoadRequest): Promise<{ summary: LoadSummary }> {
+    try {
+      return { summary: await this.loads.load(body) };
+    } catch (e) {
+      const code = e instanceof LoadError || e instanceof AppError ? e.code : 'LOAD_FAILED';
+      throw new HttpException({ error: { code, message: (e as Error).message } }, 422);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import type { LoadSummary } from '@refunds/etl';
+import { badInput } from '../../common/errors';
+import { DuckDbService } from '../../database/duckdb.service';
+import { LoadsRepository } from './loads.repository';
+import type { LoadRecord, RejectedRow } from './models/load.model';
+
+export interface LoadRequest {
+  paths: string[];
+  strict?: boolean;
+  rejectsOut?: string;
+  encoding?: 'auto' | 'utf-8' | 'gb18030';
+  format?: string;
+  mapping?: string;
+}
+
+@Injectable()
+export class LoadsService {
+  constructor(
+    private readonly repo: LoadsRepository,
+    private readonly db: DuckDbService,
+  ) {}
+
+  /** A load handed over by the CLI: the server owns the DuckDB file while it runs. */
+  async load(req: LoadRequest): Promise<LoadSummary> {
+    if (!Array.isArray(req.paths) || req.paths.length === 0 || req.paths.some((p) => typeof p !== 'string')) throw badInput('paths', 'a non-empty list of file paths');
+    let paths = req.paths;
+    let cleanup: (() => Promise<void>) | undefined;
+    if (req.format) {
+      const { convertExport } = await import('@refunds/etl/dist/importers');
+      const dir = await mkdtemp(join(tmpdir(), 'refunds-import-'));
+      cleanup = () => rm(dir, { recursive: true, force: true });
+      await convertExport(req.format, paths, dir, { mappingFile: req.mapping });
+      paths = [dir];
+    }
+    try {
+      return await this.db.load(paths, { strict: req.strict, rejectsOut: req.rejectsOut, encoding: req.encoding });
+    } finally {
+      await cleanup?.();
+    }
+  }
+
+  async history(limit: number): Promise<LoadRecord[]> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw badInput('limit', 'must be 1..1000');
+    const rows = await this.repo.history(limit);
+    return rows.map((r) => ({
+      loadId: r.load_id,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      outcome: r.outcome,
+      message: r.message,
+      files: JSON.parse(r.files) as LoadRecord['files'],
+      tables: (JSON.parse(r.tables) as LoadRecord['tables']).map((t) => ({ table: t.table, read: t.read, loaded: t.loaded, replaced: t.replaced, unchanged: t.unchanged, rejected: t.rejected })),
+      rowsRead: r.rows_read,
+      rowsLoaded: r.rows_loaded,
+      rowsReplaced: r.rows_replaced,
+      rowsUnchanged: r.rows_unchanged,
+      rowsRejected: r.rows_rejected,
+      durationMs: r.duration_ms,
+    }));
+  }
+
+  async rejects(loadId: number | null, limit: number, offset: number): Promise<RejectedRow[]> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > 5000) throw badInput('limit', 'must be 1..5000');
+    if (!Number.isInteger(offset) || offset < 0) throw badInput('offset', 'must be >= 0');
+    const rows = await this.repo.rejects(loadId, limit, offset);
+    return rows.map((r) => ({ loadId: r.load_id, table: r.table_name, file: r.file, line: r.line, column: r.column_name, value: r.value, reason: r.reason }));
+  }
+}
