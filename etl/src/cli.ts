@@ -142,12 +142,14 @@ async function cmdLoad(a: ParsedArgs, format?: string): Promise<number> {
   const db = str(a.flags, 'db');
   if (!db) throw new UsageError('--db FILE is required');
   if (a.positional.length === 0) throw new UsageError('give at least one file or folder to load');
-  const encoding = (str(a.flags, 'encoding') ?? 'auto') as Encoding;
-  if (!['auto', 'utf-8', 'utf8', 'gb18030', 'gbk'].includes(encoding)) throw new UsageError(`--encoding must be auto, utf-8 or gb18030`);
+  const encodingFlag = (str(a.flags, 'encoding') ?? 'auto').toLowerCase();
+  const encodings: Record<string, Encoding> = { auto: 'auto', 'utf-8': 'utf-8', utf8: 'utf-8', gb18030: 'gb18030', gbk: 'gb18030' };
+  const encoding = encodings[encodingFlag];
+  if (!encoding) throw new UsageError(`--encoding must be auto, utf-8 or gb18030 (gbk), got "${encodingFlag}"`);
   const opts: LoadOptions = {
     strict: a.flags.strict === true,
     rejectsOut: str(a.flags, 'rejects'),
-    encoding: encoding === 'gbk' ? 'gb18030' : encoding === 'utf8' ? 'utf-8' : encoding,
+    encoding,
     reportingCurrency: process.env.REFUNDS_REPORTING_CURRENCY,
     onProgress: progressReporter(process.stderr),
   };

@@ -278,13 +278,3 @@ export function reasonInfo(code: string): ReasonInfo {
   const family = reasonFamilyOf(code);
   return { code, family, texts: FAMILY_TEXTS[family] };
 }
-
-export interface Weighted {
-  codes: readonly string[];
-  alias: Alias;
-}
-
-export function weighted(table: Readonly<Record<string, number>>): Weighted {
-  const codes = Object.keys(table);
-  return { codes, alias: new Alias(codes.map((c) => table[c])) };
-}

@@ -9,7 +9,7 @@ import { ENTITIES } from './entities';
 import { Initial1700000000000 } from './migrations/1700000000000-initial';
 
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: [Initial1700000000000], migrationsRun: true, synchronize: false, logging: false } as const;
+  const common = { entities: ENTITIES, migrations: [Initial1700000000000], migrationsRun: true, synchronize: false, logging: false };
   if (config.appDb.type === 'postgres') return { type: 'postgres', url: config.appDb.url, ...common };
   mkdirSync(dirname(config.appDb.path), { recursive: true });
   return { type: 'better-sqlite3', database: config.appDb.path, ...common };
@@ -20,7 +20,7 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     TypeOrmModule.forRootAsync({
       imports: [ConfigModule],
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => dataSourceOptions(config),
+      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config), retryAttempts: 2, retryDelay: 500 }),
     }),
     TypeOrmModule.forFeature(ENTITIES),
   ],

@@ -9,5 +9,5 @@ export class ApiTokenEntity {
   @Index({ unique: true }) @Column({ type: 'varchar', length: 64 }) tokenHash!: string;
   @ManyToOne(() => UserEntity, { onDelete: 'CASCADE', eager: true }) user!: UserEntity;
   @CreateDateColumn() createdAt!: Date;
-  @Column({ type: 'timestamp', nullable: true }) revokedAt!: Date | null;
+  @Column({ type: 'varchar', length: 40, nullable: true }) revokedAt!: string | null;
 }

@@ -17,7 +17,7 @@ export class Initial1700000000000 implements MigrationInterface {
           { name: 'tokenHash', type: 'varchar', length: '64', isUnique: true },
           { name: 'userId', type: 'integer', isNullable: true },
           created,
-          { name: 'revokedAt', type: 'timestamp', isNullable: true },
+          { name: 'revokedAt', type: 'varchar', length: '40', isNullable: true },
         ],
       }),
     );

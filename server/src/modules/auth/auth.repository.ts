@@ -36,7 +36,7 @@ export class AuthRepository {
   }
 
   async revoke(id: number): Promise<boolean> {
-    const r = await this.tokens.update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
+    const r = await this.tokens.update({ id, revokedAt: IsNull() }, { revokedAt: new Date().toISOString() });
     return (r.affected ?? 0) > 0;
   }
 }

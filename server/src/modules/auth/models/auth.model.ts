@@ -13,7 +13,7 @@ export class ApiTokenInfo {
   @Field() userName!: string;
   @Field() role!: string;
   @Field() createdAt!: Date;
-  @Field(() => Date, { nullable: true }) revokedAt!: Date | null;
+  @Field(() => String, { nullable: true }) revokedAt!: string | null;
 }
 
 @ObjectType()
