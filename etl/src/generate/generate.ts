@@ -62,7 +62,7 @@ export const TABLE_COLUMNS = {
 } as const satisfies Record<string, readonly string[]>;
 export type TableName = keyof typeof TABLE_COLUMNS;
 
-const CHUNK_CHARS = 2 * 1024 * 1024;
+const CHUNK_BYTES = 4 * 1024 * 1024;
 const USD_PER_CNY = 1 / 7.2;
 const HOUR = 3600;
 const DAY = DAY_SECONDS;
@@ -258,8 +258,7 @@ class Generator {
     const id = `O${zeroPad(this.orderSeq, 9)}`;
     const campaign = campaignAt(t);
     this.lastCampaign = campaign;
-    this.ordersOut.buf += `${id},${c.id},${isoTime(t)},${money(this.cents(c, cny))},${c.usd ? 'USD' : 'CNY'},${ORDER_CHANNELS[channel]},${campaign ?? ''}\n`;
-    this.ordersOut.rows++;
+    this.ordersOut.row(`${id},${c.id},${isoTime(t)},${money(this.cents(c, cny))},${c.usd ? 'USD' : 'CNY'},${ORDER_CHANNELS[channel]},${campaign ?? ''}\n`);
     return id;
   }
 
@@ -491,12 +490,10 @@ class Generator {
     const text = rng.next() < 0.45 ? reason.texts[rng.int(reason.texts.length)] : '';
     const policyVersion = rng.next() < 0.03 ? '' : policyVersionAt(requestedAt);
     const line = product ? PRODUCT_LINES[product.line].name : '';
-    this.refundsOut.buf +=
-      `${refundId},${orderId},${c.id},${agent ? agent.id : ''},${channel},${product ? product.id : ''},${line},${reason.code},${text},` +
+    this.refundsOut.row(`${refundId},${orderId},${c.id},${agent ? agent.id : ''},${channel},${product ? product.id : ''},${line},${reason.code},${text},` +
       `${isoTime(requestedAt)},${decidedAt >= 0 ? isoTime(decidedAt) : ''},${paidAt},${decision},${money(requested)},${refunded >= 0 ? money(refunded) : ''},` +
       `${c.usd ? 'USD' : 'CNY'},${payoutMethod},${payoutStatus},${contacts},${escalated},${reopened},${evidence === null ? '' : evidence},` +
-      `${reviewer},${policyVersion},${campaign ?? ''}\n`;
-    this.refundsOut.rows++;
+      `${reviewer},${policyVersion},${campaign ?? ''}\n`);
 
     if (!isDecided) return;
     const slow = hours > 48;
@@ -535,30 +532,25 @@ class Generator {
       const pool = kind === 'csat' ? CSAT_COMMENTS[score] : NPS_COMMENTS;
       comment = cell(pool[this.rng.int(pool.length)]);
     }
-    this.surveysOut.buf += `S${zeroPad(this.surveySeq, 8)},${refundId ?? ''},${c.id},${kind},${score},${isoTime(respondedAt)},${comment}\n`;
-    this.surveysOut.rows++;
+    this.surveysOut.row(`S${zeroPad(this.surveySeq, 8)},${refundId ?? ''},${c.id},${kind},${score},${isoTime(respondedAt)},${comment}\n`);
   }
 }
 
 function writeStatic(sinks: Record<'agents' | 'incentive_plans' | 'policy_changes' | 'fx_rates', CsvSink>, seed: number): void {
   for (const a of AGENTS) {
-    sinks.agents.buf += csvLine([a.id, a.name, a.team, a.managerId, isoDate(a.hiredAt)]);
-    sinks.agents.rows++;
+    sinks.agents.row(csvLine([a.id, a.name, a.team, a.managerId, isoDate(a.hiredAt)]));
   }
   for (const p of INCENTIVE_PLANS) {
-    sinks.incentive_plans.buf += csvLine([p.planId, p.effectiveFrom, p.effectiveTo, p.team, p.kpi, p.weight, p.direction]);
-    sinks.incentive_plans.rows++;
+    sinks.incentive_plans.row(csvLine([p.planId, p.effectiveFrom, p.effectiveTo, p.team, p.kpi, p.weight, p.direction]));
   }
   for (const p of POLICY_CHANGES) {
-    sinks.policy_changes.buf += csvLine([p.changeId, isoTime(p.effectiveAt), p.title, p.description, p.scopeChannel, p.scopeProductLine]);
-    sinks.policy_changes.rows++;
+    sinks.policy_changes.row(csvLine([p.changeId, isoTime(p.effectiveAt), p.title, p.description, p.scopeChannel, p.scopeProductLine]));
   }
   const rng = createRng(seed ^ 0x5f3759df);
   let rate = 7.1 + 0.1 * rng.next();
   for (let d = TIMELINE.fxFrom; d <= TIMELINE.fxTo; d += DAY) {
     rate = Math.min(7.5, Math.max(6.8, rate + 0.03 * (7.18 - rate) + 0.012 * rng.normal()));
-    sinks.fx_rates.buf += `${isoDate(d)},USD,${rate.toFixed(4)}\n`;
-    sinks.fx_rates.rows++;
+    sinks.fx_rates.row(`${isoDate(d)},USD,${rate.toFixed(4)}\n`);
   }
 }
 
@@ -575,7 +567,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateSu
   const sinks = {} as Record<TableName, CsvSink>;
   for (const name of Object.keys(TABLE_COLUMNS) as TableName[]) {
     files[name] = join(out, `${name}.csv`);
-    sinks[name] = new CsvSink(files[name], TABLE_COLUMNS[name], CHUNK_CHARS);
+    sinks[name] = new CsvSink(files[name], TABLE_COLUMNS[name], CHUNK_BYTES);
   }
   try {
     writeStatic(sinks, opts.seed);
