@@ -10,6 +10,9 @@ import { breadthLimit, depthLimit, LIMITS, rootFieldLimit } from './common/graph
 import { AuthModule } from './modules/auth/auth.module';
 import { OverviewModule } from './modules/overview/overview.module';
 import { LoadsModule } from './modules/loads/loads.module';
+import { ReasonsModule } from './modules/reasons/reasons.module';
+import { ChannelsModule } from './modules/channels/channels.module';
+import { OutcomesModule } from './modules/outcomes/outcomes.module';
 
 const production = process.env.NODE_ENV === 'production';
 
@@ -33,6 +36,9 @@ const production = process.env.NODE_ENV === 'production';
     AuthModule,
     OverviewModule,
     LoadsModule,
+    ReasonsModule,
+    ChannelsModule,
+    OutcomesModule,
   ],
 })
 export class AppModule {}

@@ -258,23 +258,40 @@ export interface ReasonInfo {
 }
 
 const FAMILY_TEXTS: Readonly<Record<ReasonFamily, readonly string[]>> = {
-  defect: [
-    'Stopped working after two days',
-    'Screen has a dead pixel, right in the middle',
-    '质量有问题，用了一次就坏了',
-    'Arrived broken, the box was fine though',
-    'The "new" item looks used',
-    'Not what the picture showed',
-    '少了配件',
-  ],
-  logistics: ['Package never arrived', 'Delivered a week late, needed it for a birthday', '快递太慢了', 'Box crushed, contents damaged in transit', 'Tracking says delivered; it was not'],
-  customer: ['Changed my mind', "Doesn't fit, too small", 'Found it cheaper elsewhere, 30% less', '不想要了', 'Colour is different from the photo', 'Ordered by mistake, please cancel', 'Bought during the sale; don\'t need it after all'],
-  billing: ['Charged twice for the same order', 'Price dropped a day after I bought it', '重复扣款', 'Promised price protection, "guaranteed lowest price"'],
+  defect: ['Stopped working after two days', '质量有问题，用了一次就坏了', 'The "new" item looks used', 'Not what the picture showed'],
+  logistics: ['Package never arrived', 'Delivered a week late, needed it for a birthday', '快递太慢了', 'Box crushed, contents damaged'],
+  customer: ['Changed my mind', '不想要了', 'No longer needed'],
+  billing: ['Charged twice for the same order', 'Price dropped a day after I bought it', '重复扣款'],
   service: ['Service was never delivered', 'Cancel my subscription, please', '会员自动续费了，要求退款'],
-  other: ['See attached', 'Other', '其他原因', 'It was a gift, the recipient already has one'],
+  other: ['See attached', 'Other', '其他原因'],
+};
+
+/** Free text as customers write it: mixed languages, commas, quotes. */
+const REASON_TEXTS: Readonly<Record<string, readonly string[]>> = {
+  defective: ['Stopped working after two days', 'Won\'t turn on', '开不了机', 'Battery dies in an hour, "brand new" they said'],
+  quality_defect: ['Poor quality, stitching came apart', '质量太差了', 'Peeling after one wash, very disappointed'],
+  damaged: ['Arrived broken, the box was fine though', 'Cracked screen', '收到就是坏的'],
+  not_as_described: ['Not what the picture showed', 'Description said 128GB, it is 64GB', '和描述不符'],
+  wrong_item: ['Wrong item sent', 'Ordered blue, got red', '发错货了'],
+  missing_parts: ['Missing the charger', '少了配件', 'Screws missing, cannot assemble'],
+  late_delivery: ['Delivered a week late, needed it for a birthday', '快递太慢了', 'Still not here after 10 days'],
+  lost_in_transit: ['Package never arrived', 'Tracking says delivered; it was not', '包裹丢了'],
+  damaged_in_transit: ['Box crushed, contents damaged', '运输途中损坏', 'Courier dropped it, dented'],
+  changed_mind: ['Changed my mind', '不想要了', 'Bought during the sale; don\'t need it after all'],
+  size: ["Doesn't fit, too small", '尺码偏大', 'Too big, need one size down'],
+  color: ['Colour is different from the photo', '颜色不喜欢'],
+  style: ['Not my style', '款式不合适'],
+  unwanted: ['No longer needed', '用不上了'],
+  found_cheaper: ['Found it cheaper elsewhere, 30% less', '别家更便宜'],
+  ordered_by_mistake: ['Ordered by mistake, please cancel', '拍错了'],
+  misunderstanding: ['Thought it was a 2-pack', '理解错了'],
+  duplicate_charge: ['Charged twice for the same order', '重复扣款'],
+  price_adjustment: ['Price dropped a day after I bought it', '降价了，要求补差价'],
+  price_protection: ['Promised price protection, "guaranteed lowest price"', '价保'],
+  gift_return: ['It was a gift, the recipient already has one', '礼物，对方不需要'],
 };
 
 export function reasonInfo(code: string): ReasonInfo {
   const family = reasonFamilyOf(code);
-  return { code, family, texts: FAMILY_TEXTS[family] };
+  return { code, family, texts: REASON_TEXTS[code] ?? FAMILY_TEXTS[family] };
 }

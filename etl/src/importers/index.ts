@@ -1,0 +1,168 @@
+/**
+ * Importers (issue 7): turn real exports into the canonical CSV files of
+ * data-contract.md, which the canonical loader then validates and loads
+ * (`etl import --format NAME --db FILE PATH...` = convertExport into a temp dir + load).
+ *
+ * Design:
+ * - An importer never talks to the database and never validates contract rules itself
+ *   beyond what it needs to map: the loader is the single place where rows are checked and
+ *   rejected with file/line/column/reason. Importers convert what they can, write what they
+ *   cannot convert as it was (so the loader reports it) and add a warning.
+ * - Whole-input problems (unknown format, missing required source column, unreadable file,
+ *   invalid mapping) throw ImportError before anything is written.
+ * - Output: one `<table>.csv` per table the format produces (also when it has no rows, so
+ *   the caller sees what the format covers), header = exactly the contract's columns in
+ *   contract order, ISO UTC timestamps with Z, empty = null, UTF-8, RFC 4180 quoting.
+ *   Values are canonicalised (channel / decision lower-cased, reason codes as codes,
+ *   currencies upper-cased) and duplicate keys collapsed (last wins, as a reload would).
+ * - The per-format mapping choices are documented at the top of each module.
+ */
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import {
+  type CanonicalTable,
+  type ImportContext,
+  type Row,
+  type Tables,
+  CANONICAL_TABLES,
+  ImportError,
+  TABLE_COLUMNS,
+  TABLE_KEY,
+  Warnings,
+  canonicalizeRow,
+} from './common';
+import { writeCsv } from './csv';
+import { convertMapping } from './mapping';
+import { convertNpsSurvey } from './nps-survey';
+import { convertShopifyOrders } from './shopify-orders';
+import { convertStripeRefunds } from './stripe-refunds';
+import { convertZendeskTickets } from './zendesk-tickets';
+
+export { ImportError, type ImportErrorCode, TABLE_COLUMNS, type CanonicalTable, pseudonymousId } from './common';
+export { parseCsv, formatCsv } from './csv';
+
+export type ImportFormat = 'shopify-orders' | 'stripe-refunds' | 'zendesk-tickets' | 'nps-survey' | 'mapping';
+
+export const IMPORT_FORMATS: readonly ImportFormat[] = ['shopify-orders', 'stripe-refunds', 'zendesk-tickets', 'nps-survey', 'mapping'];
+
+export interface ConvertOptions {
+  /** mapping format: the YAML/JSON mapping (else the one mapping file among the paths) */
+  mappingFile?: string;
+  /** ISO 4217 code used where a source has no currency (default CNY, the contract's default reporting currency) */
+  reportingCurrency?: string;
+}
+
+export interface ConvertResult {
+  /** written files, one per table, `<outDir>/<table>.csv` */
+  files: string[];
+  /** rows written per table */
+  counts: Record<string, number>;
+  /** things the caller should know (rows skipped, values kept unconverted, assumptions) */
+  warnings: string[];
+}
+
+type Converter = (files: string[], ctx: ImportContext) => Promise<Tables>;
+
+const CONVERTERS: Record<ImportFormat, Converter> = {
+  'shopify-orders': convertShopifyOrders,
+  'stripe-refunds': convertStripeRefunds,
+  'zendesk-tickets': convertZendeskTickets,
+  'nps-survey': convertNpsSurvey,
+  mapping: convertMapping,
+};
+
+/** Tables each format writes (also when empty). */
+const FORMAT_TABLES: Record<ImportFormat, readonly CanonicalTable[] | null> = {
+  'shopify-orders': ['orders', 'refunds'],
+  'stripe-refunds': ['refunds'],
+  'zendesk-tickets': ['refunds', 'surveys', 'agents'],
+  'nps-survey': ['surveys'],
+  mapping: null, // the tables named in the mapping
+};
+
+const INPUT_EXTENSIONS = /\.(csv|tsv|txt|json|jsonl|ndjson|ya?ml)$/i;
+
+export function isImportFormat(value: string): value is ImportFormat {
+  return (IMPORT_FORMATS as readonly string[]).includes(value);
+}
+
+/** Files named by `paths`; a directory contributes its export files (sorted, not recursive). */
+async function expandPaths(format: string, paths: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const p of paths) {
+    let info;
+    try {
+      info = await stat(p);
+    } catch {
+      throw new ImportError('BAD_FILE', `${format}: input "${p}" does not exist`);
+    }
+    if (info.isDirectory()) {
+      const names = (await readdir(p)).filter((n) => INPUT_EXTENSIONS.test(n) && !n.startsWith('.')).sort();
+      files.push(...names.map((n) => path.join(p, n)));
+    } else {
+      files.push(p);
+    }
+  }
+  if (files.length === 0) throw new ImportError('NO_INPUT', `${format}: no input files given`);
+  return files;
+}
+
+function dedupe<T extends CanonicalTable>(table: T, rows: Row<T>[], warnings: Warnings): Row<T>[] {
+  const key = TABLE_KEY[table] as keyof Row<T> | undefined;
+  if (key === undefined) return rows;
+  const byKey = new Map<string, number>();
+  const out: Row<T>[] = [];
+  for (const row of rows) {
+    const k = row[key];
+    if (typeof k !== 'string' || k === '') {
+      out.push(row);
+      continue;
+    }
+    const at = byKey.get(k);
+    if (at === undefined) {
+      byKey.set(k, out.length);
+      out.push(row);
+    } else {
+      warnings.add(`${table}: duplicate ${String(key)}; the last row kept`, k);
+      out[at] = row;
+    }
+  }
+  return out;
+}
+
+/**
+ * Converts export files of one format into canonical CSV files in outDir.
+ * Throws ImportError (UNKNOWN_FORMAT, MISSING_COLUMN, BAD_FILE, BAD_MAPPING, BAD_OPTION,
+ * NO_INPUT) when the input cannot be converted at all; nothing is written then.
+ */
+export async function convertExport(format: string, paths: string[], outDir: string, opts: ConvertOptions = {}): Promise<ConvertResult> {
+  if (!isImportFormat(format)) {
+    throw new ImportError('UNKNOWN_FORMAT', `unknown import format "${format}"; valid formats: ${IMPORT_FORMATS.join(', ')}`);
+  }
+  const currency = (opts.reportingCurrency ?? 'CNY').trim();
+  if (!/^[A-Za-z]{3}$/.test(currency)) {
+    throw new ImportError('BAD_OPTION', `${format}: reporting currency "${opts.reportingCurrency}" is not a 3-letter ISO 4217 code`);
+  }
+  const files = await expandPaths(format, paths);
+  const warnings = new Warnings();
+  const ctx: ImportContext = { format, reportingCurrency: currency.toUpperCase(), mappingFile: opts.mappingFile, warnings };
+  const tables = await CONVERTERS[format](files, ctx);
+
+  const produced = FORMAT_TABLES[format] ?? CANONICAL_TABLES.filter((t) => tables[t] !== undefined);
+  await mkdir(outDir, { recursive: true });
+  const written: string[] = [];
+  const counts: Record<string, number> = {};
+  for (const table of produced) {
+    const rows = writeRows(table, tables, warnings);
+    const file = path.join(outDir, `${table}.csv`);
+    await writeCsv(file, TABLE_COLUMNS[table], rows);
+    written.push(file);
+    counts[table] = rows.length;
+  }
+  return { files: written, counts, warnings: warnings.list() };
+}
+
+function writeRows<T extends CanonicalTable>(table: T, tables: Tables, warnings: Warnings): Array<Record<string, string | null>> {
+  const rows = (tables[table] ?? []) as Row<T>[];
+  return dedupe(table, rows.map((r) => canonicalizeRow(table, r)), warnings) as Array<Record<string, string | null>>;
+}

@@ -1,0 +1,17 @@
+import { DIMENSION_BY_NAME, type DimensionName, type Grain } from '@refunds/shared';
+import { ident, raw, type Raw } from '@refunds/etl';
+
+const GRAIN_UNIT: Record<Grain, string> = { DAY: 'day', WEEK: 'week', MONTH: 'month', QUARTER: 'quarter' };
+
+/** The period key (first day, YYYY-MM-DD) of a timestamp column at a grain. */
+export function periodSql(grain: Grain, column = 'requested_at'): Raw {
+  return raw(`strftime(date_trunc('${GRAIN_UNIT[grain]}', ${ident(column)}), '%Y-%m-%d')`);
+}
+
+/** SQL for a group key: the catalog's column, or the period of requested_at for PERIOD. */
+export function dimensionSql(dim: DimensionName, grain: Grain = 'WEEK'): Raw {
+  if (dim === 'PERIOD') return periodSql(grain);
+  const def = DIMENSION_BY_NAME.get(dim);
+  if (!def) throw new Error(`dimension ${dim} missing from the catalog`);
+  return raw(ident(def.column));
+}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { ChannelsRepository } from './channels.repository';
+import { ChannelsResolver } from './channels.resolver';
+import { ChannelsService } from './channels.service';
+
+@Module({ providers: [ChannelsResolver, ChannelsService, ChannelsRepository] })
+export class ChannelsModule {}

@@ -1,0 +1,94 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
+import type { DimensionName, Grain, RefundFilter } from '@refunds/shared';
+import { raw, revColumn, REV_WINDOWS, sql, type Sql } from '@refunds/etl';
+import { DuckDbService } from '../../database/duckdb.service';
+import { dimensionSql } from '../../common/semantic/dimensions';
+import { filterCondition } from '../../common/semantic/filter';
+
+export interface ExperienceRow {
+  key: string | null;
+  refunds: number;
+  csat_n: number;
+  csat_sum: number;
+  csat_hi: number;
+  nps_n: number;
+  nps_pro: number;
+  nps_det: number;
+}
+
+export interface RepurchaseRow {
+  key: string | null;
+  eligible: number;
+  repurchased: number;
+  revenue_sum: number | null;
+}
+
+@Injectable()
+export class OutcomesRepository {
+  private readonly reportingCurrency: string;
+
+  constructor(
+    private readonly db: DuckDbService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.reportingCurrency = config.reportingCurrency;
+  }
+
+  experience(f: RefundFilter, dim: DimensionName, grain: Grain): Promise<ExperienceRow[]> {
+    return this.db.query<ExperienceRow>(sql`
+      SELECT CAST(${dimensionSql(dim, grain)} AS VARCHAR) AS key, count(*) AS refunds,
+        sum(csat_n) AS csat_n, sum(csat_sum) AS csat_sum, sum(csat_hi) AS csat_hi,
+        sum(nps_n) AS nps_n, sum(nps_pro) AS nps_pro, sum(nps_det) AS nps_det
+      FROM refund_facts WHERE ${filterCondition(f)}
+      GROUP BY 1 ORDER BY 1 NULLS LAST`);
+  }
+
+  /**
+   * Eligible (decided_at + W <= horizon) decided refunds per group, how many repurchased within W,
+   * and the summed revenue of those windows: precomputed for the standard windows, else joined.
+   */
+  repurchase(f: RefundFilter, windowDays: number, dim: DimensionName, grain: Grain): Promise<RepurchaseRow[]> {
+    const revenue = this.revenueSql(windowDays);
+    return this.db.query<RepurchaseRow>(sql`
+      WITH h AS (SELECT max(ordered_at) AS horizon FROM orders),
+      e AS (
+        SELECT refund_facts.* FROM refund_facts, h
+        WHERE decision IN ('approved', 'partial', 'rejected')
+          AND decided_at + to_days(CAST(${windowDays} AS INTEGER)) <= h.horizon AND ${filterCondition(f)})
+      SELECT CAST(${dimensionSql(dim, grain)} AS VARCHAR) AS key, count(*) AS eligible,
+        count(*) FILTER (WHERE next_order_at <= decided_at + to_days(CAST(${windowDays} AS INTEGER))) AS repurchased,
+        sum(${revenue}) AS revenue_sum
+      FROM e ${this.revenueJoin(windowDays)}
+      GROUP BY 1 ORDER BY 1 NULLS LAST`);
+  }
+
+  private revenueSql(w: number): Sql {
+    return REV_WINDOWS.includes(w) ? sql`${raw(`e.${revColumn(w)}`)}` : sql`coalesce(rv.revenue, 0)`;
+  }
+
+  /** Revenue for a non-standard window: orders converted with fx_rates, summed per refund. */
+  private revenueJoin(w: number): Sql {
+    if (REV_WINDOWS.includes(w)) return sql``;
+    const rep = this.reportingCurrency;
+    return sql`LEFT JOIN (
+      SELECT e2.refund_id, sum(coalesce(o.amount, 0) * CASE WHEN coalesce(o.currency, ${rep}) = ${rep} THEN 1 ELSE fx.rate_to_reporting END) AS revenue
+      FROM e e2 JOIN (orders o ASOF LEFT JOIN fx_rates fx ON o.currency = fx.currency AND CAST(o.ordered_at AS DATE) >= fx.date)
+        ON o.customer_id = e2.customer_id AND o.order_id <> e2.order_id
+       AND o.ordered_at > e2.decided_at AND o.ordered_at <= e2.decided_at + to_days(CAST(${w} AS INTEGER))
+      GROUP BY e2.refund_id) rv ON rv.refund_id = e.refund_id`;
+  }
+
+  /** Per decision over eligible refunds: count, summed requested amount and summed window revenue. */
+  economics(f: RefundFilter, windowDays: number): Promise<Array<{ decision: string; n: number; requested: number; revenue_sum: number }>> {
+    return this.db.query(sql`
+      WITH h AS (SELECT max(ordered_at) AS horizon FROM orders),
+      e AS (
+        SELECT refund_facts.* FROM refund_facts, h
+        WHERE decision IN ('approved', 'partial', 'rejected')
+          AND decided_at + to_days(CAST(${windowDays} AS INTEGER)) <= h.horizon AND ${filterCondition(f)})
+      SELECT decision, count(*) AS n, coalesce(sum(requested_amount), 0) AS requested, coalesce(sum(${this.revenueSql(windowDays)}), 0) AS revenue_sum
+      FROM e ${this.revenueJoin(windowDays)}
+      GROUP BY decision`);
+  }
+}

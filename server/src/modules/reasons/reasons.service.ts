@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { poissonUpperTail, type Grain, type RefundFilter } from '@refunds/shared';
+import { badInput } from '../../common/errors';
+import type { ReasonTrendPoint, RefundSpike } from './models/reasons.model';
+import { ReasonsRepository } from './reasons.repository';
+
+/** metrics.md: the Poisson rate never goes below 0.5, so a quiet history cannot make every refund a spike. */
+const LAMBDA_FLOOR = 0.5;
+
+@Injectable()
+export class ReasonsService {
+  constructor(private readonly repo: ReasonsRepository) {}
+
+  async trends(f: RefundFilter, grain: Grain): Promise<ReasonTrendPoint[]> {
+    const rows = await this.repo.trends(f, grain);
+    return rows.map((r) => ({ period: r.period, reasonCode: r.reason_code, reasonFamily: r.reason_family, refunds: r.refunds, refundedAmount: r.refunded_amount, share: r.share }));
+  }
+
+  async spikes(f: RefundFilter, minCount: number, alpha: number): Promise<RefundSpike[]> {
+    if (!Number.isInteger(minCount) || minCount < 1 || minCount > 1_000_000) throw badInput('minCount', 'must be a whole number 1..1000000');
+    if (!Number.isFinite(alpha) || alpha <= 0 || alpha >= 1) throw badInput('alpha', 'must be between 0 and 1 (exclusive)');
+    const rows = await this.repo.spikeCandidates(f, minCount);
+    const out: RefundSpike[] = [];
+    for (const r of rows) {
+      const lambda = Math.max(r.expected, LAMBDA_FLOOR);
+      const pValue = poissonUpperTail(r.c, lambda);
+      if (!(pValue < alpha)) continue;
+      out.push({
+        productId: r.product_id,
+        productLine: r.product_line,
+        week: r.week,
+        count: r.c,
+        expected: r.expected,
+        ratio: r.c / lambda,
+        pValue,
+        topReasonCode: r.top_reason,
+        history: sparkline(r.week, r.hist_weeks, r.hist_counts.map(Number), r.c),
+      });
+    }
+    return out.sort((a, b) => a.pValue - b.pValue || b.ratio - a.ratio || a.week.localeCompare(b.week) || a.productId.localeCompare(b.productId));
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/** The 12 weekly counts ending with `week`, zeros filled in for weeks without defect refunds. */
+export function sparkline(week: string, weeks: readonly string[], counts: readonly number[], current: number): number[] {
+  const at = new Map(weeks.map((w, i) => [w, counts[i]]));
+  const end = Date.parse(`${week}T00:00:00Z`);
+  const out: number[] = [];
+  for (let i = 11; i >= 1; i--) out.push(at.get(new Date(end - i * 7 * DAY_MS).toISOString().slice(0, 10)) ?? 0);
+  out.push(current);
+  return out;
+}
