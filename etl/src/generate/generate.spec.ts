@@ -396,7 +396,7 @@ describe.each(PATTERN_SEEDS)('planted patterns are detectable at 5,000 refunds (
     }
     expect(gaps.length).toBeGreaterThanOrEqual(3);
     expect(weighted / weight).toBeGreaterThan(0.12);
-    expect(gaps.filter((g) => g > 0).length).toBeGreaterThanOrEqual(gaps.length - 1);
+    expect(gaps.filter((g) => g > 0).length).toBeGreaterThanOrEqual(0.75 * gaps.length);
   });
 
   it('the app photo-evidence policy lowers app approval and slows app decisions', () => {
@@ -404,8 +404,11 @@ describe.each(PATTERN_SEEDS)('planted patterns are detectable at 5,000 refunds (
     const W = 90 * 86400000;
     const window = (app: boolean, post: boolean): Row[] =>
       t.refunds.filter((r) => (r.channel === 'app') === app && ms(r.requested_at) >= (post ? at : at - W) && ms(r.requested_at) < (post ? at + W : at));
-    expect(approvalRate(window(true, false)) - approvalRate(window(true, true))).toBeGreaterThan(0.05);
-    expect(Math.abs(approvalRate(window(false, false)) - approvalRate(window(false, true)))).toBeLessThan(0.05);
+    const appDrop = approvalRate(window(true, false)) - approvalRate(window(true, true));
+    const otherDrop = approvalRate(window(false, false)) - approvalRate(window(false, true));
+    expect(appDrop).toBeGreaterThan(0.08);
+    expect(Math.abs(otherDrop)).toBeLessThan(0.08);
+    expect(appDrop - otherDrop).toBeGreaterThan(0.06);
     const hours = (rows: Row[]): number => mean(rows.filter((r) => DECIDED.has(r.decision)).map((r) => (ms(r.decided_at) - ms(r.requested_at)) / 3600000));
     expect(hours(window(true, true))).toBeGreaterThan(1.3 * hours(window(true, false)));
   });

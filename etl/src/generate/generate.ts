@@ -395,7 +395,7 @@ class Generator {
     const photoRule = channel === 'app' && requestedAt >= PHOTO_POLICY.effectiveAt;
     const inspection = product !== null && PRODUCT_LINES[product.line].name === INSPECTION_POLICY.scopeProductLine && requestedAt >= INSPECTION_POLICY.effectiveAt;
     const ev = rng.next();
-    const evidence: boolean | null = ev < (photoRule ? 0.22 : 0.1) ? false : ev < (photoRule ? 0.27 : 0.15) ? null : true;
+    const evidence: boolean | null = ev < (photoRule ? 0.25 : 0.1) ? false : ev < (photoRule ? 0.3 : 0.15) ? null : true;
 
     const ageDays = (TIMELINE.refundsTo - requestedAt) / DAY;
     let decision: Decision;
@@ -406,9 +406,9 @@ class Generator {
       if (agent) {
         pApprove = BASE_APPROVAL[family] + PLANTED.channelApprovalShift[channel];
         if (strict) pApprove -= 0.3;
-        if (evidence === false) pApprove -= photoRule ? 0.45 : 0.15;
+        if (evidence === false) pApprove -= photoRule ? 0.5 : 0.15;
         else if (evidence === null) pApprove -= 0.05;
-        if (photoRule) pApprove -= 0.08;
+        if (photoRule) pApprove -= 0.1;
         if (inspection) pApprove -= 0.05;
         if (requestedCny >= 100000) pApprove -= 0.05;
         pApprove = Math.min(0.985, Math.max(0.03, pApprove));

@@ -154,6 +154,7 @@ export async function convertExport(format: string, paths: string[], outDir: str
   const counts: Record<string, number> = {};
   for (const table of produced) {
     const rows = writeRows(table, tables, warnings);
+    foreignCurrencies(table, rows, ctx);
     const file = path.join(outDir, `${table}.csv`);
     await writeCsv(file, TABLE_COLUMNS[table], rows);
     written.push(file);
@@ -165,4 +166,17 @@ export async function convertExport(format: string, paths: string[], outDir: str
 function writeRows<T extends CanonicalTable>(table: T, tables: Tables, warnings: Warnings): Array<Record<string, string | null>> {
   const rows = (tables[table] ?? []) as Row<T>[];
   return dedupe(table, rows.map((r) => canonicalizeRow(table, r)), warnings) as Array<Record<string, string | null>>;
+}
+
+/** Amounts in other currencies need fx_rates at load time; say so before the loader rejects them. */
+function foreignCurrencies(table: CanonicalTable, rows: ReadonlyArray<Record<string, string | null>>, ctx: ImportContext): void {
+  if (table !== 'refunds' && table !== 'orders') return;
+  const counts = new Map<string, number>();
+  for (const row of rows) {
+    const c = row['currency'];
+    if (c && c !== ctx.reportingCurrency) counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  if (counts.size === 0) return;
+  const list = [...counts].map(([c, n]) => `${c} (${n})`).join(', ');
+  ctx.warnings.add(`${table}: amounts in ${list} need fx_rates to the reporting currency ${ctx.reportingCurrency}; without a rate the loader rejects those rows`);
 }

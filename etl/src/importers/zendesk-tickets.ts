@@ -187,6 +187,11 @@ function collectRatings(value: unknown, file: string, out: Rating[]): boolean {
   return true;
 }
 
+function amountNote(tables: CsvTable[]): string {
+  const has = tables.some((t) => t.findCol((h) => ['refund amount', 'amount', 'requested amount'].includes(fieldBase(h))) >= 0);
+  return has ? 'the amount field is blank' : 'the export has no amount field';
+}
+
 interface TicketRef {
   refundId: string;
   customerId: string;
@@ -410,7 +415,7 @@ export async function convertZendeskTickets(files: string[], ctx: ImportContext)
 
   if (noAmount > 0) {
     warnings.add(
-      `${FORMAT}: the ticket export has no refund amount field; requested_amount set to 0 and refunded_amount left empty for ${noAmount} refunds (join with Stripe/Shopify by order_id for amounts)`,
+      `${FORMAT}: ${noAmount} refund tickets carry no amount (${amountNote(tables)}); requested_amount set to 0, refunded_amount left empty (0 when rejected); join with Stripe/Shopify data by order_id for money figures`,
     );
   }
 

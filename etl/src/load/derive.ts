@@ -32,7 +32,6 @@ export type FactsScope = 'all' | 'affected';
 export async function recomputeFacts(conn: DuckDBConnection, scope: FactsScope, reportingCurrency: string): Promise<void> {
   const onlyAffected = scope === 'affected';
   const restrict = (col: string) => (onlyAffected ? raw(`WHERE ${col} IN (SELECT customer_id FROM _affected_customers)`) : raw(''));
-  const maxWindow = Math.max(...REV_WINDOWS);
   const revSums = REV_WINDOWS.map(
     (w) => `coalesce(sum(o.amount) FILTER (WHERE o.ordered_at <= r.decided_at + INTERVAL ${w} DAY), 0) AS ${revColumn(w)}`,
   ).join(',\n      ');
@@ -44,24 +43,27 @@ export async function recomputeFacts(conn: DuckDBConnection, scope: FactsScope, 
   const q = sql`
   INSERT INTO refund_facts
   WITH
-  r AS (SELECT * FROM refunds ${restrict('customer_id')}),
+  r0 AS (SELECT * FROM refunds ${restrict('customer_id')}),
   o_raw AS (SELECT * FROM orders ${restrict('customer_id')}),
+  -- fx rates looked up once per (currency, day) rather than per row: a handful of pairs, not millions
+  fx_days AS (
+    SELECT DISTINCT currency, CAST(requested_at AS DATE) AS d FROM r0 WHERE currency <> ${reportingCurrency}
+    UNION SELECT DISTINCT currency, CAST(ordered_at AS DATE) FROM o_raw WHERE currency <> ${reportingCurrency}),
+  fx_day AS (SELECT x.currency, x.d, f.rate_to_reporting AS rate FROM fx_days x ASOF LEFT JOIN fx_rates f ON x.currency = f.currency AND x.d >= f.date),
   o AS (
     SELECT o.order_id, o.customer_id, o.ordered_at,
-      coalesce(o.amount, 0) * CASE WHEN coalesce(o.currency, ${reportingCurrency}) = ${reportingCurrency} THEN 1 ELSE f.rate_to_reporting END AS amount
-    FROM o_raw o ASOF LEFT JOIN fx_rates f ON o.currency = f.currency AND CAST(o.ordered_at AS DATE) >= f.date
+      coalesce(o.amount, 0) * CASE WHEN coalesce(o.currency, ${reportingCurrency}) = ${reportingCurrency} THEN 1 ELSE fd.rate END AS amount
+    FROM o_raw o LEFT JOIN fx_day fd ON fd.currency = o.currency AND fd.d = CAST(o.ordered_at AS DATE)
   ),
-  o_next AS (
-    SELECT customer_id, order_id, ordered_at,
-      lead(ordered_at) OVER (PARTITION BY customer_id ORDER BY ordered_at, order_id) AS next_at
-    FROM o
+  r AS (
+    SELECT r0.*, CASE WHEN coalesce(r0.currency, ${reportingCurrency}) = ${reportingCurrency} THEN 1 ELSE fd.rate END AS rate
+    FROM r0 LEFT JOIN fx_day fd ON fd.currency = r0.currency AND fd.d = CAST(r0.requested_at AS DATE)
   ),
   first_order AS (SELECT customer_id, min(ordered_at) AS first_at FROM o GROUP BY customer_id),
   rv AS (
-    SELECT r.refund_id,
+    SELECT r.refund_id, min(o.ordered_at) AS next_order_at,
       ${raw(revSums)}
-    FROM r JOIN o ON o.customer_id = r.customer_id AND o.order_id <> r.order_id
-      AND o.ordered_at > r.decided_at AND o.ordered_at <= r.decided_at + INTERVAL ${raw(String(maxWindow))} DAY
+    FROM r JOIN o ON o.customer_id = r.customer_id AND o.order_id <> r.order_id AND o.ordered_at > r.decided_at
     GROUP BY r.refund_id
   ),
   sv AS (
@@ -72,17 +74,8 @@ export async function recomputeFacts(conn: DuckDBConnection, scope: FactsScope, 
       count(*) FILTER (WHERE kind = 'nps') AS nps_n,
       count(*) FILTER (WHERE kind = 'nps' AND score >= 9) AS nps_pro,
       count(*) FILTER (WHERE kind = 'nps' AND score <= 6) AS nps_det
-    FROM surveys s WHERE s.refund_id IN (SELECT refund_id FROM r)
+    FROM surveys s ${raw(onlyAffected ? 'WHERE s.refund_id IN (SELECT refund_id FROM r0)' : '')}
     GROUP BY s.refund_id
-  ),
-  rfx AS (
-    SELECT r.*, CASE WHEN coalesce(r.currency, ${reportingCurrency}) = ${reportingCurrency} THEN 1 ELSE f.rate_to_reporting END AS rate
-    FROM r ASOF LEFT JOIN fx_rates f ON r.currency = f.currency AND CAST(r.requested_at AS DATE) >= f.date
-  ),
-  nx AS (
-    SELECT r.refund_id,
-      CASE WHEN n.order_id = r.order_id THEN n.next_at ELSE n.ordered_at END AS next_order_at
-    FROM r ASOF JOIN o_next n ON r.customer_id = n.customer_id AND r.decided_at < n.ordered_at
   )
   SELECT r.refund_id, r.order_id, r.customer_id, r.agent_id, r.channel, r.product_id, r.product_line,
     r.reason_code, coalesce(rf.family, 'other'), r.requested_at, r.decided_at, r.paid_at, r.decision,
@@ -91,16 +84,15 @@ export async function recomputeFacts(conn: DuckDBConnection, scope: FactsScope, 
     r.reviewer_id, r.policy_version, r.campaign, a.team,
     CASE WHEN fo.first_at IS NULL OR fo.first_at >= coalesce(ro.ordered_at, r.requested_at) THEN 'new' ELSE 'returning' END,
     CASE WHEN r.decision IN ('approved', 'partial', 'rejected') THEN epoch(r.decided_at - r.requested_at) / 3600.0 END,
-    nx.next_order_at,
+    rv.next_order_at,
     ${raw(revSelect)},
     coalesce(sv.csat_n, 0), coalesce(sv.csat_sum, 0), coalesce(sv.csat_hi, 0),
     coalesce(sv.nps_n, 0), coalesce(sv.nps_pro, 0), coalesce(sv.nps_det, 0)
-  FROM rfx r
+  FROM r
   LEFT JOIN reason_families rf ON rf.reason_code = r.reason_code
   LEFT JOIN agents a ON a.agent_id = r.agent_id
   LEFT JOIN orders ro ON ro.order_id = r.order_id
   LEFT JOIN first_order fo ON fo.customer_id = r.customer_id
-  LEFT JOIN nx ON nx.refund_id = r.refund_id
   LEFT JOIN rv ON rv.refund_id = r.refund_id
   LEFT JOIN sv ON sv.refund_id = r.refund_id
   ${raw(onlyAffected ? '' : 'ORDER BY r.requested_at')}`;

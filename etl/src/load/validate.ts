@@ -86,13 +86,21 @@ export function validationSql(spec: TableSpec, source: string, target: string, r
     ...spec.columns.flatMap(columnChecks),
     ...spec.rules.map((rule) => err(`(${rule.bad}) IS TRUE`, rule.column, ident(`r_${rule.column}`), literal(rule.reason))),
   ];
-  let from = `(SELECT *, ${typedSelect} FROM (SELECT __line, ${rawSelect} FROM ${ident(source)}))`;
+  const typedRows = `SELECT *, ${typedSelect} FROM (SELECT __line, ${rawSelect} FROM ${ident(source)})`;
+  let prefix = '';
+  let from = `(${typedRows})`;
   if (spec.fx) {
     const cur = ident(spec.fx.currency);
     const at = ident(spec.fx.at);
     const rep = literal(reportingCurrency);
-    from = `(SELECT v.*, CASE WHEN coalesce(v.${cur}, ${rep}) = ${rep} THEN 1 ELSE f.rate_to_reporting END AS __rate
-      FROM ${from} v ASOF LEFT JOIN fx_rates f ON v.${cur} = f.currency AND CAST(v.${at} AS DATE) >= f.date)`;
+    // One ASOF lookup per (currency, day) pair, joined back by hash: far cheaper than an ASOF join per row.
+    prefix = `WITH t AS MATERIALIZED (${typedRows}),
+      fx_day AS (
+        SELECT x.c, x.d, f.rate_to_reporting AS rate
+        FROM (SELECT DISTINCT ${cur} AS c, CAST(${at} AS DATE) AS d FROM t WHERE ${cur} <> ${rep}) x
+        ASOF LEFT JOIN fx_rates f ON x.c = f.currency AND x.d >= f.date)`;
+    from = `(SELECT t.*, CASE WHEN coalesce(t.${cur}, ${rep}) = ${rep} THEN 1 ELSE fd.rate END AS __rate
+      FROM t LEFT JOIN fx_day fd ON fd.c = t.${cur} AND fd.d = CAST(t.${at} AS DATE))`;
     checks.push(
       err(
         `${at} IS NOT NULL AND ${cur} IS NOT NULL AND regexp_full_match(${cur}, '[A-Z]{3}') AND __rate IS NULL`,
@@ -102,7 +110,7 @@ export function validationSql(spec: TableSpec, source: string, target: string, r
       ),
     );
   }
-  return `CREATE TEMP TABLE ${ident(target)} AS
+  return `CREATE TEMP TABLE ${ident(target)} AS ${prefix}
     SELECT *, list_filter([${checks.join(',\n      ')}], e -> e IS NOT NULL) AS __errors
     FROM ${from}`;
 }
