@@ -13,6 +13,12 @@ import { LoadsModule } from './modules/loads/loads.module';
 import { ReasonsModule } from './modules/reasons/reasons.module';
 import { ChannelsModule } from './modules/channels/channels.module';
 import { OutcomesModule } from './modules/outcomes/outcomes.module';
+import { CatalogModule } from './modules/catalog/catalog.module';
+import { RecordsModule } from './modules/records/records.module';
+import { AnnotationsModule } from './modules/annotations/annotations.module';
+import { SavedViewsModule } from './modules/saved-views/saved-views.module';
+import { AgentsModule } from './modules/agents/agents.module';
+import { PolicyModule } from './modules/policy/policy.module';
 
 const production = process.env.NODE_ENV === 'production';
 
@@ -39,6 +45,12 @@ const production = process.env.NODE_ENV === 'production';
     ReasonsModule,
     ChannelsModule,
     OutcomesModule,
+    CatalogModule,
+    RecordsModule,
+    AnnotationsModule,
+    SavedViewsModule,
+    AgentsModule,
+    PolicyModule,
   ],
 })
 export class AppModule {}

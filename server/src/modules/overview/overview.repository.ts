@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULTS, type RefundFilter } from '@refunds/shared';
+import { DEFAULTS, type Grain, type RefundFilter } from '@refunds/shared';
 import { sql } from '@refunds/etl';
 import { DuckDbService } from '../../database/duckdb.service';
 import { filterCondition } from '../../common/semantic/filter';
+import { periodSql } from '../../common/semantic/dimensions';
 
 export interface OverviewCounts {
   refunds: number;
@@ -77,5 +78,16 @@ export class OverviewRepository {
              count(*) > 0 AS any_orders
       FROM orders`);
     return row.any_orders ? row.n : null;
+  }
+
+  trend(f: RefundFilter, grain: Grain): Promise<Array<{ period: string; refunds: number; decided: number; approved: number; rejected: number; refunded_amount: number }>> {
+    return this.db.query(sql`
+      SELECT ${periodSql(grain)} AS period, count(*) AS refunds,
+        count(*) FILTER (WHERE decision IN ('approved', 'partial', 'rejected')) AS decided,
+        count(*) FILTER (WHERE decision IN ('approved', 'partial')) AS approved,
+        count(*) FILTER (WHERE decision = 'rejected') AS rejected,
+        coalesce(sum(refunded_amount), 0) AS refunded_amount
+      FROM refund_facts WHERE ${filterCondition(f)}
+      GROUP BY 1 ORDER BY 1`);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { RefundFilter } from '@refunds/shared';
+import type { Grain, RefundFilter } from '@refunds/shared';
+import type { TrendPoint } from './models/trend.model';
 import { previousPeriod } from '../../common/semantic/filter';
 import { ratio } from '../../common/semantic/math';
 import type { Overview } from './models/overview.model';
@@ -50,5 +51,17 @@ export class OverviewService {
       repurchaseEligible: c.rep_eligible,
       previous: null,
     };
+  }
+
+  async trend(f: RefundFilter, grain: Grain): Promise<TrendPoint[]> {
+    const rows = await this.repo.trend(f, grain);
+    return rows.map((r) => ({
+      period: r.period,
+      refunds: r.refunds,
+      decided: r.decided,
+      approvalRate: ratio(r.approved, r.decided),
+      rejectionRate: ratio(r.rejected, r.decided),
+      refundedAmount: r.refunded_amount,
+    }));
   }
 }

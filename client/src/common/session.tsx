@@ -1,0 +1,26 @@
+import { createContext, useContext, type ReactNode } from 'react';
+import type { FilterOptions, Me } from './types';
+import { useGql, type GqlState } from './useGql';
+
+interface Session {
+  me: Me;
+  /** The product role sees agents only as pseudonymous ranks, never by name. */
+  canSeeAgents: boolean;
+  options: GqlState<{ filterOptions: FilterOptions }>;
+}
+
+const Ctx = createContext<Session | null>(null);
+
+const OPTIONS_QUERY = `query FilterOptions { filterOptions { channels productLines reasonCodes teams campaigns
+  agents { agentId name team } minDate maxDate reportingCurrency } }`;
+
+export function SessionProvider({ me, children }: { me: Me; children: ReactNode }) {
+  const options = useGql<{ filterOptions: FilterOptions }>(OPTIONS_QUERY, undefined);
+  return <Ctx.Provider value={{ me, canSeeAgents: me.role !== 'product', options }}>{children}</Ctx.Provider>;
+}
+
+export function useSession(): Session {
+  const v = useContext(Ctx);
+  if (!v) throw new Error('useSession outside SessionProvider');
+  return v;
+}

@@ -1,0 +1,112 @@
+/** Shapes of the GraphQL answers the client reads (api-contract.md and server/schema.gql). */
+
+export interface Me {
+  name: string;
+  role: string;
+}
+
+export interface FilterOptions {
+  channels: string[];
+  productLines: string[];
+  reasonCodes: string[];
+  teams: string[];
+  campaigns: string[];
+  agents: Array<{ agentId: string; name: string | null; team: string | null }>;
+  minDate: string | null;
+  maxDate: string | null;
+  reportingCurrency: string;
+}
+
+export interface OverviewNumbers {
+  refunds: number;
+  decided: number;
+  orders: number | null;
+  pending: number;
+  refundedAmount: number;
+  approvalRate: number | null;
+  rejectionRate: number | null;
+  partialRate: number | null;
+  refundRate: number | null;
+  slaMetRate: number | null;
+  overduePending: number;
+  payoutFailureRate: number | null;
+  payoutN: number;
+  evidenceCompleteRate: number | null;
+  evidenceN: number;
+  reviewGapCount: number;
+  csatAvg: number | null;
+  csatResponses: number;
+  nps: number | null;
+  npsResponses: number;
+  repurchaseRate: number | null;
+  repurchaseEligible: number;
+  resolutionHoursMean: number | null;
+  resolutionHoursP50: number | null;
+  resolutionHoursP90: number | null;
+}
+
+export interface TrendPoint {
+  period: string;
+  refunds: number;
+  decided: number;
+  approvalRate: number | null;
+  rejectionRate: number | null;
+  refundedAmount: number;
+}
+
+export interface RefundRow {
+  refundId: string;
+  orderId: string;
+  customerId: string;
+  agentId: string | null;
+  agentName: string | null;
+  channel: string;
+  productId: string | null;
+  productLine: string | null;
+  reasonCode: string;
+  reasonFamily: string | null;
+  requestedAt: string;
+  decidedAt: string | null;
+  decision: string;
+  requestedAmount: number;
+  refundedAmount: number | null;
+  customerType: string | null;
+}
+
+export interface RefundDrill {
+  decisions?: string[];
+  reasonFamilies?: string[];
+  productIds?: string[];
+  customerTypes?: string[];
+  periodStart?: string;
+  grain?: string;
+  amountBand?: string;
+}
+
+export interface PolicyChange {
+  changeId: string;
+  effectiveAt: string;
+  title: string | null;
+  description: string | null;
+  scopeChannel: string | null;
+  scopeProductLine: string | null;
+  source: string | null;
+}
+
+export interface Annotation {
+  id: number;
+  date: string;
+  metric: string | null;
+  note: string;
+  author: string | null;
+  createdAt: string;
+}
+
+export interface SavedView {
+  id: number;
+  name: string;
+  page: string;
+  filter: string;
+  owner: string | null;
+  createdAt: string;
+}

@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { METRIC_BY_NAME } from '@refunds/shared';
+import { badInput } from '../../common/errors';
+import type { Principal } from '../auth/auth.types';
+import { AnnotationsRepository } from './annotations.repository';
+import type { Annotation } from './models/annotation.model';
+
+@Injectable()
+export class AnnotationsService {
+  constructor(private readonly repo: AnnotationsRepository) {}
+
+  list(): Promise<Annotation[]> {
+    return this.repo.list();
+  }
+
+  add(date: string, metric: string | null, note: string, who: Principal): Promise<Annotation> {
+    if (metric !== null && !METRIC_BY_NAME.has(metric)) throw badInput('metric', `not a metric of the catalog: "${metric.slice(0, 60)}"`);
+    const text = note.trim();
+    if (text.length === 0 || text.length > 2000) throw badInput('note', 'must be 1..2000 characters');
+    return this.repo.add({ date, metric, note: text, author: who.name });
+  }
+
+  async remove(id: number): Promise<boolean> {
+    if (!(await this.repo.remove(id))) throw badInput('id', `no annotation ${id}`);
+    return true;
+  }
+}

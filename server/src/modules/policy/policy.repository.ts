@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { DEFAULTS } from '@refunds/shared';
+import { sql, type Sql } from '@refunds/etl';
+import { PolicyChangeEntity } from '../../app-db/entities';
+import { DuckDbService } from '../../database/duckdb.service';
+
+export interface LoadedChangeRow {
+  change_id: string;
+  effective_at: Date;
+  title: string | null;
+  description: string | null;
+  scope_channel: string | null;
+  scope_product_line: string | null;
+}
+
+/** Tallies of one (scope side, period) group of a policy window. */
+export interface ImpactRow {
+  in_scope: boolean;
+  period: 'pre' | 'post';
+  decided: number;
+  approved_or_partial: number;
+  rejected: number;
+  sla_met: number;
+  res_n: number;
+  res_mean: number | null;
+  res_var: number | null;
+  csat_n: number;
+  csat_hi: number;
+  csat_mean: number | null;
+  csat_var: number | null;
+  rep_eligible: number;
+  rep_yes: number;
+}
+
+export interface ImpactQuery {
+  /** Change time as a UTC 'YYYY-MM-DD HH:MM:SS.fff' (refund_facts timestamps are naive UTC). */
+  at: string;
+  windowDays: number;
+  scopeChannel: string | null;
+  scopeProductLine: string | null;
+}
+
+@Injectable()
+export class PolicyRepository {
+  constructor(
+    private readonly db: DuckDbService,
+    @InjectRepository(PolicyChangeEntity) private readonly store: Repository<PolicyChangeEntity>,
+  ) {}
+
+  loadedChanges(): Promise<LoadedChangeRow[]> {
+    return this.db.query<LoadedChangeRow>(sql`
+      SELECT change_id, effective_at, title, description, scope_channel, scope_product_line
+      FROM policy_changes ORDER BY effective_at, change_id`);
+  }
+
+  /**
+   * Pre/post x in/out-of-scope tallies for the refunds requested in [T - W, T + W). Resolution and
+   * CSAT come with mean, sample variance and n for Welch's t; CSAT is per survey response.
+   */
+  impact(q: ImpactQuery): Promise<ImpactRow[]> {
+    const rw = DEFAULTS.repurchaseWindowDays;
+    const decided = sql`decision IN ('approved', 'partial', 'rejected')`;
+    const scope: Sql[] = [];
+    if (q.scopeChannel !== null) scope.push(sql`r.channel = ${q.scopeChannel}`);
+    if (q.scopeProductLine !== null) scope.push(sql`r.product_line = ${q.scopeProductLine}`);
+    const inScope = scope.length === 0 ? sql`TRUE` : scope.length === 1 ? sql`coalesce(${scope[0]}, FALSE)` : sql`coalesce(${scope[0]} AND ${scope[1]}, FALSE)`;
+    return this.db.query<ImpactRow>(sql`
+      WITH p AS (
+        SELECT CAST(${q.at} AS TIMESTAMP) AS t, to_days(CAST(${q.windowDays} AS INTEGER)) AS w,
+               to_days(CAST(${rw} AS INTEGER)) AS rw, (SELECT max(ordered_at) FROM orders) AS horizon
+      ),
+      f AS (
+        SELECT r.*, CASE WHEN r.requested_at < p.t THEN 'pre' ELSE 'post' END AS period, ${inScope} AS in_scope
+        FROM refund_facts r, p
+        WHERE r.requested_at >= p.t - p.w AND r.requested_at < p.t + p.w
+      ),
+      a AS (
+        SELECT in_scope, period,
+          count(*) FILTER (WHERE ${decided}) AS decided,
+          count(*) FILTER (WHERE decision IN ('approved', 'partial')) AS approved_or_partial,
+          count(*) FILTER (WHERE decision = 'rejected') AS rejected,
+          count(*) FILTER (WHERE ${decided} AND resolution_hours <= ${DEFAULTS.slaHours}) AS sla_met,
+          count(resolution_hours) FILTER (WHERE ${decided}) AS res_n,
+          avg(resolution_hours) FILTER (WHERE ${decided}) AS res_mean,
+          var_samp(resolution_hours) FILTER (WHERE ${decided}) AS res_var,
+          coalesce(sum(csat_n), 0) AS csat_n, coalesce(sum(csat_hi), 0) AS csat_hi,
+          count(*) FILTER (WHERE ${decided} AND decided_at + p.rw <= p.horizon) AS rep_eligible,
+          count(*) FILTER (WHERE ${decided} AND decided_at + p.rw <= p.horizon AND next_order_at <= decided_at + p.rw) AS rep_yes
+        FROM f, p
+        GROUP BY in_scope, period
+      ),
+      sv AS (
+        SELECT f.in_scope, f.period, avg(s.score) AS csat_mean, var_samp(s.score) AS csat_var
+        FROM f JOIN surveys s ON s.refund_id = f.refund_id
+        WHERE s.kind = 'csat'
+        GROUP BY f.in_scope, f.period
+      )
+      SELECT a.*, sv.csat_mean, sv.csat_var
+      FROM a LEFT JOIN sv ON sv.in_scope = a.in_scope AND sv.period = a.period`);
+  }
+
+  storedChanges(): Promise<PolicyChangeEntity[]> {
+    return this.store.find({ order: { effectiveAt: 'ASC', changeId: 'ASC' } });
+  }
+
+  findStored(changeId: string): Promise<PolicyChangeEntity | null> {
+    return this.store.findOne({ where: { changeId } });
+  }
+
+  saveStored(change: Omit<PolicyChangeEntity, 'createdAt'>): Promise<PolicyChangeEntity> {
+    return this.store.save(this.store.create(change));
+  }
+
+  async deleteStored(changeId: string): Promise<boolean> {
+    const r = await this.store.delete({ changeId });
+    return (r.affected ?? 0) > 0;
+  }
+}

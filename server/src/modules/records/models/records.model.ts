@@ -1,0 +1,42 @@
+import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { DateScalar } from '../../../common/graphql/date.scalar';
+import { GrainEnum } from '../../../common/graphql/enums';
+
+@InputType({ description: 'Narrows a drill-down to the chart segment clicked (on top of the page filter)' })
+export class RefundDrill {
+  @Field(() => [String], { nullable: true }) decisions?: string[] | null;
+  @Field(() => [String], { nullable: true }) reasonFamilies?: string[] | null;
+  @Field(() => [String], { nullable: true }) productIds?: string[] | null;
+  @Field(() => [String], { nullable: true }) customerTypes?: string[] | null;
+  @Field(() => DateScalar, { nullable: true, description: 'First day of the period clicked (with grain)' }) periodStart?: string | null;
+  @Field(() => GrainEnum, { nullable: true }) grain?: GrainEnum | null;
+  @Field(() => String, { nullable: true, description: '[0,50), [50,200), [200,1000) or [1000,inf)' }) amountBand?: string | null;
+}
+
+@ObjectType()
+export class RefundRecord {
+  @Field() refundId!: string;
+  @Field() orderId!: string;
+  @Field({ description: 'The customer id for admins; a pseudonym for every other role' }) customerId!: string;
+  @Field(() => String, { nullable: true }) agentId!: string | null;
+  @Field(() => String, { nullable: true }) agentName!: string | null;
+  @Field() channel!: string;
+  @Field(() => String, { nullable: true }) productId!: string | null;
+  @Field(() => String, { nullable: true }) productLine!: string | null;
+  @Field() reasonCode!: string;
+  @Field() reasonFamily!: string;
+  @Field() requestedAt!: Date;
+  @Field(() => Date, { nullable: true }) decidedAt!: Date | null;
+  @Field() decision!: string;
+  @Field(() => Float) requestedAmount!: number;
+  @Field(() => Float, { nullable: true }) refundedAmount!: number | null;
+  @Field(() => Float, { nullable: true }) resolutionHours!: number | null;
+  @Field() customerType!: string;
+  @Field(() => String, { nullable: true }) campaign!: string | null;
+}
+
+@ObjectType()
+export class RefundPage {
+  @Field(() => Int) total!: number;
+  @Field(() => [RefundRecord]) rows!: RefundRecord[];
+}

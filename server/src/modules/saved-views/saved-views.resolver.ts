@@ -1,0 +1,28 @@
+import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Roles } from '../auth/auth.guard';
+import type { Principal } from '../auth/auth.types';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { SavedView } from './models/saved-view.model';
+import { SavedViewsService } from './saved-views.service';
+
+@Resolver()
+export class SavedViewsResolver {
+  constructor(private readonly service: SavedViewsService) {}
+
+  @Query(() => [SavedView])
+  savedViews(): Promise<SavedView[]> {
+    return this.service.list();
+  }
+
+  @Roles('admin', 'executive', 'product')
+  @Mutation(() => SavedView)
+  saveView(@Args('name') name: string, @Args('page') page: string, @Args('filter') filter: string, @CurrentPrincipal() who: Principal): Promise<SavedView> {
+    return this.service.add(name, page, filter, who);
+  }
+
+  @Roles('admin', 'executive', 'product')
+  @Mutation(() => Boolean)
+  deleteSavedView(@Args('id', { type: () => Int }) id: number): Promise<boolean> {
+    return this.service.remove(id);
+  }
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { FILTER_COLUMNS, type RefundFilter } from '@refunds/shared';
+import { badInput } from '../../common/errors';
+import { validateFilter } from '../../common/semantic/filter';
+import { isValidDate } from '../../common/graphql/date.scalar';
+import type { Principal } from '../auth/auth.types';
+import type { SavedView } from './models/saved-view.model';
+import { SavedViewsRepository } from './saved-views.repository';
+
+export const PAGES = ['/', '/incentives', '/reasons', '/channels', '/outcomes', '/policy', '/data'] as const;
+
+/** Parses a stored filter strictly: only RefundFilter's keys, with their types. */
+export function parseFilterJson(json: string, arg = 'filter'): RefundFilter {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    throw badInput(arg, 'is not valid JSON');
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw badInput(arg, 'must be a JSON object');
+  const out: RefundFilter = {};
+  for (const [k, val] of Object.entries(v)) {
+    if (k === 'from' || k === 'to') {
+      if (val === null) continue;
+      if (typeof val !== 'string' || !isValidDate(val)) throw badInput(`${arg}.${k}`, 'must be YYYY-MM-DD');
+      out[k] = val;
+    } else if (k in FILTER_COLUMNS) {
+      if (!Array.isArray(val) || val.some((x) => typeof x !== 'string')) throw badInput(`${arg}.${k}`, 'must be a list of strings');
+      out[k as keyof typeof FILTER_COLUMNS] = val as string[];
+    } else throw badInput(arg, `unknown key "${k.slice(0, 40)}"`);
+  }
+  return validateFilter(out, arg);
+}
+
+@Injectable()
+export class SavedViewsService {
+  constructor(private readonly repo: SavedViewsRepository) {}
+
+  list(): Promise<SavedView[]> {
+    return this.repo.list();
+  }
+
+  add(name: string, page: string, filter: string, who: Principal): Promise<SavedView> {
+    const n = name.trim();
+    if (n.length === 0 || n.length > 200) throw badInput('name', 'must be 1..200 characters');
+    if (!(PAGES as readonly string[]).includes(page)) throw badInput('page', `must be one of ${PAGES.join(', ')}`);
+    if (filter.length > 20_000) throw badInput('filter', 'at most 20000 characters');
+    const parsed = parseFilterJson(filter);
+    return this.repo.add({ name: n, page, filter: JSON.stringify(parsed), owner: who.name });
+  }
+
+  async remove(id: number): Promise<boolean> {
+    if (!(await this.repo.remove(id))) throw badInput('id', `no saved view ${id}`);
+    return true;
+  }
+}
