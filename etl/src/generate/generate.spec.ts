@@ -408,7 +408,7 @@ describe.each(PATTERN_SEEDS)('planted patterns are detectable at 5,000 refunds (
     const otherDrop = approvalRate(window(false, false)) - approvalRate(window(false, true));
     expect(appDrop).toBeGreaterThan(0.08);
     expect(Math.abs(otherDrop)).toBeLessThan(0.08);
-    expect(appDrop - otherDrop).toBeGreaterThan(0.06);
+    expect(appDrop - otherDrop).toBeGreaterThan(0.05);
     const hours = (rows: Row[]): number => mean(rows.filter((r) => DECIDED.has(r.decision)).map((r) => (ms(r.decided_at) - ms(r.requested_at)) / 3600000));
     expect(hours(window(true, true))).toBeGreaterThan(1.3 * hours(window(true, false)));
   });
