@@ -73,7 +73,7 @@ const DAY = DAY_SECONDS;
 const BASE_APPROVAL: Readonly<Record<ReasonFamily, number>> = {
   defect: 0.95,
   logistics: 0.93,
-  customer: 0.85,
+  customer: 0.86,
   billing: 0.95,
   service: 0.88,
   other: 0.74,
@@ -353,9 +353,10 @@ class Generator {
     else if (!product) reason = sampleReason(this.noProductReasons, rng);
     else {
       reason = sampleReason(this.lineReasons[product.line], rng);
-      // Thinning defects keeps defect counts per week flat through promotions, so the planted spike stands alone.
-      if (campaign !== null && (rng.next() < 0.2 || (reason.family === 'defect' && rng.next() > 1 / (CAMPAIGN_ORDER_BOOST * CAMPAIGN_REFUND_BOOST)))) {
-        reason = sampleReason(this.campaignReasons, rng);
+      if (campaign !== null) {
+        // Thinning defects keeps defect counts per week flat through promotions, so the planted spike stands alone.
+        const keep = reason.family === 'defect' ? 1 / (CAMPAIGN_ORDER_BOOST * CAMPAIGN_REFUND_BOOST) : 0.75;
+        if (rng.next() >= keep) reason = sampleReason(this.campaignReasons, rng);
       }
     }
     const family = reason.family;

@@ -80,14 +80,21 @@ const FORMAT_TABLES: Record<ImportFormat, readonly CanonicalTable[] | null> = {
   mapping: null, // the tables named in the mapping
 };
 
-const INPUT_EXTENSIONS = /\.(csv|tsv|txt|json|jsonl|ndjson|ya?ml)$/i;
+/** Files a folder contributes, per format (files named explicitly are always read). */
+const FOLDER_FILES: Record<ImportFormat, RegExp> = {
+  'shopify-orders': /\.csv$/i,
+  'stripe-refunds': /\.(json|jsonl|ndjson|csv)$/i,
+  'zendesk-tickets': /\.(csv|json)$/i,
+  'nps-survey': /\.(csv|json)$/i,
+  mapping: /\.(csv|json|ya?ml)$/i,
+};
 
 export function isImportFormat(value: string): value is ImportFormat {
   return (IMPORT_FORMATS as readonly string[]).includes(value);
 }
 
 /** Files named by `paths`; a directory contributes its export files (sorted, not recursive). */
-async function expandPaths(format: string, paths: string[]): Promise<string[]> {
+async function expandPaths(format: ImportFormat, paths: string[]): Promise<string[]> {
   const files: string[] = [];
   for (const p of paths) {
     let info;
@@ -97,7 +104,7 @@ async function expandPaths(format: string, paths: string[]): Promise<string[]> {
       throw new ImportError('BAD_FILE', `${format}: input "${p}" does not exist`);
     }
     if (info.isDirectory()) {
-      const names = (await readdir(p)).filter((n) => INPUT_EXTENSIONS.test(n) && !n.startsWith('.')).sort();
+      const names = (await readdir(p)).filter((n) => FOLDER_FILES[format].test(n) && !n.startsWith('.')).sort();
       files.push(...names.map((n) => path.join(p, n)));
     } else {
       files.push(p);

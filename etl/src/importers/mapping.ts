@@ -64,7 +64,6 @@ import {
   type CanonicalTable,
   type Cell,
   type ImportContext,
-  type Row,
   type Tables,
   CANONICAL_TABLES,
   ImportError,
@@ -472,15 +471,18 @@ export async function convertMapping(files: string[], ctx: ImportContext): Promi
   const spec = await loadMappingFile(mapping);
   if (data.length === 0) throw new ImportError('NO_INPUT', `${FORMAT}: no CSV file to map with ${path.basename(mapping)}`);
 
-  const out: { [T in CanonicalTable]?: Array<Row<T>> } = {};
-  const rowsOf = <T extends CanonicalTable>(table: T): Array<Row<T>> => {
-    const existing = out[table] as Array<Row<T>> | undefined;
-    if (existing) return existing;
-    const created: Array<Row<T>> = [];
-    (out as Record<string, Array<Row<T>>>)[table] = created;
-    return created;
+  // rows are built generically (column name -> cell); their columns are the table's by construction
+  const out = new Map<CanonicalTable, Array<Record<string, Cell>>>();
+  const rowsOf = (table: CanonicalTable): Array<Record<string, Cell>> => {
+    let rows = out.get(table);
+    if (!rows) {
+      rows = [];
+      out.set(table, rows);
+    }
+    return rows;
   };
 
+  for (const ts of spec.tables) rowsOf(ts.table); // every mapped table gets a file, also without rows
   const labels = spec.tables.map((ts, i) => (spec.tables.length === 1 ? ts.table : `tables[${i}](${ts.table})`));
   for (const ts of spec.tables) {
     const cols = TABLE_COLUMNS[ts.table] as readonly string[];
@@ -513,9 +515,9 @@ export async function convertMapping(files: string[], ctx: ImportContext): Promi
             warnings.add(`${FORMAT}: ${b.label}: decided_at before requested_at (the loader will reject these rows)`, where);
           }
         }
-        rowsOf(b.ts.table).push(record as Row<typeof b.ts.table>);
+        rowsOf(b.ts.table).push(record);
       }
     });
   }
-  return out as Tables;
+  return Object.fromEntries(out) as Tables;
 }

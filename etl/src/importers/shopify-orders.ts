@@ -35,8 +35,9 @@
  * - decision: refunded -> approved, partially_refunded -> partial. Declined refund requests
  *   never reach Shopify, so this source has no rejected rows (see what is left in the report).
  * - requested_amount = Total (the customer is taken to ask for the order back; the export has
- *   no requested figure), refunded_amount = "Refunded Amount" when the column exists, else
- *   Total for refunded and null (warned) for partially_refunded.
+ *   no requested figure), refunded_amount = "Refunded Amount" when the column exists and is
+ *   filled (for a fully refunded order: and not 0), else Total for refunded and null (warned)
+ *   for partially_refunded.
  * - requested_at = decided_at = Cancelled at when set, else Paid at, else Created at. The
  *   orders export has no refund timestamp; Paid at is the earliest moment a refund could be
  *   asked for, so resolution time from this source is 0 and time-based metrics should prefer

@@ -35,7 +35,7 @@ function typed(c: ColumnSpec): string {
     case 'decimal':
       return `CASE WHEN isfinite(TRY_CAST(${r} AS DOUBLE)) THEN TRY_CAST(${r} AS DOUBLE) END`;
     case 'integer':
-      return `TRY_CAST(${r} AS INTEGER)`;
+      return `CASE WHEN regexp_full_match(${r}, '[+-]?[0-9]+(\\.0+)?') THEN TRY_CAST(TRY_CAST(${r} AS DOUBLE) AS INTEGER) END`;
     case 'boolean':
       return `CASE WHEN lower(${r}) IN ('true', '1', 'yes') THEN true WHEN lower(${r}) IN ('false', '0', 'no') THEN false END`;
   }

@@ -1,9 +1,9 @@
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
-import { AGENT_KPIS, DEFAULTS, isAgentKpi } from '@refunds/shared';
-import { badInput } from '../../common/errors';
+import { AGENT_KPIS, DEFAULTS, isAgentKpi, type RefundFilter } from '@refunds/shared';
+import { AppError, badInput } from '../../common/errors';
 import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
 import { validateFilter } from '../../common/semantic/filter';
-import type { Principal } from '../auth/auth.types';
+import { CAN, type Principal } from '../auth/auth.types';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { AgentsService } from './agents.service';
 import { KpiWeightInput } from './dto/kpi-weight.input';
@@ -32,6 +32,13 @@ export function validateWeights(weights: readonly KpiWeightInput[] | null | unde
   });
 }
 
+/** A role that sees agents only as ranks could re-identify them by filtering on one agent id. */
+function agentFilterFor(filter: RefundFilterInput | null, p: Principal): RefundFilter {
+  const f = validateFilter(filter);
+  if (!CAN.seeAgentNames(p.role) && f.agentIds?.length) throw new AppError('FORBIDDEN', `The ${p.role} role sees agents anonymously and may not filter by agent id`, 'filter.agentIds');
+  return f;
+}
+
 const filterArg = { type: () => RefundFilterInput, nullable: true } as const;
 const minCasesArg = { type: () => Int, defaultValue: DEFAULTS.agentMinCases, description: 'Agents with fewer decided refunds are flagged insufficient' } as const;
 
@@ -45,7 +52,7 @@ export class AgentsResolver {
     @Args('minCases', minCasesArg) minCases: number,
     @CurrentPrincipal() p: Principal,
   ): Promise<AgentScorecard[]> {
-    return this.service.scorecards(validateFilter(filter), validateMinCases(minCases), p.role);
+    return this.service.scorecards(agentFilterFor(filter, p), validateMinCases(minCases), p.role);
   }
 
   @Query(() => [KpiCorrelation], { description: 'Every agent KPI against every outcome, across sufficient agents' })
@@ -62,7 +69,7 @@ export class AgentsResolver {
     @CurrentPrincipal() p: Principal,
   ): Promise<IncentiveAlignment> {
     if (planId !== null && planId !== undefined && (planId.length === 0 || planId.length > MAX_ID_LENGTH)) throw badInput('planId', `must be 1..${MAX_ID_LENGTH} characters`);
-    return this.service.alignment(validateFilter(filter), validateMinCases(minCases), { planId: planId ?? null, weights: validateWeights(weights) }, p.role);
+    return this.service.alignment(agentFilterFor(filter, p), validateMinCases(minCases), { planId: planId ?? null, weights: validateWeights(weights) }, p.role);
   }
 
   @Query(() => [IncentivePlan], { description: 'The incentive plans of the loaded data, by effectiveFrom' })

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
-import type { LoadSummary } from '@refunds/etl';
+import { convertExport, type LoadSummary } from '@refunds/etl';
 import { badInput } from '../../common/errors';
 import { DuckDbService } from '../../database/duckdb.service';
 import { LoadsRepository } from './loads.repository';
@@ -30,7 +30,6 @@ export class LoadsService {
     let paths = req.paths;
     let cleanup: (() => Promise<void>) | undefined;
     if (req.format) {
-      const { convertExport } = await import('@refunds/etl/dist/importers');
       const dir = await mkdtemp(join(tmpdir(), 'refunds-import-'));
       cleanup = () => rm(dir, { recursive: true, force: true });
       await convertExport(req.format, paths, dir, { mappingFile: req.mapping });

@@ -1,0 +1,123 @@
+import { useState } from 'react';
+import { useLocation, useNavigate } from 'react-router-dom';
+import { gql, GqlError } from './graphql';
+import { decodeFilter, toRefundFilter } from './filters';
+import { useI18n } from './i18n';
+import { errorText } from './States';
+import type { SavedView } from './types';
+import { clearGqlCache, useGql } from './useGql';
+
+const LIST = `query SavedViews { savedViews { id name page filter owner createdAt } }`;
+const SAVE = `mutation SaveView($name: String!, $page: String!, $filter: String!) { saveView(name: $name, page: $page, filter: $filter) { id } }`;
+const DELETE = `mutation DeleteSavedView($id: Int!) { deleteSavedView(id: $id) }`;
+
+export function pageOf(pathname: string): string {
+  return pathname.replace(/^\/+|\/+$/g, '').split('/')[0] || 'overview';
+}
+
+/** The stored filter: the RefundFilter for other consumers, plus the full query string that reproduces the view. */
+export function viewPayload(search: string): string {
+  return JSON.stringify({ ...toRefundFilter(decodeFilter(new URLSearchParams(search))), search });
+}
+
+export function viewSearch(v: SavedView): string {
+  try {
+    const parsed = JSON.parse(v.filter) as { search?: unknown };
+    if (typeof parsed.search === 'string') return parsed.search;
+  } catch {
+    // fall through: an unreadable payload opens the page unfiltered
+  }
+  return '';
+}
+
+export function SavedViews() {
+  const { t } = useI18n();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const page = pageOf(location.pathname);
+  const list = useGql<{ savedViews: SavedView[] }>(LIST, undefined);
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState('');
+  const [msg, setMsg] = useState<string | null>(null);
+
+  const mine = (list.data?.savedViews ?? []).filter((v) => v.page === page);
+  const refresh = () => {
+    clearGqlCache();
+    list.reload();
+  };
+  const save = async () => {
+    if (!name.trim()) return;
+    try {
+      await gql(SAVE, { name: name.trim(), page, filter: viewPayload(location.search) });
+      setMsg(t('views.saved', { name: name.trim() }));
+      setName('');
+      refresh();
+    } catch (e) {
+      setMsg(e instanceof GqlError ? errorText(t, e) : String(e));
+    }
+  };
+  const remove = async (id: number) => {
+    try {
+      await gql(DELETE, { id });
+      refresh();
+    } catch (e) {
+      setMsg(e instanceof GqlError ? errorText(t, e) : String(e));
+    }
+  };
+
+  return (
+    <div className="saved-views">
+      <button type="button" className="btn" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="saved-views">
+        ★ {t('views.title')}
+        {mine.length ? ` (${mine.length})` : ''}
+      </button>
+      {open && (
+        <div className="popover popover-right">
+          {list.error ? (
+            <p className="error-text">{t('views.unavailable', { msg: errorText(t, list.error) })}</p>
+          ) : mine.length === 0 ? (
+            <p className="muted">{t('views.none')}</p>
+          ) : (
+            <ul className="view-list">
+              {mine.map((v) => (
+                <li key={v.id}>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => {
+                      setOpen(false);
+                      navigate(`${location.pathname}${viewSearch(v)}`);
+                    }}
+                  >
+                    {v.name}
+                  </button>
+                  {v.owner && <span className="muted small"> {t('views.by', { owner: v.owner })}</span>}
+                  <button type="button" className="link danger" onClick={() => void remove(v.id)} aria-label={`${t('views.delete')} ${v.name}`}>
+                    ✕
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void save();
+            }}
+          >
+            <input value={name} onChange={(e) => setName(e.target.value)} placeholder={t('views.name')} aria-label={t('views.name')} maxLength={100} />
+            <button type="submit" className="btn primary" disabled={!name.trim() || !!list.error}>
+              {t('views.save')}
+            </button>
+          </form>
+          {msg && (
+            <p className="small" role="status">
+              {msg}
+            </p>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
