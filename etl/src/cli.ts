@@ -152,6 +152,8 @@ async function cmdLoad(a: ParsedArgs, format?: string): Promise<number> {
     encoding,
     reportingCurrency: process.env.REFUNDS_REPORTING_CURRENCY,
     onProgress: progressReporter(process.stderr),
+    // Lets fault-injection tests kill the process at a known point of the load.
+    onPhase: process.env.REFUNDS_DEBUG_PHASES ? (phase, table) => void process.stderr.write(`phase ${table} ${phase}\n`) : undefined,
   };
   const server = a.flags.local ? null : runningServer(db);
   let paths = a.positional;

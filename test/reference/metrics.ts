@@ -793,6 +793,35 @@ export function reasonTrends(ds: RefDataset, f: RefundFilter = {}, grain: GrainN
   return out.sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : a.reasonCode < b.reasonCode ? -1 : a.reasonCode > b.reasonCode ? 1 : 0));
 }
 
+/** Volume and decisions per period (the API's refundTrend, beyond the contract). */
+export interface RefTrendPoint {
+  period: string;
+  refunds: number;
+  decided: number;
+  approvalRate: number | null;
+  rejectionRate: number | null;
+  refundedAmount: number;
+}
+
+export function refundTrend(ds: RefDataset, f: RefundFilter = {}, grain: GrainName = 'WEEK'): RefTrendPoint[] {
+  const out: RefTrendPoint[] = [];
+  for (const [period, list] of groupBy(filterRefunds(ds, f), (r) => periodStart(r.requestedAt, grain))) {
+    const decided = list.filter(isDecided);
+    const yes = decided.filter((r) => r.decision === 'approved' || r.decision === 'partial').length;
+    let amount = 0n;
+    for (const r of list) if (r.refundedAmount !== null) amount += r.refundedAmount;
+    out.push({
+      period: period as string,
+      refunds: list.length,
+      decided: decided.length,
+      approvalRate: rate(yes, decided.length),
+      rejectionRate: rate(decided.length - yes, decided.length),
+      refundedAmount: moneyToNumber(amount),
+    });
+  }
+  return out.sort((a, b) => (a.period < b.period ? -1 : 1));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Poisson upper tail and chi-square
 
@@ -962,6 +991,19 @@ export const AMOUNT_BANDS: ReadonlyArray<{ lo: number; hi: number | null }> = [
   { lo: 1000, hi: null },
 ];
 
+/** The exact fraction p/q of a number's shortest decimal representation (0.15 -> 15/100). */
+export function decimalFraction(x: number): { p: bigint; q: bigint } {
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i.exec(String(x));
+  if (!m) throw new Error(`not a finite number: ${x}`);
+  const frac = m[3] ?? '';
+  let p = BigInt(m[2] + frac);
+  let q = 10n ** BigInt(frac.length);
+  const e = Number(m[4] ?? '0');
+  if (e > 0) p *= 10n ** BigInt(e);
+  else if (e < 0) q *= 10n ** BigInt(-e);
+  return { p: m[1] === '-' ? -p : p, q };
+}
+
 export function amountBand(m: Money): number {
   for (let i = AMOUNT_BANDS.length - 1; i >= 0; i--) {
     if (m >= BigInt(AMOUNT_BANDS[i].lo) * SCALE12) return i;
@@ -1006,7 +1048,12 @@ export function channelConsistency(ds: RefDataset, f: RefundFilter = {}, minCase
     chans.sort((a, b) => (a.channel < b.channel ? -1 : 1));
     const rates = chans.map((c) => c.yes / c.n);
     const gap = Math.max(...rates) - Math.min(...rates);
-    const inconsistent = gap >= gapThreshold;
+    // compared exactly (0.9 - 0.8 is 0.0999... in doubles, yet the gap is 1/10 >= 0.1)
+    const hi = chans.reduce((m, c) => (BigInt(c.yes) * BigInt(m.n) > BigInt(m.yes) * BigInt(c.n) ? c : m));
+    const lo = chans.reduce((m, c) => (BigInt(c.yes) * BigInt(m.n) < BigInt(m.yes) * BigInt(c.n) ? c : m));
+    const thr = decimalFraction(gapThreshold);
+    const inconsistent =
+      (BigInt(hi.yes) * BigInt(lo.n) - BigInt(lo.yes) * BigInt(hi.n)) * thr.q >= thr.p * BigInt(hi.n) * BigInt(lo.n);
     const N = chans.reduce((s, c) => s + c.n, 0);
     const yesT = chans.reduce((s, c) => s + c.yes, 0);
     const noT = N - yesT;
@@ -1050,10 +1097,15 @@ export interface RefExperienceGroup extends ExperienceStats {
   refunds: number;
 }
 
-export function customerExperience(ds: RefDataset, f: RefundFilter = {}, groupByDim: DimensionName = 'DECISION'): RefExperienceGroup[] {
+export function customerExperience(
+  ds: RefDataset,
+  f: RefundFilter = {},
+  groupByDim: DimensionName = 'DECISION',
+  periodGrain: GrainName = 'MONTH',
+): RefExperienceGroup[] {
   const rs = filterRefunds(ds, f);
   const out: RefExperienceGroup[] = [];
-  for (const [key, list] of groupBy(rs, (r) => dimensionKey(ds, r, groupByDim))) {
+  for (const [key, list] of groupBy(rs, (r) => dimensionKey(ds, r, groupByDim, periodGrain))) {
     out.push({ key, refunds: list.length, ...experienceStats(ds, list) });
   }
   return out;
@@ -1063,10 +1115,16 @@ export interface RefRepurchaseGroup extends RepurchaseStats {
   key: string | null;
 }
 
-export function repurchaseAfterRefund(ds: RefDataset, f: RefundFilter = {}, windowDays = 30, groupByDim: DimensionName = 'DECISION'): RefRepurchaseGroup[] {
+export function repurchaseAfterRefund(
+  ds: RefDataset,
+  f: RefundFilter = {},
+  windowDays = 30,
+  groupByDim: DimensionName = 'DECISION',
+  periodGrain: GrainName = 'MONTH',
+): RefRepurchaseGroup[] {
   const decided = filterRefunds(ds, f).filter(isDecided);
   const out: RefRepurchaseGroup[] = [];
-  for (const [key, list] of groupBy(decided, (r) => dimensionKey(ds, r, groupByDim))) {
+  for (const [key, list] of groupBy(decided, (r) => dimensionKey(ds, r, groupByDim, periodGrain))) {
     out.push({ key, ...repurchaseStats(ds, list, windowDays) });
   }
   return out;

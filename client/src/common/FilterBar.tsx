@@ -10,7 +10,7 @@ import { useFilters } from './useFilters';
 
 const PRESETS: readonly Preset[] = ['30d', '90d', '12m', 'all'];
 
-export function FilterBar() {
+export function FilterBar({ viewsOnly = false }: { viewsOnly?: boolean }) {
   const { t, fmt, setCurrency } = useI18n();
   const { filter, setFilter } = useFilters();
   const { options, canSeeAgents } = useSession();
@@ -44,6 +44,16 @@ export function FilterBar() {
     return r.from === filter.from && r.to === filter.to;
   }) : undefined;
 
+  if (viewsOnly) {
+    return (
+      <section className="filter-bar views-only" aria-label={t('views.title')}>
+        <div className="filter-row">
+          <div className="spacer" />
+          <SavedViews />
+        </div>
+      </section>
+    );
+  }
   return (
     <section className="filter-bar" aria-label={t('filter.title')} data-testid="filter-bar">
       <div className="filter-row">

@@ -7,7 +7,8 @@ export interface FilterApi {
   filter: FilterState;
   /** The GraphQL input; a new object only when the URL's filter changes. */
   refundFilter: RefundFilter;
-  setFilter: (next: Partial<FilterState>) => void;
+  /** Changes the filter (and optionally page keys) in one history entry. */
+  setFilter: (next: Partial<FilterState>, params?: Record<string, string | null>) => void;
   /** A page's own query-string key (e.g. `kpi`, `change`). */
   param: (key: string) => string | null;
   setParams: (values: Record<string, string | null>, opts?: { replace?: boolean }) => void;
@@ -22,8 +23,15 @@ export function useFilters(): FilterApi {
   const refundFilter = useMemo(() => toRefundFilter(JSON.parse(filterKey) as FilterState), [filterKey]);
 
   const setFilter = useCallback(
-    (next: Partial<FilterState>) => {
-      setSearch((prev) => encodeFilter({ ...decodeFilter(prev), ...next }, prev));
+    (next: Partial<FilterState>, params?: Record<string, string | null>) => {
+      setSearch((prev) => {
+        const out = encodeFilter({ ...decodeFilter(prev), ...next }, prev);
+        for (const [k, v] of Object.entries(params ?? {})) {
+          if (v === null || v === '') out.delete(k);
+          else out.set(k, v);
+        }
+        return out;
+      });
     },
     [setSearch],
   );

@@ -1,0 +1,18 @@
+export interface Cohort {
+  reasonCode: string;
+  productLine: string | null;
+  amountBand: string;
+  gap: number | null;
+  pValue: number | null;
+  inconsistent: boolean;
+  channels: Array<{ channel: string; n: number; approvalRate: number | null }>;
+}
+
+export const cohortKey = (c: Cohort): string => `${c.reasonCode}|${c.productLine ?? ''}|${c.amountBand}`;
+
+/** Comparable cohorts only (two or more channels with enough cases), inconsistent first, then by gap. */
+export function orderCohorts(cohorts: readonly Cohort[], minCases: number): Cohort[] {
+  return cohorts
+    .filter((c) => c.inconsistent || c.channels.filter((ch) => ch.n >= minCases).length >= 2)
+    .sort((a, b) => Number(b.inconsistent) - Number(a.inconsistent) || (b.gap ?? -1) - (a.gap ?? -1) || cohortKey(a).localeCompare(cohortKey(b)));
+}

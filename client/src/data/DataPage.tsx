@@ -1,0 +1,1 @@
+export default function DataPage() { return <div>DataPage</div>; }

@@ -1,0 +1,1 @@
+export default function OutcomesPage() { return <div>OutcomesPage</div>; }

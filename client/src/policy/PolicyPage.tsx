@@ -1,0 +1,1 @@
+export default function PolicyPage() { return <div>PolicyPage</div>; }

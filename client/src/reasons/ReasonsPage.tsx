@@ -1,0 +1,341 @@
+import { useMemo, useState } from 'react';
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { GRAINS, REASON_FAMILIES, type Grain, type RefundFilter } from '@refunds/shared';
+import { colorAt, FAMILY_COLORS } from '../common/chart';
+import { DataTable, type Column } from '../common/DataTable';
+import { useDrill } from '../common/DrillDown';
+import { addDays, weekStart } from '../common/filters';
+import { useI18n } from '../common/i18n';
+import { markerLines, useTimeMarkers } from '../common/markers';
+import type { MessageKey } from '../common/messages';
+import { Page } from '../common/Page';
+import { Panel } from '../common/Panel';
+import { Sparkline } from '../common/Sparkline';
+import { EmptyState, ErrorState, Loadable, Skeleton } from '../common/States';
+import type { RefundRow } from '../common/types';
+import { useFilters } from '../common/useFilters';
+import { useGql } from '../common/useGql';
+import { useRefundSample } from '../common/useRefundSample';
+import { pivot, topCounts } from './pivot';
+
+interface ReasonPoint {
+  period: string;
+  reasonCode: string;
+  reasonFamily: string;
+  refunds: number;
+  refundedAmount: number;
+  share: number | null;
+}
+interface Spike {
+  productId: string;
+  productLine: string | null;
+  week: string;
+  count: number;
+  expected: number;
+  ratio: number;
+  pValue: number;
+  topReasonCode: string | null;
+}
+
+const TRENDS = `query ReasonTrends($f: RefundFilter, $grain: Grain) { reasonTrends(filter: $f, grain: $grain) {
+  period reasonCode reasonFamily refunds refundedAmount share } }`;
+const SPIKES = `query RefundSpikes($f: RefundFilter, $min: Int, $alpha: Float) { refundSpikes(filter: $f, minCount: $min, alpha: $alpha) {
+  productId productLine week count expected ratio pValue topReasonCode } }`;
+
+const SPARK_WEEKS_BEFORE = 8;
+const SPARK_WEEKS_AFTER = 3;
+const SPIKES_PER_PAGE = 10;
+
+function ReasonTrend({ data, grain, family, onFamily, onReason }: { data: ReasonPoint[]; grain: Grain; family: string | null; onFamily: (f: string) => void; onReason: (r: string) => void }) {
+  const { t, fmt, code } = useI18n();
+  const { refundFilter } = useFilters();
+  const drill = useDrill();
+  const markers = useTimeMarkers();
+  const rows = family ? data.filter((d) => d.reasonFamily === family) : data;
+  const seriesOf = (d: ReasonPoint) => (family ? d.reasonCode : d.reasonFamily);
+  const { table, series, periods } = pivot(rows, (d) => d.period, seriesOf, (d) => d.refunds);
+  const ordered = family ? series : REASON_FAMILIES.filter((f) => series.includes(f));
+  const label = (s: string) => (family ? s : code('family', s));
+  const color = (s: string, i: number) => (family ? colorAt(i) : (FAMILY_COLORS[s] ?? colorAt(i)));
+  const levelKey: MessageKey = family ? 'rs.level.reason' : 'rs.level.family';
+  const title = t('rs.trend', { grain: t(`grain.${grain}` as MessageKey), level: t(levelKey) });
+
+  const totals = new Map<string, { refunds: number; amount: number; family: string }>();
+  for (const d of rows) {
+    const k = seriesOf(d);
+    const e = totals.get(k) ?? { refunds: 0, amount: 0, family: d.reasonFamily };
+    e.refunds += d.refunds;
+    e.amount += d.refundedAmount;
+    totals.set(k, e);
+  }
+  const all = [...totals.values()].reduce((s, e) => s + e.refunds, 0);
+  const totalRows = [...totals].map(([key, e]) => ({ key, ...e, share: all ? e.refunds / all : null })).sort((a, b) => b.refunds - a.refunds);
+  const cols: Column<(typeof totalRows)[number]>[] = [
+    { key: 'key', header: t(family ? 'rs.level.reason' : 'rs.level.family'), value: (r) => r.key, text: (r) => label(r.key), render: (r) => <span><span className="swatch" style={{ background: color(r.key, ordered.indexOf(r.key)) }} />{label(r.key)}</span> },
+    { key: 'refunds', header: t('rs.col.refunds'), numeric: true, value: (r) => r.refunds, text: (r) => fmt.number(r.refunds) },
+    { key: 'share', header: t('rs.col.share'), numeric: true, value: (r) => r.share, text: (r) => fmt.percent(r.share) },
+    { key: 'amount', header: t('drill.col.refundedAmount'), numeric: true, value: (r) => r.amount, text: (r) => fmt.currency(r.amount) },
+  ];
+
+  return (
+    <>
+      <Panel title={title} chart hint={family ? t('rs.hintReason') : t('rs.hintFamily')}>
+        <div className="chart" data-testid="reason-trend">
+          <ResponsiveContainer width="100%" height={320}>
+            <BarChart data={table} margin={{ top: 16, right: 12, bottom: 4, left: 4 }}>
+              <CartesianGrid stroke="#e5e7eb" vertical={false} />
+              <XAxis dataKey="period" tickFormatter={(v: string) => fmt.date(v, 'short')} minTickGap={14} tick={{ fontSize: 11 }} />
+              <YAxis tickFormatter={(v: number) => fmt.compact(v)} tick={{ fontSize: 11 }} width={44} />
+              <Tooltip labelFormatter={(v) => fmt.date(String(v))} formatter={(v, n) => [fmt.number(Number(v)), n]} />
+              <Legend onClick={(e) => { const k = String(e.dataKey ?? ''); if (!family && k) onFamily(k); else if (k) onReason(k); }} wrapperStyle={{ cursor: 'pointer', fontSize: 12 }} />
+              {ordered.map((s, i) => (
+                <Bar
+                  key={s}
+                  dataKey={s}
+                  name={label(s)}
+                  stackId="a"
+                  fill={color(s, i)}
+                  isAnimationActive={false}
+                  cursor="pointer"
+                  onClick={(bar) => {
+                    const period = (bar.payload as { period?: string } | undefined)?.period;
+                    if (!period) return;
+                    const filter: RefundFilter = family ? { ...refundFilter, reasonCodes: [s] } : refundFilter;
+                    drill({ title: `${label(s)} · ${fmt.date(period)}`, filter, drill: { periodStart: period, grain, ...(family ? {} : { reasonFamilies: [s] }) } });
+                  }}
+                />
+              ))}
+              {markerLines(markers, periods, grain)}
+            </BarChart>
+          </ResponsiveContainer>
+        </div>
+      </Panel>
+      <Panel title={t('rs.byReason')}>
+        <DataTable title={`${t('rs.byReason')} (${t(levelKey)})`} rows={totalRows} columns={cols} rowKey={(r) => r.key} onRowClick={(r) => (family ? onReason(r.key) : onFamily(r.key))} compact />
+      </Panel>
+    </>
+  );
+}
+
+function ProductBreakdown({ filter, reason, title }: { filter: RefundFilter; reason: string | null; title: string }) {
+  const { t, fmt } = useI18n();
+  const drill = useDrill();
+  const f: RefundFilter = reason ? { ...filter, reasonCodes: [reason] } : filter;
+  const sample = useRefundSample(f, undefined, ['productId', 'productLine']);
+  const counts = useMemo(() => (sample.rows ? topCounts(sample.rows, (r: RefundRow) => r.productId ?? '—', 15) : []), [sample.rows]);
+  return (
+    <Panel title={title} chart hint={sample.total !== null && sample.rows && sample.rows.length < sample.total ? t('rs.productsSample', { n: fmt.number(sample.rows.length), total: fmt.number(sample.total) }) : undefined}>
+      {sample.error ? (
+        <ErrorState error={sample.error} what={title} onRetry={sample.reload} />
+      ) : !sample.rows ? (
+        <Skeleton />
+      ) : counts.length === 0 ? (
+        <EmptyState>{t('empty.noRefunds')}</EmptyState>
+      ) : (
+        <div className="chart" data-testid="product-breakdown">
+          <ResponsiveContainer width="100%" height={Math.max(160, counts.length * 26 + 40)}>
+            <BarChart data={counts} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 8 }}>
+              <CartesianGrid stroke="#e5e7eb" horizontal={false} />
+              <XAxis type="number" tickFormatter={(v: number) => fmt.compact(v)} tick={{ fontSize: 11 }} allowDecimals={false} />
+              <YAxis type="category" dataKey="key" width={110} tick={{ fontSize: 11 }} />
+              <Tooltip formatter={(v) => [fmt.number(Number(v)), t('rs.col.refunds')]} />
+              <Bar dataKey="count" fill="#b91c1c" isAnimationActive={false} cursor="pointer" onClick={(bar) => { const k = (bar.payload as { key?: string } | undefined)?.key; if (k && k !== '—') drill({ title: `${reason ?? ''} · ${k}`, filter: f, drill: { productIds: [k] } }); }} />
+            </BarChart>
+          </ResponsiveContainer>
+        </div>
+      )}
+    </Panel>
+  );
+}
+
+function weeksAround(week: string): string[] {
+  const start = addDays(week, -7 * SPARK_WEEKS_BEFORE);
+  return Array.from({ length: SPARK_WEEKS_BEFORE + SPARK_WEEKS_AFTER + 1 }, (_, i) => addDays(start, 7 * i));
+}
+
+function SpikeList({ spikes, onPick }: { spikes: Spike[]; onPick: (s: Spike) => void }) {
+  const { t, fmt } = useI18n();
+  const { refundFilter } = useFilters();
+  const [page, setPage] = useState(0);
+  const sorted = useMemo(() => [...spikes].sort((a, b) => b.week.localeCompare(a.week) || a.pValue - b.pValue), [spikes]);
+  const shown = sorted.slice(page * SPIKES_PER_PAGE, (page + 1) * SPIKES_PER_PAGE);
+  // One request for every sparkline on the page: each alias fetches a product's defect refunds around its spike week.
+  const rest: RefundFilter = { ...refundFilter, from: undefined, to: undefined };
+  const parts = shown.map((_s, i) => `s${i}: refunds(filter: $f${i}, drill: $d${i}, limit: 500) { rows { requestedAt } }`);
+  const vars: Record<string, unknown> = {};
+  const decl = shown.map((_, i) => `$f${i}: RefundFilter, $d${i}: RefundDrill`).join(', ');
+  shown.forEach((s, i) => {
+    const weeks = weeksAround(s.week);
+    vars[`f${i}`] = { ...rest, from: weeks[0], to: addDays(weeks[weeks.length - 1], 7) };
+    vars[`d${i}`] = { productIds: [s.productId], reasonFamilies: ['defect'] };
+  });
+  const spark = useGql<Record<string, { rows: Array<{ requestedAt: string }> }>>(`query Sparklines(${decl}) { ${parts.join('\n')} }`, vars, { skip: shown.length === 0 });
+  const series = (i: number, s: Spike): number[] | null => {
+    const rows = spark.data?.[`s${i}`]?.rows;
+    if (!rows) return null;
+    const weeks = weeksAround(s.week);
+    const idx = new Map(weeks.map((w, j) => [w, j]));
+    const out = weeks.map(() => 0);
+    for (const r of rows) {
+      const j = idx.get(weekStart(r.requestedAt.slice(0, 10)));
+      if (j !== undefined) out[j]++;
+    }
+    return out;
+  };
+  type Row = Spike & { i: number };
+  const cols: Column<Row>[] = [
+    { key: 'product', header: t('rs.col.product'), value: (r) => r.productId },
+    { key: 'line', header: t('rs.col.productLine'), value: (r) => r.productLine ?? '' },
+    { key: 'week', header: t('rs.col.week'), value: (r) => r.week, text: (r) => fmt.date(r.week) },
+    { key: 'count', header: t('rs.col.count'), numeric: true, value: (r) => r.count, text: (r) => fmt.number(r.count) },
+    { key: 'expected', header: t('rs.col.expected'), numeric: true, value: (r) => r.expected, text: (r) => fmt.decimal(r.expected, 1) },
+    { key: 'ratio', header: t('rs.col.ratio'), numeric: true, value: (r) => r.ratio, text: (r) => `×${fmt.decimal(r.ratio, 1)}` },
+    { key: 'p', header: t('rs.col.pValue'), numeric: true, value: (r) => r.pValue, text: (r) => fmt.pValue(r.pValue) },
+    { key: 'top', header: t('rs.col.topReason'), value: (r) => r.topReasonCode ?? '' },
+    {
+      key: 'spark',
+      header: t('rs.col.trend'),
+      value: (r) => (series(r.i, r) ?? []).join(' '),
+      render: (r) => {
+        if (spark.error) return <span className="muted small">—</span>;
+        const v = series(r.i, r);
+        return v ? <Sparkline values={v} highlight={SPARK_WEEKS_BEFORE} label={`${r.productId}: ${v.join(', ')}`} /> : <span className="skeleton" style={{ display: 'inline-block', width: 120, height: 20 }} />;
+      },
+    },
+  ];
+  const rows: Row[] = shown.map((s, i) => ({ ...s, i }));
+  const pages = Math.ceil(sorted.length / SPIKES_PER_PAGE);
+  return (
+    <>
+      <DataTable title={t('rs.spikes')} rows={rows} exportRows={sorted.map((s, i) => ({ ...s, i: i + 10_000 }))} columns={cols} rowKey={(r) => `${r.productId}|${r.week}`} onRowClick={onPick} />
+      {pages > 1 && (
+        <div className="pager">
+          <button type="button" className="btn" disabled={page === 0} onClick={() => setPage(page - 1)}>
+            ← {t('pager.prev')}
+          </button>
+          <span>{t('pager.range', { from: page * SPIKES_PER_PAGE + 1, to: Math.min(sorted.length, (page + 1) * SPIKES_PER_PAGE), total: sorted.length })}</span>
+          <button type="button" className="btn" disabled={page >= pages - 1} onClick={() => setPage(page + 1)}>
+            {t('pager.next')} →
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+export default function ReasonsPage() {
+  const { t, fmt, code } = useI18n();
+  const { refundFilter, param, setParams, setFilter } = useFilters();
+  const grain = (GRAINS as readonly string[]).includes(param('grain') ?? '') ? (param('grain') as Grain) : 'WEEK';
+  const family = param('family');
+  const reason = family ? param('reason') : null;
+  const product = param('product');
+  const week = param('week');
+  const trends = useGql<{ reasonTrends: ReasonPoint[] }>(TRENDS, { f: refundFilter, grain });
+  const spikes = useGql<{ refundSpikes: Spike[] }>(SPIKES, { f: refundFilter, min: 5, alpha: 0.001 });
+
+  const crumbs = (
+    <nav className="breadcrumb" aria-label="drill">
+      <button type="button" className="link" onClick={() => setParams({ family: null, reason: null })} aria-current={!family ? 'page' : undefined}>
+        {t('rs.all')}
+      </button>
+      {family && (
+        <>
+          <span className="sep">›</span>
+          <button type="button" className="link" onClick={() => setParams({ reason: null })} aria-current={!reason ? 'page' : undefined}>
+            {code('family', family)}
+          </button>
+        </>
+      )}
+      {reason && (
+        <>
+          <span className="sep">›</span>
+          <span>{reason}</span>
+        </>
+      )}
+    </nav>
+  );
+
+  const controls = (
+    <label className="control">
+      <span className="field-label">{t('common.grain')}</span>
+      <select value={grain} onChange={(e) => setParams({ grain: e.target.value === 'WEEK' ? null : e.target.value })} data-testid="grain-select">
+        {GRAINS.map((g) => (
+          <option key={g} value={g}>
+            {t(`grain.${g}` as MessageKey)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+
+  return (
+    <Page id="reasons" title={t('rs.title')} controls={controls}>
+      {product && (
+        <div className="focus-banner" role="status">
+          <span>{t('rs.focus', { product, week: week ? fmt.date(week) : '—' })}</span>
+          <button type="button" className="btn" onClick={() => setFilter({ from: null, to: null, productLines: [] }, { product: null, week: null })}>
+            {t('rs.clearFocus')}
+          </button>
+        </div>
+      )}
+      {crumbs}
+      <Loadable state={trends} what={t('rs.title')} isEmpty={(d) => d.reasonTrends.length === 0} empty={t('empty.noRefunds')}>
+        {(d) => (
+          <div className="grid-2-1">
+            <ReasonTrend data={d.reasonTrends} grain={grain} family={family} onFamily={(f) => setParams({ family: f, reason: null })} onReason={(r) => setParams({ reason: r })} />
+          </div>
+        )}
+      </Loadable>
+      {reason && <ProductBreakdown filter={refundFilter} reason={reason} title={t('rs.products', { reason })} />}
+      {product && <ProductFocus product={product} />}
+      <Panel title={t('rs.spikes')} hint={t('rs.spikeHint')}>
+        {spikes.error ? (
+          <ErrorState error={spikes.error} what={t('rs.spikes')} onRetry={spikes.reload} />
+        ) : !spikes.data ? (
+          <Skeleton kind="table" />
+        ) : spikes.data.refundSpikes.length === 0 ? (
+          <EmptyState>{t('empty.noSpikes', { min: 5, alpha: fmt.decimal(0.001, 3) })}</EmptyState>
+        ) : (
+          <SpikeList
+            spikes={spikes.data.refundSpikes}
+            onPick={(s) => setFilter({ from: s.week, to: addDays(s.week, 7), productLines: s.productLine ? [s.productLine] : [] }, { product: s.productId, week: s.week, family: 'defect', reason: null })}
+          />
+        )}
+      </Panel>
+    </Page>
+  );
+}
+
+/** Reason codes of one product in the current range (the page is focused on a spike). */
+function ProductFocus({ product }: { product: string }) {
+  const { t, fmt } = useI18n();
+  const { refundFilter } = useFilters();
+  const drill = useDrill();
+  const sample = useRefundSample(refundFilter, { productIds: [product] }, ['reasonCode', 'reasonFamily']);
+  const counts = useMemo(() => (sample.rows ? topCounts(sample.rows, (r: RefundRow) => r.reasonCode, 12) : []), [sample.rows]);
+  const title = `${t('rs.col.product')} ${product}: ${t('rs.level.reason')}`;
+  return (
+    <Panel title={title} chart>
+      {sample.error ? (
+        <ErrorState error={sample.error} what={title} onRetry={sample.reload} />
+      ) : !sample.rows ? (
+        <Skeleton />
+      ) : counts.length === 0 ? (
+        <EmptyState>{t('empty.noRefunds')}</EmptyState>
+      ) : (
+        <div className="chart">
+          <ResponsiveContainer width="100%" height={Math.max(140, counts.length * 26 + 40)}>
+            <BarChart data={counts} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 8 }}>
+              <CartesianGrid stroke="#e5e7eb" horizontal={false} />
+              <XAxis type="number" allowDecimals={false} tick={{ fontSize: 11 }} />
+              <YAxis type="category" dataKey="key" width={150} tick={{ fontSize: 11 }} />
+              <Tooltip formatter={(v) => [fmt.number(Number(v)), t('rs.col.refunds')]} />
+              <Bar dataKey="count" fill="#1d4ed8" isAnimationActive={false} cursor="pointer" onClick={(bar) => { const k = (bar.payload as { key?: string } | undefined)?.key; if (k) drill({ title: `${product} · ${k}`, filter: { ...refundFilter, reasonCodes: [k] }, drill: { productIds: [product] } }); }} />
+            </BarChart>
+          </ResponsiveContainer>
+        </div>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,28 @@
+/** Long rows (period, series, value) to one object per period with a key per series, zeros filled. */
+export function pivot<T>(rows: readonly T[], periodOf: (r: T) => string, seriesOf: (r: T) => string, valueOf: (r: T) => number) {
+  const periods = [...new Set(rows.map(periodOf))].sort();
+  const totals = new Map<string, number>();
+  const cells = new Map<string, Map<string, number>>();
+  for (const r of rows) {
+    const p = periodOf(r);
+    const s = seriesOf(r);
+    const v = valueOf(r);
+    totals.set(s, (totals.get(s) ?? 0) + v);
+    const m = cells.get(p) ?? new Map<string, number>();
+    m.set(s, (m.get(s) ?? 0) + v);
+    cells.set(p, m);
+  }
+  const series = [...totals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([s]) => s);
+  const table = periods.map((p) => {
+    const row: Record<string, string | number> = { period: p };
+    for (const s of series) row[s] = cells.get(p)?.get(s) ?? 0;
+    return row;
+  });
+  return { table, series, periods };
+}
+
+export function topCounts<T>(rows: readonly T[], keyOf: (r: T) => string, n: number): Array<{ key: string; count: number }> {
+  const m = new Map<string, number>();
+  for (const r of rows) m.set(keyOf(r), (m.get(keyOf(r)) ?? 0) + 1);
+  return [...m].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key)).slice(0, n);
+}

@@ -1,0 +1,736 @@
+/**
+ * Cross-check of the GraphQL API against the independent reference implementation in
+ * test/reference (written from /work/shared/spec/metrics.md and data-contract.md only).
+ *
+ * A generated data set (seed 11, 6000 refunds) plus hand-made edge rows (all requested in 2026,
+ * after the generated refunds, so `from: 2026-01-01` isolates them) is loaded through the real
+ * loader into the real server; every query is recomputed by the reference from the raw CSV files
+ * and compared field by field: counts exactly, numbers to 9 decimals (|diff| < 5e-10, the
+ * toBeCloseTo(x, 9) rule) or, for large amounts, to 12 significant digits (a double sum of a few
+ * thousand amounts cannot be exact to 1e-9 absolute), nulls exactly. Each test collects all field
+ * differences of one query x filter and asserts the list is empty, so a failure names every field.
+ *
+ * Requires the built ETL and server:
+ *   cd /work/main && npx tsc -p etl/tsconfig.build.json && npx tsc -p server/tsconfig.build.json
+ */
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateDataset } from '../../etl/src/generate/generate';
+import { ok, startTestServer, type TestServer } from '../support/server';
+import {
+  AMOUNT_BANDS,
+  channelConsistency,
+  customerExperience,
+  dimensionKey,
+  filterRefunds,
+  loadDataset,
+  overview,
+  reasonTrends,
+  refundSpikes,
+  refundTrend,
+  rejectionEconomics,
+  repurchaseAfterRefund,
+  repurchaseOutcome,
+  spikeCandidates,
+  type DimensionName,
+  type GrainName,
+  type RefDataset,
+  type RefTrendPoint,
+  type RefundFilter,
+} from '../reference/metrics';
+
+// ---------------------------------------------------------------------------------------------
+// Comparison helpers
+
+interface Diff {
+  path: string;
+  api: unknown;
+  ref: unknown;
+}
+
+class Comparer {
+  readonly diffs: Diff[] = [];
+
+  private add(path: string, api: unknown, ref: unknown): void {
+    this.diffs.push({ path, api, ref });
+  }
+
+  /** A number (or null): null must match null; else toBeCloseTo(ref, 9), or 12 significant digits for large values. */
+  num(path: string, api: unknown, ref: number | null): void {
+    if (ref === null || api === null || api === undefined) {
+      if (!(ref === null && api === null)) this.add(path, api, ref);
+      return;
+    }
+    if (typeof api !== 'number') {
+      this.add(path, api, ref);
+      return;
+    }
+    const d = Math.abs(api - ref);
+    if (d < 5e-10 || d <= 1e-12 * Math.max(Math.abs(api), Math.abs(ref))) return;
+    this.add(path, api, ref);
+  }
+
+  /** Exact equality (counts, strings, booleans, null). */
+  eq(path: string, api: unknown, ref: unknown): void {
+    if (api !== ref) this.add(path, api, ref);
+  }
+
+  /** Compares two keyed collections: keys must match, then `each` compares the pairs. */
+  keyed<A, R>(path: string, api: readonly A[], ref: readonly R[], keyA: (a: A) => string, keyR: (r: R) => string, each: (p: string, a: A, r: R) => void): void {
+    const am = new Map<string, A>();
+    for (const a of api) {
+      const k = keyA(a);
+      if (am.has(k)) this.add(`${path}[${k}]`, 'duplicate key in API', null);
+      am.set(k, a);
+    }
+    const rm = new Map(ref.map((r) => [keyR(r), r] as const));
+    for (const [k, r] of rm) {
+      const a = am.get(k);
+      if (a === undefined) this.add(`${path}[${k}]`, 'missing in API', r);
+      else each(`${path}[${k}]`, a, r);
+    }
+    for (const [k, a] of am) if (!rm.has(k)) this.add(`${path}[${k}]`, a, 'missing in reference');
+  }
+}
+
+function expectNoDiffs(c: Comparer): void {
+  expect(c.diffs).toEqual([]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Edge rows appended to the generated CSV files (all in 2026: isolated by from = 2026-01-01)
+
+const REFUND_COLUMNS =
+  'refund_id,order_id,customer_id,agent_id,channel,product_id,product_line,reason_code,reason_text,requested_at,decided_at,paid_at,decision,requested_amount,refunded_amount,currency,payout_method,payout_status,contacts,escalated,reopened,evidence_complete,reviewer_id,policy_version,campaign';
+
+const EDGE_REFUNDS = [
+  // RX01: USD (lower-case), channel / reason needing normalisation, decided exactly 48 h later (SLA met),
+  // 150 USD ~ 1074 CNY >= 1000 without reviewer -> review gap; repurchase exactly at decided_at + 30 d.
+  'RX01,OX01,CX01,A01, Web ,PX1,electronics, Quality Defect ,"Broken, said ""twice""\nsecond line",2026-01-05T10:00:00Z,2026-01-07T10:00:00Z,2026-01-08T00:00:00Z,approved,150.00,150.00,usd,original_payment,succeeded,1,no,0,yes,,v4,',
+  // RX02: pending, requested_at + 48 h == as-of -> not overdue; its order is missing from orders (customer type from requested_at)
+  'RX02,OX20,CX02,A02,chat,PX2,home,late_delivery,,2026-02-03T00:00:00Z,,,pending,80.00,,CNY,,,0,false,false,0,,v4,',
+  // RX03: pending, one second older -> overdue
+  'RX03,OX30,CX03,A02,chat,PX2,home,changed_mind,,2026-02-02T23:59:59Z,,,pending,60.00,,CNY,,,0,false,false,,,v4,',
+  // RX09: withdrawn, the latest request: sets the as-of time 2026-02-05T00:00:00Z
+  'RX09,OX91,CX09,,app,PX2,home,size,,2026-02-05T00:00:00Z,,,withdrawn,30.00,0.00,CNY,,,0,false,false,true,,v4,',
+  // RX04: EUR with an offset timestamp: 2026-01-31T23:30Z UTC -> EUR rate of 2026-01-01 (7.90), not 2026-02-01 (8.00);
+  // decided_at without offset = UTC
+  'RX04,OX40,CX04,A02,app,PX1,electronics,damaged,,2026-02-01T07:30:00+08:00,2026-02-02T00:00:00,,partial,100.00,40.00,EUR,wallet,,2,false,false,true,A01,v4,',
+  // RX05: rejected, reason "Changed Mind"; repurchase at exactly decided_at + 30 d (in) and at decided_at (out)
+  'RX05,OX50,CX05,A02,phone,PX2,home,Changed Mind,,2026-01-08T00:00:00Z,2026-01-09T12:00:00Z,,rejected,300.00,0.00,CNY,,,3,true,false,no,,v4,',
+  // RX06: decided 48 h + 1 s later (SLA missed); reviewer = agent (review gap at exactly 1000);
+  // repurchase 1 s after decided_at + 30 d (out for 30, in for 45)
+  'RX06,OX60,CX06,A01,web,PX1,electronics,defective,,2026-01-06T00:00:00Z,2026-01-08T00:00:01Z,2026-01-08T02:00:00Z,approved,1000.00,1000.00,CNY,original_payment,failed,1,false,false,1,A01,v4,singles_day',
+  // RX07: partial >= 1000 with a distinct reviewer (no gap); no product
+  'RX07,OX70,CX07,A01,phone,,,other,,2026-01-09T00:00:00Z,2026-01-09T05:00:00Z,2026-01-09T06:00:00Z,partial,2000.00,1200.00,CNY,bank_transfer,succeeded,0,false,false,true,A02,v4,',
+  // RX08: 999.99 without reviewer (below threshold), decided automatically (no agent)
+  'RX08,OX80,CX08,,app,PX1,electronics,wrong_item,,2026-01-10T00:00:00Z,2026-01-10T01:00:00Z,,approved,999.99,999.99,CNY,,,0,false,false,false,,v4,',
+  // a small channel-consistency fixture on channels store / marketplace (size x toys), minCases 2:
+  // band [50,200): store approved, rejected, partial, rejected (7.50 USD ~ 54 CNY) -> 2/4; marketplace 2/2 -> gap 0.5
+  'RY01,OY01,CY01,A03,store,PY1,toys,size,,2026-01-12T00:00:00Z,2026-01-12T02:00:00Z,,approved,50.00,50.00,CNY,,,0,false,false,true,,v4,',
+  'RY02,OY02,CY02,A03,store,PY1,toys,size,,2026-01-12T00:00:00Z,2026-01-12T02:00:00Z,,rejected,199.99,0.00,CNY,,,0,false,false,true,,v4,',
+  'RY03,OY03,CY03,A03,store,PY1,toys,size,,2026-01-12T00:00:00Z,2026-01-12T02:00:00Z,,partial,120.00,60.00,CNY,,,0,false,false,true,,v4,',
+  'RY10,OY10,CY10,A03,store,PY1,toys,size,,2026-01-13T00:00:00Z,2026-01-13T02:00:00Z,,rejected,7.50,0.00,USD,,,0,false,false,true,,v4,',
+  'RY04,OY04,CY04,A03,marketplace,PY1,toys,size,,2026-01-12T00:00:00Z,2026-01-12T02:00:00Z,,approved,50.00,50.00,CNY,,,0,false,false,true,,v4,',
+  'RY05,OY05,CY05,A03,marketplace,PY1,toys,size,,2026-01-12T00:00:00Z,2026-01-12T02:00:00Z,,approved,80.00,80.00,CNY,,,0,false,false,true,,v4,',
+  // band [0,50): every decision approved (the chi-square statistic is undefined: a column total is 0)
+  'RY06,OY06,CY06,A03,store,PY1,toys,size,,2026-01-14T00:00:00Z,2026-01-14T02:00:00Z,,approved,49.99,49.99,CNY,,,0,false,false,true,,v4,',
+  'RY07,OY07,CY07,A03,store,PY1,toys,size,,2026-01-14T00:00:00Z,2026-01-14T02:00:00Z,,approved,49.99,49.99,CNY,,,0,false,false,true,,v4,',
+  'RY08,OY08,CY08,A03,marketplace,PY1,toys,size,,2026-01-14T00:00:00Z,2026-01-14T02:00:00Z,,approved,10.00,10.00,CNY,,,0,false,false,true,,v4,',
+  'RY09,OY09,CY09,A03,marketplace,PY1,toys,size,,2026-01-14T00:00:00Z,2026-01-14T02:00:00Z,,approved,0.00,0.00,CNY,,,0,false,false,true,,v4,',
+  // invalid rows, each breaking one rule of the data contract -> rejected by the loader
+  'RX10,OX80,CX08,A01,app,PX1,electronics,wrong_item,,2026-01-11T00:00:00Z,2026-01-11T01:00:00Z,,approved,100.00,200.00,CNY,,,0,false,false,true,,v4,',
+  'RX11,OX80,CX08,A01,app,PX1,electronics,wrong_item,,2026-01-11T00:00:00Z,2026-01-11T01:00:00Z,,maybe,100.00,100.00,CNY,,,0,false,false,true,,v4,',
+  'RX12,OX80,CX08,A01,app,PX1,electronics,wrong_item,,2026-01-11T00:00:00Z,2026-01-11T01:00:00Z,,approved,100.00,100.00,GBP,,,0,false,false,true,,v4,',
+  'RX13,OX80,CX08,A01,app,PX1,electronics,wrong_item,,2026-01-12T00:00:00Z,2026-01-11T01:00:00Z,,approved,100.00,100.00,CNY,,,0,false,false,true,,v4,',
+];
+
+const EDGE_ORDERS = [
+  'OX01,CX01,2025-12-28T00:00:00Z,150.00,USD,web,',
+  'OX02,CX01,2026-01-07T10:00:00Z,70.00,CNY,web,', // exactly at RX01's decided_at: not a repurchase
+  'OX03,CX01,2026-02-06T10:00:00Z,100.00,CNY,web,', // exactly decided_at + 30 d: a repurchase
+  'OX21,CX02,2026-01-01T00:00:00Z,80.00,CNY,app,',
+  'OX30,CX03,2026-01-10T00:00:00Z,60.00,CNY,app,',
+  'OX91,CX09,2026-01-19T00:00:00Z,30.00,CNY,app,',
+  'OX40,CX04,2026-01-20T00:00:00Z,100.00,EUR,app,',
+  'OX51,CX05,2025-11-01T00:00:00Z,100.00,CNY,phone,',
+  'OX50,CX05,2025-12-20T00:00:00Z,300.00,CNY,phone,',
+  'OX53,CX05,2026-01-09T12:00:00Z,70.00,CNY,phone,', // exactly RX05's decided_at: out
+  'OX52,CX05,2026-02-08T12:00:00Z,200.00,CNY,phone,', // exactly decided_at + 30 d: in
+  'OX60,CX06,2026-01-02T00:00:00Z,1000.00,CNY,web,singles_day',
+  'OX61,CX06,2026-02-07T00:00:02Z,50.00,USD,web,', // decided_at + 30 d + 1 s
+  'OX70,CX07,2026-01-01T00:00:00Z,2000.00,CNY,phone,',
+  'OX80,CX08,2026-01-03T00:00:00Z,999.99,CNY,app,',
+  'OX90,CX90,2026-03-01T00:00:00Z,10.00,CNY,web,', // the latest order: horizon = 2026-03-01T00:00:00Z
+];
+
+const EDGE_SURVEYS = [
+  'SX01,RX01,CX01,csat,5,2026-01-08T00:00:00Z,',
+  'SX02,RX01,CX01,nps,6,2026-01-08T00:00:00Z,"Fine, I guess"',
+  'SX03,RX05,CX05,csat,2,2026-01-10T00:00:00Z,',
+  'SX04,RX05,CX05,nps,10,2026-01-10T00:00:00Z,',
+  'SX05,RX04,CX04,nps,9,2026-02-03T00:00:00Z,',
+  'SX06,,CX01,csat,1,2026-01-09T00:00:00Z,not linked to a refund',
+  'SX07,RX06,CX06,csat,4,2026-01-09T00:00:00Z,"He said ""ok"", then\nnothing"',
+];
+
+const EDGE_FX = ['2025-12-01,EUR,7.80', '2026-01-01,EUR,7.90', '2026-02-01,EUR,8.00'];
+
+function append(folder: string, table: string, lines: readonly string[]): void {
+  const p = join(folder, `${table}.csv`);
+  const text = readFileSync(p, 'utf8');
+  appendFileSync(p, `${text.endsWith('\n') ? '' : '\n'}${lines.join('\n')}\n`);
+}
+
+/** The hand-made RX rows: requested in 2026 on these channels (the RY rows use store / marketplace). */
+const EDGE: RefundFilter = { from: '2026-01-01', channels: ['web', 'app', 'chat', 'phone'] };
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+const FILTERS: ReadonlyArray<{ name: string; f: RefundFilter }> = [
+  { name: 'unfiltered', f: {} },
+  { name: 'Q1 2025, app + chat', f: { from: '2025-01-01', to: '2025-04-01', channels: ['app', 'chat'] } },
+  { name: 'team Shanghai', f: { teams: ['Shanghai'] } },
+  { name: 'electronics x defect reasons', f: { productLines: ['electronics'], reasonCodes: ['defective', 'quality_defect', 'damaged'] } },
+  { name: 'campaign 618', f: { campaigns: ['618'] } },
+  { name: 'agents A03, A17, A33 in 2024-H2', f: { agentIds: ['A03', 'A17', 'A33'], from: '2024-07-01', to: '2025-01-01' } },
+  { name: 'edge rows (2026)', f: { from: '2026-01-01' } },
+  { name: 'reason + campaign + team, 2025', f: { reasonCodes: ['changed_mind', 'size'], campaigns: ['singles_day', '618'], teams: ['Wuhan', 'Chengdu'], from: '2025-01-01', to: '2026-01-01' } },
+];
+
+const OVERVIEW_Q = `query($f: RefundFilter) { overview(filter: $f) { refunds decided refundedAmount approvalRate rejectionRate partialRate
+  orders refundRate slaMetRate overduePending payoutFailureRate evidenceCompleteRate reviewGapCount csatAvg csatRate nps
+  repurchaseRate repurchaseEligible resolutionHoursMean resolutionHoursP50 resolutionHoursP90 } }`;
+const TRENDS_Q = `query($f: RefundFilter, $g: Grain) { reasonTrends(filter: $f, grain: $g) { period reasonCode reasonFamily refunds refundedAmount share } }`;
+const SPIKES_Q = `query($f: RefundFilter, $m: Int, $a: Float) { refundSpikes(filter: $f, minCount: $m, alpha: $a) { productId productLine week count expected ratio pValue topReasonCode } }`;
+const CONSISTENCY_Q = `query($f: RefundFilter, $m: Int, $g: Float) { channelConsistency(filter: $f, minCases: $m, gapThreshold: $g) { inconsistencyRate comparableCohorts inconsistentCohorts
+  cohorts { reasonCode productLine amountBand gap pValue inconsistent channels { channel n approvalRate } } } }`;
+const EXPERIENCE_Q = `query($f: RefundFilter, $d: Dimension, $gr: Grain) { customerExperience(filter: $f, groupBy: $d, grain: $gr) { key csatAvg csatRate csatResponses nps npsResponses } }`;
+const REPURCHASE_Q = `query($f: RefundFilter, $w: Int, $d: Dimension, $gr: Grain) { repurchaseAfterRefund(filter: $f, windowDays: $w, groupBy: $d, grain: $gr) { key eligible repurchased repurchaseRate repurchaseRevenue } }`;
+const REFUND_TREND_Q = `query($f: RefundFilter, $g: Grain) { refundTrend(filter: $f, grain: $g) { period refunds decided approvalRate rejectionRate refundedAmount } }`;
+const ECONOMICS_Q = `query($f: RefundFilter, $w: Int) { rejectionEconomics(filter: $f, windowDays: $w) { savings revenueGap net rejectedCount eligible
+  approvedRepurchaseRevenue rejectedRepurchaseRevenue } }`;
+
+type Num = number | null;
+interface ApiOverview {
+  refunds: number;
+  decided: number;
+  refundedAmount: number;
+  approvalRate: Num;
+  rejectionRate: Num;
+  partialRate: Num;
+  orders: number | null;
+  refundRate: Num;
+  slaMetRate: Num;
+  overduePending: number;
+  payoutFailureRate: Num;
+  evidenceCompleteRate: Num;
+  reviewGapCount: number;
+  csatAvg: Num;
+  csatRate: Num;
+  nps: Num;
+  repurchaseRate: Num;
+  repurchaseEligible: number;
+  resolutionHoursMean: Num;
+  resolutionHoursP50: Num;
+  resolutionHoursP90: Num;
+}
+interface ApiTrend {
+  period: string;
+  reasonCode: string;
+  reasonFamily: string;
+  refunds: number;
+  refundedAmount: number;
+  share: number;
+}
+interface ApiSpike {
+  productId: string;
+  productLine: string | null;
+  week: string;
+  count: number;
+  expected: number;
+  ratio: number;
+  pValue: number;
+  topReasonCode: string | null;
+}
+interface ApiCohort {
+  reasonCode: string;
+  productLine: string | null;
+  amountBand: string;
+  gap: number;
+  pValue: Num;
+  inconsistent: boolean;
+  channels: Array<{ channel: string; n: number; approvalRate: Num }>;
+}
+interface ApiConsistency {
+  inconsistencyRate: Num;
+  comparableCohorts: number;
+  inconsistentCohorts: number;
+  cohorts: ApiCohort[];
+}
+interface ApiExperience {
+  key: string | null;
+  csatAvg: Num;
+  csatRate: Num;
+  csatResponses: number;
+  nps: Num;
+  npsResponses: number;
+}
+interface ApiRepurchase {
+  key: string | null;
+  eligible: number;
+  repurchased: number;
+  repurchaseRate: Num;
+  repurchaseRevenue: Num;
+}
+interface ApiEconomics {
+  savings: number;
+  revenueGap: Num;
+  net: Num;
+  rejectedCount: number;
+  eligible: number;
+  approvedRepurchaseRevenue: Num;
+  rejectedRepurchaseRevenue: Num;
+}
+
+/** Resolution-time statistics (not part of the reference module's overview: percentile definition is ours). */
+function resolutionStats(ds: RefDataset, f: RefundFilter): { mean: Num; p50: Num; p90: Num } {
+  // metrics.md: mean, median (p50) and p90 of hours requested_at -> decided_at over decided refunds.
+  // Reading: continuous quantile with linear interpolation between order statistics (h[(n-1)q]).
+  const hours = filterRefunds(ds, f)
+    .filter((r) => (r.decision === 'approved' || r.decision === 'partial' || r.decision === 'rejected') && r.decidedAt !== null)
+    .map((r) => ((r.decidedAt as number) - r.requestedAt) / 3_600_000)
+    .sort((a, b) => a - b);
+  if (hours.length === 0) return { mean: null, p50: null, p90: null };
+  const q = (p: number): number => {
+    const pos = (hours.length - 1) * p;
+    const lo = Math.floor(pos);
+    const hi = Math.ceil(pos);
+    return hours[lo] + (hours[hi] - hours[lo]) * (pos - lo);
+  };
+  return { mean: hours.reduce((a, b) => a + b, 0) / hours.length, p50: q(0.5), p90: q(0.9) };
+}
+
+const bandLabel = (i: number): string => {
+  const b = AMOUNT_BANDS[i];
+  return `[${b.lo},${b.hi === null ? 'inf' : b.hi})`;
+};
+
+// ---------------------------------------------------------------------------------------------
+
+describe('cross-check: API vs independent reference (seed 11, 6000 refunds + edge rows)', () => {
+  let dir: string;
+  let ds: RefDataset;
+  let s: TestServer;
+  const usdRate = (date: string): number => {
+    const line = readFileSync(join(dir, 'fx_rates.csv'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${date},USD,`));
+    if (!line) throw new Error(`no USD rate on ${date}`);
+    return Number(line.split(',')[2]);
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'refunds-crosscheck-'));
+    await generateDataset({ out: dir, refunds: 6000, seed: 11 });
+    // agents.csv with a UTF-8 BOM and CRLF line ends (both allowed by the data contract)
+    const agentsPath = join(dir, 'agents.csv');
+    writeFileSync(agentsPath, `\ufeff${readFileSync(agentsPath, 'utf8').replace(/\r?\n/g, '\r\n')}`);
+    append(dir, 'fx_rates', EDGE_FX);
+    append(dir, 'orders', EDGE_ORDERS);
+    append(dir, 'refunds', EDGE_REFUNDS);
+    append(dir, 'surveys', EDGE_SURVEYS);
+    expect(readFileSync(join(dir, 'refunds.csv'), 'utf8').startsWith(REFUND_COLUMNS)).toBe(true);
+    ds = loadDataset(dir);
+    s = await startTestServer(dir);
+  }, 300_000);
+
+  afterAll(async () => {
+    await s?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  // -------------------------------------------------------------------------------------------
+  describe('the reference handles the edge rows as worked out by hand', () => {
+    test('loading: normalisation, fx, rejects', () => {
+      const byId = new Map(ds.refunds.map((r) => [r.refundId, r] as const));
+      expect(ds.refunds.length).toBe(6000 + 9 + 10);
+      expect(ds.rejects.map((r) => `${r.table}:${r.column}`).sort()).toEqual(
+        ['refunds:currency', 'refunds:decided_at', 'refunds:decision', 'refunds:refunded_amount'].sort(),
+      );
+      const rx01 = byId.get('RX01');
+      expect(rx01?.channel).toBe('web');
+      expect(rx01?.reasonCode).toBe('quality_defect');
+      expect(rx01?.currency).toBe('USD');
+      expect(rx01?.evidenceComplete).toBe(true);
+      expect(Number(rx01?.requestedAmount) / 1e12).toBeCloseTo(150 * usdRate('2026-01-05'), 9);
+      expect(byId.get('RX05')?.reasonCode).toBe('changed_mind');
+      // RX04: 2026-02-01T07:30+08:00 = 2026-01-31T23:30Z -> EUR 7.90
+      expect(Number(byId.get('RX04')?.requestedAmount) / 1e12).toBeCloseTo(790, 9);
+      expect(Number(byId.get('RX04')?.refundedAmount) / 1e12).toBeCloseTo(316, 9);
+      expect(new Date(ds.asOf as number).toISOString()).toBe('2026-02-05T00:00:00.000Z');
+      expect(new Date(ds.horizon as number).toISOString()).toBe('2026-03-01T00:00:00.000Z');
+    });
+
+    test('overview of the edge window', () => {
+      const o = overview(ds, EDGE);
+      expect(o.refunds).toBe(9);
+      expect(o.decided).toBe(6);
+      expect(o.approvalRate).toBeCloseTo(5 / 6, 12);
+      expect(o.rejectionRate).toBeCloseTo(1 / 6, 12);
+      expect(o.partialRate).toBeCloseTo(2 / 6, 12);
+      expect(o.refundedAmount).toBeCloseTo(150 * usdRate('2026-01-05') + 316 + 1000 + 1200 + 999.99, 9);
+      expect(o.slaMetRate).toBeCloseTo(5 / 6, 12);
+      expect(o.overduePending).toBe(1);
+      expect(o.payoutFailureRate).toBeCloseTo(1 / 3, 12);
+      expect(o.evidenceCompleteRate).toBeCloseTo(5 / 8, 12);
+      expect(o.reviewGapCount).toBe(2);
+      expect(o.csatAvg).toBeCloseTo(11 / 3, 12);
+      expect(o.csatRate).toBeCloseTo(2 / 3, 12);
+      expect(o.nps).toBeCloseTo(100 / 3, 12);
+      expect(o.repurchaseEligible).toBe(5);
+      expect(o.repurchaseRate).toBeCloseTo(2 / 5, 12);
+    });
+
+    test('repurchase windows and customer types of the edge rows', () => {
+      const byId = new Map(ds.refunds.map((r) => [r.refundId, r] as const));
+      const out = (id: string, w: number) => {
+        const o = repurchaseOutcome(ds, byId.get(id) as NonNullable<ReturnType<typeof byId.get>>, w);
+        return { eligible: o.eligible, repurchased: o.repurchased, revenue: Number(o.revenue) / 1e12 };
+      };
+      expect(out('RX01', 30)).toEqual({ eligible: true, repurchased: true, revenue: 100 });
+      expect(out('RX05', 30)).toEqual({ eligible: true, repurchased: true, revenue: 200 });
+      expect(out('RX06', 30)).toEqual({ eligible: true, repurchased: false, revenue: 0 });
+      expect(out('RX06', 45).repurchased).toBe(true);
+      expect(out('RX06', 45).revenue).toBeCloseTo(50 * usdRate('2026-02-07'), 9);
+      expect(out('RX04', 30).eligible).toBe(false);
+      const types = ['RX01', 'RX02', 'RX03', 'RX09', 'RX04', 'RX05', 'RX06', 'RX07', 'RX08'].map((id) =>
+        dimensionKey(ds, byId.get(id) as NonNullable<ReturnType<typeof byId.get>>, 'CUSTOMER_TYPE'),
+      );
+      expect(types).toEqual(['new', 'returning', 'new', 'new', 'new', 'returning', 'new', 'new', 'new']);
+      const econ = rejectionEconomics(ds, EDGE, 30);
+      expect(econ.eligible).toBe(5);
+      expect(econ.rejectedCount).toBe(1);
+      expect(econ.savings).toBeCloseTo(300, 9);
+      expect(econ.revenueGap).toBeCloseTo(100 / 3 - 200, 9);
+      expect(econ.net).toBeCloseTo(300 - (100 / 3 - 200), 9);
+    });
+
+    test('reference statistics: Poisson tail and chi-square', () => {
+      const cands = spikeCandidates(ds, {}, 5, 0.001);
+      expect(cands.length).toBeGreaterThan(100);
+      // spot values: P(X >= 3 | 0.5) = 1 - e^-0.5 (1 + 0.5 + 0.125)
+      const p3 = cands.find((c) => c.count === 3 && c.expected <= 0.5);
+      if (p3) expect(p3.pValue).toBeCloseTo(1 - Math.exp(-0.5) * 1.625, 14);
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------
+  describe('hand-computed API values on the edge window (from 2026-01-01, channels web/app/chat/phone)', () => {
+    const f = EDGE;
+    test('overview', async () => {
+      const o = ok(await s.gql<{ overview: ApiOverview }>(OVERVIEW_Q, { f })).overview;
+      const c = new Comparer();
+      c.eq('refunds', o.refunds, 9);
+      c.eq('decided', o.decided, 6);
+      c.num('refundedAmount', o.refundedAmount, 150 * usdRate('2026-01-05') + 316 + 1000 + 1200 + 999.99);
+      c.num('approvalRate', o.approvalRate, 5 / 6);
+      c.num('slaMetRate', o.slaMetRate, 5 / 6);
+      c.eq('overduePending', o.overduePending, 1);
+      c.num('payoutFailureRate', o.payoutFailureRate, 1 / 3);
+      c.num('evidenceCompleteRate', o.evidenceCompleteRate, 5 / 8);
+      c.eq('reviewGapCount', o.reviewGapCount, 2);
+      c.num('csatAvg', o.csatAvg, 11 / 3);
+      c.num('nps', o.nps, 100 / 3);
+      c.eq('repurchaseEligible', o.repurchaseEligible, 5);
+      c.num('repurchaseRate', o.repurchaseRate, 2 / 5);
+      expectNoDiffs(c);
+    });
+
+    test('reason trends by month (UTC month and fx date of an offset timestamp)', async () => {
+      const rows = ok(await s.gql<{ reasonTrends: ApiTrend[] }>(TRENDS_Q, { f, g: 'MONTH' })).reasonTrends;
+      const got = rows.map((r) => `${r.period} ${r.reasonCode} ${r.refunds} ${r.refundedAmount.toFixed(2)}`).sort();
+      expect(got).toEqual(
+        [
+          `2026-01-01 quality_defect 1 ${(150 * usdRate('2026-01-05')).toFixed(2)}`,
+          '2026-01-01 damaged 1 316.00',
+          '2026-01-01 changed_mind 1 0.00',
+          '2026-01-01 defective 1 1000.00',
+          '2026-01-01 other 1 1200.00',
+          '2026-01-01 wrong_item 1 999.99',
+          '2026-02-01 late_delivery 1 0.00',
+          '2026-02-01 changed_mind 1 0.00',
+          '2026-02-01 size 1 0.00',
+        ].sort(),
+      );
+    });
+
+    test('repurchase by decision, 30 and 45 days', async () => {
+      const r30 = ok(await s.gql<{ repurchaseAfterRefund: ApiRepurchase[] }>(REPURCHASE_Q, { f, w: 30, d: 'DECISION' })).repurchaseAfterRefund;
+      const r45 = ok(await s.gql<{ repurchaseAfterRefund: ApiRepurchase[] }>(REPURCHASE_Q, { f, w: 45, d: 'DECISION' })).repurchaseAfterRefund;
+      const c = new Comparer();
+      const get = (rows: ApiRepurchase[], k: string) => rows.find((r) => r.key === k);
+      c.eq('30.approved.eligible', get(r30, 'approved')?.eligible, 3);
+      c.eq('30.approved.repurchased', get(r30, 'approved')?.repurchased, 1);
+      c.num('30.approved.revenue', get(r30, 'approved')?.repurchaseRevenue ?? null, 100 / 3);
+      c.eq('30.rejected.repurchased', get(r30, 'rejected')?.repurchased, 1);
+      c.num('30.rejected.revenue', get(r30, 'rejected')?.repurchaseRevenue ?? null, 200);
+      c.eq('30.partial.eligible', get(r30, 'partial')?.eligible, 1);
+      c.eq('45.approved.repurchased', get(r45, 'approved')?.repurchased, 2);
+      c.num('45.approved.revenue', get(r45, 'approved')?.repurchaseRevenue ?? null, (100 + 50 * usdRate('2026-02-07')) / 3);
+      expectNoDiffs(c);
+    });
+
+    test('customer types and rejection economics', async () => {
+      const ex = ok(await s.gql<{ customerExperience: ApiExperience[] }>(EXPERIENCE_Q, { f, d: 'CUSTOMER_TYPE' })).customerExperience;
+      const c = new Comparer();
+      // surveys: new = RX01 (csat 5, nps 6), RX06 (csat 4), RX04 (nps 9); returning = RX05 (csat 2, nps 10)
+      const nw = ex.find((g) => g.key === 'new');
+      const ret = ex.find((g) => g.key === 'returning');
+      c.num('new.csatAvg', nw?.csatAvg ?? null, 4.5);
+      c.eq('new.npsResponses', nw?.npsResponses, 2);
+      c.num('returning.csatAvg', ret?.csatAvg ?? null, 2);
+      c.num('returning.nps', ret?.nps ?? null, 100);
+      const e = ok(await s.gql<{ rejectionEconomics: ApiEconomics }>(ECONOMICS_Q, { f, w: 30 })).rejectionEconomics;
+      c.eq('econ.eligible', e.eligible, 5);
+      c.eq('econ.rejectedCount', e.rejectedCount, 1);
+      c.num('econ.savings', e.savings, 300);
+      c.num('econ.revenueGap', e.revenueGap, 100 / 3 - 200);
+      c.num('econ.net', e.net, 300 - (100 / 3 - 200));
+      expectNoDiffs(c);
+    });
+
+    test('channel consistency on the store / marketplace fixture (minCases 2)', async () => {
+      const a = ok(
+        await s.gql<{ channelConsistency: ApiConsistency }>(CONSISTENCY_Q, { f: { from: '2026-01-01', channels: ['store', 'marketplace'] }, m: 2, g: 0.15 }),
+      ).channelConsistency;
+      const c = new Comparer();
+      c.num('inconsistencyRate', a.inconsistencyRate, 6 / 10);
+      c.eq('comparableCohorts', a.comparableCohorts, 2);
+      c.eq('inconsistentCohorts', a.inconsistentCohorts, 1);
+      const band1 = a.cohorts.find((x) => x.amountBand === '[50,200)');
+      c.num('band1.gap', band1?.gap ?? null, 0.5);
+      // 2x2 table store (2 yes, 2 no), marketplace (2, 0): chi-square 1.5, df 1 -> erfc(sqrt(0.75))
+      c.num('band1.pValue', band1?.pValue ?? null, 0.22067136191984682);
+      c.eq('band1.store.n', band1?.channels.find((x) => x.channel === 'store')?.n, 4);
+      const band0 = a.cohorts.find((x) => x.amountBand === '[0,50)');
+      c.num('band0.gap', band0?.gap ?? null, 0);
+      c.eq('band0.inconsistent', band0?.inconsistent, false);
+      expectNoDiffs(c);
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------
+  describe.each(FILTERS)('filter: $name', ({ f }) => {
+    test('overview', async () => {
+      const a = ok(await s.gql<{ overview: ApiOverview }>(OVERVIEW_Q, { f })).overview;
+      const r = overview(ds, f);
+      const c = new Comparer();
+      for (const k of ['refunds', 'decided', 'orders', 'overduePending', 'reviewGapCount', 'repurchaseEligible'] as const) c.eq(k, a[k], r[k]);
+      for (const k of [
+        'refundedAmount',
+        'approvalRate',
+        'rejectionRate',
+        'partialRate',
+        'refundRate',
+        'slaMetRate',
+        'payoutFailureRate',
+        'evidenceCompleteRate',
+        'csatAvg',
+        'csatRate',
+        'nps',
+        'repurchaseRate',
+      ] as const) {
+        c.num(k, a[k], r[k]);
+      }
+      const rh = resolutionStats(ds, f);
+      c.num('resolutionHoursMean', a.resolutionHoursMean, rh.mean);
+      c.num('resolutionHoursP50', a.resolutionHoursP50, rh.p50);
+      c.num('resolutionHoursP90', a.resolutionHoursP90, rh.p90);
+      expectNoDiffs(c);
+    });
+
+    test.each<GrainName>(['WEEK', 'MONTH', 'DAY', 'QUARTER'])('reasonTrends %s', async (grain) => {
+      const a = ok(await s.gql<{ reasonTrends: ApiTrend[] }>(TRENDS_Q, { f, g: grain })).reasonTrends;
+      const r = reasonTrends(ds, f, grain);
+      const c = new Comparer();
+      c.keyed(
+        'trend',
+        a,
+        r,
+        (x) => `${x.period}|${x.reasonCode}`,
+        (x) => `${x.period}|${x.reasonCode}`,
+        (p, x, y) => {
+          c.eq(`${p}.reasonFamily`, x.reasonFamily, y.reasonFamily);
+          c.eq(`${p}.refunds`, x.refunds, y.refunds);
+          c.num(`${p}.refundedAmount`, x.refundedAmount, y.refundedAmount);
+          c.num(`${p}.share`, x.share, y.share);
+        },
+      );
+      expectNoDiffs(c);
+    });
+
+    test.each<GrainName>(['WEEK', 'QUARTER'])('refundTrend %s (beyond the contract)', async (grain) => {
+      const a = ok(await s.gql<{ refundTrend: RefTrendPoint[] }>(REFUND_TREND_Q, { f, g: grain })).refundTrend;
+      const r = refundTrend(ds, f, grain);
+      const c = new Comparer();
+      c.keyed(
+        'trend',
+        a,
+        r,
+        (x) => x.period,
+        (y) => y.period,
+        (p, x, y) => {
+          c.eq(`${p}.refunds`, x.refunds, y.refunds);
+          c.eq(`${p}.decided`, x.decided, y.decided);
+          c.num(`${p}.approvalRate`, x.approvalRate, y.approvalRate);
+          c.num(`${p}.rejectionRate`, x.rejectionRate, y.rejectionRate);
+          c.num(`${p}.refundedAmount`, x.refundedAmount, y.refundedAmount);
+        },
+      );
+      expectNoDiffs(c);
+    });
+
+    test.each([
+      { minCount: 5, alpha: 0.001 },
+      { minCount: 2, alpha: 0.2 },
+    ])('refundSpikes minCount=$minCount alpha=$alpha', async ({ minCount, alpha }) => {
+      const a = ok(await s.gql<{ refundSpikes: ApiSpike[] }>(SPIKES_Q, { f, m: minCount, a: alpha })).refundSpikes;
+      const r = refundSpikes(ds, f, minCount, alpha);
+      const c = new Comparer();
+      c.keyed(
+        'spike',
+        a,
+        r,
+        (x) => `${x.productId}|${x.week}`,
+        (x) => `${x.productId}|${x.week}`,
+        (p, x, y) => {
+          c.eq(`${p}.productLine`, x.productLine, y.productLine);
+          c.eq(`${p}.count`, x.count, y.count);
+          c.num(`${p}.expected`, x.expected, y.expected);
+          c.num(`${p}.ratio`, x.ratio, y.ratio);
+          c.num(`${p}.pValue`, x.pValue, y.pValue);
+          c.eq(`${p}.topReasonCode`, x.topReasonCode, y.topReasonCode);
+        },
+      );
+      expectNoDiffs(c);
+    });
+
+    test.each([
+      { minCases: 20, gapThreshold: 0.15 },
+      { minCases: 5, gapThreshold: 0.1 },
+    ])('channelConsistency minCases=$minCases gapThreshold=$gapThreshold', async ({ minCases, gapThreshold }) => {
+      const a = ok(await s.gql<{ channelConsistency: ApiConsistency }>(CONSISTENCY_Q, { f, m: minCases, g: gapThreshold })).channelConsistency;
+      const r = channelConsistency(ds, f, minCases, gapThreshold);
+      const c = new Comparer();
+      c.num('inconsistencyRate', a.inconsistencyRate, r.inconsistencyRate);
+      c.eq('comparableCohorts', a.comparableCohorts, r.comparableCohorts);
+      c.eq('inconsistentCohorts', a.inconsistentCohorts, r.inconsistentCohorts);
+      c.keyed(
+        'cohort',
+        a.cohorts,
+        r.cohorts,
+        (x) => `${x.reasonCode}|${x.productLine}|${x.amountBand}`,
+        (y) => `${y.reasonCode}|${y.productLine}|${bandLabel(y.band)}`,
+        (p, x, y) => {
+          c.num(`${p}.gap`, x.gap, y.gap);
+          c.num(`${p}.pValue`, x.pValue, y.pValue);
+          c.eq(`${p}.inconsistent`, x.inconsistent, y.inconsistent);
+          c.keyed(
+            `${p}.channels`,
+            x.channels,
+            y.channels,
+            (u) => u.channel,
+            (v) => v.channel,
+            (q, u, v) => {
+              c.eq(`${q}.n`, u.n, v.n);
+              c.num(`${q}.approvalRate`, u.approvalRate, v.approvalRate);
+            },
+          );
+        },
+      );
+      expectNoDiffs(c);
+    });
+
+    test.each<[DimensionName, GrainName | undefined]>([
+      ['DECISION', undefined],
+      ['CHANNEL', undefined],
+      ['CUSTOMER_TYPE', undefined],
+      ['PRODUCT_LINE', undefined],
+      ['REASON_CODE', undefined],
+      ['AGENT', undefined],
+      ['TEAM', undefined],
+      ['CAMPAIGN', undefined],
+      ['PERIOD', 'MONTH'],
+      ['PERIOD', 'WEEK'],
+    ])('customerExperience by %s %s', async (dim, grain) => {
+      const a = ok(await s.gql<{ customerExperience: ApiExperience[] }>(EXPERIENCE_Q, { f, d: dim, gr: grain })).customerExperience;
+      // groups without any response carry no information; the API may list them (with null rates) or not
+      const r = customerExperience(ds, f, dim, grain);
+      const apiKeys = new Set(a.map((x) => x.key));
+      const ref = r.filter((g) => g.csatResponses + g.npsResponses > 0 || apiKeys.has(g.key));
+      const c = new Comparer();
+      c.keyed(
+        'group',
+        a,
+        ref,
+        (x) => String(x.key),
+        (y) => String(y.key),
+        (p, x, y) => {
+          c.num(`${p}.csatAvg`, x.csatAvg, y.csatAvg);
+          c.num(`${p}.csatRate`, x.csatRate, y.csatRate);
+          c.eq(`${p}.csatResponses`, x.csatResponses, y.csatResponses);
+          c.num(`${p}.nps`, x.nps, y.nps);
+          c.eq(`${p}.npsResponses`, x.npsResponses, y.npsResponses);
+        },
+      );
+      expectNoDiffs(c);
+    });
+
+    test.each<[number, DimensionName, GrainName | undefined]>([
+      [30, 'DECISION', undefined],
+      [45, 'DECISION', undefined],
+      [30, 'CUSTOMER_TYPE', undefined],
+      [30, 'AGENT', undefined],
+      [30, 'CAMPAIGN', undefined],
+      [30, 'PRODUCT_LINE', undefined],
+      [60, 'PERIOD', 'QUARTER'],
+    ])('repurchaseAfterRefund W=%i by %s %s', async (w, dim, grain) => {
+      const a = ok(await s.gql<{ repurchaseAfterRefund: ApiRepurchase[] }>(REPURCHASE_Q, { f, w, d: dim, gr: grain })).repurchaseAfterRefund;
+      const r = repurchaseAfterRefund(ds, f, w, dim, grain);
+      // a group without any eligible refund has nothing to report: the API may list it (empty) or not
+      const c = new Comparer();
+      const apiKeys = new Set(a.map((x) => x.key));
+      c.keyed(
+        'group',
+        a.filter((x) => !(x.eligible === 0 && !r.some((y) => y.key === x.key))),
+        r.filter((y) => y.eligible > 0 || apiKeys.has(y.key)),
+        (x) => String(x.key),
+        (y) => String(y.key),
+        (p, x, y) => {
+          c.eq(`${p}.eligible`, x.eligible, y.eligible);
+          c.eq(`${p}.repurchased`, x.repurchased, y.repurchased);
+          c.num(`${p}.repurchaseRate`, x.repurchaseRate, y.repurchaseRate);
+          c.num(`${p}.repurchaseRevenue`, x.repurchaseRevenue, y.repurchaseRevenue);
+        },
+      );
+      expectNoDiffs(c);
+    });
+
+    test.each([90, 45])('rejectionEconomics W=%i', async (w) => {
+      const a = ok(await s.gql<{ rejectionEconomics: ApiEconomics }>(ECONOMICS_Q, { f, w })).rejectionEconomics;
+      const r = rejectionEconomics(ds, f, w);
+      const c = new Comparer();
+      c.num('savings', a.savings, r.savings);
+      c.num('revenueGap', a.revenueGap, r.revenueGap);
+      c.num('net', a.net, r.net);
+      c.eq('rejectedCount', a.rejectedCount, r.rejectedCount);
+      c.eq('eligible', a.eligible, r.eligible);
+      c.num('approvedRepurchaseRevenue', a.approvedRepurchaseRevenue, r.approvedRevenue);
+      c.num('rejectedRepurchaseRevenue', a.rejectedRepurchaseRevenue, r.rejectedRevenue);
+      expectNoDiffs(c);
+    });
+  });
+});
