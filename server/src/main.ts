@@ -11,7 +11,7 @@ import { rateLimiter, securityHeaders } from './common/http/security';
 
 /** Boots the API and the built client; returns the app so tests can close it. */
 export async function bootstrap(config: AppConfig = loadConfig()): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: ['error', 'warn', 'log'], bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: ['error', 'warn'], bodyParser: false });
   app.useBodyParser('json', { limit: '256kb' });
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const cleanup = () => rmSync(infoPath, { force: true });
   process.on('exit', cleanup);
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void app.close().finally(() => process.exit(0)));
-  logger.log(`ready: ${url}/ (GraphQL at ${url}/graphql, DuckDB ${config.duckdbPath}, app store ${config.appDb.type})`);
+  process.stdout.write(`ready: ${url}/ (GraphQL at ${url}/graphql, DuckDB ${config.duckdbPath}, app store ${config.appDb.type})\n`);
 }
 
 if (require.main === module) {

@@ -139,6 +139,11 @@ const EDGE_REFUNDS = [
   'RY07,OY07,CY07,A03,store,PY1,toys,size,,2026-01-14T00:00:00Z,2026-01-14T02:00:00Z,,approved,49.99,49.99,CNY,,,0,false,false,true,,v4,',
   'RY08,OY08,CY08,A03,marketplace,PY1,toys,size,,2026-01-14T00:00:00Z,2026-01-14T02:00:00Z,,approved,10.00,10.00,CNY,,,0,false,false,true,,v4,',
   'RY09,OY09,CY09,A03,marketplace,PY1,toys,size,,2026-01-14T00:00:00Z,2026-01-14T02:00:00Z,,approved,0.00,0.00,CNY,,,0,false,false,true,,v4,',
+  // email rows: an agent missing from agents.csv (team null), an amount with 3 decimals; RX15's own order is
+  // dated inside its repurchase window (must not count: order_id != the refund's), and the customer's other
+  // order precedes the refunded order (returning customer although that order is after the request)
+  'RX14,OX140,CX14,A99,email,PX3,beauty,color,,2026-01-15T00:00:00Z,2026-01-15T03:00:00Z,,approved,12.345,12.345,CNY,,,0,false,false,true,,v4,',
+  'RX15,OX150,CX15,A04,email,PX3,beauty,style,,2026-01-15T00:00:00Z,2026-01-16T00:00:00Z,,rejected,100.00,0.00,CNY,,,0,false,false,true,,v4,',
   // invalid rows, each breaking one rule of the data contract -> rejected by the loader
   'RX10,OX80,CX08,A01,app,PX1,electronics,wrong_item,,2026-01-11T00:00:00Z,2026-01-11T01:00:00Z,,approved,100.00,200.00,CNY,,,0,false,false,true,,v4,',
   'RX11,OX80,CX08,A01,app,PX1,electronics,wrong_item,,2026-01-11T00:00:00Z,2026-01-11T01:00:00Z,,maybe,100.00,100.00,CNY,,,0,false,false,true,,v4,',
@@ -162,6 +167,9 @@ const EDGE_ORDERS = [
   'OX61,CX06,2026-02-07T00:00:02Z,50.00,USD,web,', // decided_at + 30 d + 1 s
   'OX70,CX07,2026-01-01T00:00:00Z,2000.00,CNY,phone,',
   'OX80,CX08,2026-01-03T00:00:00Z,999.99,CNY,app,',
+  'OX140,CX14,2026-01-10T00:00:00Z,12.345,CNY,web,',
+  'OX150,CX15,2026-01-20T00:00:00Z,100.00,CNY,web,',
+  'OX151,CX15,2026-01-18T00:00:00Z,40.00,CNY,web,',
   'OX90,CX90,2026-03-01T00:00:00Z,10.00,CNY,web,', // the latest order: horizon = 2026-03-01T00:00:00Z
 ];
 
@@ -172,6 +180,8 @@ const EDGE_SURVEYS = [
   'SX04,RX05,CX05,nps,10,2026-01-10T00:00:00Z,',
   'SX05,RX04,CX04,nps,9,2026-02-03T00:00:00Z,',
   'SX06,,CX01,csat,1,2026-01-09T00:00:00Z,not linked to a refund',
+  'SX08,RX14,CX14,csat,3,2026-01-16T00:00:00Z,',
+  'SX09,RX404,CX14,csat,1,2026-01-16T00:00:00Z,links to no refund',
   'SX07,RX06,CX06,csat,4,2026-01-09T00:00:00Z,"He said ""ok"", then\nnothing"',
 ];
 
@@ -197,6 +207,8 @@ const FILTERS: ReadonlyArray<{ name: string; f: RefundFilter }> = [
   { name: 'campaign 618', f: { campaigns: ['618'] } },
   { name: 'agents A03, A17, A33 in 2024-H2', f: { agentIds: ['A03', 'A17', 'A33'], from: '2024-07-01', to: '2025-01-01' } },
   { name: 'edge rows (2026)', f: { from: '2026-01-01' } },
+  { name: 'mid-week range (spike weeks by Monday)', f: { from: '2025-02-05', to: '2025-02-12' } },
+  { name: 'empty range', f: { from: '2025-05-01', to: '2025-05-01' } },
   { name: 'reason + campaign + team, 2025', f: { reasonCodes: ['changed_mind', 'size'], campaigns: ['singles_day', '618'], teams: ['Wuhan', 'Chengdu'], from: '2025-01-01', to: '2026-01-01' } },
 ];
 
@@ -356,7 +368,7 @@ describe('cross-check: API vs independent reference (seed 11, 6000 refunds + edg
   describe('the reference handles the edge rows as worked out by hand', () => {
     test('loading: normalisation, fx, rejects', () => {
       const byId = new Map(ds.refunds.map((r) => [r.refundId, r] as const));
-      expect(ds.refunds.length).toBe(6000 + 9 + 10);
+      expect(ds.refunds.length).toBe(6000 + 9 + 10 + 2);
       expect(ds.rejects.map((r) => `${r.table}:${r.column}`).sort()).toEqual(
         ['refunds:currency', 'refunds:decided_at', 'refunds:decision', 'refunds:refunded_amount'].sort(),
       );
@@ -499,6 +511,24 @@ describe('cross-check: API vs independent reference (seed 11, 6000 refunds + edg
       c.num('econ.savings', e.savings, 300);
       c.num('econ.revenueGap', e.revenueGap, 100 / 3 - 200);
       c.num('econ.net', e.net, 300 - (100 / 3 - 200));
+      expectNoDiffs(c);
+    });
+
+    test('email rows: unknown agent, 3-decimal amount, own order inside the window', async () => {
+      const f2 = { from: '2026-01-01', channels: ['email'] };
+      const o = ok(await s.gql<{ overview: ApiOverview }>(OVERVIEW_Q, { f: f2 })).overview;
+      const c = new Comparer();
+      c.eq('refunds', o.refunds, 2);
+      c.num('refundedAmount', o.refundedAmount, 12.345);
+      c.eq('repurchaseEligible', o.repurchaseEligible, 2);
+      c.num('repurchaseRate', o.repurchaseRate, 1 / 2);
+      c.num('csatAvg', o.csatAvg, 3);
+      const team = ok(await s.gql<{ customerExperience: ApiExperience[] }>(EXPERIENCE_Q, { f: f2, d: 'TEAM' })).customerExperience;
+      c.num('team[null].csatAvg', team.find((g) => g.key === null)?.csatAvg ?? null, 3);
+      const rep = ok(await s.gql<{ repurchaseAfterRefund: ApiRepurchase[] }>(REPURCHASE_Q, { f: f2, w: 30, d: 'CUSTOMER_TYPE' })).repurchaseAfterRefund;
+      c.eq('returning.repurchased', rep.find((g) => g.key === 'returning')?.repurchased, 1);
+      c.num('returning.revenue', rep.find((g) => g.key === 'returning')?.repurchaseRevenue ?? null, 40);
+      c.eq('new.eligible', rep.find((g) => g.key === 'new')?.eligible, 1);
       expectNoDiffs(c);
     });
 
@@ -697,6 +727,8 @@ describe('cross-check: API vs independent reference (seed 11, 6000 refunds + edg
       [30, 'CAMPAIGN', undefined],
       [30, 'PRODUCT_LINE', undefined],
       [60, 'PERIOD', 'QUARTER'],
+      [1, 'DECISION', undefined],
+      [730, 'DECISION', undefined],
     ])('repurchaseAfterRefund W=%i by %s %s', async (w, dim, grain) => {
       const a = ok(await s.gql<{ repurchaseAfterRefund: ApiRepurchase[] }>(REPURCHASE_Q, { f, w, d: dim, gr: grain })).repurchaseAfterRefund;
       const r = repurchaseAfterRefund(ds, f, w, dim, grain);

@@ -14,6 +14,10 @@ export interface AppConfig {
   corsOrigins: string[];
   rateLimitPerMinute: number;
   cacheEntries: number;
+  /** When set, every analytics query is appended here (SQL, values, ms): the benchmark's replay log. */
+  sqlLog: string | null;
+  /** Result cache on/off (the benchmark measures both). */
+  cache: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -54,6 +58,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     corsOrigins: (env.REFUNDS_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     rateLimitPerMinute: rate,
     cacheEntries: 500,
+    sqlLog: env.REFUNDS_SQL_LOG ? resolve(env.REFUNDS_SQL_LOG) : null,
+    cache: env.REFUNDS_CACHE !== 'off',
   };
 }
 

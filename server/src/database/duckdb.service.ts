@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { connect, ensureSchema, loadFiles, openDatabase, QueryError, queryRows, runSql, type LoadOptions, type LoadSummary, type Sql } from '@refunds/etl';
@@ -65,12 +66,12 @@ export class DuckDbService implements OnModuleDestroy {
   /** Runs a read query; identical queries within one data version share one result. */
   async query<T>(q: Sql, opts: { cache?: boolean } = {}): Promise<T[]> {
     const { text, values } = q.render();
-    const key = opts.cache === false ? null : `${this.version}\u0000${text}\u0000${JSON.stringify(values)}`;
+    const key = opts.cache === false || !this.config.cache ? null : `${this.version}\u0000${text}\u0000${JSON.stringify(values)}`;
     if (key) {
       const hit = this.cache.get(key);
       if (hit) return hit as Promise<T[]>;
     }
-    const p = this.pool.use((c) => queryRows<T>(c, q)).catch((e: unknown) => {
+    const p = this.pool.use((c) => this.timed<T>(c, q, text, values)).catch((e: unknown) => {
       if (key) this.cache.delete(key);
       if (e instanceof QueryError) this.logger.error(`${e.message}\nSQL: ${e.sqlText}\nvalues: ${JSON.stringify(values)}`);
       throw new AppError('INTERNAL', 'The analytics query failed; the server log has the details');
@@ -80,6 +81,15 @@ export class DuckDbService implements OnModuleDestroy {
       this.cache.set(key, p);
     }
     return p;
+  }
+
+  private async timed<T>(c: DuckDBConnection, q: Sql, text: string, values: unknown[]): Promise<T[]> {
+    if (!this.config.sqlLog) return queryRows<T>(c, q);
+    const t0 = performance.now();
+    const rows = await queryRows<T>(c, q);
+    // The benchmark replays these to measure the API's overhead over its own SQL.
+    appendFileSync(this.config.sqlLog, JSON.stringify({ sql: text, values, ms: performance.now() - t0 }) + '\n');
+    return rows;
   }
 
   /** Loads run one at a time on the writer connection; readers keep answering meanwhile. */
