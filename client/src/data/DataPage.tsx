@@ -1,1 +1,143 @@
-export default function DataPage() { return <div>DataPage</div>; }
+import { useState } from 'react';
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { DataTable, type Column } from '../common/DataTable';
+import { useI18n } from '../common/i18n';
+import { Page } from '../common/Page';
+import { Panel } from '../common/Panel';
+import { EmptyState, ErrorState, Loadable, Skeleton } from '../common/States';
+import { useFilters } from '../common/useFilters';
+import { useGql } from '../common/useGql';
+
+interface LoadRecord {
+  loadId: number;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number;
+  outcome: string;
+  message: string | null;
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsReplaced: number;
+  rowsUnchanged: number;
+  rowsRejected: number;
+  files: Array<{ path: string; sha256: string; table: string }>;
+  tables: Array<{ table: string; read: number; loaded: number; replaced: number; unchanged: number; rejected: number }>;
+}
+interface RejectedRow {
+  loadId: number;
+  table: string;
+  file: string;
+  line: number;
+  column: string;
+  value: string | null;
+  reason: string;
+}
+
+const HISTORY = `query LoadHistory($limit: Int!) { loadHistory(limit: $limit) { loadId startedAt finishedAt durationMs outcome message
+  rowsRead rowsLoaded rowsReplaced rowsUnchanged rowsRejected files { path sha256 table } tables { table read loaded replaced unchanged rejected } } }`;
+const REJECTS = `query LoadRejects($loadId: Int, $limit: Int!, $offset: Int!) { loadRejects(loadId: $loadId, limit: $limit, offset: $offset) {
+  loadId table file line column value reason } }`;
+const PAGE = 100;
+
+function Rejects({ loadId }: { loadId: number | null }) {
+  const { t, fmt } = useI18n();
+  const [offset, setOffset] = useState(0);
+  const q = useGql<{ loadRejects: RejectedRow[] }>(REJECTS, { loadId, limit: PAGE, offset });
+  const rows = q.data?.loadRejects ?? [];
+  const shownId = rows[0]?.loadId ?? loadId;
+  const title = shownId !== null && shownId !== undefined ? t('data.rejects', { id: shownId }) : t('data.rejectsLatest');
+  const cols: Column<RejectedRow>[] = [
+    { key: 'table', header: t('data.col.table'), value: (r) => r.table },
+    { key: 'file', header: t('data.col.file'), value: (r) => r.file, render: (r) => <span title={r.file}>{r.file.split(/[\\/]/).pop()}</span> },
+    { key: 'line', header: t('data.col.line'), numeric: true, value: (r) => r.line, text: (r) => fmt.number(r.line) },
+    { key: 'column', header: t('data.col.column'), value: (r) => r.column },
+    { key: 'value', header: t('data.col.value'), value: (r) => r.value, text: (r) => r.value ?? '∅' },
+    { key: 'reason', header: t('data.col.reason'), value: (r) => r.reason },
+  ];
+  return (
+    <Panel title={title}>
+      {q.error ? (
+        <ErrorState error={q.error} what={title} onRetry={q.reload} />
+      ) : !q.data ? (
+        <Skeleton kind="table" />
+      ) : rows.length === 0 && offset === 0 ? (
+        <EmptyState>{t('empty.noRejects')}</EmptyState>
+      ) : (
+        <>
+          <DataTable title={title} rows={rows} columns={cols} rowKey={(r, i) => `${r.file}|${r.line}|${r.column}|${i}`} compact />
+          <div className="pager">
+            <button type="button" className="btn" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+              ← {t('pager.prev')}
+            </button>
+            <span>
+              {fmt.number(offset + 1)}–{fmt.number(offset + rows.length)}
+            </span>
+            <button type="button" className="btn" disabled={rows.length < PAGE} onClick={() => setOffset(offset + PAGE)}>
+              {t('pager.next')} →
+            </button>
+          </div>
+        </>
+      )}
+    </Panel>
+  );
+}
+
+export default function DataPage() {
+  const { t, fmt } = useI18n();
+  const { param, setParams } = useFilters();
+  const history = useGql<{ loadHistory: LoadRecord[] }>(HISTORY, { limit: 50 });
+  const selected = param('load') ? Number(param('load')) : null;
+  const cols: Column<LoadRecord>[] = [
+    { key: 'id', header: t('data.col.load'), value: (r) => r.loadId, text: (r) => `#${r.loadId}` },
+    { key: 'started', header: t('data.col.started'), value: (r) => r.startedAt, text: (r) => fmt.dateTime(r.startedAt) },
+    { key: 'duration', header: t('data.col.duration'), numeric: true, value: (r) => r.durationMs, text: (r) => `${fmt.number(r.durationMs / 1000, 1)} s` },
+    { key: 'outcome', header: t('data.col.outcome'), value: (r) => r.outcome, render: (r) => <span className={`badge ${/commit|ok|success/i.test(r.outcome) ? 'good' : 'neutral'}`}>{r.outcome}</span> },
+    { key: 'read', header: t('data.col.read'), numeric: true, value: (r) => r.rowsRead, text: (r) => fmt.number(r.rowsRead) },
+    { key: 'loaded', header: t('data.col.loaded'), numeric: true, value: (r) => r.rowsLoaded, text: (r) => fmt.number(r.rowsLoaded) },
+    { key: 'replaced', header: t('data.col.replaced'), numeric: true, value: (r) => r.rowsReplaced, text: (r) => fmt.number(r.rowsReplaced) },
+    { key: 'unchanged', header: t('data.col.unchanged'), numeric: true, value: (r) => r.rowsUnchanged, text: (r) => fmt.number(r.rowsUnchanged) },
+    { key: 'rejected', header: t('data.col.rejected'), numeric: true, value: (r) => r.rowsRejected, text: (r) => fmt.number(r.rowsRejected) },
+    { key: 'files', header: t('data.col.files'), value: (r) => r.files.map((f) => f.path).join('; '), text: (r) => r.files.map((f) => f.table).join(', ') },
+    { key: 'message', header: t('data.col.message'), value: (r) => r.message ?? '' },
+  ];
+  return (
+    <Page id="data" title={t('data.title')}>
+      <Loadable state={history} what={t('data.history')} isEmpty={(d) => d.loadHistory.length === 0} empty={t('empty.noLoads')}>
+        {(d) => {
+          const chartRows = [...d.loadHistory].reverse().map((r) => ({ ...r, label: `#${r.loadId}` }));
+          return (
+            <>
+              <Panel title={t('data.rows')} chart>
+                <div className="chart" data-testid="loads-chart">
+                  <ResponsiveContainer width="100%" height={240}>
+                    <BarChart data={chartRows} margin={{ top: 16, right: 8, bottom: 4, left: 4 }}>
+                      <CartesianGrid stroke="#e5e7eb" vertical={false} />
+                      <XAxis dataKey="label" tick={{ fontSize: 11 }} />
+                      <YAxis tickFormatter={(v: number) => fmt.compact(v)} tick={{ fontSize: 11 }} width={48} />
+                      <Tooltip formatter={(v, n) => [fmt.number(Number(v)), n]} />
+                      <Legend verticalAlign="top" />
+                      {(
+                        [
+                          ['rowsLoaded', 'data.col.loaded', '#047857'],
+                          ['rowsReplaced', 'data.col.replaced', '#1d4ed8'],
+                          ['rowsUnchanged', 'data.col.unchanged', '#9ca3af'],
+                          ['rowsRejected', 'data.col.rejected', '#b91c1c'],
+                        ] as const
+                      ).map(([key, label, color]) => (
+                        <Bar key={key} dataKey={key} name={t(label)} stackId="rows" fill={color} isAnimationActive={false} cursor="pointer" onClick={(bar) => { const id = (bar.payload as LoadRecord | undefined)?.loadId; if (id !== undefined) setParams({ load: String(id) }); }} />
+                      ))}
+                    </BarChart>
+                  </ResponsiveContainer>
+                </div>
+              </Panel>
+              <Panel title={t('data.history')}>
+                <DataTable title={t('data.history')} rows={d.loadHistory} columns={cols} rowKey={(r) => String(r.loadId)} onRowClick={(r) => setParams({ load: String(r.loadId) })} rowClass={(r) => (r.loadId === selected ? 'selected' : undefined)} compact />
+              </Panel>
+            </>
+          );
+        }}
+      </Loadable>
+      <Rejects key={selected ?? 'latest'} loadId={selected} />
+    </Page>
+  );
+}

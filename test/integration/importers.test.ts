@@ -1,0 +1,99 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tempDir } from '../../etl/src/testing/factory';
+import { ok, spawnServer, stopServer, ADMIN_TOKEN } from '../support/server';
+
+/**
+ * Each importer on its sample export (../shared/fixtures), through the CLI and the real loader,
+ * then the overview from the API compared with numbers worked out from the sample by hand.
+ */
+const ROOT = resolve(__dirname, '..', '..');
+const FIX = resolve(ROOT, '..', 'shared', 'fixtures');
+const CLI = join(ROOT, 'etl', 'dist', 'cli.js');
+
+function cli(args: string[]) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, REFUNDS_ADMIN_TOKEN: '' } });
+}
+
+async function overview(db: string) {
+  const { child, url } = await spawnServer({ REFUNDS_DB: db });
+  try {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify({ query: '{ overview { refunds decided refundedAmount approvalRate partialRate refundRate orders payoutFailureRate csatAvg csatResponses nps npsResponses } }' }),
+    });
+    return ok((await res.json()) as { data: { overview: Record<string, number | null> } }).overview;
+  } finally {
+    await stopServer(child);
+  }
+}
+
+const dbFile = () => join(tempDir('import-'), 'i.duckdb');
+
+test('shopify-orders: 40 orders, 8 refunds (4 refunded, 4 partially refunded)', async () => {
+  const db = dbFile();
+  const r = cli(['import', '--format', 'shopify-orders', '--db', db, join(FIX, 'shopify', 'orders_export.csv')]);
+  expect(r.status).toBe(0);
+  const o = await overview(db);
+  // Refunded Amount of #1002, #1009, #1016, #1019, #1023, #1025, #1028, #1031
+  const refunded = 35 + 35 + 12.5 + 35 + 29 + 397 + 164.5 + 109.5;
+  expect(o).toMatchObject({ refunds: 8, decided: 8, orders: 40, approvalRate: 1, partialRate: 0.5, refundRate: 8 / 40 });
+  expect(o.refundedAmount).toBeCloseTo(refunded, 6);
+});
+
+test('stripe-refunds: minor units, USD through fx_rates, failed payouts, canceled = withdrawn', async () => {
+  const db = dbFile();
+  const fx = tempDir('fx-');
+  writeFileSync(join(fx, 'fx_rates.csv'), 'date,currency,rate_to_reporting\n2020-01-01,USD,7\n');
+  expect(cli(['load', '--db', db, fx]).status).toBe(0);
+  const r = cli(['import', '--format', 'stripe-refunds', '--db', db, join(FIX, 'stripe', 'refunds.json')]);
+  expect(r.status).toBe(0);
+  expect(r.stderr).toMatch(/failed refunds/);
+  const o = await overview(db);
+  // From the sample (amount in cents, currency, status); canceled -> withdrawn, nothing refunded.
+  const cny = [1999, 12900, 35000, 1999, 800, 1999, 1999, 1999, 800, 4500, 4500, 12900, 12900, 12900, 12900, 800, 800, 1999, 800, 4500, 4500];
+  const usd = [1999, 800, 1999, 35000, 12900, 4500, 12900, 800];
+  const refunded = cny.reduce((a, c) => a + c / 100, 0) + usd.reduce((a, c) => a + (c / 100) * 7, 0);
+  expect(o.refunds).toBe(30);
+  expect(o.decided).toBe(29);
+  expect(o.refundedAmount).toBeCloseTo(refunded, 6);
+  // 2 failed (re_3Example0003, re_3Example0017) of 29 refunds with a payout status (canceled has none)
+  expect(o.payoutFailureRate).toBeCloseTo(2 / 29, 9);
+});
+
+test('zendesk-tickets: refund-tagged tickets, CSAT good = 5 / bad = 1', async () => {
+  const db = dbFile();
+  const r = cli(['import', '--format', 'zendesk-tickets', '--db', db, join(FIX, 'zendesk', 'tickets_export.csv'), join(FIX, 'zendesk', 'satisfaction_ratings.json')]);
+  expect(r.status).toBe(0);
+  const o = await overview(db);
+  expect(o.refunds).toBe(35);
+  expect(o.csatResponses).toBe(15);
+});
+
+test('nps-survey: 10 promoters, 8 passives, 22 detractors', async () => {
+  const db = dbFile();
+  const r = cli(['import', '--format', 'nps-survey', '--db', db, join(FIX, 'surveys', 'nps_responses.csv')]);
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/surveys\s+40\s+40/);
+});
+
+test('mapping: the helpdesk export with its example mapping', async () => {
+  const db = dbFile();
+  const r = cli(['import', '--format', 'mapping', '--mapping', join(ROOT, 'etl', 'src', 'importers', 'examples', 'helpdesk-mapping.yaml'), '--db', db, join(FIX, 'helpdesk', 'customer_support_tickets.csv')]);
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/refunds\s+115/);
+});
+
+test('bad exports fail naming the problem and commit nothing', () => {
+  const db = dbFile();
+  const unknown = cli(['import', '--format', 'magento', '--db', db, join(FIX, 'shopify', 'orders_export.csv')]);
+  expect(unknown.status).toBe(1);
+  expect(unknown.stderr).toMatch(/unknown import format "magento"; valid formats: shopify-orders/);
+  const dir = tempDir('badshop-');
+  writeFileSync(join(dir, 'orders_export.csv'), 'Name,Email,Paid at\n#1,a@example.com,2024-01-01\n');
+  const missing = cli(['import', '--format', 'shopify-orders', '--db', db, join(dir, 'orders_export.csv')]);
+  expect(missing.status).toBe(1);
+  expect(missing.stderr).toMatch(/orders_export\.csv lacks column "Financial Status"/);
+});
