@@ -1,3 +1,4 @@
+/* eslint-disable no-loss-of-precision -- published AS241 coefficients, kept digit for digit */
 /**
  * Pure, dependency-free statistics for the server's inferential metrics (see spec/metrics.md):
  * KPI-outcome correlation (pearson, spearman, fisherCi), incentive alignment (zScores, spearman),

@@ -21,6 +21,8 @@ import { ok, startTestServer, type TestServer } from '../support/server';
 import {
   AMOUNT_BANDS,
   channelConsistency,
+  chiSquareSurvival,
+  poissonUpperTail,
   customerExperience,
   dimensionKey,
   filterRefunds,
@@ -431,12 +433,17 @@ describe('cross-check: API vs independent reference (seed 11, 6000 refunds + edg
       expect(econ.net).toBeCloseTo(300 - (100 / 3 - 200), 9);
     });
 
-    test('reference statistics: Poisson tail and chi-square', () => {
-      const cands = spikeCandidates(ds, {}, 5, 0.001);
-      expect(cands.length).toBeGreaterThan(100);
-      // spot values: P(X >= 3 | 0.5) = 1 - e^-0.5 (1 + 0.5 + 0.125)
-      const p3 = cands.find((c) => c.count === 3 && c.expected <= 0.5);
-      if (p3) expect(p3.pValue).toBeCloseTo(1 - Math.exp(-0.5) * 1.625, 14);
+    test('reference statistics: Poisson tail and chi-square (values from mpmath, 50 digits)', () => {
+      const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+      expect(rel(poissonUpperTail(13, 0.5), 1.2329271630612981e-14)).toBeLessThan(1e-12);
+      expect(rel(poissonUpperTail(14, 2), 2.930569637115347e-8)).toBeLessThan(1e-12);
+      expect(rel(poissonUpperTail(3, 4.25), 0.7962889094871044)).toBeLessThan(1e-12);
+      expect(rel(poissonUpperTail(40, 20), 5.3202025112462175e-5)).toBeLessThan(1e-12);
+      expect(poissonUpperTail(3, 0.5)).toBeCloseTo(1 - Math.exp(-0.5) * 1.625, 15);
+      expect(rel(chiSquareSurvival(3.9, 3), 0.27246675831798844)).toBeLessThan(1e-12);
+      expect(rel(chiSquareSurvival(12, 1), 0.0005320055051392497)).toBeLessThan(1e-12);
+      expect(rel(chiSquareSurvival(0.3, 4), 0.9898141728888165)).toBeLessThan(1e-12);
+      expect(spikeCandidates(ds, {}, 5, 0.001).length).toBeGreaterThan(100);
     });
   });
 
@@ -538,6 +545,24 @@ describe('cross-check: API vs independent reference (seed 11, 6000 refunds + edg
       expect(r.errors ?? []).toEqual([]);
       expect(r.data?.overview.refunds).toBe(0);
       expect(r.data?.overview.approvalRate).toBeNull();
+    });
+
+    test('rejected rows: the loader rejects exactly the rows the reference rejects', async () => {
+      const q = `{ loadRejects(limit: 100) { table line column value } }`;
+      const api = ok(await s.gql<{ loadRejects: Array<{ table: string; line: number; column: string; value: string | null }> }>(q)).loadRejects;
+      // the contract allows a line or a record number: accept either
+      const c = new Comparer();
+      c.keyed(
+        'reject',
+        api,
+        ds.rejects,
+        (a) => `${a.table}|${a.column}|${a.value}`,
+        (r) => `${r.table}|${r.column}|${r.value}`,
+        (p, a, r) => {
+          if (a.line !== r.line && a.line !== r.recordNo) c.eq(`${p}.line`, a.line, `${r.line} (line) or ${r.recordNo} (record)`);
+        },
+      );
+      expectNoDiffs(c);
     });
 
     test('channel consistency on the store / marketplace fixture (minCases 2)', async () => {

@@ -12,8 +12,11 @@ export type CsvRecord = Record<string, string | null>;
 
 export interface CsvTable {
   header: string[];
-  /** Each record with its 1-based line number in the file (of the record's first line; header = line 1). */
-  rows: Array<{ line: number; record: CsvRecord }>;
+  /**
+   * Each record with its 1-based physical line number in the file (of the record's first line; header =
+   * line 1) and its 1-based record number (header = record 1; differs from `line` after a quoted line break).
+   */
+  rows: Array<{ line: number; recordNo: number; record: CsvRecord }>;
 }
 
 /** Splits CSV text into raw records (arrays of cells; `null` for an empty cell). */
@@ -115,7 +118,7 @@ export function parseCsv(text: string): CsvTable {
     header.forEach((h, j) => {
       record[h] = cells[j];
     });
-    rows.push({ line, record });
+    rows.push({ line, recordNo: r + 1, record });
   }
   return { header, rows };
 }

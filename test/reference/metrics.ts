@@ -106,7 +106,10 @@ export interface RefSurvey {
 
 export interface RefReject {
   table: string;
+  /** Physical line of the record's start (header = 1). */
   line: number;
+  /** Record number (header = 1). */
+  recordNo: number;
   column: string;
   value: string | null;
   reason: string;
@@ -287,7 +290,7 @@ export interface RefDataset {
   surveysByRefund: Map<string, RefSurvey[]>;
 }
 
-function readTable(folder: string, name: string): Array<{ line: number; record: CsvRecord }> | null {
+function readTable(folder: string, name: string): Array<{ line: number; recordNo: number; record: CsvRecord }> | null {
   const p = join(folder, `${name}.csv`);
   if (!existsSync(p)) return null;
   return parseCsv(readFileSync(p, 'utf8')).rows;
@@ -296,13 +299,15 @@ function readTable(folder: string, name: string): Array<{ line: number; record: 
 /** Loads a folder of canonical CSV files, applying the data contract's rules and normalisations. */
 export function loadDataset(folder: string): RefDataset {
   const rejects: RefReject[] = [];
+  let recordNo = 0;
   const reject = (table: string, line: number, column: string, value: string | null, reason: string): void => {
-    rejects.push({ table, line, column, value, reason });
+    rejects.push({ table, line, recordNo, column, value, reason });
   };
 
   // fx_rates
   const fx = new FxTable();
-  for (const { line, record } of readTable(folder, 'fx_rates') ?? []) {
+  for (const { line, recordNo: rn, record } of readTable(folder, 'fx_rates') ?? []) {
+    recordNo = rn;
     const date = record.date?.trim() ?? null;
     const cur = record.currency === null ? null : normCurrency(record.currency);
     const rate = record.rate_to_reporting === null ? null : parseDecimal6(record.rate_to_reporting);
@@ -324,7 +329,8 @@ export function loadDataset(folder: string): RefDataset {
 
   // agents
   const agents: RefDataset['agents'] = new Map();
-  for (const { line, record } of readTable(folder, 'agents') ?? []) {
+  for (const { line, recordNo: rn, record } of readTable(folder, 'agents') ?? []) {
+    recordNo = rn;
     if (record.agent_id === null) {
       reject('agents', line, 'agent_id', null, 'required');
       continue;
@@ -334,7 +340,8 @@ export function loadDataset(folder: string): RefDataset {
 
   // orders
   const ordersById = new Map<string, RefOrder>();
-  for (const { line, record } of readTable(folder, 'orders') ?? []) {
+  for (const { line, recordNo: rn, record } of readTable(folder, 'orders') ?? []) {
+    recordNo = rn;
     const req = (['order_id', 'customer_id', 'ordered_at'] as const).find((c) => record[c] === null);
     if (req) {
       reject('orders', line, req, null, 'required');
@@ -369,7 +376,8 @@ export function loadDataset(folder: string): RefDataset {
 
   // refunds
   const refundsById = new Map<string, RefRefund>();
-  for (const { line, record } of readTable(folder, 'refunds') ?? []) {
+  for (const { line, recordNo: rn, record } of readTable(folder, 'refunds') ?? []) {
+    recordNo = rn;
     const bad = (column: string, reason: string): void => reject('refunds', line, column, record[column] ?? null, reason);
     const req = (['refund_id', 'order_id', 'customer_id', 'channel', 'reason_code', 'requested_at', 'decision', 'requested_amount'] as const).find(
       (c) => record[c] === null || (record[c] as string).trim() === '',
@@ -475,7 +483,8 @@ export function loadDataset(folder: string): RefDataset {
   // surveys
   const surveys: RefSurvey[] = [];
   const surveyIds = new Set<string>();
-  for (const { line, record } of readTable(folder, 'surveys') ?? []) {
+  for (const { line, recordNo: rn, record } of readTable(folder, 'surveys') ?? []) {
+    recordNo = rn;
     const req = (['survey_id', 'customer_id', 'kind', 'score', 'responded_at'] as const).find((c) => record[c] === null);
     if (req) {
       reject('surveys', line, req, null, 'required');

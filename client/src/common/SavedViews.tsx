@@ -1,34 +1,15 @@
 import { useState } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { gql, GqlError } from './graphql';
-import { decodeFilter, toRefundFilter } from './filters';
 import { useI18n } from './i18n';
 import { errorText } from './States';
 import type { SavedView } from './types';
 import { clearGqlCache, useGql } from './useGql';
+import { pageOf, viewPayload, viewSearch } from './views';
 
 const LIST = `query SavedViews { savedViews { id name page filter owner createdAt } }`;
 const SAVE = `mutation SaveView($name: String!, $page: String!, $filter: String!) { saveView(name: $name, page: $page, filter: $filter) { id } }`;
 const DELETE = `mutation DeleteSavedView($id: Int!) { deleteSavedView(id: $id) }`;
-
-export function pageOf(pathname: string): string {
-  return pathname.replace(/^\/+|\/+$/g, '').split('/')[0] || 'overview';
-}
-
-/** The stored filter: the RefundFilter for other consumers, plus the full query string that reproduces the view. */
-export function viewPayload(search: string): string {
-  return JSON.stringify({ ...toRefundFilter(decodeFilter(new URLSearchParams(search))), search });
-}
-
-export function viewSearch(v: SavedView): string {
-  try {
-    const parsed = JSON.parse(v.filter) as { search?: unknown };
-    if (typeof parsed.search === 'string') return parsed.search;
-  } catch {
-    // fall through: an unreadable payload opens the page unfiltered
-  }
-  return '';
-}
 
 export function SavedViews() {
   const { t } = useI18n();

@@ -106,7 +106,7 @@ export function formatChange(locale: Locale, unit: Unit, cur: number | null | un
   const abs = Math.abs(d);
   switch (unit) {
     case 'rate':
-      return `${sign}${formatNumber(locale, abs * 100, 1)} ${locale === 'zh-CN' ? '个百分点' : 'pp'}`;
+      return `${sign}${formatDecimal(locale, abs * 100, 1)} ${locale === 'zh-CN' ? '个百分点' : 'pp'}`;
     case 'count':
     case 'currency': {
       if (prev === 0) return unit === 'currency' ? `${sign}${formatCurrency(locale, abs, currency)}` : `${sign}${formatNumber(locale, abs)}`;

@@ -467,7 +467,7 @@ class Generator {
       }
     }
 
-    let contacts = 0;
+    let contacts: number;
     if (agent) {
       let lambda = 0.5;
       if (decision === 'rejected') lambda += 1.4;

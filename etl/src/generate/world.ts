@@ -1,6 +1,6 @@
 import { reasonFamilyOf, type AgentKpi, type ReasonFamily } from '@refunds/shared';
 import { DAY_SECONDS, epoch } from './format';
-import { Alias, createRng } from './rng';
+import { createRng } from './rng';
 
 /** Fixed timeline and planted effects; the seed varies the rows, not these. */
 export const TIMELINE = {
@@ -216,7 +216,7 @@ export const PRODUCTS: readonly Product[] = (() => {
   PRODUCT_LINES.forEach((line, li) => {
     const zipf = Array.from({ length: line.products }, (_, k) => 1 / Math.pow(k + 2, 0.8));
     const total = zipf.reduce((a, b) => a + b, 0);
-    zipf.forEach((z, k) => {
+    zipf.forEach((z) => {
       const price = line.medianPrice * Math.exp(line.priceSigma * rng.normal());
       const index = out.length;
       out.push({
