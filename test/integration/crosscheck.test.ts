@@ -211,7 +211,10 @@ const FILTERS: ReadonlyArray<{ name: string; f: RefundFilter }> = [
   { name: 'edge rows (2026)', f: { from: '2026-01-01' } },
   { name: 'mid-week range (spike weeks by Monday)', f: { from: '2025-02-05', to: '2025-02-12' } },
   { name: 'range without data', f: { from: '2030-01-01', to: '2030-02-01' } },
-  { name: 'reason + campaign + team, 2025', f: { reasonCodes: ['changed_mind', 'size'], campaigns: ['singles_day', '618'], teams: ['Wuhan', 'Chengdu'], from: '2025-01-01', to: '2026-01-01' } },
+  {
+    name: 'reason + campaign + team, 2025',
+    f: { reasonCodes: ['changed_mind', 'size'], campaigns: ['singles_day', '618'], teams: ['Wuhan', 'Chengdu'], from: '2025-01-01', to: '2026-01-01' },
+  },
 ];
 
 const OVERVIEW_Q = `query($f: RefundFilter) { overview(filter: $f) { refunds decided refundedAmount approvalRate rejectionRate partialRate
@@ -562,6 +565,75 @@ describe('cross-check: API vs independent reference (seed 11, 6000 refunds + edg
           if (a.line !== r.line && a.line !== r.recordNo) c.eq(`${p}.line`, a.line, `${r.line} (line) or ${r.recordNo} (record)`);
         },
       );
+      expectNoDiffs(c);
+    });
+
+    test('schema defaults (grain WEEK, minCount 5, alpha 0.001, minCases 20, gap 0.15, DECISION, W 30 / 90)', async () => {
+      const f0: RefundFilter = { from: '2025-01-01', to: '2025-07-01' };
+      const q = `query($f: RefundFilter) {
+        reasonTrends(filter: $f) { period reasonCode refunds }
+        refundSpikes(filter: $f) { productId week }
+        channelConsistency(filter: $f) { comparableCohorts inconsistentCohorts inconsistencyRate }
+        customerExperience(filter: $f) { key csatResponses }
+        repurchaseAfterRefund(filter: $f) { key eligible repurchased }
+        rejectionEconomics(filter: $f) { eligible savings } }`;
+      const a = ok(
+        await s.gql<{
+          reasonTrends: Array<{ period: string; reasonCode: string; refunds: number }>;
+          refundSpikes: Array<{ productId: string; week: string }>;
+          channelConsistency: { comparableCohorts: number; inconsistentCohorts: number; inconsistencyRate: Num };
+          customerExperience: Array<{ key: string | null; csatResponses: number }>;
+          repurchaseAfterRefund: Array<{ key: string | null; eligible: number; repurchased: number }>;
+          rejectionEconomics: { eligible: number; savings: number };
+        }>(q, { f: f0 }),
+      );
+      const c = new Comparer();
+      const rt = reasonTrends(ds, f0, 'WEEK');
+      c.eq('reasonTrends.length', a.reasonTrends.length, rt.length);
+      c.eq(
+        'reasonTrends.refunds',
+        a.reasonTrends.reduce((x, y) => x + y.refunds, 0),
+        rt.reduce((x, y) => x + y.refunds, 0),
+      );
+      c.eq('reasonTrends.periods', [...new Set(a.reasonTrends.map((x) => x.period))].sort().join(), [...new Set(rt.map((x) => x.period))].sort().join());
+      c.eq(
+        'refundSpikes',
+        a.refundSpikes
+          .map((x) => `${x.productId}|${x.week}`)
+          .sort()
+          .join(),
+        refundSpikes(ds, f0)
+          .map((x) => `${x.productId}|${x.week}`)
+          .sort()
+          .join(),
+      );
+      const cc = channelConsistency(ds, f0);
+      c.eq('channelConsistency.comparable', a.channelConsistency.comparableCohorts, cc.comparableCohorts);
+      c.eq('channelConsistency.inconsistent', a.channelConsistency.inconsistentCohorts, cc.inconsistentCohorts);
+      c.num('channelConsistency.rate', a.channelConsistency.inconsistencyRate, cc.inconsistencyRate);
+      const ex = customerExperience(ds, f0, 'DECISION').filter((g) => g.csatResponses + g.npsResponses > 0);
+      c.eq(
+        'customerExperience.keys',
+        a.customerExperience
+          .filter((g) => g.csatResponses > 0)
+          .map((g) => g.key)
+          .sort()
+          .join(),
+        ex
+          .filter((g) => g.csatResponses > 0)
+          .map((g) => g.key)
+          .sort()
+          .join(),
+      );
+      const rp = repurchaseAfterRefund(ds, f0, 30, 'DECISION');
+      for (const g of rp) {
+        const x = a.repurchaseAfterRefund.find((y) => y.key === g.key);
+        c.eq(`repurchase[${g.key}].eligible`, x?.eligible, g.eligible);
+        c.eq(`repurchase[${g.key}].repurchased`, x?.repurchased, g.repurchased);
+      }
+      const re = rejectionEconomics(ds, f0, 90);
+      c.eq('rejectionEconomics.eligible', a.rejectionEconomics.eligible, re.eligible);
+      c.num('rejectionEconomics.savings', a.rejectionEconomics.savings, re.savings);
       expectNoDiffs(c);
     });
 

@@ -49,16 +49,7 @@ import { parseCsv, type CsvRecord } from './csv';
 export type Decision = 'approved' | 'partial' | 'rejected' | 'pending' | 'withdrawn';
 export type ReasonFamilyName = 'defect' | 'logistics' | 'customer' | 'billing' | 'service' | 'other';
 export type GrainName = 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER';
-export type DimensionName =
-  | 'DECISION'
-  | 'CHANNEL'
-  | 'PRODUCT_LINE'
-  | 'REASON_CODE'
-  | 'AGENT'
-  | 'TEAM'
-  | 'CAMPAIGN'
-  | 'CUSTOMER_TYPE'
-  | 'PERIOD';
+export type DimensionName = 'DECISION' | 'CHANNEL' | 'PRODUCT_LINE' | 'REASON_CODE' | 'AGENT' | 'TEAM' | 'CAMPAIGN' | 'CUSTOMER_TYPE' | 'PERIOD';
 
 /** Money in units of 1e-12 of the reporting currency. */
 export type Money = bigint;
@@ -867,8 +858,8 @@ export function poissonUpperTail(c: number, lambda: number): number {
 function logGamma(x: number): number {
   const g = 7;
   const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+    9.9843695780195716e-6, 1.5056327351493116e-7,
   ];
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
   const xx = x - 1;
@@ -1061,8 +1052,7 @@ export function channelConsistency(ds: RefDataset, f: RefundFilter = {}, minCase
     const hi = chans.reduce((m, c) => (BigInt(c.yes) * BigInt(m.n) > BigInt(m.yes) * BigInt(c.n) ? c : m));
     const lo = chans.reduce((m, c) => (BigInt(c.yes) * BigInt(m.n) < BigInt(m.yes) * BigInt(c.n) ? c : m));
     const thr = decimalFraction(gapThreshold);
-    const inconsistent =
-      (BigInt(hi.yes) * BigInt(lo.n) - BigInt(lo.yes) * BigInt(hi.n)) * thr.q >= thr.p * BigInt(hi.n) * BigInt(lo.n);
+    const inconsistent = (BigInt(hi.yes) * BigInt(lo.n) - BigInt(lo.yes) * BigInt(hi.n)) * thr.q >= thr.p * BigInt(hi.n) * BigInt(lo.n);
     const N = chans.reduce((s, c) => s + c.n, 0);
     const yesT = chans.reduce((s, c) => s + c.yes, 0);
     const noT = N - yesT;

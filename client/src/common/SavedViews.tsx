@@ -67,7 +67,7 @@ export function SavedViews() {
                     className="link"
                     onClick={() => {
                       setOpen(false);
-                      navigate(`${location.pathname}${viewSearch(v)}`);
+                      navigate(`${v.page}${viewSearch(v)}`);
                     }}
                   >
                     {v.name}

@@ -70,7 +70,9 @@ export interface RefundRow {
   decision: string;
   requestedAmount: number;
   refundedAmount: number | null;
-  customerType: string | null;
+  customerType: string;
+  campaign: string | null;
+  resolutionHours: number | null;
 }
 
 export interface RefundDrill {
@@ -107,6 +109,6 @@ export interface SavedView {
   name: string;
   page: string;
   filter: string;
-  owner: string | null;
+  owner: string;
   createdAt: string;
 }

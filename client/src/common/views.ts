@@ -1,21 +1,26 @@
-import { decodeFilter, toRefundFilter } from './filters';
+import type { RefundFilter } from '@refunds/shared';
+import { decodeFilter, encodeFilter, filterFromRefundFilter, toRefundFilter } from './filters';
 import type { SavedView } from './types';
 
+/** The server's page key for a saved view: the client route ('/', '/incentives', ...). */
 export function pageOf(pathname: string): string {
-  return pathname.replace(/^\/+|\/+$/g, '').split('/')[0] || 'overview';
+  const first = pathname.replace(/^\/+|\/+$/g, '').split('/')[0];
+  return first ? `/${first}` : '/';
 }
 
-/** The stored filter: the RefundFilter for other consumers, plus the full query string that reproduces the view. */
+/** The stored filter is exactly a RefundFilter as JSON (the server parses it strictly). */
 export function viewPayload(search: string): string {
-  return JSON.stringify({ ...toRefundFilter(decodeFilter(new URLSearchParams(search))), search });
+  return JSON.stringify(toRefundFilter(decodeFilter(new URLSearchParams(search))));
 }
 
+/** The query string that reopens a saved view; an unreadable payload opens the page unfiltered. */
 export function viewSearch(v: Pick<SavedView, 'filter'>): string {
   try {
-    const parsed = JSON.parse(v.filter) as { search?: unknown };
-    if (typeof parsed.search === 'string') return parsed.search.startsWith('?') || parsed.search === '' ? parsed.search : `?${parsed.search}`;
+    const parsed = JSON.parse(v.filter) as RefundFilter;
+    if (typeof parsed !== 'object' || parsed === null) return '';
+    const qs = encodeFilter(filterFromRefundFilter(parsed)).toString();
+    return qs ? `?${qs}` : '';
   } catch {
-    // an unreadable payload opens the page unfiltered
+    return '';
   }
-  return '';
 }

@@ -36,15 +36,15 @@ interface Correlation {
 interface Alignment {
   alignment: number | null;
   n: number;
-  plan: { planId: string; weights: Weight[] } | null;
-  agents: AlignedAgent[];
+  plan: { planId: string | null; source: string; weights: Weight[] };
+  agents: Array<AlignedAgent & { name: string | null }>;
 }
 
 const SCORECARDS = `query AgentScorecards($f: RefundFilter, $m: Int) { agentScorecards(filter: $f, minCases: $m) {
   agentId name team insufficient ${[...AGENT_KPIS, ...OUTCOMES].join(' ')} } }`;
 const CORRELATIONS = `query KpiOutcomeCorrelations($f: RefundFilter, $m: Int) { kpiOutcomeCorrelations(filter: $f, minCases: $m) {
   kpi outcome n pearson pearsonLow pearsonHigh spearman } }`;
-const ALIGN_FIELDS = `alignment n plan { planId weights { kpi weight direction } } agents { agentId incentiveScore outcomeScore incentiveRank outcomeRank }`;
+const ALIGN_FIELDS = `alignment n plan { planId source weights { kpi weight direction } } agents { agentId name incentiveScore outcomeScore incentiveRank outcomeRank }`;
 const ALIGNMENT = `query IncentiveAlignment($f: RefundFilter, $m: Int) { incentiveAlignment(filter: $f, minCases: $m) { ${ALIGN_FIELDS} } }`;
 const WHAT_IF = `query WhatIfAlignment($f: RefundFilter, $m: Int, $w: [KpiWeightInput!]) { incentiveAlignment(filter: $f, minCases: $m, weights: $w) { ${ALIGN_FIELDS} } }`;
 
@@ -225,7 +225,8 @@ function AlignmentPanel({ cards, minCases }: { cards: Scorecard[] | null; minCas
   const { refundFilter, param, setParams } = useFilters();
   const { canSeeAgents } = useSession();
   const current = useGql<{ incentiveAlignment: Alignment }>(ALIGNMENT, { f: refundFilter, m: minCases });
-  const plan = current.data?.incentiveAlignment.plan ?? null;
+  const rawPlan = current.data?.incentiveAlignment.plan ?? null;
+  const plan = rawPlan && rawPlan.weights.length > 0 ? rawPlan : null;
   const planWeights = useMemo(() => plan?.weights ?? [], [plan]);
   const urlWeights = decodeWeights(param('w'));
   const weights = urlWeights ?? planWeights;
@@ -236,10 +237,15 @@ function AlignmentPanel({ cards, minCases }: { cards: Scorecard[] | null; minCas
 
   const cur = current.data?.incentiveAlignment;
   const prop = differs ? proposed.data?.incentiveAlignment : cur;
-  const rows = useMemo<RankMove[]>(() => (cur ? rankMoves(cur.agents, prop?.agents ?? null, (cards ?? []).map((c) => ({ agentId: c.agentId, name: c.name, team: c.team, insufficient: c.insufficient }))) : []), [cur, prop, cards]);
+  const rows = useMemo<RankMove[]>(() => {
+    if (!cur) return [];
+    const info = new Map((cards ?? []).map((c) => [c.agentId, { agentId: c.agentId, name: c.name, team: c.team, insufficient: c.insufficient }]));
+    for (const a of cur.agents) if (!info.has(a.agentId)) info.set(a.agentId, { agentId: a.agentId, name: a.name, team: null, insufficient: false });
+    return rankMoves(cur.agents, prop?.agents ?? null, [...info.values()]);
+  }, [cur, prop, cards]);
 
   useExportNumbers(t('inc.alignment'), cur ? [
-    { label: `${t('inc.current')}${plan ? ` (${plan.planId})` : ''}`, value: fmt.decimal(cur.alignment), note: t('inc.nAgents', { n: cur.n }) },
+    { label: `${t('inc.current')}${plan?.planId ? ` (${plan.planId})` : ''}`, value: fmt.decimal(cur.alignment), note: t('inc.nAgents', { n: cur.n }) },
     ...(differs && prop ? [{ label: t('inc.proposed'), value: fmt.decimal(prop.alignment), note: encodeWeights(weights) }] : []),
   ] : null);
 
@@ -272,13 +278,13 @@ function AlignmentPanel({ cards, minCases }: { cards: Scorecard[] | null; minCas
         <div className="grid-2-1 alignment-grid">
           <div>
             <div className="alignment-compare">
-              {alignBox(`${t('inc.current')}${plan ? ` · ${plan.planId}` : ''}`, cur, false, 'alignment-current')}
+              {alignBox(`${t('inc.current')}${plan?.planId ? ` · ${plan.planId}` : ''}`, cur, false, 'alignment-current')}
               {differs ? alignBox(t('inc.proposed'), proposed.data?.incentiveAlignment, proposed.loading, 'alignment-proposed') : alignBox(t('inc.proposed'), null, false, 'alignment-proposed')}
             </div>
             {!plan && <EmptyState>{t('empty.noPlan')}</EmptyState>}
             {plan && (
               <p className="small">
-                {t('inc.planInEffect', { plan: plan.planId })}: {plan.weights.map((w) => `${metricLabel(w.kpi)} ×${fmt.decimal(w.weight)} (${t(`dir.${w.direction}`)})`).join(' · ')}
+                {t('inc.planInEffect', { plan: plan.planId ?? plan.source })}: {plan.weights.map((w) => `${metricLabel(w.kpi)} ×${fmt.decimal(w.weight)} (${t(`dir.${w.direction}`)})`).join(' · ')}
               </p>
             )}
             {proposed.error && <ErrorState error={proposed.error} what={t('inc.proposed')} onRetry={proposed.reload} />}

@@ -4,7 +4,7 @@ import { GRAINS, REASON_FAMILIES, type Grain, type RefundFilter } from '@refunds
 import { colorAt, FAMILY_COLORS } from '../common/chart';
 import { DataTable, type Column } from '../common/DataTable';
 import { useDrill } from '../common/DrillDown';
-import { addDays, weekStart } from '../common/filters';
+import { addDays } from '../common/filters';
 import { useI18n } from '../common/i18n';
 import { markerLines, useTimeMarkers } from '../common/markers';
 import type { MessageKey } from '../common/messages';
@@ -35,15 +35,15 @@ interface Spike {
   ratio: number;
   pValue: number;
   topReasonCode: string | null;
+  /** Weekly defect counts of the 12 weeks up to and including `week`. */
+  history: number[];
 }
 
 const TRENDS = `query ReasonTrends($f: RefundFilter, $grain: Grain) { reasonTrends(filter: $f, grain: $grain) {
   period reasonCode reasonFamily refunds refundedAmount share } }`;
 const SPIKES = `query RefundSpikes($f: RefundFilter, $min: Int, $alpha: Float) { refundSpikes(filter: $f, minCount: $min, alpha: $alpha) {
-  productId productLine week count expected ratio pValue topReasonCode } }`;
+  productId productLine week count expected ratio pValue topReasonCode history } }`;
 
-const SPARK_WEEKS_BEFORE = 8;
-const SPARK_WEEKS_AFTER = 3;
 const SPIKES_PER_PAGE = 10;
 
 function ReasonTrend({ data, grain, family, onFamily, onReason }: { data: ReasonPoint[]; grain: Grain; family: string | null; onFamily: (f: string) => void; onReason: (r: string) => void }) {
@@ -148,40 +148,12 @@ function ProductBreakdown({ filter, reason, title }: { filter: RefundFilter; rea
   );
 }
 
-function weeksAround(week: string): string[] {
-  const start = addDays(week, -7 * SPARK_WEEKS_BEFORE);
-  return Array.from({ length: SPARK_WEEKS_BEFORE + SPARK_WEEKS_AFTER + 1 }, (_, i) => addDays(start, 7 * i));
-}
-
 function SpikeList({ spikes, onPick }: { spikes: Spike[]; onPick: (s: Spike) => void }) {
   const { t, fmt } = useI18n();
-  const { refundFilter } = useFilters();
   const [page, setPage] = useState(0);
   const sorted = useMemo(() => [...spikes].sort((a, b) => b.week.localeCompare(a.week) || a.pValue - b.pValue), [spikes]);
   const shown = sorted.slice(page * SPIKES_PER_PAGE, (page + 1) * SPIKES_PER_PAGE);
-  // One request for every sparkline on the page: each alias fetches a product's defect refunds around its spike week.
-  const rest: RefundFilter = { ...refundFilter, from: undefined, to: undefined };
-  const parts = shown.map((_s, i) => `s${i}: refunds(filter: $f${i}, drill: $d${i}, limit: 500) { rows { requestedAt } }`);
-  const vars: Record<string, unknown> = {};
-  const decl = shown.map((_, i) => `$f${i}: RefundFilter, $d${i}: RefundDrill`).join(', ');
-  shown.forEach((s, i) => {
-    const weeks = weeksAround(s.week);
-    vars[`f${i}`] = { ...rest, from: weeks[0], to: addDays(weeks[weeks.length - 1], 7) };
-    vars[`d${i}`] = { productIds: [s.productId], reasonFamilies: ['defect'] };
-  });
-  const spark = useGql<Record<string, { rows: Array<{ requestedAt: string }> }>>(`query Sparklines(${decl}) { ${parts.join('\n')} }`, vars, { skip: shown.length === 0 });
-  const series = (i: number, s: Spike): number[] | null => {
-    const rows = spark.data?.[`s${i}`]?.rows;
-    if (!rows) return null;
-    const weeks = weeksAround(s.week);
-    const idx = new Map(weeks.map((w, j) => [w, j]));
-    const out = weeks.map(() => 0);
-    for (const r of rows) {
-      const j = idx.get(weekStart(r.requestedAt.slice(0, 10)));
-      if (j !== undefined) out[j]++;
-    }
-    return out;
-  };
+  const series = (s: Spike): number[] => s.history ?? [];
   type Row = Spike & { i: number };
   const cols: Column<Row>[] = [
     { key: 'product', header: t('rs.col.product'), value: (r) => r.productId },
@@ -195,11 +167,10 @@ function SpikeList({ spikes, onPick }: { spikes: Spike[]; onPick: (s: Spike) => 
     {
       key: 'spark',
       header: t('rs.col.trend'),
-      value: (r) => (series(r.i, r) ?? []).join(' '),
+      value: (r) => series(r).join(' '),
       render: (r) => {
-        if (spark.error) return <span className="muted small">—</span>;
-        const v = series(r.i, r);
-        return v ? <Sparkline values={v} highlight={SPARK_WEEKS_BEFORE} label={`${r.productId}: ${v.join(', ')}`} /> : <span className="skeleton" style={{ display: 'inline-block', width: 120, height: 20 }} />;
+        const v = series(r);
+        return <Sparkline values={v} highlight={v.length - 1} label={`${r.productId}: ${v.join(', ')}`} />;
       },
     },
   ];
