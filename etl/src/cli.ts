@@ -138,6 +138,21 @@ async function loadLocal(db: string, paths: string[], opts: LoadOptions): Promis
   }
 }
 
+/** REFUNDS_REASON_FAMILIES: a JSON file {family: [reason codes]} replacing the default mapping. */
+function readReasonFamilies(path: string | undefined): Record<string, string[]> | undefined {
+  if (!path) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`REFUNDS_REASON_FAMILIES: cannot read ${path} as JSON (${(e as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => !Array.isArray(v) || v.some((c) => typeof c !== 'string'))) {
+    throw new UsageError(`REFUNDS_REASON_FAMILIES: ${path} must map family names to lists of reason codes`);
+  }
+  return parsed as Record<string, string[]>;
+}
+
 async function cmdLoad(a: ParsedArgs, format?: string): Promise<number> {
   const db = str(a.flags, 'db');
   if (!db) throw new UsageError('--db FILE is required');
@@ -151,6 +166,7 @@ async function cmdLoad(a: ParsedArgs, format?: string): Promise<number> {
     rejectsOut: str(a.flags, 'rejects'),
     encoding,
     reportingCurrency: process.env.REFUNDS_REPORTING_CURRENCY,
+    reasonFamilies: readReasonFamilies(process.env.REFUNDS_REASON_FAMILIES),
     onProgress: progressReporter(process.stderr),
     // Lets fault-injection tests kill the process at a known point of the load.
     onPhase: process.env.REFUNDS_DEBUG_PHASES ? (phase, table) => void process.stderr.write(`phase ${table} ${phase}\n`) : undefined,

@@ -151,7 +151,8 @@ function ProductBreakdown({ filter, reason, title }: { filter: RefundFilter; rea
 function SpikeList({ spikes, onPick }: { spikes: Spike[]; onPick: (s: Spike) => void }) {
   const { t, fmt } = useI18n();
   const [page, setPage] = useState(0);
-  const sorted = useMemo(() => [...spikes].sort((a, b) => b.week.localeCompare(a.week) || a.pValue - b.pValue), [spikes]);
+  // The server lists the most significant first.
+  const sorted = spikes;
   const shown = sorted.slice(page * SPIKES_PER_PAGE, (page + 1) * SPIKES_PER_PAGE);
   const series = (s: Spike): number[] => s.history ?? [];
   type Row = Spike & { i: number };

@@ -1,0 +1,12 @@
+import { createRequire } from 'node:module';
+import { rmSync } from 'node:fs';
+const require = createRequire(import.meta.url);
+const etl = require('../etl/dist/index.js');
+const db = process.argv[2]; const dir = process.argv[3];
+if (process.argv[4] !== 'keep') rmSync(db, { force: true });
+const inst = await etl.openDatabase(db);
+const conn = await etl.connect(inst);
+let last = performance.now(); let lastKey = 'start';
+const s = await etl.loadFiles(conn, [dir], { onPhase: (p, t) => { const now = performance.now(); console.log(lastKey.padEnd(28), (now-last).toFixed(0)); last = now; lastKey = `${t}:${p}`; } });
+console.log(lastKey.padEnd(28), (performance.now()-last).toFixed(0));
+console.log(s.durationMs);

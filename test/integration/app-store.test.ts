@@ -1,0 +1,56 @@
+import { refund } from '../../etl/src/testing/factory';
+import { ok, startTestServer, spawnServer, stopServer, type GqlResult } from '../support/server';
+
+/**
+ * The app's own records (users and tokens, annotations, saved views, policy changes) survive a
+ * restart, on SQLite always and on PostgreSQL when REFUNDS_TEST_PG points at one (.ci/run starts it).
+ */
+const stores: Array<[string, Record<string, string>]> = [['SQLite', {}]];
+if (process.env.REFUNDS_TEST_PG) stores.push(['PostgreSQL', { REFUNDS_APP_DB: process.env.REFUNDS_TEST_PG }]);
+else console.warn('app-store: PostgreSQL not tested (set REFUNDS_TEST_PG=postgres://... to run it)');
+
+describe.each(stores)('app store on %s', (_name, env) => {
+  test('records are written with validation and survive a restart', async () => {
+    const s = await startTestServer({ refunds: [refund({ refund_id: 'R1' })] }, env);
+    let tokenA: string;
+    try {
+      if (env.REFUNDS_APP_DB) {
+        // A clean slate on a shared database: remove what an earlier run left.
+        for (const a of ok(await s.gql('{ annotations { id } }')).annotations) await s.gql(`mutation { deleteAnnotation(id: ${a.id}) }`);
+        for (const v of ok(await s.gql('{ savedViews { id } }')).savedViews) await s.gql(`mutation { deleteSavedView(id: ${v.id}) }`);
+      }
+      const issued = ok(await s.gql(`mutation { issueApiToken(userName: "ana", role: "analyst", label: "laptop") { id token } }`)).issueApiToken;
+      tokenA = issued.token;
+      expect(tokenA).toMatch(/^rfd_/);
+      expect(ok(await s.gql('{ me { name role } }', {}, tokenA)).me).toEqual({ name: 'ana', role: 'analyst' });
+      const ann = ok(await s.gql(`mutation { addAnnotation(date: "2024-03-01", metric: "approvalRate", note: "  New policy  ") { id date metric note author } }`)).addAnnotation;
+      expect(ann).toMatchObject({ date: '2024-03-01', metric: 'approvalRate', note: 'New policy', author: 'admin' });
+      const bad = (await s.gql(`mutation { addAnnotation(date: "2024-03-01", metric: "vibes", note: "x") { id } }`)) as GqlResult;
+      expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(bad.errors?.[0].message).toMatch(/metric/);
+      const view = ok(await s.gql(`mutation($f: String!) { saveView(name: "Q1 chat", page: "/channels", filter: $f) { id name page filter } }`, { f: JSON.stringify({ from: '2024-01-01', to: '2024-04-01', channels: ['chat'] }) })).saveView;
+      expect(JSON.parse(view.filter)).toEqual({ from: '2024-01-01', to: '2024-04-01', channels: ['chat'] });
+      const badView = (await s.gql(`mutation { saveView(name: "x", page: "/channels", filter: "{\\"from\\": \\"2024-02-30\\"}") { id } }`)) as GqlResult;
+      expect(badView.errors?.[0].message).toMatch(/filter.from/);
+      const forbidden = (await s.gql(`mutation { addAnnotation(date: "2024-03-01", note: "x") { id } }`, {}, tokenA)) as GqlResult;
+      expect(forbidden.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    } finally {
+      await s.close();
+    }
+    // Restart on the same files: everything is still there, the token still works.
+    const again = await spawnServer({ REFUNDS_DB: s.dbPath, ...env });
+    try {
+      const res = await fetch(`${again.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenA!}` },
+        body: JSON.stringify({ query: '{ me { name } annotations { note } savedViews { name } }' }),
+      });
+      const d = ok((await res.json()) as GqlResult<{ me: { name: string }; annotations: Array<{ note: string }>; savedViews: Array<{ name: string }> }>);
+      expect(d.me.name).toBe('ana');
+      expect(d.annotations.map((a) => a.note)).toContain('New policy');
+      expect(d.savedViews.map((v) => v.name)).toContain('Q1 chat');
+    } finally {
+      await stopServer(again.child);
+    }
+  });
+});
