@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import { join } from 'node:path';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
-import { formatGraphQLError } from './common/errors';
+import { formatGraphQLError } from './common/graphql/format-error';
 import { breadthLimit, depthLimit, LIMITS, rootFieldLimit } from './common/graphql/limits';
 import { AuthModule } from './modules/auth/auth.module';
 import { OverviewModule } from './modules/overview/overview.module';

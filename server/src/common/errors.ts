@@ -1,5 +1,3 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { Logger } from '@nestjs/common';
 
 /** One code per failure; `toGraphQLCode` is the single mapping to GraphQL error codes. */
 export type AppErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'RATE_LIMITED' | 'DATABASE_UNAVAILABLE' | 'INTERNAL';
@@ -34,29 +32,3 @@ export function toGraphQLCode(code: AppErrorCode): string {
   }
 }
 
-const logger = new Logger('GraphQL');
-
-/** Apollo formatError: known errors keep their code and message; anything else is logged and hidden. */
-export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown, production: boolean): GraphQLFormattedError {
-  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-  if (original instanceof AppError) {
-    return {
-      message: original.message,
-      path: formatted.path,
-      locations: formatted.locations,
-      extensions: { code: toGraphQLCode(original.code), ...(original.argument ? { argument: original.argument } : {}) },
-    };
-  }
-  const code = formatted.extensions?.code;
-  if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_USER_INPUT' || code === 'BAD_REQUEST' || code === 'PERSISTED_QUERY_NOT_FOUND') {
-    const ext = { code: code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' ? code : 'BAD_USER_INPUT' };
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: ext };
-  }
-  const sqlText = (original as { sqlText?: string } | null)?.sqlText;
-  logger.error(`${(original as Error)?.message ?? String(original)}${sqlText ? `\nSQL: ${sqlText}` : ''}`, production ? undefined : (original as Error)?.stack);
-  return {
-    message: production ? 'Internal error; the server log has the details' : ((original as Error)?.message ?? 'Internal error'),
-    path: formatted.path,
-    extensions: { code: 'INTERNAL_SERVER_ERROR' },
-  };
-}

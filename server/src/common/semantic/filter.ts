@@ -15,7 +15,11 @@ export function validateFilter(f: RefundFilter | null | undefined, arg = 'filter
     if (list.length > MAX_LIST) throw badInput(`${arg}.${field}`, `at most ${MAX_LIST} values`);
     for (const v of list) if (v.length > MAX_VALUE_LENGTH) throw badInput(`${arg}.${field}`, `values are at most ${MAX_VALUE_LENGTH} characters`);
   }
-  return f;
+  // The loader stores channels lower-cased and reason codes as snake_case; match what users type.
+  const out: RefundFilter = { ...f };
+  if (f.channels) out.channels = f.channels.map((c) => c.trim().toLowerCase());
+  if (f.reasonCodes) out.reasonCodes = f.reasonCodes.map((c) => c.trim().toLowerCase().replace(/\s+/g, '_'));
+  return out;
 }
 
 export interface FilterParts {
