@@ -59,7 +59,7 @@ export const METRICS: readonly MetricDef[] = [
   m('repurchaseRevenue', 'currency', 'Repurchase revenue', '复购金额', 'Mean over eligible refunds of the sum of the amounts of orders in the window.', '合格退款在窗口内的订单金额之和的均值。', { better: 'higher' }),
   m('savings', 'currency', 'Rejection savings', '拒绝节省', 'Sum of requested_amount of rejected eligible refunds (window W, default 90).', '合格的被拒绝退款的申请金额之和。'),
   m('revenueGap', 'currency', 'Revenue gap', '收入差距', '(repurchaseRevenue(approved) - repurchaseRevenue(rejected)) x rejected count.', '（批准退款的复购金额 − 拒绝退款的复购金额）× 拒绝数。', {
-    caveat: { en: 'An association, not a proven cause: customers whose refunds are rejected may differ in other ways.', 'zh-CN': '这是相关性，不是已证实的因果：被拒绝的客户可能在其他方面不同。' },
+    caveat: { en: 'An association, not a proven cause: customers whose refunds are rejected may differ in other ways. Null when there are no eligible approved or no eligible rejected refunds (a mean over an empty set).', 'zh-CN': '这是相关性，不是已证实的因果：被拒绝的客户可能在其他方面不同。' },
   }),
   m('net', 'currency', 'Net of rejections', '拒绝净收益', 'savings - revenueGap.', '节省 − 收入差距。', {
     caveat: { en: 'An association, not a proven cause.', 'zh-CN': '相关性，并非因果。' },

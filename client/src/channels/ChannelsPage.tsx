@@ -17,11 +17,12 @@ interface Consistency {
   inconsistencyRate: number | null;
   comparableCohorts: number;
   inconsistentCohorts: number;
+  n: number;
   cohorts: Cohort[];
 }
 
 const QUERY = `query ChannelConsistency($f: RefundFilter, $m: Int, $g: Float) { channelConsistency(filter: $f, minCases: $m, gapThreshold: $g) {
-  inconsistencyRate comparableCohorts inconsistentCohorts
+  inconsistencyRate comparableCohorts inconsistentCohorts n
   cohorts { reasonCode productLine amountBand gap pValue inconsistent channels { channel n approvalRate } } } }`;
 
 const DEFAULT_MIN = 20;
@@ -49,7 +50,7 @@ function Body({ data, minCases }: { data: Consistency; minCases: number }) {
     { key: 'cohort', header: t('ch.cohort'), value: (c) => label(c) },
     { key: 'gap', header: t('ch.gap'), numeric: true, value: (c) => c.gap, text: (c) => fmt.percent(c.gap) },
     { key: 'p', header: t('ch.pValue'), numeric: true, value: (c) => c.pValue, text: (c) => fmt.pValue(c.pValue) },
-    { key: 'flag', header: t('ch.flag'), value: (c) => c.inconsistent, text: (c) => (c.inconsistent ? t('common.yes') : t('common.no')), render: (c) => (c.inconsistent ? <span className="badge">{t('ch.flag')}</span> : '') },
+    { key: 'flag', header: t('ch.flagCol'), value: (c) => c.inconsistent, text: (c) => (c.inconsistent ? t('common.yes') : t('common.no')), render: (c) => (c.inconsistent ? <span className="badge">{t('ch.flag')}</span> : '') },
     ...channels.map<Column<Cohort>>((ch) => ({
       key: `ch-${ch}`,
       header: ch,
@@ -72,6 +73,7 @@ function Body({ data, minCases }: { data: Consistency; minCases: number }) {
           <div className="big-number" data-testid="inconsistency-rate">
             {fmt.percent(data.inconsistencyRate)}
           </div>
+          <div className="muted small">{t('ch.denominator', { n: fmt.number(data.n) })}</div>
         </div>
         <div className="stat">
           <span className="card-label">{t('ch.comparable')}</span>
@@ -92,7 +94,7 @@ function Body({ data, minCases }: { data: Consistency; minCases: number }) {
                 ariaLabel={t('ch.heat')}
                 rows={shown.map((c) => ({ key: cohortKey(c), label: label(c), flag: c.inconsistent ? `▲ ${fmt.percent(c.gap, 0)}` : undefined }))}
                 cols={channels.map((ch) => ({ key: ch, label: ch }))}
-                labelWidth={300}
+                labelWidth={340}
                 cellWidth={92}
                 cell={(row, col) => {
                   const c = byKey.get(row);

@@ -24,6 +24,8 @@ export interface HeatCell {
  */
 export function HeatMap({ rows, cols, cell, onCellClick, labelWidth = 220, cellWidth = 96, cellHeight = 36, ariaLabel }: { rows: readonly HeatRow[]; cols: readonly HeatCol[]; cell: (row: string, col: string) => HeatCell | null; onCellClick?: (row: string, col: string) => void; labelWidth?: number; cellWidth?: number; cellHeight?: number; ariaLabel: string }) {
   const headH = 34;
+  // Room for the label left of the flag column (about 7 px a character at 12 px).
+  const maxChars = Math.max(8, Math.floor((labelWidth - 60) / 7));
   const width = labelWidth + cols.length * cellWidth + 2;
   const height = headH + rows.length * cellHeight + 2;
   return (
@@ -46,7 +48,7 @@ export function HeatMap({ rows, cols, cell, onCellClick, labelWidth = 220, cellW
           return (
             <g key={r.key}>
               <text x={6} y={y + cellHeight / 2 + 4} fontSize="12" fill="#1f2933">
-                {r.label.length > 34 ? `${r.label.slice(0, 33)}…` : r.label}
+                {r.label.length > maxChars ? `${r.label.slice(0, maxChars - 1)}…` : r.label}
                 <title>{r.label}</title>
               </text>
               {r.flag && (

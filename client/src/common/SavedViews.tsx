@@ -67,7 +67,7 @@ export function SavedViews() {
                     className="link"
                     onClick={() => {
                       setOpen(false);
-                      navigate(`${v.page}${viewSearch(v)}`);
+                      void navigate(`${v.page}${viewSearch(v)}`);
                     }}
                   >
                     {v.name}

@@ -105,7 +105,7 @@ export function pdfSafe(s: string): string {
     .replace(/[\u00a0\u202f\u2009]/g, ' ');
 }
 
-export const needsImage = (s: string): boolean => /[^\u0000-\u00ff]/.test(s);
+export const needsImage = (s: string): boolean => [...s].some((c) => c.charCodeAt(0) > 0xff);
 
 export interface PdfPack {
   title: string;

@@ -112,7 +112,12 @@ export function formatChange(locale: Locale, unit: Unit, cur: number | null | un
       if (prev === 0) return unit === 'currency' ? `${sign}${formatCurrency(locale, abs, currency)}` : `${sign}${formatNumber(locale, abs)}`;
       return `${sign}${formatPercent(locale, abs / Math.abs(prev), 1)}`;
     }
-    default:
+    case 'hours':
+    case 'score5':
+    case 'nps':
+    case 'ratio':
+    case 'pvalue':
+    case 'correlation':
       return `${sign}${formatMetric(locale, unit, abs, currency)}`;
   }
 }

@@ -93,6 +93,7 @@ export const en = {
   'overview.economicsLess': 'Rejections saved {savings}; customers whose refund was rejected bought {gap} less in {days} days.',
   'overview.economicsMore': 'Rejections saved {savings}; customers whose refund was rejected bought {gap} more in {days} days.',
   'overview.economicsNet': 'Net {net} over {rejected} rejected refunds ({eligible} eligible refunds with a full window).',
+  'overview.economicsBasis': 'Over {rejected} rejected refunds ({eligible} eligible refunds with a full window).',
   'overview.clickHint': 'Click a bar or point to list the refunds behind it.',
   'overview.resolution': 'Resolution time: mean {mean} h, median {p50} h, p90 {p90} h',
 
@@ -127,6 +128,7 @@ export const en = {
   'inc.minCases': 'Min cases',
   'inc.alignmentExplain': 'Spearman ρ between what the plan pays for and customer outcomes. Positive: the plan rewards agents whose customers do well.',
   'inc.noWeights': 'Give at least one KPI a weight to compare.',
+  'inc.sameAsCurrent': 'Same as the current plan: edit the weights to compare.',
   'inc.greyLegend': 'Grey points: fewer than {min} cases (not ranked).',
   'inc.nAgents': 'n = {n} agents',
   'inc.scorecards': 'Agent scorecards',
@@ -159,6 +161,8 @@ export const en = {
   'rs.col.share': 'Share',
   'rs.col.refunds': 'Refunds',
   'rs.byReason': 'Totals in range',
+  'rs.col.family': 'Reason family',
+  'rs.col.reason': 'Reason code',
   'family.defect': 'Defect',
   'family.logistics': 'Logistics',
   'family.customer': 'Customer',
@@ -184,6 +188,8 @@ export const en = {
   'ch.showLess': 'Show fewer',
   'ch.legend': 'Cell: approval rate and n. Hatched: fewer than {min} decided refunds (not compared). Inconsistent cohorts first; click a cell for its refunds.',
   'ch.flag': 'inconsistent',
+  'ch.flagCol': 'Inconsistent',
+  'ch.denominator': 'n = {n} decided refunds in comparable cohorts',
 
   'out.title': 'Customer outcomes',
   'out.groupBy': 'Group by',
@@ -251,6 +257,7 @@ export const en = {
   'data.col.value': 'Value',
   'data.col.reason': 'Reason',
   'data.col.message': 'Message',
+  'data.tables': 'Tables of load #{id}',
 
   'pager.prev': 'Previous',
   'pager.next': 'Next',
@@ -399,6 +406,7 @@ export const zhCN: Record<MessageKey, string> = {
   'overview.economicsLess': '拒绝退款节省了 {savings}；被拒绝退款的客户在 {days} 天内少消费 {gap}。',
   'overview.economicsMore': '拒绝退款节省了 {savings}；被拒绝退款的客户在 {days} 天内多消费 {gap}。',
   'overview.economicsNet': '净额 {net}，涉及 {rejected} 笔被拒绝退款（{eligible} 笔退款窗口已满）。',
+  'overview.economicsBasis': '涉及 {rejected} 笔被拒绝退款（{eligible} 笔退款窗口已满）。',
   'overview.clickHint': '点击柱形或数据点，查看其背后的退款。',
   'overview.resolution': '处理时长：均值 {mean} 小时，中位数 {p50} 小时，P90 {p90} 小时',
 
@@ -433,6 +441,7 @@ export const zhCN: Record<MessageKey, string> = {
   'inc.minCases': '最少单数',
   'inc.alignmentExplain': '方案所奖励的表现与客户结果之间的 Spearman ρ。为正表示方案奖励了客户结果好的客服。',
   'inc.noWeights': '请至少为一个 KPI 设置权重后再比较。',
+  'inc.sameAsCurrent': '与当前方案相同：修改权重即可比较。',
   'inc.greyLegend': '灰色点：少于 {min} 单（不参与排名）。',
   'inc.nAgents': 'n = {n} 名客服',
   'inc.scorecards': '客服记分卡',
@@ -465,6 +474,8 @@ export const zhCN: Record<MessageKey, string> = {
   'rs.col.share': '占比',
   'rs.col.refunds': '退款数',
   'rs.byReason': '范围内合计',
+  'rs.col.family': '原因类别',
+  'rs.col.reason': '原因代码',
   'family.defect': '质量缺陷',
   'family.logistics': '物流',
   'family.customer': '客户原因',
@@ -490,6 +501,8 @@ export const zhCN: Record<MessageKey, string> = {
   'ch.showLess': '收起',
   'ch.legend': '单元格：批准率与 n。斜纹：已决定退款少于 {min} 单（不参与比较）。不一致组在前；点击单元格查看退款。',
   'ch.flag': '不一致',
+  'ch.flagCol': '是否不一致',
+  'ch.denominator': 'n = 可比组内 {n} 笔已决定退款',
 
   'out.title': '客户结果',
   'out.groupBy': '分组方式',
@@ -557,6 +570,7 @@ export const zhCN: Record<MessageKey, string> = {
   'data.col.value': '值',
   'data.col.reason': '原因',
   'data.col.message': '信息',
+  'data.tables': '第 {id} 次加载的各表',
 
   'pager.prev': '上一页',
   'pager.next': '下一页',

@@ -82,6 +82,27 @@ function Rejects({ loadId }: { loadId: number | null }) {
   );
 }
 
+function TableSummary({ load }: { load: LoadRecord | undefined }) {
+  const { t, fmt } = useI18n();
+  if (!load) return null;
+  type T = LoadRecord['tables'][number];
+  const n = (k: keyof Omit<T, 'table'>, label: Parameters<typeof t>[0]): Column<T> => ({ key: k, header: t(label), numeric: true, value: (r) => r[k], text: (r) => fmt.number(r[k]) });
+  const cols: Column<T>[] = [
+    { key: 'table', header: t('data.col.table'), value: (r) => r.table },
+    n('read', 'data.col.read'),
+    n('loaded', 'data.col.loaded'),
+    n('replaced', 'data.col.replaced'),
+    n('unchanged', 'data.col.unchanged'),
+    n('rejected', 'data.col.rejected'),
+  ];
+  const title = t('data.tables', { id: load.loadId });
+  return (
+    <Panel title={title}>
+      <DataTable title={title} rows={load.tables} columns={cols} rowKey={(r) => r.table} compact />
+    </Panel>
+  );
+}
+
 export default function DataPage() {
   const { t, fmt } = useI18n();
   const { param, setParams } = useFilters();
@@ -124,7 +145,7 @@ export default function DataPage() {
                           ['rowsRejected', 'data.col.rejected', '#b91c1c'],
                         ] as const
                       ).map(([key, label, color]) => (
-                        <Bar key={key} dataKey={key} name={t(label)} stackId="rows" fill={color} isAnimationActive={false} cursor="pointer" onClick={(bar) => { const id = (bar.payload as LoadRecord | undefined)?.loadId; if (id !== undefined) setParams({ load: String(id) }); }} />
+                        <Bar key={key} dataKey={key} name={t(label)} stackId="rows" fill={color} maxBarSize={56} isAnimationActive={false} cursor="pointer" onClick={(bar) => { const id = (bar.payload as LoadRecord | undefined)?.loadId; if (id !== undefined) setParams({ load: String(id) }); }} />
                       ))}
                     </BarChart>
                   </ResponsiveContainer>
@@ -133,6 +154,7 @@ export default function DataPage() {
               <Panel title={t('data.history')}>
                 <DataTable title={t('data.history')} rows={d.loadHistory} columns={cols} rowKey={(r) => String(r.loadId)} onRowClick={(r) => setParams({ load: String(r.loadId) })} rowClass={(r) => (r.loadId === selected ? 'selected' : undefined)} compact />
               </Panel>
+              <TableSummary load={d.loadHistory.find((r) => r.loadId === selected) ?? d.loadHistory[0]} />
             </>
           );
         }}

@@ -138,8 +138,8 @@ function Matrix({ corrs, kpi, outcome, onPick }: { corrs: Correlation[]; kpi: st
           ariaLabel={title}
           rows={AGENT_KPIS.map((k) => ({ key: k, label: metricLabel(k), flag: k === kpi ? '●' : undefined }))}
           cols={OUTCOMES.map((o) => ({ key: o, label: `${metricLabel(o)}${o === outcome ? ' ●' : ''}` }))}
-          labelWidth={190}
-          cellWidth={110}
+          labelWidth={180}
+          cellWidth={100}
           cell={(r, c) => {
             const v = byKey.get(`${r}|${c}`);
             if (!v) return null;
@@ -279,7 +279,14 @@ function AlignmentPanel({ cards, minCases }: { cards: Scorecard[] | null; minCas
           <div>
             <div className="alignment-compare">
               {alignBox(`${t('inc.current')}${plan?.planId ? ` · ${plan.planId}` : ''}`, cur, false, 'alignment-current')}
-              {differs ? alignBox(t('inc.proposed'), proposed.data?.incentiveAlignment, proposed.loading, 'alignment-proposed') : alignBox(t('inc.proposed'), null, false, 'alignment-proposed')}
+              {differs ? (
+                alignBox(t('inc.proposed'), proposed.data?.incentiveAlignment, proposed.loading, 'alignment-proposed')
+              ) : (
+                <div className="alignment-box muted" data-testid="alignment-proposed">
+                  <div className="card-label">{t('inc.proposed')}</div>
+                  <p className="small">{t('inc.sameAsCurrent')}</p>
+                </div>
+              )}
             </div>
             {!plan && <EmptyState>{t('empty.noPlan')}</EmptyState>}
             {plan && (
@@ -289,7 +296,9 @@ function AlignmentPanel({ cards, minCases }: { cards: Scorecard[] | null; minCas
             )}
             {proposed.error && <ErrorState error={proposed.error} what={t('inc.proposed')} onRetry={proposed.reload} />}
             <h3 className="small">{t('inc.rankMoves')}</h3>
+            <div className="table-scroll">
             <DataTable title={t('inc.rankMoves')} rows={rows} columns={columns} rowKey={(r) => r.agentId} rowClass={(r) => (r.insufficient ? 'insufficient' : undefined)} compact />
+            </div>
           </div>
           <div>
             <h3 className="small">{t('inc.whatIf')}</h3>
@@ -316,7 +325,7 @@ function ScorecardTable({ cards, minCases }: { cards: Scorecard[]; minCases: num
   ];
   const sorted = [...cards].sort((a, b) => Number(a.insufficient) - Number(b.insufficient) || (b.handled ?? 0) - (a.handled ?? 0));
   return (
-    <Panel title={t('inc.scorecards')} hint={t('inc.greyLegend', { min: minCases })}>
+    <Panel title={t('inc.scorecards')} hint={t('inc.greyLegend', { min: minCases })} className="table-scroll">
       <DataTable title={t('inc.scorecards')} rows={sorted} columns={cols} rowKey={(r) => r.agentId} rowClass={(r) => (r.insufficient ? 'insufficient' : undefined)} compact />
     </Panel>
   );
@@ -364,7 +373,7 @@ export default function IncentivesPage() {
 
   return (
     <Page id="incentives" title={t('inc.title')} controls={controls}>
-      <div className="grid-2-1">
+      <div className="grid-2">
         <Loadable state={sc} what={t('inc.scorecards')} isEmpty={(d) => d.agentScorecards.length === 0} empty={t('empty.noAgents')}>
           {(d) => <ScatterPanel cards={d.agentScorecards} kpi={kpi} outcome={outcome} minCases={minCases} corr={selected} />}
         </Loadable>

@@ -48,8 +48,16 @@ function drillFor(dim: DimensionName, key: string, filter: RefundFilter): Pick<D
       return { filter, drill: { ...decided, customerTypes: [key] } };
     case 'CAMPAIGN':
       return { filter: { ...filter, campaigns: [key] }, drill: decided };
-    default:
-      return { filter, drill: decided };
+    case 'AGENT':
+      return { filter: { ...filter, agentIds: [key] }, drill: decided };
+    case 'TEAM':
+      return { filter: { ...filter, teams: [key] }, drill: decided };
+    case 'PRODUCT_LINE':
+      return { filter: { ...filter, productLines: [key] }, drill: decided };
+    case 'REASON_CODE':
+      return { filter: { ...filter, reasonCodes: [key] }, drill: decided };
+    case 'PERIOD':
+      return { filter, drill: { ...decided, periodStart: key, grain: 'WEEK' } };
   }
 }
 
@@ -58,7 +66,7 @@ function useKeyLabel(dim: DimensionName) {
   return (key: string | null) => (key === null || key === '' ? '—' : dim === 'DECISION' ? code('decision', key) : dim === 'CUSTOMER_TYPE' ? code('customerType', key) : key);
 }
 
-function GroupBars<T extends { key: string | null }>({ title, rows, value, format, dim, n, metric, domain }: { title: string; rows: T[]; value: (r: T) => number | null; format: (v: number | null) => string; dim: DimensionName; n: (r: T) => number; metric: string; domain?: [number, number] }) {
+function GroupBars<T extends { key: string | null }>({ title, rows, value, format, dim, n, metric, domain, ticks }: { title: string; rows: T[]; value: (r: T) => number | null; format: (v: number | null) => string; dim: DimensionName; n: (r: T) => number; metric: string; domain?: [number, number]; ticks?: number[] }) {
   const { t, fmt } = useI18n();
   const { refundFilter } = useFilters();
   const drill = useDrill();
@@ -71,7 +79,7 @@ function GroupBars<T extends { key: string | null }>({ title, rows, value, forma
           <BarChart data={data} margin={{ top: 16, right: 8, bottom: 4, left: 4 }}>
             <CartesianGrid stroke="#e5e7eb" vertical={false} />
             <XAxis dataKey="label" tick={{ fontSize: 11 }} interval={0} />
-            <YAxis tickFormatter={(v: number) => format(v)} tick={{ fontSize: 11 }} width={52} domain={domain ?? ['auto', 'auto']} />
+            <YAxis tickFormatter={(v: number) => format(v)} tick={{ fontSize: 11 }} width={52} domain={domain ?? ['auto', 'auto']} ticks={ticks} />
             <Tooltip formatter={(v, _n, item) => [`${format(Number(v))} (n = ${fmt.number((item.payload as { n: number }).n)})`, title]} />
             <Bar
               dataKey="value"
@@ -198,10 +206,10 @@ export default function OutcomesPage() {
           {(d) => <GroupBars title={t('out.csat', { dim: dimLabel })} metric="csatAvg" dim={dim} rows={d.customerExperience.filter((g) => g.csatResponses > 0)} value={(g) => g.csatAvg} n={(g) => g.csatResponses} format={(v) => fmt.decimal(v, 2)} domain={[1, 5]} />}
         </Loadable>
         <Loadable state={exp} what={t('out.nps', { dim: dimLabel })} isEmpty={noSurveys} empty={t('empty.noSurveys')}>
-          {(d) => <GroupBars title={t('out.nps', { dim: dimLabel })} metric="nps" dim={dim} rows={d.customerExperience.filter((g) => g.npsResponses > 0)} value={(g) => g.nps} n={(g) => g.npsResponses} format={(v) => fmt.number(v, 0)} />}
+          {(d) => <GroupBars title={t('out.nps', { dim: dimLabel })} metric="nps" dim={dim} rows={d.customerExperience.filter((g) => g.npsResponses > 0)} value={(g) => g.nps} n={(g) => g.npsResponses} format={(v) => fmt.number(v, 0)} domain={[-120, 120]} ticks={[-100, -50, 0, 50, 100]} />}
         </Loadable>
         <Loadable state={rep} what={t('out.rep', { dim: dimLabel, days: WINDOW })} isEmpty={(d) => d.repurchaseAfterRefund.every((g) => g.eligible === 0)} empty={t('empty.noEligible', { days: WINDOW })}>
-          {(d) => <GroupBars title={t('out.rep', { dim: dimLabel, days: WINDOW })} metric="repurchaseRate" dim={dim} rows={d.repurchaseAfterRefund.filter((g) => g.eligible > 0)} value={(g) => g.repurchaseRate} n={(g) => g.eligible} format={(v) => fmt.percent(v, 0)} />}
+          {(d) => <GroupBars title={t('out.rep', { dim: dimLabel, days: WINDOW })} metric="repurchaseRate" dim={dim} rows={d.repurchaseAfterRefund.filter((g) => g.eligible > 0)} value={(g) => g.repurchaseRate} n={(g) => g.eligible} format={(v) => fmt.percent(v, 0)} domain={[0, 1]} />}
         </Loadable>
       </div>
       <Curve />

@@ -155,7 +155,7 @@ function Economics() {
         <div className="economics" data-testid="economics">
           <p className="sentence">{sentence}</p>
           <p>
-            <MetricLabel name="net" />: <strong>{fmt.currency(e.net)}</strong> · {t('overview.economicsNet', { net: fmt.currency(e.net), rejected: fmt.number(e.rejectedCount), eligible: fmt.number(e.eligible) })}
+            <MetricLabel name="net" />: <strong>{fmt.currency(e.net)}</strong>. {t('overview.economicsBasis', { rejected: fmt.number(e.rejectedCount), eligible: fmt.number(e.eligible) })}
           </p>
           <p className="caveat">⚠ {caveat}</p>
         </div>

@@ -61,7 +61,7 @@ function ImpactView({ impact, change, windowDays }: { impact: Impact; change: Po
   function fmtDelta(metric: string, v: number | null): string {
     if (v === null) return '—';
     const sign = v > 0 ? '+' : v < 0 ? '−' : '±';
-    return isRateMetric(metric) ? `${sign}${fmt.number(Math.abs(v) * 100, 1)} ${t('pol.pp')}` : `${sign}${fmt.metric(metric, Math.abs(v))}`;
+    return isRateMetric(metric) ? `${sign}${fmt.decimal(Math.abs(v) * 100, 1)} ${t('pol.pp')}` : `${sign}${fmt.metric(metric, Math.abs(v))}`;
   }
 
   const openSide = (side: 'pre' | 'post') => {
@@ -185,7 +185,7 @@ function AroundTrend({ change, windowDays, scopeFilter }: { change: PolicyChange
                 <YAxis yAxisId="rate" orientation="right" domain={[0, 1]} tickFormatter={(v: number) => fmt.percent(v, 0)} tick={{ fontSize: 11 }} width={44} />
                 <Tooltip labelFormatter={(v) => fmt.date(String(v))} formatter={(v, n) => [n === metricLabel('approvalRate') ? fmt.percent(Number(v)) : fmt.number(Number(v)), n]} />
                 <Legend verticalAlign="top" />
-                <Bar yAxisId="n" dataKey="refunds" name={metricLabel('refunds')} fill="#cbd5e1" isAnimationActive={false} />
+                <Bar yAxisId="n" dataKey="refunds" name={metricLabel('refunds')} fill="#94a3b8" isAnimationActive={false} />
                 <Line yAxisId="rate" dataKey="approvalRate" name={metricLabel('approvalRate')} stroke={DECISION_COLORS.approved} strokeWidth={2} dot={{ r: 2 }} connectNulls isAnimationActive={false} />
                 {markerLines(markers, d.refundTrend.map((p) => p.period), 'WEEK', 'n')}
               </ComposedChart>

@@ -71,7 +71,7 @@ function ReasonTrend({ data, grain, family, onFamily, onReason }: { data: Reason
   const all = [...totals.values()].reduce((s, e) => s + e.refunds, 0);
   const totalRows = [...totals].map(([key, e]) => ({ key, ...e, share: all ? e.refunds / all : null })).sort((a, b) => b.refunds - a.refunds);
   const cols: Column<(typeof totalRows)[number]>[] = [
-    { key: 'key', header: t(family ? 'rs.level.reason' : 'rs.level.family'), value: (r) => r.key, text: (r) => label(r.key), render: (r) => <span><span className="swatch" style={{ background: color(r.key, ordered.indexOf(r.key)) }} />{label(r.key)}</span> },
+    { key: 'key', header: t(family ? 'rs.col.reason' : 'rs.col.family'), value: (r) => r.key, text: (r) => label(r.key), render: (r) => <span><span className="swatch" style={{ background: color(r.key, ordered.indexOf(r.key)) }} />{label(r.key)}</span> },
     { key: 'refunds', header: t('rs.col.refunds'), numeric: true, value: (r) => r.refunds, text: (r) => fmt.number(r.refunds) },
     { key: 'share', header: t('rs.col.share'), numeric: true, value: (r) => r.share, text: (r) => fmt.percent(r.share) },
     { key: 'amount', header: t('drill.col.refundedAmount'), numeric: true, value: (r) => r.amount, text: (r) => fmt.currency(r.amount) },

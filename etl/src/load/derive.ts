@@ -33,7 +33,7 @@ export async function recomputeFacts(conn: DuckDBConnection, scope: FactsScope, 
   const onlyAffected = scope === 'affected';
   const restrict = (col: string) => (onlyAffected ? raw(`WHERE ${col} IN (SELECT customer_id FROM _affected_customers)`) : raw(''));
   const revSums = REV_WINDOWS.map(
-    (w) => `coalesce(sum(o.amount) FILTER (WHERE o.ordered_at <= r.decided_at + INTERVAL ${w} DAY), 0) AS ${revColumn(w)}`,
+    (w) => `coalesce(fsum(o.amount) FILTER (WHERE o.ordered_at <= r.decided_at + INTERVAL ${w} DAY), 0) AS ${revColumn(w)}`,
   ).join(',\n      ');
   const revSelect = REV_WINDOWS.map((w) => `CASE WHEN r.decided_at IS NULL THEN NULL ELSE coalesce(rv.${revColumn(w)}, 0) END`).join(', ');
 

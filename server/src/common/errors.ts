@@ -1,8 +1,14 @@
+import { IntrinsicException } from '@nestjs/common';
 
 /** One code per failure; `toGraphQLCode` is the single mapping to GraphQL error codes. */
 export type AppErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'RATE_LIMITED' | 'DATABASE_UNAVAILABLE' | 'INTERNAL';
 
-export class AppError extends Error {
+/**
+ * An expected failure with its code. IntrinsicException: Nest's ExceptionsHandler does not log it
+ * (bad input and auth failures are the caller's problem; logging each with a stack floods the log,
+ * and their messages quote user input, so a value with a newline could forge log lines).
+ */
+export class AppError extends IntrinsicException {
   constructor(
     readonly code: AppErrorCode,
     message: string,

@@ -4,6 +4,9 @@ import { AppError, toGraphQLCode } from '../errors';
 
 const logger = new Logger('GraphQL');
 
+/** Apollo's codes for requests the client got wrong (e.g. several operations and no operationName): BAD_USER_INPUT, not internal. */
+const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set(['BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
+
 /** Apollo formatError: known errors keep their code and message; anything else is logged and hidden. */
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown, production: boolean): GraphQLFormattedError {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
@@ -16,7 +19,7 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     };
   }
   const code = formatted.extensions?.code;
-  if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_USER_INPUT' || code === 'BAD_REQUEST' || code === 'PERSISTED_QUERY_NOT_FOUND') {
+  if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || (typeof code === 'string' && CLIENT_ERROR_CODES.has(code))) {
     const ext = { code: code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' ? code : 'BAD_USER_INPUT' };
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: ext };
   }

@@ -14,6 +14,8 @@ export function securityHeaders(_req: Request, res: Response, next: NextFunction
   next();
 }
 
+const BEARER = /^Bearer\s+(\S{1,512})$/i;
+
 /**
  * Fixed-window rate limit per token (per address without one). The key is a hash, so no
  * token is kept in memory in the clear or ever logged.
@@ -21,8 +23,10 @@ export function securityHeaders(_req: Request, res: Response, next: NextFunction
 export function rateLimiter(perMinute: number) {
   const windows = new Map<string, { start: number; count: number }>();
   return (req: Request, res: Response, next: NextFunction): void => {
-    const auth = req.headers.authorization ?? '';
-    const key = createHash('sha256').update(auth || `ip:${req.ip}`).digest('hex').slice(0, 32);
+    // Keyed by the token as the auth guard reads it (any case of "Bearer", any spacing), so spelling
+    // the header differently does not open a fresh window; anything else counts against the address.
+    const m = BEARER.exec(req.headers.authorization ?? '');
+    const key = createHash('sha256').update(m ? `token:${m[1]}` : `ip:${req.ip}`).digest('hex').slice(0, 32);
     const now = Date.now();
     let w = windows.get(key);
     if (!w || now - w.start >= 60_000) {

@@ -44,7 +44,7 @@ describe('filters compile to SQL that DuckDB accepts and that binds every value'
 });
 
 test('bad filters name the argument', () => {
-  expect(() => validateFilter({ from: '2024-05-01', to: '2024-04-01' })).toThrow(/filter.from: must be before filter.to/);
+  expect(() => validateFilter({ from: '2024-05-01', to: '2024-04-01' })).toThrow(/filter.from: must not be after filter.to/);
   expect(() => validateFilter({ channels: Array.from({ length: 501 }, (_, i) => `c${i}`) })).toThrow(/filter.channels: at most 500/);
   expect(() => validateFilter({ teams: ['x'.repeat(201)] })).toThrow(/filter.teams/);
 });

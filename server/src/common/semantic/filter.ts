@@ -8,7 +8,7 @@ export const MAX_VALUE_LENGTH = 200;
 /** Checks a filter's arguments; throws BAD_USER_INPUT naming the argument. */
 export function validateFilter(f: RefundFilter | null | undefined, arg = 'filter'): RefundFilter {
   if (!f) return {};
-  if (f.from && f.to && f.from >= f.to) throw badInput(`${arg}.from`, `must be before ${arg}.to (from ${f.from}, to ${f.to})`);
+  if (f.from && f.to && f.from > f.to) throw badInput(`${arg}.from`, `must not be after ${arg}.to (from ${f.from}, to ${f.to})`);
   for (const field of Object.keys(FILTER_COLUMNS) as FilterListField[]) {
     const list = f[field];
     if (!list) continue;
@@ -51,11 +51,15 @@ export function filterCondition(f: RefundFilter, parts: FilterParts = {}): Sql {
   return conds.length ? join(conds, ' AND ') : sql`TRUE`;
 }
 
+const EARLIEST_DAY = Date.parse('0001-01-01T00:00:00Z');
+
 /** The same-length period just before [from, to), for "previous period" comparisons. */
 export function previousPeriod(f: RefundFilter): RefundFilter | null {
   if (!f.from || !f.to) return null;
   const from = Date.parse(`${f.from}T00:00:00Z`);
   const to = Date.parse(`${f.to}T00:00:00Z`);
-  const prevFrom = new Date(from - (to - from)).toISOString().slice(0, 10);
+  // A range longer than the years before it (from 2000 to 9999) would start the previous period
+  // before year 1, which no SQL timestamp holds: it starts at 0001-01-01 instead.
+  const prevFrom = new Date(Math.max(from - (to - from), EARLIEST_DAY)).toISOString().slice(0, 10);
   return { ...f, from: prevFrom, to: f.from };
 }

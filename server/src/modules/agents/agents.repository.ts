@@ -54,7 +54,7 @@ export class AgentsRepository {
           count(*) FILTER (WHERE escalated) AS escalated,
           avg(contacts) AS contacts_mean,
           count(*) FILTER (WHERE reopened) AS reopened,
-          coalesce(sum(refunded_amount), 0) AS refunded_sum,
+          coalesce(fsum(refunded_amount), 0) AS refunded_sum,
           coalesce(sum(csat_n), 0) AS csat_n, coalesce(sum(csat_sum), 0) AS csat_sum,
           coalesce(sum(nps_n), 0) AS nps_n, coalesce(sum(nps_pro), 0) AS nps_pro, coalesce(sum(nps_det), 0) AS nps_det,
           count(*) FILTER (WHERE decided_at + to_days(CAST(${w} AS INTEGER)) <= h.horizon) AS rep_eligible,

@@ -58,7 +58,7 @@ export class OutcomesRepository {
           AND decided_at + to_days(CAST(${windowDays} AS INTEGER)) <= h.horizon AND ${filterCondition(f)})
       SELECT CAST(${dimensionSql(dim, grain)} AS VARCHAR) AS key, count(*) AS eligible,
         count(*) FILTER (WHERE next_order_at <= decided_at + to_days(CAST(${windowDays} AS INTEGER))) AS repurchased,
-        sum(${revenue}) AS revenue_sum
+        fsum(${revenue}) AS revenue_sum
       FROM e ${this.revenueJoin(windowDays)}
       GROUP BY 1 ORDER BY 1 NULLS LAST`);
   }
@@ -72,7 +72,7 @@ export class OutcomesRepository {
     if (REV_WINDOWS.includes(w)) return sql``;
     const rep = this.reportingCurrency;
     return sql`LEFT JOIN (
-      SELECT e2.refund_id, sum(coalesce(o.amount, 0) * CASE WHEN coalesce(o.currency, ${rep}) = ${rep} THEN 1 ELSE fx.rate_to_reporting END) AS revenue
+      SELECT e2.refund_id, fsum(coalesce(o.amount, 0) * CASE WHEN coalesce(o.currency, ${rep}) = ${rep} THEN 1 ELSE fx.rate_to_reporting END) AS revenue
       FROM e e2 JOIN (orders o ASOF LEFT JOIN fx_rates fx ON o.currency = fx.currency AND CAST(o.ordered_at AS DATE) >= fx.date)
         ON o.customer_id = e2.customer_id AND o.order_id <> e2.order_id
        AND o.ordered_at > e2.decided_at AND o.ordered_at <= e2.decided_at + to_days(CAST(${w} AS INTEGER))
@@ -87,7 +87,7 @@ export class OutcomesRepository {
         SELECT refund_facts.* FROM refund_facts, h
         WHERE decision IN ('approved', 'partial', 'rejected')
           AND decided_at + to_days(CAST(${windowDays} AS INTEGER)) <= h.horizon AND ${filterCondition(f)})
-      SELECT decision, count(*) AS n, coalesce(sum(requested_amount), 0) AS requested, coalesce(sum(${this.revenueSql(windowDays)}), 0) AS revenue_sum
+      SELECT decision, count(*) AS n, coalesce(fsum(requested_amount), 0) AS requested, coalesce(fsum(${this.revenueSql(windowDays)}), 0) AS revenue_sum
       FROM e ${this.revenueJoin(windowDays)}
       GROUP BY decision`);
   }

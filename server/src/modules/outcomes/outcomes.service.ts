@@ -56,8 +56,8 @@ export class OutcomesService {
     const approvedRev = approved && approved.n > 0 ? approved.revenue_sum / approved.n : null;
     const rejectedRev = rejected && rejected.n > 0 ? rejected.revenue_sum / rejected.n : null;
     const savings = rejected?.requested ?? 0;
-    // With no rejected refunds the gap is 0 x anything; with no approved ones there is nothing to compare.
-    const revenueGap = rejectedCount === 0 ? 0 : approvedRev === null || rejectedRev === null ? null : (approvedRev - rejectedRev) * rejectedCount;
+    // Either mean over an empty set is undefined, so the gap is too (null, never 0).
+    const revenueGap = approvedRev === null || rejectedRev === null ? null : (approvedRev - rejectedRev) * rejectedCount;
     return {
       savings,
       revenueGap,

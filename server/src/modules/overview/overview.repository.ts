@@ -45,7 +45,7 @@ export class OverviewRepository {
       SELECT
         count(*) AS refunds,
         count(*) FILTER (WHERE decision IN ('approved', 'partial', 'rejected')) AS decided,
-        coalesce(sum(refunded_amount), 0) AS refunded_amount,
+        coalesce(fsum(refunded_amount), 0) AS refunded_amount,
         count(*) FILTER (WHERE decision IN ('approved', 'partial')) AS approved_or_partial,
         count(*) FILTER (WHERE decision = 'rejected') AS rejected,
         count(*) FILTER (WHERE decision = 'partial') AS partial,
@@ -86,7 +86,7 @@ export class OverviewRepository {
         count(*) FILTER (WHERE decision IN ('approved', 'partial', 'rejected')) AS decided,
         count(*) FILTER (WHERE decision IN ('approved', 'partial')) AS approved,
         count(*) FILTER (WHERE decision = 'rejected') AS rejected,
-        coalesce(sum(refunded_amount), 0) AS refunded_amount
+        coalesce(fsum(refunded_amount), 0) AS refunded_amount
       FROM refund_facts WHERE ${filterCondition(f)}
       GROUP BY 1 ORDER BY 1`);
   }

@@ -35,7 +35,7 @@ export class ReasonsRepository {
     return this.db.query<TrendRow>(sql`
       WITH g AS (
         SELECT ${periodSql(grain)} AS period, reason_code, any_value(reason_family) AS reason_family,
-               count(*) AS refunds, coalesce(sum(refunded_amount), 0) AS refunded_amount
+               count(*) AS refunds, coalesce(fsum(refunded_amount), 0) AS refunded_amount
         FROM refund_facts WHERE ${filterCondition(f)}
         GROUP BY 1, 2)
       SELECT *, refunds / sum(refunds) OVER (PARTITION BY period) AS share FROM g ORDER BY period, reason_code`);
