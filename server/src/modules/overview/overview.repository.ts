@@ -37,7 +37,8 @@ export interface OverviewCounts {
 export class OverviewRepository {
   constructor(private readonly db: DuckDbService) {}
 
-  async counts(f: RefundFilter): Promise<OverviewCounts> {
+  /** Percentiles need a sort of every resolution time, so they are computed only when asked for. */
+  async counts(f: RefundFilter, percentiles: boolean): Promise<OverviewCounts> {
     const sla = DEFAULTS.slaHours;
     const w = DEFAULTS.repurchaseWindowDays;
     const [row] = await this.db.query<OverviewCounts>(sql`
@@ -51,8 +52,8 @@ export class OverviewRepository {
         count(*) FILTER (WHERE decision = 'partial') AS partial,
         count(*) FILTER (WHERE decision IN ('approved', 'partial', 'rejected') AND resolution_hours <= ${sla}) AS sla_met,
         avg(resolution_hours) AS res_mean,
-        quantile_cont(resolution_hours, 0.5) AS res_p50,
-        quantile_cont(resolution_hours, 0.9) AS res_p90,
+        ${percentiles ? sql`quantile_cont(resolution_hours, 0.5)` : sql`NULL::DOUBLE`} AS res_p50,
+        ${percentiles ? sql`quantile_cont(resolution_hours, 0.9)` : sql`NULL::DOUBLE`} AS res_p90,
         count(*) FILTER (WHERE decision = 'pending') AS pending,
         count(*) FILTER (WHERE decision = 'pending' AND requested_at + to_hours(CAST(${sla} AS BIGINT)) < h.as_of) AS overdue,
         count(*) FILTER (WHERE payout_status = 'failed') AS payout_failed,

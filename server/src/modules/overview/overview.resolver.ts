@@ -1,5 +1,5 @@
 import { Args, Info, Query, Resolver } from '@nestjs/graphql';
-import type { GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo, SelectionNode } from 'graphql';
 import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
 import { validateFilter } from '../../common/semantic/filter';
 import { Overview } from './models/overview.model';
@@ -13,8 +13,15 @@ export class OverviewResolver {
 
   @Query(() => Overview, { description: 'Headline numbers for the filter, with the previous period when asked for' })
   async overview(@Args('filter', { type: () => RefundFilterInput, nullable: true }) filter: RefundFilterInput | null, @Info() info: GraphQLResolveInfo): Promise<Overview> {
-    const wantsPrevious = info.fieldNodes.some((n) => n.selectionSet?.selections.some((s) => s.kind === 'Field' && s.name.value === 'previous'));
-    return this.service.overview(validateFilter(filter), wantsPrevious);
+    const asked = new Set<string>();
+    const collect = (sel: readonly SelectionNode[] | undefined) => {
+      for (const s of sel ?? []) if (s.kind === 'Field') asked.add(s.name.value);
+    };
+    for (const n of info.fieldNodes) {
+      collect(n.selectionSet?.selections);
+      for (const s of n.selectionSet?.selections ?? []) if (s.kind === 'Field' && s.name.value === 'previous') collect(s.selectionSet?.selections);
+    }
+    return this.service.overview(validateFilter(filter), asked.has('previous'), asked.has('resolutionHoursP50') || asked.has('resolutionHoursP90'));
   }
 
   @Query(() => [TrendPoint], { description: 'Refunds and decision rates per period' })

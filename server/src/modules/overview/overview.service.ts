@@ -10,18 +10,18 @@ import { OverviewRepository } from './overview.repository';
 export class OverviewService {
   constructor(private readonly repo: OverviewRepository) {}
 
-  async overview(f: RefundFilter, withPrevious: boolean): Promise<Overview> {
-    const [current, previous] = await Promise.all([this.compute(f), withPrevious ? this.previous(f) : Promise.resolve(null)]);
+  async overview(f: RefundFilter, withPrevious: boolean, percentiles: boolean): Promise<Overview> {
+    const [current, previous] = await Promise.all([this.compute(f, percentiles), withPrevious ? this.previous(f, percentiles) : Promise.resolve(null)]);
     return { ...current, previous };
   }
 
-  private async previous(f: RefundFilter): Promise<Overview | null> {
+  private async previous(f: RefundFilter, percentiles: boolean): Promise<Overview | null> {
     const p = previousPeriod(f);
-    return p ? this.compute(p) : null;
+    return p ? this.compute(p, percentiles) : null;
   }
 
-  private async compute(f: RefundFilter): Promise<Overview> {
-    const [c, orders] = await Promise.all([this.repo.counts(f), this.repo.orderCount(f)]);
+  private async compute(f: RefundFilter, percentiles: boolean): Promise<Overview> {
+    const [c, orders] = await Promise.all([this.repo.counts(f, percentiles), this.repo.orderCount(f)]);
     return {
       refunds: c.refunds,
       decided: c.decided,
