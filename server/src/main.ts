@@ -12,11 +12,13 @@ import { rateLimiter, securityHeaders } from './common/http/security';
 /** Boots the API and the built client; returns the app so tests can close it. */
 export async function bootstrap(config: AppConfig = loadConfig()): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: ['error', 'warn'], bodyParser: false });
-  app.useBodyParser('json', { limit: '256kb' });
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // Before the body parser: its refusals (413, broken JSON) carry the headers too, and a client over
+  // its rate limit is turned away before its body is read.
   app.use(securityHeaders);
   app.use(rateLimiter(config.rateLimitPerMinute));
+  app.useBodyParser('json', { limit: '256kb' });
   app.enableCors(config.corsOrigins.length ? { origin: config.corsOrigins } : { origin: false });
   if (existsSync(join(config.clientDir, 'index.html'))) {
     app.useStaticAssets(config.clientDir, { index: false, maxAge: '1h' });

@@ -14,13 +14,17 @@ export class OverviewResolver {
   @Query(() => Overview, { description: 'Headline numbers for the filter, with the previous period when asked for' })
   async overview(@Args('filter', { type: () => RefundFilterInput, nullable: true }) filter: RefundFilterInput | null, @Info() info: GraphQLResolveInfo): Promise<Overview> {
     const asked = new Set<string>();
-    const collect = (sel: readonly SelectionNode[] | undefined) => {
-      for (const s of sel ?? []) if (s.kind === 'Field') asked.add(s.name.value);
+    // Field names asked for here and under `previous`, through fragments too.
+    const collect = (sel: readonly SelectionNode[] | undefined, depth: number): void => {
+      for (const s of sel ?? []) {
+        if (s.kind === 'Field') {
+          asked.add(s.name.value);
+          if (s.name.value === 'previous' && depth === 0) collect(s.selectionSet?.selections, 1);
+        } else if (s.kind === 'InlineFragment') collect(s.selectionSet.selections, depth);
+        else collect(info.fragments[s.name.value]?.selectionSet.selections, depth);
+      }
     };
-    for (const n of info.fieldNodes) {
-      collect(n.selectionSet?.selections);
-      for (const s of n.selectionSet?.selections ?? []) if (s.kind === 'Field' && s.name.value === 'previous') collect(s.selectionSet?.selections);
-    }
+    for (const n of info.fieldNodes) collect(n.selectionSet?.selections, 0);
     return this.service.overview(validateFilter(filter), asked.has('previous'), asked.has('resolutionHoursP50') || asked.has('resolutionHoursP90'));
   }
 
