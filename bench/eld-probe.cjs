@@ -1,9 +1,10 @@
 // Event-loop stall probe, preloaded into the server with `node --require bench/eld-probe.cjs` (no server change).
 // Every 500 ms it writes the event-loop delay histogram (perf_hooks.monitorEventLoopDelay) and the
-// longest timer lateness seen to $BENCH_ELD_OUT; SIGUSR2 resets both (the benchmark sends it before a load phase).
+// longest timer lateness seen to $BENCH_ELD_OUT; creating $BENCH_ELD_OUT.reset resets both (the benchmark does
+// before a load phase; not a signal: the server's shutdown hooks treat SIGUSR2 as a shutdown).
 'use strict';
 const { monitorEventLoopDelay } = require('node:perf_hooks');
-const { writeFileSync, renameSync } = require('node:fs');
+const { existsSync, writeFileSync, renameSync, rmSync } = require('node:fs');
 
 const out = process.env.BENCH_ELD_OUT;
 if (out) {
@@ -48,7 +49,9 @@ if (out) {
   };
   const writer = setInterval(dump, 500);
   writer.unref();
-  process.on('SIGUSR2', () => {
+  const reset = setInterval(() => {
+    if (!existsSync(`${out}.reset`)) return;
+    rmSync(`${out}.reset`, { force: true });
     h.reset();
     maxLateMs = 0;
     stallsOver100 = 0;
@@ -56,5 +59,6 @@ if (out) {
     since = Date.now();
     expected = performance.now() + PERIOD;
     dump();
-  });
+  }, 50);
+  reset.unref();
 }

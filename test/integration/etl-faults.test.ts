@@ -103,7 +103,7 @@ describe('loads under faults', () => {
       let failures = 0;
       const clients = Array.from({ length: 8 }, async () => {
         while (running) {
-          const r = await ask().catch(() => ({ errors: ['network'] }));
+          const r: { data?: unknown; errors?: unknown[] } = await ask().catch(() => ({ errors: ['network'] }));
           if (r.errors) failures++;
           else answers.push(JSON.stringify(r.data));
         }

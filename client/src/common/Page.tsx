@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ExportScope, useNewRegistry, type ExportRegistry } from './exportRegistry';
 import { buildPdf, captureCharts, downloadBlob, exportCsvs, exportPngs } from './exportPack';
-import type { FilterState } from './filters';
+import { addDays, type FilterState } from './filters';
 import { useI18n, type I18n } from './i18n';
 import { useSession } from './session';
 import { useFilters } from './useFilters';
@@ -10,7 +10,8 @@ import { slug } from './csv';
 export function describeFilter(f: FilterState, i18n: Pick<I18n, 't' | 'fmt'>): string {
   const { t, fmt } = i18n;
   const parts: string[] = [];
-  if (f.from || f.to) parts.push(`${f.from ? fmt.date(f.from) : '…'} – ${f.to ? fmt.date(f.to) : '…'}`);
+  // `to` is exclusive; people read ranges by their last day.
+  if (f.from || f.to) parts.push(`${f.from ? fmt.date(f.from) : '…'} – ${f.to ? fmt.date(addDays(f.to, -1)) : '…'}`);
   const lists: Array<[keyof FilterState, Parameters<typeof t>[0]]> = [
     ['channels', 'filter.channels'],
     ['productLines', 'filter.productLines'],

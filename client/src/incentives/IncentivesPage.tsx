@@ -116,9 +116,9 @@ function ScatterPanel({ cards, kpi, outcome, minCases, corr }: { cards: Scorecar
                   );
                 }}
               />
-              <Legend verticalAlign="top" />
+              <Legend verticalAlign="top" formatter={(v) => <span style={{ color: '#1f2933' }}>{v}</span>} />
               <Scatter name={t('inc.agent')} data={ok} fill="#1d4ed8" onClick={(d) => open(d.payload as (typeof points)[number] | undefined)} isAnimationActive={false} />
-              {grey.length > 0 && <Scatter name={t('inc.insufficient', { min: minCases })} data={grey} fill="#b6bcc6" onClick={(d) => open(d.payload as (typeof points)[number] | undefined)} isAnimationActive={false} />}
+              {grey.length > 0 && <Scatter name={t('inc.insufficient', { min: minCases })} data={grey} fill="#9ca3af" onClick={(d) => open(d.payload as (typeof points)[number] | undefined)} isAnimationActive={false} />}
             </ScatterChart>
           </ResponsiveContainer>
         </div>

@@ -95,6 +95,7 @@ function TrendChart() {
   const markers = useTimeMarkers();
   const q = useGql<{ refundTrend: TrendPoint[] }>(TREND_QUERY, { f: refundFilter, grain: 'WEEK' });
   const title = t('overview.trend');
+  const openWeek = (period: string) => drill({ title: `${t('grain.WEEK')} ${fmt.date(period)}`, filter: refundFilter, drill: { periodStart: period, grain: 'WEEK' } });
   return (
     <Panel title={title} chart hint={t('overview.clickHint')}>
       <Loadable state={q} what={title} isEmpty={(d) => d.refundTrend.length === 0} empty={t('empty.noTrend')}>
@@ -106,9 +107,11 @@ function TrendChart() {
                 <ComposedChart
                   data={d.refundTrend}
                   margin={{ top: 16, right: 16, bottom: 4, left: 4 }}
-                  onClick={(s) => {
-                    const period = typeof s.activeLabel === 'string' ? s.activeLabel : null;
-                    if (period) drill({ title: `${t('grain.WEEK')} ${fmt.date(period)}`, filter: refundFilter, drill: { periodStart: period, grain: 'WEEK' } });
+                  onClick={(s, e) => {
+                    // Points of the line and the rest of a week's column; bars answer their own clicks,
+                    // since the chart's hover state can lag a quick click.
+                    const onBar = e.target instanceof Element && e.target.closest('.recharts-bar-rectangle');
+                    if (!onBar && typeof s.activeLabel === 'string') openWeek(s.activeLabel);
                   }}
                 >
                   <CartesianGrid stroke="#e5e7eb" vertical={false} />
@@ -117,8 +120,8 @@ function TrendChart() {
                   <YAxis yAxisId="rate" orientation="right" domain={[0, 1]} tickFormatter={(v: number) => fmt.percent(v, 0)} tick={{ fontSize: 11 }} width={48} />
                   <Tooltip labelFormatter={(v) => fmt.date(String(v))} formatter={(v, name) => [name === metricLabel('approvalRate') ? fmt.percent(Number(v)) : fmt.number(Number(v)), name]} />
                   <Legend />
-                  <Bar yAxisId="n" dataKey="refunds" name={metricLabel('refunds')} fill="#1d4ed8" cursor="pointer" isAnimationActive={false} />
-                  <Line yAxisId="rate" dataKey="approvalRate" name={metricLabel('approvalRate')} stroke={DECISION_COLORS.approved} strokeWidth={2} dot={{ r: 2 }} connectNulls isAnimationActive={false} />
+                  <Bar yAxisId="n" dataKey="refunds" name={metricLabel('refunds')} fill="#1d4ed8" cursor="pointer" isAnimationActive={false} onClick={(bar) => { const p = (bar.payload as TrendPoint | undefined)?.period; if (p) openWeek(p); }} />
+                  <Line yAxisId="rate" dataKey="approvalRate" name={metricLabel('approvalRate')} stroke={DECISION_COLORS.approved} strokeWidth={2} dot={{ r: 2 }} activeDot={{ r: 5, cursor: 'pointer' }} connectNulls isAnimationActive={false} />
                   {markerLines(markers, periods, 'WEEK', 'n')}
                 </ComposedChart>
               </ResponsiveContainer>
