@@ -1,5 +1,7 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AppErrorFilter } from './common/graphql/app-error.filter';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { join } from 'node:path';
@@ -52,5 +54,6 @@ const production = process.env.NODE_ENV === 'production';
     AgentsModule,
     PolicyModule,
   ],
+  providers: [{ provide: APP_FILTER, useClass: AppErrorFilter }],
 })
 export class AppModule {}

@@ -1,14 +1,12 @@
-import { IntrinsicException } from '@nestjs/common';
-
 /** One code per failure; `toGraphQLCode` is the single mapping to GraphQL error codes. */
 export type AppErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'RATE_LIMITED' | 'DATABASE_UNAVAILABLE' | 'INTERNAL';
 
 /**
- * An expected failure with its code. IntrinsicException: Nest's ExceptionsHandler does not log it
- * (bad input and auth failures are the caller's problem; logging each with a stack floods the log,
- * and their messages quote user input, so a value with a newline could forge log lines).
+ * An expected failure with its code. AppErrorFilter hands it to GraphQL (or HTTP) unlogged: bad
+ * input and auth failures are the caller's problem, logging each with a stack floods the log, and
+ * their messages quote user input, so a value with a newline could forge log lines.
  */
-export class AppError extends IntrinsicException {
+export class AppError extends Error {
   constructor(
     readonly code: AppErrorCode,
     message: string,
@@ -38,3 +36,22 @@ export function toGraphQLCode(code: AppErrorCode): string {
   }
 }
 
+
+export function httpStatus(code: AppErrorCode): number {
+  switch (code) {
+    case 'UNAUTHENTICATED':
+      return 401;
+    case 'FORBIDDEN':
+      return 403;
+    case 'BAD_USER_INPUT':
+      return 400;
+    case 'NOT_FOUND':
+      return 404;
+    case 'RATE_LIMITED':
+      return 429;
+    case 'DATABASE_UNAVAILABLE':
+      return 503;
+    case 'INTERNAL':
+      return 500;
+  }
+}
