@@ -54,6 +54,7 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  process.env.UV_THREADPOOL_SIZE ??= '12';
+  // Each pooled DuckDB query occupies a libuv worker; keep spare workers for fs and crypto.
+  process.env.UV_THREADPOOL_SIZE ??= String(Number(process.env.REFUNDS_POOL_SIZE ?? 4) + 4);
   void main();
 }
