@@ -22,7 +22,9 @@ describe('dashboard in a browser', () => {
     const dir = tempDir('refunds-e2e-');
     await generateDataset({ out: dir, refunds: 3000, seed: 7 });
     s = await startTestServer(dir);
-    const issued = ok(await s.gql<{ issueApiToken: { token: string } }>(`mutation { issueApiToken(userName: "pia", role: "product", label: "e2e") { token } }`));
+    const issued = ok(
+      await s.gql<{ issueApiToken: { token: string } }>(`mutation { issueApiToken(userName: "pia", role: "product", label: "e2e") { token } }`),
+    );
     productToken = issued.issueApiToken.token;
     const opts = ok(await s.gql<{ filterOptions: { agents: Array<{ name: string | null }> } }>(`{ filterOptions { agents { name } } }`));
     agentNames = opts.filterOptions.agents.map((a) => a.name).filter((n): n is string => !!n);
@@ -38,7 +40,11 @@ describe('dashboard in a browser', () => {
   const close = async (x: Session) => {
     await x.context.close();
   };
-  const count = (page: Page, selector: string) => page.locator(selector).count();
+  /** Counts marks once the charts have drawn (they render after a resize observation). */
+  const count = async (page: Page, selector: string) => {
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length > 0, selector, { timeout: 10_000 }).catch(() => undefined);
+    return page.locator(selector).count();
+  };
   const cardValue = (page: Page, metric: string) => page.locator(`[data-testid="card-${metric}"] .card-value`).innerText();
 
   test('the sign-in form checks the token and stores it under refunds.token', async () => {
@@ -171,7 +177,12 @@ describe('dashboard in a browser', () => {
     await page.keyboard.press('Escape');
     await settle(page);
 
-    const api = ok(await s.gql<{ overview: { refunds: number; approvalRate: number; refundedAmount: number } }>(`query($f: RefundFilter) { overview(filter: $f) { refunds approvalRate refundedAmount } }`, { f: { ...RANGE, channels: ['app'] } })).overview;
+    const api = ok(
+      await s.gql<{ overview: { refunds: number; approvalRate: number; refundedAmount: number } }>(
+        `query($f: RefundFilter) { overview(filter: $f) { refunds approvalRate refundedAmount } }`,
+        { f: { ...RANGE, channels: ['app'] } },
+      ),
+    ).overview;
     expect(await cardValue(page, 'refunds')).toBe(formatNumber('en', api.refunds));
     expect(await cardValue(page, 'refunds')).not.toBe(before);
     expect(await cardValue(page, 'approvalRate')).toBe(formatPercent('en', api.approvalRate));
@@ -267,8 +278,9 @@ describe('dashboard in a browser', () => {
     expect(buf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const text = buf.toString('latin1');
     // jsPDF writes text uncompressed: each number is a string operand of a Tj operator.
-    expect(text).toContain(`(${refunds} `);
-    expect(text).toContain(`(${approval} `);
+    const operand = (v: string) => new RegExp(`\\(${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ )]`);
+    expect(text).toMatch(operand(refunds));
+    expect(text).toMatch(operand(approval));
     expect(text).toMatch(/\/Subtype \/Image/); // the chart
     expect(pdf.suggestedFilename()).toMatch(/\.pdf$/);
 
@@ -372,13 +384,42 @@ describe('dashboard in a browser', () => {
     await close(x);
   });
 
+  test('reasons drill from family to reason code to products, and a spike focuses the page', async () => {
+    const x = await open();
+    const { page } = x;
+    await page.goto(`${s.url}/reasons`);
+    await settle(page);
+    await page.locator('table[data-export-table^="Totals"] tbody tr', { hasText: 'Defect' }).click();
+    await settle(page);
+    expect(new URL(page.url()).searchParams.get('family')).toBe('defect');
+    const codes = await page.locator('table[data-export-table^="Totals"] tbody tr').count();
+    expect(codes).toBeGreaterThan(1);
+    await page.locator('table[data-export-table^="Totals"] tbody tr').first().click();
+    await settle(page);
+    expect(await count(page, '[data-testid="product-breakdown"] .recharts-bar-rectangle')).toBeGreaterThan(0);
+    // The drill keeps the page filter as it was: only the page's own keys change.
+    expect(await page.locator('[data-testid="filter-reasonCodes"] .select-summary').innerText()).toBe('All');
+    await shoot(page, 'reasons-drill');
+
+    await page.locator('table[data-export-table="Defect spikes"] tbody tr').first().click();
+    await settle(page);
+    const u = new URL(page.url());
+    expect(u.searchParams.get('product')).toBeTruthy();
+    expect(u.searchParams.get('week')).toBe(u.searchParams.get('from'));
+    await page.getByText('Focused on product', { exact: false }).waitFor();
+    await shoot(page, 'reasons-spike-focus');
+    await close(x);
+  });
+
   test('the what-if editor compares a proposed plan with the current one', async () => {
     const x = await open();
     const { page } = x;
     await page.goto(`${s.url}/incentives`);
     await settle(page);
     await page.locator('input[data-kpi="handled"]').fill('1');
-    await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid="alignment-proposed"] .big-number')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid="alignment-proposed"] .big-number')?.textContent ?? ''), undefined, {
+      timeout: 30_000,
+    });
     await settle(page);
     expect(new URL(page.url()).searchParams.get('w')).toContain('handled:1:H');
     expect(await page.locator('.move-up, .move-down').count()).toBeGreaterThan(0);

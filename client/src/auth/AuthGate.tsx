@@ -4,7 +4,8 @@ import type { Me } from '../common/types';
 import { clearGqlCache } from '../common/useGql';
 import { SignIn } from './SignIn';
 
-type AuthState = { status: 'checking' } | { status: 'signedOut'; reason?: 'expired' | 'invalid' } | { status: 'signedIn'; me: Me } | { status: 'error'; error: GqlError };
+type AuthState =
+  { status: 'checking' } | { status: 'signedOut'; reason?: 'expired' | 'invalid' } | { status: 'signedIn'; me: Me } | { status: 'error'; error: GqlError };
 
 const ME = `query Me { me { name role } }`;
 
@@ -61,7 +62,12 @@ export function AuthGate({ children }: { children: (me: Me, signOut: () => void)
   const signOut = () => setToken(null);
 
   if (state.status === 'signedIn') return <>{children(state.me, signOut)}</>;
-  if (state.status === 'checking') return <div className="center-screen" role="status">…</div>;
+  if (state.status === 'checking')
+    return (
+      <div className="center-screen" role="status">
+        …
+      </div>
+    );
   if (state.status === 'error') return <SignIn error={state.error} onRetry={() => setAttempt((a) => a + 1)} />;
   return <SignIn reason={state.reason} />;
 }

@@ -17,7 +17,11 @@ export function SignIn({ reason, error, onRetry }: { reason?: 'expired' | 'inval
     setBusy(true);
     setProblem(null);
     try {
-      const res = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${v}` }, body: JSON.stringify({ query: '{ me { name role } }' }) });
+      const res = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${v}` },
+        body: JSON.stringify({ query: '{ me { name role } }' }),
+      });
       const body = (await res.json()) as { errors?: Array<{ message: string; extensions?: { code?: string } }> };
       const err = body.errors?.[0];
       if (err) {
@@ -47,8 +51,16 @@ export function SignIn({ reason, error, onRetry }: { reason?: 'expired' | 'inval
         </div>
         <h2>{t('signIn.title')}</h2>
         <p className="muted">{t('signIn.intro')}</p>
-        {reason === 'expired' && <p className="error-text" role="alert">{t('signIn.expired')}</p>}
-        {reason === 'invalid' && <p className="error-text" role="alert">{t('signIn.invalid')}</p>}
+        {reason === 'expired' && (
+          <p className="error-text" role="alert">
+            {t('signIn.expired')}
+          </p>
+        )}
+        {reason === 'invalid' && (
+          <p className="error-text" role="alert">
+            {t('signIn.invalid')}
+          </p>
+        )}
         {error && (
           <div className="error-text" role="alert">
             {errorText(t, error)}{' '}
@@ -61,9 +73,21 @@ export function SignIn({ reason, error, onRetry }: { reason?: 'expired' | 'inval
         )}
         <label className="field">
           <span className="field-label">{t('signIn.token')}</span>
-          <input name="token" type="password" autoComplete="current-password" value={token} onChange={(e) => setValue(e.target.value)} required data-testid="token-input" />
+          <input
+            name="token"
+            type="password"
+            autoComplete="current-password"
+            value={token}
+            onChange={(e) => setValue(e.target.value)}
+            required
+            data-testid="token-input"
+          />
         </label>
-        {problem && <p className="error-text" role="alert">{problem}</p>}
+        {problem && (
+          <p className="error-text" role="alert">
+            {problem}
+          </p>
+        )}
         <button type="submit" className="btn primary" disabled={busy || !token.trim()} data-testid="sign-in">
           {busy ? t('signIn.checking') : t('signIn.submit')}
         </button>

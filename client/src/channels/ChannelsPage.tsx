@@ -50,7 +50,13 @@ function Body({ data, minCases }: { data: Consistency; minCases: number }) {
     { key: 'cohort', header: t('ch.cohort'), value: (c) => label(c) },
     { key: 'gap', header: t('ch.gap'), numeric: true, value: (c) => c.gap, text: (c) => fmt.percent(c.gap) },
     { key: 'p', header: t('ch.pValue'), numeric: true, value: (c) => c.pValue, text: (c) => fmt.pValue(c.pValue) },
-    { key: 'flag', header: t('ch.flagCol'), value: (c) => c.inconsistent, text: (c) => (c.inconsistent ? t('common.yes') : t('common.no')), render: (c) => (c.inconsistent ? <span className="badge">{t('ch.flag')}</span> : '') },
+    {
+      key: 'flag',
+      header: t('ch.flagCol'),
+      value: (c) => c.inconsistent,
+      text: (c) => (c.inconsistent ? t('common.yes') : t('common.no')),
+      render: (c) => (c.inconsistent ? <span className="badge">{t('ch.flag')}</span> : ''),
+    },
     ...channels.map<Column<Cohort>>((ch) => ({
       key: `ch-${ch}`,
       header: ch,
@@ -138,7 +144,15 @@ function Body({ data, minCases }: { data: Consistency; minCases: number }) {
             )}
           </Panel>
           <Panel title={t('ch.cohort')}>
-            <DataTable title={t('ch.cohort')} rows={shown} exportRows={cohorts} columns={cols} rowKey={cohortKey} rowClass={(c) => (c.inconsistent ? 'selected' : undefined)} compact />
+            <DataTable
+              title={t('ch.cohort')}
+              rows={shown}
+              exportRows={cohorts}
+              columns={cols}
+              rowKey={cohortKey}
+              rowClass={(c) => (c.inconsistent ? 'selected' : undefined)}
+              compact
+            />
           </Panel>
         </>
       )}
@@ -156,11 +170,26 @@ export default function ChannelsPage() {
     <div className="controls">
       <label className="control">
         <span className="field-label">{t('ch.minCases')}</span>
-        <input type="number" min={1} max={1000} value={minCases} style={{ width: 80 }} onChange={(e) => setParams({ minCases: Number(e.target.value) > 0 && Number(e.target.value) !== DEFAULT_MIN ? e.target.value : null })} />
+        <input
+          type="number"
+          min={1}
+          max={1000}
+          value={minCases}
+          style={{ width: 80 }}
+          onChange={(e) => setParams({ minCases: Number(e.target.value) > 0 && Number(e.target.value) !== DEFAULT_MIN ? e.target.value : null })}
+        />
       </label>
       <label className="control">
         <span className="field-label">{t('ch.gapThreshold')}</span>
-        <input type="number" min={0} max={1} step={0.01} value={gap} style={{ width: 80 }} onChange={(e) => setParams({ gap: Number(e.target.value) !== DEFAULT_GAP ? e.target.value : null })} />
+        <input
+          type="number"
+          min={0}
+          max={1}
+          step={0.01}
+          value={gap}
+          style={{ width: 80 }}
+          onChange={(e) => setParams({ gap: Number(e.target.value) !== DEFAULT_GAP ? e.target.value : null })}
+        />
       </label>
     </div>
   );

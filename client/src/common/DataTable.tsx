@@ -80,7 +80,19 @@ export function DataTable<R>({
   );
 }
 
-export function Pager({ offset, limit, total, onChange, labels }: { offset: number; limit: number; total: number; onChange: (offset: number) => void; labels: { prev: string; next: string; range: string } }) {
+export function Pager({
+  offset,
+  limit,
+  total,
+  onChange,
+  labels,
+}: {
+  offset: number;
+  limit: number;
+  total: number;
+  onChange: (offset: number) => void;
+  labels: { prev: string; next: string; range: string };
+}) {
   return (
     <div className="pager">
       <button type="button" className="btn" disabled={offset <= 0} onClick={() => onChange(Math.max(0, offset - limit))}>

@@ -46,7 +46,14 @@ function DrillDialog({ req, onClose }: { req: DrillRequest; onClose: () => void 
   const [offset, setOffset] = useState(0);
   const [sort, setSort] = useState<{ by: string; dir: 'asc' | 'desc' }>({ by: 'requestedAt', dir: 'desc' });
   const closeRef = useRef<HTMLButtonElement>(null);
-  const q = useGql<{ refunds: { total: number; rows: RefundRow[] } }>(QUERY, { f: req.filter, d: cleanDrill(req.drill), sortBy: sort.by, sortDir: sort.dir, limit: LIMIT, offset });
+  const q = useGql<{ refunds: { total: number; rows: RefundRow[] } }>(QUERY, {
+    f: req.filter,
+    d: cleanDrill(req.drill),
+    sortBy: sort.by,
+    sortDir: sort.dir,
+    limit: LIMIT,
+    offset,
+  });
 
   useEffect(() => {
     closeRef.current?.focus();
@@ -60,7 +67,15 @@ function DrillDialog({ req, onClose }: { req: DrillRequest; onClose: () => void 
     if (!SORTABLE.has(key)) return label;
     const active = sort.by === key;
     return (
-      <button type="button" className="sort" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined} onClick={() => { setOffset(0); setSort({ by: key, dir: active && sort.dir === 'desc' ? 'asc' : 'desc' }); }}>
+      <button
+        type="button"
+        className="sort"
+        aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+        onClick={() => {
+          setOffset(0);
+          setSort({ by: key, dir: active && sort.dir === 'desc' ? 'asc' : 'desc' });
+        }}
+      >
         {label} {active ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
       </button>
     );
@@ -93,7 +108,18 @@ function DrillDialog({ req, onClose }: { req: DrillRequest; onClose: () => void 
   const data = q.data?.refunds;
   const exportCsv = () => {
     if (!data) return;
-    downloadBlob(new Blob([toCsv(columns.map((c) => c.headerText ?? c.key), data.rows.map((r) => columns.map((c) => c.value(r))))], { type: 'text/csv;charset=utf-8' }), `refunds-${offset + 1}.csv`);
+    downloadBlob(
+      new Blob(
+        [
+          toCsv(
+            columns.map((c) => c.headerText ?? c.key),
+            data.rows.map((r) => columns.map((c) => c.value(r))),
+          ),
+        ],
+        { type: 'text/csv;charset=utf-8' },
+      ),
+      `refunds-${offset + 1}.csv`,
+    );
   };
 
   return (
@@ -120,7 +146,21 @@ function DrillDialog({ req, onClose }: { req: DrillRequest; onClose: () => void 
           ) : (
             <>
               <DataTable title={req.title} rows={data.rows} columns={columns} rowKey={(r) => r.refundId} compact />
-              <Pager offset={offset} limit={LIMIT} total={data.total} onChange={setOffset} labels={{ prev: t('pager.prev'), next: t('pager.next'), range: t('pager.range', { from: fmt.number(offset + 1), to: fmt.number(Math.min(offset + LIMIT, data.total)), total: fmt.number(data.total) }) }} />
+              <Pager
+                offset={offset}
+                limit={LIMIT}
+                total={data.total}
+                onChange={setOffset}
+                labels={{
+                  prev: t('pager.prev'),
+                  next: t('pager.next'),
+                  range: t('pager.range', {
+                    from: fmt.number(offset + 1),
+                    to: fmt.number(Math.min(offset + LIMIT, data.total)),
+                    total: fmt.number(data.total),
+                  }),
+                }}
+              />
             </>
           )}
         </div>

@@ -37,12 +37,20 @@ export function FilterBar({ viewsOnly = false }: { viewsOnly?: boolean }) {
     { key: 'campaigns', label: 'filter.campaigns', options: opts(o?.campaigns) },
     { key: 'reasonCodes', label: 'filter.reasonCodes', options: opts(o?.reasonCodes) },
   ];
-  if (canSeeAgents) lists.push({ key: 'agentIds', label: 'filter.agentIds', options: (o?.agents ?? []).map((a) => ({ value: a.agentId, label: a.name ? `${a.name} (${a.agentId})` : a.agentId })) });
+  if (canSeeAgents)
+    lists.push({
+      key: 'agentIds',
+      label: 'filter.agentIds',
+      options: (o?.agents ?? []).map((a) => ({ value: a.agentId, label: a.name ? `${a.name} (${a.agentId})` : a.agentId })),
+    });
 
-  const activePreset = o?.minDate && o.maxDate ? PRESETS.find((p) => {
-    const r = presetRange(p, o.minDate!, o.maxDate!);
-    return r.from === filter.from && r.to === filter.to;
-  }) : undefined;
+  const activePreset =
+    o?.minDate && o.maxDate
+      ? PRESETS.find((p) => {
+          const r = presetRange(p, o.minDate!, o.maxDate!);
+          return r.from === filter.from && r.to === filter.to;
+        })
+      : undefined;
 
   if (viewsOnly) {
     return (
@@ -59,35 +67,78 @@ export function FilterBar({ viewsOnly = false }: { viewsOnly?: boolean }) {
       <div className="filter-row">
         <label className="field">
           <span className="field-label">{t('filter.from')}</span>
-          <input type="date" name="from" value={from} min={o?.minDate ?? undefined} onChange={(e) => { setFrom(e.target.value); applyDates(e.target.value, to); }} aria-invalid={badRange} />
+          <input
+            type="date"
+            name="from"
+            value={from}
+            min={o?.minDate ?? undefined}
+            onChange={(e) => {
+              setFrom(e.target.value);
+              applyDates(e.target.value, to);
+            }}
+            aria-invalid={badRange}
+          />
         </label>
         <label className="field">
           <span className="field-label">{t('filter.to')}</span>
-          <input type="date" name="to" value={to} onChange={(e) => { setTo(e.target.value); applyDates(from, e.target.value); }} aria-invalid={badRange} />
+          <input
+            type="date"
+            name="to"
+            value={to}
+            onChange={(e) => {
+              setTo(e.target.value);
+              applyDates(from, e.target.value);
+            }}
+            aria-invalid={badRange}
+          />
         </label>
         {o?.minDate && o.maxDate && (
           <div className="presets" role="group">
             {PRESETS.map((p) => (
-              <button key={p} type="button" className={`chip${activePreset === p ? ' active' : ''}`} aria-pressed={activePreset === p} onClick={() => setFilter(presetRange(p, o.minDate!, o.maxDate!))} data-preset={p}>
+              <button
+                key={p}
+                type="button"
+                className={`chip${activePreset === p ? ' active' : ''}`}
+                aria-pressed={activePreset === p}
+                onClick={() => setFilter(presetRange(p, o.minDate!, o.maxDate!))}
+                data-preset={p}
+              >
                 {t(`filter.preset.${p}` as MessageKey)}
               </button>
             ))}
           </div>
         )}
-        {o?.minDate && o.maxDate && <span className="muted small data-range">{t('filter.dataRange', { from: fmt.date(o.minDate), to: fmt.date(o.maxDate) })}</span>}
+        {o?.minDate && o.maxDate && (
+          <span className="muted small data-range">{t('filter.dataRange', { from: fmt.date(o.minDate), to: fmt.date(o.maxDate) })}</span>
+        )}
         <div className="spacer" />
         <SavedViews />
       </div>
       {badRange && <p className="error-text small">{t('filter.badRange')}</p>}
       <div className="filter-row">
         {lists.map((l) => (
-          <MultiSelect key={l.key} label={t(l.label)} options={l.options} selected={filter[l.key]} onChange={(next) => setFilter({ [l.key]: next })} testId={`filter-${l.key}`} />
+          <MultiSelect
+            key={l.key}
+            label={t(l.label)}
+            options={l.options}
+            selected={filter[l.key]}
+            onChange={(next) => setFilter({ [l.key]: next })}
+            testId={`filter-${l.key}`}
+          />
         ))}
-        <button type="button" className="btn subtle" onClick={() => setFilter({ from: null, to: null, channels: [], productLines: [], teams: [], campaigns: [], reasonCodes: [], agentIds: [] })}>
+        <button
+          type="button"
+          className="btn subtle"
+          onClick={() => setFilter({ from: null, to: null, channels: [], productLines: [], teams: [], campaigns: [], reasonCodes: [], agentIds: [] })}
+        >
           {t('filter.clear')}
         </button>
       </div>
-      {options.error && <p className="error-text small" role="alert">{t('filter.optionsError', { msg: errorText(t, options.error) })}</p>}
+      {options.error && (
+        <p className="error-text small" role="alert">
+          {t('filter.optionsError', { msg: errorText(t, options.error) })}
+        </p>
+      )}
     </section>
   );
 }

@@ -22,10 +22,30 @@ export interface HeatCell {
  * A grid of colored cells drawn as SVG, so the chart export treats it like any other chart.
  * Cells are keyboard-reachable buttons (role) when clickable.
  */
-export function HeatMap({ rows, cols, cell, onCellClick, labelWidth = 220, cellWidth = 96, cellHeight = 36, ariaLabel }: { rows: readonly HeatRow[]; cols: readonly HeatCol[]; cell: (row: string, col: string) => HeatCell | null; onCellClick?: (row: string, col: string) => void; labelWidth?: number; cellWidth?: number; cellHeight?: number; ariaLabel: string }) {
+export function HeatMap({
+  rows,
+  cols,
+  cell,
+  onCellClick,
+  labelWidth = 220,
+  flagWidth = 60,
+  cellWidth = 96,
+  cellHeight = 36,
+  ariaLabel,
+}: {
+  rows: readonly HeatRow[];
+  cols: readonly HeatCol[];
+  cell: (row: string, col: string) => HeatCell | null;
+  onCellClick?: (row: string, col: string) => void;
+  labelWidth?: number;
+  flagWidth?: number;
+  cellWidth?: number;
+  cellHeight?: number;
+  ariaLabel: string;
+}) {
   const headH = 34;
   // Room for the label left of the flag column (about 7 px a character at 12 px).
-  const maxChars = Math.max(8, Math.floor((labelWidth - 60) / 7));
+  const maxChars = Math.max(8, Math.floor((labelWidth - flagWidth) / 7));
   const width = labelWidth + cols.length * cellWidth + 2;
   const height = headH + rows.length * cellHeight + 2;
   return (
@@ -77,8 +97,23 @@ export function HeatMap({ rows, cols, cell, onCellClick, labelWidth = 220, cellW
                     aria-label={v.title}
                   >
                     <title>{v.title}</title>
-                    <rect x={x + 1} y={y + 1} width={cellWidth - 2} height={cellHeight - 2} rx="3" fill={v.hatched ? 'url(#hatch)' : v.color} stroke="#ffffff" />
-                    <text x={x + cellWidth / 2} y={y + (v.sub ? cellHeight / 2 - 1 : cellHeight / 2 + 4)} textAnchor="middle" fontSize="12" fontWeight="600" fill={fg}>
+                    <rect
+                      x={x + 1}
+                      y={y + 1}
+                      width={cellWidth - 2}
+                      height={cellHeight - 2}
+                      rx="3"
+                      fill={v.hatched ? 'url(#hatch)' : v.color}
+                      stroke="#ffffff"
+                    />
+                    <text
+                      x={x + cellWidth / 2}
+                      y={y + (v.sub ? cellHeight / 2 - 1 : cellHeight / 2 + 4)}
+                      textAnchor="middle"
+                      fontSize="12"
+                      fontWeight="600"
+                      fill={fg}
+                    >
                       {v.text}
                     </text>
                     {v.sub && (

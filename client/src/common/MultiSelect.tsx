@@ -7,7 +7,19 @@ export interface Option {
 }
 
 /** A compact multi-select: a button summarizing the choice and a checkbox list (with search when long). */
-export function MultiSelect({ label, options, selected, onChange, testId }: { label: string; options: readonly Option[]; selected: readonly string[]; onChange: (next: string[]) => void; testId?: string }) {
+export function MultiSelect({
+  label,
+  options,
+  selected,
+  onChange,
+  testId,
+}: {
+  label: string;
+  options: readonly Option[];
+  selected: readonly string[];
+  onChange: (next: string[]) => void;
+  testId?: string;
+}) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState('');
@@ -30,7 +42,11 @@ export function MultiSelect({ label, options, selected, onChange, testId }: { la
 
   const byValue = useMemo(() => new Map(options.map((o) => [o.value, o.label])), [options]);
   const summary =
-    selected.length === 0 ? t('filter.all') : selected.length <= 2 ? selected.map((v) => byValue.get(v) ?? v).join(', ') : t('filter.selected', { n: selected.length });
+    selected.length === 0
+      ? t('filter.all')
+      : selected.length <= 2
+        ? selected.map((v) => byValue.get(v) ?? v).join(', ')
+        : t('filter.selected', { n: selected.length });
   const shown = query ? options.filter((o) => o.label.toLowerCase().includes(query.toLowerCase())) : options;
   const toggle = (v: string) => onChange(selected.includes(v) ? selected.filter((x) => x !== v) : [...selected, v]);
 
@@ -39,13 +55,30 @@ export function MultiSelect({ label, options, selected, onChange, testId }: { la
       <span className="field-label" id={`${id}-l`}>
         {label}
       </span>
-      <button type="button" className={`select-button${selected.length ? ' active' : ''}`} aria-haspopup="listbox" aria-expanded={open} aria-labelledby={`${id}-l`} onClick={() => setOpen((o) => !o)}>
+      <button
+        type="button"
+        className={`select-button${selected.length ? ' active' : ''}`}
+        aria-haspopup="listbox"
+        aria-expanded={open}
+        aria-labelledby={`${id}-l`}
+        onClick={() => setOpen((o) => !o)}
+      >
         <span className="select-summary">{summary}</span>
         <span aria-hidden="true">▾</span>
       </button>
       {open && (
         <div className="popover" role="listbox" aria-multiselectable="true" aria-labelledby={`${id}-l`}>
-          {options.length > 8 && <input type="search" className="popover-search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="…" aria-label={label} autoFocus />}
+          {options.length > 8 && (
+            <input
+              type="search"
+              className="popover-search"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              placeholder="…"
+              aria-label={label}
+              autoFocus
+            />
+          )}
           {selected.length > 0 && (
             <button type="button" className="link" onClick={() => onChange([])}>
               {t('filter.all')}

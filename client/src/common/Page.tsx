@@ -27,7 +27,19 @@ export function describeFilter(f: FilterState, i18n: Pick<I18n, 't' | 'fmt'>): s
   return parts.length ? parts.join(' · ') : t('filter.none');
 }
 
-function ExportMenu({ registry, rootRef, title, extraLines }: { registry: ExportRegistry; rootRef: React.RefObject<HTMLElement | null>; title: string; extraLines: string[] }) {
+function ExportMenu({
+  registry,
+  rootRef,
+  title,
+  extraLines,
+  filtered,
+}: {
+  registry: ExportRegistry;
+  rootRef: React.RefObject<HTMLElement | null>;
+  title: string;
+  extraLines: string[];
+  filtered: boolean;
+}) {
   const i18n = useI18n();
   const { t, fmt, locale } = i18n;
   const { filter } = useFilters();
@@ -61,7 +73,11 @@ function ExportMenu({ registry, rootRef, title, extraLines }: { registry: Export
         const now = new Date().toISOString();
         const blob = await buildPdf({
           title,
-          lines: [describeFilter(filter, i18n), ...extraLines, `${t('export.generated', { date: fmt.dateTime(now) })} · ${me.name} (${me.role}) · ${locale}`],
+          lines: [
+            ...(filtered ? [describeFilter(filter, i18n)] : []),
+            ...extraLines,
+            `${t('export.generated', { date: fmt.dateTime(now) })} · ${me.name} (${me.role}) · ${locale}`,
+          ],
           registry,
           charts,
           moreRows: (k) => t('export.truncated', { n: fmt.number(k) }),
@@ -79,7 +95,15 @@ function ExportMenu({ registry, rootRef, title, extraLines }: { registry: Export
 
   return (
     <div className="export-menu" ref={menuRef}>
-      <button type="button" className="btn" aria-haspopup="menu" aria-expanded={open} disabled={busy} onClick={() => setOpen((o) => !o)} data-testid="export-button">
+      <button
+        type="button"
+        className="btn"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        disabled={busy}
+        onClick={() => setOpen((o) => !o)}
+        data-testid="export-button"
+      >
         {busy ? t('export.working') : `${t('export.button')} ▾`}
       </button>
       {open && (
@@ -104,7 +128,23 @@ function ExportMenu({ registry, rootRef, title, extraLines }: { registry: Export
   );
 }
 
-export function Page({ id, title, intro, controls, exportLines = [], children }: { id: string; title: string; intro?: ReactNode; controls?: ReactNode; exportLines?: string[]; children: ReactNode }) {
+export function Page({
+  id,
+  title,
+  intro,
+  controls,
+  exportLines = [],
+  filtered = true,
+  children,
+}: {
+  id: string;
+  title: string;
+  intro?: ReactNode;
+  controls?: ReactNode;
+  exportLines?: string[];
+  filtered?: boolean;
+  children: ReactNode;
+}) {
   const registry = useNewRegistry();
   const rootRef = useRef<HTMLElement>(null);
   useEffect(() => {
@@ -120,7 +160,7 @@ export function Page({ id, title, intro, controls, exportLines = [], children }:
           </div>
           <div className="page-tools">
             {controls}
-            <ExportMenu registry={registry} rootRef={rootRef} title={title} extraLines={exportLines} />
+            <ExportMenu registry={registry} rootRef={rootRef} title={title} extraLines={exportLines} filtered={filtered} />
           </div>
         </header>
         {children}

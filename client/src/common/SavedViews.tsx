@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { gql, GqlError } from './graphql';
 import { useI18n } from './i18n';
+import { useSession } from './session';
 import { errorText } from './States';
 import type { SavedView } from './types';
 import { clearGqlCache, useGql } from './useGql';
@@ -16,6 +17,7 @@ export function SavedViews() {
   const location = useLocation();
   const navigate = useNavigate();
   const page = pageOf(location.pathname);
+  const { canWrite } = useSession();
   const list = useGql<{ savedViews: SavedView[] }>(LIST, undefined);
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
@@ -73,25 +75,31 @@ export function SavedViews() {
                     {v.name}
                   </button>
                   {v.owner && <span className="muted small"> {t('views.by', { owner: v.owner })}</span>}
-                  <button type="button" className="link danger" onClick={() => void remove(v.id)} aria-label={`${t('views.delete')} ${v.name}`}>
-                    ✕
-                  </button>
+                  {canWrite && (
+                    <button type="button" className="link danger" onClick={() => void remove(v.id)} aria-label={`${t('views.delete')} ${v.name}`}>
+                      ✕
+                    </button>
+                  )}
                 </li>
               ))}
             </ul>
           )}
-          <form
-            className="inline-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void save();
-            }}
-          >
-            <input value={name} onChange={(e) => setName(e.target.value)} placeholder={t('views.name')} aria-label={t('views.name')} maxLength={100} />
-            <button type="submit" className="btn primary" disabled={!name.trim() || !!list.error}>
-              {t('views.save')}
-            </button>
-          </form>
+          {!canWrite ? (
+            <p className="muted small">{t('views.readOnly')}</p>
+          ) : (
+            <form
+              className="inline-form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void save();
+              }}
+            >
+              <input value={name} onChange={(e) => setName(e.target.value)} placeholder={t('views.name')} aria-label={t('views.name')} maxLength={100} />
+              <button type="submit" className="btn primary" disabled={!name.trim() || !!list.error}>
+                {t('views.save')}
+              </button>
+            </form>
+          )}
           {msg && (
             <p className="small" role="status">
               {msg}

@@ -1,5 +1,17 @@
 /** A tiny inline line of weekly counts; the highlighted point is drawn as a dot. */
-export function Sparkline({ values, highlight, width = 120, height = 28, label }: { values: readonly number[]; highlight?: number; width?: number; height?: number; label: string }) {
+export function Sparkline({
+  values,
+  highlight,
+  width = 120,
+  height = 28,
+  label,
+}: {
+  values: readonly number[];
+  highlight?: number;
+  width?: number;
+  height?: number;
+  label: string;
+}) {
   if (values.length === 0) return <span className="muted">—</span>;
   const max = Math.max(1, ...values);
   const step = values.length > 1 ? (width - 6) / (values.length - 1) : 0;

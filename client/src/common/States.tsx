@@ -20,7 +20,9 @@ export function Skeleton({ kind = 'chart', rows = 5 }: { kind?: 'chart' | 'card'
 export function EmptyState({ children }: { children: ReactNode }) {
   return (
     <div className="empty-state" role="note">
-      <span aria-hidden="true" className="empty-icon">∅</span>
+      <span aria-hidden="true" className="empty-icon">
+        ∅
+      </span>
       <span>{children}</span>
     </div>
   );

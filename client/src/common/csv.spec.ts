@@ -24,7 +24,13 @@ describe('CSV export', () => {
   });
 
   test('a table: BOM, header, CRLF rows, Chinese intact', () => {
-    const s = toCsv(['渠道', 'rate'], [['web', 0.5], ['a,b', null]]);
+    const s = toCsv(
+      ['渠道', 'rate'],
+      [
+        ['web', 0.5],
+        ['a,b', null],
+      ],
+    );
     expect(s).toBe('\uFEFF渠道,rate\r\nweb,0.5\r\n"a,b",\r\n');
   });
 

@@ -22,8 +22,26 @@ export function downloadBlob(blob: Blob, filename: string): void {
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif';
 
-/** Serializes a chart's SVG (Recharts surface or our own heat maps) onto a white canvas. */
-export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<{ dataUrl: string; width: number; height: number }> {
+export interface LegendEntry {
+  label: string;
+  color: string;
+}
+
+/** Recharts draws its legend as HTML beside the SVG; read it so the image can carry it. */
+export function readLegend(el: HTMLElement): LegendEntry[] {
+  return Array.from(el.querySelectorAll<HTMLElement>('.recharts-legend-item')).map((item) => {
+    const icon = item.querySelector('svg path, svg rect, svg line');
+    const color = icon?.getAttribute('fill') && icon.getAttribute('fill') !== 'none' ? icon.getAttribute('fill')! : (icon?.getAttribute('stroke') ?? '#1f2933');
+    return { label: item.textContent?.trim() ?? '', color };
+  });
+}
+
+/** Serializes a chart's SVG (Recharts surface or our own heat maps) onto a white canvas, legend below. */
+export async function svgToPng(
+  svg: SVGSVGElement,
+  scale = 2,
+  legend: readonly LegendEntry[] = [],
+): Promise<{ dataUrl: string; width: number; height: number }> {
   const box = svg.getBoundingClientRect();
   const width = Math.max(1, Math.round(box.width || Number(svg.getAttribute('width')) || 600));
   const height = Math.max(1, Math.round(box.height || Number(svg.getAttribute('height')) || 300));
@@ -46,25 +64,50 @@ export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<{ dataUrl
     img.onerror = () => reject(new Error('could not render the chart image'));
     img.src = src;
   });
+  const legendH = legend.length ? 24 : 0;
   const canvas = document.createElement('canvas');
   canvas.width = width * scale;
-  canvas.height = height * scale;
+  canvas.height = (height + legendH) * scale;
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('canvas 2d context unavailable');
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   ctx.scale(scale, scale);
   ctx.drawImage(img, 0, 0, width, height);
-  return { dataUrl: canvas.toDataURL('image/png'), width, height };
+  if (legend.length) {
+    ctx.font = `12px ${FONT}`;
+    ctx.textBaseline = 'middle';
+    const widths = legend.map((e) => 22 + ctx.measureText(e.label).width + 14);
+    let x = Math.max(8, (width - widths.reduce((a, b) => a + b, 0)) / 2);
+    const y = height + legendH / 2;
+    legend.forEach((e, i) => {
+      ctx.fillStyle = e.color;
+      ctx.fillRect(x, y - 5, 14, 10);
+      ctx.fillStyle = '#1f2933';
+      ctx.fillText(e.label, x + 20, y);
+      x += widths[i];
+    });
+  }
+  return { dataUrl: canvas.toDataURL('image/png'), width, height: height + legendH };
 }
 
 /** Every chart on the page: elements marked data-export-chart holding an SVG. */
 export async function captureCharts(root: HTMLElement): Promise<ChartImage[]> {
   const out: ChartImage[] = [];
   for (const el of Array.from(root.querySelectorAll<HTMLElement>('[data-export-chart]'))) {
-    const svg = el.querySelector<SVGSVGElement>('svg.recharts-surface') ?? el.querySelector<SVGSVGElement>('svg');
-    if (!svg) continue;
-    const png = await svgToPng(svg);
+    // The chart is the largest SVG in the block (legend icons are small SVGs too).
+    let svg: SVGSVGElement | null = null;
+    let best = 0;
+    for (const cand of Array.from(el.querySelectorAll<SVGSVGElement>('svg'))) {
+      if (cand.parentElement?.closest('svg')) continue;
+      const r = cand.getBoundingClientRect();
+      if (r.width * r.height > best) {
+        best = r.width * r.height;
+        svg = cand;
+      }
+    }
+    if (!svg || best < 2000) continue;
+    const png = await svgToPng(svg, 2, readLegend(el));
     out.push({ title: el.dataset.exportChart || 'chart', ...png });
   }
   return out;
@@ -186,15 +229,22 @@ export async function buildPdf(pack: PdfPack): Promise<Blob> {
       y += 16;
     }
     const colW = (W - 2 * M) / 2;
+    const anyNote = group.items.some((it) => it.note);
+    const rowH = anyNote ? 40 : 28;
     group.items.forEach((it, i) => {
       const col = i % 2;
-      if (col === 0) ensure(26);
+      if (col === 0) ensure(rowH);
       const x = M + col * colW;
+      const top = y;
       text(it.label, x, 9, { color: 90, maxWidth: colW - 10 });
-      y += 12;
-      text(`${it.value}${it.note ? `   (${it.note})` : ''}`, x, 11, { bold: true, maxWidth: colW - 10 });
-      y -= 12;
-      if (col === 1 || i === group.items.length - 1) y += 28;
+      y += 13;
+      text(it.value, x, 12, { bold: true, maxWidth: colW - 10 });
+      if (it.note) {
+        y += 12;
+        text(it.note, x, 8, { color: 70, maxWidth: colW - 10 });
+      }
+      y = top;
+      if (col === 1 || i === group.items.length - 1) y += rowH;
     });
     y += 4;
   }
@@ -223,6 +273,8 @@ export async function buildPdf(pack: PdfPack): Promise<Blob> {
 
   const MAX_ROWS = 40;
   for (const tb of pack.registry.tables.values()) {
+    // CSV-only tables (the numbers are already in the pack as cards or charts) carry no text rows.
+    if (tb.text.length === 0) continue;
     ensure(40);
     text(tb.title, M, 11, { bold: true });
     y += 14;

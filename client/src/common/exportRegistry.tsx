@@ -6,7 +6,7 @@ export interface ExportTable {
   headers: string[];
   /** Raw values for CSV. */
   rows: Cell[][];
-  /** Formatted values for the PDF. */
+  /** Formatted values for the PDF; empty for a CSV-only table. */
   text: string[][];
 }
 

@@ -86,8 +86,6 @@ export function isFilterEmpty(f: FilterState): boolean {
   return !f.from && !f.to && LIST_KEYS.every((k) => f[k].length === 0);
 }
 
-// ---- calendar helpers (UTC days) ----
-
 export function addDays(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);

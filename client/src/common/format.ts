@@ -25,7 +25,6 @@ export function formatDecimal(locale: Locale, v: number | null | undefined, digi
   return isNum(v) ? nf(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(v) : DASH;
 }
 
-/** A 0..1 fraction as a percentage. */
 export function formatPercent(locale: Locale, v: number | null | undefined, digits = 1): string {
   return isNum(v) ? nf(locale, { style: 'percent', maximumFractionDigits: digits, minimumFractionDigits: digits }).format(v) : DASH;
 }
@@ -68,10 +67,17 @@ export function formatDate(locale: Locale, s: string | null | undefined, style: 
 export function formatDateTime(locale: Locale, s: string | null | undefined): string {
   const d = parseDay(s);
   if (!d) return DASH;
-  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(d);
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: 'UTC',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(d);
 }
 
-/** Formats a value by its catalog unit. */
 export function formatMetric(locale: Locale, unit: Unit, v: number | null | undefined, currency = 'CNY'): string {
   switch (unit) {
     case 'count':

@@ -77,7 +77,8 @@ export async function gql<T>(query: string, variables?: Variables, signal?: Abor
   try {
     body = (await res.json()) as { data?: T | null; errors?: RawError[] };
   } catch {
-    const code: ErrorCode = res.status === 429 ? 'RATE_LIMITED' : res.status === 401 ? 'UNAUTHENTICATED' : res.status >= 500 ? 'SERVICE_UNAVAILABLE' : 'UNKNOWN';
+    const code: ErrorCode =
+      res.status === 429 ? 'RATE_LIMITED' : res.status === 401 ? 'UNAUTHENTICATED' : res.status >= 500 ? 'SERVICE_UNAVAILABLE' : 'UNKNOWN';
     throw new GqlError(code, `HTTP ${res.status}`);
   }
   const first = body.errors?.[0];

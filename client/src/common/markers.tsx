@@ -48,7 +48,11 @@ export function periodOf(day: string, grain: Grain): string {
 }
 
 /** Groups markers by the chart period they fall in; only periods on the axis are kept. */
-export function markersOnAxis(markers: readonly TimeMarker[], periods: readonly string[], grain: Grain): Array<{ x: string; kind: TimeMarker['kind']; label: string }> {
+export function markersOnAxis(
+  markers: readonly TimeMarker[],
+  periods: readonly string[],
+  grain: Grain,
+): Array<{ x: string; kind: TimeMarker['kind']; label: string }> {
   const onAxis = new Set(periods);
   const byX = new Map<string, { kind: TimeMarker['kind']; labels: string[] }>();
   for (const m of markers) {

@@ -6,6 +6,8 @@ interface Session {
   me: Me;
   /** The product role sees agents only as pseudonymous ranks, never by name. */
   canSeeAgents: boolean;
+  /** Analysts read only: no saved views or annotations of their own. */
+  canWrite: boolean;
   options: GqlState<{ filterOptions: FilterOptions }>;
 }
 
@@ -16,7 +18,7 @@ const OPTIONS_QUERY = `query FilterOptions { filterOptions { channels productLin
 
 export function SessionProvider({ me, children }: { me: Me; children: ReactNode }) {
   const options = useGql<{ filterOptions: FilterOptions }>(OPTIONS_QUERY, undefined);
-  return <Ctx.Provider value={{ me, canSeeAgents: me.role !== 'product', options }}>{children}</Ctx.Provider>;
+  return <Ctx.Provider value={{ me, canSeeAgents: me.role !== 'product', canWrite: me.role !== 'analyst', options }}>{children}</Ctx.Provider>;
 }
 
 export function useSession(): Session {

@@ -16,7 +16,11 @@ export function useRefundSample(filter: RefundFilter, drill: RefundDrill | undef
   const parts = Array.from({ length: PAGES }, (_, i) => `p${i}: refunds(filter: $f, drill: $d, limit: ${PAGE}, offset: ${i * PAGE}) { ${sel} }`);
   const query = `query RefundSample($f: RefundFilter, $d: RefundDrill) { ${parts.join('\n')} }`;
   const q = useGql<Record<string, { total: number; rows: RefundRow[] }>>(query, { f: filter, d: drill }, opts);
-  const rows = q.data ? Object.keys(q.data).sort().flatMap((k) => q.data![k].rows) : null;
+  const rows = q.data
+    ? Object.keys(q.data)
+        .sort()
+        .flatMap((k) => q.data![k].rows)
+    : null;
   const total = q.data ? (q.data.p0?.total ?? 0) : null;
   return { ...q, rows, total };
 }

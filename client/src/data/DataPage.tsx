@@ -122,7 +122,7 @@ export default function DataPage() {
     { key: 'message', header: t('data.col.message'), value: (r) => r.message ?? '' },
   ];
   return (
-    <Page id="data" title={t('data.title')}>
+    <Page id="data" title={t('data.title')} filtered={false}>
       <Loadable state={history} what={t('data.history')} isEmpty={(d) => d.loadHistory.length === 0} empty={t('empty.noLoads')}>
         {(d) => {
           const chartRows = [...d.loadHistory].reverse().map((r) => ({ ...r, label: `#${r.loadId}` }));

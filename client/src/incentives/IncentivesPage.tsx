@@ -9,9 +9,9 @@ import { HeatMap } from '../common/HeatMap';
 import { useI18n } from '../common/i18n';
 import { MetricLabel } from '../common/MetricLabel';
 import { Page } from '../common/Page';
-import { Panel } from '../common/Panel';
+import { Panel, PanelLoadable } from '../common/Panel';
 import { useSession } from '../common/session';
-import { EmptyState, ErrorState, Loadable, Skeleton } from '../common/States';
+import { EmptyState, ErrorState, Skeleton } from '../common/States';
 import { useFilters } from '../common/useFilters';
 import { useGql } from '../common/useGql';
 import { decodeWeights, encodeWeights, rankMoves, sameWeights, type AlignedAgent, type RankMove, type Weight } from './whatif';
@@ -45,7 +45,16 @@ const SCORECARDS = `query AgentScorecards($f: RefundFilter, $m: Int) { agentScor
 const CORRELATIONS = `query KpiOutcomeCorrelations($f: RefundFilter, $m: Int) { kpiOutcomeCorrelations(filter: $f, minCases: $m) {
   kpi outcome n pearson pearsonLow pearsonHigh spearman } }`;
 const ALIGN_FIELDS = `alignment n plan { planId source weights { kpi weight direction } } agents { agentId name incentiveScore outcomeScore incentiveRank outcomeRank }`;
-const ALIGNMENT = `query IncentiveAlignment($f: RefundFilter, $m: Int) { incentiveAlignment(filter: $f, minCases: $m) { ${ALIGN_FIELDS} } }`;
+const ALIGNMENT = `query IncentiveAlignment($f: RefundFilter, $m: Int, $plan: String) { incentiveAlignment(filter: $f, minCases: $m, planId: $plan) { ${ALIGN_FIELDS} } }`;
+const PLANS = `query IncentivePlans { incentivePlans { planId effectiveFrom effectiveTo team weights { kpi weight direction } } }`;
+
+interface IncentivePlan {
+  planId: string;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  team: string | null;
+  weights: Weight[];
+}
 const WHAT_IF = `query WhatIfAlignment($f: RefundFilter, $m: Int, $w: [KpiWeightInput!]) { incentiveAlignment(filter: $f, minCases: $m, weights: $w) { ${ALIGN_FIELDS} } }`;
 
 const DEFAULT_MIN = 30;
@@ -57,14 +66,34 @@ function agentLabel(a: { agentId: string; name: string | null }, canSeeAgents: b
   return a.name;
 }
 
-function ScatterPanel({ cards, kpi, outcome, minCases, corr }: { cards: Scorecard[]; kpi: (typeof AGENT_KPIS)[number]; outcome: (typeof OUTCOMES)[number]; minCases: number; corr: Correlation | undefined }) {
+function ScatterPanel({
+  cards,
+  kpi,
+  outcome,
+  minCases,
+  corr,
+}: {
+  cards: Scorecard[];
+  kpi: (typeof AGENT_KPIS)[number];
+  outcome: (typeof OUTCOMES)[number];
+  minCases: number;
+  corr: Correlation | undefined;
+}) {
   const { t, fmt, metricLabel } = useI18n();
   const { canSeeAgents } = useSession();
   const { refundFilter } = useFilters();
   const drill = useDrill();
   const points = cards
     .filter((c) => c[kpi] !== null && c[outcome] !== null)
-    .map((c) => ({ x: c[kpi] as number, y: c[outcome] as number, agentId: c.agentId, label: agentLabel(c, canSeeAgents), team: c.team, insufficient: c.insufficient, handled: c.handled }));
+    .map((c) => ({
+      x: c[kpi] as number,
+      y: c[outcome] as number,
+      agentId: c.agentId,
+      label: agentLabel(c, canSeeAgents),
+      team: c.team,
+      insufficient: c.insufficient,
+      handled: c.handled,
+    }));
   const ok = points.filter((p) => !p.insufficient);
   const grey = points.filter((p) => p.insufficient);
   const title = t('inc.scatter', { kpi: metricLabel(kpi), outcome: metricLabel(outcome) });
@@ -78,7 +107,13 @@ function ScatterPanel({ cards, kpi, outcome, minCases, corr }: { cards: Scorecar
         <p className="corr-line" data-testid="corr-line">
           {corr.pearson === null
             ? t('inc.corrNone', { n: fmt.number(corr.n) })
-            : t('inc.corr', { r: fmt.decimal(corr.pearson), low: fmt.decimal(corr.pearsonLow), high: fmt.decimal(corr.pearsonHigh), rho: fmt.decimal(corr.spearman), n: fmt.number(corr.n) })}
+            : t('inc.corr', {
+                r: fmt.decimal(corr.pearson),
+                low: fmt.decimal(corr.pearsonLow),
+                high: fmt.decimal(corr.pearsonHigh),
+                rho: fmt.decimal(corr.spearman),
+                n: fmt.number(corr.n),
+              })}
         </p>
       )}
       {points.length === 0 ? (
@@ -88,8 +123,25 @@ function ScatterPanel({ cards, kpi, outcome, minCases, corr }: { cards: Scorecar
           <ResponsiveContainer width="100%" height={340}>
             <ScatterChart margin={{ top: 10, right: 20, bottom: 20, left: 10 }}>
               <CartesianGrid stroke="#e5e7eb" />
-              <XAxis type="number" dataKey="x" name={metricLabel(kpi)} tickFormatter={(v: number) => fmt.metric(kpi, v)} tick={{ fontSize: 11 }} domain={['auto', 'auto']} label={{ value: metricLabel(kpi), position: 'insideBottom', offset: -10, fontSize: 12 }} />
-              <YAxis type="number" dataKey="y" name={metricLabel(outcome)} tickFormatter={(v: number) => fmt.metric(outcome, v)} tick={{ fontSize: 11 }} domain={['auto', 'auto']} width={64} label={{ value: metricLabel(outcome), angle: -90, position: 'insideLeft', fontSize: 12 }} />
+              <XAxis
+                type="number"
+                dataKey="x"
+                name={metricLabel(kpi)}
+                tickFormatter={(v: number) => fmt.metric(kpi, v)}
+                tick={{ fontSize: 11 }}
+                domain={['auto', 'auto']}
+                label={{ value: metricLabel(kpi), position: 'insideBottom', offset: -10, fontSize: 12 }}
+              />
+              <YAxis
+                type="number"
+                dataKey="y"
+                name={metricLabel(outcome)}
+                tickFormatter={(v: number) => fmt.metric(outcome, v)}
+                tick={{ fontSize: 11 }}
+                domain={['auto', 'auto']}
+                width={64}
+                label={{ value: metricLabel(outcome), angle: -90, position: 'insideLeft', fontSize: 12 }}
+              />
               <ZAxis range={[60, 60]} />
               <Tooltip
                 cursor={{ strokeDasharray: '3 3' }}
@@ -117,8 +169,22 @@ function ScatterPanel({ cards, kpi, outcome, minCases, corr }: { cards: Scorecar
                 }}
               />
               <Legend verticalAlign="top" formatter={(v) => <span style={{ color: '#1f2933' }}>{v}</span>} />
-              <Scatter name={t('inc.agent')} data={ok} fill="#1d4ed8" onClick={(d) => open(d.payload as (typeof points)[number] | undefined)} isAnimationActive={false} />
-              {grey.length > 0 && <Scatter name={t('inc.insufficient', { min: minCases })} data={grey} fill="#9ca3af" onClick={(d) => open(d.payload as (typeof points)[number] | undefined)} isAnimationActive={false} />}
+              <Scatter
+                name={t('inc.agent')}
+                data={ok}
+                fill="#1d4ed8"
+                onClick={(d) => open(d.payload as (typeof points)[number] | undefined)}
+                isAnimationActive={false}
+              />
+              {grey.length > 0 && (
+                <Scatter
+                  name={t('inc.insufficient', { min: minCases })}
+                  data={grey}
+                  fill="#9ca3af"
+                  onClick={(d) => open(d.payload as (typeof points)[number] | undefined)}
+                  isAnimationActive={false}
+                />
+              )}
             </ScatterChart>
           </ResponsiveContainer>
         </div>
@@ -139,6 +205,7 @@ function Matrix({ corrs, kpi, outcome, onPick }: { corrs: Correlation[]; kpi: st
           rows={AGENT_KPIS.map((k) => ({ key: k, label: metricLabel(k), flag: k === kpi ? '●' : undefined }))}
           cols={OUTCOMES.map((o) => ({ key: o, label: `${metricLabel(o)}${o === outcome ? ' ●' : ''}` }))}
           labelWidth={180}
+          flagWidth={16}
           cellWidth={100}
           cell={(r, c) => {
             const v = byKey.get(`${r}|${c}`);
@@ -175,7 +242,11 @@ function WeightsEditor({ weights, onChange }: { weights: Weight[]; onChange: (w:
   const set = (kpi: string, patch: Partial<Weight>) => {
     const cur = get(kpi) ?? { kpi, weight: 0, direction: 'HIGHER_IS_BETTER' as Direction };
     const next = { ...cur, ...patch };
-    onChange([...weights.filter((w) => w.kpi !== kpi), next].filter((w) => w.weight > 0).sort((a, b) => AGENT_KPIS.indexOf(a.kpi as (typeof AGENT_KPIS)[number]) - AGENT_KPIS.indexOf(b.kpi as (typeof AGENT_KPIS)[number])));
+    onChange(
+      [...weights.filter((w) => w.kpi !== kpi), next]
+        .filter((w) => w.weight > 0)
+        .sort((a, b) => AGENT_KPIS.indexOf(a.kpi as (typeof AGENT_KPIS)[number]) - AGENT_KPIS.indexOf(b.kpi as (typeof AGENT_KPIS)[number])),
+    );
   };
   return (
     <table className="data-table compact weights-table" data-testid="weights-editor">
@@ -195,10 +266,23 @@ function WeightsEditor({ weights, onChange }: { weights: Weight[]; onChange: (w:
                 <MetricLabel name={k} />
               </td>
               <td className="num">
-                <input type="number" min={0} max={10} step={0.05} value={w?.weight ?? 0} aria-label={`${t('inc.weight')} ${k}`} data-kpi={k} onChange={(e) => set(k, { weight: Math.max(0, Number(e.target.value) || 0) })} />
+                <input
+                  type="number"
+                  min={0}
+                  max={10}
+                  step={0.05}
+                  value={w?.weight ?? 0}
+                  aria-label={`${t('inc.weight')} ${k}`}
+                  data-kpi={k}
+                  onChange={(e) => set(k, { weight: Math.max(0, Number(e.target.value) || 0) })}
+                />
               </td>
               <td>
-                <select value={w?.direction ?? 'HIGHER_IS_BETTER'} aria-label={`${t('inc.direction')} ${k}`} onChange={(e) => set(k, { direction: e.target.value as Direction, weight: w?.weight || 1 })}>
+                <select
+                  value={w?.direction ?? 'HIGHER_IS_BETTER'}
+                  aria-label={`${t('inc.direction')} ${k}`}
+                  onChange={(e) => set(k, { direction: e.target.value as Direction, weight: w?.weight || 1 })}
+                >
                   <option value="HIGHER_IS_BETTER">{t('dir.HIGHER_IS_BETTER')}</option>
                   <option value="LOWER_IS_BETTER">{t('dir.LOWER_IS_BETTER')}</option>
                 </select>
@@ -224,7 +308,9 @@ function AlignmentPanel({ cards, minCases }: { cards: Scorecard[] | null; minCas
   const { t, fmt, metricLabel } = useI18n();
   const { refundFilter, param, setParams } = useFilters();
   const { canSeeAgents } = useSession();
-  const current = useGql<{ incentiveAlignment: Alignment }>(ALIGNMENT, { f: refundFilter, m: minCases });
+  const planId = param('plan');
+  const plans = useGql<{ incentivePlans: IncentivePlan[] }>(PLANS, undefined);
+  const current = useGql<{ incentiveAlignment: Alignment }>(ALIGNMENT, { f: refundFilter, m: minCases, plan: planId });
   const rawPlan = current.data?.incentiveAlignment.plan ?? null;
   const plan = rawPlan && rawPlan.weights.length > 0 ? rawPlan : null;
   const planWeights = useMemo(() => plan?.weights ?? [], [plan]);
@@ -244,19 +330,48 @@ function AlignmentPanel({ cards, minCases }: { cards: Scorecard[] | null; minCas
     return rankMoves(cur.agents, prop?.agents ?? null, [...info.values()]);
   }, [cur, prop, cards]);
 
-  useExportNumbers(t('inc.alignment'), cur ? [
-    { label: `${t('inc.current')}${plan?.planId ? ` (${plan.planId})` : ''}`, value: fmt.decimal(cur.alignment), note: t('inc.nAgents', { n: cur.n }) },
-    ...(differs && prop ? [{ label: t('inc.proposed'), value: fmt.decimal(prop.alignment), note: encodeWeights(weights) }] : []),
-  ] : null);
+  useExportNumbers(
+    t('inc.alignment'),
+    cur
+      ? [
+          { label: `${t('inc.current')}${plan?.planId ? ` (${plan.planId})` : ''}`, value: fmt.decimal(cur.alignment), note: t('inc.nAgents', { n: cur.n }) },
+          ...(differs && prop ? [{ label: t('inc.proposed'), value: fmt.decimal(prop.alignment), note: encodeWeights(weights) }] : []),
+        ]
+      : null,
+  );
 
   const setWeights = (w: Weight[]) => setParams({ w: sameWeights(w, planWeights) ? null : encodeWeights(w) || null }, { replace: true });
   const moveText = (m: number | null) => (m === null ? '—' : m > 0 ? `▲ ${m}` : m < 0 ? `▼ ${-m}` : '0');
   const columns: Column<RankMove>[] = [
-    { key: 'agent', header: t('inc.agent'), value: (r) => (canSeeAgents ? (r.name ?? r.agentId) : r.agentId), render: (r) => (canSeeAgents ? (r.name ?? r.agentId) : r.agentId) },
+    {
+      key: 'agent',
+      header: t('inc.agent'),
+      value: (r) => (canSeeAgents ? (r.name ?? r.agentId) : r.agentId),
+      render: (r) => (canSeeAgents ? (r.name ?? r.agentId) : r.agentId),
+    },
     { key: 'team', header: t('inc.team'), value: (r) => r.team ?? '' },
-    { key: 'cur', header: t('inc.currentRank'), numeric: true, value: (r) => r.currentRank, text: (r) => (r.insufficient ? t('inc.insufficient', { min: minCases }) : fmt.number(r.currentRank)) },
-    { key: 'prop', header: t('inc.proposedRank'), numeric: true, value: (r) => r.proposedRank, text: (r) => (r.insufficient ? '—' : fmt.number(r.proposedRank)) },
-    { key: 'move', header: t('inc.move'), numeric: true, value: (r) => r.move, text: (r) => moveText(r.move), render: (r) => <span className={r.move && r.move > 0 ? 'move-up' : r.move && r.move < 0 ? 'move-down' : undefined}>{moveText(r.move)}</span> },
+    {
+      key: 'cur',
+      header: t('inc.currentRank'),
+      numeric: true,
+      value: (r) => r.currentRank,
+      text: (r) => (r.insufficient ? t('inc.insufficient', { min: minCases }) : fmt.number(r.currentRank)),
+    },
+    {
+      key: 'prop',
+      header: t('inc.proposedRank'),
+      numeric: true,
+      value: (r) => r.proposedRank,
+      text: (r) => (r.insufficient ? '—' : fmt.number(r.proposedRank)),
+    },
+    {
+      key: 'move',
+      header: t('inc.move'),
+      numeric: true,
+      value: (r) => r.move,
+      text: (r) => moveText(r.move),
+      render: (r) => <span className={r.move && r.move > 0 ? 'move-up' : r.move && r.move < 0 ? 'move-down' : undefined}>{moveText(r.move)}</span>,
+    },
     { key: 'out', header: t('inc.outcomeRank'), numeric: true, value: (r) => r.outcomeRank, text: (r) => fmt.number(r.outcomeRank) },
   ];
 
@@ -291,16 +406,40 @@ function AlignmentPanel({ cards, minCases }: { cards: Scorecard[] | null; minCas
             {!plan && <EmptyState>{t('empty.noPlan')}</EmptyState>}
             {plan && (
               <p className="small">
-                {t('inc.planInEffect', { plan: plan.planId ?? plan.source })}: {plan.weights.map((w) => `${metricLabel(w.kpi)} ×${fmt.decimal(w.weight)} (${t(`dir.${w.direction}`)})`).join(' · ')}
+                {t('inc.planInEffect', { plan: plan.planId ?? plan.source })}:{' '}
+                {plan.weights.map((w) => `${metricLabel(w.kpi)} ×${fmt.decimal(w.weight)} (${t(`dir.${w.direction}`)})`).join(' · ')}
               </p>
             )}
             {proposed.error && <ErrorState error={proposed.error} what={t('inc.proposed')} onRetry={proposed.reload} />}
             <h3 className="small">{t('inc.rankMoves')}</h3>
-            <div className="table-scroll">
-            <DataTable title={t('inc.rankMoves')} rows={rows} columns={columns} rowKey={(r) => r.agentId} rowClass={(r) => (r.insufficient ? 'insufficient' : undefined)} compact />
-            </div>
+            {rows.length === 0 ? (
+              <EmptyState>{t('empty.noAgents')}</EmptyState>
+            ) : (
+              <div className="table-scroll">
+                <DataTable
+                  title={t('inc.rankMoves')}
+                  rows={rows}
+                  columns={columns}
+                  rowKey={(r) => r.agentId}
+                  rowClass={(r) => (r.insufficient ? 'insufficient' : undefined)}
+                  compact
+                />
+              </div>
+            )}
           </div>
           <div>
+            <label className="control">
+              <span className="field-label">{t('inc.plan')}</span>
+              <select value={planId ?? ''} onChange={(e) => setParams({ plan: e.target.value || null, w: null })} data-testid="plan-select">
+                <option value="">{t('inc.planAuto')}</option>
+                {(plans.data?.incentivePlans ?? []).map((p) => (
+                  <option key={p.planId} value={p.planId}>
+                    {p.planId} · {fmt.date(p.effectiveFrom)} – {p.effectiveTo ? fmt.date(p.effectiveTo) : '…'}
+                    {p.team ? ` · ${p.team}` : ''}
+                  </option>
+                ))}
+              </select>
+            </label>
             <h3 className="small">{t('inc.whatIf')}</h3>
             <p className="hint">{t('inc.whatIfHint')}</p>
             <WeightsEditor weights={weights} onChange={setWeights} />
@@ -321,12 +460,26 @@ function ScorecardTable({ cards, minCases }: { cards: Scorecard[]; minCases: num
   const cols: Column<Scorecard>[] = [
     { key: 'agent', header: t('inc.agent'), value: (r) => agentLabel(r, canSeeAgents) },
     { key: 'team', header: t('inc.team'), value: (r) => r.team ?? '' },
-    ...[...AGENT_KPIS, ...OUTCOMES].map<Column<Scorecard>>((k) => ({ key: k, header: <MetricLabel name={k} />, headerText: metricLabel(k), numeric: true, value: (r) => r[k], text: (r) => fmt.metric(k, r[k]) })),
+    ...[...AGENT_KPIS, ...OUTCOMES].map<Column<Scorecard>>((k) => ({
+      key: k,
+      header: <MetricLabel name={k} />,
+      headerText: metricLabel(k),
+      numeric: true,
+      value: (r) => r[k],
+      text: (r) => fmt.metric(k, r[k]),
+    })),
   ];
   const sorted = [...cards].sort((a, b) => Number(a.insufficient) - Number(b.insufficient) || (b.handled ?? 0) - (a.handled ?? 0));
   return (
     <Panel title={t('inc.scorecards')} hint={t('inc.greyLegend', { min: minCases })} className="table-scroll">
-      <DataTable title={t('inc.scorecards')} rows={sorted} columns={cols} rowKey={(r) => r.agentId} rowClass={(r) => (r.insufficient ? 'insufficient' : undefined)} compact />
+      <DataTable
+        title={t('inc.scorecards')}
+        rows={sorted}
+        columns={cols}
+        rowKey={(r) => r.agentId}
+        rowClass={(r) => (r.insufficient ? 'insufficient' : undefined)}
+        compact
+      />
     </Panel>
   );
 }
@@ -366,7 +519,14 @@ export default function IncentivesPage() {
       </label>
       <label className="control">
         <span className="field-label">{t('inc.minCases')}</span>
-        <input type="number" min={1} max={1000} value={minCases} onChange={(e) => setParams({ minCases: Number(e.target.value) > 0 && Number(e.target.value) !== DEFAULT_MIN ? e.target.value : null })} style={{ width: 80 }} />
+        <input
+          type="number"
+          min={1}
+          max={1000}
+          value={minCases}
+          onChange={(e) => setParams({ minCases: Number(e.target.value) > 0 && Number(e.target.value) !== DEFAULT_MIN ? e.target.value : null })}
+          style={{ width: 80 }}
+        />
       </label>
     </div>
   );
@@ -374,12 +534,22 @@ export default function IncentivesPage() {
   return (
     <Page id="incentives" title={t('inc.title')} controls={controls}>
       <div className="grid-2">
-        <Loadable state={sc} what={t('inc.scorecards')} isEmpty={(d) => d.agentScorecards.length === 0} empty={t('empty.noAgents')}>
+        <PanelLoadable
+          state={sc}
+          title={t('inc.scatter', { kpi: metricLabel(kpi), outcome: metricLabel(outcome) })}
+          isEmpty={(d) => d.agentScorecards.length === 0}
+          empty={t('empty.noAgents')}
+        >
           {(d) => <ScatterPanel cards={d.agentScorecards} kpi={kpi} outcome={outcome} minCases={minCases} corr={selected} />}
-        </Loadable>
-        <Loadable state={corr} what={t('inc.matrix')}>
+        </PanelLoadable>
+        <PanelLoadable
+          state={corr}
+          title={t('inc.matrix')}
+          isEmpty={(d) => d.kpiOutcomeCorrelations.every((c) => c.pearson === null)}
+          empty={t('inc.corrEmpty', { min: minCases })}
+        >
           {(d) => <Matrix corrs={d.kpiOutcomeCorrelations} kpi={kpi} outcome={outcome} onPick={pick} />}
-        </Loadable>
+        </PanelLoadable>
       </div>
       <AlignmentPanel cards={sc.data?.agentScorecards ?? null} minCases={minCases} />
       {sc.data && sc.data.agentScorecards.length > 0 && <ScorecardTable cards={sc.data.agentScorecards} minCases={minCases} />}

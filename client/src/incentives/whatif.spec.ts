@@ -1,6 +1,12 @@
 import { decodeWeights, encodeWeights, rankByScore, rankMoves, sameWeights, type AlignedAgent, type AgentInfo } from './whatif';
 
-const agent = (agentId: string, score: number | null, rank: number | null, outcomeRank: number | null = null): AlignedAgent => ({ agentId, incentiveScore: score, outcomeScore: null, incentiveRank: rank, outcomeRank });
+const agent = (agentId: string, score: number | null, rank: number | null, outcomeRank: number | null = null): AlignedAgent => ({
+  agentId,
+  incentiveScore: score,
+  outcomeScore: null,
+  incentiveRank: rank,
+  outcomeRank,
+});
 
 describe('what-if rank moves', () => {
   const info: AgentInfo[] = [
@@ -32,7 +38,14 @@ describe('what-if rank moves', () => {
   });
 
   test('ranks from scores when the server gives none; ties share a rank', () => {
-    const r = rankByScore(new Map([['a', 1], ['b', 3], ['c', 3], ['d', null]]));
+    const r = rankByScore(
+      new Map([
+        ['a', 1],
+        ['b', 3],
+        ['c', 3],
+        ['d', null],
+      ]),
+    );
     expect(Object.fromEntries(r)).toEqual({ b: 1, c: 1, a: 3 });
     const rows = rankMoves([agent('A', 5, null), agent('B', 7, null)], [agent('A', 9, null), agent('B', 7, null)], info);
     expect(rows.slice(0, 2).map((x) => [x.agentId, x.move])).toEqual([

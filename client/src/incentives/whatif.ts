@@ -90,7 +90,16 @@ export function rankMoves(current: readonly AlignedAgent[], proposed: readonly A
     if (a?.insufficient) continue;
     const c = cur.get(id) ?? null;
     const p = prop ? (prop.get(id) ?? null) : null;
-    rows.push({ agentId: id, name: a?.name ?? null, team: a?.team ?? null, insufficient: false, currentRank: c, proposedRank: p, move: c !== null && p !== null ? c - p : null, outcomeRank: outcome.get(id) ?? null });
+    rows.push({
+      agentId: id,
+      name: a?.name ?? null,
+      team: a?.team ?? null,
+      insufficient: false,
+      currentRank: c,
+      proposedRank: p,
+      move: c !== null && p !== null ? c - p : null,
+      outcomeRank: outcome.get(id) ?? null,
+    });
   }
   const key = (r: RankMove) => r.proposedRank ?? r.currentRank ?? Number.MAX_SAFE_INTEGER;
   rows.sort((x, y) => key(x) - key(y) || x.agentId.localeCompare(y.agentId));

@@ -6,8 +6,8 @@ import { useDrill, type DrillRequest } from '../common/DrillDown';
 import { useI18n } from '../common/i18n';
 import { MetricLabel } from '../common/MetricLabel';
 import { Page } from '../common/Page';
-import { Panel } from '../common/Panel';
-import { EmptyState, ErrorState, Loadable, Skeleton } from '../common/States';
+import { Panel, PanelLoadable } from '../common/Panel';
+import { EmptyState, ErrorState, Skeleton } from '../common/States';
 import type { RefundDrill } from '../common/types';
 import { useFilters } from '../common/useFilters';
 import { useGql } from '../common/useGql';
@@ -20,6 +20,7 @@ interface ExperienceGroup {
   csatResponses: number;
   nps: number | null;
   npsResponses: number;
+  refunds: number;
 }
 interface RepurchaseGroup {
   key: string | null;
@@ -31,7 +32,7 @@ interface RepurchaseGroup {
 
 const GROUPS: readonly DimensionName[] = ['DECISION', 'CHANNEL', 'CUSTOMER_TYPE', 'CAMPAIGN'];
 const EXPERIENCE = `query CustomerExperience($f: RefundFilter, $g: Dimension) { customerExperience(filter: $f, groupBy: $g) {
-  key csatAvg csatRate csatResponses nps npsResponses } }`;
+  key refunds csatAvg csatRate csatResponses nps npsResponses } }`;
 const REPURCHASE = `query RepurchaseAfterRefund($f: RefundFilter, $g: Dimension, $w: Int) { repurchaseAfterRefund(filter: $f, windowDays: $w, groupBy: $g) {
   key eligible repurchased repurchaseRate repurchaseRevenue } }`;
 const WINDOW = 30;
@@ -63,10 +64,31 @@ function drillFor(dim: DimensionName, key: string, filter: RefundFilter): Pick<D
 
 function useKeyLabel(dim: DimensionName) {
   const { code } = useI18n();
-  return (key: string | null) => (key === null || key === '' ? '—' : dim === 'DECISION' ? code('decision', key) : dim === 'CUSTOMER_TYPE' ? code('customerType', key) : key);
+  return (key: string | null) =>
+    key === null || key === '' ? '—' : dim === 'DECISION' ? code('decision', key) : dim === 'CUSTOMER_TYPE' ? code('customerType', key) : key;
 }
 
-function GroupBars<T extends { key: string | null }>({ title, rows, value, format, dim, n, metric, domain, ticks }: { title: string; rows: T[]; value: (r: T) => number | null; format: (v: number | null) => string; dim: DimensionName; n: (r: T) => number; metric: string; domain?: [number, number]; ticks?: number[] }) {
+function GroupBars<T extends { key: string | null }>({
+  title,
+  rows,
+  value,
+  format,
+  dim,
+  n,
+  metric,
+  domain,
+  ticks,
+}: {
+  title: string;
+  rows: T[];
+  value: (r: T) => number | null;
+  format: (v: number | null) => string;
+  dim: DimensionName;
+  n: (r: T) => number;
+  metric: string;
+  domain?: [number, number];
+  ticks?: number[];
+}) {
   const { t, fmt } = useI18n();
   const { refundFilter } = useFilters();
   const drill = useDrill();
@@ -128,17 +150,39 @@ function Curve() {
                   onClick={(s) => {
                     const days = Number(s.activeLabel);
                     if (!Number.isFinite(days)) return;
-                    const key = typeof s.activeDataKey === 'string' && (DECIDED as readonly string[]).includes(s.activeDataKey) ? [s.activeDataKey] : [...DECIDED];
-                    drill({ title: `${t('out.days', { n: days })} · ${key.map((k) => code('decision', k)).join(', ')}`, filter: refundFilter, drill: { decisions: key } });
+                    const key =
+                      typeof s.activeDataKey === 'string' && (DECIDED as readonly string[]).includes(s.activeDataKey) ? [s.activeDataKey] : [...DECIDED];
+                    drill({
+                      title: `${t('out.days', { n: days })} · ${key.map((k) => code('decision', k)).join(', ')}`,
+                      filter: refundFilter,
+                      drill: { decisions: key },
+                    });
                   }}
                 >
                   <CartesianGrid stroke="#e5e7eb" />
-                  <XAxis dataKey="days" type="number" domain={[0, WINDOWS[WINDOWS.length - 1]]} ticks={[...WINDOWS]} tick={{ fontSize: 11 }} label={{ value: t('out.days', { n: '' }).trim(), position: 'insideBottom', offset: -8, fontSize: 12 }} />
+                  <XAxis
+                    dataKey="days"
+                    type="number"
+                    domain={[0, WINDOWS[WINDOWS.length - 1]]}
+                    ticks={[...WINDOWS]}
+                    tick={{ fontSize: 11 }}
+                    label={{ value: t('out.days', { n: '' }).trim(), position: 'insideBottom', offset: -8, fontSize: 12 }}
+                  />
                   <YAxis tickFormatter={(v: number) => fmt.percent(v, 0)} tick={{ fontSize: 11 }} width={48} domain={[0, 'auto']} />
                   <Tooltip labelFormatter={(v) => t('out.days', { n: String(v) })} formatter={(v, n) => [fmt.percent(Number(v)), n]} />
                   <Legend verticalAlign="top" />
                   {decisions.map((d, i) => (
-                    <Line key={d} dataKey={d} name={code('decision', d)} stroke={DECISION_COLORS[d] ?? colorAt(i)} strokeWidth={2} dot={{ r: 3 }} activeDot={{ r: 5 }} connectNulls isAnimationActive={false} />
+                    <Line
+                      key={d}
+                      dataKey={d}
+                      name={code('decision', d)}
+                      stroke={DECISION_COLORS[d] ?? colorAt(i)}
+                      strokeWidth={2}
+                      dot={{ r: 3 }}
+                      activeDot={{ r: 5 }}
+                      connectNulls
+                      isAnimationActive={false}
+                    />
                   ))}
                 </LineChart>
               </ResponsiveContainer>
@@ -187,35 +231,122 @@ export default function OutcomesPage() {
   }
   const cols: Column<Row>[] = [
     { key: 'key', header: DIMENSION_BY_NAME.get(dim)?.label[locale] ?? dim, value: (r) => r.key, text: (r) => keyLabel(r.key) },
-    { key: 'csatAvg', header: <MetricLabel name="csatAvg" />, headerText: metricLabel('csatAvg'), numeric: true, value: (r) => r.e?.csatAvg ?? null, text: (r) => fmt.metric('csatAvg', r.e?.csatAvg) },
-    { key: 'csatRate', header: <MetricLabel name="csatRate" />, headerText: metricLabel('csatRate'), numeric: true, value: (r) => r.e?.csatRate ?? null, text: (r) => fmt.metric('csatRate', r.e?.csatRate) },
-    { key: 'csatN', header: `${metricLabel('csatAvg')} n`, numeric: true, value: (r) => r.e?.csatResponses ?? null, text: (r) => fmt.number(r.e?.csatResponses) },
-    { key: 'nps', header: <MetricLabel name="nps" />, headerText: metricLabel('nps'), numeric: true, value: (r) => r.e?.nps ?? null, text: (r) => fmt.metric('nps', r.e?.nps) },
+    {
+      key: 'csatAvg',
+      header: <MetricLabel name="csatAvg" />,
+      headerText: metricLabel('csatAvg'),
+      numeric: true,
+      value: (r) => r.e?.csatAvg ?? null,
+      text: (r) => fmt.metric('csatAvg', r.e?.csatAvg),
+    },
+    {
+      key: 'csatRate',
+      header: <MetricLabel name="csatRate" />,
+      headerText: metricLabel('csatRate'),
+      numeric: true,
+      value: (r) => r.e?.csatRate ?? null,
+      text: (r) => fmt.metric('csatRate', r.e?.csatRate),
+    },
+    {
+      key: 'csatN',
+      header: `${metricLabel('csatAvg')} n`,
+      numeric: true,
+      value: (r) => r.e?.csatResponses ?? null,
+      text: (r) => fmt.number(r.e?.csatResponses),
+    },
+    {
+      key: 'nps',
+      header: <MetricLabel name="nps" />,
+      headerText: metricLabel('nps'),
+      numeric: true,
+      value: (r) => r.e?.nps ?? null,
+      text: (r) => fmt.metric('nps', r.e?.nps),
+    },
     { key: 'npsN', header: `${metricLabel('nps')} n`, numeric: true, value: (r) => r.e?.npsResponses ?? null, text: (r) => fmt.number(r.e?.npsResponses) },
-    { key: 'rep', header: <MetricLabel name="repurchaseRate" />, headerText: metricLabel('repurchaseRate'), numeric: true, value: (r) => r.r?.repurchaseRate ?? null, text: (r) => fmt.metric('repurchaseRate', r.r?.repurchaseRate) },
+    {
+      key: 'rep',
+      header: <MetricLabel name="repurchaseRate" />,
+      headerText: metricLabel('repurchaseRate'),
+      numeric: true,
+      value: (r) => r.r?.repurchaseRate ?? null,
+      text: (r) => fmt.metric('repurchaseRate', r.r?.repurchaseRate),
+    },
     { key: 'eligible', header: t('out.eligible'), numeric: true, value: (r) => r.r?.eligible ?? null, text: (r) => fmt.number(r.r?.eligible) },
-    { key: 'revenue', header: <MetricLabel name="repurchaseRevenue" />, headerText: metricLabel('repurchaseRevenue'), numeric: true, value: (r) => r.r?.repurchaseRevenue ?? null, text: (r) => fmt.currency(r.r?.repurchaseRevenue) },
+    {
+      key: 'revenue',
+      header: <MetricLabel name="repurchaseRevenue" />,
+      headerText: metricLabel('repurchaseRevenue'),
+      numeric: true,
+      value: (r) => r.r?.repurchaseRevenue ?? null,
+      text: (r) => fmt.currency(r.r?.repurchaseRevenue),
+    },
   ];
 
   const noSurveys = (d: { customerExperience: ExperienceGroup[] }) => d.customerExperience.every((g) => g.csatResponses === 0 && g.npsResponses === 0);
+  // Say why it is empty: no refunds at all, or refunds without surveys.
+  const surveyEmpty = (d: { customerExperience: ExperienceGroup[] } | null) =>
+    d && d.customerExperience.every((g) => g.refunds === 0) ? t('empty.noRefunds') : t('empty.noSurveys');
 
   return (
     <Page id="outcomes" title={t('out.title')} controls={controls}>
       <div className="grid-3">
-        <Loadable state={exp} what={t('out.csat', { dim: dimLabel })} isEmpty={noSurveys} empty={t('empty.noSurveys')}>
-          {(d) => <GroupBars title={t('out.csat', { dim: dimLabel })} metric="csatAvg" dim={dim} rows={d.customerExperience.filter((g) => g.csatResponses > 0)} value={(g) => g.csatAvg} n={(g) => g.csatResponses} format={(v) => fmt.decimal(v, 2)} domain={[1, 5]} />}
-        </Loadable>
-        <Loadable state={exp} what={t('out.nps', { dim: dimLabel })} isEmpty={noSurveys} empty={t('empty.noSurveys')}>
-          {(d) => <GroupBars title={t('out.nps', { dim: dimLabel })} metric="nps" dim={dim} rows={d.customerExperience.filter((g) => g.npsResponses > 0)} value={(g) => g.nps} n={(g) => g.npsResponses} format={(v) => fmt.number(v, 0)} domain={[-120, 120]} ticks={[-100, -50, 0, 50, 100]} />}
-        </Loadable>
-        <Loadable state={rep} what={t('out.rep', { dim: dimLabel, days: WINDOW })} isEmpty={(d) => d.repurchaseAfterRefund.every((g) => g.eligible === 0)} empty={t('empty.noEligible', { days: WINDOW })}>
-          {(d) => <GroupBars title={t('out.rep', { dim: dimLabel, days: WINDOW })} metric="repurchaseRate" dim={dim} rows={d.repurchaseAfterRefund.filter((g) => g.eligible > 0)} value={(g) => g.repurchaseRate} n={(g) => g.eligible} format={(v) => fmt.percent(v, 0)} domain={[0, 1]} />}
-        </Loadable>
+        <PanelLoadable state={exp} title={t('out.csat', { dim: dimLabel })} isEmpty={noSurveys} empty={surveyEmpty(exp.data)}>
+          {(d) => (
+            <GroupBars
+              title={t('out.csat', { dim: dimLabel })}
+              metric="csatAvg"
+              dim={dim}
+              rows={d.customerExperience.filter((g) => g.csatResponses > 0)}
+              value={(g) => g.csatAvg}
+              n={(g) => g.csatResponses}
+              format={(v) => fmt.decimal(v, 2)}
+              domain={[1, 5]}
+            />
+          )}
+        </PanelLoadable>
+        <PanelLoadable state={exp} title={t('out.nps', { dim: dimLabel })} isEmpty={noSurveys} empty={surveyEmpty(exp.data)}>
+          {(d) => (
+            <GroupBars
+              title={t('out.nps', { dim: dimLabel })}
+              metric="nps"
+              dim={dim}
+              rows={d.customerExperience.filter((g) => g.npsResponses > 0)}
+              value={(g) => g.nps}
+              n={(g) => g.npsResponses}
+              format={(v) => fmt.number(v, 0)}
+              domain={[-120, 120]}
+              ticks={[-100, -50, 0, 50, 100]}
+            />
+          )}
+        </PanelLoadable>
+        <PanelLoadable
+          state={rep}
+          title={t('out.rep', { dim: dimLabel, days: WINDOW })}
+          isEmpty={(d) => d.repurchaseAfterRefund.every((g) => g.eligible === 0)}
+          empty={t('empty.noEligible', { days: WINDOW })}
+        >
+          {(d) => (
+            <GroupBars
+              title={t('out.rep', { dim: dimLabel, days: WINDOW })}
+              metric="repurchaseRate"
+              dim={dim}
+              rows={d.repurchaseAfterRefund.filter((g) => g.eligible > 0)}
+              value={(g) => g.repurchaseRate}
+              n={(g) => g.eligible}
+              format={(v) => fmt.percent(v, 0)}
+              domain={[0, 1]}
+            />
+          )}
+        </PanelLoadable>
       </div>
       <Curve />
       {(exp.data || rep.data) && (
         <Panel title={t('out.table', { dim: dimLabel })}>
-          <DataTable title={t('out.table', { dim: dimLabel })} rows={merged} columns={cols} rowKey={(r) => r.key ?? '—'} compact />
+          {merged.length === 0 ? (
+            <EmptyState>{t('empty.noRefunds')}</EmptyState>
+          ) : (
+            <DataTable title={t('out.table', { dim: dimLabel })} rows={merged} columns={cols} rowKey={(r) => r.key ?? '—'} compact />
+          )}
         </Panel>
       )}
     </Page>

@@ -10,7 +10,7 @@ import { Page } from '../common/Page';
 import { Panel } from '../common/Panel';
 import { EmptyState, ErrorState, Loadable, Skeleton } from '../common/States';
 import { changeTone } from '../common/format';
-import { useExportNumbers, useExportSentence } from '../common/exportRegistry';
+import { useExportNumbers, useExportSentence, useExportTable } from '../common/exportRegistry';
 import type { OverviewNumbers, TrendPoint } from '../common/types';
 import { useFilters } from '../common/useFilters';
 import { useGql } from '../common/useGql';
@@ -26,18 +26,31 @@ function Cards({ data }: { data: OverviewData['overview'] }) {
   const prev = data.previous;
   const prevRange = filter.from && filter.to ? { from: addDays(filter.from, -daysBetween(filter.from, filter.to)), to: filter.from } : null;
 
+  useExportTable({
+    title: t('overview.title'),
+    headers: ['metric', 'value', 'previous', 'n'],
+    rows: CARDS.map((c) => [c.metric, data[c.metric], prev ? prev[c.metric] : null, c.n ? (data[c.n] as number | null) : null]),
+    text: [],
+  });
   useExportNumbers(
     '',
     CARDS.map((c) => ({
       label: metricLabel(c.metric),
       value: fmt.metric(c.metric, data[c.metric]),
-      note: [prev ? t('overview.previous', { v: fmt.metric(c.metric, prev[c.metric]) }) : '', c.n ? t('overview.n', { n: fmt.number(data[c.n] as number | null) }) : ''].filter(Boolean).join(', '),
+      note: [
+        prev ? t('overview.previous', { v: fmt.metric(c.metric, prev[c.metric]) }) : '',
+        c.n ? t('overview.n', { n: fmt.number(data[c.n] as number | null) }) : '',
+      ]
+        .filter(Boolean)
+        .join(', '),
     })),
   );
 
   return (
     <>
-      {prevRange && prev && <p className="muted small">{t('overview.prevRange', { from: fmt.date(prevRange.from), to: fmt.date(addDays(prevRange.to, -1)) })}</p>}
+      {prevRange && prev && (
+        <p className="muted small">{t('overview.prevRange', { from: fmt.date(prevRange.from), to: fmt.date(addDays(prevRange.to, -1)) })}</p>
+      )}
       {!prev && <p className="muted small">{t('overview.noPrevious')}</p>}
       <div className="cards" data-testid="overview-cards">
         {CARDS.map((c) => {
@@ -83,7 +96,13 @@ function Cards({ data }: { data: OverviewData['overview'] }) {
           );
         })}
       </div>
-      <p className="muted small">{t('overview.resolution', { mean: fmt.number(data.resolutionHoursMean, 1), p50: fmt.number(data.resolutionHoursP50, 1), p90: fmt.number(data.resolutionHoursP90, 1) })}</p>
+      <p className="muted small">
+        {t('overview.resolution', {
+          mean: fmt.number(data.resolutionHoursMean, 1),
+          p50: fmt.number(data.resolutionHoursP50, 1),
+          p90: fmt.number(data.resolutionHoursP90, 1),
+        })}
+      </p>
     </>
   );
 }
@@ -95,7 +114,18 @@ function TrendChart() {
   const markers = useTimeMarkers();
   const q = useGql<{ refundTrend: TrendPoint[] }>(TREND_QUERY, { f: refundFilter, grain: 'WEEK' });
   const title = t('overview.trend');
-  const openWeek = (period: string) => drill({ title: `${t('grain.WEEK')} ${fmt.date(period)}`, filter: refundFilter, drill: { periodStart: period, grain: 'WEEK' } });
+  useExportTable(
+    q.data
+      ? {
+          title,
+          headers: ['period', 'refunds', 'decided', 'approvalRate', 'rejectionRate', 'refundedAmount'],
+          rows: q.data.refundTrend.map((p) => [p.period, p.refunds, p.decided, p.approvalRate, p.rejectionRate, p.refundedAmount]),
+          text: [],
+        }
+      : null,
+  );
+  const openWeek = (period: string) =>
+    drill({ title: `${t('grain.WEEK')} ${fmt.date(period)}`, filter: refundFilter, drill: { periodStart: period, grain: 'WEEK' } });
   return (
     <Panel title={title} chart hint={t('overview.clickHint')}>
       <Loadable state={q} what={title} isEmpty={(d) => d.refundTrend.length === 0} empty={t('empty.noTrend')}>
@@ -117,11 +147,42 @@ function TrendChart() {
                   <CartesianGrid stroke="#e5e7eb" vertical={false} />
                   <XAxis dataKey="period" tickFormatter={(v: string) => fmt.date(v, 'short')} minTickGap={16} tick={{ fontSize: 11 }} />
                   <YAxis yAxisId="n" tickFormatter={(v: number) => fmt.compact(v)} tick={{ fontSize: 11 }} width={48} />
-                  <YAxis yAxisId="rate" orientation="right" domain={[0, 1]} tickFormatter={(v: number) => fmt.percent(v, 0)} tick={{ fontSize: 11 }} width={48} />
-                  <Tooltip labelFormatter={(v) => fmt.date(String(v))} formatter={(v, name) => [name === metricLabel('approvalRate') ? fmt.percent(Number(v)) : fmt.number(Number(v)), name]} />
+                  <YAxis
+                    yAxisId="rate"
+                    orientation="right"
+                    domain={[0, 1]}
+                    tickFormatter={(v: number) => fmt.percent(v, 0)}
+                    tick={{ fontSize: 11 }}
+                    width={48}
+                  />
+                  <Tooltip
+                    labelFormatter={(v) => fmt.date(String(v))}
+                    formatter={(v, name) => [name === metricLabel('approvalRate') ? fmt.percent(Number(v)) : fmt.number(Number(v)), name]}
+                  />
                   <Legend />
-                  <Bar yAxisId="n" dataKey="refunds" name={metricLabel('refunds')} fill="#1d4ed8" cursor="pointer" isAnimationActive={false} onClick={(bar) => { const p = (bar.payload as TrendPoint | undefined)?.period; if (p) openWeek(p); }} />
-                  <Line yAxisId="rate" dataKey="approvalRate" name={metricLabel('approvalRate')} stroke={DECISION_COLORS.approved} strokeWidth={2} dot={{ r: 2 }} activeDot={{ r: 5, cursor: 'pointer' }} connectNulls isAnimationActive={false} />
+                  <Bar
+                    yAxisId="n"
+                    dataKey="refunds"
+                    name={metricLabel('refunds')}
+                    fill="#1d4ed8"
+                    cursor="pointer"
+                    isAnimationActive={false}
+                    onClick={(bar) => {
+                      const p = (bar.payload as TrendPoint | undefined)?.period;
+                      if (p) openWeek(p);
+                    }}
+                  />
+                  <Line
+                    yAxisId="rate"
+                    dataKey="approvalRate"
+                    name={metricLabel('approvalRate')}
+                    stroke={DECISION_COLORS.approved}
+                    strokeWidth={2}
+                    dot={{ r: 2 }}
+                    activeDot={{ r: 5, cursor: 'pointer' }}
+                    connectNulls
+                    isAnimationActive={false}
+                  />
                   {markerLines(markers, periods, 'WEEK', 'n')}
                 </ComposedChart>
               </ResponsiveContainer>
@@ -137,14 +198,25 @@ function Economics() {
   const { t, fmt, metricDef, locale } = useI18n();
   const { refundFilter } = useFilters();
   const days = 90;
-  const q = useGql<{ rejectionEconomics: { savings: number | null; revenueGap: number | null; net: number | null; rejectedCount: number; eligible: number } }>(ECONOMICS_QUERY, { f: refundFilter, w: days });
+  const q = useGql<{ rejectionEconomics: { savings: number | null; revenueGap: number | null; net: number | null; rejectedCount: number; eligible: number } }>(
+    ECONOMICS_QUERY,
+    { f: refundFilter, w: days },
+  );
   const e = q.data?.rejectionEconomics;
   const sentence =
     e && e.rejectedCount > 0
-      ? t((e.revenueGap ?? 0) >= 0 ? 'overview.economicsLess' : 'overview.economicsMore', { savings: fmt.currency(e.savings), gap: fmt.currency(Math.abs(e.revenueGap ?? 0)), days })
+      ? t((e.revenueGap ?? 0) >= 0 ? 'overview.economicsLess' : 'overview.economicsMore', {
+          savings: fmt.currency(e.savings),
+          gap: fmt.currency(Math.abs(e.revenueGap ?? 0)),
+          days,
+        })
       : null;
   const caveat = metricDef('revenueGap')?.caveat?.[locale] ?? '';
-  useExportSentence(sentence ? `${sentence} ${t('overview.economicsNet', { net: fmt.currency(e?.net), rejected: fmt.number(e?.rejectedCount), eligible: fmt.number(e?.eligible) })} ${caveat}` : null);
+  useExportSentence(
+    sentence
+      ? `${sentence} ${t('overview.economicsNet', { net: fmt.currency(e?.net), rejected: fmt.number(e?.rejectedCount), eligible: fmt.number(e?.eligible) })} ${caveat}`
+      : null,
+  );
   const title = t('overview.economics');
   return (
     <Panel title={title}>
@@ -158,7 +230,8 @@ function Economics() {
         <div className="economics" data-testid="economics">
           <p className="sentence">{sentence}</p>
           <p>
-            <MetricLabel name="net" />: <strong>{fmt.currency(e.net)}</strong>. {t('overview.economicsBasis', { rejected: fmt.number(e.rejectedCount), eligible: fmt.number(e.eligible) })}
+            <MetricLabel name="net" />: <strong>{fmt.currency(e.net)}</strong>.{' '}
+            {t('overview.economicsBasis', { rejected: fmt.number(e.rejectedCount), eligible: fmt.number(e.eligible) })}
           </p>
           <p className="caveat">⚠ {caveat}</p>
         </div>

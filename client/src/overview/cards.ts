@@ -1,6 +1,17 @@
 import type { OverviewNumbers } from '../common/types';
 
-export type CardMetric = 'refunds' | 'refundRate' | 'approvalRate' | 'rejectionRate' | 'refundedAmount' | 'slaMetRate' | 'overduePending' | 'payoutFailureRate' | 'csatAvg' | 'nps' | 'repurchaseRate';
+export type CardMetric =
+  | 'refunds'
+  | 'refundRate'
+  | 'approvalRate'
+  | 'rejectionRate'
+  | 'refundedAmount'
+  | 'slaMetRate'
+  | 'overduePending'
+  | 'payoutFailureRate'
+  | 'csatAvg'
+  | 'nps'
+  | 'repurchaseRate';
 
 /** The headline cards, each with the field holding its denominator (shown as n). */
 export const CARDS: ReadonlyArray<{ metric: CardMetric; n?: keyof OverviewNumbers; drill?: string[] }> = [

@@ -42,7 +42,10 @@ function ImpactView({ impact, change, windowDays }: { impact: Impact; change: Po
   const { t, fmt, metricLabel } = useI18n();
   const drill = useDrill();
   const T = impact.effectiveAt.slice(0, 10);
-  const scopeFilter: RefundFilter = { ...(change.scopeChannel ? { channels: [change.scopeChannel] } : {}), ...(change.scopeProductLine ? { productLines: [change.scopeProductLine] } : {}) };
+  const scopeFilter: RefundFilter = {
+    ...(change.scopeChannel ? { channels: [change.scopeChannel] } : {}),
+    ...(change.scopeProductLine ? { productLines: [change.scopeProductLine] } : {}),
+  };
   const prePost = prePostRows(impact.metrics).map((r) => ({ ...r, label: metricLabel(r.metric) }));
   const deltas = deltaRows(impact.metrics).map((r) => ({ ...r, label: metricLabel(r.metric) }));
   const means = impact.metrics.filter((m) => !isRateMetric(m.metric));
@@ -74,9 +77,33 @@ function ImpactView({ impact, change, windowDays }: { impact: Impact; change: Po
     { key: 'metric', header: t('pol.metric'), value: (m) => m.metric, text: (m) => metricLabel(m.metric), render: (m) => <MetricLabel name={m.metric} /> },
     { key: 'pre', header: t('pol.pre'), numeric: true, value: (m) => m.pre, text: (m) => `${fmt.metric(m.metric, m.pre)} (n ${fmt.number(m.preN)})` },
     { key: 'post', header: t('pol.post'), numeric: true, value: (m) => m.post, text: (m) => `${fmt.metric(m.metric, m.post)} (n ${fmt.number(m.postN)})` },
-    { key: 'delta', header: t('pol.delta.col'), numeric: true, value: (m) => m.delta, text: (m) => fmtDelta(m.metric, m.delta), render: (m) => <strong className={sig(m.pValue) ? 'sig' : undefined}>{fmtDelta(m.metric, m.delta)}</strong> },
-    { key: 'ci', header: t('pol.ci'), numeric: true, value: (m) => (m.low === null || m.high === null ? null : `${m.low}..${m.high}`), text: (m) => `${fmtDelta(m.metric, m.low)} … ${fmtDelta(m.metric, m.high)}` },
-    { key: 'p', header: t('pol.p'), numeric: true, value: (m) => m.pValue, text: (m) => fmt.pValue(m.pValue), render: (m) => <span>{fmt.pValue(m.pValue)} {sig(m.pValue) && <span className="badge good">p &lt; 0.05</span>}</span> },
+    {
+      key: 'delta',
+      header: t('pol.delta.col'),
+      numeric: true,
+      value: (m) => m.delta,
+      text: (m) => fmtDelta(m.metric, m.delta),
+      render: (m) => <strong className={sig(m.pValue) ? 'sig' : undefined}>{fmtDelta(m.metric, m.delta)}</strong>,
+    },
+    {
+      key: 'ci',
+      header: t('pol.ci'),
+      numeric: true,
+      value: (m) => (m.low === null || m.high === null ? null : `${m.low}..${m.high}`),
+      text: (m) => `${fmtDelta(m.metric, m.low)} … ${fmtDelta(m.metric, m.high)}`,
+    },
+    {
+      key: 'p',
+      header: t('pol.p'),
+      numeric: true,
+      value: (m) => m.pValue,
+      text: (m) => fmt.pValue(m.pValue),
+      render: (m) => (
+        <span>
+          {fmt.pValue(m.pValue)} {sig(m.pValue) && <span className="badge good">p &lt; 0.05</span>}
+        </span>
+      ),
+    },
   ];
   if (hasScope) {
     cols.push(
@@ -94,7 +121,11 @@ function ImpactView({ impact, change, windowDays }: { impact: Impact; change: Po
           ) : (
             <div className="chart" data-testid="prepost-chart">
               <ResponsiveContainer width="100%" height={300}>
-                <BarChart data={prePost} margin={{ top: 16, right: 8, bottom: 4, left: 4 }} onClick={(s) => typeof s.activeDataKey === 'string' && openSide(s.activeDataKey === 'post' ? 'post' : 'pre')}>
+                <BarChart
+                  data={prePost}
+                  margin={{ top: 16, right: 8, bottom: 4, left: 4 }}
+                  onClick={(s) => typeof s.activeDataKey === 'string' && openSide(s.activeDataKey === 'post' ? 'post' : 'pre')}
+                >
                   <CartesianGrid stroke="#e5e7eb" vertical={false} />
                   <XAxis dataKey="label" tick={{ fontSize: 11 }} interval={0} />
                   <YAxis domain={[0, 1]} tickFormatter={(v: number) => fmt.percent(v, 0)} tick={{ fontSize: 11 }} width={44} />
@@ -119,7 +150,12 @@ function ImpactView({ impact, change, windowDays }: { impact: Impact; change: Po
               <ResponsiveContainer width="100%" height={300}>
                 <BarChart data={deltas} layout="vertical" margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
                   <CartesianGrid stroke="#e5e7eb" horizontal={false} />
-                  <XAxis type="number" tickFormatter={(v: number) => `${fmt.number(v, 1)}`} tick={{ fontSize: 11 }} label={{ value: t('pol.pp'), position: 'insideBottomRight', offset: -4, fontSize: 11 }} />
+                  <XAxis
+                    type="number"
+                    tickFormatter={(v: number) => `${fmt.number(v, 1)}`}
+                    tick={{ fontSize: 11 }}
+                    label={{ value: t('pol.pp'), position: 'insideBottomRight', offset: -4, fontSize: 11 }}
+                  />
                   <YAxis type="category" dataKey="label" width={120} tick={{ fontSize: 11 }} />
                   <ReferenceLine x={0} stroke="#111827" />
                   <Tooltip formatter={(v) => [`${fmt.number(Number(v), 1)} ${t('pol.pp')}`, t('pol.delta.col')]} />
@@ -140,17 +176,31 @@ function ImpactView({ impact, change, windowDays }: { impact: Impact; change: Po
               <Panel key={m.metric} title={title} chart>
                 <div className="chart">
                   <ResponsiveContainer width="100%" height={200}>
-                    <BarChart data={[{ side: t('pol.pre'), key: 'pre', v: m.pre }, { side: t('pol.post'), key: 'post', v: m.post }]} margin={{ top: 16, right: 8, bottom: 4, left: 4 }}>
+                    <BarChart
+                      data={[
+                        { side: t('pol.pre'), key: 'pre', v: m.pre },
+                        { side: t('pol.post'), key: 'post', v: m.post },
+                      ]}
+                      margin={{ top: 16, right: 8, bottom: 4, left: 4 }}
+                    >
                       <CartesianGrid stroke="#e5e7eb" vertical={false} />
                       <XAxis dataKey="side" tick={{ fontSize: 11 }} />
                       <YAxis tickFormatter={(v: number) => fmt.metric(m.metric, v)} tick={{ fontSize: 11 }} width={48} />
                       <Tooltip formatter={(v) => [fmt.metric(m.metric, Number(v)), metricLabel(m.metric)]} />
-                      <Bar dataKey="v" fill="#0e7490" isAnimationActive={false} cursor="pointer" label={{ position: 'top', fontSize: 11, formatter: (v: unknown) => (typeof v === 'number' ? fmt.metric(m.metric, v) : '') }} onClick={(bar) => openSide((bar.payload as { key: 'pre' | 'post' }).key)} />
+                      <Bar
+                        dataKey="v"
+                        fill="#0e7490"
+                        isAnimationActive={false}
+                        cursor="pointer"
+                        label={{ position: 'top', fontSize: 11, formatter: (v: unknown) => (typeof v === 'number' ? fmt.metric(m.metric, v) : '') }}
+                        onClick={(bar) => openSide((bar.payload as { key: 'pre' | 'post' }).key)}
+                      />
                     </BarChart>
                   </ResponsiveContainer>
                 </div>
                 <p className="small">
-                  {t('pol.delta.col')}: <strong>{fmtDelta(m.metric, m.delta)}</strong> ({t('pol.ci')} {fmtDelta(m.metric, m.low)} … {fmtDelta(m.metric, m.high)}), p = {fmt.pValue(m.pValue)}
+                  {t('pol.delta.col')}: <strong>{fmtDelta(m.metric, m.delta)}</strong> ({t('pol.ci')} {fmtDelta(m.metric, m.low)} … {fmtDelta(m.metric, m.high)}
+                  ), p = {fmt.pValue(m.pValue)}
                 </p>
               </Panel>
             );
@@ -183,11 +233,28 @@ function AroundTrend({ change, windowDays, scopeFilter }: { change: PolicyChange
                 <XAxis dataKey="period" tickFormatter={(v: string) => fmt.date(v, 'short')} minTickGap={16} tick={{ fontSize: 11 }} />
                 <YAxis yAxisId="n" tickFormatter={(v: number) => fmt.compact(v)} tick={{ fontSize: 11 }} width={44} />
                 <YAxis yAxisId="rate" orientation="right" domain={[0, 1]} tickFormatter={(v: number) => fmt.percent(v, 0)} tick={{ fontSize: 11 }} width={44} />
-                <Tooltip labelFormatter={(v) => fmt.date(String(v))} formatter={(v, n) => [n === metricLabel('approvalRate') ? fmt.percent(Number(v)) : fmt.number(Number(v)), n]} />
+                <Tooltip
+                  labelFormatter={(v) => fmt.date(String(v))}
+                  formatter={(v, n) => [n === metricLabel('approvalRate') ? fmt.percent(Number(v)) : fmt.number(Number(v)), n]}
+                />
                 <Legend verticalAlign="top" />
                 <Bar yAxisId="n" dataKey="refunds" name={metricLabel('refunds')} fill="#94a3b8" isAnimationActive={false} />
-                <Line yAxisId="rate" dataKey="approvalRate" name={metricLabel('approvalRate')} stroke={DECISION_COLORS.approved} strokeWidth={2} dot={{ r: 2 }} connectNulls isAnimationActive={false} />
-                {markerLines(markers, d.refundTrend.map((p) => p.period), 'WEEK', 'n')}
+                <Line
+                  yAxisId="rate"
+                  dataKey="approvalRate"
+                  name={metricLabel('approvalRate')}
+                  stroke={DECISION_COLORS.approved}
+                  strokeWidth={2}
+                  dot={{ r: 2 }}
+                  connectNulls
+                  isAnimationActive={false}
+                />
+                {markerLines(
+                  markers,
+                  d.refundTrend.map((p) => p.period),
+                  'WEEK',
+                  'n',
+                )}
               </ComposedChart>
             </ResponsiveContainer>
           </div>
@@ -199,7 +266,7 @@ function AroundTrend({ change, windowDays, scopeFilter }: { change: PolicyChange
 
 function Annotations() {
   const { t, fmt, metricLabel, locale } = useI18n();
-  const { me } = useSession();
+  const { me, canWrite } = useSession();
   const a = useAnnotations();
   const [date, setDate] = useState('');
   const [metric, setMetric] = useState('');
@@ -253,7 +320,7 @@ function Annotations() {
               {n.metric && <span className="badge neutral">{metricLabel(n.metric)}</span>}
               <span className="spacer">{n.note}</span>
               <span className="muted small">{n.author}</span>
-              {(me.role === 'admin' || n.author === me.name) && (
+              {canWrite && (me.role === 'admin' || n.author === me.name) && (
                 <button type="button" className="link danger" onClick={() => void remove(n.id)} aria-label={`delete ${n.note}`}>
                   ✕
                 </button>
@@ -263,36 +330,40 @@ function Annotations() {
         </ul>
       )}
       <h3 className="small">{t('pol.addAnnotation')}</h3>
-      <form
-        className="annotation-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void add();
-        }}
-      >
-        <label className="field">
-          <span className="field-label">{t('pol.date')}</span>
-          <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required name="annotation-date" />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('pol.metricOpt')}</span>
-          <select value={metric} onChange={(e) => setMetric(e.target.value)} name="annotation-metric">
-            <option value="">{t('common.none')}</option>
-            {METRICS.filter((m) => !['pearson', 'spearman'].includes(m.name)).map((m) => (
-              <option key={m.name} value={m.name}>
-                {m.label[locale]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field grow">
-          <span className="field-label">{t('pol.note')}</span>
-          <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} required name="annotation-note" />
-        </label>
-        <button type="submit" className="btn primary" disabled={busy}>
-          {t('pol.add')}
-        </button>
-      </form>
+      {!canWrite ? (
+        <p className="muted small">{t('pol.readOnly')}</p>
+      ) : (
+        <form
+          className="annotation-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void add();
+          }}
+        >
+          <label className="field">
+            <span className="field-label">{t('pol.date')}</span>
+            <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required name="annotation-date" />
+          </label>
+          <label className="field">
+            <span className="field-label">{t('pol.metricOpt')}</span>
+            <select value={metric} onChange={(e) => setMetric(e.target.value)} name="annotation-metric">
+              <option value="">{t('common.none')}</option>
+              {METRICS.filter((m) => !['pearson', 'spearman'].includes(m.name)).map((m) => (
+                <option key={m.name} value={m.name}>
+                  {m.label[locale]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field grow">
+            <span className="field-label">{t('pol.note')}</span>
+            <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} required name="annotation-note" />
+          </label>
+          <button type="submit" className="btn primary" disabled={busy}>
+            {t('pol.add')}
+          </button>
+        </form>
+      )}
       {msg && (
         <p className={msg.ok ? 'small' : 'error-text small'} role="status">
           {msg.text}
@@ -325,13 +396,32 @@ export default function PolicyPage() {
       </label>
       <label className="control">
         <span className="field-label">{t('pol.window')}</span>
-        <input type="number" min={1} max={730} value={windowDays} style={{ width: 80 }} onChange={(e) => setParams({ window: Number(e.target.value) !== DEFAULT_WINDOW ? e.target.value : null })} />
+        <input
+          type="number"
+          min={1}
+          max={730}
+          value={windowDays}
+          style={{ width: 80 }}
+          onChange={(e) => setParams({ window: Number(e.target.value) !== DEFAULT_WINDOW ? e.target.value : null })}
+        />
       </label>
     </div>
   );
 
   return (
-    <Page id="policy" title={t('pol.title')} controls={controls} exportLines={selected ? [`${selected.title ?? selected.changeId} · ${t('pol.effective', { date: fmt.date(selected.effectiveAt) })} · ${t('pol.scope', { scope: scopeText(selected, t('pol.allScope')) })} · ${t('pol.window')}: ${windowDays}`] : []}>
+    <Page
+      id="policy"
+      title={t('pol.title')}
+      controls={controls}
+      filtered={false}
+      exportLines={
+        selected
+          ? [
+              `${selected.title ?? selected.changeId} · ${t('pol.effective', { date: fmt.date(selected.effectiveAt) })} · ${t('pol.scope', { scope: scopeText(selected, t('pol.allScope')) })} · ${t('pol.window')}: ${windowDays}`,
+            ]
+          : []
+      }
+    >
       {changes.error ? (
         <ErrorState error={changes.error} what={t('pol.pick')} onRetry={changes.reload} />
       ) : !changes.data ? (
@@ -342,7 +432,8 @@ export default function PolicyPage() {
         <>
           <div className="focus-banner">
             <div>
-              <strong>{selected.title ?? selected.changeId}</strong> · {t('pol.effective', { date: fmt.date(selected.effectiveAt) })} · {t('pol.scope', { scope: scopeText(selected, t('pol.allScope')) })}
+              <strong>{selected.title ?? selected.changeId}</strong> · {t('pol.effective', { date: fmt.date(selected.effectiveAt) })} ·{' '}
+              {t('pol.scope', { scope: scopeText(selected, t('pol.allScope')) })}
               {selected.description && <div className="small muted">{selected.description}</div>}
               {selected.source && <div className="small muted">{t('pol.source', { source: selected.source })}</div>}
             </div>

@@ -46,14 +46,31 @@ const SPIKES = `query RefundSpikes($f: RefundFilter, $min: Int, $alpha: Float) {
 
 const SPIKES_PER_PAGE = 10;
 
-function ReasonTrend({ data, grain, family, onFamily, onReason }: { data: ReasonPoint[]; grain: Grain; family: string | null; onFamily: (f: string) => void; onReason: (r: string) => void }) {
+function ReasonTrend({
+  data,
+  grain,
+  family,
+  onFamily,
+  onReason,
+}: {
+  data: ReasonPoint[];
+  grain: Grain;
+  family: string | null;
+  onFamily: (f: string) => void;
+  onReason: (r: string) => void;
+}) {
   const { t, fmt, code } = useI18n();
   const { refundFilter } = useFilters();
   const drill = useDrill();
   const markers = useTimeMarkers();
   const rows = family ? data.filter((d) => d.reasonFamily === family) : data;
   const seriesOf = (d: ReasonPoint) => (family ? d.reasonCode : d.reasonFamily);
-  const { table, series, periods } = pivot(rows, (d) => d.period, seriesOf, (d) => d.refunds);
+  const { table, series, periods } = pivot(
+    rows,
+    (d) => d.period,
+    seriesOf,
+    (d) => d.refunds,
+  );
   const ordered = family ? series : REASON_FAMILIES.filter((f) => series.includes(f));
   const label = (s: string) => (family ? s : code('family', s));
   const color = (s: string, i: number) => (family ? colorAt(i) : (FAMILY_COLORS[s] ?? colorAt(i)));
@@ -71,7 +88,18 @@ function ReasonTrend({ data, grain, family, onFamily, onReason }: { data: Reason
   const all = [...totals.values()].reduce((s, e) => s + e.refunds, 0);
   const totalRows = [...totals].map(([key, e]) => ({ key, ...e, share: all ? e.refunds / all : null })).sort((a, b) => b.refunds - a.refunds);
   const cols: Column<(typeof totalRows)[number]>[] = [
-    { key: 'key', header: t(family ? 'rs.col.reason' : 'rs.col.family'), value: (r) => r.key, text: (r) => label(r.key), render: (r) => <span><span className="swatch" style={{ background: color(r.key, ordered.indexOf(r.key)) }} />{label(r.key)}</span> },
+    {
+      key: 'key',
+      header: t(family ? 'rs.col.reason' : 'rs.col.family'),
+      value: (r) => r.key,
+      text: (r) => label(r.key),
+      render: (r) => (
+        <span>
+          <span className="swatch" style={{ background: color(r.key, ordered.indexOf(r.key)) }} />
+          {label(r.key)}
+        </span>
+      ),
+    },
     { key: 'refunds', header: t('rs.col.refunds'), numeric: true, value: (r) => r.refunds, text: (r) => fmt.number(r.refunds) },
     { key: 'share', header: t('rs.col.share'), numeric: true, value: (r) => r.share, text: (r) => fmt.percent(r.share) },
     { key: 'amount', header: t('drill.col.refundedAmount'), numeric: true, value: (r) => r.amount, text: (r) => fmt.currency(r.amount) },
@@ -87,13 +115,21 @@ function ReasonTrend({ data, grain, family, onFamily, onReason }: { data: Reason
               <XAxis dataKey="period" tickFormatter={(v: string) => fmt.date(v, 'short')} minTickGap={14} tick={{ fontSize: 11 }} />
               <YAxis tickFormatter={(v: number) => fmt.compact(v)} tick={{ fontSize: 11 }} width={44} />
               <Tooltip labelFormatter={(v) => fmt.date(String(v))} formatter={(v, n) => [fmt.number(Number(v)), n]} />
-              <Legend onClick={(e) => { const k = String(e.dataKey ?? ''); if (!family && k) onFamily(k); else if (k) onReason(k); }} wrapperStyle={{ cursor: 'pointer', fontSize: 12 }} />
+              <Legend
+                onClick={(e) => {
+                  const k = String(e.dataKey ?? '');
+                  if (!family && k) onFamily(k);
+                  else if (k) onReason(k);
+                }}
+                wrapperStyle={{ cursor: 'pointer', fontSize: 12 }}
+              />
               {ordered.map((s, i) => (
                 <Bar
                   key={s}
                   dataKey={s}
                   name={label(s)}
                   stackId="a"
+                  maxBarSize={48}
                   fill={color(s, i)}
                   isAnimationActive={false}
                   cursor="pointer"
@@ -101,7 +137,11 @@ function ReasonTrend({ data, grain, family, onFamily, onReason }: { data: Reason
                     const period = (bar.payload as { period?: string } | undefined)?.period;
                     if (!period) return;
                     const filter: RefundFilter = family ? { ...refundFilter, reasonCodes: [s] } : refundFilter;
-                    drill({ title: `${label(s)} · ${fmt.date(period)}`, filter, drill: { periodStart: period, grain, ...(family ? {} : { reasonFamilies: [s] }) } });
+                    drill({
+                      title: `${label(s)} · ${fmt.date(period)}`,
+                      filter,
+                      drill: { periodStart: period, grain, ...(family ? {} : { reasonFamilies: [s] }) },
+                    });
                   }}
                 />
               ))}
@@ -111,7 +151,14 @@ function ReasonTrend({ data, grain, family, onFamily, onReason }: { data: Reason
         </div>
       </Panel>
       <Panel title={t('rs.byReason')}>
-        <DataTable title={`${t('rs.byReason')} (${t(levelKey)})`} rows={totalRows} columns={cols} rowKey={(r) => r.key} onRowClick={(r) => (family ? onReason(r.key) : onFamily(r.key))} compact />
+        <DataTable
+          title={`${t('rs.byReason')} (${t(levelKey)})`}
+          rows={totalRows}
+          columns={cols}
+          rowKey={(r) => r.key}
+          onRowClick={(r) => (family ? onReason(r.key) : onFamily(r.key))}
+          compact
+        />
       </Panel>
     </>
   );
@@ -124,7 +171,15 @@ function ProductBreakdown({ filter, reason, title }: { filter: RefundFilter; rea
   const sample = useRefundSample(f, undefined, ['productId', 'productLine']);
   const counts = useMemo(() => (sample.rows ? topCounts(sample.rows, (r: RefundRow) => r.productId ?? '—', 15) : []), [sample.rows]);
   return (
-    <Panel title={title} chart hint={sample.total !== null && sample.rows && sample.rows.length < sample.total ? t('rs.productsSample', { n: fmt.number(sample.rows.length), total: fmt.number(sample.total) }) : undefined}>
+    <Panel
+      title={title}
+      chart
+      hint={
+        sample.total !== null && sample.rows && sample.rows.length < sample.total
+          ? t('rs.productsSample', { n: fmt.number(sample.rows.length), total: fmt.number(sample.total) })
+          : undefined
+      }
+    >
       {sample.error ? (
         <ErrorState error={sample.error} what={title} onRetry={sample.reload} />
       ) : !sample.rows ? (
@@ -139,7 +194,16 @@ function ProductBreakdown({ filter, reason, title }: { filter: RefundFilter; rea
               <XAxis type="number" tickFormatter={(v: number) => fmt.compact(v)} tick={{ fontSize: 11 }} allowDecimals={false} />
               <YAxis type="category" dataKey="key" width={110} tick={{ fontSize: 11 }} />
               <Tooltip formatter={(v) => [fmt.number(Number(v)), t('rs.col.refunds')]} />
-              <Bar dataKey="count" fill="#b91c1c" isAnimationActive={false} cursor="pointer" onClick={(bar) => { const k = (bar.payload as { key?: string } | undefined)?.key; if (k && k !== '—') drill({ title: `${reason ?? ''} · ${k}`, filter: f, drill: { productIds: [k] } }); }} />
+              <Bar
+                dataKey="count"
+                fill="#b91c1c"
+                isAnimationActive={false}
+                cursor="pointer"
+                onClick={(bar) => {
+                  const k = (bar.payload as { key?: string } | undefined)?.key;
+                  if (k && k !== '—') drill({ title: `${reason ?? ''} · ${k}`, filter: f, drill: { productIds: [k] } });
+                }}
+              />
             </BarChart>
           </ResponsiveContainer>
         </div>
@@ -179,7 +243,14 @@ function SpikeList({ spikes, onPick }: { spikes: Spike[]; onPick: (s: Spike) => 
   const pages = Math.ceil(sorted.length / SPIKES_PER_PAGE);
   return (
     <>
-      <DataTable title={t('rs.spikes')} rows={rows} exportRows={sorted.map((s, i) => ({ ...s, i: i + 10_000 }))} columns={cols} rowKey={(r) => `${r.productId}|${r.week}`} onRowClick={onPick} />
+      <DataTable
+        title={t('rs.spikes')}
+        rows={rows}
+        exportRows={sorted.map((s, i) => ({ ...s, i: i + 10_000 }))}
+        columns={cols}
+        rowKey={(r) => `${r.productId}|${r.week}`}
+        onRowClick={onPick}
+      />
       {pages > 1 && (
         <div className="pager">
           <button type="button" className="btn" disabled={page === 0} onClick={() => setPage(page - 1)}>
@@ -200,7 +271,8 @@ export default function ReasonsPage() {
   const { refundFilter, param, setParams, setFilter } = useFilters();
   const grain = (GRAINS as readonly string[]).includes(param('grain') ?? '') ? (param('grain') as Grain) : 'WEEK';
   const family = param('family');
-  const reason = family ? param('reason') : null;
+  // `code`, not `reason`: the filter owns the `reason` key (reason codes).
+  const reason = family ? param('code') : null;
   const product = param('product');
   const week = param('week');
   const trends = useGql<{ reasonTrends: ReasonPoint[] }>(TRENDS, { f: refundFilter, grain });
@@ -208,13 +280,13 @@ export default function ReasonsPage() {
 
   const crumbs = (
     <nav className="breadcrumb" aria-label="drill">
-      <button type="button" className="link" onClick={() => setParams({ family: null, reason: null })} aria-current={!family ? 'page' : undefined}>
+      <button type="button" className="link" onClick={() => setParams({ family: null, code: null })} aria-current={!family ? 'page' : undefined}>
         {t('rs.all')}
       </button>
       {family && (
         <>
           <span className="sep">›</span>
-          <button type="button" className="link" onClick={() => setParams({ reason: null })} aria-current={!reason ? 'page' : undefined}>
+          <button type="button" className="link" onClick={() => setParams({ code: null })} aria-current={!reason ? 'page' : undefined}>
             {code('family', family)}
           </button>
         </>
@@ -255,7 +327,13 @@ export default function ReasonsPage() {
       <Loadable state={trends} what={t('rs.title')} isEmpty={(d) => d.reasonTrends.length === 0} empty={t('empty.noRefunds')}>
         {(d) => (
           <div className="grid-2-1">
-            <ReasonTrend data={d.reasonTrends} grain={grain} family={family} onFamily={(f) => setParams({ family: f, reason: null })} onReason={(r) => setParams({ reason: r })} />
+            <ReasonTrend
+              data={d.reasonTrends}
+              grain={grain}
+              family={family}
+              onFamily={(f) => setParams({ family: f, code: null })}
+              onReason={(r) => setParams({ code: r })}
+            />
           </div>
         )}
       </Loadable>
@@ -271,7 +349,12 @@ export default function ReasonsPage() {
         ) : (
           <SpikeList
             spikes={spikes.data.refundSpikes}
-            onPick={(s) => setFilter({ from: s.week, to: addDays(s.week, 7), productLines: s.productLine ? [s.productLine] : [] }, { product: s.productId, week: s.week, family: 'defect', reason: null })}
+            onPick={(s) =>
+              setFilter(
+                { from: s.week, to: addDays(s.week, 7), productLines: s.productLine ? [s.productLine] : [] },
+                { product: s.productId, week: s.week, family: 'defect', code: null },
+              )
+            }
           />
         )}
       </Panel>
@@ -303,7 +386,16 @@ function ProductFocus({ product }: { product: string }) {
               <XAxis type="number" allowDecimals={false} tick={{ fontSize: 11 }} />
               <YAxis type="category" dataKey="key" width={150} tick={{ fontSize: 11 }} />
               <Tooltip formatter={(v) => [fmt.number(Number(v)), t('rs.col.refunds')]} />
-              <Bar dataKey="count" fill="#1d4ed8" isAnimationActive={false} cursor="pointer" onClick={(bar) => { const k = (bar.payload as { key?: string } | undefined)?.key; if (k) drill({ title: `${product} · ${k}`, filter: { ...refundFilter, reasonCodes: [k] }, drill: { productIds: [product] } }); }} />
+              <Bar
+                dataKey="count"
+                fill="#1d4ed8"
+                isAnimationActive={false}
+                cursor="pointer"
+                onClick={(bar) => {
+                  const k = (bar.payload as { key?: string } | undefined)?.key;
+                  if (k) drill({ title: `${product} · ${k}`, filter: { ...refundFilter, reasonCodes: [k] }, drill: { productIds: [product] } });
+                }}
+              />
             </BarChart>
           </ResponsiveContainer>
         </div>
