@@ -84,14 +84,19 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
       report('reading');
       await phase('reading', input.table);
       const readable = await readableCopy(input, opts.encoding ?? 'auto', tmp);
-      const rows = await stage(conn, input, readable, spec);
+      const source = await stage(conn, input, readable, spec);
+      // Materialised once: the row numbering is a serial step, the checks after it run in parallel.
+      await unreadableAs(input, () => runSql(conn, `CREATE OR REPLACE TEMP TABLE _raw AS SELECT * FROM ${source}`));
+      const [{ rows }] = await queryRows<{ rows: number }>(conn, `SELECT count(*) AS rows FROM _raw`);
       report('validating');
       await phase('validating', input.table);
-      await runSql(conn, `DROP TABLE IF EXISTS _chk`);
-      await runSql(conn, validationSql(spec, '_raw', '_chk', reporting));
+      const v = validationSql(spec, '_raw', '_chk', reporting);
+      if (v.fxDays) await runSql(conn, v.fxDays);
+      await runSql(conn, v.check);
       report('merging');
       await phase('merging', input.table);
-      const s = await merge(conn, spec, input.path, loadId);
+      const s = await merge(conn, spec, input.path, loadId, v.rejects);
+      if (s.intoEmpty && (input.table === 'refunds' || input.table === 'orders' || input.table === 'surveys')) fullRecompute = true;
       if ((input.table === 'agents' || input.table === 'fx_rates') && s.loaded > 0) fullRecompute = true;
       const prev = summaries.get(input.table);
       summaries.set(input.table, {
@@ -158,44 +163,54 @@ async function readableCopy(input: InputFile, encoding: Encoding, tmp: string): 
   return input.path;
 }
 
-/** Reads a file into the temp table `_raw`: spec columns as VARCHAR plus `__line`. Returns the row count. */
-async function stage(conn: DuckDBConnection, input: InputFile, path: string, spec: TableSpec): Promise<number> {
+/** Line (CSV, after the header) or record number of the first row of a file. */
+export function lineOffset(format: InputFile['format']): number {
+  return format === 'csv' ? 2 : 1;
+}
+
+/**
+ * Checks a file's header and returns the relation that reads it: the spec's columns as VARCHAR plus
+ * `__line`.
+ */
+async function stage(conn: DuckDBConnection, input: InputFile, path: string, spec: TableSpec): Promise<string> {
   const name = basename(input.path);
-  await runSql(conn, `DROP TABLE IF EXISTS _raw`);
+  const first = lineOffset(input.format) - 1;
+  if (input.format === 'jsonl') {
+    const cols = spec.columns.map((c) => `json ->> ${literal(c.name)} AS ${ident(c.name)}`).join(', ');
+    await unreadableAs(input, () => queryRows(conn, `SELECT json FROM read_ndjson_objects(${literal(path)}) LIMIT 1`));
+    return `(SELECT row_number() OVER () + ${first} AS __line, ${cols} FROM read_ndjson_objects(${literal(path)}))`;
+  }
+  const src =
+    input.format === 'csv'
+      ? `read_csv(${literal(path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false)`
+      : `read_parquet(${literal(path)})`;
+  const described = await unreadableAs(input, () => queryRows<{ column_name: string }>(conn, `DESCRIBE SELECT * FROM ${src}`));
+  const present = new Map(described.map((d) => [d.column_name.trim().toLowerCase(), d.column_name]));
+  const missing = spec.columns.filter((c) => c.required && !present.has(c.name));
+  if (missing.length) {
+    throw new LoadError(
+      'MISSING_COLUMN',
+      `${name}: header lacks required column(s) ${missing.map((c) => c.name).join(', ')} for table ${spec.name} (found: ${described.map((d) => d.column_name).join(', ')})`,
+      input.path,
+    );
+  }
+  const cols = spec.columns
+    .map((c) => {
+      const col = present.get(c.name);
+      return col === undefined ? `CAST(NULL AS VARCHAR) AS ${ident(c.name)}` : `CAST(${quoteAny(col)} AS VARCHAR) AS ${ident(c.name)}`;
+    })
+    .join(', ');
+  return `(SELECT row_number() OVER () + ${first} AS __line, ${cols} FROM ${src})`;
+}
+
+/** Any failure while DuckDB reads the file becomes a load error naming the file. */
+async function unreadableAs<T>(input: InputFile, fn: () => Promise<T>): Promise<T> {
   try {
-    if (input.format === 'jsonl') {
-      const cols = spec.columns.map((c) => `json ->> ${literal(c.name)} AS ${ident(c.name)}`).join(', ');
-      await runSql(conn, `CREATE TEMP TABLE _raw AS SELECT row_number() OVER () AS __line, ${cols} FROM read_ndjson_objects(${literal(path)})`);
-    } else {
-      const src =
-        input.format === 'csv'
-          ? `read_csv(${literal(path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false)`
-          : `read_parquet(${literal(path)})`;
-      const described = await queryRows<{ column_name: string }>(conn, `DESCRIBE SELECT * FROM ${src}`);
-      const present = new Map(described.map((d) => [d.column_name.trim().toLowerCase(), d.column_name]));
-      const missing = spec.columns.filter((c) => c.required && !present.has(c.name));
-      if (missing.length) {
-        throw new LoadError(
-          'MISSING_COLUMN',
-          `${name}: header lacks required column(s) ${missing.map((c) => c.name).join(', ')} for table ${spec.name} (found: ${described.map((d) => d.column_name).join(', ')})`,
-          input.path,
-        );
-      }
-      const cols = spec.columns
-        .map((c) => {
-          const src = present.get(c.name);
-          return src === undefined ? `CAST(NULL AS VARCHAR) AS ${ident(c.name)}` : `CAST(${quoteAny(src)} AS VARCHAR) AS ${ident(c.name)}`;
-        })
-        .join(', ');
-      const lineOffset = input.format === 'csv' ? 1 : 0;
-      await runSql(conn, `CREATE TEMP TABLE _raw AS SELECT row_number() OVER () + ${lineOffset} AS __line, ${cols} FROM ${src}`);
-    }
+    return await fn();
   } catch (e) {
     if (e instanceof LoadError) throw e;
-    throw new LoadError('FILE_UNREADABLE', `${name}: cannot be read as ${input.format.toUpperCase()} (${firstLine(e)})`, input.path);
+    throw new LoadError('FILE_UNREADABLE', `${basename(input.path)}: cannot be read as ${input.format.toUpperCase()} (${firstLine(e)})`, input.path);
   }
-  const [{ n }] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM _raw`);
-  return n;
 }
 
 function quoteAny(name: string): string {
@@ -210,41 +225,62 @@ function firstLine(e: unknown): string {
 /**
  * Applies the valid rows of `_chk` to the table: per key the last row of the file wins, rows
  * identical to the stored version change nothing, differing ones replace it. Rejects are recorded.
+ * The common cases (no duplicate keys, an empty table) skip the window and the join.
  */
-async function merge(conn: DuckDBConnection, spec: TableSpec, file: string, loadId: number): Promise<{ loaded: number; replaced: number; unchanged: number; rejected: number }> {
+async function merge(
+  conn: DuckDBConnection,
+  spec: TableSpec,
+  file: string,
+  loadId: number,
+  rejectsSql: string,
+): Promise<{ loaded: number; replaced: number; unchanged: number; rejected: number; intoEmpty: boolean }> {
   const t = ident(spec.name);
   const keys = spec.key.map(ident);
+  const keyTuple = keys.length === 1 ? keys[0] : `(${keys.join(', ')})`;
   const cols = spec.columns.map((c) => ident(c.name));
   const keyJoin = (a: string, b: string) => keys.map((k) => `${a}.${k} = ${b}.${k}`).join(' AND ');
   const same = cols.map((c) => `v.${c} IS NOT DISTINCT FROM s.${c}`).join(' AND ');
   const fileLit = literal(basename(file));
+  const tableLit = literal(spec.name);
 
-  await runSql(
+  const [stats] = await queryRows<{ bad: number; valid: number; distinct_keys: number; target_rows: number }>(
     conn,
-    `INSERT INTO load_rejects
-     SELECT ${loadId}, ${literal(spec.name)}, ${fileLit}, __line, e.column, e.value, e.reason
-     FROM (SELECT __line, unnest(__errors) AS e FROM _chk WHERE len(__errors) > 0)`,
+    `SELECT count(*) FILTER (WHERE __bad) AS bad, count(*) FILTER (WHERE NOT __bad) AS valid,
+            count(DISTINCT ${keyTuple}) FILTER (WHERE NOT __bad) AS distinct_keys,
+            (SELECT count(*) FROM (SELECT 1 FROM ${t} LIMIT 1)) AS target_rows
+     FROM _chk`,
   );
-  await runSql(conn, `DROP TABLE IF EXISTS _valid`);
+  if (stats.bad > 0) {
+    await runSql(conn, `INSERT INTO load_rejects SELECT ${loadId}, ${tableLit}, ${fileLit}, __line, column_name, value, reason FROM (${rejectsSql})`);
+  }
+  let duplicates = 0;
+  let source = `(SELECT * FROM _chk WHERE NOT __bad)`;
+  if (stats.distinct_keys < stats.valid) {
+    await runSql(
+      conn,
+      `CREATE OR REPLACE TEMP TABLE _valid AS
+       SELECT *, max(__line) OVER (PARTITION BY ${keys.join(', ')}) AS __last FROM _chk WHERE NOT __bad`,
+    );
+    await runSql(
+      conn,
+      `INSERT INTO load_rejects
+       SELECT ${loadId}, ${tableLit}, ${fileLit}, __line, ${literal(spec.key.join(','))}, concat_ws(',', ${keys.join(', ')}),
+         'duplicate key in this file: line ' || __last || ' holds the newer version'
+       FROM _valid WHERE __line <> __last`,
+    );
+    duplicates = stats.valid - stats.distinct_keys;
+    source = `(SELECT * FROM _valid WHERE __line = __last)`;
+  }
+  const rejected = stats.bad + duplicates;
+  if (stats.target_rows === 0) {
+    await runSql(conn, `INSERT INTO ${t} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM ${source}`);
+    return { loaded: stats.distinct_keys, replaced: 0, unchanged: 0, rejected, intoEmpty: true };
+  }
   await runSql(
     conn,
-    `CREATE TEMP TABLE _valid AS
-     SELECT *, max(__line) OVER (PARTITION BY ${keys.join(', ')}) AS __last FROM _chk WHERE len(__errors) = 0`,
-  );
-  await runSql(
-    conn,
-    `INSERT INTO load_rejects
-     SELECT ${loadId}, ${literal(spec.name)}, ${fileLit}, __line, ${literal(spec.key.join(','))}, concat_ws(',', ${keys.join(', ')}),
-       'duplicate key in this file: line ' || __last || ' holds the newer version'
-     FROM _valid WHERE __line <> __last`,
-  );
-  await runSql(conn, `DELETE FROM _valid WHERE __line <> __last`);
-  await runSql(conn, `DROP TABLE IF EXISTS _cls`);
-  await runSql(
-    conn,
-    `CREATE TEMP TABLE _cls AS
+    `CREATE OR REPLACE TEMP TABLE _cls AS
      SELECT v.*, CASE WHEN s.${keys[0]} IS NULL THEN 'new' WHEN ${same} THEN 'same' ELSE 'changed' END AS __kind
-     FROM _valid v LEFT JOIN ${t} s ON ${keyJoin('v', 's')}`,
+     FROM ${source} v LEFT JOIN ${t} s ON ${keyJoin('v', 's')}`,
   );
   if (spec.name === 'refunds' || spec.name === 'orders') {
     await runSql(
@@ -262,17 +298,14 @@ async function merge(conn: DuckDBConnection, spec: TableSpec, file: string, load
          UNION ALL SELECT s.refund_id FROM surveys s JOIN _cls c ON ${keyJoin('c', 's')} WHERE c.__kind = 'changed')`,
     );
   }
-  await runSql(conn, `DELETE FROM ${t} s USING _cls c WHERE ${keyJoin('s', 'c')} AND c.__kind = 'changed'`);
-  await runSql(conn, `INSERT INTO ${t} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM _cls WHERE __kind <> 'same'`);
-  const [c] = await queryRows<{ loaded: number; replaced: number; unchanged: number; rejected: number }>(
+  const [c] = await queryRows<{ loaded: number; replaced: number; unchanged: number }>(
     conn,
-    `SELECT
-       (SELECT count(*) FROM _cls WHERE __kind <> 'same') AS loaded,
-       (SELECT count(*) FROM _cls WHERE __kind = 'changed') AS replaced,
-       (SELECT count(*) FROM _cls WHERE __kind = 'same') AS unchanged,
-       (SELECT count(*) FROM _chk) - (SELECT count(*) FROM _cls) AS rejected`,
+    `SELECT count(*) FILTER (WHERE __kind <> 'same') AS loaded, count(*) FILTER (WHERE __kind = 'changed') AS replaced,
+            count(*) FILTER (WHERE __kind = 'same') AS unchanged FROM _cls`,
   );
-  return c;
+  if (c.replaced > 0) await runSql(conn, `DELETE FROM ${t} s USING _cls c WHERE ${keyJoin('s', 'c')} AND c.__kind = 'changed'`);
+  if (c.loaded > 0) await runSql(conn, `INSERT INTO ${t} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM _cls WHERE __kind <> 'same'`);
+  return { ...c, rejected, intoEmpty: false };
 }
 
 /** Writes the reason-family configuration; true when it differs from the stored one. */

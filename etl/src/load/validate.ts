@@ -50,14 +50,20 @@ const TYPE_WORDS: Record<ColumnSpec['type'], string> = {
   boolean: 'boolean (true/false/1/0/yes/no)',
 };
 
-function err(cond: string, column: string, valueExpr: string, reason: string): string {
-  return `CASE WHEN ${cond} THEN {'column': ${literal(column)}, 'value': CAST(${valueExpr} AS VARCHAR), 'reason': ${reason}} END`;
+/** A rule over one row: the condition that breaks it, and the reject it produces. */
+interface Check {
+  cond: string;
+  reject: string;
 }
 
-function columnChecks(c: ColumnSpec): string[] {
+function err(cond: string, column: string, valueExpr: string, reason: string): Check {
+  return { cond, reject: `CASE WHEN ${cond} THEN {'column': ${literal(column)}, 'value': CAST(${valueExpr} AS VARCHAR), 'reason': ${reason}} END` };
+}
+
+function columnChecks(c: ColumnSpec): Check[] {
   const r = rawCol(c);
   const t = ident(c.name);
-  const out: string[] = [];
+  const out: Check[] = [];
   if (c.required) out.push(err(`${r} IS NULL`, c.name, r, literal(`${c.name} is required`)));
   if (c.type !== 'string') out.push(err(`${r} IS NOT NULL AND ${t} IS NULL`, c.name, r, literal(`${c.name} is not a valid ${TYPE_WORDS[c.type]}`)));
   if (c.enum) {
@@ -75,32 +81,42 @@ function columnChecks(c: ColumnSpec): string[] {
   return out;
 }
 
+export interface ValidationSql {
+  /** Temp table `_fxday` (currency, day, rate): one ASOF lookup per pair instead of per row. */
+  fxDays: string | null;
+  /** Creates `target`: __line, the typed columns, and `__bad`. */
+  check: string;
+  /** SELECT __line, column, value, reason for the rows of `target` flagged __bad. */
+  rejects: string;
+}
+
 /**
- * SQL creating `target` from `source` (columns named like the spec, all VARCHAR, plus __line):
- * typed columns, raw columns `r_*`, and `__errors`. Amount tables get `__rate` via fx_rates.
+ * Set-based validation over `source`, a relation of the file's columns as VARCHAR plus `__line`. The valid path keeps only typed columns and a flag; the
+ * readable reasons are built afterwards for the bad rows alone.
  */
-export function validationSql(spec: TableSpec, source: string, target: string, reportingCurrency: string): string {
+export function validationSql(spec: TableSpec, source: string, target: string, reportingCurrency: string): ValidationSql {
   const typedSelect = spec.columns.map((c) => `${typed(c)} AS ${ident(c.name)}`).join(',\n    ');
   const rawSelect = spec.columns.map((c) => `${normalized(c)} AS ${rawCol(c)}`).join(',\n      ');
   const checks = [
     ...spec.columns.flatMap(columnChecks),
     ...spec.rules.map((rule) => err(`(${rule.bad}) IS TRUE`, rule.column, ident(`r_${rule.column}`), literal(rule.reason))),
   ];
-  const typedRows = `SELECT *, ${typedSelect} FROM (SELECT __line, ${rawSelect} FROM ${ident(source)})`;
-  let prefix = '';
-  let from = `(${typedRows})`;
+  const rows = (where: string) => `(SELECT *, ${typedSelect} FROM (SELECT __line, ${rawSelect} FROM ${source} ${where}))`;
+  let fxDays: string | null = null;
+  let from = (where: string) => rows(where);
   if (spec.fx) {
     const cur = ident(spec.fx.currency);
     const at = ident(spec.fx.at);
     const rep = literal(reportingCurrency);
-    // One ASOF lookup per (currency, day) pair, joined back by hash: far cheaper than an ASOF join per row.
-    prefix = `WITH t AS MATERIALIZED (${typedRows}),
-      fx_day AS (
-        SELECT x.c, x.d, f.rate_to_reporting AS rate
-        FROM (SELECT DISTINCT ${cur} AS c, CAST(${at} AS DATE) AS d FROM t WHERE ${cur} <> ${rep}) x
-        ASOF LEFT JOIN fx_rates f ON x.c = f.currency AND x.d >= f.date)`;
-    from = `(SELECT t.*, CASE WHEN coalesce(t.${cur}, ${rep}) = ${rep} THEN 1 ELSE fd.rate END AS __rate
-      FROM t LEFT JOIN fx_day fd ON fd.c = t.${cur} AND fd.d = CAST(t.${at} AS DATE))`;
+    // A day-by-day rate calendar per currency (tens of thousands of rows, built without reading the
+    // file) joined by equality, instead of an ASOF join per row.
+    fxDays = `CREATE OR REPLACE TEMP TABLE _fxday AS
+      WITH span AS (SELECT currency AS c, min(date) AS lo FROM fx_rates GROUP BY currency),
+      days AS (SELECT c, CAST(unnest(generate_series(lo, DATE '2199-12-31', INTERVAL 1 DAY)) AS DATE) AS d FROM span)
+      SELECT x.c, x.d, f.rate_to_reporting AS rate
+      FROM days x ASOF LEFT JOIN fx_rates f ON x.c = f.currency AND x.d >= f.date`;
+    from = (where: string) => `(SELECT t.*, CASE WHEN coalesce(t.${cur}, ${rep}) = ${rep} THEN 1 ELSE fd.rate END AS __rate
+      FROM ${rows(where)} t LEFT JOIN _fxday fd ON fd.c = t.${cur} AND fd.d = CAST(t.${at} AS DATE))`;
     checks.push(
       err(
         `${at} IS NOT NULL AND ${cur} IS NOT NULL AND regexp_full_match(${cur}, '[A-Z]{3}') AND __rate IS NULL`,
@@ -110,7 +126,14 @@ export function validationSql(spec: TableSpec, source: string, target: string, r
       ),
     );
   }
-  return `CREATE TEMP TABLE ${ident(target)} AS ${prefix}
-    SELECT *, list_filter([${checks.join(',\n      ')}], e -> e IS NOT NULL) AS __errors
-    FROM ${from}`;
+  const typedCols = spec.columns.map((c) => ident(c.name)).join(', ');
+  return {
+    fxDays,
+    check: `CREATE OR REPLACE TEMP TABLE ${ident(target)} AS
+      SELECT __line, ${typedCols}, (${checks.map((c) => `(${c.cond}) IS TRUE`).join(' OR ')}) AS __bad
+      FROM ${from('')}`,
+    rejects: `SELECT __line, e.column AS column_name, e.value AS value, e.reason AS reason
+      FROM (SELECT __line, unnest(list_filter([${checks.map((c) => c.reject).join(',\n      ')}], e -> e IS NOT NULL)) AS e
+            FROM ${from(`WHERE __line IN (SELECT __line FROM ${ident(target)} WHERE __bad)`)})`,
+  };
 }
