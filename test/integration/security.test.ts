@@ -70,7 +70,16 @@ function fixture(): Record<string, Row[]> {
       { plan_id: 'PLAN-2024', effective_from: '2024-01-01', effective_to: null, team: null, kpi: 'rejectionRate', weight: 1, direction: 'lower_is_better' },
       { plan_id: 'PLAN-2024', effective_from: '2024-01-01', effective_to: null, team: null, kpi: 'resolutionHours', weight: 0.5, direction: 'lower_is_better' },
     ],
-    policy_changes: [{ change_id: 'CHG-1', effective_at: '2024-03-10T00:00:00Z', title: 'Stricter evidence', description: null, scope_channel: null, scope_product_line: null }],
+    policy_changes: [
+      {
+        change_id: 'CHG-1',
+        effective_at: '2024-03-10T00:00:00Z',
+        title: 'Stricter evidence',
+        description: null,
+        scope_channel: null,
+        scope_product_line: null,
+      },
+    ],
   };
 }
 
@@ -94,13 +103,24 @@ function parse(text: string): GqlResult<Record<string, unknown>> {
 const codeOf = (r: GqlResult<unknown>): string | undefined => r.errors?.[0]?.extensions?.code;
 
 /** A GraphQL request with an arbitrary Authorization header (or none). */
-async function gqlWithAuth(url: string, query: string, variables: Record<string, unknown>, authorization: string | null): Promise<GqlResult<Record<string, unknown>>> {
+async function gqlWithAuth(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  authorization: string | null,
+): Promise<GqlResult<Record<string, unknown>>> {
   const r = await rawPost(url, JSON.stringify({ query, variables }), authorization === null ? {} : { authorization });
   return parse(r.text);
 }
 
 async function issue(s: TestServer, userName: string, role: Role, token = ADMIN_TOKEN): Promise<{ id: number; token: string }> {
-  const d = ok(await s.gql<{ issueApiToken: { id: number; token: string } }>(`mutation($u: String!, $r: String!) { issueApiToken(userName: $u, role: $r, label: "security test") { id token } }`, { u: userName, r: role }, token));
+  const d = ok(
+    await s.gql<{ issueApiToken: { id: number; token: string } }>(
+      `mutation($u: String!, $r: String!) { issueApiToken(userName: $u, role: $r, label: "security test") { id token } }`,
+      { u: userName, r: role },
+      token,
+    ),
+  );
   return d.issueApiToken;
 }
 
@@ -133,7 +153,11 @@ async function newView(s: TestServer): Promise<Record<string, unknown>> {
 }
 async function newChange(s: TestServer): Promise<Record<string, unknown>> {
   const changeId = uniq('APP-CHG');
-  ok(await s.gql(`mutation($i: PolicyChangeInput!) { upsertPolicyChange(input: $i) { changeId } }`, { i: { changeId, title: 'to delete', effectiveAt: '2024-03-12' } }));
+  ok(
+    await s.gql(`mutation($i: PolicyChangeInput!) { upsertPolicyChange(input: $i) { changeId } }`, {
+      i: { changeId, title: 'to delete', effectiveAt: '2024-03-12' },
+    }),
+  );
   return { c: changeId };
 }
 async function newToken(s: TestServer): Promise<Record<string, unknown>> {
@@ -148,7 +172,11 @@ const OPS: Record<string, Op> = {
   channelConsistency: { kind: 'query', doc: `{ channelConsistency(minCases: 1) { comparableCohorts cohorts { channels { channel n } } } }`, allowed: ALL },
   customerExperience: { kind: 'query', doc: `{ customerExperience(groupBy: DECISION) { key refunds } }`, allowed: ALL },
   filterOptions: { kind: 'query', doc: `{ filterOptions { channels teams agents { agentId name team } } }`, allowed: ALL },
-  incentiveAlignment: { kind: 'query', doc: `{ incentiveAlignment(minCases: 1) { alignment n agents { agentId name incentiveRank } plan { planId source } } }`, allowed: ALL },
+  incentiveAlignment: {
+    kind: 'query',
+    doc: `{ incentiveAlignment(minCases: 1) { alignment n agents { agentId name incentiveRank } plan { planId source } } }`,
+    allowed: ALL,
+  },
   incentivePlans: { kind: 'query', doc: `{ incentivePlans { planId weights { kpi weight direction } } }`, allowed: ALL },
   kpiOutcomeCorrelations: { kind: 'query', doc: `{ kpiOutcomeCorrelations(minCases: 1) { kpi outcome n } }`, allowed: ALL },
   loadHistory: { kind: 'query', doc: `{ loadHistory { loadId outcome } }`, allowed: ALL },
@@ -166,9 +194,17 @@ const OPS: Record<string, Op> = {
   repurchaseAfterRefund: { kind: 'query', doc: `{ repurchaseAfterRefund { key eligible } }`, allowed: ALL },
   savedViews: { kind: 'query', doc: `{ savedViews { id name } }`, allowed: ALL },
   // mutations
-  addAnnotation: { kind: 'mutation', doc: `mutation { addAnnotation(date: "2024-03-05", metric: "approvalRate", note: "role matrix") { id } }`, allowed: WRITERS },
+  addAnnotation: {
+    kind: 'mutation',
+    doc: `mutation { addAnnotation(date: "2024-03-05", metric: "approvalRate", note: "role matrix") { id } }`,
+    allowed: WRITERS,
+  },
   deleteAnnotation: { kind: 'mutation', doc: `mutation($id: Int!) { deleteAnnotation(id: $id) }`, vars: newAnnotation, allowed: WRITERS },
-  saveView: { kind: 'mutation', doc: `mutation { saveView(name: "matrix", page: "/reasons", filter: "{\\"channels\\":[\\"web\\"]}") { id } }`, allowed: WRITERS },
+  saveView: {
+    kind: 'mutation',
+    doc: `mutation { saveView(name: "matrix", page: "/reasons", filter: "{\\"channels\\":[\\"web\\"]}") { id } }`,
+    allowed: WRITERS,
+  },
   deleteSavedView: { kind: 'mutation', doc: `mutation($id: Int!) { deleteSavedView(id: $id) }`, vars: newView, allowed: WRITERS },
   upsertPolicyChange: {
     kind: 'mutation',
@@ -231,7 +267,8 @@ describe('security: roles, authentication, tokens', () => {
       const vars = op.vars ? await op.vars(s) : {};
       const r = await s.gql<Record<string, unknown>>(op.doc, vars, tokens[role]);
       if (op.allowed.includes(role)) {
-        if (r.errors?.length || !r.data || r.data[name] === null || r.data[name] === undefined) wrong.push(`${name}: expected an answer, got ${JSON.stringify(r.errors ?? r.data)}`);
+        if (r.errors?.length || !r.data || r.data[name] === null || r.data[name] === undefined)
+          wrong.push(`${name}: expected an answer, got ${JSON.stringify(r.errors ?? r.data)}`);
       } else if (codeOf(r) !== 'FORBIDDEN' || (r.data && r.data[name] !== null)) {
         wrong.push(`${name}: expected FORBIDDEN, got ${JSON.stringify(r.errors ?? r.data)}`);
       }
@@ -240,7 +277,12 @@ describe('security: roles, authentication, tokens', () => {
   });
 
   test('a refused mutation changes nothing', async () => {
-    const count = async () => ok(await s.gql<{ annotations: unknown[]; savedViews: unknown[]; policyChanges: unknown[]; apiTokens: unknown[] }>(`{ annotations { id } savedViews { id } policyChanges { changeId } apiTokens { id } }`));
+    const count = async () =>
+      ok(
+        await s.gql<{ annotations: unknown[]; savedViews: unknown[]; policyChanges: unknown[]; apiTokens: unknown[] }>(
+          `{ annotations { id } savedViews { id } policyChanges { changeId } apiTokens { id } }`,
+        ),
+      );
     const before = await count();
     const { id: annotationId } = (await newAnnotation(s)) as { id: number };
     const after1 = await count();
@@ -264,10 +306,18 @@ describe('security: roles, authentication, tokens', () => {
   describe('what the product role sees of agents and customers', () => {
     test('agentScorecards: rank labels in the order of the real scorecards, no ids, names or teams', async () => {
       const q = `{ agentScorecards(minCases: 1) { agentId name team handled approvalRate } }`;
-      const real = ok(await s.gql<{ agentScorecards: Array<{ agentId: string; name: string | null; handled: number; approvalRate: number | null }> }>(q, {}, tokens.executive)).agentScorecards;
+      const real = ok(
+        await s.gql<{ agentScorecards: Array<{ agentId: string; name: string | null; handled: number; approvalRate: number | null }> }>(
+          q,
+          {},
+          tokens.executive,
+        ),
+      ).agentScorecards;
       expect(real.map((c) => c.agentId).sort()).toEqual(AGENTS.map((a) => a.id).sort());
       expect(real.every((c) => c.name !== null)).toBe(true);
-      const res = await s.gql<{ agentScorecards: Array<{ agentId: string; name: string | null; team: string | null; handled: number; approvalRate: number | null }> }>(q, {}, tokens.product);
+      const res = await s.gql<{
+        agentScorecards: Array<{ agentId: string; name: string | null; team: string | null; handled: number; approvalRate: number | null }>;
+      }>(q, {}, tokens.product);
       const anon = ok(res).agentScorecards;
       expect(anon.map((c) => c.agentId)).toEqual(real.map((_, i) => `rank-${i + 1}`));
       expect(anon.every((c) => c.name === null && c.team === null)).toBe(true);
@@ -348,7 +398,10 @@ describe('security: roles, authentication, tokens', () => {
     });
 
     test('product may not narrow the agent views to one agent id', async () => {
-      for (const q of [`{ agentScorecards(filter: { agentIds: ["AGT-SECRET-71"] }, minCases: 1) { agentId } }`, `{ incentiveAlignment(filter: { agentIds: ["AGT-SECRET-71"] }, minCases: 1) { n } }`]) {
+      for (const q of [
+        `{ agentScorecards(filter: { agentIds: ["AGT-SECRET-71"] }, minCases: 1) { agentId } }`,
+        `{ incentiveAlignment(filter: { agentIds: ["AGT-SECRET-71"] }, minCases: 1) { n } }`,
+      ]) {
         expect(codeOf(await s.gql(q, {}, tokens.product))).toBe('FORBIDDEN');
       }
     });
@@ -416,18 +469,30 @@ describe('security: roles, authentication, tokens', () => {
         `Bearer ${'a'.repeat(600)}`,
         `Bearer ${ADMIN_TOKEN} extra`,
       ];
-      const before = ok(await s.gql<{ annotations: unknown[]; savedViews: unknown[]; apiTokens: unknown[] }>(`{ annotations { id } savedViews { id } apiTokens { id } }`));
+      const before = ok(
+        await s.gql<{ annotations: unknown[]; savedViews: unknown[]; apiTokens: unknown[] }>(`{ annotations { id } savedViews { id } apiTokens { id } }`),
+      );
       const wrong: string[] = [];
       for (const auth of headers) {
         for (const [name, op] of Object.entries(OPS)) {
           // ids that exist, so only authentication can stop the call
-          const vars = name === 'deleteAnnotation' || name === 'deleteSavedView' || name === 'revokeApiToken' ? { id: 1 } : name === 'deletePolicyChange' ? { c: 'CHG-1' } : op.vars ? await op.vars(s) : {};
+          const vars =
+            name === 'deleteAnnotation' || name === 'deleteSavedView' || name === 'revokeApiToken'
+              ? { id: 1 }
+              : name === 'deletePolicyChange'
+                ? { c: 'CHG-1' }
+                : op.vars
+                  ? await op.vars(s)
+                  : {};
           const r = await gqlWithAuth(s.url, op.doc, vars, auth);
-          if (codeOf(r) !== 'UNAUTHENTICATED' || (r.data && r.data[name] !== null)) wrong.push(`${auth?.slice(0, 20)} ${name}: ${JSON.stringify(r).slice(0, 160)}`);
+          if (codeOf(r) !== 'UNAUTHENTICATED' || (r.data && r.data[name] !== null))
+            wrong.push(`${auth?.slice(0, 20)} ${name}: ${JSON.stringify(r).slice(0, 160)}`);
         }
       }
       expect(wrong).toEqual([]);
-      const after = ok(await s.gql<{ annotations: unknown[]; savedViews: unknown[]; apiTokens: unknown[] }>(`{ annotations { id } savedViews { id } apiTokens { id } }`));
+      const after = ok(
+        await s.gql<{ annotations: unknown[]; savedViews: unknown[]; apiTokens: unknown[] }>(`{ annotations { id } savedViews { id } apiTokens { id } }`),
+      );
       expect(after.annotations.length).toBe(before.annotations.length);
       expect(after.savedViews.length).toBe(before.savedViews.length);
       expect(after.apiTokens.length).toBe(before.apiTokens.length);
@@ -564,16 +629,27 @@ describe('security: defaults and production mode', () => {
       const r = await rawPost(s.url, JSON.stringify({ query: '{ me { name } }' }), { authorization: `Bearer ${ADMIN_TOKEN}`, origin });
       expect(r.headers.get('access-control-allow-origin')).toBeNull();
       expect(r.headers.get('access-control-allow-credentials')).toBeNull();
-      const pre = await fetch(`${s.url}/graphql`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } });
+      const pre = await fetch(`${s.url}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      });
       expect(pre.headers.get('access-control-allow-origin')).toBeNull();
     }
   });
 
   test('security headers on API answers, errors and pages; no X-Powered-By', async () => {
     const responses = [
-      await fetch(`${s.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` }, body: JSON.stringify({ query: '{ me { name } }' }) }),
+      await fetch(`${s.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+        body: JSON.stringify({ query: '{ me { name } }' }),
+      }),
       await fetch(`${s.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' }),
-      await fetch(`${s.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `# ${'x'.repeat(300 * 1024)}` }) }),
+      await fetch(`${s.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: `# ${'x'.repeat(300 * 1024)}` }),
+      }),
       await fetch(`${s.url}/`),
       await fetch(`${s.url}/no/such/page`),
     ];
@@ -608,7 +684,11 @@ describe('security: defaults and production mode', () => {
       ['unknown operation name', JSON.stringify({ query: 'query A { me { name } }', operationName: 'B' }), auth],
       ['a sort key from Object.prototype', JSON.stringify({ query: '{ refunds(sortBy: "constructor") { total } }' }), auth],
       ['an amount band from Object.prototype', JSON.stringify({ query: '{ refunds(drill: { amountBand: "__proto__" }) { total } }' }), auth],
-      ['a previous period before year 1', JSON.stringify({ query: '{ overview(filter: { from: "2000-01-01", to: "9999-12-31" }) { refunds previous { refunds } } }' }), auth],
+      [
+        'a previous period before year 1',
+        JSON.stringify({ query: '{ overview(filter: { from: "2000-01-01", to: "9999-12-31" }) { refunds previous { refunds } } }' }),
+        auth,
+      ],
       ['batch', JSON.stringify([{ query: '{ me { name } }' }, { query: '{ me { role } }' }]), auth],
       ['broken JSON', '{"query": ', auth],
       ['query not a string', JSON.stringify({ query: 42 }), auth],

@@ -217,9 +217,19 @@ function quoteAny(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-function firstLine(e: unknown): string {
+/** DuckDB's reason without the echo of the offending line (which may be megabytes) or its tips. */
+export function firstLine(e: unknown): string {
   const msg = e instanceof QueryError || e instanceof Error ? e.message : String(e);
-  return msg.split('\n').slice(0, 2).join(' ').slice(0, 300);
+  const lines = msg.split('\n').map((l) => l.trim());
+  const tips = lines.findIndex((l) => /^Possible (fixes|Solution)/i.test(l));
+  const body = (tips === -1 ? lines : lines.slice(0, tips)).filter(Boolean);
+  const echo = body.findIndex((l) => /^Original Line:/i.test(l));
+  // CSV errors: "CSV Error on Line: N", the echoed line(s), then the reason on the last line.
+  const kept = echo === -1 ? body : [...body.slice(0, echo), body[body.length - 1]];
+  return kept
+    .map((l) => (l.length > 200 ? `${l.slice(0, 200)}…` : l))
+    .join(' ')
+    .slice(0, 600);
 }
 
 /**

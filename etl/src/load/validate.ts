@@ -9,7 +9,7 @@ import type { ColumnSpec, TableSpec } from './tables';
 const rawCol = (c: ColumnSpec) => ident(`r_${c.name}`);
 
 function normalized(c: ColumnSpec): string {
-  const v = `NULLIF(trim(${ident(c.name)}), '')`;
+  const v = `NULLIF(trim(${ident(c.name)}, ' \t\r\n'), '')`;
   const withDefault = c.default !== undefined ? `coalesce(${v}, ${literal(c.default)})` : v;
   switch (c.normalize) {
     case undefined:

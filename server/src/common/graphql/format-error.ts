@@ -5,7 +5,13 @@ import { AppError, toGraphQLCode } from '../errors';
 const logger = new Logger('GraphQL');
 
 /** Apollo's codes for requests the client got wrong (e.g. several operations and no operationName): BAD_USER_INPUT, not internal. */
-const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set(['BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
+const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
 
 /**
  * An error about the request itself that Apollo or graphql-js raise without a code: Apollo gives
@@ -30,7 +36,12 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     };
   }
   const code = formatted.extensions?.code;
-  if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) || isRequestError(error)) {
+  if (
+    code === 'GRAPHQL_VALIDATION_FAILED' ||
+    code === 'GRAPHQL_PARSE_FAILED' ||
+    (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) ||
+    isRequestError(error)
+  ) {
     const ext = { code: code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' ? code : 'BAD_USER_INPUT' };
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: ext };
   }

@@ -26,7 +26,10 @@ export function rateLimiter(perMinute: number) {
     // Keyed by the token as the auth guard reads it (any case of "Bearer", any spacing), so spelling
     // the header differently does not open a fresh window; anything else counts against the address.
     const m = BEARER.exec(req.headers.authorization ?? '');
-    const key = createHash('sha256').update(m ? `token:${m[1]}` : `ip:${req.ip}`).digest('hex').slice(0, 32);
+    const key = createHash('sha256')
+      .update(m ? `token:${m[1]}` : `ip:${req.ip}`)
+      .digest('hex')
+      .slice(0, 32);
     const now = Date.now();
     let w = windows.get(key);
     if (!w || now - w.start >= 60_000) {

@@ -5,7 +5,7 @@ import type { Role } from '@refunds/shared';
 import type { Request } from 'express';
 import { AppError } from '../../common/errors';
 import { AuthService } from './auth.service';
-import type { Principal } from './auth.types';
+import { CAN, type Principal } from './auth.types';
 
 export const ROLES_KEY = 'roles';
 /** Restricts a resolver or route to these roles (default: every authenticated role). */
@@ -31,6 +31,11 @@ export class AuthGuard implements CanActivate {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [ctx.getHandler(), ctx.getClass()]);
     if (roles && !roles.includes(req.principal.role)) {
       throw new AppError('FORBIDDEN', `The ${req.principal.role} role may not do this (needs ${roles.join(' or ')})`);
+    }
+    if (!CAN.seeAgentNames(req.principal.role) && ctx.getType<GqlContextType>() === 'graphql') {
+      // One place for every query: narrowing to an agent id would reveal that agent's numbers.
+      const args = GqlExecutionContext.create(ctx).getArgs<{ filter?: { agentIds?: unknown[] | null } | null }>();
+      if (args.filter?.agentIds?.length) throw new AppError('FORBIDDEN', `filter.agentIds: the ${req.principal.role} role may not filter by agent`, 'filter.agentIds');
     }
     return true;
   }

@@ -28,7 +28,7 @@ export class RecordsService {
   constructor(private readonly repo: RecordsRepository) {}
 
   async page(f: RefundFilter, drill: DrillSpec, sortBy: string, sortDir: string, limit: number, offset: number, who: Principal): Promise<RefundPage> {
-    const col = SORTS[sortBy];
+    const col = Object.hasOwn(SORTS, sortBy) ? SORTS[sortBy] : undefined;
     if (!col) throw badInput('sortBy', `must be one of ${Object.keys(SORTS).join(', ')}`);
     if (sortDir !== 'asc' && sortDir !== 'desc') throw badInput('sortDir', 'must be asc or desc');
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badInput('limit', 'must be 1..500');
@@ -36,7 +36,7 @@ export class RecordsService {
     for (const d of drill.decisions ?? []) if (!(DECISIONS as readonly string[]).includes(d)) throw badInput('drill.decisions', `unknown decision "${d.slice(0, 40)}"`);
     for (const d of drill.reasonFamilies ?? []) if (!(REASON_FAMILIES as readonly string[]).includes(d)) throw badInput('drill.reasonFamilies', `unknown family "${d.slice(0, 40)}"`);
     for (const d of drill.customerTypes ?? []) if (d !== 'new' && d !== 'returning') throw badInput('drill.customerTypes', 'new or returning');
-    if (drill.amountBand && !BANDS[drill.amountBand]) throw badInput('drill.amountBand', `one of ${Object.keys(BANDS).join(', ')}`);
+    if (drill.amountBand && !Object.hasOwn(BANDS, drill.amountBand)) throw badInput('drill.amountBand', `one of ${Object.keys(BANDS).join(', ')}`);
     if (drill.periodStart && !isValidDate(drill.periodStart)) throw badInput('drill.periodStart', 'YYYY-MM-DD');
     if ((drill.productIds?.length ?? 0) > 500) throw badInput('drill.productIds', 'at most 500');
     const rows = await this.repo.page(f, drill, col, sortDir === 'desc', limit, offset, CAN.seeCustomerIds(who.role) ? null : this.salt);

@@ -24,7 +24,7 @@ export function parseFilterJson(json: string, arg = 'filter'): RefundFilter {
       if (val === null) continue;
       if (typeof val !== 'string' || !isValidDate(val)) throw badInput(`${arg}.${k}`, 'must be YYYY-MM-DD');
       out[k] = val;
-    } else if (k in FILTER_COLUMNS) {
+    } else if (Object.hasOwn(FILTER_COLUMNS, k)) {
       if (!Array.isArray(val) || val.some((x) => typeof x !== 'string')) throw badInput(`${arg}.${k}`, 'must be a list of strings');
       out[k as keyof typeof FILTER_COLUMNS] = val as string[];
     } else throw badInput(arg, `unknown key "${k.slice(0, 40)}"`);
