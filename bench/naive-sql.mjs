@@ -101,7 +101,7 @@ export const NAIVE = {
   overview: (v) => ({
     sql: `WITH ${rf(v.filter)},
       h AS (SELECT max(ordered_at) AS horizon FROM orders),
-      asof AS (SELECT max(requested_at) AS t FROM refunds)
+      as_of AS (SELECT max(requested_at) AS t FROM refunds)
     SELECT a.*, s.*, o.*, p.*
     FROM (
       SELECT count(*) AS refunds,
@@ -114,7 +114,7 @@ export const NAIVE = {
         avg(${resHours}) FILTER (WHERE decision IN ${DECIDED}) AS res_mean,
         quantile_cont(${resHours}, 0.5) FILTER (WHERE decision IN ${DECIDED}) AS res_p50,
         quantile_cont(${resHours}, 0.9) FILTER (WHERE decision IN ${DECIDED}) AS res_p90,
-        count(*) FILTER (WHERE decision = 'pending' AND requested_at + INTERVAL 48 HOUR < (SELECT t FROM asof)) AS "overduePending",
+        count(*) FILTER (WHERE decision = 'pending' AND requested_at + INTERVAL 48 HOUR < (SELECT t FROM as_of)) AS "overduePending",
         count(*) FILTER (WHERE payout_status = 'failed') / nullif(count(payout_status), 0) AS "payoutFailureRate",
         count(*) FILTER (WHERE evidence_complete) / nullif(count(evidence_complete), 0) AS "evidenceCompleteRate",
         count(*) FILTER (WHERE decision IN ('approved', 'partial') AND refunded_amount * rate >= 1000
@@ -170,8 +170,8 @@ export const NAIVE = {
           ${v.filter.from ? `AND c.wk >= DATE ${q(v.filter.from)}` : ''} ${v.filter.to ? `AND c.wk < DATE ${q(v.filter.to)}` : ''}),
       e AS (
         SELECT cand.product_id, cand.product_line, cand.wk, cand.c, cand.k, coalesce(sum(h.c), 0) / least(8, cand.k) AS expected
-        FROM cand LEFT JOIN c h ON h.product_id = cand.product_id AND h.wk < cand.wk AND h.wk >= cand.wk - 7 * least(8, cand.k)
-        GROUP BY ALL),
+        FROM cand LEFT JOIN c h ON h.product_id = cand.product_id AND h.wk < cand.wk AND h.wk >= cand.wk - to_days(CAST(7 * least(8, cand.k) AS INTEGER))
+        GROUP BY cand.product_id, cand.product_line, cand.wk, cand.c, cand.k),
       top AS (
         SELECT product_id, wk, reason_code, row_number() OVER (PARTITION BY product_id, wk ORDER BY count(*) DESC, reason_code) AS rn
         FROM w WHERE defect GROUP BY product_id, wk, reason_code)

@@ -88,31 +88,39 @@ export function rng(seed) {
   };
 }
 
-/** Request bodies for the mixed load: every operation with varied filters (quarters, months, channels, product lines). */
-export function mixedBodies(ctx, count = 2000, seed = 7) {
+/**
+ * Request bodies for the mixed load: a pool of `distinct` bodies (every operation with varied filters:
+ * all / a quarter / a month / a year, channel subsets, product lines), drawn `count` times with a skew
+ * (u^2: the first bodies, unfiltered and default-like views, are the most popular), as dashboard users do.
+ */
+export function mixedBodies(ctx, { distinct = 400, count = 20000, seed = 7 } = {}) {
   const rand = rng(seed);
   const pick = (xs) => xs[Math.floor(rand() * xs.length)];
   const subset = (xs) => xs.filter(() => rand() < 0.4);
   const ops = OPERATIONS.filter((o) => !ctx.missing?.has(o.name));
-  const out = [];
-  for (let i = 0; i < count; i++) {
-    const op = pick(ops);
+  const pool = [];
+  for (let i = 0; i < distinct; i++) {
+    const op = ops[i % ops.length];
     let variables;
     if (!op.filtered) variables = { changeId: pick(ctx.changeIds) };
     else {
       const filter = {};
-      const r = rand();
+      const r = i < ops.length ? 0 : rand();
       if (r < 0.15) {
         /* unfiltered */
       } else if (r < 0.55) Object.assign(filter, pick(ctx.quarters));
       else if (r < 0.85) Object.assign(filter, pick(ctx.months));
       else Object.assign(filter, pick(ctx.years));
-      const ch = subset(ctx.channels);
-      if (ch.length && rand() < 0.6) filter.channels = ch;
-      if (rand() < 0.2) filter.productLines = [pick(ctx.productLines)];
+      if (i >= ops.length) {
+        const ch = subset(ctx.channels);
+        if (ch.length && rand() < 0.6) filter.channels = ch;
+        if (rand() < 0.2) filter.productLines = [pick(ctx.productLines)];
+      }
       variables = { filter };
     }
-    out.push({ op: op.name, body: JSON.stringify({ query: op.query, variables }) });
+    pool.push({ op: op.name, body: JSON.stringify({ query: op.query, variables }) });
   }
-  return out;
+  const out = [];
+  for (let i = 0; i < count; i++) out.push(pool[Math.floor(rand() ** 2 * pool.length)]);
+  return { pool, sequence: out };
 }

@@ -12,11 +12,18 @@ export const p95 = (xs) => percentile(xs, 95);
 
 export function fmtMs(ms) {
   if (ms === null || ms === undefined || Number.isNaN(ms)) return '-';
-  if (ms >= 100_000) return `${(ms / 1000).toFixed(0)} s`;
-  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms >= 100) return ms.toFixed(0);
+  if (ms >= 100) return Math.round(ms).toLocaleString('en');
   if (ms >= 10) return ms.toFixed(1);
   return ms.toFixed(2);
+}
+
+/** A duration with its unit, for log lines: 131 ms, 17.8 s, 4.2 min. */
+export function fmtDur(ms) {
+  if (ms === null || ms === undefined || Number.isNaN(ms)) return '-';
+  if (ms >= 600_000) return `${(ms / 60_000).toFixed(1)} min`;
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  return `${ms.toFixed(1)} ms`;
 }
 
 export function fmtRatio(r) {
