@@ -37,6 +37,7 @@ const production = process.env.NODE_ENV === 'production';
       includeStacktraceInErrorResponses: false,
       allowBatchedHttpRequests: false,
       csrfPrevention: true,
+      parseOptions: { maxTokens: LIMITS.tokens },
       validationRules: [depthLimit(LIMITS.depth), breadthLimit(LIMITS.aliases, LIMITS.fields), rootFieldLimit(12)],
       context: ({ req }: { req: Request }) => ({ req }),
       formatError: (formatted, error) => formatGraphQLError(formatted, error, production),

@@ -148,6 +148,8 @@ describe('GraphQL probes', () => {
   const OK: Expected = { ok: true };
   const BAD = (argument?: string): Expected => ({ code: 'BAD_USER_INPUT', argument });
   const INVALID: Expected = { code: 'GRAPHQL_VALIDATION_FAILED' };
+  /** Floods past the parser's token limit are refused before validation. */
+  const TOO_MANY_TOKENS: Expected = { code: 'GRAPHQL_PARSE_FAILED' };
 
   /** Compares one answer with what it should be; returns the problems (empty when right). */
   function judge(a: Answer, exp: Expected, what: string): string[] {
@@ -1015,7 +1017,7 @@ describe('GraphQL probes', () => {
         exp: INVALID,
       },
       { what: 'fragment cycle', query: `fragment A on Query { ...B } fragment B on Query { ...A } { ...A }`, exp: INVALID },
-      { what: '1,000 aliases', query: aliases(1000), exp: INVALID },
+      { what: '1,000 aliases', query: aliases(1000), exp: TOO_MANY_TOKENS },
       { what: '21 aliases', query: `{ me { ${Array.from({ length: 21 }, (_, i) => `n${i}: name`).join(' ')} } }`, exp: INVALID },
       { what: '20 aliases', query: `{ me { ${Array.from({ length: 20 }, (_, i) => `n${i}: name`).join(' ')} } }`, exp: OK },
       {
@@ -1032,10 +1034,10 @@ describe('GraphQL probes', () => {
       {
         what: '12 aliased overviews with 600-value filters',
         query: aliases(12, `overview(filter: { channels: [${Array.from({ length: 600 }, (_, i) => `"c${i}"`).join(',')}] }) { refunds }`),
-        exp: BAD('filter.channels'),
+        exp: TOO_MANY_TOKENS,
       },
-      { what: '__typename flood', query: `{ ${'__typename '.repeat(5000)} }`, exp: INVALID },
-      { what: 'directive flood', query: `{ me { name ${'@include(if: true) '.repeat(2000)} } }`, exp: INVALID },
+      { what: '__typename flood', query: `{ ${'__typename '.repeat(5000)} }`, exp: TOO_MANY_TOKENS },
+      { what: 'directive flood', query: `{ me { name ${'@include(if: true) '.repeat(2000)} } }`, exp: TOO_MANY_TOKENS },
       { what: 'unknown directive', query: `{ me @sql(q: "DROP TABLE refunds") { name } }`, exp: INVALID },
       { what: 'huge string literal', query: `{ overview(filter: { channels: ["${'x'.repeat(200_000)}"] }) { refunds } }`, exp: BAD('filter.channels') },
       { what: 'two operations without a name', query: `query A { me { name } } query B { me { role } }`, exp: BAD() },
@@ -1112,6 +1114,24 @@ describe('GraphQL probes', () => {
     } finally {
       conn.closeSync();
       inst.closeSync();
+    }
+  });
+});
+
+describe('parser token limit', () => {
+  test('a document over the token limit is refused before it is validated', async () => {
+    const { startTestServer } = await import('../support/server');
+    const { refund } = await import('../../etl/src/testing/factory');
+    const s = await startTestServer({ refunds: [refund()] });
+    try {
+      const big = `{ overview(filter: { channels: [${Array.from({ length: 6000 }, () => '"web"').join(',')}] }) { refunds } }`;
+      const r = await s.gql(big);
+      expect(r.errors?.[0].message).toMatch(/more that 5000 tokens/);
+      expect(r.errors?.[0].extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+      const small = await s.gql('{ overview { refunds } }');
+      expect(small.errors).toBeUndefined();
+    } finally {
+      await s.close();
     }
   });
 });
