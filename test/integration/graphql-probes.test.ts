@@ -144,7 +144,7 @@ describe('GraphQL probes', () => {
 
   type Expected =
     | { ok: true; check?: (data: Record<string, unknown>) => string | null }
-    | { code: 'BAD_USER_INPUT' | 'GRAPHQL_VALIDATION_FAILED' | 'FORBIDDEN'; argument?: string };
+    | { code: 'BAD_USER_INPUT' | 'GRAPHQL_VALIDATION_FAILED' | 'GRAPHQL_PARSE_FAILED' | 'FORBIDDEN'; argument?: string };
   const OK: Expected = { ok: true };
   const BAD = (argument?: string): Expected => ({ code: 'BAD_USER_INPUT', argument });
   const INVALID: Expected = { code: 'GRAPHQL_VALIDATION_FAILED' };
