@@ -3,6 +3,11 @@ import { ident, raw, type Raw } from '@refunds/etl';
 
 const GRAIN_UNIT: Record<Grain, string> = { DAY: 'day', WEEK: 'week', MONTH: 'month', QUARTER: 'quarter' };
 
+/** The first instant of the period of a timestamp column at a grain (group by this, format later). */
+export function periodStartSql(grain: Grain, column = 'requested_at'): Raw {
+  return raw(`date_trunc('${GRAIN_UNIT[grain]}', ${ident(column)})`);
+}
+
 /** The period key (first day, YYYY-MM-DD) of a timestamp column at a grain. */
 export function periodSql(grain: Grain, column = 'requested_at'): Raw {
   return raw(`strftime(date_trunc('${GRAIN_UNIT[grain]}', ${ident(column)}), '%Y-%m-%d')`);

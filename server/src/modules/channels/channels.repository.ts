@@ -20,7 +20,7 @@ export class ChannelsRepository {
   /** Decided refunds per cohort x channel, only channels with >= minCases in cohorts with >= 2 of them. */
   eligibleCells(f: RefundFilter, minCases: number): Promise<CohortChannelRow[]> {
     return this.db.query<CohortChannelRow>(sql`
-      WITH cells AS (
+      WITH cells AS MATERIALIZED (
         SELECT reason_code, product_line,
           CASE WHEN requested_amount < 50 THEN '[0,50)' WHEN requested_amount < 200 THEN '[50,200)'
                WHEN requested_amount < 1000 THEN '[200,1000)' ELSE '[1000,inf)' END AS amount_band,

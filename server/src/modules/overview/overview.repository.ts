@@ -131,9 +131,8 @@ export class OverviewRepository {
   /** Orders in the filter's time range whose channel and campaign pass it; null when no orders are loaded. */
   async orderCount(f: RefundFilter): Promise<number | null> {
     const [row] = await this.db.query<{ n: number; any_orders: boolean }>(sql`
-      SELECT count(*) FILTER (WHERE ${filterCondition(f, { only: ['channels', 'campaigns'], columns: { time: 'ordered_at' } })}) AS n,
-             count(*) > 0 AS any_orders
-      FROM orders`);
+      SELECT (SELECT count(*) FROM orders WHERE ${filterCondition(f, { only: ['channels', 'campaigns'], columns: { time: 'ordered_at' } })}) AS n,
+             EXISTS (SELECT 1 FROM orders) AS any_orders`);
     return row.any_orders ? row.n : null;
   }
 

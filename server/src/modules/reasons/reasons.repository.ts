@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Grain, RefundFilter } from '@refunds/shared';
 import { sql } from '@refunds/etl';
 import { DuckDbService } from '../../database/duckdb.service';
-import { periodSql } from '../../common/semantic/dimensions';
+import { periodStartSql } from '../../common/semantic/dimensions';
 import { filterCondition } from '../../common/semantic/filter';
 
 export interface TrendRow {
@@ -33,12 +33,15 @@ export class ReasonsRepository {
 
   trends(f: RefundFilter, grain: Grain): Promise<TrendRow[]> {
     return this.db.query<TrendRow>(sql`
-      WITH g AS (
-        SELECT ${periodSql(grain)} AS period, reason_code, any_value(reason_family) AS reason_family,
+      WITH g AS MATERIALIZED (
+        SELECT ${periodStartSql(grain)} AS p, reason_code, any_value(reason_family) AS reason_family,
                count(*) AS refunds, coalesce(fsum(refunded_amount), 0) AS refunded_amount
         FROM refund_facts WHERE ${filterCondition(f)}
         GROUP BY 1, 2)
-      SELECT *, refunds / sum(refunds) OVER (PARTITION BY period) AS share FROM g ORDER BY period, reason_code`);
+      -- the period string is formatted per group, not per row
+      SELECT strftime(p, '%Y-%m-%d') AS period, reason_code, reason_family, refunds, refunded_amount,
+             refunds / sum(refunds) OVER (PARTITION BY p) AS share
+      FROM g ORDER BY p, reason_code`);
   }
 
   /**
