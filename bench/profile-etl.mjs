@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Where does an ETL load spend its time? Runs etl/dist's loadFiles in-process with the DuckDB
 // connection's run/runAndReadAll wrapped to time every statement (no ETL change), then prints the
-// slowest statements. Usage: node bench/profile-etl.mjs DIR [--db FILE] [--twice] [--top 25]
+// slowest statements. Usage: node bench/profile-etl.mjs DIR [--db FILE] [--twice] [--top 25] [--dump PREFIX]
+// (--dump writes PREFIX.load.json / PREFIX.reload.json with every statement's full SQL and time)
 import { createRequire } from 'node:module';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ const { DuckDBConnection } = require('@duckdb/node-api');
 const etl = require(join(ROOT, 'etl', 'dist', 'index.js'));
 
 const args = process.argv.slice(2);
-const dir = args.find((a) => !a.startsWith('--') && args[args.indexOf(a) - 1] !== '--db' && args[args.indexOf(a) - 1] !== '--top');
+const dir = args.find((a, i) => !a.startsWith('--') && !['--db', '--top', '--dump'].includes(args[i - 1]));
 if (!dir) {
   console.error('usage: node bench/profile-etl.mjs DIR [--db FILE] [--twice] [--top 25]');
   process.exit(2);
@@ -23,15 +24,19 @@ const db = args.includes('--db') ? resolve(args[args.indexOf('--db') + 1]) : joi
 const top = args.includes('--top') ? Number(args[args.indexOf('--top') + 1]) : 25;
 const twice = args.includes('--twice');
 
+const dump = args.includes('--dump') ? resolve(args[args.indexOf('--dump') + 1]) : null;
 const stats = [];
+let depth = 0; // runAndReadAll may call run: count the outer call only
 for (const m of ['run', 'runAndReadAll']) {
   const orig = DuckDBConnection.prototype[m];
   DuckDBConnection.prototype[m] = async function (sql, ...rest) {
     const t0 = performance.now();
+    depth++;
     try {
       return await orig.call(this, sql, ...rest);
     } finally {
-      stats.push({ ms: performance.now() - t0, sql: String(sql).replace(/\s+/g, ' ').trim() });
+      depth--;
+      if (depth === 0) stats.push({ ms: performance.now() - t0, sql: String(sql).replace(/\s+/g, ' ').trim(), full: String(sql), values: rest[0] });
     }
   };
 }
@@ -51,6 +56,7 @@ async function once(label) {
   console.log(`\n== ${label}: loadFiles ${tLoad.toFixed(0)} ms (SQL ${total.toFixed(0)} ms in ${stats.length} statements), close/checkpoint ${tClose.toFixed(0)} ms; loaded ${s.tables.reduce((a, t) => a + t.loaded, 0)}`);
   const sorted = [...stats].sort((a, b) => b.ms - a.ms).slice(0, top);
   for (const x of sorted) console.log(`${x.ms.toFixed(0).padStart(7)} ms  ${x.sql.slice(0, 220)}`);
+  if (dump) writeFileSync(`${dump}.${label}.json`, JSON.stringify(stats.map((x) => ({ ms: x.ms, sql: x.full })), null, 1));
 }
 
 rmSync(db, { force: true });

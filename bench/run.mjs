@@ -710,7 +710,8 @@ function writeReport(results, final) {
   if (results.analysis) lines.push(results.analysis, '');
   writeFileSync(opts.out, lines.join('\n'));
   mkdirSync(DATA, { recursive: true });
-  writeFileSync(join(DATA, 'last-results.json'), JSON.stringify({ ...results, sizes: results.sizes.map((R) => ({ ...R })) }, null, 1));
+  const raw = opts.out === join(BENCH, 'RESULTS.md') ? join(DATA, 'last-results.json') : `${opts.out}.json`;
+  writeFileSync(raw, JSON.stringify({ ...results, sizes: results.sizes.map((R) => ({ ...R })) }, null, 1));
 }
 
 /** Keeps the hand-written analysis and the soak section (bench/soak.mjs) of an earlier RESULTS.md across runs. */
