@@ -5,28 +5,11 @@ import { DuckDbService } from '../../database/duckdb.service';
 import { filterCondition } from '../../common/semantic/filter';
 import { periodSql } from '../../common/semantic/dimensions';
 
-interface DecisionRow {
-  decision: string;
-  n: number;
-  refunded_amount: number;
-  sla_met: number;
-  res_sum: number;
-  res_n: number;
-  overdue: number;
-  payout_failed: number;
-  payout_n: number;
-  evidence_true: number;
-  evidence_n: number;
-  review_gap: number;
-  csat_n: number;
-  csat_sum: number;
-  csat_hi: number;
-  nps_n: number;
-  nps_pro: number;
-  nps_det: number;
-  rep_eligible: number;
-  rep_yes: number;
-}
+/** One row per decision; the counters share their names with the folded OverviewCounts. */
+type DecisionRow = Pick<
+  OverviewCounts,
+  'refunded_amount' | 'sla_met' | 'overdue' | 'payout_failed' | 'payout_n' | 'evidence_true' | 'evidence_n' | 'review_gap' | 'csat_n' | 'csat_sum' | 'csat_hi' | 'nps_n' | 'nps_pro' | 'nps_det' | 'rep_eligible' | 'rep_yes'
+> & { decision: string; n: number; refunded_amount: number; res_sum: number; res_n: number };
 
 export interface OverviewCounts {
   refunds: number;
