@@ -32,6 +32,11 @@ export async function startTestServer(tables: Partial<Record<TableName, Row[]>> 
   await loadFiles(conn, [dataDir]);
   conn.closeSync();
   inst.closeSync();
+  return serveDatabase(dbPath, env);
+}
+
+/** Boots the real server on an existing DuckDB file. */
+export async function serveDatabase(dbPath: string, env: Record<string, string> = {}): Promise<TestServer> {
   const { child, url, logs } = await spawnServer({ REFUNDS_DB: dbPath, ...env });
   return {
     url,

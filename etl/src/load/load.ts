@@ -6,6 +6,7 @@ import { DEFAULTS, DEFAULT_REASON_FAMILY_MAP, reasonFamilyPairs } from '@refunds
 import { QueryError, queryRows, runSql } from '../db/duckdb';
 import { ident, literal, sql } from '../db/sql';
 import { recomputeFacts } from './derive';
+import { markRollupsCurrent, rebuildRollups, rollupsCurrent } from './rollup';
 import { LoadError } from './errors';
 import { hashFile, resolveInputs, sniffEncoding, transcodeToUtf8, type Encoding, type InputFile } from './files';
 import { ensureSchema } from './schema';
@@ -126,11 +127,15 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
       );
       const full = fullRecompute || total === 0 || affected > 50_000;
       await recomputeFacts(conn, full ? 'all' : 'affected', reporting);
+      await rebuildRollups(conn);
+    } else if (!(await rollupsCurrent(conn))) {
+      await rebuildRollups(conn);
     }
     opts.onProgress?.({ table: 'facts', phase: 'done', fraction: 1 });
     const files = await hashes;
     const durationMs = Math.round(performance.now() - t0);
     await runSql(conn, `UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'`);
+    await markRollupsCurrent(conn);
     await runSql(conn, `INSERT OR REPLACE INTO meta VALUES ('reporting_currency', ${literal(reporting)})`);
     await recordHistory(conn, loadId, started, 'committed', null, files, tables, durationMs);
     await phase('committing', 'all');

@@ -3,6 +3,7 @@ import { runSql } from '../db/duckdb';
 import { ident } from '../db/sql';
 import { TABLES, sqlType } from './tables';
 import { FACTS_DDL } from './derive';
+import { ROLLUP_DDL } from './rollup';
 
 export const SCHEMA_VERSION = 1;
 
@@ -27,5 +28,6 @@ export async function ensureSchema(conn: DuckDBConnection): Promise<void> {
   await runSql(conn, `CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)`);
   await runSql(conn, `CREATE TABLE IF NOT EXISTS reason_families (reason_code VARCHAR, family VARCHAR)`);
   await runSql(conn, FACTS_DDL);
+  for (const ddl of ROLLUP_DDL) await runSql(conn, ddl);
   await runSql(conn, `INSERT OR IGNORE INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}'), ('data_version', '0')`);
 }

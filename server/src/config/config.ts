@@ -18,6 +18,8 @@ export interface AppConfig {
   sqlLog: string | null;
   /** Result cache on/off (the benchmark measures both). */
   cache: boolean;
+  /** Answer from the daily rollups where they cover the query (off: always refund_facts; tests compare both). */
+  rollups: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -60,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cacheEntries: 500,
     sqlLog: env.REFUNDS_SQL_LOG ? resolve(env.REFUNDS_SQL_LOG) : null,
     cache: env.REFUNDS_CACHE !== 'off',
+    rollups: env.REFUNDS_ROLLUPS !== 'off',
   };
 }
 

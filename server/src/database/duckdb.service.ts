@@ -1,7 +1,21 @@
 import { appendFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { connect, ensureSchema, loadFiles, openDatabase, QueryError, queryRows, runSql, type LoadOptions, type LoadSummary, type Sql } from '@refunds/etl';
+import {
+  connect,
+  ensureSchema,
+  loadFiles,
+  markRollupsCurrent,
+  openDatabase,
+  QueryError,
+  queryRows,
+  rebuildRollups,
+  rollupsCurrent,
+  runSql,
+  type LoadOptions,
+  type LoadSummary,
+  type Sql,
+} from '@refunds/etl';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { AppError } from '../common/errors';
 
@@ -48,10 +62,28 @@ export class DuckDbService implements OnModuleDestroy {
     this.instance = await openDatabase(this.config.duckdbPath);
     this.writer = await connect(this.instance);
     await ensureSchema(this.writer);
+    if (!(await rollupsCurrent(this.writer))) {
+      // A database written before the rollups existed, or by an older loader: build them once.
+      this.logger.warn('building the daily rollups for the loaded data (written by an older loader)');
+      await runSql(this.writer, 'BEGIN TRANSACTION');
+      try {
+        await rebuildRollups(this.writer);
+        await markRollupsCurrent(this.writer);
+        await runSql(this.writer, 'COMMIT');
+      } catch (e) {
+        await runSql(this.writer, 'ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    }
     const conns: DuckDBConnection[] = [];
     for (let i = 0; i < this.config.poolSize; i++) conns.push(await connect(this.instance));
     this.pool = new Pool(conns);
     this.version = await this.readVersion();
+  }
+
+  /** Whether queries may answer from the daily rollups (off only to compare against refund_facts). */
+  get rollups(): boolean {
+    return this.config.rollups;
   }
 
   get dataVersion(): number {

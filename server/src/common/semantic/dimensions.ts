@@ -1,5 +1,5 @@
 import { DIMENSION_BY_NAME, type DimensionName, type Grain } from '@refunds/shared';
-import { ident, raw, type Raw } from '@refunds/etl';
+import { DAILY_KEYS, ident, raw, type Raw } from '@refunds/etl';
 
 const GRAIN_UNIT: Record<Grain, string> = { DAY: 'day', WEEK: 'week', MONTH: 'month', QUARTER: 'quarter' };
 
@@ -13,10 +13,17 @@ export function periodSql(grain: Grain, column = 'requested_at'): Raw {
   return raw(`strftime(date_trunc('${GRAIN_UNIT[grain]}', ${ident(column)}), '%Y-%m-%d')`);
 }
 
-/** SQL for a group key: the catalog's column, or the period of requested_at for PERIOD. */
-export function dimensionSql(dim: DimensionName, grain: Grain = 'WEEK'): Raw {
-  if (dim === 'PERIOD') return periodSql(grain);
+/** SQL for a group key: the catalog's column, or the period of the time column for PERIOD. */
+export function dimensionSql(dim: DimensionName, grain: Grain = 'WEEK', timeColumn = 'requested_at'): Raw {
+  if (dim === 'PERIOD') return periodSql(grain, timeColumn);
   const def = DIMENSION_BY_NAME.get(dim);
   if (!def) throw new Error(`dimension ${dim} missing from the catalog`);
   return raw(ident(def.column));
+}
+
+/** Whether the daily rollup keeps a dimension (it has no agent, so no team either). */
+export function inRollup(dim: DimensionName): boolean {
+  if (dim === 'PERIOD') return true;
+  const def = DIMENSION_BY_NAME.get(dim);
+  return !!def && (DAILY_KEYS as readonly string[]).includes(def.column);
 }

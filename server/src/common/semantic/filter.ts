@@ -1,5 +1,5 @@
 import { FILTER_COLUMNS, type FilterListField, type RefundFilter } from '@refunds/shared';
-import { ident, join, raw, sql, type Sql } from '@refunds/etl';
+import { ident, join, raw, sql, type Raw, type Sql } from '@refunds/etl';
 import { badInput } from '../errors';
 
 export const MAX_LIST = 500;
@@ -30,6 +30,8 @@ export interface FilterParts {
   /** Column renames for tables other than refund_facts. */
   columns?: Partial<Record<FilterListField | 'time', string>>;
   alias?: string;
+  /** The time column is a DATE (the rollups' `day`): compare with dates, so row-group pruning applies. */
+  dateColumn?: boolean;
 }
 
 /** Compiles a filter to a parameterised boolean condition over refund_facts (TRUE when empty). */
@@ -38,8 +40,9 @@ export function filterCondition(f: RefundFilter, parts: FilterParts = {}): Sql {
   const conds: Sql[] = [];
   const timeCol = raw(a + ident(parts.columns?.time ?? 'requested_at'));
   if (!parts.withoutTime) {
-    if (f.from) conds.push(sql`${timeCol} >= CAST(${f.from} AS TIMESTAMP)`);
-    if (f.to) conds.push(sql`${timeCol} < CAST(${f.to} AS TIMESTAMP)`);
+    const type = raw(parts.dateColumn ? 'DATE' : 'TIMESTAMP');
+    if (f.from) conds.push(sql`${timeCol} >= CAST(${f.from} AS ${type})`);
+    if (f.to) conds.push(sql`${timeCol} < CAST(${f.to} AS ${type})`);
   }
   for (const field of Object.keys(FILTER_COLUMNS) as FilterListField[]) {
     if (parts.only && !parts.only.includes(field)) continue;
@@ -62,4 +65,21 @@ export function previousPeriod(f: RefundFilter): RefundFilter | null {
   // before year 1, which no SQL timestamp holds: it starts at 0001-01-01 instead.
   const prevFrom = new Date(Math.max(from - (to - from), EARLIEST_DAY)).toISOString().slice(0, 10);
   return { ...f, from: prevFrom, to: f.from };
+}
+
+/**
+ * Where a refund query reads from: the daily rollup when the filter uses only its columns (agent
+ * and team filters need refund_facts), else refund_facts. `filter` is the WHERE condition for it.
+ */
+export interface FactSource {
+  rollup: boolean;
+  table: Raw;
+  filter: Sql;
+}
+
+export function factSource(f: RefundFilter, rollupsOn: boolean, opts: { needsFacts?: boolean } = {}): FactSource {
+  const rollup = rollupsOn && !opts.needsFacts && !f.agentIds?.length && !f.teams?.length;
+  return rollup
+    ? { rollup, table: raw('refund_daily'), filter: filterCondition(f, { columns: { time: 'day' }, dateColumn: true }) }
+    : { rollup, table: raw('refund_facts'), filter: filterCondition(f) };
 }

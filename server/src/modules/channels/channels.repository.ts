@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { RefundFilter } from '@refunds/shared';
-import { sql } from '@refunds/etl';
+import { AMOUNT_BAND_SQL, raw, sql } from '@refunds/etl';
 import { DuckDbService } from '../../database/duckdb.service';
-import { filterCondition } from '../../common/semantic/filter';
+import { factSource } from '../../common/semantic/filter';
 
 export interface CohortChannelRow {
   reason_code: string;
@@ -19,16 +19,16 @@ export class ChannelsRepository {
 
   /** Decided refunds per cohort x channel, only channels with >= minCases in cohorts with >= 2 of them. */
   eligibleCells(f: RefundFilter, minCases: number): Promise<CohortChannelRow[]> {
+    const src = factSource(f, this.db.rollups);
+    const n = raw(src.rollup ? 'n' : '1');
     return this.db.query<CohortChannelRow>(sql`
       WITH cells AS MATERIALIZED (
-        SELECT reason_code, product_line,
-          CASE WHEN requested_amount < 50 THEN '[0,50)' WHEN requested_amount < 200 THEN '[50,200)'
-               WHEN requested_amount < 1000 THEN '[200,1000)' ELSE '[1000,inf)' END AS amount_band,
-          channel, count(*) AS n, count(*) FILTER (WHERE decision IN ('approved', 'partial')) AS approved
-        FROM refund_facts
-        WHERE decision IN ('approved', 'partial', 'rejected') AND ${filterCondition(f)}
+        SELECT reason_code, product_line, ${raw(src.rollup ? 'amount_band' : `${AMOUNT_BAND_SQL} AS amount_band`)},
+          channel, CAST(sum(${n}) AS BIGINT) AS n, CAST(coalesce(sum(${n}) FILTER (WHERE decision IN ('approved', 'partial')), 0) AS BIGINT) AS approved
+        FROM ${src.table}
+        WHERE decision IN ('approved', 'partial', 'rejected') AND ${src.filter}
         GROUP BY ALL
-        HAVING count(*) >= ${minCases})
+        HAVING sum(${n}) >= ${minCases})
       SELECT * FROM cells
       QUALIFY count(*) OVER (PARTITION BY reason_code, product_line, amount_band) >= 2
       ORDER BY reason_code, product_line NULLS FIRST, amount_band, channel`);

@@ -3,8 +3,8 @@ import { APP_CONFIG, type AppConfig } from '../../config/config';
 import type { DimensionName, Grain, RefundFilter } from '@refunds/shared';
 import { raw, revColumn, REV_WINDOWS, sql, type Sql } from '@refunds/etl';
 import { DuckDbService } from '../../database/duckdb.service';
-import { dimensionSql } from '../../common/semantic/dimensions';
-import { filterCondition } from '../../common/semantic/filter';
+import { dimensionSql, inRollup } from '../../common/semantic/dimensions';
+import { factSource, filterCondition } from '../../common/semantic/filter';
 
 export interface ExperienceRow {
   key: string | null;
@@ -36,11 +36,13 @@ export class OutcomesRepository {
   }
 
   experience(f: RefundFilter, dim: DimensionName, grain: Grain): Promise<ExperienceRow[]> {
+    const src = factSource(f, this.db.rollups, { needsFacts: !inRollup(dim) });
     return this.db.query<ExperienceRow>(sql`
-      SELECT CAST(${dimensionSql(dim, grain)} AS VARCHAR) AS key, count(*) AS refunds,
-        sum(csat_n) AS csat_n, sum(csat_sum) AS csat_sum, sum(csat_hi) AS csat_hi,
-        sum(nps_n) AS nps_n, sum(nps_pro) AS nps_pro, sum(nps_det) AS nps_det
-      FROM refund_facts WHERE ${filterCondition(f)}
+      SELECT CAST(${dimensionSql(dim, grain, src.rollup ? 'day' : 'requested_at')} AS VARCHAR) AS key,
+        CAST(sum(${raw(src.rollup ? 'n' : '1')}) AS BIGINT) AS refunds,
+        CAST(sum(csat_n) AS BIGINT) AS csat_n, CAST(sum(csat_sum) AS BIGINT) AS csat_sum, CAST(sum(csat_hi) AS BIGINT) AS csat_hi,
+        CAST(sum(nps_n) AS BIGINT) AS nps_n, CAST(sum(nps_pro) AS BIGINT) AS nps_pro, CAST(sum(nps_det) AS BIGINT) AS nps_det
+      FROM ${src.table} WHERE ${src.filter}
       GROUP BY 1 ORDER BY 1 NULLS LAST`);
   }
 

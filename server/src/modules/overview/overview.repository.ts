@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULTS, type Grain, type RefundFilter } from '@refunds/shared';
-import { sql } from '@refunds/etl';
+import type { Grain, RefundFilter } from '@refunds/shared';
+import { CUTOFFS_CTE, measuresSql, raw, sql } from '@refunds/etl';
 import { DuckDbService } from '../../database/duckdb.service';
-import { filterCondition } from '../../common/semantic/filter';
-import { periodSql } from '../../common/semantic/dimensions';
+import { factSource, filterCondition } from '../../common/semantic/filter';
+import { periodStartSql } from '../../common/semantic/dimensions';
 
 /** One row per decision; the counters share their names with the folded OverviewCounts. */
 type DecisionRow = Pick<
@@ -44,32 +44,16 @@ export class OverviewRepository {
   constructor(private readonly db: DuckDbService) {}
 
   /**
-   * One scan grouped by decision (five groups), so each aggregate tests few conditions; the time
-   * cut-offs are scalars computed once, not an interval added to every row. Percentiles need a
-   * sort of every resolution time, so they are computed only when asked for.
+   * One scan grouped by decision (five groups), from the daily rollup when it covers the filter.
+   * Percentiles need every resolution time, so they read refund_facts, and only when asked for.
    */
   async counts(f: RefundFilter, percentiles: boolean): Promise<OverviewCounts> {
-    const sla = DEFAULTS.slaHours;
-    const w = DEFAULTS.repurchaseWindowDays;
-    const rows = await this.db.query<DecisionRow>(sql`
-      WITH h AS (
-        SELECT (SELECT max(ordered_at) FROM orders) - to_days(CAST(${w} AS INTEGER)) AS rep_cutoff,
-               (SELECT max(requested_at) FROM refund_facts) - to_hours(CAST(${sla} AS BIGINT)) AS overdue_cutoff)
-      SELECT decision, count(*) AS n,
-        coalesce(fsum(refunded_amount), 0) AS refunded_amount,
-        count(*) FILTER (WHERE resolution_hours <= ${sla}) AS sla_met,
-        coalesce(fsum(resolution_hours), 0) AS res_sum, count(resolution_hours) AS res_n,
-        count(*) FILTER (WHERE requested_at < h.overdue_cutoff) AS overdue,
-        count(*) FILTER (WHERE payout_status = 'failed') AS payout_failed, count(payout_status) AS payout_n,
-        count(*) FILTER (WHERE evidence_complete) AS evidence_true, count(evidence_complete) AS evidence_n,
-        count(*) FILTER (WHERE refunded_amount >= ${DEFAULTS.reviewThreshold} AND (reviewer_id IS NULL OR reviewer_id = agent_id)) AS review_gap,
-        coalesce(sum(csat_n), 0) AS csat_n, coalesce(sum(csat_sum), 0) AS csat_sum, coalesce(sum(csat_hi), 0) AS csat_hi,
-        coalesce(sum(nps_n), 0) AS nps_n, coalesce(sum(nps_pro), 0) AS nps_pro, coalesce(sum(nps_det), 0) AS nps_det,
-        count(*) FILTER (WHERE decided_at <= h.rep_cutoff) AS rep_eligible,
-        count(*) FILTER (WHERE decided_at <= h.rep_cutoff AND next_order_at <= decided_at + to_days(CAST(${w} AS INTEGER))) AS rep_yes
-      FROM refund_facts, h
-      WHERE ${filterCondition(f)}
-      GROUP BY decision`);
+    const src = factSource(f, this.db.rollups);
+    const rows = await this.db.query<DecisionRow>(
+      src.rollup
+        ? sql`SELECT decision, ${measuresSql('rollup')} FROM refund_daily WHERE ${src.filter} GROUP BY decision`
+        : sql`WITH ${CUTOFFS_CTE} SELECT decision, ${measuresSql('fact')} FROM refund_facts, h WHERE ${src.filter} GROUP BY decision`,
+    );
     const sum = (pick: (r: DecisionRow) => number, decisions?: readonly string[]) =>
       rows.filter((r) => !decisions || decisions.includes(r.decision)).reduce((a, r) => a + pick(r), 0);
     const decided = ['approved', 'partial', 'rejected'] as const;
@@ -113,20 +97,29 @@ export class OverviewRepository {
 
   /** Orders in the filter's time range whose channel and campaign pass it; null when no orders are loaded. */
   async orderCount(f: RefundFilter): Promise<number | null> {
-    const [row] = await this.db.query<{ n: number; any_orders: boolean }>(sql`
-      SELECT (SELECT count(*) FROM orders WHERE ${filterCondition(f, { only: ['channels', 'campaigns'], columns: { time: 'ordered_at' } })}) AS n,
-             EXISTS (SELECT 1 FROM orders) AS any_orders`);
+    const only = ['channels', 'campaigns'] as const;
+    const q = this.db.rollups
+      ? sql`SELECT (SELECT coalesce(sum(n), 0) FROM order_daily WHERE ${filterCondition(f, { only, columns: { time: 'day' }, dateColumn: true })}) AS n,
+               EXISTS (SELECT 1 FROM order_daily) AS any_orders`
+      : sql`SELECT (SELECT count(*) FROM orders WHERE ${filterCondition(f, { only, columns: { time: 'ordered_at' } })}) AS n,
+               EXISTS (SELECT 1 FROM orders) AS any_orders`;
+    const [row] = await this.db.query<{ n: number; any_orders: boolean }>(q);
     return row.any_orders ? row.n : null;
   }
 
   trend(f: RefundFilter, grain: Grain): Promise<Array<{ period: string; refunds: number; decided: number; approved: number; rejected: number; refunded_amount: number }>> {
+    const src = factSource(f, this.db.rollups);
+    const n = raw(src.rollup ? 'n' : '1');
     return this.db.query(sql`
-      SELECT ${periodSql(grain)} AS period, count(*) AS refunds,
-        count(*) FILTER (WHERE decision IN ('approved', 'partial', 'rejected')) AS decided,
-        count(*) FILTER (WHERE decision IN ('approved', 'partial')) AS approved,
-        count(*) FILTER (WHERE decision = 'rejected') AS rejected,
-        coalesce(fsum(refunded_amount), 0) AS refunded_amount
-      FROM refund_facts WHERE ${filterCondition(f)}
-      GROUP BY 1 ORDER BY 1`);
+      WITH g AS (
+        SELECT ${periodStartSql(grain, src.rollup ? 'day' : 'requested_at')} AS p,
+          CAST(sum(${n}) AS BIGINT) AS refunds,
+          CAST(coalesce(sum(${n}) FILTER (WHERE decision IN ('approved', 'partial', 'rejected')), 0) AS BIGINT) AS decided,
+          CAST(coalesce(sum(${n}) FILTER (WHERE decision IN ('approved', 'partial')), 0) AS BIGINT) AS approved,
+          CAST(coalesce(sum(${n}) FILTER (WHERE decision = 'rejected'), 0) AS BIGINT) AS rejected,
+          coalesce(fsum(refunded_amount), 0) AS refunded_amount
+        FROM ${src.table} WHERE ${src.filter}
+        GROUP BY 1)
+      SELECT strftime(p, '%Y-%m-%d') AS period, refunds, decided, approved, rejected, refunded_amount FROM g ORDER BY p`);
   }
 }

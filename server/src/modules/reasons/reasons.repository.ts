@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Grain, RefundFilter } from '@refunds/shared';
-import { sql } from '@refunds/etl';
+import { raw, sql } from '@refunds/etl';
 import { DuckDbService } from '../../database/duckdb.service';
 import { periodStartSql } from '../../common/semantic/dimensions';
-import { filterCondition } from '../../common/semantic/filter';
+import { factSource, filterCondition } from '../../common/semantic/filter';
 
 export interface TrendRow {
   period: string;
@@ -32,11 +32,12 @@ export class ReasonsRepository {
   constructor(private readonly db: DuckDbService) {}
 
   trends(f: RefundFilter, grain: Grain): Promise<TrendRow[]> {
+    const src = factSource(f, this.db.rollups);
     return this.db.query<TrendRow>(sql`
       WITH g AS MATERIALIZED (
-        SELECT ${periodStartSql(grain)} AS p, reason_code, any_value(reason_family) AS reason_family,
-               count(*) AS refunds, coalesce(fsum(refunded_amount), 0) AS refunded_amount
-        FROM refund_facts WHERE ${filterCondition(f)}
+        SELECT ${periodStartSql(grain, src.rollup ? 'day' : 'requested_at')} AS p, reason_code, any_value(reason_family) AS reason_family,
+               CAST(sum(${raw(src.rollup ? 'n' : '1')}) AS BIGINT) AS refunds, coalesce(fsum(refunded_amount), 0) AS refunded_amount
+        FROM ${src.table} WHERE ${src.filter}
         GROUP BY 1, 2)
       -- the period string is formatted per group, not per row
       SELECT strftime(p, '%Y-%m-%d') AS period, reason_code, reason_family, refunds, refunded_amount,

@@ -1,0 +1,130 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DEFAULTS } from '@refunds/shared';
+import { queryRows, runSql } from '../db/duckdb';
+import { raw, type Raw } from '../db/sql';
+
+/**
+ * Daily rollups of refund_facts and orders, rebuilt with every load that changes the facts. Most
+ * panels (overview, trends, reasons, experience, channel cohorts) group and filter only by the
+ * columns kept here, and at 10M refunds the rollup has a fifth of the rows or fewer.
+ * Agent and team filters are not rolled up (agents multiply the rows): those read refund_facts.
+ */
+
+/** Amount band of requested_amount, as channelConsistency reports it. */
+export const AMOUNT_BAND_SQL = `CASE WHEN requested_amount < 50 THEN '[0,50)' WHEN requested_amount < 200 THEN '[50,200)'
+  WHEN requested_amount < 1000 THEN '[200,1000)' ELSE '[1000,inf)' END`;
+
+/** Group columns of refund_daily besides `day` (the UTC date of requested_at); names as in refund_facts. */
+export const DAILY_KEYS = ['channel', 'product_line', 'reason_code', 'reason_family', 'campaign', 'decision', 'customer_type', 'amount_band'] as const;
+
+/**
+ * Cut-offs fixed by the data, not the request: the repurchase horizon (latest order - 30 days,
+ * metrics.md's default window) and the overdue as-of time (latest request - SLA hours).
+ * Both the rollup and the refund_facts fallback compute them with this CTE, so they agree.
+ */
+export const CUTOFFS_CTE = raw(`h AS (
+  SELECT (SELECT max(ordered_at) FROM orders) - to_days(CAST(${DEFAULTS.repurchaseWindowDays} AS INTEGER)) AS rep_cutoff,
+         (SELECT max(requested_at) FROM refund_facts) - to_hours(CAST(${DEFAULTS.slaHours} AS BIGINT)) AS overdue_cutoff)`);
+
+interface Measure {
+  name: string;
+  /** Aggregate over refund_facts rows (the CTE `h` is in scope). */
+  fact: string;
+  /** Aggregate over refund_daily rows that gives the same number. */
+  merge: 'sum' | 'fsum';
+}
+
+const sla = DEFAULTS.slaHours;
+const w = DEFAULTS.repurchaseWindowDays;
+
+/** Additive measures: each is a count or a sum, so any set of rollup rows adds up exactly. */
+export const DAILY_MEASURES: readonly Measure[] = [
+  { name: 'n', fact: 'count(*)', merge: 'sum' },
+  { name: 'refunded_amount', fact: 'coalesce(fsum(refunded_amount), 0)', merge: 'fsum' },
+  { name: 'sla_met', fact: `count(*) FILTER (WHERE resolution_hours <= ${sla})`, merge: 'sum' },
+  { name: 'res_sum', fact: 'coalesce(fsum(resolution_hours), 0)', merge: 'fsum' },
+  { name: 'res_n', fact: 'count(resolution_hours)', merge: 'sum' },
+  { name: 'overdue', fact: 'count(*) FILTER (WHERE requested_at < h.overdue_cutoff)', merge: 'sum' },
+  { name: 'payout_failed', fact: `count(*) FILTER (WHERE payout_status = 'failed')`, merge: 'sum' },
+  { name: 'payout_n', fact: 'count(payout_status)', merge: 'sum' },
+  { name: 'evidence_true', fact: 'count(*) FILTER (WHERE evidence_complete)', merge: 'sum' },
+  { name: 'evidence_n', fact: 'count(evidence_complete)', merge: 'sum' },
+  {
+    name: 'review_gap',
+    fact: `count(*) FILTER (WHERE refunded_amount >= ${DEFAULTS.reviewThreshold} AND (reviewer_id IS NULL OR reviewer_id = agent_id))`,
+    merge: 'sum',
+  },
+  { name: 'csat_n', fact: 'coalesce(sum(csat_n), 0)', merge: 'sum' },
+  { name: 'csat_sum', fact: 'coalesce(sum(csat_sum), 0)', merge: 'sum' },
+  { name: 'csat_hi', fact: 'coalesce(sum(csat_hi), 0)', merge: 'sum' },
+  { name: 'nps_n', fact: 'coalesce(sum(nps_n), 0)', merge: 'sum' },
+  { name: 'nps_pro', fact: 'coalesce(sum(nps_pro), 0)', merge: 'sum' },
+  { name: 'nps_det', fact: 'coalesce(sum(nps_det), 0)', merge: 'sum' },
+  { name: 'rep_eligible', fact: 'count(*) FILTER (WHERE decided_at <= h.rep_cutoff)', merge: 'sum' },
+  {
+    name: 'rep_yes',
+    fact: `count(*) FILTER (WHERE decided_at <= h.rep_cutoff AND next_order_at <= decided_at + to_days(CAST(${w} AS INTEGER)))`,
+    merge: 'sum',
+  },
+];
+export type DailyMeasure = (typeof DAILY_MEASURES)[number]['name'];
+
+/**
+ * The SELECT list of the named measures, aliased by name, over refund_facts (`fact`) or over
+ * refund_daily (`rollup`). Counts merged from the rollup are cast back to BIGINT so both sources
+ * return the same types.
+ */
+export function measuresSql(source: 'fact' | 'rollup', names: readonly string[] = DAILY_MEASURES.map((m) => m.name)): Raw {
+  const parts = names.map((name) => {
+    const m = DAILY_MEASURES.find((x) => x.name === name);
+    if (!m) throw new Error(`unknown rollup measure ${name}`);
+    if (source === 'fact') return `${m.fact} AS ${name}`;
+    return m.merge === 'sum' ? `CAST(sum(${name}) AS BIGINT) AS ${name}` : `coalesce(fsum(${name}), 0) AS ${name}`;
+  });
+  return raw(parts.join(',\n  '));
+}
+
+export const ROLLUP_DDL = [
+  `CREATE TABLE IF NOT EXISTS refund_daily (day DATE, ${DAILY_KEYS.map((k) => `${k} VARCHAR`).join(', ')}, ${DAILY_MEASURES.map(
+    (m) => `${m.name} ${m.merge === 'fsum' ? 'DOUBLE' : 'BIGINT'}`,
+  ).join(', ')})`,
+  `CREATE TABLE IF NOT EXISTS order_daily (day DATE, channel VARCHAR, campaign VARCHAR, n BIGINT)`,
+];
+
+/**
+ * Rebuilds both rollups from refund_facts and orders. Runs inside the caller's transaction (the
+ * load's, or the server's one-off upgrade), which then calls markRollupsCurrent.
+ */
+export async function rebuildRollups(conn: DuckDBConnection): Promise<void> {
+  await runSql(conn, 'DELETE FROM refund_daily');
+  // Sorted by day so a time filter skips whole row groups.
+  await runSql(
+    conn,
+    `INSERT INTO refund_daily
+     WITH ${CUTOFFS_CTE.text}
+     SELECT CAST(requested_at AS DATE) AS day, channel, product_line, reason_code, reason_family, campaign, decision, customer_type,
+       ${AMOUNT_BAND_SQL} AS amount_band,
+       ${measuresSql('fact').text}
+     FROM refund_facts, h
+     GROUP BY ALL ORDER BY day`,
+  );
+  await runSql(conn, 'DELETE FROM order_daily');
+  await runSql(
+    conn,
+    `INSERT INTO order_daily SELECT CAST(ordered_at AS DATE) AS day, channel, campaign, count(*) AS n FROM orders GROUP BY ALL ORDER BY day`,
+  );
+}
+
+/** Records that the rollups match the data version now in meta (call after bumping it). */
+export async function markRollupsCurrent(conn: DuckDBConnection): Promise<void> {
+  await runSql(conn, `INSERT OR REPLACE INTO meta SELECT 'rollup_version', value FROM meta WHERE key = 'data_version'`);
+}
+
+/** True when the rollups were built from the data version now committed. */
+export async function rollupsCurrent(conn: DuckDBConnection): Promise<boolean> {
+  const [r] = await queryRows<{ ok: boolean }>(
+    conn,
+    `SELECT coalesce((SELECT value FROM meta WHERE key = 'rollup_version') = (SELECT value FROM meta WHERE key = 'data_version'), false) AS ok`,
+  );
+  return r.ok;
+}

@@ -1,0 +1,194 @@
+/**
+ * The daily rollups (refund_daily, order_daily) must give exactly the answers refund_facts gives.
+ * Two servers on copies of one database, one with REFUNDS_ROLLUPS=off, answer the same queries
+ * under filters the rollup covers (time, channel, product line, reason, campaign) and filters it
+ * does not (agent, team, which fall back to refund_facts); then again after an incremental load
+ * that moves the data-wide cut-offs (latest request, latest order), and after a server upgrade of
+ * a database whose rollups are missing. The reference cross-check (crosscheck.test.ts) compares
+ * the default (rollup) path with an independent implementation.
+ */
+import { copyFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect, loadFiles, openDatabase, queryRows } from '@refunds/etl';
+import { generateDataset } from '../../etl/src/generate/generate';
+import { order, refund, survey, tempDir, writeTables } from '../../etl/src/testing/factory';
+import { ok, serveDatabase, type TestServer } from '../support/server';
+
+type Filter = Record<string, unknown>;
+
+const FILTERS: ReadonlyArray<{ name: string; f: Filter }> = [
+  { name: 'unfiltered', f: {} },
+  { name: 'a quarter, two channels', f: { from: '2025-04-01', to: '2025-07-01', channels: ['app', 'web'] } },
+  { name: 'mid-week range', f: { from: '2025-02-05', to: '2025-02-12' } },
+  { name: 'from only', f: { from: '2025-06-15' } },
+  { name: 'to only', f: { to: '2024-09-01' } },
+  { name: 'product line and reasons', f: { productLines: ['electronics'], reasonCodes: ['defective', 'quality_defect', 'damaged'] } },
+  { name: 'campaign', f: { campaigns: ['618', 'singles_day'] } },
+  { name: 'upper-case channel, spaced reason', f: { channels: ['PHONE'], reasonCodes: ['Changed Mind'] } },
+  { name: 'no match', f: { channels: ['fax'] } },
+  { name: 'team (fallback)', f: { teams: ['Shanghai'] } },
+  { name: 'agents and a year (fallback)', f: { agentIds: ['A03', 'A17', 'A33'], from: '2025-01-01', to: '2026-01-01' } },
+];
+
+const GRAINS = ['DAY', 'WEEK', 'MONTH', 'QUARTER'] as const;
+const DIMENSIONS = ['DECISION', 'CHANNEL', 'PRODUCT_LINE', 'REASON_CODE', 'AGENT', 'TEAM', 'CAMPAIGN', 'CUSTOMER_TYPE', 'PERIOD'] as const;
+
+const OVERVIEW_Q = `query($f: RefundFilter) { overview(filter: $f) { refunds decided refundedAmount approvalRate rejectionRate partialRate
+  orders refundRate slaMetRate overduePending pending payoutFailureRate payoutN evidenceCompleteRate evidenceN reviewGapCount csatAvg csatRate
+  csatResponses nps npsResponses repurchaseRate repurchaseEligible resolutionHoursMean resolutionHoursP50 resolutionHoursP90
+  previous { refunds decided refundedAmount overduePending repurchaseEligible orders } } }`;
+const TREND_Q = `query($f: RefundFilter, $g: Grain) { refundTrend(filter: $f, grain: $g) { period refunds decided approvalRate rejectionRate refundedAmount } }`;
+const REASONS_Q = `query($f: RefundFilter, $g: Grain) { reasonTrends(filter: $f, grain: $g) { period reasonCode reasonFamily refunds refundedAmount share } }`;
+const CONSISTENCY_Q = `query($f: RefundFilter) { channelConsistency(filter: $f, minCases: 5, gapThreshold: 0.1) { inconsistencyRate comparableCohorts inconsistentCohorts
+  cohorts { reasonCode productLine amountBand gap pValue inconsistent channels { channel n approvalRate } } } }`;
+const EXPERIENCE_Q = `query($f: RefundFilter, $d: Dimension) { customerExperience(filter: $f, groupBy: $d, grain: MONTH) { key csatAvg csatRate csatResponses nps npsResponses } }`;
+
+/** Deep equality; numbers equal to 1e-9 relative (sums of doubles in another order). */
+function same(a: unknown, b: unknown, path = ''): string[] {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)) ? [] : [`${path}: ${a} vs ${b}`];
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return [`${path}: ${a.length} vs ${b.length} items`];
+    return a.flatMap((x, i) => same(x, b[i], `${path}[${i}]`));
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].flatMap((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`));
+  }
+  return a === b ? [] : [`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`];
+}
+
+async function load(dbPath: string, dir: string): Promise<void> {
+  const inst = await openDatabase(dbPath);
+  const conn = await connect(inst);
+  try {
+    await loadFiles(conn, [dir]);
+  } finally {
+    conn.closeSync();
+    inst.closeSync();
+  }
+}
+
+async function meta(dbPath: string): Promise<{ data: string; rollup: string | null; days: number; facts: number }> {
+  const inst = await openDatabase(dbPath);
+  const conn = await connect(inst);
+  try {
+    const [r] = await queryRows<{ data: string; rollup: string | null; days: number; facts: number }>(
+      conn,
+      `SELECT (SELECT value FROM meta WHERE key = 'data_version') AS data, (SELECT value FROM meta WHERE key = 'rollup_version') AS rollup,
+              (SELECT coalesce(sum(n), 0) FROM refund_daily) AS days, (SELECT count(*) FROM refund_facts) AS facts`,
+    );
+    return r;
+  } finally {
+    conn.closeSync();
+    inst.closeSync();
+  }
+}
+
+describe('daily rollups answer exactly as refund_facts', () => {
+  const work = tempDir('refunds-rollups-');
+  const dbOn = join(work, 'on.duckdb');
+  const dbOff = join(work, 'off.duckdb');
+  let on: TestServer;
+  let off: TestServer;
+
+  async function boot(): Promise<void> {
+    on = await serveDatabase(dbOn);
+    off = await serveDatabase(dbOff, { REFUNDS_ROLLUPS: 'off' });
+  }
+  async function halt(): Promise<void> {
+    await Promise.all([on?.close(), off?.close()]);
+  }
+
+  async function compareAll(): Promise<void> {
+    const diffs: string[] = [];
+    const both = async (label: string, q: string, vars: Record<string, unknown>) => {
+      const [a, b] = await Promise.all([on.gql(q, vars), off.gql(q, vars)]);
+      diffs.push(...same(ok(a), ok(b), label));
+    };
+    for (const { name, f } of FILTERS) {
+      await both(`${name} overview`, OVERVIEW_Q, { f });
+      await both(`${name} consistency`, CONSISTENCY_Q, { f });
+      for (const g of GRAINS) {
+        await both(`${name} trend ${g}`, TREND_Q, { f, g });
+        await both(`${name} reasons ${g}`, REASONS_Q, { f, g });
+      }
+      for (const d of DIMENSIONS) await both(`${name} experience ${d}`, EXPERIENCE_Q, { f, d });
+    }
+    expect(diffs).toEqual([]);
+  }
+
+  beforeAll(async () => {
+    const data = join(work, 'data');
+    await generateDataset({ out: data, refunds: 5000, seed: 23 });
+    await load(dbOn, data);
+    copyFileSync(dbOn, dbOff);
+    await boot();
+  }, 300_000);
+
+  afterAll(async () => {
+    await halt();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  test('the rollup holds every refund once and matches the data version', async () => {
+    await halt();
+    const m = await meta(dbOn);
+    expect(m.rollup).toBe(m.data);
+    expect(m.days).toBe(m.facts);
+    expect(m.facts).toBe(5000);
+    await boot();
+  }, 60_000);
+
+  test('the rollup-backed answers are non-trivial (the filters select data)', async () => {
+    const o = ok(await on.gql<{ overview: { refunds: number; overduePending: number; repurchaseEligible: number } }>(OVERVIEW_Q, { f: FILTERS[1].f })).overview;
+    expect(o.refunds).toBeGreaterThan(100);
+    expect(o.repurchaseEligible).toBeGreaterThan(0);
+  });
+
+  test('same answers for every filter, grain and dimension', compareAll, 120_000);
+
+  test('after an incremental load that moves the latest request and order, still the same', async () => {
+    await halt();
+    // Later than every generated row, so the overdue as-of time and the repurchase horizon move.
+    const inc = writeTables({
+      refunds: [
+        refund({ refund_id: 'INC1', customer_id: 'CINC', order_id: 'OINC1', requested_at: '2026-06-01T00:00:00Z', decided_at: null, decision: 'pending', refunded_amount: null, channel: 'app' }),
+        refund({ refund_id: 'INC2', customer_id: 'CINC', order_id: 'OINC1', requested_at: '2026-05-20T08:00:00Z', decided_at: '2026-05-21T08:00:00Z', decision: 'rejected', refunded_amount: 0 }),
+      ],
+      orders: [order({ order_id: 'OINC1', customer_id: 'CINC', ordered_at: '2026-05-01T00:00:00Z' }), order({ order_id: 'OINC2', customer_id: 'CINC', ordered_at: '2026-07-30T00:00:00Z', channel: 'app' })],
+      surveys: [survey({ survey_id: 'SINC', refund_id: 'INC2', customer_id: 'CINC', kind: 'nps', score: 3, responded_at: '2026-05-25T00:00:00Z' })],
+    });
+    await load(dbOn, inc);
+    await load(dbOff, inc);
+    // A reload of the same files changes nothing but the data version; the rollups stay current.
+    await load(dbOn, inc);
+    const m = await meta(dbOn);
+    expect(m.rollup).toBe(m.data);
+    expect(m.days).toBe(5002);
+    await boot();
+    const o = ok(await on.gql<{ overview: { refunds: number; orders: number } }>(OVERVIEW_Q, { f: { from: '2026-05-01' } })).overview;
+    expect(o).toMatchObject({ refunds: 2, orders: 2 });
+    await compareAll();
+  }, 180_000);
+
+  test('a database without rollups (older loader) gets them built when the server starts', async () => {
+    await halt();
+    const inst = await openDatabase(dbOn);
+    const conn = await connect(inst);
+    await conn.run(`DELETE FROM refund_daily`);
+    await conn.run(`DELETE FROM order_daily`);
+    await conn.run(`DELETE FROM meta WHERE key = 'rollup_version'`);
+    conn.closeSync();
+    inst.closeSync();
+    await boot();
+    expect(on.logs()).toContain('building the daily rollups');
+    await compareAll();
+    await halt();
+    const m = await meta(dbOn);
+    expect(m.rollup).toBe(m.data);
+    expect(m.days).toBe(m.facts);
+    await boot();
+  }, 180_000);
+});
