@@ -41,6 +41,7 @@ const TREND_Q = `query($f: RefundFilter, $g: Grain) { refundTrend(filter: $f, gr
 const REASONS_Q = `query($f: RefundFilter, $g: Grain) { reasonTrends(filter: $f, grain: $g) { period reasonCode reasonFamily refunds refundedAmount share } }`;
 const CONSISTENCY_Q = `query($f: RefundFilter) { channelConsistency(filter: $f, minCases: 5, gapThreshold: 0.1) { inconsistencyRate comparableCohorts inconsistentCohorts
   cohorts { reasonCode productLine amountBand gap pValue inconsistent channels { channel n approvalRate } } } }`;
+const OPTIONS_Q = `{ filterOptions { channels productLines reasonCodes teams campaigns minDate maxDate agents { agentId name team } } }`;
 const EXPERIENCE_Q = `query($f: RefundFilter, $d: Dimension) { customerExperience(filter: $f, groupBy: $d, grain: MONTH) { key csatAvg csatRate csatResponses nps npsResponses } }`;
 
 /** Deep equality; numbers equal to 1e-9 relative (sums of doubles in another order). */
@@ -107,6 +108,7 @@ describe('daily rollups answer exactly as refund_facts', () => {
       const [a, b] = await Promise.all([on.gql(q, vars), off.gql(q, vars)]);
       diffs.push(...same(ok(a), ok(b), label));
     };
+    await both('filterOptions', OPTIONS_Q, {});
     for (const { name, f } of FILTERS) {
       await both(`${name} overview`, OVERVIEW_Q, { f });
       await both(`${name} consistency`, CONSISTENCY_Q, { f });
@@ -142,6 +144,9 @@ describe('daily rollups answer exactly as refund_facts', () => {
   }, 60_000);
 
   test('the rollup-backed answers are non-trivial (the filters select data)', async () => {
+    const opts = ok(await on.gql<{ filterOptions: { channels: string[]; campaigns: string[] } }>(OPTIONS_Q)).filterOptions;
+    expect(opts.channels.length).toBeGreaterThan(2);
+    expect(opts.campaigns.length).toBeGreaterThan(0);
     const o = ok(await on.gql<{ overview: { refunds: number; overduePending: number; repurchaseEligible: number } }>(OVERVIEW_Q, { f: FILTERS[1].f })).overview;
     expect(o.refunds).toBeGreaterThan(100);
     expect(o.repurchaseEligible).toBeGreaterThan(0);

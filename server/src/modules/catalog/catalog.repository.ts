@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sql } from '@refunds/etl';
+import { raw, sql } from '@refunds/etl';
 import { DuckDbService } from '../../database/duckdb.service';
 
 export interface OptionsRow {
@@ -16,17 +16,19 @@ export interface OptionsRow {
 export class CatalogRepository {
   constructor(private readonly db: DuckDbService) {}
 
+  /** Distinct values per filter column: from the daily rollup (a fraction of the rows) when it is on. */
   async options(): Promise<OptionsRow> {
+    const [table, time] = this.db.rollups ? ['refund_daily', 'day'] : ['refund_facts', 'requested_at'];
+    const distinct = (col: string) => raw(`(SELECT coalesce(list(v ORDER BY v), []) FROM (SELECT DISTINCT ${col} AS v FROM ${table} WHERE ${col} IS NOT NULL))`);
     const [row] = await this.db.query<OptionsRow>(sql`
       SELECT
-        list_sort(list_distinct(list(channel))) AS channels,
-        list_sort(list_distinct(list(product_line))) AS product_lines,
-        list_sort(list_distinct(list(reason_code))) AS reason_codes,
-        (SELECT coalesce(list_sort(list_distinct(list(team))), []) FROM agents) AS teams,
-        list_sort(list_distinct(list(campaign))) AS campaigns,
-        strftime(min(requested_at), '%Y-%m-%d') AS min_date,
-        strftime(max(requested_at), '%Y-%m-%d') AS max_date
-      FROM refund_facts`);
+        ${distinct('channel')} AS channels,
+        ${distinct('product_line')} AS product_lines,
+        ${distinct('reason_code')} AS reason_codes,
+        (SELECT coalesce(list(v ORDER BY v), []) FROM (SELECT DISTINCT team AS v FROM agents WHERE team IS NOT NULL)) AS teams,
+        ${distinct('campaign')} AS campaigns,
+        (SELECT strftime(min(${raw(time)}), '%Y-%m-%d') FROM ${raw(table)}) AS min_date,
+        (SELECT strftime(max(${raw(time)}), '%Y-%m-%d') FROM ${raw(table)}) AS max_date`);
     return row;
   }
 

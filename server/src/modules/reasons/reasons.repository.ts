@@ -27,6 +27,9 @@ export interface SpikeCandidateRow {
   hist_weeks: string[];
 }
 
+/** metrics.md: the Poisson rate never goes below 0.5, so a quiet history cannot make every refund a spike. */
+export const LAMBDA_FLOOR = 0.5;
+
 @Injectable()
 export class ReasonsRepository {
   constructor(private readonly db: DuckDbService) {}
@@ -50,22 +53,33 @@ export class ReasonsRepository {
    * from the previous min(8, k) weeks (weeks without refunds count as 0). Non-time filters narrow
    * every count; the time filter only picks the weeks reported, so history before `from` counts.
    */
-  spikeCandidates(f: RefundFilter, minCount: number): Promise<SpikeCandidateRow[]> {
+  spikeCandidates(f: RefundFilter, minCount: number, alpha: number): Promise<SpikeCandidateRow[]> {
     const nonTime = filterCondition(f, { withoutTime: true });
+    // Weeks whose Poisson tail is provably >= alpha are dropped in SQL, so their histories are never
+    // sent to JavaScript; the exact test runs on the rest. Two lower bounds of P(X >= c):
+    // P(X = c) (the first term of the tail), and 1/2 when c <= lambda - ln 2 (the median of a
+    // Poisson variable is at least lambda - ln 2). A 1e-9 margin absorbs rounding in lgamma.
+    const lambda = raw(`greatest(CASE WHEN cand.k > 0 THEN hist.prev_sum / least(8, cand.k) ELSE 0 END, ${LAMBDA_FLOOR})`);
+    const surelyNotSpike = sql`(
+      (-${lambda} + cand.c * ln(${lambda}) - lgamma(cand.c + 1) >= ln(${alpha}) + 1e-9)
+      OR (${alpha} < 0.5 AND cand.c <= ${lambda} - 0.6931471805599453))`;
     const from = f.from ?? null;
     const to = f.to ?? null;
     return this.db.query<SpikeCandidateRow>(sql`
       WITH base AS (
         SELECT product_id, CAST(date_trunc('week', requested_at) AS DATE) AS wk, reason_family = 'defect' AS defect, reason_code, product_line
         FROM refund_facts WHERE product_id IS NOT NULL AND ${nonTime}),
-      first_wk AS (SELECT product_id, min(wk) AS first_wk, mode(product_line) AS product_line FROM base GROUP BY product_id),
+      first_wk AS (SELECT product_id, min(wk) AS first_wk FROM base GROUP BY product_id),
       counts AS (SELECT product_id, wk, count(*) AS c FROM base WHERE defect GROUP BY product_id, wk),
-      cand AS (
-        SELECT c.product_id, c.wk, c.c, CAST(datediff('day', fw.first_wk, c.wk) / 7 AS INTEGER) AS k, fw.product_line
+      cand0 AS (
+        SELECT c.product_id, c.wk, c.c, CAST(datediff('day', fw.first_wk, c.wk) / 7 AS INTEGER) AS k
         FROM counts c JOIN first_wk fw USING (product_id)
         WHERE c.c >= ${minCount}
           AND (${from}::DATE IS NULL OR c.wk >= ${from}::DATE)
           AND (${to}::DATE IS NULL OR c.wk < ${to}::DATE)),
+      -- the product's usual line, worked out only for products with a candidate week
+      line AS (SELECT product_id, mode(product_line) AS product_line FROM base WHERE product_id IN (SELECT product_id FROM cand0) GROUP BY product_id),
+      cand AS (SELECT cand0.*, line.product_line FROM cand0 JOIN line USING (product_id)),
       hist AS (
         SELECT cand.product_id, cand.wk,
           coalesce(sum(h.c) FILTER (WHERE h.wk >= cand.wk - to_days(CAST(7 * least(8, cand.k) AS INTEGER))), 0) AS prev_sum,
@@ -84,6 +98,6 @@ export class ReasonsRepository {
         coalesce(hist.hist_list, []) AS hist_counts,
         coalesce(list_transform(hist.hist_wks, w -> strftime(w, '%Y-%m-%d')), []) AS hist_weeks
       FROM cand JOIN hist USING (product_id, wk) JOIN top USING (product_id, wk)
-      WHERE cand.k >= 4`);
+      WHERE cand.k >= 4 AND NOT ${surelyNotSpike}`);
   }
 }

@@ -2,10 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { poissonUpperTail, type Grain, type RefundFilter } from '@refunds/shared';
 import { badInput } from '../../common/errors';
 import type { ReasonTrendPoint, RefundSpike } from './models/reasons.model';
-import { ReasonsRepository } from './reasons.repository';
-
-/** metrics.md: the Poisson rate never goes below 0.5, so a quiet history cannot make every refund a spike. */
-const LAMBDA_FLOOR = 0.5;
+import { LAMBDA_FLOOR, ReasonsRepository } from './reasons.repository';
 
 @Injectable()
 export class ReasonsService {
@@ -19,7 +16,7 @@ export class ReasonsService {
   async spikes(f: RefundFilter, minCount: number, alpha: number): Promise<RefundSpike[]> {
     if (!Number.isInteger(minCount) || minCount < 1 || minCount > 1_000_000) throw badInput('minCount', 'must be a whole number 1..1000000');
     if (!Number.isFinite(alpha) || alpha <= 0 || alpha >= 1) throw badInput('alpha', 'must be between 0 and 1 (exclusive)');
-    const rows = await this.repo.spikeCandidates(f, minCount);
+    const rows = await this.repo.spikeCandidates(f, minCount, alpha);
     const out: RefundSpike[] = [];
     for (const r of rows) {
       const lambda = Math.max(r.expected, LAMBDA_FLOOR);
