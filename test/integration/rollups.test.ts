@@ -1,15 +1,15 @@
 /**
  * The daily rollups (refund_daily, order_daily) must give exactly the answers refund_facts gives.
  * Two servers on copies of one database, one with REFUNDS_ROLLUPS=off, answer the same queries
- * under filters the rollup covers (time, channel, product line, reason, campaign) and filters it
- * does not (agent, team, which fall back to refund_facts); then again after an incremental load
+ * under filters one of the rollups covers (time, channel, product line, reason, campaign; or time,
+ * channel, agent, team) and filters none covers (agent with product line: refund_facts); then again after an incremental load
  * that moves the data-wide cut-offs (latest request, latest order), and after a server upgrade of
  * a database whose rollups are missing. The reference cross-check (crosscheck.test.ts) compares
  * the default (rollup) path with an independent implementation.
  */
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect, loadFiles, openDatabase, queryRows } from '@refunds/etl';
+import { connect, loadFiles, openDatabase, queryRows, ROLLUP_SIGNATURE } from '@refunds/etl';
 import { generateDataset } from '../../etl/src/generate/generate';
 import { order, refund, survey, tempDir, writeTables } from '../../etl/src/testing/factory';
 import { ok, serveDatabase, type TestServer } from '../support/server';
@@ -26,8 +26,10 @@ const FILTERS: ReadonlyArray<{ name: string; f: Filter }> = [
   { name: 'campaign', f: { campaigns: ['618', 'singles_day'] } },
   { name: 'upper-case channel, spaced reason', f: { channels: ['PHONE'], reasonCodes: ['Changed Mind'] } },
   { name: 'no match', f: { channels: ['fax'] } },
-  { name: 'team (fallback)', f: { teams: ['Shanghai'] } },
-  { name: 'agents and a year (fallback)', f: { agentIds: ['A03', 'A17', 'A33'], from: '2025-01-01', to: '2026-01-01' } },
+  { name: 'team (agent rollup)', f: { teams: ['Shanghai'] } },
+  { name: 'agents, a channel and a year (agent rollup)', f: { agentIds: ['A03', 'A17', 'A33'], channels: ['chat'], from: '2025-01-01', to: '2026-01-01' } },
+  { name: 'team and product line (refund_facts)', f: { teams: ['Shanghai', 'Wuhan'], productLines: ['apparel', 'electronics'] } },
+  { name: 'agents and a campaign (refund_facts)', f: { agentIds: ['A03', 'A17'], campaigns: ['618'] } },
 ];
 
 const GRAINS = ['DAY', 'WEEK', 'MONTH', 'QUARTER'] as const;
@@ -41,6 +43,17 @@ const TREND_Q = `query($f: RefundFilter, $g: Grain) { refundTrend(filter: $f, gr
 const REASONS_Q = `query($f: RefundFilter, $g: Grain) { reasonTrends(filter: $f, grain: $g) { period reasonCode reasonFamily refunds refundedAmount share } }`;
 const CONSISTENCY_Q = `query($f: RefundFilter) { channelConsistency(filter: $f, minCases: 5, gapThreshold: 0.1) { inconsistencyRate comparableCohorts inconsistentCohorts
   cohorts { reasonCode productLine amountBand gap pValue inconsistent channels { channel n approvalRate } } } }`;
+const CARD_FIELDS = `agentId name team insufficient handled approvalRate rejectionRate resolutionHours escalationRate contactsPerRefund reopenRate
+  refundCostPerCase csatAvg csatResponses nps npsResponses repurchaseRate repurchaseEligible`;
+const CARDS_Q = `query($f: RefundFilter) { agentScorecards(filter: $f, minCases: 10) { ${CARD_FIELDS} } }`;
+const CORR_Q = `query($f: RefundFilter) { kpiOutcomeCorrelations(filter: $f, minCases: 10) { kpi outcome n pearson pearsonLow pearsonHigh spearman } }`;
+const ALIGN_Q = `query($f: RefundFilter, $w: [KpiWeightInput!]) { incentiveAlignment(filter: $f, minCases: 10, weights: $w) {
+  alignment n agents { agentId incentiveScore outcomeScore incentiveRank outcomeRank } } }`;
+const WEIGHTS = [
+  { kpi: 'rejectionRate', weight: 0.5, direction: 'HIGHER_IS_BETTER' },
+  { kpi: 'resolutionHours', weight: 0.3, direction: 'LOWER_IS_BETTER' },
+  { kpi: 'contactsPerRefund', weight: 0.2, direction: 'LOWER_IS_BETTER' },
+];
 const OPTIONS_Q = `{ filterOptions { channels productLines reasonCodes teams campaigns minDate maxDate agents { agentId name team } } }`;
 const EXPERIENCE_Q = `query($f: RefundFilter, $d: Dimension) { customerExperience(filter: $f, groupBy: $d, grain: MONTH) { key csatAvg csatRate csatResponses nps npsResponses } }`;
 
@@ -71,14 +84,15 @@ async function load(dbPath: string, dir: string): Promise<void> {
   }
 }
 
-async function meta(dbPath: string): Promise<{ data: string; rollup: string | null; days: number; facts: number }> {
+async function meta(dbPath: string): Promise<{ data: string; rollup: string | null; days: number; agentDays: number; facts: number }> {
   const inst = await openDatabase(dbPath);
   const conn = await connect(inst);
   try {
-    const [r] = await queryRows<{ data: string; rollup: string | null; days: number; facts: number }>(
+    const [r] = await queryRows<{ data: string; rollup: string | null; days: number; agentDays: number; facts: number }>(
       conn,
       `SELECT (SELECT value FROM meta WHERE key = 'data_version') AS data, (SELECT value FROM meta WHERE key = 'rollup_version') AS rollup,
-              (SELECT coalesce(sum(n), 0) FROM refund_daily) AS days, (SELECT count(*) FROM refund_facts) AS facts`,
+              (SELECT coalesce(sum(n), 0) FROM refund_daily) AS days, (SELECT coalesce(sum(n), 0) FROM agent_daily) AS "agentDays",
+              (SELECT count(*) FROM refund_facts) AS facts`,
     );
     return r;
   } finally {
@@ -117,6 +131,9 @@ describe('daily rollups answer exactly as refund_facts', () => {
         await both(`${name} reasons ${g}`, REASONS_Q, { f, g });
       }
       for (const d of DIMENSIONS) await both(`${name} experience ${d}`, EXPERIENCE_Q, { f, d });
+      await both(`${name} scorecards`, CARDS_Q, { f });
+      await both(`${name} correlations`, CORR_Q, { f });
+      await both(`${name} alignment`, ALIGN_Q, { f, w: WEIGHTS });
     }
     expect(diffs).toEqual([]);
   }
@@ -137,8 +154,9 @@ describe('daily rollups answer exactly as refund_facts', () => {
   test('the rollup holds every refund once and matches the data version', async () => {
     await halt();
     const m = await meta(dbOn);
-    expect(m.rollup).toBe(m.data);
+    expect(m.rollup).toBe(`${m.data}:${ROLLUP_SIGNATURE}`);
     expect(m.days).toBe(m.facts);
+    expect(m.agentDays).toBe(m.facts);
     expect(m.facts).toBe(5000);
     await boot();
   }, 60_000);
@@ -170,7 +188,7 @@ describe('daily rollups answer exactly as refund_facts', () => {
     // A reload of the same files changes nothing but the data version; the rollups stay current.
     await load(dbOn, inc);
     const m = await meta(dbOn);
-    expect(m.rollup).toBe(m.data);
+    expect(m.rollup).toBe(`${m.data}:${ROLLUP_SIGNATURE}`);
     expect(m.days).toBe(5002);
     await boot();
     const o = ok(await on.gql<{ overview: { refunds: number; orders: number } }>(OVERVIEW_Q, { f: { from: '2026-05-01' } })).overview;
@@ -178,13 +196,15 @@ describe('daily rollups answer exactly as refund_facts', () => {
     await compareAll();
   }, 180_000);
 
-  test('a database without rollups (older loader) gets them built when the server starts', async () => {
+  test('rollups of an older definition are rebuilt when the server starts', async () => {
     await halt();
     const inst = await openDatabase(dbOn);
     const conn = await connect(inst);
-    await conn.run(`DELETE FROM refund_daily`);
+    // As an older loader left it: fewer columns, one rollup missing, another signature.
+    await conn.run(`ALTER TABLE refund_daily DROP COLUMN escalated`);
+    await conn.run(`DROP TABLE agent_daily`);
     await conn.run(`DELETE FROM order_daily`);
-    await conn.run(`DELETE FROM meta WHERE key = 'rollup_version'`);
+    await conn.run(`UPDATE meta SET value = split_part(value, ':', 1) || ':0123456789ab' WHERE key = 'rollup_version'`);
     conn.closeSync();
     inst.closeSync();
     await boot();
@@ -192,8 +212,9 @@ describe('daily rollups answer exactly as refund_facts', () => {
     await compareAll();
     await halt();
     const m = await meta(dbOn);
-    expect(m.rollup).toBe(m.data);
+    expect(m.rollup).toBe(`${m.data}:${ROLLUP_SIGNATURE}`);
     expect(m.days).toBe(m.facts);
+    expect(m.agentDays).toBe(m.facts);
     await boot();
   }, 180_000);
 });

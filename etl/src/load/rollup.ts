@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DEFAULTS } from '@refunds/shared';
 import { queryRows, runSql } from '../db/duckdb';
@@ -5,17 +6,29 @@ import { raw, type Raw } from '../db/sql';
 
 /**
  * Daily rollups of refund_facts and orders, rebuilt with every load that changes the facts. Most
- * panels (overview, trends, reasons, experience, channel cohorts) group and filter only by the
- * columns kept here, and at 10M refunds the rollup has a fifth of the rows or fewer.
- * Agent and team filters are not rolled up (agents multiply the rows): those read refund_facts.
+ * panels group and filter only by the columns kept in one of them, and at 10M refunds a rollup has
+ * a fifth of the rows or fewer. Anything else (a product line filter on agent scorecards, say)
+ * reads refund_facts.
  */
 
 /** Amount band of requested_amount, as channelConsistency reports it. */
 export const AMOUNT_BAND_SQL = `CASE WHEN requested_amount < 50 THEN '[0,50)' WHEN requested_amount < 200 THEN '[50,200)'
   WHEN requested_amount < 1000 THEN '[200,1000)' ELSE '[1000,inf)' END`;
 
-/** Group columns of refund_daily besides `day` (the UTC date of requested_at); names as in refund_facts. */
-export const DAILY_KEYS = ['channel', 'product_line', 'reason_code', 'reason_family', 'campaign', 'decision', 'customer_type', 'amount_band'] as const;
+export interface RollupSpec {
+  table: 'refund_daily' | 'agent_daily';
+  /** Group columns besides `day` (the UTC date of requested_at); names as in refund_facts. */
+  keys: readonly string[];
+}
+
+/**
+ * Two daily rollups: by what product teams filter on, and by agent (agents would multiply the
+ * first one's rows). A query reads the first one that has every column it filters or groups by.
+ */
+export const ROLLUPS: readonly RollupSpec[] = [
+  { table: 'refund_daily', keys: ['channel', 'product_line', 'reason_code', 'reason_family', 'campaign', 'decision', 'customer_type', 'amount_band'] },
+  { table: 'agent_daily', keys: ['agent_id', 'team', 'channel', 'decision'] },
+];
 
 /**
  * Cut-offs fixed by the data, not the request: the repurchase horizon (latest order - 30 days,
@@ -49,6 +62,9 @@ export const DAILY_MEASURES: readonly Measure[] = [
   { name: 'payout_n', fact: 'count(payout_status)', merge: 'sum' },
   { name: 'evidence_true', fact: 'count(*) FILTER (WHERE evidence_complete)', merge: 'sum' },
   { name: 'evidence_n', fact: 'count(evidence_complete)', merge: 'sum' },
+  { name: 'escalated', fact: 'count(*) FILTER (WHERE escalated)', merge: 'sum' },
+  { name: 'reopened', fact: 'count(*) FILTER (WHERE reopened)', merge: 'sum' },
+  { name: 'contacts_sum', fact: 'coalesce(sum(contacts), 0)', merge: 'sum' },
   {
     name: 'review_gap',
     fact: `count(*) FILTER (WHERE refunded_amount >= ${DEFAULTS.reviewThreshold} AND (reviewer_id IS NULL OR reviewer_id = agent_id))`,
@@ -84,31 +100,46 @@ export function measuresSql(source: 'fact' | 'rollup', names: readonly string[] 
   return raw(parts.join(',\n  '));
 }
 
+const keySelect = (k: string) => (k === 'amount_band' ? `${AMOUNT_BAND_SQL} AS amount_band` : k);
+
+const rollupColumns = (r: RollupSpec) =>
+  `day DATE, ${r.keys.map((k) => `${k} VARCHAR`).join(', ')}, ${DAILY_MEASURES.map((m) => `${m.name} ${m.merge === 'fsum' ? 'DOUBLE' : 'BIGINT'}`).join(', ')}`;
+const ORDER_DAILY_COLUMNS = 'day DATE, channel VARCHAR, campaign VARCHAR, n BIGINT';
+
+/**
+ * Identifies the rollups' definition: a database whose rollups were built by another definition
+ * (an older loader) is rebuilt, not read with missing or differently computed columns.
+ */
+export const ROLLUP_SIGNATURE = createHash('sha256')
+  .update(JSON.stringify([ROLLUPS, DAILY_MEASURES, AMOUNT_BAND_SQL, CUTOFFS_CTE.text, ORDER_DAILY_COLUMNS]))
+  .digest('hex')
+  .slice(0, 12);
+
 export const ROLLUP_DDL = [
-  `CREATE TABLE IF NOT EXISTS refund_daily (day DATE, ${DAILY_KEYS.map((k) => `${k} VARCHAR`).join(', ')}, ${DAILY_MEASURES.map(
-    (m) => `${m.name} ${m.merge === 'fsum' ? 'DOUBLE' : 'BIGINT'}`,
-  ).join(', ')})`,
-  `CREATE TABLE IF NOT EXISTS order_daily (day DATE, channel VARCHAR, campaign VARCHAR, n BIGINT)`,
+  ...ROLLUPS.map((r) => `CREATE TABLE IF NOT EXISTS ${r.table} (${rollupColumns(r)})`),
+  `CREATE TABLE IF NOT EXISTS order_daily (${ORDER_DAILY_COLUMNS})`,
 ];
 
 /**
- * Rebuilds both rollups from refund_facts and orders. Runs inside the caller's transaction (the
- * load's, or the server's one-off upgrade), which then calls markRollupsCurrent.
+ * Rebuilds the rollups from refund_facts and orders, replacing the tables (their columns may have
+ * changed). Runs inside the caller's transaction (the load's, or the server's one-off upgrade),
+ * which then calls markRollupsCurrent.
  */
 export async function rebuildRollups(conn: DuckDBConnection): Promise<void> {
-  await runSql(conn, 'DELETE FROM refund_daily');
-  // Sorted by day so a time filter skips whole row groups.
-  await runSql(
-    conn,
-    `INSERT INTO refund_daily
-     WITH ${CUTOFFS_CTE.text}
-     SELECT CAST(requested_at AS DATE) AS day, channel, product_line, reason_code, reason_family, campaign, decision, customer_type,
-       ${AMOUNT_BAND_SQL} AS amount_band,
-       ${measuresSql('fact').text}
-     FROM refund_facts, h
-     GROUP BY ALL ORDER BY day`,
-  );
-  await runSql(conn, 'DELETE FROM order_daily');
+  for (const r of ROLLUPS) {
+    await runSql(conn, `CREATE OR REPLACE TABLE ${r.table} (${rollupColumns(r)})`);
+    // Sorted by day so a time filter skips whole row groups.
+    await runSql(
+      conn,
+      `INSERT INTO ${r.table}
+       WITH ${CUTOFFS_CTE.text}
+       SELECT CAST(requested_at AS DATE) AS day, ${r.keys.map(keySelect).join(', ')},
+         ${measuresSql('fact').text}
+       FROM refund_facts, h
+       GROUP BY ALL ORDER BY day`,
+    );
+  }
+  await runSql(conn, `CREATE OR REPLACE TABLE order_daily (${ORDER_DAILY_COLUMNS})`);
   await runSql(
     conn,
     `INSERT INTO order_daily SELECT CAST(ordered_at AS DATE) AS day, channel, campaign, count(*) AS n FROM orders GROUP BY ALL ORDER BY day`,
@@ -117,14 +148,14 @@ export async function rebuildRollups(conn: DuckDBConnection): Promise<void> {
 
 /** Records that the rollups match the data version now in meta (call after bumping it). */
 export async function markRollupsCurrent(conn: DuckDBConnection): Promise<void> {
-  await runSql(conn, `INSERT OR REPLACE INTO meta SELECT 'rollup_version', value FROM meta WHERE key = 'data_version'`);
+  await runSql(conn, `INSERT OR REPLACE INTO meta SELECT 'rollup_version', value || ':${ROLLUP_SIGNATURE}' FROM meta WHERE key = 'data_version'`);
 }
 
-/** True when the rollups were built from the data version now committed. */
+/** True when the rollups were built by this definition from the data version now committed. */
 export async function rollupsCurrent(conn: DuckDBConnection): Promise<boolean> {
   const [r] = await queryRows<{ ok: boolean }>(
     conn,
-    `SELECT coalesce((SELECT value FROM meta WHERE key = 'rollup_version') = (SELECT value FROM meta WHERE key = 'data_version'), false) AS ok`,
+    `SELECT coalesce((SELECT value FROM meta WHERE key = 'rollup_version') = (SELECT value || ':${ROLLUP_SIGNATURE}' FROM meta WHERE key = 'data_version'), false) AS ok`,
   );
   return r.ok;
 }

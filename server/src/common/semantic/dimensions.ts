@@ -1,5 +1,5 @@
 import { DIMENSION_BY_NAME, type DimensionName, type Grain } from '@refunds/shared';
-import { DAILY_KEYS, ident, raw, type Raw } from '@refunds/etl';
+import { ident, raw, type Raw } from '@refunds/etl';
 
 const GRAIN_UNIT: Record<Grain, string> = { DAY: 'day', WEEK: 'week', MONTH: 'month', QUARTER: 'quarter' };
 
@@ -21,9 +21,10 @@ export function dimensionSql(dim: DimensionName, grain: Grain = 'WEEK', timeColu
   return raw(ident(def.column));
 }
 
-/** Whether the daily rollup keeps a dimension (it has no agent, so no team either). */
-export function inRollup(dim: DimensionName): boolean {
-  if (dim === 'PERIOD') return true;
+/** The fact column a dimension groups by; PERIOD needs only the time column, which every rollup has. */
+export function dimensionColumn(dim: DimensionName): string | undefined {
+  if (dim === 'PERIOD') return undefined;
   const def = DIMENSION_BY_NAME.get(dim);
-  return !!def && (DAILY_KEYS as readonly string[]).includes(def.column);
+  if (!def) throw new Error(`dimension ${dim} missing from the catalog`);
+  return def.column;
 }

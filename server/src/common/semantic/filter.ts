@@ -1,5 +1,5 @@
 import { FILTER_COLUMNS, type FilterListField, type RefundFilter } from '@refunds/shared';
-import { ident, join, raw, sql, type Raw, type Sql } from '@refunds/etl';
+import { ident, join, raw, ROLLUPS, sql, type Raw, type Sql } from '@refunds/etl';
 import { badInput } from '../errors';
 
 export const MAX_LIST = 500;
@@ -68,18 +68,23 @@ export function previousPeriod(f: RefundFilter): RefundFilter | null {
 }
 
 /**
- * Where a refund query reads from: the daily rollup when the filter uses only its columns (agent
- * and team filters need refund_facts), else refund_facts. `filter` is the WHERE condition for it.
+ * Where a refund query reads from: the first daily rollup that has every column the filter uses
+ * and every column in `needs` (group keys, decision, ...), else refund_facts. `filter` is the
+ * WHERE condition for that table.
  */
 export interface FactSource {
   rollup: boolean;
   table: Raw;
+  /** The time column to take periods of: `day` in a rollup, requested_at in refund_facts. */
+  time: string;
   filter: Sql;
 }
 
-export function factSource(f: RefundFilter, rollupsOn: boolean, opts: { needsFacts?: boolean } = {}): FactSource {
-  const rollup = rollupsOn && !opts.needsFacts && !f.agentIds?.length && !f.teams?.length;
-  return rollup
-    ? { rollup, table: raw('refund_daily'), filter: filterCondition(f, { columns: { time: 'day' }, dateColumn: true }) }
-    : { rollup, table: raw('refund_facts'), filter: filterCondition(f) };
+export function factSource(f: RefundFilter, rollupsOn: boolean, needs: readonly (string | undefined)[] = []): FactSource {
+  const used = (Object.keys(FILTER_COLUMNS) as FilterListField[]).filter((k) => f[k]?.length).map((k) => FILTER_COLUMNS[k] as string);
+  const cols = [...used, ...needs.filter((c): c is string => c !== undefined)];
+  const r = rollupsOn ? ROLLUPS.find((x) => cols.every((c) => x.keys.includes(c))) : undefined;
+  return r
+    ? { rollup: true, table: raw(r.table), time: 'day', filter: filterCondition(f, { columns: { time: 'day' }, dateColumn: true }) }
+    : { rollup: false, table: raw('refund_facts'), time: 'requested_at', filter: filterCondition(f) };
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DEFAULTS, type RefundFilter } from '@refunds/shared';
 import { sql } from '@refunds/etl';
 import { DuckDbService } from '../../database/duckdb.service';
-import { filterCondition } from '../../common/semantic/filter';
+import { factSource } from '../../common/semantic/filter';
 
 /** Per-agent tallies over decided refunds; the service turns them into rates. */
 export interface AgentTallyRow {
@@ -40,12 +40,32 @@ export interface PlanRow {
 export class AgentsRepository {
   constructor(private readonly db: DuckDbService) {}
 
-  /** One GROUP BY agent_id for every KPI and outcome; ordered by handled desc, agent_id (the anonymous rank order). */
+  /**
+   * One GROUP BY agent_id for every KPI and outcome; ordered by handled desc, agent_id (the
+   * anonymous rank order). From the agent rollup when the filter allows: every tally is a count or
+   * a sum there, and a mean is a sum over a count.
+   */
   tallies(f: RefundFilter): Promise<AgentTallyRow[]> {
+    const src = factSource(f, this.db.rollups, ['agent_id', 'decision']);
     const w = DEFAULTS.repurchaseWindowDays;
-    return this.db.query<AgentTallyRow>(sql`
-      WITH h AS (SELECT (SELECT max(ordered_at) FROM orders) AS horizon),
-      g AS (
+    const g = src.rollup
+      ? sql`
+        SELECT agent_id,
+          CAST(sum(n) AS BIGINT) AS handled,
+          CAST(coalesce(sum(n) FILTER (WHERE decision IN ('approved', 'partial')), 0) AS BIGINT) AS approved_or_partial,
+          CAST(coalesce(sum(n) FILTER (WHERE decision = 'rejected'), 0) AS BIGINT) AS rejected,
+          fsum(res_sum) / nullif(sum(res_n), 0) AS res_mean,
+          CAST(sum(escalated) AS BIGINT) AS escalated,
+          sum(contacts_sum) / sum(n) AS contacts_mean,
+          CAST(sum(reopened) AS BIGINT) AS reopened,
+          coalesce(fsum(refunded_amount), 0) AS refunded_sum,
+          CAST(sum(csat_n) AS BIGINT) AS csat_n, CAST(sum(csat_sum) AS BIGINT) AS csat_sum,
+          CAST(sum(nps_n) AS BIGINT) AS nps_n, CAST(sum(nps_pro) AS BIGINT) AS nps_pro, CAST(sum(nps_det) AS BIGINT) AS nps_det,
+          CAST(sum(rep_eligible) AS BIGINT) AS rep_eligible, CAST(sum(rep_yes) AS BIGINT) AS rep_yes
+        FROM ${src.table}
+        WHERE decision IN ('approved', 'partial', 'rejected') AND agent_id IS NOT NULL AND ${src.filter}
+        GROUP BY agent_id`
+      : sql`
         SELECT agent_id,
           count(*) AS handled,
           count(*) FILTER (WHERE decision IN ('approved', 'partial')) AS approved_or_partial,
@@ -60,10 +80,11 @@ export class AgentsRepository {
           count(*) FILTER (WHERE decided_at + to_days(CAST(${w} AS INTEGER)) <= h.horizon) AS rep_eligible,
           count(*) FILTER (WHERE decided_at + to_days(CAST(${w} AS INTEGER)) <= h.horizon
                            AND next_order_at <= decided_at + to_days(CAST(${w} AS INTEGER))) AS rep_yes
-        FROM refund_facts, h
-        WHERE decision IN ('approved', 'partial', 'rejected') AND agent_id IS NOT NULL AND ${filterCondition(f)}
-        GROUP BY agent_id
-      )
+        FROM refund_facts, (SELECT max(ordered_at) AS horizon FROM orders) h
+        WHERE decision IN ('approved', 'partial', 'rejected') AND agent_id IS NOT NULL AND ${src.filter}
+        GROUP BY agent_id`;
+    return this.db.query<AgentTallyRow>(sql`
+      WITH g AS (${g})
       SELECT g.*, a.name, a.team
       FROM g LEFT JOIN agents a ON a.agent_id = g.agent_id
       ORDER BY g.handled DESC, g.agent_id`);

@@ -36,7 +36,7 @@ export class CatalogRepository {
     return this.db.query(sql`
       SELECT agent_id, any_value(name) AS name, any_value(team) AS team FROM (
         SELECT agent_id, name, team FROM agents
-        UNION ALL SELECT DISTINCT agent_id, NULL, NULL FROM refund_facts WHERE agent_id IS NOT NULL)
+        UNION ALL SELECT DISTINCT agent_id, NULL, NULL FROM ${raw(this.db.rollups ? 'agent_daily' : 'refund_facts')} WHERE agent_id IS NOT NULL)
       GROUP BY agent_id ORDER BY agent_id`);
   }
 }

@@ -19,7 +19,7 @@ export class ChannelsRepository {
 
   /** Decided refunds per cohort x channel, only channels with >= minCases in cohorts with >= 2 of them. */
   eligibleCells(f: RefundFilter, minCases: number): Promise<CohortChannelRow[]> {
-    const src = factSource(f, this.db.rollups);
+    const src = factSource(f, this.db.rollups, ['reason_code', 'product_line', 'amount_band', 'channel', 'decision']);
     const n = raw(src.rollup ? 'n' : '1');
     return this.db.query<CohortChannelRow>(sql`
       WITH cells AS MATERIALIZED (

@@ -3,7 +3,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/config';
 import type { DimensionName, Grain, RefundFilter } from '@refunds/shared';
 import { raw, revColumn, REV_WINDOWS, sql, type Sql } from '@refunds/etl';
 import { DuckDbService } from '../../database/duckdb.service';
-import { dimensionSql, inRollup } from '../../common/semantic/dimensions';
+import { dimensionColumn, dimensionSql } from '../../common/semantic/dimensions';
 import { factSource, filterCondition } from '../../common/semantic/filter';
 
 export interface ExperienceRow {
@@ -36,9 +36,9 @@ export class OutcomesRepository {
   }
 
   experience(f: RefundFilter, dim: DimensionName, grain: Grain): Promise<ExperienceRow[]> {
-    const src = factSource(f, this.db.rollups, { needsFacts: !inRollup(dim) });
+    const src = factSource(f, this.db.rollups, [dimensionColumn(dim)]);
     return this.db.query<ExperienceRow>(sql`
-      SELECT CAST(${dimensionSql(dim, grain, src.rollup ? 'day' : 'requested_at')} AS VARCHAR) AS key,
+      SELECT CAST(${dimensionSql(dim, grain, src.time)} AS VARCHAR) AS key,
         CAST(sum(${raw(src.rollup ? 'n' : '1')}) AS BIGINT) AS refunds,
         CAST(sum(csat_n) AS BIGINT) AS csat_n, CAST(sum(csat_sum) AS BIGINT) AS csat_sum, CAST(sum(csat_hi) AS BIGINT) AS csat_hi,
         CAST(sum(nps_n) AS BIGINT) AS nps_n, CAST(sum(nps_pro) AS BIGINT) AS nps_pro, CAST(sum(nps_det) AS BIGINT) AS nps_det

@@ -48,10 +48,10 @@ export class OverviewRepository {
    * Percentiles need every resolution time, so they read refund_facts, and only when asked for.
    */
   async counts(f: RefundFilter, percentiles: boolean): Promise<OverviewCounts> {
-    const src = factSource(f, this.db.rollups);
+    const src = factSource(f, this.db.rollups, ['decision']);
     const rows = await this.db.query<DecisionRow>(
       src.rollup
-        ? sql`SELECT decision, ${measuresSql('rollup')} FROM refund_daily WHERE ${src.filter} GROUP BY decision`
+        ? sql`SELECT decision, ${measuresSql('rollup')} FROM ${src.table} WHERE ${src.filter} GROUP BY decision`
         : sql`WITH ${CUTOFFS_CTE} SELECT decision, ${measuresSql('fact')} FROM refund_facts, h WHERE ${src.filter} GROUP BY decision`,
     );
     const sum = (pick: (r: DecisionRow) => number, decisions?: readonly string[]) =>
@@ -108,11 +108,11 @@ export class OverviewRepository {
   }
 
   trend(f: RefundFilter, grain: Grain): Promise<Array<{ period: string; refunds: number; decided: number; approved: number; rejected: number; refunded_amount: number }>> {
-    const src = factSource(f, this.db.rollups);
+    const src = factSource(f, this.db.rollups, ['decision']);
     const n = raw(src.rollup ? 'n' : '1');
     return this.db.query(sql`
       WITH g AS (
-        SELECT ${periodStartSql(grain, src.rollup ? 'day' : 'requested_at')} AS p,
+        SELECT ${periodStartSql(grain, src.time)} AS p,
           CAST(sum(${n}) AS BIGINT) AS refunds,
           CAST(coalesce(sum(${n}) FILTER (WHERE decision IN ('approved', 'partial', 'rejected')), 0) AS BIGINT) AS decided,
           CAST(coalesce(sum(${n}) FILTER (WHERE decision IN ('approved', 'partial')), 0) AS BIGINT) AS approved,

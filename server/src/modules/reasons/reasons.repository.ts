@@ -35,10 +35,10 @@ export class ReasonsRepository {
   constructor(private readonly db: DuckDbService) {}
 
   trends(f: RefundFilter, grain: Grain): Promise<TrendRow[]> {
-    const src = factSource(f, this.db.rollups);
+    const src = factSource(f, this.db.rollups, ['reason_code', 'reason_family']);
     return this.db.query<TrendRow>(sql`
       WITH g AS MATERIALIZED (
-        SELECT ${periodStartSql(grain, src.rollup ? 'day' : 'requested_at')} AS p, reason_code, any_value(reason_family) AS reason_family,
+        SELECT ${periodStartSql(grain, src.time)} AS p, reason_code, any_value(reason_family) AS reason_family,
                CAST(sum(${raw(src.rollup ? 'n' : '1')}) AS BIGINT) AS refunds, coalesce(fsum(refunded_amount), 0) AS refunded_amount
         FROM ${src.table} WHERE ${src.filter}
         GROUP BY 1, 2)
