@@ -363,6 +363,29 @@ describe('dashboard in a browser', () => {
     await close(x);
   });
 
+  test('saved views keep the page parameters too (the KPI and outcome of the Incentives scatter)', async () => {
+    const x = await open();
+    const { page } = x;
+    await page.goto(`${s.url}/incentives?${rangeQs}&kpi=rejectionRate&outcome=nps`);
+    await settle(page);
+    await page.getByTestId('saved-views').click();
+    await page.getByLabel('View name').fill('Rejections vs NPS');
+    await page.getByRole('button', { name: 'Save view' }).click();
+    await page.getByText('Saved “Rejections vs NPS”.').waitFor();
+
+    await page.goto(`${s.url}/incentives`);
+    await settle(page);
+    await page.getByTestId('saved-views').click();
+    await page.getByRole('button', { name: 'Rejections vs NPS', exact: true }).click();
+    await settle(page);
+    const u = new URL(page.url());
+    expect(u.pathname).toBe('/incentives');
+    expect(u.searchParams.get('kpi')).toBe('rejectionRate');
+    expect(u.searchParams.get('outcome')).toBe('nps');
+    expect(u.searchParams.get('from')).toBe(RANGE.from);
+    await close(x);
+  });
+
   test('an annotation added on the policy page is drawn on the time charts', async () => {
     const x = await open();
     const { page } = x;

@@ -32,6 +32,21 @@ describe.each(stores)('app store on %s', (_name, env) => {
       expect(JSON.parse(view.filter)).toEqual({ from: '2024-01-01', to: '2024-04-01', channels: ['chat'] });
       const badView = (await s.gql(`mutation { saveView(name: "x", page: "/channels", filter: "{\\"from\\": \\"2024-02-30\\"}") { id } }`)) as GqlResult;
       expect(badView.errors?.[0].message).toMatch(/filter.from/);
+      // Page parameters (the KPI shown, what-if weights) are kept with the view, parsed strictly.
+      const SAVE_P = `mutation($f: String!, $p: String) { saveView(name: "What-if", page: "/incentives", filter: $f, params: $p) { id params } }`;
+      const withParams = ok(await s.gql(SAVE_P, { f: '{}', p: JSON.stringify({ kpi: ['nps'], w: ['rejectionRate:0.5', 'handled:-0.2'] }) })).saveView;
+      expect(JSON.parse(withParams.params)).toEqual({ kpi: ['nps'], w: ['rejectionRate:0.5', 'handled:-0.2'] });
+      expect(ok(await s.gql(SAVE_P, { f: '{}', p: '{}' })).saveView.params).toBeNull();
+      for (const [p, msg] of [
+        ['[1]', /params: must be a JSON object/],
+        ['{"kpi": "nps"}', /params.kpi/],
+        ['{"bad name": ["x"]}', /bad parameter name/],
+        ['nope', /not valid JSON/],
+      ] as const) {
+        const r = (await s.gql(SAVE_P, { f: '{}', p })) as GqlResult;
+        expect(r.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+        expect(r.errors?.[0].message).toMatch(msg);
+      }
       const forbidden = (await s.gql(`mutation { addAnnotation(date: "2024-03-01", note: "x") { id } }`, {}, tokenA)) as GqlResult;
       expect(forbidden.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     } finally {
@@ -43,12 +58,13 @@ describe.each(stores)('app store on %s', (_name, env) => {
       const res = await fetch(`${again.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenA!}` },
-        body: JSON.stringify({ query: '{ me { name } annotations { note } savedViews { name } }' }),
+        body: JSON.stringify({ query: '{ me { name } annotations { note } savedViews { name params } }' }),
       });
-      const d = ok((await res.json()) as GqlResult<{ me: { name: string }; annotations: Array<{ note: string }>; savedViews: Array<{ name: string }> }>);
+      const d = ok((await res.json()) as GqlResult<{ me: { name: string }; annotations: Array<{ note: string }>; savedViews: Array<{ name: string; params: string | null }> }>);
       expect(d.me.name).toBe('ana');
       expect(d.annotations.map((a) => a.note)).toContain('New policy');
       expect(d.savedViews.map((v) => v.name)).toContain('Q1 chat');
+      expect(d.savedViews.find((v) => v.name === 'What-if')?.params).toBe('{"kpi":["nps"],"w":["rejectionRate:0.5","handled:-0.2"]}');
     } finally {
       await stopServer(again.child);
     }

@@ -190,6 +190,7 @@ const OPS: Record<string, Op> = {
   refundSpikes: { kind: 'query', doc: `{ refundSpikes { productId week } }`, allowed: ALL },
   refundTrend: { kind: 'query', doc: `{ refundTrend { period refunds } }`, allowed: ALL },
   refunds: { kind: 'query', doc: `{ refunds(limit: 100) { total rows { refundId customerId agentId agentName } } }`, allowed: ALL },
+  refundBreakdown: { kind: 'query', doc: `{ refundBreakdown(by: PRODUCT) { total groups { key refunds } } }`, allowed: ALL },
   rejectionEconomics: { kind: 'query', doc: `{ rejectionEconomics { savings rejectedCount } }`, allowed: ALL },
   repurchaseAfterRefund: { kind: 'query', doc: `{ repurchaseAfterRefund { key eligible } }`, allowed: ALL },
   savedViews: { kind: 'query', doc: `{ savedViews { id name } }`, allowed: ALL },

@@ -8,8 +8,9 @@ import type { SavedView } from './types';
 import { clearGqlCache, useGql } from './useGql';
 import { pageOf, viewPayload, viewSearch } from './views';
 
-const LIST = `query SavedViews { savedViews { id name page filter owner createdAt } }`;
-const SAVE = `mutation SaveView($name: String!, $page: String!, $filter: String!) { saveView(name: $name, page: $page, filter: $filter) { id } }`;
+const LIST = `query SavedViews { savedViews { id name page filter params owner createdAt } }`;
+const SAVE = `mutation SaveView($name: String!, $page: String!, $filter: String!, $params: String) {
+  saveView(name: $name, page: $page, filter: $filter, params: $params) { id } }`;
 const DELETE = `mutation DeleteSavedView($id: Int!) { deleteSavedView(id: $id) }`;
 
 export function SavedViews() {
@@ -31,7 +32,7 @@ export function SavedViews() {
   const save = async () => {
     if (!name.trim()) return;
     try {
-      await gql(SAVE, { name: name.trim(), page, filter: viewPayload(location.search) });
+      await gql(SAVE, { name: name.trim(), page, ...viewPayload(location.search) });
       setMsg(t('views.saved', { name: name.trim() }));
       setName('');
       refresh();

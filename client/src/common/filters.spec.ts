@@ -39,13 +39,22 @@ describe('URL filter state', () => {
     expect(toRefundFilter({ ...EMPTY_FILTER, from: '2025-01-01', teams: ['T1'] })).toEqual({ from: '2025-01-01', teams: ['T1'] });
   });
 
-  test('a saved view stores exactly the RefundFilter, and reopening it gives the same filter', () => {
-    const search = `?${encodeFilter(full, new URLSearchParams('kpi=nps')).toString()}`;
-    const parsed = JSON.parse(viewPayload(search)) as Record<string, unknown>;
+  test('a saved view stores exactly the RefundFilter plus the page parameters, and reopening it gives both back', () => {
+    const search = `?${encodeFilter(full, new URLSearchParams('kpi=nps&w=rejectionRate:0.5&w=handled:0.2')).toString()}`;
+    const payload = viewPayload(search);
+    const parsed = JSON.parse(payload.filter) as Record<string, unknown>;
     expect(Object.keys(parsed).sort()).toEqual(['agentIds', 'campaigns', 'channels', 'from', 'productLines', 'reasonCodes', 'teams', 'to']);
     expect(parsed.channels).toEqual(['app', 'web']);
-    expect(decodeFilter(new URLSearchParams(viewSearch({ filter: viewPayload(search) })))).toEqual(full);
+    expect(JSON.parse(payload.params!)).toEqual({ kpi: ['nps'], w: ['rejectionRate:0.5', 'handled:0.2'] });
+    const reopened = new URLSearchParams(viewSearch(payload));
+    expect(decodeFilter(reopened)).toEqual(full);
+    expect(reopened.get('kpi')).toBe('nps');
+    expect(reopened.getAll('w')).toEqual(['rejectionRate:0.5', 'handled:0.2']);
+    expect(viewPayload('?from=2025-01-01').params).toBeNull();
     expect(viewSearch({ filter: 'not json' })).toBe('');
+    expect(viewSearch({ filter: 'not json', params: '{"kpi":["nps"]}' })).toBe('?kpi=nps');
+    // a stored parameter cannot override the filter
+    expect(viewSearch({ filter: '{"from":"2025-01-01"}', params: '{"from":["1999-01-01"],"kpi":["nps"]}' })).toBe('?from=2025-01-01&kpi=nps');
     expect(pageOf('/incentives')).toBe('/incentives');
     expect(pageOf('/')).toBe('/');
   });

@@ -109,6 +109,7 @@ export interface SavedView {
   name: string;
   page: string;
   filter: string;
+  params: string | null;
   owner: string;
   createdAt: string;
 }

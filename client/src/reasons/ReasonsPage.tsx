@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { GRAINS, REASON_FAMILIES, type Grain, type RefundFilter } from '@refunds/shared';
 import { colorAt, FAMILY_COLORS } from '../common/chart';
@@ -12,11 +12,10 @@ import { Page } from '../common/Page';
 import { Panel } from '../common/Panel';
 import { Sparkline } from '../common/Sparkline';
 import { EmptyState, ErrorState, Loadable, Skeleton } from '../common/States';
-import type { RefundRow } from '../common/types';
 import { useFilters } from '../common/useFilters';
 import { useGql } from '../common/useGql';
-import { useRefundSample } from '../common/useRefundSample';
-import { pivot, topCounts } from './pivot';
+import { useBreakdown } from '../common/useBreakdown';
+import { pivot } from './pivot';
 
 interface ReasonPoint {
   period: string;
@@ -168,21 +167,21 @@ function ProductBreakdown({ filter, reason, title }: { filter: RefundFilter; rea
   const { t, fmt } = useI18n();
   const drill = useDrill();
   const f: RefundFilter = reason ? { ...filter, reasonCodes: [reason] } : filter;
-  const sample = useRefundSample(f, undefined, ['productId', 'productLine']);
-  const counts = useMemo(() => (sample.rows ? topCounts(sample.rows, (r: RefundRow) => r.productId ?? '—', 15) : []), [sample.rows]);
+  const sample = useBreakdown(f, undefined, 'PRODUCT', 15);
+  const counts = sample.bars ?? [];
   return (
     <Panel
       title={title}
       chart
       hint={
-        sample.total !== null && sample.rows && sample.rows.length < sample.total
-          ? t('rs.productsSample', { n: fmt.number(sample.rows.length), total: fmt.number(sample.total) })
+        sample.total !== null && sample.shown < sample.total
+          ? t('rs.productsTop', { k: fmt.number(counts.length), n: fmt.number(sample.shown), total: fmt.number(sample.total) })
           : undefined
       }
     >
       {sample.error ? (
         <ErrorState error={sample.error} what={title} onRetry={sample.reload} />
-      ) : !sample.rows ? (
+      ) : !sample.bars ? (
         <Skeleton />
       ) : counts.length === 0 ? (
         <EmptyState>{t('empty.noRefunds')}</EmptyState>
@@ -367,14 +366,14 @@ function ProductFocus({ product }: { product: string }) {
   const { t, fmt } = useI18n();
   const { refundFilter } = useFilters();
   const drill = useDrill();
-  const sample = useRefundSample(refundFilter, { productIds: [product] }, ['reasonCode', 'reasonFamily']);
-  const counts = useMemo(() => (sample.rows ? topCounts(sample.rows, (r: RefundRow) => r.reasonCode, 12) : []), [sample.rows]);
+  const sample = useBreakdown(refundFilter, { productIds: [product] }, 'REASON_CODE', 12);
+  const counts = sample.bars ?? [];
   const title = `${t('rs.col.product')} ${product}: ${t('rs.level.reason')}`;
   return (
     <Panel title={title} chart>
       {sample.error ? (
         <ErrorState error={sample.error} what={title} onRetry={sample.reload} />
-      ) : !sample.rows ? (
+      ) : !sample.bars ? (
         <Skeleton />
       ) : counts.length === 0 ? (
         <EmptyState>{t('empty.noRefunds')}</EmptyState>

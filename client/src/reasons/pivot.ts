@@ -20,12 +20,3 @@ export function pivot<T>(rows: readonly T[], periodOf: (r: T) => string, seriesO
   });
   return { table, series, periods };
 }
-
-export function topCounts<T>(rows: readonly T[], keyOf: (r: T) => string, n: number): Array<{ key: string; count: number }> {
-  const m = new Map<string, number>();
-  for (const r of rows) m.set(keyOf(r), (m.get(keyOf(r)) ?? 0) + 1);
-  return [...m]
-    .map(([key, count]) => ({ key, count }))
-    .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key))
-    .slice(0, n);
-}

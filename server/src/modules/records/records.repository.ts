@@ -44,32 +44,49 @@ export class RecordsRepository {
   constructor(private readonly db: DuckDbService) {}
 
   page(f: RefundFilter, drill: DrillSpec, sortColumn: string, desc: boolean, limit: number, offset: number, pseudonymSalt: string | null): Promise<RecordRow[]> {
-    const conds: Sql[] = [filterCondition(f, { alias: 'r' })];
-    const list = (col: string, v?: string[] | null) => {
-      if (v && v.length) conds.push(sql`list_contains(CAST(${v} AS VARCHAR[]), ${raw(`r.${ident(col)}`)})`);
-    };
-    list('decision', drill.decisions);
-    list('reason_family', drill.reasonFamilies);
-    list('product_id', drill.productIds);
-    list('customer_type', drill.customerTypes);
-    if (drill.periodStart) conds.push(sql`${periodSql(drill.grain ?? 'WEEK', 'requested_at')} = ${drill.periodStart}`);
-    if (drill.amountBand) {
-      const [lo, hi] = BANDS[drill.amountBand];
-      conds.push(hi === null ? sql`r.requested_amount >= ${lo}` : sql`r.requested_amount >= ${lo} AND r.requested_amount < ${hi}`);
-    }
     const customer = pseudonymSalt === null ? sql`r.customer_id` : sql`'anon-' || substr(md5(${pseudonymSalt} || r.customer_id), 1, 10)`;
     return this.db.query<RecordRow>(sql`
       SELECT r.refund_id, r.order_id, ${customer} AS customer_ref, r.agent_id, a.name AS agent_name, r.channel, r.product_id, r.product_line,
         r.reason_code, r.reason_family, r.requested_at, r.decided_at, r.decision, r.requested_amount, r.refunded_amount,
         r.resolution_hours, r.customer_type, r.campaign, count(*) OVER () AS total
       FROM refund_facts r LEFT JOIN agents a ON a.agent_id = r.agent_id
-      WHERE ${join(conds, ' AND ')}
+      WHERE ${selection(f, drill)}
       ORDER BY ${raw(`r.${ident(sortColumn)}`)} ${raw(desc ? 'DESC' : 'ASC')} NULLS LAST, r.refund_id
       LIMIT ${limit} OFFSET ${offset}`);
   }
 
-  async count(f: RefundFilter): Promise<number> {
-    const [r] = await this.db.query<{ n: number }>(sql`SELECT count(*) AS n FROM refund_facts WHERE ${filterCondition(f)}`);
+  async count(f: RefundFilter, drill: DrillSpec): Promise<number> {
+    const [r] = await this.db.query<{ n: number }>(sql`SELECT count(*) AS n FROM refund_facts r WHERE ${selection(f, drill)}`);
     return r.n;
   }
+
+  /** Refunds and refunded amount per product (with its usual line) or per reason code (with its family), largest first. */
+  breakdown(f: RefundFilter, drill: DrillSpec, by: 'product_id' | 'reason_code', limit: number): Promise<Array<{ key: string | null; detail: string | null; refunds: number; refunded_amount: number; total: number }>> {
+    const detail = by === 'product_id' ? 'mode(r.product_line)' : 'any_value(r.reason_family)';
+    return this.db.query(sql`
+      WITH g AS (
+        SELECT ${raw(`r.${ident(by)}`)} AS key, ${raw(detail)} AS detail, count(*) AS refunds, coalesce(fsum(r.refunded_amount), 0) AS refunded_amount
+        FROM refund_facts r WHERE ${selection(f, drill)}
+        GROUP BY 1)
+      SELECT key, detail, refunds, refunded_amount, CAST(sum(refunds) OVER () AS BIGINT) AS total
+      FROM g ORDER BY refunds DESC, key NULLS LAST LIMIT ${limit}`);
+  }
+}
+
+/** The refunds a filter plus a drill selects, over refund_facts aliased `r`. */
+function selection(f: RefundFilter, drill: DrillSpec): Sql {
+  const conds: Sql[] = [filterCondition(f, { alias: 'r' })];
+  const list = (col: string, v?: string[] | null) => {
+    if (v && v.length) conds.push(sql`list_contains(CAST(${v} AS VARCHAR[]), ${raw(`r.${ident(col)}`)})`);
+  };
+  list('decision', drill.decisions);
+  list('reason_family', drill.reasonFamilies);
+  list('product_id', drill.productIds);
+  list('customer_type', drill.customerTypes);
+  if (drill.periodStart) conds.push(sql`${periodSql(drill.grain ?? 'WEEK', 'requested_at')} = ${drill.periodStart}`);
+  if (drill.amountBand) {
+    const [lo, hi] = BANDS[drill.amountBand];
+    conds.push(hi === null ? sql`r.requested_amount >= ${lo}` : sql`r.requested_amount >= ${lo} AND r.requested_amount < ${hi}`);
+  }
+  return join(conds, ' AND ');
 }

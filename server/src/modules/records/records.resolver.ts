@@ -3,7 +3,7 @@ import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
 import { validateFilter } from '../../common/semantic/filter';
 import type { Principal } from '../auth/auth.types';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import { RefundDrill, RefundPage } from './models/records.model';
+import { BreakdownByEnum, RefundBreakdown, RefundDrill, RefundPage } from './models/records.model';
 import { RecordsService } from './records.service';
 
 @Resolver()
@@ -21,5 +21,15 @@ export class RecordsResolver {
     @CurrentPrincipal() who: Principal,
   ): Promise<RefundPage> {
     return this.service.page(validateFilter(filter), drill ?? {}, sortBy, sortDir, limit, offset, who);
+  }
+
+  @Query(() => RefundBreakdown, { description: 'Refunds per product or reason code behind a selection (exact counts, top groups)' })
+  refundBreakdown(
+    @Args('filter', { type: () => RefundFilterInput, nullable: true }) filter: RefundFilterInput | null,
+    @Args('drill', { type: () => RefundDrill, nullable: true }) drill: RefundDrill | null,
+    @Args('by', { type: () => BreakdownByEnum }) by: BreakdownByEnum,
+    @Args('limit', { type: () => Int, defaultValue: 15 }) limit: number,
+  ): Promise<RefundBreakdown> {
+    return this.service.breakdown(validateFilter(filter), drill ?? {}, by, limit);
   }
 }

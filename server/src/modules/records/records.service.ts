@@ -4,7 +4,7 @@ import { DECISIONS, REASON_FAMILIES, type RefundFilter } from '@refunds/shared';
 import { badInput } from '../../common/errors';
 import { isValidDate } from '../../common/graphql/date.scalar';
 import { CAN, type Principal } from '../auth/auth.types';
-import type { RefundPage } from './models/records.model';
+import type { BreakdownBy, RefundBreakdown, RefundPage } from './models/records.model';
 import { BANDS, RecordsRepository, type DrillSpec } from './records.repository';
 
 /** Sortable fields of the drill-down table -> fact columns. */
@@ -33,15 +33,11 @@ export class RecordsService {
     if (sortDir !== 'asc' && sortDir !== 'desc') throw badInput('sortDir', 'must be asc or desc');
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badInput('limit', 'must be 1..500');
     if (!Number.isInteger(offset) || offset < 0 || offset > 10_000_000) throw badInput('offset', 'must be 0..10000000');
-    for (const d of drill.decisions ?? []) if (!(DECISIONS as readonly string[]).includes(d)) throw badInput('drill.decisions', `unknown decision "${d.slice(0, 40)}"`);
-    for (const d of drill.reasonFamilies ?? []) if (!(REASON_FAMILIES as readonly string[]).includes(d)) throw badInput('drill.reasonFamilies', `unknown family "${d.slice(0, 40)}"`);
-    for (const d of drill.customerTypes ?? []) if (d !== 'new' && d !== 'returning') throw badInput('drill.customerTypes', 'new or returning');
-    if (drill.amountBand && !Object.hasOwn(BANDS, drill.amountBand)) throw badInput('drill.amountBand', `one of ${Object.keys(BANDS).join(', ')}`);
-    if (drill.periodStart && !isValidDate(drill.periodStart)) throw badInput('drill.periodStart', 'YYYY-MM-DD');
-    if ((drill.productIds?.length ?? 0) > 500) throw badInput('drill.productIds', 'at most 500');
+    validateDrill(drill);
     const rows = await this.repo.page(f, drill, col, sortDir === 'desc', limit, offset, CAN.seeCustomerIds(who.role) ? null : this.salt);
     const names = CAN.seeAgentNames(who.role);
-    const total = rows.length ? rows[0].total : offset > 0 ? await this.repo.count(f) : 0;
+    // Past the last page there is no row to carry the window count: count the same selection.
+    const total = rows.length ? rows[0].total : offset > 0 ? await this.repo.count(f, drill) : 0;
     return {
       total,
       rows: rows.map((r) => ({
@@ -66,4 +62,25 @@ export class RecordsService {
       })),
     };
   }
+
+  async breakdown(f: RefundFilter, drill: DrillSpec, by: BreakdownBy, limit: number): Promise<RefundBreakdown> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badInput('limit', 'must be 1..500');
+    validateDrill(drill);
+    const rows = await this.repo.breakdown(f, drill, BREAKDOWN_COLUMN[by], limit);
+    return {
+      total: rows[0]?.total ?? 0,
+      groups: rows.map((r) => ({ key: r.key, detail: r.detail, refunds: r.refunds, refundedAmount: r.refunded_amount })),
+    };
+  }
+}
+
+const BREAKDOWN_COLUMN = { PRODUCT: 'product_id', REASON_CODE: 'reason_code' } as const satisfies Record<BreakdownBy, string>;
+
+function validateDrill(drill: DrillSpec): void {
+  for (const d of drill.decisions ?? []) if (!(DECISIONS as readonly string[]).includes(d)) throw badInput('drill.decisions', `unknown decision "${d.slice(0, 40)}"`);
+  for (const d of drill.reasonFamilies ?? []) if (!(REASON_FAMILIES as readonly string[]).includes(d)) throw badInput('drill.reasonFamilies', `unknown family "${d.slice(0, 40)}"`);
+  for (const d of drill.customerTypes ?? []) if (d !== 'new' && d !== 'returning') throw badInput('drill.customerTypes', 'new or returning');
+  if (drill.amountBand && !Object.hasOwn(BANDS, drill.amountBand)) throw badInput('drill.amountBand', `one of ${Object.keys(BANDS).join(', ')}`);
+  if (drill.periodStart && !isValidDate(drill.periodStart)) throw badInput('drill.periodStart', 'YYYY-MM-DD');
+  if ((drill.productIds?.length ?? 0) > 500) throw badInput('drill.productIds', 'at most 500');
 }

@@ -11,7 +11,7 @@ export class SavedViewsRepository {
     return this.repo.find({ order: { name: 'ASC', id: 'ASC' } });
   }
 
-  add(v: Pick<SavedViewEntity, 'name' | 'page' | 'filter' | 'owner'>): Promise<SavedViewEntity> {
+  add(v: Pick<SavedViewEntity, 'name' | 'page' | 'filter' | 'params' | 'owner'>): Promise<SavedViewEntity> {
     return this.repo.save(this.repo.create(v));
   }
 

@@ -16,8 +16,14 @@ export class SavedViewsResolver {
 
   @Roles('admin', 'executive', 'product')
   @Mutation(() => SavedView)
-  saveView(@Args('name') name: string, @Args('page') page: string, @Args('filter') filter: string, @CurrentPrincipal() who: Principal): Promise<SavedView> {
-    return this.service.add(name, page, filter, who);
+  saveView(
+    @Args('name') name: string,
+    @Args('page') page: string,
+    @Args('filter') filter: string,
+    @Args('params', { type: () => String, nullable: true }) params: string | null,
+    @CurrentPrincipal() who: Principal,
+  ): Promise<SavedView> {
+    return this.service.add(name, page, filter, params, who);
   }
 
   @Roles('admin', 'executive', 'product')

@@ -32,6 +32,34 @@ export function parseFilterJson(json: string, arg = 'filter'): RefundFilter {
   return validateFilter(out, arg);
 }
 
+const PARAM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
+
+/**
+ * Parses stored page parameters strictly: {name: [string values]}, names as in a query string,
+ * at most 30 names, 50 values each, 200 characters a value.
+ */
+export function parseParamsJson(json: string, arg = 'params'): Record<string, string[]> {
+  if (json.length > 20_000) throw badInput(arg, 'at most 20000 characters');
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    throw badInput(arg, 'is not valid JSON');
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw badInput(arg, 'must be a JSON object');
+  const entries = Object.entries(v);
+  if (entries.length > 30) throw badInput(arg, 'at most 30 parameters');
+  const out: Record<string, string[]> = {};
+  for (const [k, val] of entries) {
+    if (!PARAM_NAME.test(k)) throw badInput(arg, `bad parameter name "${k.slice(0, 40)}"`);
+    if (!Array.isArray(val) || val.length > 50 || val.some((x) => typeof x !== 'string' || x.length > 200)) {
+      throw badInput(`${arg}.${k}`, 'must be a list of at most 50 strings of at most 200 characters');
+    }
+    out[k] = val as string[];
+  }
+  return out;
+}
+
 @Injectable()
 export class SavedViewsService {
   constructor(private readonly repo: SavedViewsRepository) {}
@@ -40,13 +68,14 @@ export class SavedViewsService {
     return this.repo.list();
   }
 
-  add(name: string, page: string, filter: string, who: Principal): Promise<SavedView> {
+  add(name: string, page: string, filter: string, params: string | null | undefined, who: Principal): Promise<SavedView> {
     const n = name.trim();
     if (n.length === 0 || n.length > 200) throw badInput('name', 'must be 1..200 characters');
     if (!(PAGES as readonly string[]).includes(page)) throw badInput('page', `must be one of ${PAGES.join(', ')}`);
     if (filter.length > 20_000) throw badInput('filter', 'at most 20000 characters');
     const parsed = parseFilterJson(filter);
-    return this.repo.add({ name: n, page, filter: JSON.stringify(parsed), owner: who.name });
+    const p = params === null || params === undefined ? null : parseParamsJson(params);
+    return this.repo.add({ name: n, page, filter: JSON.stringify(parsed), params: p && Object.keys(p).length ? JSON.stringify(p) : null, owner: who.name });
   }
 
   async remove(id: number): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { DateScalar } from '../../../common/graphql/date.scalar';
 import { GrainEnum } from '../../../common/graphql/enums';
 
@@ -39,4 +39,25 @@ export class RefundRecord {
 export class RefundPage {
   @Field(() => Int) total!: number;
   @Field(() => [RefundRecord]) rows!: RefundRecord[];
+}
+
+export enum BreakdownByEnum {
+  PRODUCT = 'PRODUCT',
+  REASON_CODE = 'REASON_CODE',
+}
+registerEnumType(BreakdownByEnum, { name: 'BreakdownBy', description: 'What refundBreakdown groups the selected refunds by' });
+export type BreakdownBy = `${BreakdownByEnum}`;
+
+@ObjectType()
+export class BreakdownGroup {
+  @Field(() => String, { nullable: true }) key!: string | null;
+  @Field(() => String, { nullable: true, description: "A product's usual product line, or a reason code's family" }) detail!: string | null;
+  @Field(() => Int) refunds!: number;
+  @Field(() => Float) refundedAmount!: number;
+}
+
+@ObjectType({ description: 'Counts per product or reason behind a selection, largest first; total counts every refund selected' })
+export class RefundBreakdown {
+  @Field(() => Int) total!: number;
+  @Field(() => [BreakdownGroup]) groups!: BreakdownGroup[];
 }
