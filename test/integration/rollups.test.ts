@@ -54,6 +54,7 @@ const WEIGHTS = [
   { kpi: 'resolutionHours', weight: 0.3, direction: 'LOWER_IS_BETTER' },
   { kpi: 'contactsPerRefund', weight: 0.2, direction: 'LOWER_IS_BETTER' },
 ];
+const SPIKES_Q = `query($f: RefundFilter) { refundSpikes(filter: $f, minCount: 3, alpha: 0.05) { productId productLine week count expected ratio pValue topReasonCode history } }`;
 const OPTIONS_Q = `{ filterOptions { channels productLines reasonCodes teams campaigns minDate maxDate agents { agentId name team } } }`;
 const EXPERIENCE_Q = `query($f: RefundFilter, $d: Dimension) { customerExperience(filter: $f, groupBy: $d, grain: MONTH) { key csatAvg csatRate csatResponses nps npsResponses } }`;
 
@@ -84,15 +85,16 @@ async function load(dbPath: string, dir: string): Promise<void> {
   }
 }
 
-async function meta(dbPath: string): Promise<{ data: string; rollup: string | null; days: number; agentDays: number; facts: number }> {
+async function meta(dbPath: string): Promise<{ data: string; rollup: string | null; days: number; agentDays: number; facts: number; weeksComplete: boolean }> {
   const inst = await openDatabase(dbPath);
   const conn = await connect(inst);
   try {
-    const [r] = await queryRows<{ data: string; rollup: string | null; days: number; agentDays: number; facts: number }>(
+    const [r] = await queryRows<{ data: string; rollup: string | null; days: number; agentDays: number; facts: number; weeksComplete: boolean }>(
       conn,
       `SELECT (SELECT value FROM meta WHERE key = 'data_version') AS data, (SELECT value FROM meta WHERE key = 'rollup_version') AS rollup,
               (SELECT coalesce(sum(n), 0) FROM refund_daily) AS days, (SELECT coalesce(sum(n), 0) FROM agent_daily) AS "agentDays",
-              (SELECT count(*) FROM refund_facts) AS facts`,
+              (SELECT count(*) FROM refund_facts) AS facts,
+              (SELECT coalesce(sum(n), 0) FROM product_weekly) = (SELECT count(product_id) FROM refund_facts) AS "weeksComplete"`,
     );
     return r;
   } finally {
@@ -126,6 +128,7 @@ describe('daily rollups answer exactly as refund_facts', () => {
     for (const { name, f } of FILTERS) {
       await both(`${name} overview`, OVERVIEW_Q, { f });
       await both(`${name} consistency`, CONSISTENCY_Q, { f });
+      await both(`${name} spikes`, SPIKES_Q, { f });
       for (const g of GRAINS) {
         await both(`${name} trend ${g}`, TREND_Q, { f, g });
         await both(`${name} reasons ${g}`, REASONS_Q, { f, g });
@@ -157,11 +160,14 @@ describe('daily rollups answer exactly as refund_facts', () => {
     expect(m.rollup).toBe(`${m.data}:${ROLLUP_SIGNATURE}`);
     expect(m.days).toBe(m.facts);
     expect(m.agentDays).toBe(m.facts);
+    expect(m.weeksComplete).toBe(true);
     expect(m.facts).toBe(5000);
     await boot();
   }, 60_000);
 
   test('the rollup-backed answers are non-trivial (the filters select data)', async () => {
+    const spikes = ok(await on.gql<{ refundSpikes: unknown[] }>(SPIKES_Q, { f: {} })).refundSpikes;
+    expect(spikes.length).toBeGreaterThan(0);
     const opts = ok(await on.gql<{ filterOptions: { channels: string[]; campaigns: string[] } }>(OPTIONS_Q)).filterOptions;
     expect(opts.channels.length).toBeGreaterThan(2);
     expect(opts.campaigns.length).toBeGreaterThan(0);

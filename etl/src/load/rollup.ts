@@ -105,19 +105,24 @@ const keySelect = (k: string) => (k === 'amount_band' ? `${AMOUNT_BAND_SQL} AS a
 const rollupColumns = (r: RollupSpec) =>
   `day DATE, ${r.keys.map((k) => `${k} VARCHAR`).join(', ')}, ${DAILY_MEASURES.map((m) => `${m.name} ${m.merge === 'fsum' ? 'DOUBLE' : 'BIGINT'}`).join(', ')}`;
 const ORDER_DAILY_COLUMNS = 'day DATE, channel VARCHAR, campaign VARCHAR, n BIGINT';
+/** Refunds per ISO week (its Monday) and product, for spike detection; the filter columns of refund_daily minus time. */
+const PRODUCT_WEEKLY_COLUMNS = 'wk DATE, product_id VARCHAR, product_line VARCHAR, reason_code VARCHAR, reason_family VARCHAR, channel VARCHAR, campaign VARCHAR, n BIGINT';
+/** The filter columns product_weekly has (spikes with an agent or team filter read refund_facts). */
+export const PRODUCT_WEEKLY_KEYS: readonly string[] = ['product_line', 'reason_code', 'channel', 'campaign'];
 
 /**
  * Identifies the rollups' definition: a database whose rollups were built by another definition
  * (an older loader) is rebuilt, not read with missing or differently computed columns.
  */
 export const ROLLUP_SIGNATURE = createHash('sha256')
-  .update(JSON.stringify([ROLLUPS, DAILY_MEASURES, AMOUNT_BAND_SQL, CUTOFFS_CTE.text, ORDER_DAILY_COLUMNS]))
+  .update(JSON.stringify([ROLLUPS, DAILY_MEASURES, AMOUNT_BAND_SQL, CUTOFFS_CTE.text, ORDER_DAILY_COLUMNS, PRODUCT_WEEKLY_COLUMNS]))
   .digest('hex')
   .slice(0, 12);
 
 export const ROLLUP_DDL = [
   ...ROLLUPS.map((r) => `CREATE TABLE IF NOT EXISTS ${r.table} (${rollupColumns(r)})`),
   `CREATE TABLE IF NOT EXISTS order_daily (${ORDER_DAILY_COLUMNS})`,
+  `CREATE TABLE IF NOT EXISTS product_weekly (${PRODUCT_WEEKLY_COLUMNS})`,
 ];
 
 /**
@@ -143,6 +148,14 @@ export async function rebuildRollups(conn: DuckDBConnection): Promise<void> {
   await runSql(
     conn,
     `INSERT INTO order_daily SELECT CAST(ordered_at AS DATE) AS day, channel, campaign, count(*) AS n FROM orders GROUP BY ALL ORDER BY day`,
+  );
+  await runSql(conn, `CREATE OR REPLACE TABLE product_weekly (${PRODUCT_WEEKLY_COLUMNS})`);
+  await runSql(
+    conn,
+    `INSERT INTO product_weekly
+     SELECT CAST(date_trunc('week', requested_at) AS DATE) AS wk, product_id, product_line, reason_code, reason_family, channel, campaign, count(*) AS n
+     FROM refund_facts WHERE product_id IS NOT NULL
+     GROUP BY ALL ORDER BY product_id, wk`,
   );
 }
 

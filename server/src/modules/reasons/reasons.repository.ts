@@ -65,21 +65,29 @@ export class ReasonsRepository {
       OR (${alpha} < 0.5 AND cand.c <= ${lambda} - 0.6931471805599453))`;
     const from = f.from ?? null;
     const to = f.to ?? null;
+    // The weekly product rollup has every filter column but agent and team.
+    const weekly = this.db.rollups && !f.agentIds?.length && !f.teams?.length;
+    const base = weekly
+      ? sql`SELECT product_id, wk, reason_family = 'defect' AS defect, reason_code, product_line, n FROM product_weekly WHERE ${nonTime}`
+      : sql`SELECT product_id, CAST(date_trunc('week', requested_at) AS DATE) AS wk, reason_family = 'defect' AS defect, reason_code, product_line, 1 AS n
+            FROM refund_facts WHERE product_id IS NOT NULL AND ${nonTime}`;
     return this.db.query<SpikeCandidateRow>(sql`
-      WITH base AS (
-        SELECT product_id, CAST(date_trunc('week', requested_at) AS DATE) AS wk, reason_family = 'defect' AS defect, reason_code, product_line
-        FROM refund_facts WHERE product_id IS NOT NULL AND ${nonTime}),
+      WITH base AS (${base}),
       first_wk AS (SELECT product_id, min(wk) AS first_wk FROM base GROUP BY product_id),
-      counts AS (SELECT product_id, wk, count(*) AS c FROM base WHERE defect GROUP BY product_id, wk),
+      counts AS (SELECT product_id, wk, CAST(sum(n) AS BIGINT) AS c FROM base WHERE defect GROUP BY product_id, wk),
       cand0 AS (
         SELECT c.product_id, c.wk, c.c, CAST(datediff('day', fw.first_wk, c.wk) / 7 AS INTEGER) AS k
         FROM counts c JOIN first_wk fw USING (product_id)
         WHERE c.c >= ${minCount}
           AND (${from}::DATE IS NULL OR c.wk >= ${from}::DATE)
           AND (${to}::DATE IS NULL OR c.wk < ${to}::DATE)),
-      -- the product's usual line, worked out only for products with a candidate week
-      line AS (SELECT product_id, mode(product_line) AS product_line FROM base WHERE product_id IN (SELECT product_id FROM cand0) GROUP BY product_id),
-      cand AS (SELECT cand0.*, line.product_line FROM cand0 JOIN line USING (product_id)),
+      -- the product's most frequent line (ties: alphabetically first), only for products with a candidate week
+      line AS (
+        SELECT product_id, arg_min(product_line, (-c, product_line)) AS product_line FROM (
+          SELECT product_id, product_line, sum(n) AS c FROM base
+          WHERE product_line IS NOT NULL AND product_id IN (SELECT product_id FROM cand0) GROUP BY ALL)
+        GROUP BY product_id),
+      cand AS (SELECT cand0.*, line.product_line FROM cand0 LEFT JOIN line USING (product_id)),
       hist AS (
         SELECT cand.product_id, cand.wk,
           coalesce(sum(h.c) FILTER (WHERE h.wk >= cand.wk - to_days(CAST(7 * least(8, cand.k) AS INTEGER))), 0) AS prev_sum,
@@ -89,7 +97,7 @@ export class ReasonsRepository {
         GROUP BY cand.product_id, cand.wk),
       top AS (
         SELECT product_id, wk, arg_min(reason_code, sort_key) AS top_reason FROM (
-          SELECT product_id, wk, reason_code, (-count(*), reason_code) AS sort_key
+          SELECT product_id, wk, reason_code, (-sum(n), reason_code) AS sort_key
           FROM base WHERE defect GROUP BY product_id, wk, reason_code)
         GROUP BY product_id, wk)
       SELECT cand.product_id, cand.product_line, strftime(cand.wk, '%Y-%m-%d') AS week, cand.c, cand.k,
