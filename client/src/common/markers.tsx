@@ -68,9 +68,33 @@ export function markersOnAxis(
 
 const short = (s: string) => (s.length > 22 ? `${s.slice(0, 21)}…` : s);
 
+/**
+ * The text row of each marker label (0 = top), so labels of nearby markers do not print over each
+ * other: a label moves down a row while a label in the rows above would start within `gap` axis
+ * positions before it. `positions` are axis indexes in ascending order.
+ */
+export function labelRows(positions: readonly number[], gap: number, maxRows = 3): number[] {
+  const lastInRow: number[] = [];
+  return positions.map((p) => {
+    let row = 0;
+    while (row < maxRows - 1 && lastInRow[row] !== undefined && p - lastInRow[row] < gap) row++;
+    lastInRow[row] = p;
+    return row;
+  });
+}
+
 /** Reference lines as an array of elements (Recharts reads them as direct chart children). */
 export function markerLines(markers: readonly TimeMarker[], periods: readonly string[], grain: Grain, yAxisId?: string | number) {
-  return markersOnAxis(markers, periods, grain).map((m) => (
+  const onAxis = markersOnAxis(markers, periods, grain);
+  const index = new Map(periods.map((p, i) => [p, i]));
+  const sorted = [...onAxis].sort((a, b) => (index.get(a.x) ?? 0) - (index.get(b.x) ?? 0));
+  // A 22-character label at 10 px is about 120 px wide: roughly a fifth of a typical plot.
+  const rows = labelRows(
+    sorted.map((m) => index.get(m.x) ?? 0),
+    Math.max(1, Math.ceil(periods.length / 5)),
+  );
+  const rowOf = new Map(sorted.map((m, i) => [m.x, rows[i]]));
+  return onAxis.map((m) => (
     <ReferenceLine
       key={`marker-${m.x}`}
       x={m.x}
@@ -79,7 +103,7 @@ export function markerLines(markers: readonly TimeMarker[], periods: readonly st
       strokeDasharray={m.kind === 'policy' ? '6 3' : '2 3'}
       strokeWidth={1.5}
       ifOverflow="extendDomain"
-      label={{ value: short(m.label), position: 'insideTopLeft', fill: m.kind === 'policy' ? '#4c2a7a' : '#92400e', fontSize: 10 }}
+      label={{ value: short(m.label), position: 'insideTopLeft', fill: m.kind === 'policy' ? '#4c2a7a' : '#92400e', fontSize: 10, dy: (rowOf.get(m.x) ?? 0) * 12 }}
       className={`time-marker time-marker-${m.kind}`}
     />
   ));
