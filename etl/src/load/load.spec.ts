@@ -249,6 +249,30 @@ describe('derived facts, worked out by hand', () => {
     expect(rows[1]).toMatchObject({ refund_id: 'R2', requested_amount: 50, customer_type: 'returning', resolution_hours: 6, next_order_at: null, rev_30: 0, nps_det: 1 });
   });
 
+  test('fx: a day after the last rate takes the latest rate of its currency; a day before the first is rejected', async () => {
+    const dir = writeTables({
+      fx_rates: [
+        { date: '2024-01-01', currency: 'USD', rate_to_reporting: 7 },
+        { date: '2024-02-01', currency: 'USD', rate_to_reporting: 7.25 },
+        { date: '2023-06-01', currency: 'EUR', rate_to_reporting: 8 },
+      ],
+      refunds: [
+        refund({ refund_id: 'FX1', currency: 'USD', requested_amount: 10, refunded_amount: 10, requested_at: '2031-05-05T00:00:00Z', decided_at: '2031-05-06T00:00:00Z' }),
+        refund({ refund_id: 'FX2', currency: 'EUR', requested_amount: 10, refunded_amount: 10, requested_at: '2024-06-01T00:00:00Z', decided_at: '2024-06-02T00:00:00Z' }),
+        refund({ refund_id: 'FX3', currency: 'EUR', requested_amount: 10, refunded_amount: 10, requested_at: '2023-05-31T23:00:00Z', decided_at: '2023-06-02T00:00:00Z' }),
+      ],
+    });
+    const summary = await loadFiles(conn, [dir]);
+    expect(summary.tables.find((t) => t.table === 'refunds')).toMatchObject({ loaded: 2, rejected: 1 });
+    const rejects = await queryRows<{ reason: string }>(conn, `SELECT reason FROM load_rejects WHERE load_id = ${summary.loadId}`);
+    expect(rejects.map((r) => r.reason)).toEqual(['no fx rate for EUR on or before 2023-05-31']);
+    const rows = await queryRows<{ refund_id: string; requested_amount: number }>(conn, `SELECT refund_id, requested_amount FROM refund_facts ORDER BY refund_id`);
+    expect(rows).toEqual([
+      { refund_id: 'FX1', requested_amount: 72.5 },
+      { refund_id: 'FX2', requested_amount: 80 },
+    ]);
+  });
+
   test('an incremental load recomputes the facts it touches', async () => {
     await loadFiles(conn, [writeTables({ refunds: [refund({ refund_id: 'R1', customer_id: 'C1', decided_at: '2024-03-02T00:00:00Z' })], orders: [order({ customer_id: 'C9' })] })]);
     expect((await queryRows<{ n: Date | null }>(conn, `SELECT next_order_at AS n FROM refund_facts`))[0].n).toBeNull();

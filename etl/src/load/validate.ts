@@ -108,15 +108,16 @@ export function validationSql(spec: TableSpec, source: string, target: string, r
     const cur = ident(spec.fx.currency);
     const at = ident(spec.fx.at);
     const rep = literal(reportingCurrency);
-    // A day-by-day rate calendar per currency (tens of thousands of rows, built without reading the
-    // file) joined by equality, instead of an ASOF join per row.
+    // A day-by-day rate calendar per currency (a few thousand rows, built without reading the file)
+    // joined by equality, instead of an ASOF join per row. It ends at the last rate of any currency:
+    // a later day takes that day's rate, which is each currency's latest, as the ASOF rule says.
     fxDays = `CREATE OR REPLACE TEMP TABLE _fxday AS
       WITH span AS (SELECT currency AS c, min(date) AS lo FROM fx_rates GROUP BY currency),
-      days AS (SELECT c, CAST(unnest(generate_series(lo, DATE '2199-12-31', INTERVAL 1 DAY)) AS DATE) AS d FROM span)
+      days AS (SELECT c, CAST(unnest(generate_series(lo, (SELECT max(date) FROM fx_rates), INTERVAL 1 DAY)) AS DATE) AS d FROM span)
       SELECT x.c, x.d, f.rate_to_reporting AS rate
       FROM days x ASOF LEFT JOIN fx_rates f ON x.c = f.currency AND x.d >= f.date`;
     from = (where: string) => `(SELECT t.*, CASE WHEN coalesce(t.${cur}, ${rep}) = ${rep} THEN 1 ELSE fd.rate END AS __rate
-      FROM ${rows(where)} t LEFT JOIN _fxday fd ON fd.c = t.${cur} AND fd.d = CAST(t.${at} AS DATE))`;
+      FROM ${rows(where)} t LEFT JOIN _fxday fd ON fd.c = t.${cur} AND fd.d = least(CAST(t.${at} AS DATE), (SELECT max(d) FROM _fxday)))`;
     checks.push(
       err(
         `${at} IS NOT NULL AND ${cur} IS NOT NULL AND regexp_full_match(${cur}, '[A-Z]{3}') AND __rate IS NULL`,
