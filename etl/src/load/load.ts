@@ -86,14 +86,14 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
       await phase('reading', input.table);
       const readable = await readableCopy(input, opts.encoding ?? 'auto', tmp);
       const source = await stage(conn, input, readable, spec);
-      // Materialised once: the row numbering is a serial step, the checks after it run in parallel.
-      await unreadableAs(input, () => runSql(conn, `CREATE OR REPLACE TEMP TABLE _raw AS SELECT * FROM ${source}`));
-      const [{ rows }] = await queryRows<{ rows: number }>(conn, `SELECT count(*) AS rows FROM _raw`);
       report('validating');
       await phase('validating', input.table);
-      const v = validationSql(spec, '_raw', '_chk', reporting);
+      // The file is read once, straight into typed columns and a validity flag; only when rows are
+      // bad is it read again, for those lines alone, to word the rejects.
+      const v = validationSql(spec, source, '_chk', reporting);
       if (v.fxDays) await runSql(conn, v.fxDays);
-      await runSql(conn, v.check);
+      await unreadableAs(input, () => runSql(conn, v.check));
+      const [{ rows }] = await queryRows<{ rows: number }>(conn, `SELECT count(*) AS rows FROM _chk`);
       report('merging');
       await phase('merging', input.table);
       const s = await merge(conn, spec, input.path, loadId, v.rejects);
