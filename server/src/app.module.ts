@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
@@ -41,6 +42,8 @@ const production = process.env.NODE_ENV === 'production';
       validationRules: [depthLimit(LIMITS.depth), breadthLimit(LIMITS.aliases, LIMITS.fields), rootFieldLimit(12)],
       context: ({ req }: { req: Request }) => ({ req }),
       formatError: (formatted, error) => formatGraphQLError(formatted, error, production),
+      // No HTTP cache hints are used; the plugin would otherwise run a hook for every resolved field.
+      plugins: [ApolloServerPluginCacheControlDisabled()],
     }),
     AuthModule,
     OverviewModule,
