@@ -55,6 +55,8 @@ const WEIGHTS = [
   { kpi: 'contactsPerRefund', weight: 0.2, direction: 'LOWER_IS_BETTER' },
 ];
 const SPIKES_Q = `query($f: RefundFilter) { refundSpikes(filter: $f, minCount: 3, alpha: 0.05) { productId productLine week count expected ratio pValue topReasonCode history } }`;
+const REPURCHASE_Q = `query($f: RefundFilter, $d: Dimension, $w: Int) { repurchaseAfterRefund(filter: $f, groupBy: $d, windowDays: $w, grain: MONTH) { key eligible repurchased repurchaseRate repurchaseRevenue } }`;
+const ECONOMICS_Q = `query($f: RefundFilter, $w: Int) { rejectionEconomics(filter: $f, windowDays: $w) { savings revenueGap net rejectedCount eligible approvedRepurchaseRevenue rejectedRepurchaseRevenue } }`;
 const OPTIONS_Q = `{ filterOptions { channels productLines reasonCodes teams campaigns minDate maxDate agents { agentId name team } } }`;
 const EXPERIENCE_Q = `query($f: RefundFilter, $d: Dimension) { customerExperience(filter: $f, groupBy: $d, grain: MONTH) { key csatAvg csatRate csatResponses nps npsResponses } }`;
 
@@ -134,6 +136,10 @@ describe('daily rollups answer exactly as refund_facts', () => {
         await both(`${name} reasons ${g}`, REASONS_Q, { f, g });
       }
       for (const d of DIMENSIONS) await both(`${name} experience ${d}`, EXPERIENCE_Q, { f, d });
+      for (const d of DIMENSIONS) await both(`${name} repurchase ${d}`, REPURCHASE_Q, { f, d, w: 30 });
+      await both(`${name} repurchase 45 days`, REPURCHASE_Q, { f, d: 'DECISION', w: 45 });
+      await both(`${name} economics`, ECONOMICS_Q, { f, w: 90 });
+      await both(`${name} economics 60 days`, ECONOMICS_Q, { f, w: 60 });
       await both(`${name} scorecards`, CARDS_Q, { f });
       await both(`${name} correlations`, CORR_Q, { f });
       await both(`${name} alignment`, ALIGN_Q, { f, w: WEIGHTS });
@@ -174,6 +180,9 @@ describe('daily rollups answer exactly as refund_facts', () => {
     const o = ok(await on.gql<{ overview: { refunds: number; overduePending: number; repurchaseEligible: number } }>(OVERVIEW_Q, { f: FILTERS[1].f })).overview;
     expect(o.refunds).toBeGreaterThan(100);
     expect(o.repurchaseEligible).toBeGreaterThan(0);
+    const e = ok(await on.gql<{ rejectionEconomics: { rejectedCount: number; revenueGap: number | null } }>(ECONOMICS_Q, { f: {}, w: 90 })).rejectionEconomics;
+    expect(e.rejectedCount).toBeGreaterThan(0);
+    expect(e.revenueGap).not.toBeNull();
   });
 
   test('same answers for every filter, grain and dimension', compareAll, 120_000);

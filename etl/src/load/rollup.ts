@@ -3,6 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { DEFAULTS } from '@refunds/shared';
 import { queryRows, runSql } from '../db/duckdb';
 import { raw, type Raw } from '../db/sql';
+import { revColumn } from './derive';
 
 /**
  * Daily rollups of refund_facts and orders, rebuilt with every load that changes the facts. Most
@@ -37,6 +38,7 @@ export const ROLLUPS: readonly RollupSpec[] = [
  */
 export const CUTOFFS_CTE = raw(`h AS (
   SELECT (SELECT max(ordered_at) FROM orders) - to_days(CAST(${DEFAULTS.repurchaseWindowDays} AS INTEGER)) AS rep_cutoff,
+         (SELECT max(ordered_at) FROM orders) - to_days(CAST(${DEFAULTS.economicsWindowDays} AS INTEGER)) AS eco_cutoff,
          (SELECT max(requested_at) FROM refund_facts) - to_hours(CAST(${DEFAULTS.slaHours} AS BIGINT)) AS overdue_cutoff)`);
 
 interface Measure {
@@ -77,6 +79,12 @@ export const DAILY_MEASURES: readonly Measure[] = [
   { name: 'nps_pro', fact: 'coalesce(sum(nps_pro), 0)', merge: 'sum' },
   { name: 'nps_det', fact: 'coalesce(sum(nps_det), 0)', merge: 'sum' },
   { name: 'rep_eligible', fact: 'count(*) FILTER (WHERE decided_at <= h.rep_cutoff)', merge: 'sum' },
+  // Repurchase revenue of the default window, and rejection economics' default window (eligibility,
+  // requested amount, revenue), so the dashboard's default views read the rollups too.
+  { name: 'rep_rev', fact: `coalesce(fsum(${revColumn(w)}) FILTER (WHERE decided_at <= h.rep_cutoff), 0)`, merge: 'fsum' },
+  { name: 'eco_eligible', fact: 'count(*) FILTER (WHERE decided_at <= h.eco_cutoff)', merge: 'sum' },
+  { name: 'eco_requested', fact: 'coalesce(fsum(requested_amount) FILTER (WHERE decided_at <= h.eco_cutoff), 0)', merge: 'fsum' },
+  { name: 'eco_rev', fact: `coalesce(fsum(${revColumn(DEFAULTS.economicsWindowDays)}) FILTER (WHERE decided_at <= h.eco_cutoff), 0)`, merge: 'fsum' },
   {
     name: 'rep_yes',
     fact: `count(*) FILTER (WHERE decided_at <= h.rep_cutoff AND next_order_at <= decided_at + to_days(CAST(${w} AS INTEGER)))`,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
-import type { DimensionName, Grain, RefundFilter } from '@refunds/shared';
+import { DEFAULTS, type DimensionName, type Grain, type RefundFilter } from '@refunds/shared';
 import { raw, revColumn, REV_WINDOWS, sql, type Sql } from '@refunds/etl';
 import { DuckDbService } from '../../database/duckdb.service';
 import { dimensionColumn, dimensionSql } from '../../common/semantic/dimensions';
@@ -51,6 +51,15 @@ export class OutcomesRepository {
    * and the summed revenue of those windows: precomputed for the standard windows, else joined.
    */
   repurchase(f: RefundFilter, windowDays: number, dim: DimensionName, grain: Grain): Promise<RepurchaseRow[]> {
+    const src = factSource(f, this.db.rollups, ['decision', dimensionColumn(dim)]);
+    if (src.rollup && windowDays === DEFAULTS.repurchaseWindowDays) {
+      return this.db.query<RepurchaseRow>(sql`
+        SELECT CAST(${dimensionSql(dim, grain, src.time)} AS VARCHAR) AS key, CAST(sum(rep_eligible) AS BIGINT) AS eligible,
+          CAST(sum(rep_yes) AS BIGINT) AS repurchased, fsum(rep_rev) AS revenue_sum
+        FROM ${src.table}
+        WHERE decision IN ('approved', 'partial', 'rejected') AND ${src.filter}
+        GROUP BY 1 HAVING sum(rep_eligible) > 0 ORDER BY 1 NULLS LAST`);
+    }
     const revenue = this.revenueSql(windowDays);
     return this.db.query<RepurchaseRow>(sql`
       WITH h AS (SELECT max(ordered_at) AS horizon FROM orders),
@@ -83,6 +92,14 @@ export class OutcomesRepository {
 
   /** Per decision over eligible refunds: count, summed requested amount and summed window revenue. */
   economics(f: RefundFilter, windowDays: number): Promise<Array<{ decision: string; n: number; requested: number; revenue_sum: number }>> {
+    const src = factSource(f, this.db.rollups, ['decision']);
+    if (src.rollup && windowDays === DEFAULTS.economicsWindowDays) {
+      return this.db.query(sql`
+        SELECT decision, CAST(sum(eco_eligible) AS BIGINT) AS n, coalesce(fsum(eco_requested), 0) AS requested, coalesce(fsum(eco_rev), 0) AS revenue_sum
+        FROM ${src.table}
+        WHERE decision IN ('approved', 'partial', 'rejected') AND ${src.filter}
+        GROUP BY decision HAVING sum(eco_eligible) > 0`);
+    }
     return this.db.query(sql`
       WITH h AS (SELECT max(ordered_at) AS horizon FROM orders),
       e AS (

@@ -72,7 +72,8 @@ export class PolicyRepository {
                to_days(CAST(${rw} AS INTEGER)) AS rw, (SELECT max(ordered_at) FROM orders) AS horizon
       ),
       f AS (
-        SELECT r.*, CASE WHEN r.requested_at < p.t THEN 'pre' ELSE 'post' END AS period, ${inScope} AS in_scope
+        SELECT r.refund_id, r.decision, r.resolution_hours, r.csat_n, r.csat_hi, r.decided_at, r.next_order_at,
+          CASE WHEN r.requested_at < p.t THEN 'pre' ELSE 'post' END AS period, ${inScope} AS in_scope
         FROM refund_facts r, p
         WHERE r.requested_at >= p.t - p.w AND r.requested_at < p.t + p.w
       ),
