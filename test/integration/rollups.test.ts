@@ -57,6 +57,7 @@ const WEIGHTS = [
 const SPIKES_Q = `query($f: RefundFilter) { refundSpikes(filter: $f, minCount: 3, alpha: 0.05) { productId productLine week count expected ratio pValue topReasonCode history } }`;
 const REPURCHASE_Q = `query($f: RefundFilter, $d: Dimension, $w: Int) { repurchaseAfterRefund(filter: $f, groupBy: $d, windowDays: $w, grain: MONTH) { key eligible repurchased repurchaseRate repurchaseRevenue } }`;
 const ECONOMICS_Q = `query($f: RefundFilter, $w: Int) { rejectionEconomics(filter: $f, windowDays: $w) { savings revenueGap net rejectedCount eligible approvedRepurchaseRevenue rejectedRepurchaseRevenue } }`;
+const POLICY_Q = `query($c: String!, $w: Int) { policyImpact(changeId: $c, windowDays: $w) { changeId effectiveAt metrics { metric pre post preN postN delta low high pValue outOfScopeDelta diffInDiff } } }`;
 const OPTIONS_Q = `{ filterOptions { channels productLines reasonCodes teams campaigns minDate maxDate agents { agentId name team } } }`;
 const EXPERIENCE_Q = `query($f: RefundFilter, $d: Dimension) { customerExperience(filter: $f, groupBy: $d, grain: MONTH) { key csatAvg csatRate csatResponses nps npsResponses } }`;
 
@@ -127,6 +128,9 @@ describe('daily rollups answer exactly as refund_facts', () => {
       diffs.push(...same(ok(a), ok(b), label));
     };
     await both('filterOptions', OPTIONS_Q, {});
+    const changes = ok(await on.gql<{ policyChanges: Array<{ changeId: string }> }>(`{ policyChanges { changeId } }`)).policyChanges;
+    expect(changes.length).toBeGreaterThan(0);
+    for (const { changeId } of changes) for (const w of [30, 90]) await both(`policy ${changeId} ${w}`, POLICY_Q, { c: changeId, w });
     for (const { name, f } of FILTERS) {
       await both(`${name} overview`, OVERVIEW_Q, { f });
       await both(`${name} consistency`, CONSISTENCY_Q, { f });
@@ -211,11 +215,13 @@ describe('daily rollups answer exactly as refund_facts', () => {
     await compareAll();
   }, 180_000);
 
-  test('rollups of an older definition are rebuilt when the server starts', async () => {
+  test('rollups of an older definition are rebuilt, and missing fact columns filled, when the server starts', async () => {
     await halt();
     const inst = await openDatabase(dbOn);
     const conn = await connect(inst);
-    // As an older loader left it: fewer columns, one rollup missing, another signature.
+    // As an older loader left it: fewer columns, one rollup missing, another signature, and
+    // refund_facts without the CSAT sum of squares (policy impact's CSAT variance needs it).
+    await conn.run(`ALTER TABLE refund_facts DROP COLUMN csat_sq`);
     await conn.run(`ALTER TABLE refund_daily DROP COLUMN escalated`);
     await conn.run(`DROP TABLE agent_daily`);
     await conn.run(`DELETE FROM order_daily`);

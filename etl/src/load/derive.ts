@@ -21,7 +21,22 @@ export const FACTS_DDL = `CREATE TABLE IF NOT EXISTS refund_facts (
   reviewer_id VARCHAR, policy_version VARCHAR, campaign VARCHAR, team VARCHAR, customer_type VARCHAR,
   resolution_hours DOUBLE, next_order_at TIMESTAMP,
   ${REV_WINDOWS.map((w) => `${revColumn(w)} DOUBLE`).join(', ')},
-  csat_n INTEGER, csat_sum INTEGER, csat_hi INTEGER, nps_n INTEGER, nps_pro INTEGER, nps_det INTEGER)`;
+  csat_n INTEGER, csat_sum INTEGER, csat_hi INTEGER, nps_n INTEGER, nps_pro INTEGER, nps_det INTEGER,
+  csat_sq BIGINT)`;
+
+/**
+ * Columns added to refund_facts after its first release, with the SQL that fills them for rows
+ * derived before: ensureSchema adds and fills them once, so an older database needs no reload.
+ */
+export const FACTS_ADDED_COLUMNS: ReadonlyArray<{ name: string; type: string; fill: string }> = [
+  {
+    // The sum of squared CSAT scores, so a CSAT variance needs no join to surveys.
+    name: 'csat_sq',
+    type: 'BIGINT',
+    fill: `UPDATE refund_facts SET csat_sq = coalesce(
+             (SELECT sum(s.score * s.score) FROM surveys s WHERE s.refund_id = refund_facts.refund_id AND s.kind = 'csat'), 0)`,
+  },
+];
 
 export type FactsScope = 'all' | 'affected';
 
@@ -73,7 +88,8 @@ export async function recomputeFacts(conn: DuckDBConnection, scope: FactsScope, 
       count(*) FILTER (WHERE kind = 'csat' AND score >= 4) AS csat_hi,
       count(*) FILTER (WHERE kind = 'nps') AS nps_n,
       count(*) FILTER (WHERE kind = 'nps' AND score >= 9) AS nps_pro,
-      count(*) FILTER (WHERE kind = 'nps' AND score <= 6) AS nps_det
+      count(*) FILTER (WHERE kind = 'nps' AND score <= 6) AS nps_det,
+      coalesce(sum(score * score) FILTER (WHERE kind = 'csat'), 0) AS csat_sq
     FROM surveys s ${raw(onlyAffected ? 'WHERE s.refund_id IN (SELECT refund_id FROM r0)' : '')}
     GROUP BY s.refund_id
   )
@@ -87,7 +103,8 @@ export async function recomputeFacts(conn: DuckDBConnection, scope: FactsScope, 
     rv.next_order_at,
     ${raw(revSelect)},
     coalesce(sv.csat_n, 0), coalesce(sv.csat_sum, 0), coalesce(sv.csat_hi, 0),
-    coalesce(sv.nps_n, 0), coalesce(sv.nps_pro, 0), coalesce(sv.nps_det, 0)
+    coalesce(sv.nps_n, 0), coalesce(sv.nps_pro, 0), coalesce(sv.nps_det, 0),
+    coalesce(sv.csat_sq, 0)
   FROM r
   LEFT JOIN reason_families rf ON rf.reason_code = r.reason_code
   LEFT JOIN agents a ON a.agent_id = r.agent_id

@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { runSql } from '../db/duckdb';
+import { queryRows, runSql } from '../db/duckdb';
 import { ident } from '../db/sql';
 import { TABLES, sqlType } from './tables';
-import { FACTS_DDL } from './derive';
+import { FACTS_ADDED_COLUMNS, FACTS_DDL } from './derive';
 import { ROLLUP_DDL } from './rollup';
 
 export const SCHEMA_VERSION = 1;
@@ -28,6 +28,21 @@ export async function ensureSchema(conn: DuckDBConnection): Promise<void> {
   await runSql(conn, `CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)`);
   await runSql(conn, `CREATE TABLE IF NOT EXISTS reason_families (reason_code VARCHAR, family VARCHAR)`);
   await runSql(conn, FACTS_DDL);
+  const factCols = new Set(
+    (await queryRows<{ name: string }>(conn, `SELECT column_name AS name FROM duckdb_columns() WHERE table_name = 'refund_facts' AND schema_name = 'main'`)).map((c) => c.name),
+  );
+  for (const c of FACTS_ADDED_COLUMNS) {
+    if (factCols.has(c.name)) continue;
+    await runSql(conn, 'BEGIN TRANSACTION');
+    try {
+      await runSql(conn, `ALTER TABLE refund_facts ADD COLUMN ${ident(c.name)} ${c.type}`);
+      await runSql(conn, c.fill);
+      await runSql(conn, 'COMMIT');
+    } catch (e) {
+      await runSql(conn, 'ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
   for (const ddl of ROLLUP_DDL) await runSql(conn, ddl);
   await runSql(conn, `INSERT OR IGNORE INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}'), ('data_version', '0')`);
 }

@@ -72,7 +72,7 @@ export class PolicyRepository {
                to_days(CAST(${rw} AS INTEGER)) AS rw, (SELECT max(ordered_at) FROM orders) AS horizon
       ),
       f AS (
-        SELECT r.refund_id, r.decision, r.resolution_hours, r.csat_n, r.csat_hi, r.decided_at, r.next_order_at,
+        SELECT r.decision, r.resolution_hours, r.csat_n, r.csat_sum, r.csat_sq, r.csat_hi, r.decided_at, r.next_order_at,
           CASE WHEN r.requested_at < p.t THEN 'pre' ELSE 'post' END AS period, ${inScope} AS in_scope
         FROM refund_facts r, p
         WHERE r.requested_at >= p.t - p.w AND r.requested_at < p.t + p.w
@@ -87,19 +87,17 @@ export class PolicyRepository {
           avg(resolution_hours) FILTER (WHERE ${decided}) AS res_mean,
           var_samp(resolution_hours) FILTER (WHERE ${decided}) AS res_var,
           coalesce(sum(csat_n), 0) AS csat_n, coalesce(sum(csat_hi), 0) AS csat_hi,
+          -- CSAT per response from per-refund sums of scores and squares: exact integers, no survey join
+          CAST(sum(csat_sum) AS DOUBLE) / nullif(sum(csat_n), 0) AS csat_mean,
+          CASE WHEN sum(csat_n) > 1 THEN
+            CAST(CAST(sum(csat_n) AS HUGEINT) * sum(csat_sq) - CAST(sum(csat_sum) AS HUGEINT) * sum(csat_sum) AS DOUBLE)
+              / (CAST(sum(csat_n) AS DOUBLE) * (sum(csat_n) - 1)) END AS csat_var,
           count(*) FILTER (WHERE ${decided} AND decided_at + p.rw <= p.horizon) AS rep_eligible,
           count(*) FILTER (WHERE ${decided} AND decided_at + p.rw <= p.horizon AND next_order_at <= decided_at + p.rw) AS rep_yes
         FROM f, p
         GROUP BY in_scope, period
-      ),
-      sv AS (
-        SELECT f.in_scope, f.period, avg(s.score) AS csat_mean, var_samp(s.score) AS csat_var
-        FROM f JOIN surveys s ON s.refund_id = f.refund_id
-        WHERE s.kind = 'csat'
-        GROUP BY f.in_scope, f.period
       )
-      SELECT a.*, sv.csat_mean, sv.csat_var
-      FROM a LEFT JOIN sv ON sv.in_scope = a.in_scope AND sv.period = a.period`);
+      SELECT * FROM a`);
   }
 
   storedChanges(): Promise<PolicyChangeEntity[]> {
