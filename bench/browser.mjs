@@ -4,7 +4,15 @@
 import { createRequire } from 'node:module';
 
 const QUIET_MS = 300;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 
 export async function measurePages(root, { url, token, pages, timeoutMs = 60_000, log = () => {} }) {
   const require = createRequire(`${root}/package.json`);

@@ -26,7 +26,9 @@ try {
     for (const v of variants(op, ctx)) {
       const t0 = performance.now();
       const r = await server.gql(op.query, v.variables);
-      console.log(`${op.name} ${v.label}: ${(performance.now() - t0).toFixed(0)} ms${r.body.errors ? ` ERROR ${JSON.stringify(r.body.errors[0]).slice(0, 200)}` : ''}`);
+      console.log(
+        `${op.name} ${v.label}: ${(performance.now() - t0).toFixed(0)} ms${r.body.errors ? ` ERROR ${JSON.stringify(r.body.errors[0]).slice(0, 200)}` : ''}`,
+      );
     }
   }
 } finally {

@@ -66,10 +66,15 @@ for (const s of stmts) {
   const prof = JSON.parse(readFileSync(out, 'utf8'));
   const ops = walk(prof, 0, []);
   const total = prof.latency ?? prof.timing ?? null;
-  console.log(`\n=== ${s.logged !== undefined ? `logged p50 ${s.logged.toFixed(0)} ms, ` : ''}now ${plain.toFixed(0)} ms${total ? `, profiled ${(total * 1000).toFixed(0)} ms` : ''}`);
+  console.log(
+    `\n=== ${s.logged !== undefined ? `logged p50 ${s.logged.toFixed(0)} ms, ` : ''}now ${plain.toFixed(0)} ms${total ? `, profiled ${(total * 1000).toFixed(0)} ms` : ''}`,
+  );
   console.log(`    ${text.slice(0, 300)}${text.length > 300 ? ' ...' : ''}  ${JSON.stringify(s.values ?? []).slice(0, 80)}`);
   const list = args.includes('--tree') ? ops : [...ops].sort((a, b) => b.ms - a.ms).slice(0, 8);
-  for (const o of list) console.log(`    ${o.ms.toFixed(1).padStart(8)} ms  ${'  '.repeat(args.includes('--tree') ? o.depth : 0)}${o.name.padEnd(22)} rows ${String(o.rows ?? '').padStart(9)}  ${o.extra}`);
+  for (const o of list)
+    console.log(
+      `    ${o.ms.toFixed(1).padStart(8)} ms  ${'  '.repeat(args.includes('--tree') ? o.depth : 0)}${o.name.padEnd(22)} rows ${String(o.rows ?? '').padStart(9)}  ${o.extra}`,
+    );
 }
 rmSync(out, { force: true });
 conn.closeSync();

@@ -220,7 +220,12 @@ export const NAIVE = {
       GROUP BY r.decision ORDER BY 1`,
     check: (api, rows) => {
       const by = new Map(rows.map((r) => [r.key, r]));
-      return checkFields(api.customerExperience.flatMap((g) => [[`${g.key}.csatResponses`, g.csatResponses, by.get(g.key)?.csat_responses ?? null, 0], [`${g.key}.csatAvg`, g.csatAvg, by.get(g.key)?.csat_avg ?? null]]));
+      return checkFields(
+        api.customerExperience.flatMap((g) => [
+          [`${g.key}.csatResponses`, g.csatResponses, by.get(g.key)?.csat_responses ?? null, 0],
+          [`${g.key}.csatAvg`, g.csatAvg, by.get(g.key)?.csat_avg ?? null],
+        ]),
+      );
     },
   }),
 
@@ -284,7 +289,12 @@ export const NAIVE = {
   }),
 
   kpiOutcomeCorrelations: (v) => {
-    const pairs = KPIS.flatMap((k) => OUTCOMES.map((o) => `SELECT '${k}' AS kpi, '${o}' AS outcome, CAST("${k}" AS DOUBLE) AS x, CAST("${o}" AS DOUBLE) AS y FROM cards WHERE NOT insufficient AND "${k}" IS NOT NULL AND "${o}" IS NOT NULL`));
+    const pairs = KPIS.flatMap((k) =>
+      OUTCOMES.map(
+        (o) =>
+          `SELECT '${k}' AS kpi, '${o}' AS outcome, CAST("${k}" AS DOUBLE) AS x, CAST("${o}" AS DOUBLE) AS y FROM cards WHERE NOT insufficient AND "${k}" IS NOT NULL AND "${o}" IS NOT NULL`,
+      ),
+    );
     const avgRank = (c) => `rank() OVER (PARTITION BY kpi, outcome ORDER BY ${c}) + (count(*) OVER (PARTITION BY kpi, outcome, ${c}) - 1) / 2.0`;
     return {
       sql: `WITH cards AS (${agentSql(v.filter)}),
@@ -303,7 +313,11 @@ export const NAIVE = {
     sql: agentSql(v.filter),
     extraSql: `SELECT plan_id, effective_from, kpi, weight, direction FROM incentive_plans ORDER BY plan_id, kpi`,
     post: (rows, plans) => incentiveScores(rows, plans, v.filter.to ?? null),
-    check: (api, rows, post) => checkFields([['n', api.incentiveAlignment.n, post.n, 0], ['alignment', api.incentiveAlignment.alignment, post.alignment, 1e-6]]),
+    check: (api, rows, post) =>
+      checkFields([
+        ['n', api.incentiveAlignment.n, post.n, 0],
+        ['alignment', api.incentiveAlignment.alignment, post.alignment, 1e-6],
+      ]),
   }),
 
   policyImpact: (v) => ({
@@ -367,7 +381,7 @@ function zScores(values) {
 function avgRanks(xs) {
   const idx = xs.map((x, i) => [x, i]).sort((a, b) => b[0] - a[0]);
   const r = new Array(xs.length);
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && idx[j + 1][0] === idx[i][0]) j++;
     for (let k = i; k <= j; k++) r[idx[k][1]] = (i + j) / 2 + 1;

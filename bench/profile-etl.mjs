@@ -53,10 +53,20 @@ async function once(label) {
   inst.closeSync();
   const tClose = performance.now() - t1;
   const total = stats.reduce((a, x) => a + x.ms, 0);
-  console.log(`\n== ${label}: loadFiles ${tLoad.toFixed(0)} ms (SQL ${total.toFixed(0)} ms in ${stats.length} statements), close/checkpoint ${tClose.toFixed(0)} ms; loaded ${s.tables.reduce((a, t) => a + t.loaded, 0)}`);
+  console.log(
+    `\n== ${label}: loadFiles ${tLoad.toFixed(0)} ms (SQL ${total.toFixed(0)} ms in ${stats.length} statements), close/checkpoint ${tClose.toFixed(0)} ms; loaded ${s.tables.reduce((a, t) => a + t.loaded, 0)}`,
+  );
   const sorted = [...stats].sort((a, b) => b.ms - a.ms).slice(0, top);
   for (const x of sorted) console.log(`${x.ms.toFixed(0).padStart(7)} ms  ${x.sql.slice(0, 220)}`);
-  if (dump) writeFileSync(`${dump}.${label}.json`, JSON.stringify(stats.map((x) => ({ ms: x.ms, sql: x.full })), null, 1));
+  if (dump)
+    writeFileSync(
+      `${dump}.${label}.json`,
+      JSON.stringify(
+        stats.map((x) => ({ ms: x.ms, sql: x.full })),
+        null,
+        1,
+      ),
+    );
 }
 
 rmSync(db, { force: true });

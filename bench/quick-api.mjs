@@ -1,9 +1,9 @@
 // Quick API latency check on an existing database (no load, no baselines): p50/p95 per operation.
 // node bench/quick-api.mjs DB [runs]   (result cache off)
-import { resolve, dirname, join } from 'node:path';
+import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OPERATIONS, variants } from './queries.mjs';
-import { ADMIN_TOKEN, startServer, stopServer } from './server.mjs';
+import { ADMIN_TOKEN, startServer } from './server.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const db = resolve(process.argv[2]);
@@ -30,7 +30,9 @@ try {
         if (body.errors) throw new Error(`${op.name}/${v.label}: ${JSON.stringify(body.errors)}`);
         if (i > 0) times.push(performance.now() - s);
       }
-      console.log(`${op.name.padEnd(24)} ${v.label.padEnd(8)} p50 ${pct(times, 0.5).toFixed(0).padStart(6)} ms  p95 ${pct(times, 0.95).toFixed(0).padStart(6)} ms`);
+      console.log(
+        `${op.name.padEnd(24)} ${v.label.padEnd(8)} p50 ${pct(times, 0.5).toFixed(0).padStart(6)} ms  p95 ${pct(times, 0.95).toFixed(0).padStart(6)} ms`,
+      );
     }
   }
 } finally {

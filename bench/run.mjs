@@ -5,7 +5,7 @@
 // and against the straightforward SQL over the raw tables, runs a mixed concurrent load, times two
 // pages in Chromium, prints the tables and writes bench/RESULTS.md.
 import { spawn, execFileSync } from 'node:child_process';
-import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,19 @@ const TABLE_FILES = ['agents', 'incentive_plans', 'policy_changes', 'fx_rates', 
 
 // ---------------------------------------------------------------------------------------------- args
 function parseArgs(argv) {
-  const o = { quick: false, sizes: null, runs: 15, duration: null, connections: 16, browser: true, load: true, keep: false, loadTimeoutMin: 20, reloadTimeoutMin: null, out: join(BENCH, 'RESULTS.md') };
+  const o = {
+    quick: false,
+    sizes: null,
+    runs: 15,
+    duration: null,
+    connections: 16,
+    browser: true,
+    load: true,
+    keep: false,
+    loadTimeoutMin: 20,
+    reloadTimeoutMin: null,
+    out: join(BENCH, 'RESULTS.md'),
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -35,7 +47,10 @@ function parseArgs(argv) {
       return v;
     };
     if (a === '--quick') o.quick = true;
-    else if (a.startsWith('--sizes')) o.sizes = val().split(',').map((s) => Number(s.trim().replace(/_/g, '')));
+    else if (a.startsWith('--sizes'))
+      o.sizes = val()
+        .split(',')
+        .map((s) => Number(s.trim().replace(/_/g, '')));
     else if (a.startsWith('--runs')) o.runs = Number(val());
     else if (a.startsWith('--duration')) o.duration = Number(val());
     else if (a.startsWith('--connections')) o.connections = Number(val());
@@ -46,7 +61,12 @@ function parseArgs(argv) {
     else if (a === '--no-load') o.load = false;
     else if (a === '--keep') o.keep = true;
     else if (a === '--help' || a === '-h') {
-      process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 6).join('\n') + '\n');
+      process.stdout.write(
+        readFileSync(fileURLToPath(import.meta.url), 'utf8')
+          .split('\n')
+          .slice(1, 6)
+          .join('\n') + '\n',
+      );
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -150,7 +170,12 @@ async function warmFiles(dir) {
   for (const t of TABLE_FILES) {
     const p = join(dir, `${t}.csv`);
     bytes += statSync(p).size;
-    await new Promise((res, rej) => createReadStream(p, { highWaterMark: 4 << 20 }).on('data', () => {}).on('end', res).on('error', rej));
+    await new Promise((res, rej) =>
+      createReadStream(p, { highWaterMark: 4 << 20 })
+        .on('data', () => {})
+        .on('end', res)
+        .on('error', rej),
+    );
   }
   return { bytes, ms: performance.now() - t0 };
 }
@@ -187,7 +212,15 @@ function parseLoadSummary(stdout) {
     }
   }
   const sum = (k) => Object.values(tables).reduce((a, t) => a + t[k], 0);
-  return { outcome: m?.[2] ?? null, reportedMs: m ? Number(m[3]) * 1000 : null, tables, read: sum('read'), loaded: sum('loaded'), replaced: sum('replaced'), rejected: sum('rejected') };
+  return {
+    outcome: m?.[2] ?? null,
+    reportedMs: m ? Number(m[3]) * 1000 : null,
+    tables,
+    read: sum('read'),
+    loaded: sum('loaded'),
+    replaced: sum('replaced'),
+    rejected: sum('rejected'),
+  };
 }
 
 async function etlLoad(dbPath, dir, label, timeoutMin) {
@@ -204,7 +237,9 @@ async function dataContext(conn) {
   const one = async (sql) => (await conn.runAndReadAll(sql)).getRowObjectsJS();
   const [range] = await one(`SELECT strftime(min(requested_at), '%Y-%m-%d') AS lo, strftime(max(requested_at), '%Y-%m-%d') AS hi FROM refunds`);
   const channels = (await one(`SELECT channel FROM refunds GROUP BY 1 ORDER BY count(*) DESC, 1`)).map((r) => r.channel);
-  const productLines = (await one(`SELECT product_line FROM refunds WHERE product_line IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1`)).map((r) => r.product_line);
+  const productLines = (await one(`SELECT product_line FROM refunds WHERE product_line IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1`)).map(
+    (r) => r.product_line,
+  );
   const changes = await one(`SELECT change_id, scope_channel, scope_product_line FROM policy_changes ORDER BY effective_at, change_id`);
   const quarters = [];
   const months = [];
@@ -245,7 +280,13 @@ function readLogLines(path, fromByte) {
   if (!existsSync(path)) return { lines: [], end: fromByte };
   const buf = readFileSync(path);
   const text = buf.subarray(fromByte).toString('utf8');
-  return { lines: text.split('\n').filter(Boolean).map((l) => JSON.parse(l)), end: buf.length };
+  return {
+    lines: text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l)),
+    end: buf.length,
+  };
 }
 
 const bindValue = (v) => (Array.isArray(v) ? listValue(v) : v);
@@ -280,14 +321,18 @@ async function benchSize(n, results) {
   R.plain = await plainLoad(gen.dir, join(work, 'plain.duckdb'));
   log(`  plain DuckDB load (CREATE TABLE AS read_csv, 7 files): ${fmtDur(R.plain.ms)}`);
   R.load = await etlLoad(apiDb, gen.dir, 'ETL load', opts.loadTimeoutMin);
-  log(`  ETL load: ${fmtDur(R.load.ms)} ${R.load.error ? `FAILED ${R.load.error}` : `(${fmtRatio(ratio(R.load.ms, R.plain.ms))} plain; CLI reports ${fmtDur(R.load.reportedMs)}; ${R.load.loaded} rows loaded, ${R.load.rejected} rejected)`}`);
+  log(
+    `  ETL load: ${fmtDur(R.load.ms)} ${R.load.error ? `FAILED ${R.load.error}` : `(${fmtRatio(ratio(R.load.ms, R.plain.ms))} plain; CLI reports ${fmtDur(R.load.reportedMs)}; ${R.load.loaded} rows loaded, ${R.load.rejected} rejected)`}`,
+  );
   if (R.load.error) {
     R.notes.push(`ETL load failed: ${R.load.error}; queries skipped for this size.`);
     return R;
   }
   R.dbBytes = statSync(apiDb).size;
   R.reload = await etlLoad(apiDb, gen.dir, 'ETL reload', opts.reloadTimeoutMin ?? opts.loadTimeoutMin);
-  log(`  ETL reload: ${fmtDur(R.reload.ms)} ${R.reload.error ? `FAILED ${R.reload.error}` : `(${fmtRatio(ratio(R.reload.ms, R.plain.ms))} plain; ${R.reload.loaded} loaded, ${R.reload.replaced} replaced: ${R.reload.loaded === 0 && R.reload.replaced === 0 ? 'nothing changed, as it should' : 'CHANGED ROWS'})`}`);
+  log(
+    `  ETL reload: ${fmtDur(R.reload.ms)} ${R.reload.error ? `FAILED ${R.reload.error}` : `(${fmtRatio(ratio(R.reload.ms, R.plain.ms))} plain; ${R.reload.loaded} loaded, ${R.reload.replaced} replaced: ${R.reload.loaded === 0 && R.reload.replaced === 0 ? 'nothing changed, as it should' : 'CHANGED ROWS'})`}`,
+  );
   R.dbBytesAfterReload = statSync(apiDb).size;
   if (R.reload.error) R.notes.push(`ETL reload failed: ${R.reload.error}`);
   // The machine is shared: measure the floor again after the ETL runs and keep the faster of the two.
@@ -360,7 +405,8 @@ async function benchSize(n, results) {
         // Server-side SQL time per request (sum of the logged ms of its statements).
         if (stmts.length) {
           const per = [];
-          for (let i = 0; i + stmts.length <= timedLines.length; i += stmts.length) per.push(timedLines.slice(i, i + stmts.length).reduce((a, l) => a + l.ms, 0));
+          for (let i = 0; i + stmts.length <= timedLines.length; i += stmts.length)
+            per.push(timedLines.slice(i, i + stmts.length).reduce((a, l) => a + l.ms, 0));
           row.serverSqlP50 = p50(per);
         }
         // (b) the API's own SQL replayed on the copy
@@ -410,7 +456,12 @@ async function benchSize(n, results) {
       const f = ctx.typicalFilter;
       const first = `?from=${f.from}&to=${f.to}`;
       const ch = ctx.channels;
-      const changes = [`${first}&channel=${ch[0]}`, `${first}&channel=${ch[1]}`, `${first}&channel=${ch[2] ?? ch[0]}`, `${first}&channel=${ch[0]}&channel=${ch[1]}`];
+      const changes = [
+        `${first}&channel=${ch[0]}`,
+        `${first}&channel=${ch[1]}`,
+        `${first}&channel=${ch[2] ?? ch[0]}`,
+        `${first}&channel=${ch[0]}&channel=${ch[1]}`,
+      ];
       try {
         R.browser = await measurePages(ROOT, {
           url: server.url,
@@ -462,7 +513,8 @@ async function mixedLoad(server, ctx, probe) {
   const sqlLog = join(dirname(probe), 'sql-load.log');
   // Warm the DuckDB buffers (not the result cache: these bodies are not in the mix) so the run measures steady state.
   for (const op of OPERATIONS.filter((o) => !ctx.missing.has(o.name))) {
-    for (const v of variants(op, { ...ctx, typicalFilter: { ...ctx.typicalFilter, channels: ctx.channels.slice(2, 4) } })) await server.gql(op.query, v.variables);
+    for (const v of variants(op, { ...ctx, typicalFilter: { ...ctx.typicalFilter, channels: ctx.channels.slice(2, 4) } }))
+      await server.gql(op.query, v.variables);
   }
   const sqlBefore = existsSync(sqlLog) ? statSync(sqlLog).size : 0;
   let i = 0;
@@ -471,7 +523,9 @@ async function mixedLoad(server, ctx, probe) {
   const mem = pollMemory(server.pid, 200);
   writeFileSync(`${probe}.reset`, ''); // the event-loop probe resets itself and removes the file
   for (let k = 0; k < 40 && existsSync(`${probe}.reset`); k++) await new Promise((r) => setTimeout(r, 25));
-  log(`  mixed load: ${opts.connections} connections, ${opts.duration} s, ${pool.length} distinct request bodies over ${new Set(pool.map((b) => b.op)).size} operations (skewed popularity), result cache on`);
+  log(
+    `  mixed load: ${opts.connections} connections, ${opts.duration} s, ${pool.length} distinct request bodies over ${new Set(pool.map((b) => b.op)).size} operations (skewed popularity), result cache on`,
+  );
   const result = await new Promise((res, rej) => {
     const inst = autocannon(
       {
@@ -523,7 +577,10 @@ async function mixedLoad(server, ctx, probe) {
     errorSamples,
     sqlStatements: lines.length,
     sqlMsP50: p50(lines.map((l) => l.ms)),
-    sqlMsP99: percentile(lines.map((l) => l.ms), 99),
+    sqlMsP99: percentile(
+      lines.map((l) => l.ms),
+      99,
+    ),
     peakRssMb: m.maxRssMb,
     vmHwmMb: m.hwmMb,
     endRssMb: m.endRssMb,
@@ -604,7 +661,17 @@ function loadTestRows(results) {
       ];
     });
 }
-const LOADTEST_HEAD = ['refunds', 'load', 'req/s', 'requests', 'latency p50/p99/max ms', 'errors/timeouts/non2xx/GraphQL', 'SQL run', 'peak RSS MB', 'event-loop stalls'];
+const LOADTEST_HEAD = [
+  'refunds',
+  'load',
+  'req/s',
+  'requests',
+  'latency p50/p99/max ms',
+  'errors/timeouts/non2xx/GraphQL',
+  'SQL run',
+  'peak RSS MB',
+  'event-loop stalls',
+];
 
 function browserRows(results) {
   const rows = [];
@@ -614,7 +681,9 @@ function browserRows(results) {
       rows.push([R.n.toLocaleString('en'), '-', `not measured: ${R.browser.error}`, '', '']);
       continue;
     }
-    for (const p of R.browser.pages) for (const s of p.steps) rows.push([R.n.toLocaleString('en'), p.page, s.label, s.ok ? fmtMs(s.ms) : `not ready: ${String(s.why).slice(0, 140)}`, s.ok ? s.graphql : '']);
+    for (const p of R.browser.pages)
+      for (const s of p.steps)
+        rows.push([R.n.toLocaleString('en'), p.page, s.label, s.ok ? fmtMs(s.ms) : `not ready: ${String(s.why).slice(0, 140)}`, s.ok ? s.graphql : '']);
   }
   return rows;
 }
@@ -636,17 +705,37 @@ function targets(results) {
     if (qs.length) {
       const slow50 = qs.filter((q) => q.apiP50 > TARGETS.p50);
       const slow95 = qs.filter((q) => q.apiP95 > TARGETS.p95);
-      out.push([n, `every query p50 <= ${TARGETS.p50} ms`, slow50.length ? slow50.map((q) => `${q.op}/${q.variant} ${fmtMs(q.apiP50)}`).join(', ') : `max ${fmtMs(Math.max(...qs.map((q) => q.apiP50)))}`, mark(!slow50.length)]);
-      out.push([n, `every query p95 <= ${TARGETS.p95} ms`, slow95.length ? slow95.map((q) => `${q.op}/${q.variant} ${fmtMs(q.apiP95)}`).join(', ') : `max ${fmtMs(Math.max(...qs.map((q) => q.apiP95)))}`, mark(!slow95.length)]);
+      out.push([
+        n,
+        `every query p50 <= ${TARGETS.p50} ms`,
+        slow50.length ? slow50.map((q) => `${q.op}/${q.variant} ${fmtMs(q.apiP50)}`).join(', ') : `max ${fmtMs(Math.max(...qs.map((q) => q.apiP50)))}`,
+        mark(!slow50.length),
+      ]);
+      out.push([
+        n,
+        `every query p95 <= ${TARGETS.p95} ms`,
+        slow95.length ? slow95.map((q) => `${q.op}/${q.variant} ${fmtMs(q.apiP95)}`).join(', ') : `max ${fmtMs(Math.max(...qs.map((q) => q.apiP95)))}`,
+        mark(!slow95.length),
+      ]);
       for (const name of ['repurchaseAfterRefund', 'rejectionEconomics']) {
         const rows = qs.filter((q) => q.op === name && q.naiveP50 !== undefined);
         if (!rows.length) continue;
         const sp = rows.map((q) => ratio(q.naiveP50, q.apiP50));
-        out.push([n, `${name} >= ${TARGETS.speedup}x straightforward`, rows.map((q, i) => `${q.variant} ${fmtRatio(sp[i])}`).join(', '), mark(sp.every((s) => s >= TARGETS.speedup))]);
+        out.push([
+          n,
+          `${name} >= ${TARGETS.speedup}x straightforward`,
+          rows.map((q, i) => `${q.variant} ${fmtRatio(sp[i])}`).join(', '),
+          mark(sp.every((s) => s >= TARGETS.speedup)),
+        ]);
       }
       const oh = qs.filter((q) => q.ownP50 !== undefined).map((q) => ({ q, r: ratio(q.apiP50, q.ownP50) }));
       const bad = oh.filter((x) => x.r > TARGETS.overhead);
-      out.push([n, `API overhead <= ${TARGETS.overhead}x own SQL`, bad.length ? bad.map((x) => `${x.q.op}/${x.q.variant} ${fmtRatio(x.r)}`).join(', ') : `max ${fmtRatio(Math.max(...oh.map((x) => x.r)))}`, mark(!bad.length)]);
+      out.push([
+        n,
+        `API overhead <= ${TARGETS.overhead}x own SQL`,
+        bad.length ? bad.map((x) => `${x.q.op}/${x.q.variant} ${fmtRatio(x.r)}`).join(', ') : `max ${fmtRatio(Math.max(...oh.map((x) => x.r)))}`,
+        mark(!bad.length),
+      ]);
     }
     const L = R.loadTest;
     if (L && !L.error) {
@@ -662,14 +751,20 @@ function writeReport(results, final) {
   const M = results.machine;
   const lines = [];
   lines.push('# Benchmark results', '');
-  lines.push(`Written by \`bench/run.mjs\`${final ? '' : ' (partial: the run was still going or was stopped)'}. Raw figures: \`bench/data/last-results.json\` (not committed).`, '');
+  lines.push(
+    `Written by \`bench/run.mjs\`${final ? '' : ' (partial: the run was still going or was stopped)'}. Raw figures: \`bench/data/last-results.json\` (not committed).`,
+    '',
+  );
   lines.push(`- **Date:** ${results.startedAt}`);
   lines.push(`- **Command:** \`${results.command}\` (${(results.wallMs / 60000).toFixed(1)} min)`);
   lines.push(`- **Machine:** ${M.nproc} CPUs (${M.cpu}), ${M.memGb.toFixed(1)} GB RAM; Node ${M.node}; DuckDB node-api ${M.duckdb}; disk ${M.disk}`);
   lines.push(`- **Code:** ${M.commit}; load average at start ${results.loadavgStart}${results.loadavgEnd ? `, at end ${results.loadavgEnd}` : ''}`);
   lines.push('');
   lines.push('## Load (ETL CLI vs plain DuckDB)', '');
-  lines.push('Plain = `CREATE TABLE t AS SELECT * FROM read_csv(file)` for the 7 files in a fresh DuckDB file (from Node, same run; measured before the ETL load and after the reload, the faster one counts). ETL = `node etl/dist/cli.js load --db fresh.duckdb DIR` (process wall time). Reload = the same files again into the loaded file (must change nothing). Files were read once before, so both start from a warm page cache.', '');
+  lines.push(
+    'Plain = `CREATE TABLE t AS SELECT * FROM read_csv(file)` for the 7 files in a fresh DuckDB file (from Node, same run; measured before the ETL load and after the reload, the faster one counts). ETL = `node etl/dist/cli.js load --db fresh.duckdb DIR` (process wall time). Reload = the same files again into the loaded file (must change nothing). Files were read once before, so both start from a warm page cache.',
+    '',
+  );
   lines.push(mdTable(LOAD_HEAD, loadRows(results)), '');
   for (const R of results.sizes) {
     if (!R.queries?.length) continue;
@@ -688,7 +783,7 @@ function writeReport(results, final) {
     lines.push(
       'autocannon from the bench process (same 2-CPU machine) on loopback, POST /graphql with bodies drawn (seeded, skewed: u^2) from a pool of 400 covering every operation with varied filters (all / a quarter / a month / a year, channel subsets, product lines), so popular views repeat as on a shared dashboard. ' +
         'Errors = socket errors / timeouts / non-2xx / answers with GraphQL `errors`. *SQL run* = statements the server actually ran (the rest came from its result cache). Peak RSS: /proc/PID/status polled every 200 ms (VmHWM = lifetime peak). ' +
-        'Event-loop stalls: `bench/eld-probe.cjs` preloaded into the server with `node --require` (no server change): a 20 ms timer\'s worst lateness, and perf_hooks.monitorEventLoopDelay p99, reset just before the load.',
+        "Event-loop stalls: `bench/eld-probe.cjs` preloaded into the server with `node --require` (no server change): a 20 ms timer's worst lateness, and perf_hooks.monitorEventLoopDelay p99, reset just before the load.",
       '',
     );
     lines.push(mdTable(LOADTEST_HEAD, lt), '');
@@ -696,7 +791,10 @@ function writeReport(results, final) {
   const br = browserRows(results);
   if (br.length) {
     lines.push('## Pages in Chromium (server result cache off)', '');
-    lines.push('playwright-core + /usr/bin/chromium headless; token in localStorage `refunds.token`. Time from navigation (or, for *in-app*, `history.pushState` + `popstate`) until no request has been in flight for 300 ms, `.recharts-surface` is drawn and no `[data-loading]`, `.skeleton` or `[aria-busy=true]` element is left (the quiet period itself is not counted).', '');
+    lines.push(
+      'playwright-core + /usr/bin/chromium headless; token in localStorage `refunds.token`. Time from navigation (or, for *in-app*, `history.pushState` + `popstate`) until no request has been in flight for 300 ms, `.recharts-surface` is drawn and no `[data-loading]`, `.skeleton` or `[aria-busy=true]` element is left (the quiet period itself is not counted).',
+      '',
+    );
     lines.push(mdTable(BROWSER_HEAD, br), '');
   }
   lines.push('## Targets', '');
@@ -729,7 +827,13 @@ function printTables(results) {
   if (lt.length) log('\nmixed load:\n' + textTable(LOADTEST_HEAD, lt));
   const br = browserRows(results);
   if (br.length) log('\npages:\n' + textTable(BROWSER_HEAD, br));
-  log('\ntargets:\n' + textTable(['refunds', 'target', 'measured', ''], targets(results).map((r) => [r[0], r[1], r[2].length > 110 ? `${r[2].slice(0, 107)}...` : r[2], r[3]])));
+  log(
+    '\ntargets:\n' +
+      textTable(
+        ['refunds', 'target', 'measured', ''],
+        targets(results).map((r) => [r[0], r[1], r[2].length > 110 ? `${r[2].slice(0, 107)}...` : r[2], r[3]]),
+      ),
+  );
 }
 
 // -------------------------------------------------------------------------------------------- main

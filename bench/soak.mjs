@@ -59,9 +59,13 @@ async function makeIncrement(conn, src, out, tag) {
   const f = (t) => `'${join(src, `${t}.csv`)}'`;
   const o = (t) => `'${join(out, `${t}.csv`)}'`;
   const p = `'${tag}_'`;
-  await conn.run(`COPY (SELECT * REPLACE (${p} || refund_id AS refund_id, ${p} || order_id AS order_id) FROM read_csv(${f('refunds')}, all_varchar = true)) TO ${o('refunds')} (HEADER)`);
+  await conn.run(
+    `COPY (SELECT * REPLACE (${p} || refund_id AS refund_id, ${p} || order_id AS order_id) FROM read_csv(${f('refunds')}, all_varchar = true)) TO ${o('refunds')} (HEADER)`,
+  );
   await conn.run(`COPY (SELECT * REPLACE (${p} || order_id AS order_id) FROM read_csv(${f('orders')}, all_varchar = true)) TO ${o('orders')} (HEADER)`);
-  await conn.run(`COPY (SELECT * REPLACE (${p} || survey_id AS survey_id, CASE WHEN refund_id IS NULL THEN NULL ELSE ${p} || refund_id END AS refund_id) FROM read_csv(${f('surveys')}, all_varchar = true)) TO ${o('surveys')} (HEADER)`);
+  await conn.run(
+    `COPY (SELECT * REPLACE (${p} || survey_id AS survey_id, CASE WHEN refund_id IS NULL THEN NULL ELSE ${p} || refund_id END AS refund_id) FROM read_csv(${f('surveys')}, all_varchar = true)) TO ${o('surveys')} (HEADER)`,
+  );
 }
 
 async function main() {
@@ -70,7 +74,9 @@ async function main() {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const baseDir = join(DATA, String(baseN));
-  log(`soak: ${minutes} min, base ${baseN.toLocaleString('en')} refunds, a load of ${incN.toLocaleString('en')} new refunds every ${intervalMs / 1000} s, ${connections} connections`);
+  log(
+    `soak: ${minutes} min, base ${baseN.toLocaleString('en')} refunds, a load of ${incN.toLocaleString('en')} new refunds every ${intervalMs / 1000} s, ${connections} connections`,
+  );
   await generate(baseDir, baseN, 1);
   const incSrc = join(DATA, `soak-inc-${incN}`);
   await generate(incSrc, incN, 2);
@@ -105,12 +111,30 @@ async function main() {
     const changeIds = (await q(`SELECT change_id FROM read_csv('${join(baseDir, 'policy_changes.csv')}')`)).map((x) => x.change_id);
     const quarters = [];
     const months = [];
-    for (const y of [2024, 2025]) for (let mo = 1; mo <= 12; mo++) months.push({ from: `${y}-${String(mo).padStart(2, '0')}-01`, to: mo === 12 ? `${y + 1}-01-01` : `${y}-${String(mo + 1).padStart(2, '0')}-01` });
+    for (const y of [2024, 2025])
+      for (let mo = 1; mo <= 12; mo++)
+        months.push({ from: `${y}-${String(mo).padStart(2, '0')}-01`, to: mo === 12 ? `${y + 1}-01-01` : `${y}-${String(mo + 1).padStart(2, '0')}-01` });
     for (let i = 0; i < months.length; i += 3) quarters.push({ from: months[i].from, to: months[i + 2].to });
-    const ctx = { channels, productLines, changeIds, quarters, months, years: [{ from: '2024-01-01', to: '2025-01-01' }, { from: '2025-01-01', to: '2026-01-01' }], missing: new Set() };
+    const ctx = {
+      channels,
+      productLines,
+      changeIds,
+      quarters,
+      months,
+      years: [
+        { from: '2024-01-01', to: '2025-01-01' },
+        { from: '2025-01-01', to: '2026-01-01' },
+      ],
+      missing: new Set(),
+    };
     const { pool, sequence } = mixedBodies(ctx, { count: 200_000 });
     // warm-up: every operation once
-    for (const b of pool.slice(0, OPERATIONS.length)) await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` }, body: b.body });
+    for (const b of pool.slice(0, OPERATIONS.length))
+      await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+        body: b.body,
+      });
     memStart = memoryOf(server.pid);
     writeFileSync(`${probe}.reset`, '');
     log(`  server pid ${server.pid}, RSS at start ${memStart.rssMb.toFixed(0)} MB`);
@@ -155,7 +179,9 @@ async function main() {
         const inc = join(work, `inc-${k}`);
         await makeIncrement(sc, incSrc, inc, `K${k}`);
         const r = await run(['etl/dist/cli.js', 'load', '--db', db, inc], { REFUNDS_ADMIN_TOKEN: ADMIN_TOKEN });
-        await sc.run(`INSERT INTO ids SELECT DISTINCT refund_id FROM read_csv('${join(inc, 'refunds.csv')}', all_varchar = true) EXCEPT SELECT refund_id FROM ids`);
+        await sc.run(
+          `INSERT INTO ids SELECT DISTINCT refund_id FROM read_csv('${join(inc, 'refunds.csv')}', all_varchar = true) EXCEPT SELECT refund_id FROM ids`,
+        );
         const expected = await shadowCount();
         const res = await fetch(`${server.url}/graphql`, {
           method: 'POST',
@@ -183,7 +209,9 @@ async function main() {
         perMinute.requests = 0;
         perMinute.errors = 0;
         rows.push(row);
-        log(`  [${k}] load ${fmtDur(r.ms)} exit ${r.code}: ${row.summary} | overview.refunds ${got} vs count(*) ${expected} ${ok ? 'ok' : 'MISMATCH'} | ${row.requests} requests, ${row.errors} errors | RSS ${row.rssMb?.toFixed(0)} MB`);
+        log(
+          `  [${k}] load ${fmtDur(r.ms)} exit ${r.code}: ${row.summary} | overview.refunds ${got} vs count(*) ${expected} ${ok ? 'ok' : 'MISMATCH'} | ${row.requests} requests, ${row.errors} errors | RSS ${row.rssMb?.toFixed(0)} MB`,
+        );
         if (r.code !== 0) log(`      ${r.err.trim().slice(0, 300)}`);
       }
     })();
@@ -210,7 +238,10 @@ async function main() {
       rssStartMb: memStart.rssMb,
       rssEndMb: memEnd?.rssMb ?? null,
       rssPeakMb: m.maxRssMb,
-      loadMsP50: percentile(rows.map((r) => r.loadMs), 50),
+      loadMsP50: percentile(
+        rows.map((r) => r.loadMs),
+        50,
+      ),
       eld,
     };
     log(
@@ -245,7 +276,8 @@ function writeSection(s, rows) {
     '',
     `- requests ${s.requests} (${s.rps.toFixed(1)}/s), latency p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms`,
     `- **errors ${s.errors}**; loads ${s.loads}, failed or mismatched ${s.loadFailures} (check: overview.refunds = count(*) of distinct refund ids, computed in a separate DuckDB)`,
-    `- server RSS: start ${s.rssStartMb.toFixed(0)} MB, end ${s.rssEndMb?.toFixed(0)} MB, peak ${s.rssPeakMb.toFixed(0)} MB; load time p50 ${fmtDur(s.loadMsP50)}` + (s.eld ? `; event loop: max stall ${s.eld.maxTimerLateMs.toFixed(0)} ms, ${s.eld.stallsOver100} stalls > 100 ms` : ''),
+    `- server RSS: start ${s.rssStartMb.toFixed(0)} MB, end ${s.rssEndMb?.toFixed(0)} MB, peak ${s.rssPeakMb.toFixed(0)} MB; load time p50 ${fmtDur(s.loadMsP50)}` +
+      (s.eld ? `; event loop: max stall ${s.eld.maxTimerLateMs.toFixed(0)} ms, ${s.eld.stallsOver100} stalls > 100 ms` : ''),
     '',
     mdTable(
       ['minute', 'load ms', 'exit', 'overview.refunds', 'count(*)', 'check', 'requests', 'errors', 'RSS MB'],

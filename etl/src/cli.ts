@@ -111,11 +111,19 @@ function runningServer(db: string): ServerInfo | null {
 
 async function loadViaServer(info: ServerInfo, paths: string[], opts: LoadOptions, format?: string, mapping?: string): Promise<LoadSummary> {
   const token = process.env.REFUNDS_ADMIN_TOKEN;
-  if (!token) throw new LoadError('LOAD_IN_PROGRESS', `a server (pid ${info.pid}) serves this database; set REFUNDS_ADMIN_TOKEN so the load can be handed to it`);
+  if (!token)
+    throw new LoadError('LOAD_IN_PROGRESS', `a server (pid ${info.pid}) serves this database; set REFUNDS_ADMIN_TOKEN so the load can be handed to it`);
   const res = await fetch(`${info.url}/api/loads`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ paths: paths.map((p) => resolve(p)), strict: opts.strict, rejectsOut: opts.rejectsOut && resolve(opts.rejectsOut), encoding: opts.encoding, format, mapping: mapping && resolve(mapping) }),
+    body: JSON.stringify({
+      paths: paths.map((p) => resolve(p)),
+      strict: opts.strict,
+      rejectsOut: opts.rejectsOut && resolve(opts.rejectsOut),
+      encoding: opts.encoding,
+      format,
+      mapping: mapping && resolve(mapping),
+    }),
   });
   const body = (await res.json()) as { summary?: LoadSummary; error?: { code: string; message: string } };
   if (!res.ok || !body.summary) throw new LoadError('DATABASE_ERROR', body.error?.message ?? `server answered ${res.status}`);
@@ -147,7 +155,12 @@ function readReasonFamilies(path: string | undefined): Record<string, string[]> 
   } catch (e) {
     throw new UsageError(`REFUNDS_REASON_FAMILIES: cannot read ${path} as JSON (${(e as Error).message})`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => !Array.isArray(v) || v.some((c) => typeof c !== 'string'))) {
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    Array.isArray(parsed) ||
+    Object.values(parsed).some((v) => !Array.isArray(v) || v.some((c) => typeof c !== 'string'))
+  ) {
     throw new UsageError(`REFUNDS_REASON_FAMILIES: ${path} must map family names to lists of reason codes`);
   }
   return parsed as Record<string, string[]>;

@@ -4,7 +4,16 @@ import { DEFAULT_REASON_FAMILY_MAP, reasonFamilyOf, reasonFamilyPairs } from './
 test('the catalog is internally consistent', () => {
   expect(validateCatalog()).toEqual([]);
   expect(new Set(METRICS.map((m) => m.name)).size).toBe(METRICS.length);
-  expect(AGENT_KPIS).toEqual(['handled', 'approvalRate', 'rejectionRate', 'resolutionHours', 'escalationRate', 'contactsPerRefund', 'reopenRate', 'refundCostPerCase']);
+  expect(AGENT_KPIS).toEqual([
+    'handled',
+    'approvalRate',
+    'rejectionRate',
+    'resolutionHours',
+    'escalationRate',
+    'contactsPerRefund',
+    'reopenRate',
+    'refundCostPerCase',
+  ]);
   expect(OUTCOMES).toEqual(['csatAvg', 'nps', 'repurchaseRate']);
   expect(DIMENSIONS.map((d) => d.name)).toEqual(['DECISION', 'CHANNEL', 'PRODUCT_LINE', 'REASON_CODE', 'AGENT', 'TEAM', 'CAMPAIGN', 'CUSTOMER_TYPE', 'PERIOD']);
 });

@@ -32,55 +32,231 @@ const m = (
 export const METRICS: readonly MetricDef[] = [
   m('refunds', 'count', 'Refunds', '退款申请数', 'Count of refund requests matching the filter (by requested_at).', '按申请时间筛选后的退款申请数。'),
   m('decided', 'count', 'Decided', '已决定', 'Refunds whose decision is approved, partial or rejected.', '决定为批准、部分批准或拒绝的退款。'),
-  m('refundedAmount', 'currency', 'Refunded amount', '退款金额', 'Sum of refunded_amount in the reporting currency (fx rate of the latest date on or before requested_at).', '退款金额之和（按申请日或之前最近汇率折算为报告币种）。'),
+  m(
+    'refundedAmount',
+    'currency',
+    'Refunded amount',
+    '退款金额',
+    'Sum of refunded_amount in the reporting currency (fx rate of the latest date on or before requested_at).',
+    '退款金额之和（按申请日或之前最近汇率折算为报告币种）。',
+  ),
   m('approvalRate', 'rate', 'Approval rate', '批准率', '(approved + partial) / decided.', '（批准 + 部分批准）/ 已决定。'),
   m('rejectionRate', 'rate', 'Rejection rate', '拒绝率', 'rejected / decided.', '拒绝 / 已决定。', { better: 'lower' }),
   m('partialRate', 'rate', 'Partial rate', '部分批准率', 'partial / decided.', '部分批准 / 已决定。'),
-  m('refundRate', 'rate', 'Refund rate', '退款率', 'Refunds / orders whose ordered_at is in the time range and whose channel and campaign pass the filter.', '退款数 / 时间范围内且渠道、活动符合筛选的订单数。', {
-    better: 'lower',
-    caveat: { en: 'Product line, reason, agent and team filters do not apply to the order count (orders carry no such fields). Null without orders.', 'zh-CN': '产品线、原因、客服和团队筛选不作用于订单数（订单无这些字段）。无订单数据时为空。' },
-  }),
-  m('resolutionHours', 'hours', 'Resolution time (h)', '处理时长（小时）', 'Hours from requested_at to decided_at over decided refunds: mean, p50, p90.', '已决定退款从申请到决定的小时数：均值、中位数、P90。', { better: 'lower' }),
-  m('slaMetRate', 'rate', 'SLA met', 'SLA 达成率', 'Share of decided refunds with resolution hours <= slaHours (48).', '处理时长 ≤ 48 小时的已决定退款占比。', { better: 'higher' }),
-  m('overduePending', 'count', 'Overdue pending', '超期待处理', 'Pending refunds with requested_at + 48 h before the as-of time.', '申请时间 + 48 小时早于截至时间的待处理退款。', {
-    better: 'lower',
-    caveat: { en: 'As-of time: the latest requested_at in the whole data set, not in the filtered range.', 'zh-CN': '截至时间：全部数据中最晚的申请时间，而非筛选范围内。' },
-  }),
-  m('payoutFailureRate', 'rate', 'Payout failures', '打款失败率', 'payout_status failed / payout_status not null.', '打款失败 / 有打款状态。', { better: 'lower' }),
-  m('evidenceCompleteRate', 'rate', 'Evidence complete', '凭证齐全率', 'evidence_complete true / evidence_complete not null.', '凭证齐全 / 有凭证记录。'),
-  m('reviewGapCount', 'count', 'Review gaps', '复核缺口', 'Approved or partial refunds with refunded_amount >= 1000 and no reviewer, or reviewer = agent.', '退款金额 ≥ 1000 的批准/部分批准退款中无复核人或复核人即经办人的数量。', { better: 'lower' }),
-  m('csatAvg', 'score5', 'CSAT', '满意度均分', 'Mean CSAT score (1..5) of surveys linked to the refunds by refund_id.', '通过 refund_id 关联到退款的满意度评分（1..5）均值。', { better: 'higher', caveat: { en: 'Computed per survey response (not an average of per-refund averages); surveys without a refund_id are not linked to any refund.', 'zh-CN': '按每条问卷回答计算（不是每笔退款平均值的平均）；无 refund_id 的问卷不关联任何退款。' } }),
-  m('csatRate', 'rate', 'CSAT satisfied', '满意率', 'Share of CSAT scores >= 4.', '满意度评分 ≥ 4 的占比。', { better: 'higher' }),
-  m('nps', 'nps', 'NPS', '净推荐值', '100 x (share of scores 9..10 - share of scores 0..6) of linked NPS surveys.', '100 ×（9..10 分占比 − 0..6 分占比）。', { better: 'higher', caveat: { en: 'Per response, over NPS surveys linked by refund_id.', 'zh-CN': '按回答计算，仅含通过 refund_id 关联的 NPS 问卷。' } }),
-  m('repurchaseRate', 'rate', 'Repurchase', '复购率', 'Decided refunds whose customer ordered again (another order) within W days after decided_at, over refunds with decided_at + W <= the latest ordered_at.', '决定后 W 天内客户再次下单（其他订单）的已决定退款占比；仅计入决定时间 + W 天不晚于最新订单时间的退款。', {
+  m(
+    'refundRate',
+    'rate',
+    'Refund rate',
+    '退款率',
+    'Refunds / orders whose ordered_at is in the time range and whose channel and campaign pass the filter.',
+    '退款数 / 时间范围内且渠道、活动符合筛选的订单数。',
+    {
+      better: 'lower',
+      caveat: {
+        en: 'Product line, reason, agent and team filters do not apply to the order count (orders carry no such fields). Null without orders.',
+        'zh-CN': '产品线、原因、客服和团队筛选不作用于订单数（订单无这些字段）。无订单数据时为空。',
+      },
+    },
+  ),
+  m(
+    'resolutionHours',
+    'hours',
+    'Resolution time (h)',
+    '处理时长（小时）',
+    'Hours from requested_at to decided_at over decided refunds: mean, p50, p90.',
+    '已决定退款从申请到决定的小时数：均值、中位数、P90。',
+    { better: 'lower' },
+  ),
+  m('slaMetRate', 'rate', 'SLA met', 'SLA 达成率', 'Share of decided refunds with resolution hours <= slaHours (48).', '处理时长 ≤ 48 小时的已决定退款占比。', {
     better: 'higher',
-    caveat: { en: 'Censored: refunds too recent to have a full window are excluded, not counted as lost.', 'zh-CN': '删失：窗口未满的近期退款不计入，而非算作未复购。' },
   }),
-  m('repurchaseRevenue', 'currency', 'Repurchase revenue', '复购金额', 'Mean over eligible refunds of the sum of the amounts of orders in the window.', '合格退款在窗口内的订单金额之和的均值。', { better: 'higher' }),
-  m('savings', 'currency', 'Rejection savings', '拒绝节省', 'Sum of requested_amount of rejected eligible refunds (window W, default 90).', '合格的被拒绝退款的申请金额之和。'),
-  m('revenueGap', 'currency', 'Revenue gap', '收入差距', '(repurchaseRevenue(approved) - repurchaseRevenue(rejected)) x rejected count.', '（批准退款的复购金额 − 拒绝退款的复购金额）× 拒绝数。', {
-    caveat: { en: 'An association, not a proven cause: customers whose refunds are rejected may differ in other ways. Null when there are no eligible approved or no eligible rejected refunds (a mean over an empty set).', 'zh-CN': '这是相关性，不是已证实的因果：被拒绝的客户可能在其他方面不同。' },
+  m(
+    'overduePending',
+    'count',
+    'Overdue pending',
+    '超期待处理',
+    'Pending refunds with requested_at + 48 h before the as-of time.',
+    '申请时间 + 48 小时早于截至时间的待处理退款。',
+    {
+      better: 'lower',
+      caveat: {
+        en: 'As-of time: the latest requested_at in the whole data set, not in the filtered range.',
+        'zh-CN': '截至时间：全部数据中最晚的申请时间，而非筛选范围内。',
+      },
+    },
+  ),
+  m('payoutFailureRate', 'rate', 'Payout failures', '打款失败率', 'payout_status failed / payout_status not null.', '打款失败 / 有打款状态。', {
+    better: 'lower',
   }),
+  m('evidenceCompleteRate', 'rate', 'Evidence complete', '凭证齐全率', 'evidence_complete true / evidence_complete not null.', '凭证齐全 / 有凭证记录。'),
+  m(
+    'reviewGapCount',
+    'count',
+    'Review gaps',
+    '复核缺口',
+    'Approved or partial refunds with refunded_amount >= 1000 and no reviewer, or reviewer = agent.',
+    '退款金额 ≥ 1000 的批准/部分批准退款中无复核人或复核人即经办人的数量。',
+    { better: 'lower' },
+  ),
+  m(
+    'csatAvg',
+    'score5',
+    'CSAT',
+    '满意度均分',
+    'Mean CSAT score (1..5) of surveys linked to the refunds by refund_id.',
+    '通过 refund_id 关联到退款的满意度评分（1..5）均值。',
+    {
+      better: 'higher',
+      caveat: {
+        en: 'Computed per survey response (not an average of per-refund averages); surveys without a refund_id are not linked to any refund.',
+        'zh-CN': '按每条问卷回答计算（不是每笔退款平均值的平均）；无 refund_id 的问卷不关联任何退款。',
+      },
+    },
+  ),
+  m('csatRate', 'rate', 'CSAT satisfied', '满意率', 'Share of CSAT scores >= 4.', '满意度评分 ≥ 4 的占比。', { better: 'higher' }),
+  m('nps', 'nps', 'NPS', '净推荐值', '100 x (share of scores 9..10 - share of scores 0..6) of linked NPS surveys.', '100 ×（9..10 分占比 − 0..6 分占比）。', {
+    better: 'higher',
+    caveat: { en: 'Per response, over NPS surveys linked by refund_id.', 'zh-CN': '按回答计算，仅含通过 refund_id 关联的 NPS 问卷。' },
+  }),
+  m(
+    'repurchaseRate',
+    'rate',
+    'Repurchase',
+    '复购率',
+    'Decided refunds whose customer ordered again (another order) within W days after decided_at, over refunds with decided_at + W <= the latest ordered_at.',
+    '决定后 W 天内客户再次下单（其他订单）的已决定退款占比；仅计入决定时间 + W 天不晚于最新订单时间的退款。',
+    {
+      better: 'higher',
+      caveat: {
+        en: 'Censored: refunds too recent to have a full window are excluded, not counted as lost.',
+        'zh-CN': '删失：窗口未满的近期退款不计入，而非算作未复购。',
+      },
+    },
+  ),
+  m(
+    'repurchaseRevenue',
+    'currency',
+    'Repurchase revenue',
+    '复购金额',
+    'Mean over eligible refunds of the sum of the amounts of orders in the window.',
+    '合格退款在窗口内的订单金额之和的均值。',
+    { better: 'higher' },
+  ),
+  m(
+    'savings',
+    'currency',
+    'Rejection savings',
+    '拒绝节省',
+    'Sum of requested_amount of rejected eligible refunds (window W, default 90).',
+    '合格的被拒绝退款的申请金额之和。',
+  ),
+  m(
+    'revenueGap',
+    'currency',
+    'Revenue gap',
+    '收入差距',
+    '(repurchaseRevenue(approved) - repurchaseRevenue(rejected)) x rejected count.',
+    '（批准退款的复购金额 − 拒绝退款的复购金额）× 拒绝数。',
+    {
+      caveat: {
+        en: 'An association, not a proven cause: customers whose refunds are rejected may differ in other ways. Null when there are no eligible approved or no eligible rejected refunds (a mean over an empty set).',
+        'zh-CN': '这是相关性，不是已证实的因果：被拒绝的客户可能在其他方面不同。',
+      },
+    },
+  ),
   m('net', 'currency', 'Net of rejections', '拒绝净收益', 'savings - revenueGap.', '节省 − 收入差距。', {
     caveat: { en: 'An association, not a proven cause.', 'zh-CN': '相关性，并非因果。' },
   }),
-  m('handled', 'count', 'Handled', '处理量', 'Decided refunds with this agent_id.', '该客服处理的已决定退款数。', { caveat: { en: 'Agents with fewer than minCases (30) handled refunds are flagged insufficient: shown greyed, never ranked or correlated. Refunds without an agent are not in any scorecard.', 'zh-CN': '处理量低于 minCases（30）的客服标记为样本不足：灰显，不参与排名和相关分析。无客服的退款不计入任何记分卡。' } }),
+  m('handled', 'count', 'Handled', '处理量', 'Decided refunds with this agent_id.', '该客服处理的已决定退款数。', {
+    caveat: {
+      en: 'Agents with fewer than minCases (30) handled refunds are flagged insufficient: shown greyed, never ranked or correlated. Refunds without an agent are not in any scorecard.',
+      'zh-CN': '处理量低于 minCases（30）的客服标记为样本不足：灰显，不参与排名和相关分析。无客服的退款不计入任何记分卡。',
+    },
+  }),
   m('escalationRate', 'rate', 'Escalation rate', '升级率', 'Escalated share of handled refunds.', '已处理退款中升级的占比。', { better: 'lower' }),
-  m('contactsPerRefund', 'ratio', 'Contacts per refund', '每单联系次数', 'Mean contacts over handled refunds.', '已处理退款的平均联系次数。', { better: 'lower' }),
-  m('reopenRate', 'rate', 'Reopen rate', '重开率', 'Reopened share of handled refunds.', '已处理退款中被重开/申诉的占比。', { better: 'lower' }),
-  m('refundCostPerCase', 'currency', 'Refund cost per case', '单均退款成本', 'sum(refunded_amount) / handled.', '退款金额之和 / 处理量。', { caveat: { en: 'An empty refunded_amount counts as 0; the denominator is handled (decided refunds of the agent).', 'zh-CN': '退款金额为空按 0 计；分母为处理量。' } }),
-  m('inconsistencyRate', 'rate', 'Channel inconsistency', '渠道不一致率', 'Decided refunds of eligible channels in inconsistent cohorts / those in comparable cohorts.', '不一致组内合格渠道的已决定退款 / 可比组内合格渠道的已决定退款。', {
+  m('contactsPerRefund', 'ratio', 'Contacts per refund', '每单联系次数', 'Mean contacts over handled refunds.', '已处理退款的平均联系次数。', {
     better: 'lower',
-    caveat: { en: 'Cohort = reason code x product line x band of requested_amount (reporting currency). Only comparable cohorts are listed, each with its eligible channels (>= 20 decided); the chi-square test runs over those channels, without continuity correction.', 'zh-CN': '组 = 原因 × 产品线 × 申请金额区间（报告币种）。只列出可比组及其合格渠道（≥ 20 个已决定）；卡方检验在这些渠道上进行，无连续性校正。' },
   }),
-  m('spikePValue', 'pvalue', 'Spike p-value', '激增 p 值', 'P(X >= c) for X ~ Poisson(max(expected, 0.5)), where c = defect-family refunds of the product that week and expected = mean of the previous min(8, k) weeks.', 'X ~ Poisson(max(期望, 0.5)) 时 P(X ≥ c)，c 为该产品当周缺陷类退款数，期望为之前 min(8, k) 周的均值。', {
-    caveat: { en: 'Weeks reported are those whose Monday falls in the date range; earlier weeks still feed the expectation. Other filters narrow every count. No verdict in a product\'s first 4 weeks.', 'zh-CN': '报告的周为周一落在日期范围内的周；更早的周仍用于计算期望。其他筛选作用于所有计数。产品前 4 周不判定。' },
+  m('reopenRate', 'rate', 'Reopen rate', '重开率', 'Reopened share of handled refunds.', '已处理退款中被重开/申诉的占比。', { better: 'lower' }),
+  m('refundCostPerCase', 'currency', 'Refund cost per case', '单均退款成本', 'sum(refunded_amount) / handled.', '退款金额之和 / 处理量。', {
+    caveat: {
+      en: 'An empty refunded_amount counts as 0; the denominator is handled (decided refunds of the agent).',
+      'zh-CN': '退款金额为空按 0 计；分母为处理量。',
+    },
   }),
-  m('alignment', 'correlation', 'Incentive alignment', '激励一致性', 'Spearman rho between agents\' incentive score and outcome score.', '客服激励得分与结果得分的 Spearman 相关系数。', { better: 'higher', caveat: { en: 'KPI z-scores use population sd across sufficient agents (a missing KPI counts as z = 0); outcome z-scores use the agents where that outcome is present; an agent with no outcome is left out. Rank 1 = highest score, ties share the average rank. Without planId or weights the plan in effect on the last day of the range is used; weights win over planId.', 'zh-CN': 'KPI z 分数使用充分样本客服的总体标准差（缺失 KPI 记 z = 0）；结果 z 分数仅用有该结果的客服；无任何结果的客服不计入。排名 1 为最高分，并列取平均排名。未给 planId 或权重时使用范围最后一天生效的方案；权重优先于 planId。' } }),
-  m('policyDelta', 'rate', 'Policy impact', '政策影响', 'post - pre over refunds requested in [T - W, T) and [T, T + W) within the change\'s scope; 95% CI by the unpooled two-proportion normal approximation (rates) or Welch\'s t (resolution hours, CSAT average); difference-in-differences = in-scope delta - out-of-scope delta.', '变更范围内 [T − W, T) 与 [T, T + W) 申请的退款之后减之前；比率用非合并两比例正态近似的 95% 置信区间，处理时长与满意度均分用 Welch t 检验；双重差分 = 范围内变化 − 范围外变化。', {
-    caveat: { en: 'Rates and resolution hours over decided refunds; CSAT over every linked response; repurchase with the 30-day window, censored. A before/after comparison, not a controlled experiment.', 'zh-CN': '比率和处理时长基于已决定退款；满意度基于所有关联回答；复购用 30 天窗口并删失。这是前后对比，而非对照实验。' },
-  }),
-  m('pearson', 'correlation', 'Pearson r', 'Pearson 相关', 'Pearson r with a Fisher-z 95% CI; null when n < 4.', 'Pearson 相关系数及 Fisher z 95% 置信区间；n < 4 时为空。', { caveat: { en: 'Across sufficient agents where both values exist; null when n < 2 or a side is constant; the interval is null when n < 4.', 'zh-CN': '在两项都有值的充分样本客服上计算；n < 2 或一侧为常数时为空；n < 4 时区间为空。' } }),
+  m(
+    'inconsistencyRate',
+    'rate',
+    'Channel inconsistency',
+    '渠道不一致率',
+    'Decided refunds of eligible channels in inconsistent cohorts / those in comparable cohorts.',
+    '不一致组内合格渠道的已决定退款 / 可比组内合格渠道的已决定退款。',
+    {
+      better: 'lower',
+      caveat: {
+        en: 'Cohort = reason code x product line x band of requested_amount (reporting currency). Only comparable cohorts are listed, each with its eligible channels (>= 20 decided); the chi-square test runs over those channels, without continuity correction.',
+        'zh-CN': '组 = 原因 × 产品线 × 申请金额区间（报告币种）。只列出可比组及其合格渠道（≥ 20 个已决定）；卡方检验在这些渠道上进行，无连续性校正。',
+      },
+    },
+  ),
+  m(
+    'spikePValue',
+    'pvalue',
+    'Spike p-value',
+    '激增 p 值',
+    'P(X >= c) for X ~ Poisson(max(expected, 0.5)), where c = defect-family refunds of the product that week and expected = mean of the previous min(8, k) weeks.',
+    'X ~ Poisson(max(期望, 0.5)) 时 P(X ≥ c)，c 为该产品当周缺陷类退款数，期望为之前 min(8, k) 周的均值。',
+    {
+      caveat: {
+        en: "Weeks reported are those whose Monday falls in the date range; earlier weeks still feed the expectation. Other filters narrow every count. No verdict in a product's first 4 weeks.",
+        'zh-CN': '报告的周为周一落在日期范围内的周；更早的周仍用于计算期望。其他筛选作用于所有计数。产品前 4 周不判定。',
+      },
+    },
+  ),
+  m(
+    'alignment',
+    'correlation',
+    'Incentive alignment',
+    '激励一致性',
+    "Spearman rho between agents' incentive score and outcome score.",
+    '客服激励得分与结果得分的 Spearman 相关系数。',
+    {
+      better: 'higher',
+      caveat: {
+        en: 'KPI z-scores use population sd across sufficient agents (a missing KPI counts as z = 0); outcome z-scores use the agents where that outcome is present; an agent with no outcome is left out. Rank 1 = highest score, ties share the average rank. Without planId or weights the plan in effect on the last day of the range is used; weights win over planId.',
+        'zh-CN':
+          'KPI z 分数使用充分样本客服的总体标准差（缺失 KPI 记 z = 0）；结果 z 分数仅用有该结果的客服；无任何结果的客服不计入。排名 1 为最高分，并列取平均排名。未给 planId 或权重时使用范围最后一天生效的方案；权重优先于 planId。',
+      },
+    },
+  ),
+  m(
+    'policyDelta',
+    'rate',
+    'Policy impact',
+    '政策影响',
+    "post - pre over refunds requested in [T - W, T) and [T, T + W) within the change's scope; 95% CI by the unpooled two-proportion normal approximation (rates) or Welch's t (resolution hours, CSAT average); difference-in-differences = in-scope delta - out-of-scope delta.",
+    '变更范围内 [T − W, T) 与 [T, T + W) 申请的退款之后减之前；比率用非合并两比例正态近似的 95% 置信区间，处理时长与满意度均分用 Welch t 检验；双重差分 = 范围内变化 − 范围外变化。',
+    {
+      caveat: {
+        en: 'Rates and resolution hours over decided refunds; CSAT over every linked response; repurchase with the 30-day window, censored. A before/after comparison, not a controlled experiment.',
+        'zh-CN': '比率和处理时长基于已决定退款；满意度基于所有关联回答；复购用 30 天窗口并删失。这是前后对比，而非对照实验。',
+      },
+    },
+  ),
+  m(
+    'pearson',
+    'correlation',
+    'Pearson r',
+    'Pearson 相关',
+    'Pearson r with a Fisher-z 95% CI; null when n < 4.',
+    'Pearson 相关系数及 Fisher z 95% 置信区间；n < 4 时为空。',
+    {
+      caveat: {
+        en: 'Across sufficient agents where both values exist; null when n < 2 or a side is constant; the interval is null when n < 4.',
+        'zh-CN': '在两项都有值的充分样本客服上计算；n < 2 或一侧为常数时为空；n < 4 时区间为空。',
+      },
+    },
+  ),
   m('spearman', 'correlation', 'Spearman rho', 'Spearman 相关', 'Pearson on average ranks (ties averaged).', '平均秩上的 Pearson 相关（并列取平均秩）。'),
 ];
 
@@ -106,16 +282,7 @@ export const isAgentKpi = (s: string): s is AgentKpi => (AGENT_KPIS as readonly 
 export const isOutcome = (s: string): s is Outcome => (OUTCOMES as readonly string[]).includes(s);
 
 /** Group-by dimensions (api-contract.md `enum Dimension`), each bound to one fact column. */
-export type DimensionName =
-  | 'DECISION'
-  | 'CHANNEL'
-  | 'PRODUCT_LINE'
-  | 'REASON_CODE'
-  | 'AGENT'
-  | 'TEAM'
-  | 'CAMPAIGN'
-  | 'CUSTOMER_TYPE'
-  | 'PERIOD';
+export type DimensionName = 'DECISION' | 'CHANNEL' | 'PRODUCT_LINE' | 'REASON_CODE' | 'AGENT' | 'TEAM' | 'CAMPAIGN' | 'CUSTOMER_TYPE' | 'PERIOD';
 
 export interface DimensionDef {
   name: DimensionName;

@@ -49,8 +49,8 @@ export interface WelchResult extends DiffResult {
 
 // Lanczos approximation, g = 7, n = 9 (Godfrey's coefficients); ~1e-15 relative for x > 0.
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+  9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
 /** ln Γ(x) for x > 0. */
@@ -202,9 +202,7 @@ function incompleteBeta(x: number, y: number, a: number, b: number): number {
   // x^a y^b / B(a, b) in Loader's saddle-point form (R's dbinom_raw): the large ln Γ terms cancel
   // analytically, which keeps precision for the large a = df/2 of Welch tests on big samples.
   const ab = a + b;
-  const front =
-    Math.exp(stirlerr(ab) - stirlerr(a) - stirlerr(b) - bd0(a, ab * x) - bd0(b, ab * y)) *
-    Math.sqrt((a * b) / ab / (2 * Math.PI));
+  const front = Math.exp(stirlerr(ab) - stirlerr(a) - stirlerr(b) - bd0(a, ab * x) - bd0(b, ab * y)) * Math.sqrt((a * b) / ab / (2 * Math.PI));
   if (x < (a + 1) / (a + b + 2)) return Math.min(1, (front * betaContinuedFraction(x, a, b)) / a);
   return Math.max(0, 1 - (front * betaContinuedFraction(y, b, a)) / b);
 }
@@ -228,28 +226,28 @@ export function normalCdf(z: number): number {
 
 // Wichura (1988), Algorithm AS 241 PPND16: ~1e-16 relative accuracy.
 const AS241_A = [
-  3.387132872796366608, 133.14166789178437745, 1971.5909503065514427, 13731.693765509461125, 45921.953931549871457,
-  67265.770927008700853, 33430.575583588128105, 2509.0809287301226727,
+  3.387132872796366608, 133.14166789178437745, 1971.5909503065514427, 13731.693765509461125, 45921.953931549871457, 67265.770927008700853,
+  33430.575583588128105, 2509.0809287301226727,
 ];
 const AS241_B = [
-  1, 42.313330701600911252, 687.1870074920579083, 5394.1960214247511077, 21213.794301586595867, 39307.89580009271061,
-  28729.085735721942674, 5226.495278852854561,
+  1, 42.313330701600911252, 687.1870074920579083, 5394.1960214247511077, 21213.794301586595867, 39307.89580009271061, 28729.085735721942674,
+  5226.495278852854561,
 ];
 const AS241_C = [
-  1.42343711074968357734, 4.6303378461565452959, 5.7694972214606914055, 3.64784832476320460504, 1.27045825245236838258,
-  0.24178072517745061177, 0.0227238449892691845833, 7.7454501427834140764e-4,
+  1.42343711074968357734, 4.6303378461565452959, 5.7694972214606914055, 3.64784832476320460504, 1.27045825245236838258, 0.24178072517745061177,
+  0.0227238449892691845833, 7.7454501427834140764e-4,
 ];
 const AS241_D = [
-  1, 2.05319162663775882187, 1.6763848301838038494, 0.68976733498510000455, 0.14810397642748007459,
-  0.0151986665636164571966, 5.475938084995344946e-4, 1.05075007164441684324e-9,
+  1, 2.05319162663775882187, 1.6763848301838038494, 0.68976733498510000455, 0.14810397642748007459, 0.0151986665636164571966, 5.475938084995344946e-4,
+  1.05075007164441684324e-9,
 ];
 const AS241_E = [
-  6.6579046435011037772, 5.4637849111641143699, 1.7848265399172913358, 0.29656057182850489123, 0.026532189526576123093,
-  0.0012426609473880784386, 2.71155556874348757815e-5, 2.01033439929228813265e-7,
+  6.6579046435011037772, 5.4637849111641143699, 1.7848265399172913358, 0.29656057182850489123, 0.026532189526576123093, 0.0012426609473880784386,
+  2.71155556874348757815e-5, 2.01033439929228813265e-7,
 ];
 const AS241_F = [
-  1, 0.59983220655588793769, 0.13692988092273580531, 0.0148753612908506148525, 7.868691311456132591e-4,
-  1.8463183175100546818e-5, 1.4215117583164458887e-7, 2.04426310338993978564e-15,
+  1, 0.59983220655588793769, 0.13692988092273580531, 0.0148753612908506148525, 7.868691311456132591e-4, 1.8463183175100546818e-5, 1.4215117583164458887e-7,
+  2.04426310338993978564e-15,
 ];
 
 function poly(coefs: readonly number[], x: number): number {
@@ -305,9 +303,7 @@ export function studentTSf(t: number, df: number): number {
 }
 
 function studentTDensity(t: number, df: number): number {
-  return Math.exp(
-    lnGamma((df + 1) / 2) - lnGamma(df / 2) - 0.5 * Math.log(df * Math.PI) - ((df + 1) / 2) * Math.log1p((t * t) / df),
-  );
+  return Math.exp(lnGamma((df + 1) / 2) - lnGamma(df / 2) - 0.5 * Math.log(df * Math.PI) - ((df + 1) / 2) * Math.log1p((t * t) / df));
 }
 
 /** Student's t quantile: the t with P(T <= t) = p. Safeguarded Newton on the tail (bisection fallback). */
@@ -501,14 +497,7 @@ export function twoProportionDiff(x1: number, n1: number, x2: number, n2: number
  * sum-of-squares formulas) are treated as 0. When both variances are 0 the df is undefined; it is
  * reported as n1 + n2 - 2, t as 0 or ±Infinity, and pValue as 1 or 0.
  */
-export function welch(
-  mean1: number,
-  var1: number,
-  n1: number,
-  mean2: number,
-  var2: number,
-  n2: number,
-): WelchResult | null {
+export function welch(mean1: number, var1: number, n1: number, mean2: number, var2: number, n2: number): WelchResult | null {
   if (![mean1, var1, n1, mean2, var2, n2].every(Number.isFinite)) return null;
   if (n1 < 2 || n2 < 2) return null;
   const a = Math.max(0, var1) / n1;

@@ -11,7 +11,15 @@ const KPIS = ['handled', 'approvalRate', 'rejectionRate', 'resolutionHours', 'es
 const OUTCOMES = ['csatAvg', 'nps', 'repurchaseRate'] as const;
 type Kpi = (typeof KPIS)[number];
 type Outcome = (typeof OUTCOMES)[number];
-type Card = { agentId: string; name: string | null; team: string | null; insufficient: boolean; csatResponses: number; npsResponses: number; repurchaseEligible: number } & Record<Kpi, number> &
+type Card = {
+  agentId: string;
+  name: string | null;
+  team: string | null;
+  insufficient: boolean;
+  csatResponses: number;
+  npsResponses: number;
+  repurchaseEligible: number;
+} & Record<Kpi, number> &
   Record<Outcome, number | null>;
 
 const CARD_FIELDS = `agentId name team insufficient handled approvalRate rejectionRate resolutionHours escalationRate contactsPerRefund reopenRate
@@ -90,11 +98,20 @@ function expectedAlignment(cards: Card[], weights: Weight[]) {
   const oRanks = ranksDesc(idx.map((i) => outcome[i]!));
   const iRanks = ranksDesc(incentive);
   const agents = new Map(
-    suff.map((c, i) => [c.agentId, { incentiveScore: incentive[i], outcomeScore: outcome[i], incentiveRank: iRanks[i], outcomeRank: idx.includes(i) ? oRanks[idx.indexOf(i)] : null }]),
+    suff.map((c, i) => [
+      c.agentId,
+      { incentiveScore: incentive[i], outcomeScore: outcome[i], incentiveRank: iRanks[i], outcomeRank: idx.includes(i) ? oRanks[idx.indexOf(i)] : null },
+    ]),
   );
   return {
     n: idx.length,
-    alignment: idx.length >= 2 ? spearmanRho(idx.map((i) => incentive[i]), idx.map((i) => outcome[i]!)) : null,
+    alignment:
+      idx.length >= 2
+        ? spearmanRho(
+            idx.map((i) => incentive[i]),
+            idx.map((i) => outcome[i]!),
+          )
+        : null,
     agents,
   };
 }
@@ -109,7 +126,22 @@ function expectClose(actual: number | null | undefined, expected: number | null,
   }
 }
 
-function checkAlignment(got: any, cards: Card[], weights: Weight[]): void {
+interface AlignmentAnswer {
+  n: number;
+  alignment: number | null;
+  agents: Array<{ agentId: string; incentiveScore: number; outcomeScore: number; incentiveRank: number; outcomeRank: number }>;
+}
+interface CorrelationAnswer {
+  kpi: string;
+  outcome: string;
+  n: number;
+  pearson: number | null;
+  pearsonLow: number | null;
+  pearsonHigh: number | null;
+  spearman: number | null;
+}
+
+function checkAlignment(got: AlignmentAnswer, cards: Card[], weights: Weight[]): void {
   const exp = expectedAlignment(cards, weights);
   expect(got.n).toBe(exp.n);
   expectClose(got.alignment, exp.alignment, 'alignment');
@@ -127,7 +159,7 @@ function checkAlignment(got: any, cards: Card[], weights: Weight[]): void {
   expect(ranks).toEqual([...ranks].sort((x: number, y: number) => x - y));
 }
 
-function checkCorrelations(got: any[], cards: Card[]): void {
+function checkCorrelations(got: CorrelationAnswer[], cards: Card[]): void {
   const suff = cards.filter((c) => !c.insufficient);
   expect(got.map((r) => `${r.kpi}/${r.outcome}`)).toEqual(KPIS.flatMap((k) => OUTCOMES.map((o) => `${k}/${o}`)));
   for (const r of got) {
@@ -247,22 +279,117 @@ const card = (c: Omit<Card, 'name' | 'team'> & { team: string }): Card => ({ ...
 const SMALL_CARDS: Card[] = [
   // A4: 4 of 5 approved; contacts 1..5; cost (4 x 100 + 0) / 5; one NPS 9; eligible 4 (the December one is censored), none repurchased
   // (its own order after the decision does not count)
-  card({ agentId: 'A4', team: 'T2', insufficient: false, handled: 5, approvalRate: 0.8, rejectionRate: 0.2, resolutionHours: 24, escalationRate: 0, contactsPerRefund: 3, reopenRate: 0, refundCostPerCase: 80, csatAvg: null, csatResponses: 0, nps: 100, npsResponses: 1, repurchaseRate: 0, repurchaseEligible: 4 }),
+  card({
+    agentId: 'A4',
+    team: 'T2',
+    insufficient: false,
+    handled: 5,
+    approvalRate: 0.8,
+    rejectionRate: 0.2,
+    resolutionHours: 24,
+    escalationRate: 0,
+    contactsPerRefund: 3,
+    reopenRate: 0,
+    refundCostPerCase: 80,
+    csatAvg: null,
+    csatResponses: 0,
+    nps: 100,
+    npsResponses: 1,
+    repurchaseRate: 0,
+    repurchaseEligible: 4,
+  }),
   // A1: hours (10+20+30+40)/4; csat (5+5+4+2)/4; nps 10, 9 -> 2 promoters of 2; 2 of 4 repurchased; the pending one is ignored
-  card({ agentId: 'A1', team: 'T1', insufficient: false, handled: 4, approvalRate: 0.75, rejectionRate: 0.25, resolutionHours: 25, escalationRate: 0.25, contactsPerRefund: 1, reopenRate: 0, refundCostPerCase: 75, csatAvg: 4, csatResponses: 4, nps: 100, npsResponses: 2, repurchaseRate: 0.5, repurchaseEligible: 4 }),
+  card({
+    agentId: 'A1',
+    team: 'T1',
+    insufficient: false,
+    handled: 4,
+    approvalRate: 0.75,
+    rejectionRate: 0.25,
+    resolutionHours: 25,
+    escalationRate: 0.25,
+    contactsPerRefund: 1,
+    reopenRate: 0,
+    refundCostPerCase: 75,
+    csatAvg: 4,
+    csatResponses: 4,
+    nps: 100,
+    npsResponses: 2,
+    repurchaseRate: 0.5,
+    repurchaseEligible: 4,
+  }),
   // A2: approved + partial = 2 of 4; hours (48+60+24+12)/4 = 36; contacts 8/4; cost (100+0+0+50)/4; csat 6/3; nps 0 (detractor), 7 (passive) -> -50
-  card({ agentId: 'A2', team: 'T1', insufficient: false, handled: 4, approvalRate: 0.5, rejectionRate: 0.5, resolutionHours: 36, escalationRate: 0.5, contactsPerRefund: 2, reopenRate: 0.25, refundCostPerCase: 37.5, csatAvg: 2, csatResponses: 3, nps: -50, npsResponses: 2, repurchaseRate: 0.25, repurchaseEligible: 4 }),
+  card({
+    agentId: 'A2',
+    team: 'T1',
+    insufficient: false,
+    handled: 4,
+    approvalRate: 0.5,
+    rejectionRate: 0.5,
+    resolutionHours: 36,
+    escalationRate: 0.5,
+    contactsPerRefund: 2,
+    reopenRate: 0.25,
+    refundCostPerCase: 37.5,
+    csatAvg: 2,
+    csatResponses: 3,
+    nps: -50,
+    npsResponses: 2,
+    repurchaseRate: 0.25,
+    repurchaseEligible: 4,
+  }),
   // A3: hours (6+6+12)/3; cost 600/3; nps 10, 10, 6 -> 100 x (2 - 1) / 3
-  card({ agentId: 'A3', team: 'T2', insufficient: false, handled: 3, approvalRate: 1, rejectionRate: 0, resolutionHours: 8, escalationRate: 0, contactsPerRefund: 0, reopenRate: 1 / 3, refundCostPerCase: 200, csatAvg: 5, csatResponses: 3, nps: 100 / 3, npsResponses: 3, repurchaseRate: 1, repurchaseEligible: 3 }),
+  card({
+    agentId: 'A3',
+    team: 'T2',
+    insufficient: false,
+    handled: 3,
+    approvalRate: 1,
+    rejectionRate: 0,
+    resolutionHours: 8,
+    escalationRate: 0,
+    contactsPerRefund: 0,
+    reopenRate: 1 / 3,
+    refundCostPerCase: 200,
+    csatAvg: 5,
+    csatResponses: 3,
+    nps: 100 / 3,
+    npsResponses: 3,
+    repurchaseRate: 1,
+    repurchaseEligible: 3,
+  }),
   // A5: 2 < minCases 3
-  card({ agentId: 'A5', team: 'T2', insufficient: true, handled: 2, approvalRate: 1, rejectionRate: 0, resolutionHours: 24, escalationRate: 0, contactsPerRefund: 1, reopenRate: 0, refundCostPerCase: 100, csatAvg: null, csatResponses: 0, nps: null, npsResponses: 0, repurchaseRate: 0, repurchaseEligible: 2 }),
+  card({
+    agentId: 'A5',
+    team: 'T2',
+    insufficient: true,
+    handled: 2,
+    approvalRate: 1,
+    rejectionRate: 0,
+    resolutionHours: 24,
+    escalationRate: 0,
+    contactsPerRefund: 1,
+    reopenRate: 0,
+    refundCostPerCase: 100,
+    csatAvg: null,
+    csatResponses: 0,
+    nps: null,
+    npsResponses: 0,
+    repurchaseRate: 0,
+    repurchaseEligible: 2,
+  }),
 ];
 
 function expectCards(got: Card[], expected: Card[]): void {
   expect(got.map((c) => c.agentId)).toEqual(expected.map((c) => c.agentId));
   got.forEach((g, i) => {
     const e = expected[i];
-    expect({ agentId: g.agentId, name: g.name, team: g.team, insufficient: g.insufficient }).toEqual({ agentId: e.agentId, name: e.name, team: e.team, insufficient: e.insufficient });
+    expect({ agentId: g.agentId, name: g.name, team: g.team, insufficient: g.insufficient }).toEqual({
+      agentId: e.agentId,
+      name: e.name,
+      team: e.team,
+      insufficient: e.insufficient,
+    });
     for (const k of [...KPIS, ...OUTCOMES, 'csatResponses', 'npsResponses', 'repurchaseEligible'] as const) expectClose(g[k], e[k], `${e.agentId}.${k}`);
   });
 }
@@ -283,8 +410,24 @@ describe('agents: small fixture by hand', () => {
       orders,
       surveys,
       incentive_plans: [
-        { plan_id: 'P1', effective_from: '2024-01-01', effective_to: '2024-05-31', team: null, kpi: 'rejectionRate', weight: 0.5, direction: 'higher_is_better' },
-        { plan_id: 'P1', effective_from: '2024-01-01', effective_to: '2024-05-31', team: null, kpi: 'resolutionHours', weight: 0.5, direction: 'lower_is_better' },
+        {
+          plan_id: 'P1',
+          effective_from: '2024-01-01',
+          effective_to: '2024-05-31',
+          team: null,
+          kpi: 'rejectionRate',
+          weight: 0.5,
+          direction: 'higher_is_better',
+        },
+        {
+          plan_id: 'P1',
+          effective_from: '2024-01-01',
+          effective_to: '2024-05-31',
+          team: null,
+          kpi: 'resolutionHours',
+          weight: 0.5,
+          direction: 'lower_is_better',
+        },
         { plan_id: 'P2', effective_from: '2024-06-01', effective_to: null, team: null, kpi: 'approvalRate', weight: 1, direction: 'higher_is_better' },
       ],
     });
@@ -306,7 +449,10 @@ describe('agents: small fixture by hand', () => {
   });
 
   test('filters narrow the refunds: team T1, channel app', async () => {
-    expectCards(ok(await s.gql(Q_CARDS, { m: 3, f: { teams: ['T1'] } })).agentScorecards, SMALL_CARDS.filter((c) => c.team === 'T1'));
+    expectCards(
+      ok(await s.gql(Q_CARDS, { m: 3, f: { teams: ['T1'] } })).agentScorecards,
+      SMALL_CARDS.filter((c) => c.team === 'T1'),
+    );
     const app: Card[] = ok(await s.gql(Q_CARDS, { m: 1, f: { channels: ['app'] } })).agentScorecards;
     expect(app.map((c) => [c.agentId, c.handled, c.insufficient])).toEqual([['A5', 2, false]]);
     // Only the December refund of A4 is requested from 2024-12-01: handled 1, not eligible for repurchase
@@ -334,7 +480,12 @@ describe('agents: small fixture by hand', () => {
     const al = ok(await s.gql(Q_ALIGN, { m: 3, w: weights })).incentiveAlignment;
     checkAlignment(al, SMALL_CARDS, weights);
     // approval 1 (A3) > .8 (A4) > .75 (A1) > .5 (A2)
-    expect(al.agents.map((a: { agentId: string; incentiveRank: number }) => [a.agentId, a.incentiveRank])).toEqual([['A3', 1], ['A4', 2], ['A1', 3], ['A2', 4]]);
+    expect(al.agents.map((a: { agentId: string; incentiveRank: number }) => [a.agentId, a.incentiveRank])).toEqual([
+      ['A3', 1],
+      ['A4', 2],
+      ['A1', 3],
+      ['A2', 4],
+    ]);
     expect(al.plan).toEqual({ planId: null, source: 'weights', weights });
   });
 
@@ -386,7 +537,13 @@ describe('agents: small fixture by hand', () => {
           { kpi: 'resolutionHours', weight: 0.5, direction: 'LOWER_IS_BETTER' },
         ],
       },
-      { planId: 'P2', effectiveFrom: '2024-06-01', effectiveTo: null, team: null, weights: [{ kpi: 'approvalRate', weight: 1, direction: 'HIGHER_IS_BETTER' }] },
+      {
+        planId: 'P2',
+        effectiveFrom: '2024-06-01',
+        effectiveTo: null,
+        team: null,
+        weights: [{ kpi: 'approvalRate', weight: 1, direction: 'HIGHER_IS_BETTER' }],
+      },
     ]);
   });
 
@@ -488,7 +645,11 @@ interface RawSurvey {
 function randomWorld(seed: number) {
   const rnd = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
-  const agents = Array.from({ length: 14 }, (_, i) => ({ agent_id: `X${String(i + 1).padStart(2, '0')}`, name: `Random ${i + 1}`, team: i % 3 === 0 ? 'North' : 'South' }));
+  const agents = Array.from({ length: 14 }, (_, i) => ({
+    agent_id: `X${String(i + 1).padStart(2, '0')}`,
+    name: `Random ${i + 1}`,
+    team: i % 3 === 0 ? 'North' : 'South',
+  }));
   const start = Date.parse('2024-01-01T00:00:00Z');
   const refunds: RawRefund[] = [];
   const orders: RawOrder[] = [];
@@ -507,7 +668,18 @@ function randomWorld(seed: number) {
       const decision = u < 0.05 ? 'pending' : u < 0.08 ? 'withdrawn' : rnd() < strict * 0.6 ? 'rejected' : rnd() < 0.15 ? 'partial' : 'approved';
       const decided = decision === 'pending' ? null : requested + Math.floor(rnd() * 120 * 3600) * 1000;
       const amount = Math.round(rnd() * 100_000) / 100;
-      const refunded = decision === 'pending' ? null : decision === 'rejected' ? 0 : decision === 'partial' ? Math.round(amount * rnd() * 100) / 100 : decision === 'withdrawn' ? (rnd() < 0.5 ? null : 0) : amount;
+      const refunded =
+        decision === 'pending'
+          ? null
+          : decision === 'rejected'
+            ? 0
+            : decision === 'partial'
+              ? Math.round(amount * rnd() * 100) / 100
+              : decision === 'withdrawn'
+                ? rnd() < 0.5
+                  ? null
+                  : 0
+                : amount;
       const r: RawRefund = {
         refund_id: `RR${n}`,
         order_id: `RO${n}`,
@@ -528,10 +700,24 @@ function randomWorld(seed: number) {
       if (decided !== null) {
         const v = rnd();
         // exactly at the decision (not after), exactly at + 30 days (counts), inside, outside
-        const offset = v < 0.05 ? 0 : v < 0.1 ? 30 * DAY : v < 0.45 * (1.3 - strict) ? Math.floor(rnd() * 29 * DAY) + 1000 : v < 0.7 ? 31 * DAY + Math.floor(rnd() * 60 * DAY) : null;
+        const offset =
+          v < 0.05
+            ? 0
+            : v < 0.1
+              ? 30 * DAY
+              : v < 0.45 * (1.3 - strict)
+                ? Math.floor(rnd() * 29 * DAY) + 1000
+                : v < 0.7
+                  ? 31 * DAY + Math.floor(rnd() * 60 * DAY)
+                  : null;
         if (offset !== null) orders.push({ order_id: `RO${n}-b`, customer_id: customer, t: decided + offset });
       }
-      if (rnd() < 0.55) surveys.push({ refund_id: r.refund_id, kind: 'csat', score: Math.min(5, Math.max(1, Math.round(1 + rnd() * 4 - strict * 1.5 + (decision === 'rejected' ? -1 : 0.5)))) });
+      if (rnd() < 0.55)
+        surveys.push({
+          refund_id: r.refund_id,
+          kind: 'csat',
+          score: Math.min(5, Math.max(1, Math.round(1 + rnd() * 4 - strict * 1.5 + (decision === 'rejected' ? -1 : 0.5)))),
+        });
       if (rnd() < 0.1) surveys.push({ refund_id: r.refund_id, kind: 'csat', score: 1 + Math.floor(rnd() * 5) });
       if (rnd() < 0.35) surveys.push({ refund_id: r.refund_id, kind: 'nps', score: Math.floor(rnd() * 11) });
     }
@@ -556,14 +742,21 @@ function independentCards(w: World, minCases: number, f: Filter = {}): Card[] {
   const cards: Card[] = [];
   for (const a of w.agents) {
     const rs = w.refunds.filter(
-      (r) => r.agent_id === a.agent_id && ['approved', 'partial', 'rejected'].includes(r.decision) && r.requested >= from && r.requested < to && (!f.channels || f.channels.includes(r.channel)),
+      (r) =>
+        r.agent_id === a.agent_id &&
+        ['approved', 'partial', 'rejected'].includes(r.decision) &&
+        r.requested >= from &&
+        r.requested < to &&
+        (!f.channels || f.channels.includes(r.channel)),
     );
     if (rs.length === 0) continue;
     const ids = new Set(rs.map((r) => r.refund_id));
     const csat = w.surveys.filter((s) => s.kind === 'csat' && s.refund_id !== null && ids.has(s.refund_id)).map((s) => s.score);
     const nps = w.surveys.filter((s) => s.kind === 'nps' && s.refund_id !== null && ids.has(s.refund_id)).map((s) => s.score);
     const eligible = rs.filter((r) => r.decided! + W <= horizon);
-    const repurchased = eligible.filter((r) => w.orders.some((o) => o.customer_id === r.customer_id && o.order_id !== r.order_id && o.t > r.decided! && o.t <= r.decided! + W));
+    const repurchased = eligible.filter((r) =>
+      w.orders.some((o) => o.customer_id === r.customer_id && o.order_id !== r.order_id && o.t > r.decided! && o.t <= r.decided! + W),
+    );
     const h = rs.length;
     cards.push({
       agentId: a.agent_id,

@@ -23,12 +23,18 @@ describe.each(stores)('app store on %s', (_name, env) => {
       tokenA = issued.token;
       expect(tokenA).toMatch(/^rfd_/);
       expect(ok(await s.gql('{ me { name role } }', {}, tokenA)).me).toEqual({ name: 'ana', role: 'analyst' });
-      const ann = ok(await s.gql(`mutation { addAnnotation(date: "2024-03-01", metric: "approvalRate", note: "  New policy  ") { id date metric note author } }`)).addAnnotation;
+      const ann = ok(
+        await s.gql(`mutation { addAnnotation(date: "2024-03-01", metric: "approvalRate", note: "  New policy  ") { id date metric note author } }`),
+      ).addAnnotation;
       expect(ann).toMatchObject({ date: '2024-03-01', metric: 'approvalRate', note: 'New policy', author: 'admin' });
       const bad = (await s.gql(`mutation { addAnnotation(date: "2024-03-01", metric: "vibes", note: "x") { id } }`)) as GqlResult;
       expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
       expect(bad.errors?.[0].message).toMatch(/metric/);
-      const view = ok(await s.gql(`mutation($f: String!) { saveView(name: "Q1 chat", page: "/channels", filter: $f) { id name page filter } }`, { f: JSON.stringify({ from: '2024-01-01', to: '2024-04-01', channels: ['chat'] }) })).saveView;
+      const view = ok(
+        await s.gql(`mutation($f: String!) { saveView(name: "Q1 chat", page: "/channels", filter: $f) { id name page filter } }`, {
+          f: JSON.stringify({ from: '2024-01-01', to: '2024-04-01', channels: ['chat'] }),
+        }),
+      ).saveView;
       expect(JSON.parse(view.filter)).toEqual({ from: '2024-01-01', to: '2024-04-01', channels: ['chat'] });
       const badView = (await s.gql(`mutation { saveView(name: "x", page: "/channels", filter: "{\\"from\\": \\"2024-02-30\\"}") { id } }`)) as GqlResult;
       expect(badView.errors?.[0].message).toMatch(/filter.from/);
@@ -60,7 +66,13 @@ describe.each(stores)('app store on %s', (_name, env) => {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenA!}` },
         body: JSON.stringify({ query: '{ me { name } annotations { note } savedViews { name params } }' }),
       });
-      const d = ok((await res.json()) as GqlResult<{ me: { name: string }; annotations: Array<{ note: string }>; savedViews: Array<{ name: string; params: string | null }> }>);
+      const d = ok(
+        (await res.json()) as GqlResult<{
+          me: { name: string };
+          annotations: Array<{ note: string }>;
+          savedViews: Array<{ name: string; params: string | null }>;
+        }>,
+      );
       expect(d.me.name).toBe('ana');
       expect(d.annotations.map((a) => a.note)).toContain('New policy');
       expect(d.savedViews.map((v) => v.name)).toContain('Q1 chat');

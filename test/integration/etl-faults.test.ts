@@ -63,7 +63,10 @@ describe('loads under faults', () => {
       expect(cli(['load', '--db', ref, big]).status).toBe(0);
       completed = await snapshot(ref);
     }
-    const child = spawn(process.execPath, [CLI, 'load', '--db', db, big], { env: { ...process.env, REFUNDS_DEBUG_PHASES: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'load', '--db', db, big], {
+      env: { ...process.env, REFUNDS_DEBUG_PHASES: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     // Kill on the phase of the largest table (refunds), or of the facts step, once it has started.
     const target = phase === 'deriving' ? 'phase facts deriving' : phase === 'committing' ? 'phase all committing' : `phase refunds ${phase}`;
     let seen = '';
@@ -92,9 +95,15 @@ describe('loads under faults', () => {
     expect(cli(['load', '--db', db, small]).status).toBe(0);
     const { child, url } = await spawnServer({ REFUNDS_DB: db });
     try {
-      const Q = JSON.stringify({ query: '{ overview { refunds decided refundedAmount approvalRate } reasonTrends(grain: MONTH) { period reasonCode refunds } }' });
+      const Q = JSON.stringify({
+        query: '{ overview { refunds decided refundedAmount approvalRate } reasonTrends(grain: MONTH) { period reasonCode refunds } }',
+      });
       const ask = async () => {
-        const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` }, body: Q });
+        const res = await fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+          body: Q,
+        });
         return (await res.json()) as { data?: unknown; errors?: unknown[] };
       };
       const before = JSON.stringify((await ask()).data);

@@ -22,7 +22,10 @@ async function overview(db: string) {
     const res = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
-      body: JSON.stringify({ query: '{ overview { refunds decided refundedAmount approvalRate partialRate refundRate orders payoutFailureRate csatAvg csatResponses nps npsResponses } }' }),
+      body: JSON.stringify({
+        query:
+          '{ overview { refunds decided refundedAmount approvalRate partialRate refundRate orders payoutFailureRate csatAvg csatResponses nps npsResponses } }',
+      }),
     });
     return ok((await res.json()) as { data: { overview: Record<string, number | null> } }).overview;
   } finally {
@@ -65,7 +68,15 @@ test('stripe-refunds: minor units, USD through fx_rates, failed payouts, cancele
 
 test('zendesk-tickets: refund-tagged tickets, CSAT good = 5 / bad = 1', async () => {
   const db = dbFile();
-  const r = cli(['import', '--format', 'zendesk-tickets', '--db', db, join(FIX, 'zendesk', 'tickets_export.csv'), join(FIX, 'zendesk', 'satisfaction_ratings.json')]);
+  const r = cli([
+    'import',
+    '--format',
+    'zendesk-tickets',
+    '--db',
+    db,
+    join(FIX, 'zendesk', 'tickets_export.csv'),
+    join(FIX, 'zendesk', 'satisfaction_ratings.json'),
+  ]);
   expect(r.status).toBe(0);
   const o = await overview(db);
   expect(o.refunds).toBe(35);
@@ -81,7 +92,16 @@ test('nps-survey: 10 promoters, 8 passives, 22 detractors', async () => {
 
 test('mapping: the helpdesk export with its example mapping', async () => {
   const db = dbFile();
-  const r = cli(['import', '--format', 'mapping', '--mapping', join(ROOT, 'etl', 'src', 'importers', 'examples', 'helpdesk-mapping.yaml'), '--db', db, join(FIX, 'helpdesk', 'customer_support_tickets.csv')]);
+  const r = cli([
+    'import',
+    '--format',
+    'mapping',
+    '--mapping',
+    join(ROOT, 'etl', 'src', 'importers', 'examples', 'helpdesk-mapping.yaml'),
+    '--db',
+    db,
+    join(FIX, 'helpdesk', 'customer_support_tickets.csv'),
+  ]);
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/refunds\s+115/);
 });

@@ -64,7 +64,16 @@ function lnGamma(x: number): number {
     x += 1;
   }
   const x2 = x * x;
-  return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x * x2) + 1 / (1260 * x * x2 * x2) - 1 / (1680 * x * x2 * x2 * x2) - shift;
+  return (
+    (x - 0.5) * Math.log(x) -
+    x +
+    0.5 * Math.log(2 * Math.PI) +
+    1 / (12 * x) -
+    1 / (360 * x * x2) +
+    1 / (1260 * x * x2 * x2) -
+    1 / (1680 * x * x2 * x2 * x2) -
+    shift
+  );
 }
 
 /** ∫0^t of the Student t density (Simpson's rule). */
@@ -132,7 +141,8 @@ function expectNum(actual: number | null | undefined, expected: number | null, l
     if (actual !== null) throw new Error(`${label}: expected null, got ${actual}`);
     return;
   }
-  if (typeof actual !== 'number' || Math.abs(actual - expected) > tol * Math.max(1, Math.abs(expected))) throw new Error(`${label}: expected ${expected}, got ${actual}`);
+  if (typeof actual !== 'number' || Math.abs(actual - expected) > tol * Math.max(1, Math.abs(expected)))
+    throw new Error(`${label}: expected ${expected}, got ${actual}`);
 }
 
 const byName = (metrics: Metric[]) => new Map(metrics.map((m) => [m.metric, m]));
@@ -216,9 +226,23 @@ describe('policy impact: small fixture by hand', () => {
     s = await startTestServer({
       ...build(SMALL),
       policy_changes: [
-        { change_id: 'PC1', effective_at: '2024-03-01T00:00:00Z', title: 'Photos on app', description: 'App requests need photos', scope_channel: 'app', scope_product_line: null },
+        {
+          change_id: 'PC1',
+          effective_at: '2024-03-01T00:00:00Z',
+          title: 'Photos on app',
+          description: 'App requests need photos',
+          scope_channel: 'app',
+          scope_product_line: null,
+        },
         { change_id: 'PC2', effective_at: '2024-03-01T00:00:00Z', title: 'Everywhere', description: null, scope_channel: null, scope_product_line: null },
-        { change_id: 'PC3', effective_at: '2024-03-01T00:00:00Z', title: 'Toys inspection', description: null, scope_channel: null, scope_product_line: 'toys' },
+        {
+          change_id: 'PC3',
+          effective_at: '2024-03-01T00:00:00Z',
+          title: 'Toys inspection',
+          description: null,
+          scope_channel: null,
+          scope_product_line: 'toys',
+        },
         { change_id: 'PC0', effective_at: '2024-01-15T12:30:00Z', title: 'Earlier', description: null, scope_channel: null, scope_product_line: null },
       ],
     });
@@ -227,7 +251,15 @@ describe('policy impact: small fixture by hand', () => {
 
   test('PC1 (channel app), W = 10: in scope, out of scope and the difference in differences', async () => {
     const r = ok(await s.gql(Q_IMPACT, { c: 'PC1', w: 10 })).policyImpact;
-    expect(r).toMatchObject({ changeId: 'PC1', effectiveAt: '2024-03-01T00:00:00.000Z', title: 'Photos on app', windowDays: 10, scopeChannel: 'app', scopeProductLine: null, source: 'data' });
+    expect(r).toMatchObject({
+      changeId: 'PC1',
+      effectiveAt: '2024-03-01T00:00:00.000Z',
+      title: 'Photos on app',
+      windowDays: 10,
+      scopeChannel: 'app',
+      scopeProductLine: null,
+      source: 'data',
+    });
     expect(r.metrics.map((m: Metric) => m.metric)).toEqual(METRICS);
     const m = byName(r.metrics);
     // [metric, in-scope (x1, n1, x2, n2), out-of-scope (x1, n1, x2, n2)]
@@ -308,13 +340,31 @@ describe('policy impact: small fixture by hand', () => {
   test('policyChanges lists loaded changes by effectiveAt', async () => {
     const list = ok(await s.gql(Q_CHANGES)).policyChanges;
     expect(list.map((c: { changeId: string }) => c.changeId)).toEqual(['PC0', 'PC1', 'PC2', 'PC3']);
-    expect(list[0]).toEqual({ changeId: 'PC0', effectiveAt: '2024-01-15T12:30:00.000Z', title: 'Earlier', description: null, scopeChannel: null, scopeProductLine: null, source: 'data' });
+    expect(list[0]).toEqual({
+      changeId: 'PC0',
+      effectiveAt: '2024-01-15T12:30:00.000Z',
+      title: 'Earlier',
+      description: null,
+      scopeChannel: null,
+      scopeProductLine: null,
+      source: 'data',
+    });
   });
 
   test('app-entered changes: add, override by changeId, delete; roles', async () => {
     // +08:00 offset: the same instant as PC1; the channel is lower-cased like loaded data
-    const added = ok(await s.gql(M_UPSERT, { i: { changeId: 'APP1', effectiveAt: '2024-03-01T08:00:00+08:00', title: ' Photos again ', scopeChannel: 'APP' } })).upsertPolicyChange;
-    expect(added).toEqual({ changeId: 'APP1', effectiveAt: '2024-03-01T00:00:00.000Z', title: 'Photos again', description: null, scopeChannel: 'app', scopeProductLine: null, source: 'app' });
+    const added = ok(
+      await s.gql(M_UPSERT, { i: { changeId: 'APP1', effectiveAt: '2024-03-01T08:00:00+08:00', title: ' Photos again ', scopeChannel: 'APP' } }),
+    ).upsertPolicyChange;
+    expect(added).toEqual({
+      changeId: 'APP1',
+      effectiveAt: '2024-03-01T00:00:00.000Z',
+      title: 'Photos again',
+      description: null,
+      scopeChannel: 'app',
+      scopeProductLine: null,
+      source: 'app',
+    });
     const a = ok(await s.gql(Q_IMPACT, { c: 'APP1', w: 10 })).policyImpact;
     const p = ok(await s.gql(Q_IMPACT, { c: 'PC1', w: 10 })).policyImpact;
     expect(a.metrics).toEqual(p.metrics);
@@ -330,12 +380,21 @@ describe('policy impact: small fixture by hand', () => {
     expectNum(ap.outOfScopeDelta, -0.35, 'override out delta');
     const list = ok(await s.gql(Q_CHANGES)).policyChanges;
     expect(list.filter((c: { changeId: string }) => c.changeId === 'PC2')).toEqual([
-      { changeId: 'PC2', effectiveAt: '2024-03-01T00:00:00.000Z', title: 'Web only', description: 'app override', scopeChannel: 'web', scopeProductLine: null, source: 'app' },
+      {
+        changeId: 'PC2',
+        effectiveAt: '2024-03-01T00:00:00.000Z',
+        title: 'Web only',
+        description: 'app override',
+        scopeChannel: 'web',
+        scopeProductLine: null,
+        source: 'app',
+      },
     ]);
     expect(list.map((c: { changeId: string }) => c.changeId)).toEqual(['PC0', 'APP1', 'PC1', 'PC2', 'PC3']);
 
     // roles: analyst and product may not write; executive may
-    const token = async (role: string) => ok(await s.gql(`mutation { issueApiToken(userName: "u-${role}", role: "${role}", label: "policy") { token } }`)).issueApiToken.token;
+    const token = async (role: string) =>
+      ok(await s.gql(`mutation { issueApiToken(userName: "u-${role}", role: "${role}", label: "policy") { token } }`)).issueApiToken.token;
     for (const role of ['analyst', 'product']) {
       const r = await s.gql(M_DELETE, { c: 'PC2' }, await token(role));
       expect(r.errors?.[0].extensions?.code).toBe('FORBIDDEN');
@@ -420,7 +479,8 @@ function randomWorld(seed: number) {
     const productLine = pick(['toys', 'home', 'toys', null]);
     const after = requested >= T;
     const u = rnd();
-    const decision = u < 0.05 ? 'pending' : u < 0.08 ? 'withdrawn' : rnd() < (after && channel === 'app' ? 0.45 : 0.2) ? 'rejected' : rnd() < 0.1 ? 'partial' : 'approved';
+    const decision =
+      u < 0.05 ? 'pending' : u < 0.08 ? 'withdrawn' : rnd() < (after && channel === 'app' ? 0.45 : 0.2) ? 'rejected' : rnd() < 0.1 ? 'partial' : 'approved';
     const decided = decision === 'pending' ? null : requested + Math.floor(rnd() * (after && productLine === 'toys' ? 100 : 60) * 3600) * 1000;
     const customer = `K${rnd() < 0.1 ? 1 + Math.floor(rnd() * i) : i}`;
     const r: RawRefund = { id: `RX${i}`, order: `OX${i}`, customer, channel, productLine, requested, decided, decision };
@@ -428,7 +488,8 @@ function randomWorld(seed: number) {
     orders.push({ order: r.order, customer, t: requested - Math.floor(1 + rnd() * 30) * DAY });
     if (decided !== null && rnd() < 0.4) orders.push({ order: `OX${i}-b`, customer, t: decided + Math.floor(rnd() * 45 * 86_400) * 1000 });
     const k = rnd() < 0.5 ? 1 : rnd() < 0.15 ? 2 : 0;
-    for (let j = 0; j < k; j++) surveys.push({ refund: r.id, score: Math.min(5, Math.max(1, Math.round(1 + rnd() * 4 + (decision === 'rejected' ? -1 : 0.3)))) });
+    for (let j = 0; j < k; j++)
+      surveys.push({ refund: r.id, score: Math.min(5, Math.max(1, Math.round(1 + rnd() * 4 + (decision === 'rejected' ? -1 : 0.3)))) });
   }
   // horizon 100 days after T: later decisions are censored for repurchase
   orders.push({ order: 'OX-H', customer: 'KH', t: T + 100 * DAY });
@@ -437,12 +498,18 @@ function randomWorld(seed: number) {
 
 type World = ReturnType<typeof randomWorld>;
 
-function independentImpact(w: World, change: (typeof CHANGES)[number], windowDays: number): Map<MetricName, Test & { outOfScopeDelta: number | null; diffInDiff: number | null }> {
+function independentImpact(
+  w: World,
+  change: (typeof CHANGES)[number],
+  windowDays: number,
+): Map<MetricName, Test & { outOfScopeDelta: number | null; diffInDiff: number | null }> {
   const W = windowDays * DAY;
   const RW = 30 * DAY;
   const horizon = Math.max(...w.orders.map((o) => o.t));
   const decidedSet = ['approved', 'partial', 'rejected'];
-  const inScope = (r: RawRefund) => (change.scope_channel === null || r.channel === change.scope_channel) && (change.scope_product_line === null || r.productLine === change.scope_product_line);
+  const inScope = (r: RawRefund) =>
+    (change.scope_channel === null || r.channel === change.scope_channel) &&
+    (change.scope_product_line === null || r.productLine === change.scope_product_line);
   const scoped = change.scope_channel !== null || change.scope_product_line !== null;
   const groups = (side: boolean) => {
     const pick = (lo: number, hi: number) => w.refunds.filter((r) => r.requested >= lo && r.requested < hi && inScope(r) === side);

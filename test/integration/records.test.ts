@@ -6,12 +6,72 @@ describe('refunds drill-down', () => {
   beforeAll(async () => {
     s = await startTestServer({
       refunds: [
-        refund({ refund_id: 'R1', customer_id: 'C1', decision: 'rejected', refunded_amount: 0, requested_amount: 40, reason_code: 'defective', requested_at: '2024-03-04T10:00:00Z', decided_at: '2024-03-05T10:00:00Z' }),
-        refund({ refund_id: 'R2', customer_id: 'C2', decision: 'rejected', refunded_amount: 0, requested_amount: 400, reason_code: 'changed_mind', requested_at: '2024-03-11T10:00:00Z', decided_at: '2024-03-12T10:00:00Z' }),
-        refund({ refund_id: 'R3', customer_id: 'C3', decision: 'approved', requested_amount: 60, refunded_amount: 60, reason_code: 'damaged', requested_at: '2024-03-05T10:00:00Z', decided_at: '2024-03-06T10:00:00Z' }),
-        refund({ refund_id: 'R4', customer_id: 'C4', product_id: 'P2', product_line: 'home', decision: 'approved', requested_amount: 30, refunded_amount: 25.5, reason_code: 'defective', requested_at: '2024-03-06T10:00:00Z', decided_at: '2024-03-07T10:00:00Z' }),
-        refund({ refund_id: 'R5', customer_id: 'C5', product_id: 'P2', product_line: 'home', decision: 'partial', requested_amount: 80, refunded_amount: 20, reason_code: 'defective', requested_at: '2024-03-07T10:00:00Z', decided_at: '2024-03-08T10:00:00Z' }),
-        refund({ refund_id: 'R6', customer_id: 'C6', product_id: 'P3', product_line: 'toys', decision: 'pending', requested_amount: 10, refunded_amount: null, decided_at: null, reason_code: 'size', requested_at: '2024-04-01T10:00:00Z' }),
+        refund({
+          refund_id: 'R1',
+          customer_id: 'C1',
+          decision: 'rejected',
+          refunded_amount: 0,
+          requested_amount: 40,
+          reason_code: 'defective',
+          requested_at: '2024-03-04T10:00:00Z',
+          decided_at: '2024-03-05T10:00:00Z',
+        }),
+        refund({
+          refund_id: 'R2',
+          customer_id: 'C2',
+          decision: 'rejected',
+          refunded_amount: 0,
+          requested_amount: 400,
+          reason_code: 'changed_mind',
+          requested_at: '2024-03-11T10:00:00Z',
+          decided_at: '2024-03-12T10:00:00Z',
+        }),
+        refund({
+          refund_id: 'R3',
+          customer_id: 'C3',
+          decision: 'approved',
+          requested_amount: 60,
+          refunded_amount: 60,
+          reason_code: 'damaged',
+          requested_at: '2024-03-05T10:00:00Z',
+          decided_at: '2024-03-06T10:00:00Z',
+        }),
+        refund({
+          refund_id: 'R4',
+          customer_id: 'C4',
+          product_id: 'P2',
+          product_line: 'home',
+          decision: 'approved',
+          requested_amount: 30,
+          refunded_amount: 25.5,
+          reason_code: 'defective',
+          requested_at: '2024-03-06T10:00:00Z',
+          decided_at: '2024-03-07T10:00:00Z',
+        }),
+        refund({
+          refund_id: 'R5',
+          customer_id: 'C5',
+          product_id: 'P2',
+          product_line: 'home',
+          decision: 'partial',
+          requested_amount: 80,
+          refunded_amount: 20,
+          reason_code: 'defective',
+          requested_at: '2024-03-07T10:00:00Z',
+          decided_at: '2024-03-08T10:00:00Z',
+        }),
+        refund({
+          refund_id: 'R6',
+          customer_id: 'C6',
+          product_id: 'P3',
+          product_line: 'toys',
+          decision: 'pending',
+          requested_amount: 10,
+          refunded_amount: null,
+          decided_at: null,
+          reason_code: 'size',
+          requested_at: '2024-04-01T10:00:00Z',
+        }),
       ],
     });
   });
@@ -24,7 +84,12 @@ describe('refunds drill-down', () => {
   test('a segment drills down to exactly the refunds behind it', async () => {
     expect((await page({ d: { decisions: ['rejected'] } })).rows.map((r: { refundId: string }) => r.refundId)).toEqual(['R2', 'R1']);
     expect((await page({ d: { reasonFamilies: ['defect'] } })).total).toBe(4);
-    expect((await page({ d: { periodStart: '2024-03-04', grain: 'WEEK' } })).rows.map((r: { refundId: string }) => r.refundId).sort()).toEqual(['R1', 'R3', 'R4', 'R5']);
+    expect((await page({ d: { periodStart: '2024-03-04', grain: 'WEEK' } })).rows.map((r: { refundId: string }) => r.refundId).sort()).toEqual([
+      'R1',
+      'R3',
+      'R4',
+      'R5',
+    ]);
     expect((await page({ d: { amountBand: '[50,200)' } })).rows.map((r: { refundId: string }) => r.refundId)).toEqual(['R5', 'R3']);
   });
 
@@ -61,7 +126,10 @@ describe('refunds drill-down', () => {
       ],
     });
     // The top 1 product, total still over every selected refund.
-    expect(ok(await s.gql(BQ, { by: 'PRODUCT', n: 1 })).refundBreakdown).toEqual({ total: 6, groups: [{ key: 'P1', detail: 'electronics', refunds: 3, refundedAmount: 60 }] });
+    expect(ok(await s.gql(BQ, { by: 'PRODUCT', n: 1 })).refundBreakdown).toEqual({
+      total: 6,
+      groups: [{ key: 'P1', detail: 'electronics', refunds: 3, refundedAmount: 60 }],
+    });
     // Reasons of one product, with a filter on top: defect family in March.
     const p2 = ok(await s.gql(BQ, { by: 'REASON_CODE', d: { productIds: ['P2', 'P1'] }, f: { reasonCodes: ['defective', 'damaged'] } })).refundBreakdown;
     expect(p2).toEqual({

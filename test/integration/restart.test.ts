@@ -24,7 +24,11 @@ test('restart during queries: errors or right answers, and everything answers af
   const Q = JSON.stringify({ query: '{ overview { refunds decided approvalRate refundedAmount } reasonTrends(grain: MONTH) { period reasonCode refunds } }' });
   const ask = async (): Promise<{ ok: true; body: string } | { ok: false }> => {
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` }, body: Q });
+      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+        body: Q,
+      });
       const json = (await res.json()) as { data?: unknown; errors?: unknown[] };
       return json.errors || !json.data ? { ok: false } : { ok: true, body: JSON.stringify(json.data) };
     } catch {

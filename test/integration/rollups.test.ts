@@ -196,10 +196,30 @@ describe('daily rollups answer exactly as refund_facts', () => {
     // Later than every generated row, so the overdue as-of time and the repurchase horizon move.
     const inc = writeTables({
       refunds: [
-        refund({ refund_id: 'INC1', customer_id: 'CINC', order_id: 'OINC1', requested_at: '2026-06-01T00:00:00Z', decided_at: null, decision: 'pending', refunded_amount: null, channel: 'app' }),
-        refund({ refund_id: 'INC2', customer_id: 'CINC', order_id: 'OINC1', requested_at: '2026-05-20T08:00:00Z', decided_at: '2026-05-21T08:00:00Z', decision: 'rejected', refunded_amount: 0 }),
+        refund({
+          refund_id: 'INC1',
+          customer_id: 'CINC',
+          order_id: 'OINC1',
+          requested_at: '2026-06-01T00:00:00Z',
+          decided_at: null,
+          decision: 'pending',
+          refunded_amount: null,
+          channel: 'app',
+        }),
+        refund({
+          refund_id: 'INC2',
+          customer_id: 'CINC',
+          order_id: 'OINC1',
+          requested_at: '2026-05-20T08:00:00Z',
+          decided_at: '2026-05-21T08:00:00Z',
+          decision: 'rejected',
+          refunded_amount: 0,
+        }),
       ],
-      orders: [order({ order_id: 'OINC1', customer_id: 'CINC', ordered_at: '2026-05-01T00:00:00Z' }), order({ order_id: 'OINC2', customer_id: 'CINC', ordered_at: '2026-07-30T00:00:00Z', channel: 'app' })],
+      orders: [
+        order({ order_id: 'OINC1', customer_id: 'CINC', ordered_at: '2026-05-01T00:00:00Z' }),
+        order({ order_id: 'OINC2', customer_id: 'CINC', ordered_at: '2026-07-30T00:00:00Z', channel: 'app' }),
+      ],
       surveys: [survey({ survey_id: 'SINC', refund_id: 'INC2', customer_id: 'CINC', kind: 'nps', score: 3, responded_at: '2026-05-25T00:00:00Z' })],
     });
     await load(dbOn, inc);

@@ -18,6 +18,7 @@ export interface TestServer {
   dbPath: string;
   child: ChildProcess;
   logs: () => string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers by value; each test names the fields it checks
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>>;
   close(): Promise<void>;
 }
@@ -47,7 +48,7 @@ export async function serveDatabase(dbPath: string, env: Record<string, string> 
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (token) headers.authorization = `Bearer ${token}`;
       const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-      return (await res.json()) as GqlResult<any>;
+      return (await res.json()) as GqlResult<never>;
     },
     close: () => stopServer(child),
   };
@@ -62,7 +63,16 @@ export function ok<T>(r: GqlResult<T>): T {
 /** Starts the built server (`server/dist/main.js`) as a child process and waits for its ready line. */
 export async function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; logs: () => string }> {
   const child = spawn(process.execPath, [join(ROOT, 'server', 'dist', 'main.js')], {
-    env: { ...process.env, REFUNDS_ADMIN_TOKEN: ADMIN_TOKEN, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', REFUNDS_RATE_LIMIT: '100000', NO_COLOR: '1', ...env },
+    env: {
+      ...process.env,
+      REFUNDS_ADMIN_TOKEN: ADMIN_TOKEN,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      NODE_ENV: 'test',
+      REFUNDS_RATE_LIMIT: '100000',
+      NO_COLOR: '1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

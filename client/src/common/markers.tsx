@@ -103,7 +103,13 @@ export function markerLines(markers: readonly TimeMarker[], periods: readonly st
       strokeDasharray={m.kind === 'policy' ? '6 3' : '2 3'}
       strokeWidth={1.5}
       ifOverflow="extendDomain"
-      label={{ value: short(m.label), position: 'insideTopLeft', fill: m.kind === 'policy' ? '#4c2a7a' : '#92400e', fontSize: 10, dy: (rowOf.get(m.x) ?? 0) * 12 }}
+      label={{
+        value: short(m.label),
+        position: 'insideTopLeft',
+        fill: m.kind === 'policy' ? '#4c2a7a' : '#92400e',
+        fontSize: 10,
+        dy: (rowOf.get(m.x) ?? 0) * 12,
+      }}
       className={`time-marker time-marker-${m.kind}`}
     />
   ));

@@ -120,7 +120,13 @@ describe('generateDataset', () => {
 
   it('writes all tables, exactly N refunds, about ordersPerRefund orders per refund, and reports progress', async () => {
     const seen = new Map<string, number>();
-    const summary = await generateDataset({ out: join(tempDir(), 'nested', 'out'), refunds: 2500, seed: 3, ordersPerRefund: 5, onProgress: (t, n) => seen.set(t, n) });
+    const summary = await generateDataset({
+      out: join(tempDir(), 'nested', 'out'),
+      refunds: 2500,
+      seed: 3,
+      ordersPerRefund: 5,
+      onProgress: (t, n) => seen.set(t, n),
+    });
     expect(Object.keys(summary.files).sort()).toEqual(Object.keys(TABLE_COLUMNS).sort());
     for (const f of Object.values(summary.files)) expect(f).toMatch(/\.csv$/);
     const tables = readTables(summary);
@@ -265,7 +271,11 @@ describe('every row follows the data contract (3,000 refunds)', () => {
       check(/^C\d+$/.test(s.customer_id), w, `customer_id ${s.customer_id}`);
       check(TS.test(s.responded_at), w, `responded_at ${s.responded_at}`);
       const score = Number(s.score);
-      check(/^\d+$/.test(s.score) && (s.kind === 'csat' ? score >= 1 && score <= 5 : s.kind === 'nps' && score >= 0 && score <= 10), w, `${s.kind} score ${s.score}`);
+      check(
+        /^\d+$/.test(s.score) && (s.kind === 'csat' ? score >= 1 && score <= 5 : s.kind === 'nps' && score >= 0 && score <= 10),
+        w,
+        `${s.kind} score ${s.score}`,
+      );
       if (s.refund_id) {
         const r = refunds.get(s.refund_id);
         check(r !== undefined, w, `unknown refund ${s.refund_id}`);
@@ -343,7 +353,11 @@ describe.each(PATTERN_SEEDS)('planted patterns are detectable at 5,000 refunds (
     expect(rejection('strict') - rejection('other')).toBeGreaterThan(0.2);
 
     const score = (kind: string, g: string): number =>
-      mean(t.surveys.filter((s) => s.kind === kind && s.refund_id && byRefund.get(s.refund_id)?.agent_id && groupOf(byRefund.get(s.refund_id) as Row) === g).map((s) => Number(s.score)));
+      mean(
+        t.surveys
+          .filter((s) => s.kind === kind && s.refund_id && byRefund.get(s.refund_id)?.agent_id && groupOf(byRefund.get(s.refund_id) as Row) === g)
+          .map((s) => Number(s.score)),
+      );
     expect(score('csat', 'other') - score('csat', 'strict')).toBeGreaterThan(0.5);
     expect(score('nps', 'other') - score('nps', 'strict')).toBeGreaterThan(1);
 
@@ -354,11 +368,15 @@ describe.each(PATTERN_SEEDS)('planted patterns are detectable at 5,000 refunds (
     const repurchase = (rows: Row[]): number => {
       const eligible = rows.filter((r) => DECIDED.has(r.decision) && ms(r.decided_at) + W <= horizon);
       const back = eligible.filter((r) =>
-        (ordersByCustomer.get(r.customer_id) ?? []).some((o) => o.order_id !== r.order_id && ms(o.ordered_at) > ms(r.decided_at) && ms(o.ordered_at) <= ms(r.decided_at) + W),
+        (ordersByCustomer.get(r.customer_id) ?? []).some(
+          (o) => o.order_id !== r.order_id && ms(o.ordered_at) > ms(r.decided_at) && ms(o.ordered_at) <= ms(r.decided_at) + W,
+        ),
       );
       return back.length / eligible.length;
     };
-    expect(repurchase(t.refunds.filter((r) => r.decision === 'approved')) - repurchase(t.refunds.filter((r) => r.decision === 'rejected'))).toBeGreaterThan(0.15);
+    expect(repurchase(t.refunds.filter((r) => r.decision === 'approved')) - repurchase(t.refunds.filter((r) => r.decision === 'rejected'))).toBeGreaterThan(
+      0.15,
+    );
     expect(repurchase(handled.filter((r) => groupOf(r) === 'other')) - repurchase(handled.filter((r) => groupOf(r) === 'strict'))).toBeGreaterThan(0.08);
   });
 

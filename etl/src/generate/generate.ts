@@ -48,10 +48,31 @@ export interface GenerateSummary {
 /** Column order of every table, as in the data contract. */
 export const TABLE_COLUMNS = {
   refunds: [
-    'refund_id', 'order_id', 'customer_id', 'agent_id', 'channel', 'product_id', 'product_line', 'reason_code',
-    'reason_text', 'requested_at', 'decided_at', 'paid_at', 'decision', 'requested_amount', 'refunded_amount',
-    'currency', 'payout_method', 'payout_status', 'contacts', 'escalated', 'reopened', 'evidence_complete',
-    'reviewer_id', 'policy_version', 'campaign',
+    'refund_id',
+    'order_id',
+    'customer_id',
+    'agent_id',
+    'channel',
+    'product_id',
+    'product_line',
+    'reason_code',
+    'reason_text',
+    'requested_at',
+    'decided_at',
+    'paid_at',
+    'decision',
+    'requested_amount',
+    'refunded_amount',
+    'currency',
+    'payout_method',
+    'payout_status',
+    'contacts',
+    'escalated',
+    'reopened',
+    'evidence_complete',
+    'reviewer_id',
+    'policy_version',
+    'campaign',
   ],
   orders: ['order_id', 'customer_id', 'ordered_at', 'amount', 'currency', 'channel', 'campaign'],
   surveys: ['survey_id', 'refund_id', 'customer_id', 'kind', 'score', 'responded_at', 'comment'],
@@ -225,7 +246,11 @@ class Generator {
       const target = this.ordersPerRefund * this.refundSeq;
       while (this.orderSeq < target) this.orderingCustomer();
       if (this.refundsOut.full || this.ordersOut.full || this.surveysOut.full) {
-        for (const [name, sink] of [['refunds', this.refundsOut], ['orders', this.ordersOut], ['surveys', this.surveysOut]] as const) {
+        for (const [name, sink] of [
+          ['refunds', this.refundsOut],
+          ['orders', this.ordersOut],
+          ['surveys', this.surveysOut],
+        ] as const) {
           await sink.flush();
           this.opts.onProgress?.(name, sink.rows);
         }
@@ -394,7 +419,8 @@ class Generator {
     const strict = agent !== null && agent.strict;
 
     const photoRule = channel === 'app' && requestedAt >= PHOTO_POLICY.effectiveAt;
-    const inspection = product !== null && PRODUCT_LINES[product.line].name === INSPECTION_POLICY.scopeProductLine && requestedAt >= INSPECTION_POLICY.effectiveAt;
+    const inspection =
+      product !== null && PRODUCT_LINES[product.line].name === INSPECTION_POLICY.scopeProductLine && requestedAt >= INSPECTION_POLICY.effectiveAt;
     const ev = rng.next();
     const evidence: boolean | null = ev < (photoRule ? 0.25 : 0.1) ? false : ev < (photoRule ? 0.3 : 0.15) ? null : true;
 
@@ -419,7 +445,9 @@ class Generator {
     }
     const decided = decision === 'approved' || decision === 'partial' || decision === 'rejected';
 
-    const escalated = agent !== null && rng.next() < 0.025 + (decision === 'rejected' ? 0.08 : 0) + (requestedCny >= 100000 ? 0.05 : 0) + (channel === 'chat' || channel === 'email' ? 0.01 : 0);
+    const escalated =
+      agent !== null &&
+      rng.next() < 0.025 + (decision === 'rejected' ? 0.08 : 0) + (requestedCny >= 100000 ? 0.05 : 0) + (channel === 'chat' || channel === 'email' ? 0.01 : 0);
 
     let decidedAt = -1;
     let hours = 0;
@@ -499,17 +527,20 @@ class Generator {
     const text = rng.next() < 0.45 ? reason.texts[rng.int(reason.texts.length)] : '';
     const policyVersion = rng.next() < 0.03 ? '' : policyVersionAt(requestedAt);
     const line = product ? PRODUCT_LINES[product.line].name : '';
-    this.refundsOut.row(`${refundId},${orderId},${c.id},${agent ? agent.id : ''},${channel},${product ? product.id : ''},${line},${reason.code},${text},` +
-      `${isoTime(requestedAt)},${decidedAt >= 0 ? isoTime(decidedAt) : ''},${paidAt},${decision},${money(requested)},${refunded >= 0 ? money(refunded) : ''},` +
-      `${c.usd ? 'USD' : 'CNY'},${payoutMethod},${payoutStatus},${contacts},${escalated},${reopened},${evidence === null ? '' : evidence},` +
-      `${reviewer},${policyVersion},${campaign ?? ''}\n`);
+    this.refundsOut.row(
+      `${refundId},${orderId},${c.id},${agent ? agent.id : ''},${channel},${product ? product.id : ''},${line},${reason.code},${text},` +
+        `${isoTime(requestedAt)},${decidedAt >= 0 ? isoTime(decidedAt) : ''},${paidAt},${decision},${money(requested)},${refunded >= 0 ? money(refunded) : ''},` +
+        `${c.usd ? 'USD' : 'CNY'},${payoutMethod},${payoutStatus},${contacts},${escalated},${reopened},${evidence === null ? '' : evidence},` +
+        `${reviewer},${policyVersion},${campaign ?? ''}\n`,
+    );
 
     if (!isDecided) return;
     const slow = hours > 48;
     let csat = 0;
     if (rng.next() < 0.35) {
       const base = decision === 'approved' ? 4.35 : decision === 'partial' ? 3.6 : 2.3;
-      const latent = base - (strict ? 0.6 : 0) - (slow ? 0.35 : 0) - (reopened ? 0.3 : 0) - (contacts > 2 ? 0.2 : 0) + (channel === 'phone' ? 0.1 : 0) + 0.75 * rng.normal();
+      const latent =
+        base - (strict ? 0.6 : 0) - (slow ? 0.35 : 0) - (reopened ? 0.3 : 0) - (contacts > 2 ? 0.2 : 0) + (channel === 'phone' ? 0.1 : 0) + 0.75 * rng.normal();
       csat = Math.min(5, Math.max(1, Math.round(latent)));
       const responded = decidedAt + Math.floor(rng.logNormal(1.5, 0.7) * DAY);
       if (responded < TIMELINE.refundsTo) this.survey(refundId, c, 'csat', csat, responded);
@@ -580,7 +611,12 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateSu
   }
   try {
     writeStatic(sinks, opts.seed);
-    const gen = new Generator({ refunds: opts.refunds, seed: opts.seed, ordersPerRefund, onProgress: opts.onProgress }, sinks.refunds, sinks.orders, sinks.surveys);
+    const gen = new Generator(
+      { refunds: opts.refunds, seed: opts.seed, ordersPerRefund, onProgress: opts.onProgress },
+      sinks.refunds,
+      sinks.orders,
+      sinks.surveys,
+    );
     await gen.run();
     for (const name of Object.keys(sinks) as TableName[]) {
       await sinks[name].close();
@@ -594,4 +630,3 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateSu
   for (const name of Object.keys(sinks) as TableName[]) counts[name] = sinks[name].rows;
   return { files, counts };
 }
-

@@ -1,13 +1,4 @@
-import {
-  canonicalizeRow,
-  minorToDecimal,
-  parseDecimal,
-  parseInteger,
-  parseTimestamp,
-  pseudonymousId,
-  toBoolean,
-  toCode,
-} from './common';
+import { canonicalizeRow, minorToDecimal, parseDecimal, parseInteger, parseTimestamp, pseudonymousId, toBoolean, toCode } from './common';
 
 describe('parseTimestamp', () => {
   it.each([

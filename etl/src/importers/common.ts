@@ -19,13 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 
-export type ImportErrorCode =
-  | 'UNKNOWN_FORMAT'
-  | 'MISSING_COLUMN'
-  | 'BAD_FILE'
-  | 'BAD_MAPPING'
-  | 'BAD_OPTION'
-  | 'NO_INPUT';
+export type ImportErrorCode = 'UNKNOWN_FORMAT' | 'MISSING_COLUMN' | 'BAD_FILE' | 'BAD_MAPPING' | 'BAD_OPTION' | 'NO_INPUT';
 
 /** Thrown for anything that makes a whole conversion impossible; the message names the problem and the file. */
 export class ImportError extends Error {
@@ -306,9 +300,7 @@ export function divideDecimal(value: string, divisor: number): string {
  * ones are divided by 1000. ISK, HUF and TWD are listed by Stripe as two-decimal in the API
  * (for backwards compatibility) and so take the default.
  */
-const ZERO_DECIMAL = new Set([
-  'BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF',
-]);
+const ZERO_DECIMAL = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF']);
 const THREE_DECIMAL = new Set(['BHD', 'JOD', 'KWD', 'OMR', 'TND']);
 
 export function currencyExponent(currency: string): number {
@@ -359,16 +351,7 @@ export function parseOffset(raw: string): number | undefined {
   return (m[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
 }
 
-function civilToMs(
-  y: number,
-  mo: number,
-  d: number,
-  h: number,
-  mi: number,
-  s: number,
-  frac: string,
-  offsetMinutes: number,
-): number | undefined {
+function civilToMs(y: number, mo: number, d: number, h: number, mi: number, s: number, frac: string, offsetMinutes: number): number | undefined {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return undefined;
   if (h === 24 && (mi > 0 || s > 0)) return undefined;
   const day = new Date(Date.UTC(y, mo - 1, d));
@@ -377,8 +360,7 @@ function civilToMs(
   return Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), ms) - offsetMinutes * 60_000;
 }
 
-const AUTO_TS =
-  /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
+const AUTO_TS = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 export interface TimestampOptions {
   /** see `parseTimestamp`; default: ISO-like auto detection */
@@ -411,7 +393,10 @@ function buildFormatRegex(format: string): { re: RegExp; tokens: string[] } {
               : '(\\d{1,2})';
     last = (m.index ?? 0) + t.length;
   }
-  pattern += format.slice(last).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+  pattern += format
+    .slice(last)
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\s+/g, '\\s+');
   // A date-only format still accepts a trailing time ("07/06/2021 14:05"), and any format
   // without a Z token accepts a trailing offset.
   if (!hasTime) {
@@ -462,16 +447,7 @@ export function parseTimestamp(raw: string, opts: TimestampOptions = {}): Cell |
     if (!m) return undefined;
     const offset = m[8] !== undefined ? parseOffset(m[8]) : defaultOffset;
     if (offset === undefined) return undefined;
-    const ms = civilToMs(
-      Number(m[1]),
-      Number(m[2]),
-      Number(m[3]),
-      Number(m[4] ?? '0'),
-      Number(m[5] ?? '0'),
-      Number(m[6] ?? '0'),
-      m[7] ?? '',
-      offset,
-    );
+    const ms = civilToMs(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? '0'), Number(m[5] ?? '0'), Number(m[6] ?? '0'), m[7] ?? '', offset);
     return ms === undefined ? undefined : formatIso(ms);
   }
   const { re, tokens } = buildFormatRegex(fmt);
@@ -514,11 +490,7 @@ export function parseDate(raw: string, opts: TimestampOptions = {}): Cell | unde
  * Converts one value to the canonical form of its column. Returns the converted value, or
  * `{ bad: raw }` when it cannot be converted (the caller keeps the raw value and warns).
  */
-export function normalizeValue(
-  kind: ValueKind,
-  raw: string,
-  opts: TimestampOptions = {},
-): { value: Cell } | { bad: string } {
+export function normalizeValue(kind: ValueKind, raw: string, opts: TimestampOptions = {}): { value: Cell } | { bad: string } {
   const v = raw.trim();
   if (v === '') return { value: null };
   let out: Cell | undefined;
@@ -574,8 +546,7 @@ export function canonicalizeRow<T extends CanonicalTable>(table: T, row: Row<T>)
       continue;
     }
     const kind = kindOf(table, column);
-    out[column] =
-      kind === 'lower' ? trimmed.toLowerCase() : kind === 'code' ? toCode(trimmed) : kind === 'currency' ? trimmed.toUpperCase() : trimmed;
+    out[column] = kind === 'lower' ? trimmed.toLowerCase() : kind === 'code' ? toCode(trimmed) : kind === 'currency' ? trimmed.toUpperCase() : trimmed;
   }
   return out;
 }

@@ -272,10 +272,6 @@ export function formatCsv(columns: readonly string[], rows: ReadonlyArray<Readon
   return out.join('\n') + '\n';
 }
 
-export async function writeCsv(
-  file: string,
-  columns: readonly string[],
-  rows: ReadonlyArray<Readonly<Record<string, Cell | undefined>>>,
-): Promise<void> {
+export async function writeCsv(file: string, columns: readonly string[], rows: ReadonlyArray<Readonly<Record<string, Cell | undefined>>>): Promise<void> {
   await writeFile(file, formatCsv(columns, rows), 'utf8');
 }

@@ -34,9 +34,9 @@ describe('convertExport', () => {
       message: 'nps-survey: input "/nonexistent/answers.csv" does not exist',
     });
     await expect(convertExport('nps-survey', [], await tmp(), {})).rejects.toMatchObject({ code: 'NO_INPUT' });
-    await expect(
-      convertExport('nps-survey', [join(FIXTURES, 'surveys/nps_responses.csv')], await tmp(), { reportingCurrency: 'yuan' }),
-    ).rejects.toMatchObject({ code: 'BAD_OPTION' });
+    await expect(convertExport('nps-survey', [join(FIXTURES, 'surveys/nps_responses.csv')], await tmp(), { reportingCurrency: 'yuan' })).rejects.toMatchObject({
+      code: 'BAD_OPTION',
+    });
   });
 
   it('accepts a folder of exports (zendesk tickets + ratings) and reports files and counts', async () => {

@@ -172,7 +172,11 @@ export async function convertExport(format: string, paths: string[], outDir: str
 
 function writeRows<T extends CanonicalTable>(table: T, tables: Tables, warnings: Warnings): Array<Record<string, string | null>> {
   const rows = (tables[table] ?? []) as Row<T>[];
-  return dedupe(table, rows.map((r) => canonicalizeRow(table, r)), warnings) as Array<Record<string, string | null>>;
+  return dedupe(
+    table,
+    rows.map((r) => canonicalizeRow(table, r)),
+    warnings,
+  ) as Array<Record<string, string | null>>;
 }
 
 /** Amounts in other currencies need fx_rates at load time; say so before the loader rejects them. */
@@ -185,5 +189,7 @@ function foreignCurrencies(table: CanonicalTable, rows: ReadonlyArray<Record<str
   }
   if (counts.size === 0) return;
   const list = [...counts].map(([c, n]) => `${c} (${n})`).join(', ');
-  ctx.warnings.add(`${table}: amounts in ${list} need fx_rates to the reporting currency ${ctx.reportingCurrency}; without a rate the loader rejects those rows`);
+  ctx.warnings.add(
+    `${table}: amounts in ${list} need fx_rates to the reporting currency ${ctx.reportingCurrency}; without a rate the loader rejects those rows`,
+  );
 }

@@ -106,7 +106,10 @@ describe('mapping features', () => {
 
   it('applies filters, day-first dates with a timezone, minor units, hashing and value maps', async () => {
     const out = await tmp();
-    const result = await convertExport('mapping', [join(FIX, 'orders-dmy.csv')], out, { mappingFile: await writeMapping(ordersMapping), reportingCurrency: 'EUR' });
+    const result = await convertExport('mapping', [join(FIX, 'orders-dmy.csv')], out, {
+      mappingFile: await writeMapping(ordersMapping),
+      reportingCurrency: 'EUR',
+    });
     expect(result.counts).toEqual({ orders: 3 });
     const orders = await readOut(join(out, 'orders.csv'));
     expect(orders[0]).toEqual({
@@ -122,7 +125,9 @@ describe('mapping features', () => {
     expect(orders[1]?.customer_id).toBe(pseudonymousId('y@example.com', 'shopify:'));
     // 31/02 does not exist: written as it was for the loader to reject, and warned
     expect(orders[2]?.ordered_at).toBe('31/02/2021');
-    expect(result.warnings.join('\n')).toContain('orders.ordered_at: value is not a valid timestamp; kept as written: 1 row (orders-dmy.csv line 4: 31/02/2021)');
+    expect(result.warnings.join('\n')).toContain(
+      'orders.ordered_at: value is not a valid timestamp; kept as written: 1 row (orders-dmy.csv line 4: 31/02/2021)',
+    );
   });
 
   it.each([
@@ -167,7 +172,9 @@ describe('mapping features', () => {
 
   it('rejects a missing required column, an unknown table, a bad format and unknown keys', async () => {
     const { ordered_at: _dropped, ...withoutOrderedAt } = ordersMapping.columns;
-    expect((await mappingError({ ...ordersMapping, columns: withoutOrderedAt })).message).toContain('required column "ordered_at" of orders is neither mapped nor constant');
+    expect((await mappingError({ ...ordersMapping, columns: withoutOrderedAt })).message).toContain(
+      'required column "ordered_at" of orders is neither mapped nor constant',
+    );
     expect((await mappingError({ table: 'returns', columns: {} })).message).toContain('unknown table "returns"');
     expect(
       (await mappingError({ ...ordersMapping, columns: { ...ordersMapping.columns, ordered_at: { column: 'Placed', format: 'dd.mm.yy' } } })).message,

@@ -395,14 +395,7 @@ function passes(f: FilterSpec, value: string): boolean {
   return true;
 }
 
-function evaluate(
-  col: BoundColumn,
-  table: CanonicalTable,
-  row: string[],
-  where: string,
-  warnings: Warnings,
-  label: string,
-): Cell {
+function evaluate(col: BoundColumn, table: CanonicalTable, row: string[], where: string, warnings: Warnings, label: string): Cell {
   const { spec } = col;
   let value: string;
   if (spec.template !== undefined) {

@@ -158,13 +158,7 @@ export async function convertNpsSurvey(files: string[], ctx: ImportContext): Pro
       warnings.add(`${FORMAT}: score outside ${min}..${max} kept as written`, `${a.where}: ${a.score}`);
     }
     const customerId =
-      a.userId !== ''
-        ? a.userId
-        : a.person !== ''
-          ? `delighted:${a.person}`
-          : a.email !== ''
-            ? pseudonymousId(a.email, 'email:')
-            : `nps:anonymous-${a.id}`;
+      a.userId !== '' ? a.userId : a.person !== '' ? `delighted:${a.person}` : a.email !== '' ? pseudonymousId(a.email, 'email:') : `nps:anonymous-${a.id}`;
     const respondedAt = timestampOf(a.respondedAt);
     if (respondedAt === undefined) warnings.add(`${FORMAT}: unreadable response date kept as written`, a.where);
     if (respondedAt === null) warnings.add(`${FORMAT}: answer without a response date (the loader will reject it)`, a.where);

@@ -92,7 +92,13 @@ describe('stripe-refunds edge cases', () => {
       payout_status: 'pending',
     });
     expect(by('re_kwd')).toMatchObject({ requested_amount: '12.345', order_id: 'A-17', payout_status: 'failed', reason_code: 'duplicate_charge' });
-    expect(by('re_usd')).toMatchObject({ requested_amount: '0.05', decision: 'withdrawn', customer_id: 'cus_123', agent_id: 'ops-3', reason_code: 'fraudulent' });
+    expect(by('re_usd')).toMatchObject({
+      requested_amount: '0.05',
+      decision: 'withdrawn',
+      customer_id: 'cus_123',
+      agent_id: 'ops-3',
+      reason_code: 'fraudulent',
+    });
     expect(by('re_eur')).toMatchObject({ requested_amount: '19.99', currency: 'EUR', order_id: '#77', customer_id: 'cus_9' });
     expect(result.warnings.join('\n')).toContain('refund listed twice; first kept: 1 row (re_usd)');
   });

@@ -145,10 +145,7 @@ function refundFromJson(obj: Record<string, unknown>, where: string, parent: Rec
     failureReason: jsonString(obj['failure_reason']),
     charge: idOf(charge) ?? (parent ? idOf(parent['id']) : null),
     paymentIntent: idOf(obj['payment_intent']) ?? (parent ? idOf(parent['payment_intent']) : null),
-    customer:
-      idOf(obj['customer']) ??
-      (isRecord(charge) ? idOf(charge['customer']) : null) ??
-      (parent ? idOf(parent['customer']) : null),
+    customer: idOf(obj['customer']) ?? (isRecord(charge) ? idOf(charge['customer']) : null) ?? (parent ? idOf(parent['customer']) : null),
     metadata: { ...parentMeta, ...chargeMeta, ...metadataOf(obj['metadata']) },
     where,
   };

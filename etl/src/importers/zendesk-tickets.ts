@@ -140,7 +140,10 @@ function splitTags(raw: string): string[] {
 
 /** good -> 5, bad -> 1, anything else (offered, unoffered, '') -> null. */
 export function csatScore(raw: string): number | null {
-  const v = raw.trim().toLowerCase().replace(/[^a-z]/g, '');
+  const v = raw
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
   if (v.startsWith('good')) return 5;
   if (v.startsWith('bad')) return 1;
   return null;
@@ -366,8 +369,7 @@ export async function convertZendeskTickets(files: string[], ctx: ImportContext)
 
       const reopens = parseInteger(cell(row, c.reopens));
       const groupStations = parseInteger(cell(row, c.groupStations));
-      const escalated =
-        tags.some((x) => ESCALATION_TAGS.has(x)) || (groupStations !== null && groupStations !== undefined && Number(groupStations) > 1);
+      const escalated = tags.some((x) => ESCALATION_TAGS.has(x)) || (groupStations !== null && groupStations !== undefined && Number(groupStations) > 1);
       const contacts = parseInteger(cell(row, c.replies));
 
       refunds.push({

@@ -47,9 +47,9 @@ export type FactsScope = 'all' | 'affected';
 export async function recomputeFacts(conn: DuckDBConnection, scope: FactsScope, reportingCurrency: string): Promise<void> {
   const onlyAffected = scope === 'affected';
   const restrict = (col: string) => (onlyAffected ? raw(`WHERE ${col} IN (SELECT customer_id FROM _affected_customers)`) : raw(''));
-  const revSums = REV_WINDOWS.map(
-    (w) => `coalesce(fsum(o.amount) FILTER (WHERE o.ordered_at <= r.decided_at + INTERVAL ${w} DAY), 0) AS ${revColumn(w)}`,
-  ).join(',\n      ');
+  const revSums = REV_WINDOWS.map((w) => `coalesce(fsum(o.amount) FILTER (WHERE o.ordered_at <= r.decided_at + INTERVAL ${w} DAY), 0) AS ${revColumn(w)}`).join(
+    ',\n      ',
+  );
   const revSelect = REV_WINDOWS.map((w) => `CASE WHEN r.decided_at IS NULL THEN NULL ELSE coalesce(rv.${revColumn(w)}, 0) END`).join(', ');
 
   if (onlyAffected) await runSql(conn, `DELETE FROM refund_facts WHERE customer_id IN (SELECT customer_id FROM _affected_customers)`);

@@ -22,7 +22,8 @@ afterEach(() => {
 });
 
 const count = async (table: string) => (await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${table}`))[0].n;
-const rejects = () => queryRows<{ line: number; column_name: string; value: string | null; reason: string }>(conn, 'SELECT * FROM load_rejects ORDER BY line, column_name');
+const rejects = () =>
+  queryRows<{ line: number; column_name: string; value: string | null; reason: string }>(conn, 'SELECT * FROM load_rejects ORDER BY line, column_name');
 
 /** Every rule of data-contract.md with one bad row; the reason must name the problem. */
 const RULES: Array<[string, Row, string, RegExp]> = [
@@ -80,10 +81,28 @@ describe('other tables', () => {
     ['order ordered_at', { orders: [order({ ordered_at: 'soon' })] }, /ordered_at is not a valid/],
     ['order without fx rate', { orders: [order({ currency: 'JPY' })] }, /no fx rate for JPY/],
     ['agent_id required', { agents: [{ agent_id: null, name: 'x' }] }, /agent_id is required/],
-    ['plan kpi name', { incentive_plans: [{ plan_id: 'P', effective_from: '2024-01-01', kpi: 'happiness', weight: 1, direction: 'higher_is_better' }] }, /kpi must be one of handled/],
-    ['plan weight > 0', { incentive_plans: [{ plan_id: 'P', effective_from: '2024-01-01', kpi: 'handled', weight: 0, direction: 'higher_is_better' }] }, /weight must be > 0/],
-    ['plan direction', { incentive_plans: [{ plan_id: 'P', effective_from: '2024-01-01', kpi: 'handled', weight: 1, direction: 'up' }] }, /direction must be one of/],
-    ['plan dates', { incentive_plans: [{ plan_id: 'P', effective_from: '2024-02-01', effective_to: '2024-01-01', kpi: 'handled', weight: 1, direction: 'higher_is_better' }] }, /effective_to is before effective_from/],
+    [
+      'plan kpi name',
+      { incentive_plans: [{ plan_id: 'P', effective_from: '2024-01-01', kpi: 'happiness', weight: 1, direction: 'higher_is_better' }] },
+      /kpi must be one of handled/,
+    ],
+    [
+      'plan weight > 0',
+      { incentive_plans: [{ plan_id: 'P', effective_from: '2024-01-01', kpi: 'handled', weight: 0, direction: 'higher_is_better' }] },
+      /weight must be > 0/,
+    ],
+    [
+      'plan direction',
+      { incentive_plans: [{ plan_id: 'P', effective_from: '2024-01-01', kpi: 'handled', weight: 1, direction: 'up' }] },
+      /direction must be one of/,
+    ],
+    [
+      'plan dates',
+      {
+        incentive_plans: [{ plan_id: 'P', effective_from: '2024-02-01', effective_to: '2024-01-01', kpi: 'handled', weight: 1, direction: 'higher_is_better' }],
+      },
+      /effective_to is before effective_from/,
+    ],
     ['policy effective_at', { policy_changes: [{ change_id: 'C1', effective_at: null }] }, /effective_at is required/],
     ['fx rate > 0', { fx_rates: [{ date: '2024-01-01', currency: 'USD', rate_to_reporting: 0 }] }, /rate_to_reporting must be > 0/],
     ['fx date', { fx_rates: [{ date: 'Jan 1', currency: 'USD', rate_to_reporting: 7 }] }, /date is not a valid date/],
@@ -97,14 +116,24 @@ describe('other tables', () => {
 describe('loading', () => {
   test('a good folder loads with exact counts and normalised values', async () => {
     const dir = writeTables({
-      refunds: [refund({ refund_id: 'R1', channel: ' Phone ', reason_code: 'Changed  Mind', currency: 'cny', escalated: 'yes', reopened: '1' }), refund({ refund_id: 'R2' })],
+      refunds: [
+        refund({ refund_id: 'R1', channel: ' Phone ', reason_code: 'Changed  Mind', currency: 'cny', escalated: 'yes', reopened: '1' }),
+        refund({ refund_id: 'R2' }),
+      ],
       orders: [order(), order(), order()],
       surveys: [survey({ refund_id: 'R1' })],
     });
     const s = await loadFiles(conn, [dir]);
     expect(s.outcome).toBe('committed');
-    expect(Object.fromEntries(s.tables.map((t) => [t.table, [t.read, t.loaded, t.rejected]]))).toEqual({ orders: [3, 3, 0], refunds: [2, 2, 0], surveys: [1, 1, 0] });
-    const [r] = await queryRows<Record<string, unknown>>(conn, `SELECT channel, reason_code, currency, escalated, reopened FROM refunds WHERE refund_id = 'R1'`);
+    expect(Object.fromEntries(s.tables.map((t) => [t.table, [t.read, t.loaded, t.rejected]]))).toEqual({
+      orders: [3, 3, 0],
+      refunds: [2, 2, 0],
+      surveys: [1, 1, 0],
+    });
+    const [r] = await queryRows<Record<string, unknown>>(
+      conn,
+      `SELECT channel, reason_code, currency, escalated, reopened FROM refunds WHERE refund_id = 'R1'`,
+    );
     expect(r).toEqual({ channel: 'phone', reason_code: 'changed_mind', currency: 'CNY', escalated: true, reopened: true });
     const [h] = await queryRows<{ outcome: string; rows_loaded: number; files: string }>(conn, 'SELECT * FROM load_history');
     expect(h.outcome).toBe('committed');
@@ -124,12 +153,17 @@ describe('loading', () => {
     const s = await loadFiles(conn, [updated]);
     expect(s.tables[0]).toMatchObject({ loaded: 1, replaced: 1 });
     expect(await count('refunds')).toBe(2);
-    const [r] = await queryRows<{ decision: string; resolution_hours: number }>(conn, `SELECT decision, resolution_hours FROM refund_facts WHERE refund_id = 'R1'`);
+    const [r] = await queryRows<{ decision: string; resolution_hours: number }>(
+      conn,
+      `SELECT decision, resolution_hours FROM refund_facts WHERE refund_id = 'R1'`,
+    );
     expect(r).toEqual({ decision: 'approved', resolution_hours: 38 }); // 03-01 10:00 -> 03-03 00:00
   });
 
   test('within one file the last row of a key wins; the earlier one is reported', async () => {
-    const dir = writeTables({ refunds: [refund({ refund_id: 'R1', requested_amount: 10, refunded_amount: 10 }), refund({ refund_id: 'R1', requested_amount: 20, refunded_amount: 20 })] });
+    const dir = writeTables({
+      refunds: [refund({ refund_id: 'R1', requested_amount: 10, refunded_amount: 10 }), refund({ refund_id: 'R1', requested_amount: 20, refunded_amount: 20 })],
+    });
     const s = await loadFiles(conn, [dir]);
     expect(s.tables[0]).toMatchObject({ loaded: 1, rejected: 1 });
     expect((await queryRows<{ a: number }>(conn, 'SELECT requested_amount AS a FROM refunds'))[0].a).toBe(20);
@@ -138,12 +172,18 @@ describe('loading', () => {
 
   test('JSONL and Parquet load like CSV', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'refunds.jsonl'), toJsonl([refund({ refund_id: 'J1', contacts: 2, escalated: true }), refund({ refund_id: 'J2', decision: 'nope' })]));
+    writeFileSync(
+      join(dir, 'refunds.jsonl'),
+      toJsonl([refund({ refund_id: 'J1', contacts: 2, escalated: true }), refund({ refund_id: 'J2', decision: 'nope' })]),
+    );
     const s = await loadFiles(conn, [join(dir, 'refunds.jsonl')]);
     expect(s.tables[0]).toMatchObject({ read: 2, loaded: 1, rejected: 1 });
     expect((await rejects())[0].line).toBe(2);
     const pq = join(dir, 'orders.parquet');
-    await runSql(conn, `COPY (SELECT 'P1' AS order_id, 'C1' AS customer_id, TIMESTAMP '2024-01-01 10:00:00' AS ordered_at, 12.5 AS amount, 'CNY' AS currency) TO '${pq}' (FORMAT parquet)`);
+    await runSql(
+      conn,
+      `COPY (SELECT 'P1' AS order_id, 'C1' AS customer_id, TIMESTAMP '2024-01-01 10:00:00' AS ordered_at, 12.5 AS amount, 'CNY' AS currency) TO '${pq}' (FORMAT parquet)`,
+    );
     const p = await loadFiles(conn, [pq]);
     expect(p.tables[0]).toMatchObject({ table: 'orders', read: 1, loaded: 1 });
     const [o] = await queryRows<{ amount: number; ordered_at: Date }>(conn, `SELECT amount, ordered_at FROM orders`);
@@ -153,7 +193,10 @@ describe('loading', () => {
 
   test('timestamps with offsets are stored in UTC; a UTF-8 BOM is accepted', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'refunds.csv'), '\ufeff' + toCsv('refunds', [refund({ refund_id: 'T1', requested_at: '2024-03-01T08:00:00+08:00', decided_at: '2024-03-01 12:00:00' })]));
+    writeFileSync(
+      join(dir, 'refunds.csv'),
+      '\ufeff' + toCsv('refunds', [refund({ refund_id: 'T1', requested_at: '2024-03-01T08:00:00+08:00', decided_at: '2024-03-01 12:00:00' })]),
+    );
     const s = await loadFiles(conn, [dir]);
     expect(s.tables[0].loaded).toBe(1);
     const [r] = await queryRows<{ requested_at: Date; resolution_hours: number }>(conn, `SELECT requested_at, resolution_hours FROM refund_facts`);
@@ -227,8 +270,26 @@ describe('derived facts, worked out by hand', () => {
         order({ order_id: 'O5', customer_id: 'C2', ordered_at: '2024-02-05T00:00:00Z', amount: 50 }), // refunded; C2 ordered before -> returning
       ],
       refunds: [
-        refund({ refund_id: 'R1', order_id: 'O1', customer_id: 'C1', currency: 'USD', requested_amount: 10, refunded_amount: 10, requested_at: '2024-02-28T00:00:00Z', decided_at: '2024-03-02T00:00:00Z' }),
-        refund({ refund_id: 'R2', order_id: 'O5', customer_id: 'C2', requested_at: '2024-02-10T00:00:00Z', decided_at: '2024-02-10T06:00:00Z', decision: 'rejected', refunded_amount: 0, requested_amount: 50 }),
+        refund({
+          refund_id: 'R1',
+          order_id: 'O1',
+          customer_id: 'C1',
+          currency: 'USD',
+          requested_amount: 10,
+          refunded_amount: 10,
+          requested_at: '2024-02-28T00:00:00Z',
+          decided_at: '2024-03-02T00:00:00Z',
+        }),
+        refund({
+          refund_id: 'R2',
+          order_id: 'O5',
+          customer_id: 'C2',
+          requested_at: '2024-02-10T00:00:00Z',
+          decided_at: '2024-02-10T06:00:00Z',
+          decision: 'rejected',
+          refunded_amount: 0,
+          requested_amount: 50,
+        }),
       ],
       surveys: [
         survey({ refund_id: 'R1', customer_id: 'C1', kind: 'csat', score: 4 }),
@@ -244,9 +305,32 @@ describe('derived facts, worked out by hand', () => {
        FROM refund_facts ORDER BY refund_id`,
     );
     // R1: requested 2024-02-28 -> USD rate of 2024-01-01 (7); decision 03-02, O2 on 03-10 at 7.5 x 20 = 150, O3 100 CNY at +49 days
-    expect(rows[0]).toMatchObject({ refund_id: 'R1', requested_amount: 70, refunded_amount: 70, customer_type: 'new', resolution_hours: 72, rev_7: 0, rev_30: 150, rev_60: 250, csat_n: 2, csat_sum: 6, csat_hi: 1, nps_n: 1, nps_pro: 1, nps_det: 0 });
+    expect(rows[0]).toMatchObject({
+      refund_id: 'R1',
+      requested_amount: 70,
+      refunded_amount: 70,
+      customer_type: 'new',
+      resolution_hours: 72,
+      rev_7: 0,
+      rev_30: 150,
+      rev_60: 250,
+      csat_n: 2,
+      csat_sum: 6,
+      csat_hi: 1,
+      nps_n: 1,
+      nps_pro: 1,
+      nps_det: 0,
+    });
     expect((rows[0].next_order_at as Date).toISOString()).toBe('2024-03-10T00:00:00.000Z');
-    expect(rows[1]).toMatchObject({ refund_id: 'R2', requested_amount: 50, customer_type: 'returning', resolution_hours: 6, next_order_at: null, rev_30: 0, nps_det: 1 });
+    expect(rows[1]).toMatchObject({
+      refund_id: 'R2',
+      requested_amount: 50,
+      customer_type: 'returning',
+      resolution_hours: 6,
+      next_order_at: null,
+      rev_30: 0,
+      nps_det: 1,
+    });
   });
 
   test('fx: a day after the last rate takes the latest rate of its currency; a day before the first is rejected', async () => {
@@ -257,16 +341,40 @@ describe('derived facts, worked out by hand', () => {
         { date: '2023-06-01', currency: 'EUR', rate_to_reporting: 8 },
       ],
       refunds: [
-        refund({ refund_id: 'FX1', currency: 'USD', requested_amount: 10, refunded_amount: 10, requested_at: '2031-05-05T00:00:00Z', decided_at: '2031-05-06T00:00:00Z' }),
-        refund({ refund_id: 'FX2', currency: 'EUR', requested_amount: 10, refunded_amount: 10, requested_at: '2024-06-01T00:00:00Z', decided_at: '2024-06-02T00:00:00Z' }),
-        refund({ refund_id: 'FX3', currency: 'EUR', requested_amount: 10, refunded_amount: 10, requested_at: '2023-05-31T23:00:00Z', decided_at: '2023-06-02T00:00:00Z' }),
+        refund({
+          refund_id: 'FX1',
+          currency: 'USD',
+          requested_amount: 10,
+          refunded_amount: 10,
+          requested_at: '2031-05-05T00:00:00Z',
+          decided_at: '2031-05-06T00:00:00Z',
+        }),
+        refund({
+          refund_id: 'FX2',
+          currency: 'EUR',
+          requested_amount: 10,
+          refunded_amount: 10,
+          requested_at: '2024-06-01T00:00:00Z',
+          decided_at: '2024-06-02T00:00:00Z',
+        }),
+        refund({
+          refund_id: 'FX3',
+          currency: 'EUR',
+          requested_amount: 10,
+          refunded_amount: 10,
+          requested_at: '2023-05-31T23:00:00Z',
+          decided_at: '2023-06-02T00:00:00Z',
+        }),
       ],
     });
     const summary = await loadFiles(conn, [dir]);
     expect(summary.tables.find((t) => t.table === 'refunds')).toMatchObject({ loaded: 2, rejected: 1 });
     const rejects = await queryRows<{ reason: string }>(conn, `SELECT reason FROM load_rejects WHERE load_id = ${summary.loadId}`);
     expect(rejects.map((r) => r.reason)).toEqual(['no fx rate for EUR on or before 2023-05-31']);
-    const rows = await queryRows<{ refund_id: string; requested_amount: number }>(conn, `SELECT refund_id, requested_amount FROM refund_facts ORDER BY refund_id`);
+    const rows = await queryRows<{ refund_id: string; requested_amount: number }>(
+      conn,
+      `SELECT refund_id, requested_amount FROM refund_facts ORDER BY refund_id`,
+    );
     expect(rows).toEqual([
       { refund_id: 'FX1', requested_amount: 72.5 },
       { refund_id: 'FX2', requested_amount: 80 },
@@ -274,7 +382,9 @@ describe('derived facts, worked out by hand', () => {
   });
 
   test('an incremental load recomputes the facts it touches', async () => {
-    await loadFiles(conn, [writeTables({ refunds: [refund({ refund_id: 'R1', customer_id: 'C1', decided_at: '2024-03-02T00:00:00Z' })], orders: [order({ customer_id: 'C9' })] })]);
+    await loadFiles(conn, [
+      writeTables({ refunds: [refund({ refund_id: 'R1', customer_id: 'C1', decided_at: '2024-03-02T00:00:00Z' })], orders: [order({ customer_id: 'C9' })] }),
+    ]);
     expect((await queryRows<{ n: Date | null }>(conn, `SELECT next_order_at AS n FROM refund_facts`))[0].n).toBeNull();
     await loadFiles(conn, [writeTables({ orders: [order({ order_id: 'ON', customer_id: 'C1', ordered_at: '2024-03-05T00:00:00Z', amount: 9 })] })]);
     const [r] = await queryRows<{ n: Date; rev: number }>(conn, `SELECT next_order_at AS n, rev_7 AS rev FROM refund_facts`);

@@ -146,7 +146,9 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
     await runSql(conn, 'ROLLBACK').catch(() => undefined);
     const error = asLoadError(e);
     const files = await hashes.catch(() => inputs.map((f) => ({ path: f.path, table: f.table, sha256: '' })));
-    await recordHistory(conn, loadId, started, 'failed', error.message, files, [...summaries.values()], Math.round(performance.now() - t0)).catch(() => undefined);
+    await recordHistory(conn, loadId, started, 'failed', error.message, files, [...summaries.values()], Math.round(performance.now() - t0)).catch(
+      () => undefined,
+    );
     throw error;
   } finally {
     await rm(tmp, { recursive: true, force: true });

@@ -114,7 +114,8 @@ const rollupColumns = (r: RollupSpec) =>
   `day DATE, ${r.keys.map((k) => `${k} VARCHAR`).join(', ')}, ${DAILY_MEASURES.map((m) => `${m.name} ${m.merge === 'fsum' ? 'DOUBLE' : 'BIGINT'}`).join(', ')}`;
 const ORDER_DAILY_COLUMNS = 'day DATE, channel VARCHAR, campaign VARCHAR, n BIGINT';
 /** Refunds per ISO week (its Monday) and product, for spike detection; the filter columns of refund_daily minus time. */
-const PRODUCT_WEEKLY_COLUMNS = 'wk DATE, product_id VARCHAR, product_line VARCHAR, reason_code VARCHAR, reason_family VARCHAR, channel VARCHAR, campaign VARCHAR, n BIGINT';
+const PRODUCT_WEEKLY_COLUMNS =
+  'wk DATE, product_id VARCHAR, product_line VARCHAR, reason_code VARCHAR, reason_family VARCHAR, channel VARCHAR, campaign VARCHAR, n BIGINT';
 /** The filter columns product_weekly has (spikes with an agent or team filter read refund_facts). */
 export const PRODUCT_WEEKLY_KEYS: readonly string[] = ['product_line', 'reason_code', 'channel', 'campaign'];
 
@@ -153,10 +154,7 @@ export async function rebuildRollups(conn: DuckDBConnection): Promise<void> {
     );
   }
   await runSql(conn, `CREATE OR REPLACE TABLE order_daily (${ORDER_DAILY_COLUMNS})`);
-  await runSql(
-    conn,
-    `INSERT INTO order_daily SELECT CAST(ordered_at AS DATE) AS day, channel, campaign, count(*) AS n FROM orders GROUP BY ALL ORDER BY day`,
-  );
+  await runSql(conn, `INSERT INTO order_daily SELECT CAST(ordered_at AS DATE) AS day, channel, campaign, count(*) AS n FROM orders GROUP BY ALL ORDER BY day`);
   await runSql(conn, `CREATE OR REPLACE TABLE product_weekly (${PRODUCT_WEEKLY_COLUMNS})`);
   await runSql(
     conn,

@@ -29,7 +29,9 @@ export async function ensureSchema(conn: DuckDBConnection): Promise<void> {
   await runSql(conn, `CREATE TABLE IF NOT EXISTS reason_families (reason_code VARCHAR, family VARCHAR)`);
   await runSql(conn, FACTS_DDL);
   const factCols = new Set(
-    (await queryRows<{ name: string }>(conn, `SELECT column_name AS name FROM duckdb_columns() WHERE table_name = 'refund_facts' AND schema_name = 'main'`)).map((c) => c.name),
+    (
+      await queryRows<{ name: string }>(conn, `SELECT column_name AS name FROM duckdb_columns() WHERE table_name = 'refund_facts' AND schema_name = 'main'`)
+    ).map((c) => c.name),
   );
   for (const c of FACTS_ADDED_COLUMNS) {
     if (factCols.has(c.name)) continue;

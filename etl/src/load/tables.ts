@@ -75,11 +75,19 @@ const refunds: TableSpec = {
   rules: [
     { column: 'decided_at', bad: `decided_at < requested_at`, reason: 'decided_at is before requested_at' },
     { column: 'paid_at', bad: `paid_at < decided_at`, reason: 'paid_at is before decided_at' },
-    { column: 'decided_at', bad: `decision IN ('approved','partial','rejected') AND decided_at IS NULL`, reason: 'a decided refund (approved, partial, rejected) needs decided_at' },
+    {
+      column: 'decided_at',
+      bad: `decision IN ('approved','partial','rejected') AND decided_at IS NULL`,
+      reason: 'a decided refund (approved, partial, rejected) needs decided_at',
+    },
     { column: 'decided_at', bad: `decision = 'pending' AND decided_at IS NOT NULL`, reason: 'decided_at must be empty while the refund is pending' },
     { column: 'refunded_amount', bad: `refunded_amount > requested_amount`, reason: 'refunded_amount exceeds requested_amount' },
     { column: 'refunded_amount', bad: `decision = 'rejected' AND refunded_amount <> 0`, reason: 'refunded_amount must be 0 when rejected' },
-    { column: 'refunded_amount', bad: `decision = 'pending' AND refunded_amount IS NOT NULL`, reason: 'refunded_amount must be empty while the refund is pending' },
+    {
+      column: 'refunded_amount',
+      bad: `decision = 'pending' AND refunded_amount IS NOT NULL`,
+      reason: 'refunded_amount must be empty while the refund is pending',
+    },
   ],
 };
 

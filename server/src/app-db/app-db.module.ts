@@ -10,7 +10,13 @@ import { Initial1700000000000 } from './migrations/1700000000000-initial';
 import { SavedViewParams1700000000001 } from './migrations/1700000000001-saved-view-params';
 
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: [Initial1700000000000, SavedViewParams1700000000001], migrationsRun: true, synchronize: false, logging: false };
+  const common = {
+    entities: ENTITIES,
+    migrations: [Initial1700000000000, SavedViewParams1700000000001],
+    migrationsRun: true,
+    synchronize: false,
+    logging: false,
+  };
   if (config.appDb.type === 'postgres') return { type: 'postgres', url: config.appDb.url, ...common };
   mkdirSync(dirname(config.appDb.path), { recursive: true });
   return { type: 'better-sqlite3', database: config.appDb.path, ...common };

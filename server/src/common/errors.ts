@@ -36,7 +36,6 @@ export function toGraphQLCode(code: AppErrorCode): string {
   }
 }
 
-
 export function httpStatus(code: AppErrorCode): number {
   switch (code) {
     case 'UNAUTHENTICATED':

@@ -57,7 +57,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     reportingCurrency,
     poolSize,
     clientDir: resolve(env.REFUNDS_CLIENT_DIR ?? join(__dirname, '..', '..', '..', 'client', 'dist')),
-    corsOrigins: (env.REFUNDS_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: (env.REFUNDS_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     rateLimitPerMinute: rate,
     cacheEntries: 500,
     sqlLog: env.REFUNDS_SQL_LOG ? resolve(env.REFUNDS_SQL_LOG) : null,

@@ -103,11 +103,13 @@ export class DuckDbService implements OnModuleDestroy {
       const hit = this.cache.get(key);
       if (hit) return hit as Promise<T[]>;
     }
-    const p = this.pool.use((c) => this.timed<T>(c, q, text, values)).catch((e: unknown) => {
-      if (key) this.cache.delete(key);
-      if (e instanceof QueryError) this.logger.error(`${e.message}\nSQL: ${e.sqlText}\nvalues: ${JSON.stringify(values)}`);
-      throw new AppError('INTERNAL', 'The analytics query failed; the server log has the details');
-    });
+    const p = this.pool
+      .use((c) => this.timed<T>(c, q, text, values))
+      .catch((e: unknown) => {
+        if (key) this.cache.delete(key);
+        if (e instanceof QueryError) this.logger.error(`${e.message}\nSQL: ${e.sqlText}\nvalues: ${JSON.stringify(values)}`);
+        throw new AppError('INTERNAL', 'The analytics query failed; the server log has the details');
+      });
     if (key) {
       if (this.cache.size >= this.config.cacheEntries) this.cache.delete(this.cache.keys().next().value as string);
       this.cache.set(key, p);

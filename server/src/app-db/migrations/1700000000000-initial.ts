@@ -7,7 +7,12 @@ export class Initial1700000000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
     const created = { name: 'createdAt', type: 'timestamp', default: 'CURRENT_TIMESTAMP' };
-    await q.createTable(new Table({ name: 'users', columns: [id, { name: 'name', type: 'varchar', length: '200', isUnique: true }, { name: 'role', type: 'varchar', length: '20' }, created] }));
+    await q.createTable(
+      new Table({
+        name: 'users',
+        columns: [id, { name: 'name', type: 'varchar', length: '200', isUnique: true }, { name: 'role', type: 'varchar', length: '20' }, created],
+      }),
+    );
     await q.createTable(
       new Table({
         name: 'api_tokens',
@@ -21,17 +26,34 @@ export class Initial1700000000000 implements MigrationInterface {
         ],
       }),
     );
-    await q.createForeignKey('api_tokens', new TableForeignKey({ columnNames: ['userId'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' }));
+    await q.createForeignKey(
+      'api_tokens',
+      new TableForeignKey({ columnNames: ['userId'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
+    );
     await q.createTable(
       new Table({
         name: 'annotations',
-        columns: [id, { name: 'date', type: 'varchar', length: '10' }, { name: 'metric', type: 'varchar', length: '64', isNullable: true }, { name: 'note', type: 'varchar', length: '2000' }, { name: 'author', type: 'varchar', length: '200' }, created],
+        columns: [
+          id,
+          { name: 'date', type: 'varchar', length: '10' },
+          { name: 'metric', type: 'varchar', length: '64', isNullable: true },
+          { name: 'note', type: 'varchar', length: '2000' },
+          { name: 'author', type: 'varchar', length: '200' },
+          created,
+        ],
       }),
     );
     await q.createTable(
       new Table({
         name: 'saved_views',
-        columns: [id, { name: 'name', type: 'varchar', length: '200' }, { name: 'page', type: 'varchar', length: '40' }, { name: 'filter', type: 'text' }, { name: 'owner', type: 'varchar', length: '200' }, created],
+        columns: [
+          id,
+          { name: 'name', type: 'varchar', length: '200' },
+          { name: 'page', type: 'varchar', length: '40' },
+          { name: 'filter', type: 'text' },
+          { name: 'owner', type: 'varchar', length: '200' },
+          created,
+        ],
       }),
     );
     await q.createTable(

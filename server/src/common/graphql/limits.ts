@@ -7,7 +7,12 @@ const refuse = (message: string) => new GraphQLError(message, { extensions: { co
 /** Refuses documents nested deeper than `max` selection sets (fragments followed). */
 export function depthLimit(max: number): ValidationRule {
   return (ctx: ValidationContext): ASTVisitor => {
-    const fragments = new Map(ctx.getDocument().definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d.selectionSet]));
+    const fragments = new Map(
+      ctx
+        .getDocument()
+        .definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)
+        .map((d) => [d.name.value, d.selectionSet]),
+    );
     const depth = (set: SelectionSetNode, d: number, seen: Set<string>): number => {
       let deepest = d;
       for (const s of set.selections) {

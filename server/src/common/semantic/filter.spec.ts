@@ -21,8 +21,12 @@ describe('filters compile to SQL that DuckDB accepts and that binds every value'
     expect(text).not.toMatch(/DROP|o'brien|chat/);
     expect(values.length).toBe(Object.keys(f).length); // one bound value per filter field, lists included
     await queryRows(conn, sql`EXPLAIN SELECT count(*) FROM refund_facts WHERE ${cond}`);
-    for (const d of DIMENSIONS) for (const g of GRAINS) await queryRows(conn, sql`EXPLAIN SELECT ${dimensionSql(d.name, g)}, count(*) FROM refund_facts WHERE ${cond} GROUP BY 1`);
-    await queryRows(conn, sql`EXPLAIN SELECT count(*) FROM orders WHERE ${filterCondition(f, { only: ['channels', 'campaigns'], columns: { time: 'ordered_at' } })}`);
+    for (const d of DIMENSIONS)
+      for (const g of GRAINS) await queryRows(conn, sql`EXPLAIN SELECT ${dimensionSql(d.name, g)}, count(*) FROM refund_facts WHERE ${cond} GROUP BY 1`);
+    await queryRows(
+      conn,
+      sql`EXPLAIN SELECT count(*) FROM orders WHERE ${filterCondition(f, { only: ['channels', 'campaigns'], columns: { time: 'ordered_at' } })}`,
+    );
     conn.closeSync();
     inst.closeSync();
   });
@@ -31,9 +35,14 @@ describe('filters compile to SQL that DuckDB accepts and that binds every value'
     const inst = await openDatabase(':memory:');
     const conn = await connect(inst);
     await ensureSchema(conn);
-    await queryRows(conn, `INSERT INTO refund_facts (refund_id, channel, requested_at) VALUES ('a', 'web', '2024-01-01 00:00:00'), ('b', 'web', '2024-03-31 23:59:59'), ('c', 'web', '2024-04-01 00:00:00'), ('d', 'chat', '2024-02-01')`);
+    await queryRows(
+      conn,
+      `INSERT INTO refund_facts (refund_id, channel, requested_at) VALUES ('a', 'web', '2024-01-01 00:00:00'), ('b', 'web', '2024-03-31 23:59:59'), ('c', 'web', '2024-04-01 00:00:00'), ('d', 'chat', '2024-02-01')`,
+    );
     const ids = async (f: object) =>
-      (await queryRows<{ refund_id: string }>(conn, sql`SELECT refund_id FROM refund_facts WHERE ${filterCondition(validateFilter(f))} ORDER BY 1`)).map((r) => r.refund_id);
+      (await queryRows<{ refund_id: string }>(conn, sql`SELECT refund_id FROM refund_facts WHERE ${filterCondition(validateFilter(f))} ORDER BY 1`)).map(
+        (r) => r.refund_id,
+      );
     expect(await ids({ from: '2024-01-01', to: '2024-04-01' })).toEqual(['a', 'b', 'd']);
     expect(await ids({ channels: [' WEB '] })).toEqual(['a', 'b', 'c']);
     expect(await queryRows(conn, sql`SELECT ${periodSql('WEEK')} AS p FROM refund_facts WHERE refund_id = 'b'`)).toEqual([{ p: '2024-03-25' }]);

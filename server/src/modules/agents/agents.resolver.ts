@@ -15,7 +15,8 @@ export const MAX_MIN_CASES = 100_000;
 const MAX_ID_LENGTH = 200;
 
 export function validateMinCases(minCases: number): number {
-  if (!Number.isInteger(minCases) || minCases < 1 || minCases > MAX_MIN_CASES) throw badInput('minCases', `must be an integer 1..${MAX_MIN_CASES}, got ${minCases}`);
+  if (!Number.isInteger(minCases) || minCases < 1 || minCases > MAX_MIN_CASES)
+    throw badInput('minCases', `must be an integer 1..${MAX_MIN_CASES}, got ${minCases}`);
   return minCases;
 }
 
@@ -35,12 +36,17 @@ export function validateWeights(weights: readonly KpiWeightInput[] | null | unde
 /** A role that sees agents only as ranks could re-identify them by filtering on one agent id. */
 function agentFilterFor(filter: RefundFilterInput | null, p: Principal): RefundFilter {
   const f = validateFilter(filter);
-  if (!CAN.seeAgentNames(p.role) && f.agentIds?.length) throw new AppError('FORBIDDEN', `The ${p.role} role sees agents anonymously and may not filter by agent id`, 'filter.agentIds');
+  if (!CAN.seeAgentNames(p.role) && f.agentIds?.length)
+    throw new AppError('FORBIDDEN', `The ${p.role} role sees agents anonymously and may not filter by agent id`, 'filter.agentIds');
   return f;
 }
 
 const filterArg = { type: () => RefundFilterInput, nullable: true } as const;
-const minCasesArg = { type: () => Int, defaultValue: DEFAULTS.agentMinCases, description: 'Agents with fewer decided refunds are flagged insufficient' } as const;
+const minCasesArg = {
+  type: () => Int,
+  defaultValue: DEFAULTS.agentMinCases,
+  description: 'Agents with fewer decided refunds are flagged insufficient',
+} as const;
 
 @Resolver()
 export class AgentsResolver {
@@ -56,7 +62,10 @@ export class AgentsResolver {
   }
 
   @Query(() => [KpiCorrelation], { description: 'Every agent KPI against every outcome, across sufficient agents' })
-  kpiOutcomeCorrelations(@Args('filter', filterArg) filter: RefundFilterInput | null, @Args('minCases', minCasesArg) minCases: number): Promise<KpiCorrelation[]> {
+  kpiOutcomeCorrelations(
+    @Args('filter', filterArg) filter: RefundFilterInput | null,
+    @Args('minCases', minCasesArg) minCases: number,
+  ): Promise<KpiCorrelation[]> {
     return this.service.correlations(validateFilter(filter), validateMinCases(minCases));
   }
 
@@ -68,7 +77,8 @@ export class AgentsResolver {
     @Args('minCases', minCasesArg) minCases: number,
     @CurrentPrincipal() p: Principal,
   ): Promise<IncentiveAlignment> {
-    if (planId !== null && planId !== undefined && (planId.length === 0 || planId.length > MAX_ID_LENGTH)) throw badInput('planId', `must be 1..${MAX_ID_LENGTH} characters`);
+    if (planId !== null && planId !== undefined && (planId.length === 0 || planId.length > MAX_ID_LENGTH))
+      throw badInput('planId', `must be 1..${MAX_ID_LENGTH} characters`);
     return this.service.alignment(agentFilterFor(filter, p), validateMinCases(minCases), { planId: planId ?? null, weights: validateWeights(weights) }, p.role);
   }
 

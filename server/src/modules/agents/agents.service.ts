@@ -27,17 +27,7 @@
  *   team do not affect the choice, and a team plan does not narrow the agents (use filter.teams).
  */
 import { Injectable } from '@nestjs/common';
-import {
-  AGENT_KPIS,
-  fisherCi,
-  isAgentKpi,
-  OUTCOMES,
-  pearson,
-  spearman,
-  type Direction,
-  type RefundFilter,
-  type Role,
-} from '@refunds/shared';
+import { AGENT_KPIS, fisherCi, isAgentKpi, OUTCOMES, pearson, spearman, type Direction, type RefundFilter, type Role } from '@refunds/shared';
 import { badInput } from '../../common/errors';
 import { npsOf, ratio } from '../../common/semantic/math';
 import { CAN } from '../auth/auth.types';
@@ -54,7 +44,8 @@ export interface PlanChoice {
   weights: KpiWeight[] | null;
 }
 
-const byHandledThenId = (a: AgentTallyRow, b: AgentTallyRow): number => b.handled - a.handled || (a.agent_id < b.agent_id ? -1 : a.agent_id > b.agent_id ? 1 : 0);
+const byHandledThenId = (a: AgentTallyRow, b: AgentTallyRow): number =>
+  b.handled - a.handled || (a.agent_id < b.agent_id ? -1 : a.agent_id > b.agent_id ? 1 : 0);
 
 function sign(d: Direction): 1 | -1 {
   switch (d) {
@@ -97,7 +88,9 @@ export class AgentsService {
   /** Real id -> what the role may see. `cards` must be in rank order. */
   private labels(cards: readonly AgentScorecard[], role: Role): Map<string, { agentId: string; name: string | null; team: string | null }> {
     const hide = !CAN.seeAgentNames(role);
-    return new Map(cards.map((c, i) => [c.agentId, hide ? { agentId: `rank-${i + 1}`, name: null, team: null } : { agentId: c.agentId, name: c.name, team: c.team }]));
+    return new Map(
+      cards.map((c, i) => [c.agentId, hide ? { agentId: `rank-${i + 1}`, name: null, team: null } : { agentId: c.agentId, name: c.name, team: c.team }]),
+    );
   }
 
   async scorecards(f: RefundFilter, minCases: number, role: Role): Promise<AgentScorecard[]> {
@@ -215,7 +208,9 @@ export function groupPlans(rows: readonly PlanRow[]): IncentivePlan[] {
       weights: AGENT_KPIS.flatMap((k) => weights.filter((w) => w.kpi === k)),
     });
   }
-  return plans.sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : a.planId < b.planId ? -1 : a.planId > b.planId ? 1 : 0));
+  return plans.sort((a, b) =>
+    a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : a.planId < b.planId ? -1 : a.planId > b.planId ? 1 : 0,
+  );
 }
 
 /**

@@ -35,7 +35,8 @@ export class AuthGuard implements CanActivate {
     if (!CAN.seeAgentNames(req.principal.role) && ctx.getType<GqlContextType>() === 'graphql') {
       // One place for every query: narrowing to an agent id would reveal that agent's numbers.
       const args = GqlExecutionContext.create(ctx).getArgs<{ filter?: { agentIds?: unknown[] | null } | null }>();
-      if (args.filter?.agentIds?.length) throw new AppError('FORBIDDEN', `filter.agentIds: the ${req.principal.role} role may not filter by agent`, 'filter.agentIds');
+      if (args.filter?.agentIds?.length)
+        throw new AppError('FORBIDDEN', `filter.agentIds: the ${req.principal.role} role may not filter by agent`, 'filter.agentIds');
     }
     return true;
   }

@@ -19,7 +19,8 @@ export class CatalogRepository {
   /** Distinct values per filter column: from the daily rollup (a fraction of the rows) when it is on. */
   async options(): Promise<OptionsRow> {
     const [table, time] = this.db.rollups ? ['refund_daily', 'day'] : ['refund_facts', 'requested_at'];
-    const distinct = (col: string) => raw(`(SELECT coalesce(list(v ORDER BY v), []) FROM (SELECT DISTINCT ${col} AS v FROM ${table} WHERE ${col} IS NOT NULL))`);
+    const distinct = (col: string) =>
+      raw(`(SELECT coalesce(list(v ORDER BY v), []) FROM (SELECT DISTINCT ${col} AS v FROM ${table} WHERE ${col} IS NOT NULL))`);
     const [row] = await this.db.query<OptionsRow>(sql`
       SELECT
         ${distinct('channel')} AS channels,

@@ -26,7 +26,8 @@ export class LoadsService {
 
   /** A load handed over by the CLI: the server owns the DuckDB file while it runs. */
   async load(req: LoadRequest): Promise<LoadSummary> {
-    if (!Array.isArray(req.paths) || req.paths.length === 0 || req.paths.some((p) => typeof p !== 'string')) throw badInput('paths', 'a non-empty list of file paths');
+    if (!Array.isArray(req.paths) || req.paths.length === 0 || req.paths.some((p) => typeof p !== 'string'))
+      throw badInput('paths', 'a non-empty list of file paths');
     let paths = req.paths;
     let cleanup: (() => Promise<void>) | undefined;
     if (req.format) {
@@ -52,7 +53,14 @@ export class LoadsService {
       outcome: r.outcome,
       message: r.message,
       files: JSON.parse(r.files) as LoadRecord['files'],
-      tables: (JSON.parse(r.tables) as LoadRecord['tables']).map((t) => ({ table: t.table, read: t.read, loaded: t.loaded, replaced: t.replaced, unchanged: t.unchanged, rejected: t.rejected })),
+      tables: (JSON.parse(r.tables) as LoadRecord['tables']).map((t) => ({
+        table: t.table,
+        read: t.read,
+        loaded: t.loaded,
+        replaced: t.replaced,
+        unchanged: t.unchanged,
+        rejected: t.rejected,
+      })),
       rowsRead: r.rows_read,
       rowsLoaded: r.rows_loaded,
       rowsReplaced: r.rows_replaced,

@@ -8,7 +8,8 @@ import type { ExperienceGroup, RejectionEconomics, RepurchaseGroup } from './mod
 import { OutcomesRepository } from './outcomes.repository';
 
 export function checkWindow(windowDays: number): void {
-  if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 730) throw badInput('windowDays', `must be a whole number of days 1..730, got ${windowDays}`);
+  if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 730)
+    throw badInput('windowDays', `must be a whole number of days 1..730, got ${windowDays}`);
 }
 
 function checkDimension(dim: DimensionName, who: Principal): void {

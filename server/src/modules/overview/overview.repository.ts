@@ -8,7 +8,22 @@ import { periodStartSql } from '../../common/semantic/dimensions';
 /** One row per decision; the counters share their names with the folded OverviewCounts. */
 type DecisionRow = Pick<
   OverviewCounts,
-  'refunded_amount' | 'sla_met' | 'overdue' | 'payout_failed' | 'payout_n' | 'evidence_true' | 'evidence_n' | 'review_gap' | 'csat_n' | 'csat_sum' | 'csat_hi' | 'nps_n' | 'nps_pro' | 'nps_det' | 'rep_eligible' | 'rep_yes'
+  | 'refunded_amount'
+  | 'sla_met'
+  | 'overdue'
+  | 'payout_failed'
+  | 'payout_n'
+  | 'evidence_true'
+  | 'evidence_n'
+  | 'review_gap'
+  | 'csat_n'
+  | 'csat_sum'
+  | 'csat_hi'
+  | 'nps_n'
+  | 'nps_pro'
+  | 'nps_det'
+  | 'rep_eligible'
+  | 'rep_yes'
 > & { decision: string; n: number; refunded_amount: number; res_sum: number; res_n: number };
 
 export interface OverviewCounts {
@@ -107,7 +122,10 @@ export class OverviewRepository {
     return row.any_orders ? row.n : null;
   }
 
-  trend(f: RefundFilter, grain: Grain): Promise<Array<{ period: string; refunds: number; decided: number; approved: number; rejected: number; refunded_amount: number }>> {
+  trend(
+    f: RefundFilter,
+    grain: Grain,
+  ): Promise<Array<{ period: string; refunds: number; decided: number; approved: number; rejected: number; refunded_amount: number }>> {
     const src = factSource(f, this.db.rollups, ['decision']);
     const n = raw(src.rollup ? 'n' : '1');
     return this.db.query(sql`

@@ -12,7 +12,10 @@ export class OverviewResolver {
   constructor(private readonly service: OverviewService) {}
 
   @Query(() => Overview, { description: 'Headline numbers for the filter, with the previous period when asked for' })
-  async overview(@Args('filter', { type: () => RefundFilterInput, nullable: true }) filter: RefundFilterInput | null, @Info() info: GraphQLResolveInfo): Promise<Overview> {
+  async overview(
+    @Args('filter', { type: () => RefundFilterInput, nullable: true }) filter: RefundFilterInput | null,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Overview> {
     const asked = new Set<string>();
     // Field names asked for here and under `previous`, through fragments too.
     const collect = (sel: readonly SelectionNode[] | undefined, depth: number): void => {

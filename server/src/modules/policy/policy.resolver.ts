@@ -51,7 +51,8 @@ export class PolicyResolver {
     @Args('changeId') changeId: string,
     @Args('windowDays', { type: () => Int, defaultValue: DEFAULTS.policyWindowDays, description: '1..730' }) windowDays: number,
   ): Promise<PolicyImpact> {
-    if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > MAX_WINDOW_DAYS) throw badInput('windowDays', `must be an integer 1..${MAX_WINDOW_DAYS}, got ${windowDays}`);
+    if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > MAX_WINDOW_DAYS)
+      throw badInput('windowDays', `must be an integer 1..${MAX_WINDOW_DAYS}, got ${windowDays}`);
     return this.service.impact(validateChangeId(changeId), windowDays);
   }
 

@@ -105,7 +105,8 @@ function proportionSide(metric: ProportionMetric, pre: Omit<ImpactRow, 'in_scope
 function meanSide(metric: MeanMetric, pre: Omit<ImpactRow, 'in_scope' | 'period'>, post: Omit<ImpactRow, 'in_scope' | 'period'>): SideResult {
   const a = meanOf(metric, pre);
   const b = meanOf(metric, post);
-  const test = a.mean !== null && b.mean !== null && a.variance !== null && b.variance !== null ? welch(a.mean, a.variance, a.n, b.mean, b.variance, b.n) : null;
+  const test =
+    a.mean !== null && b.mean !== null && a.variance !== null && b.variance !== null ? welch(a.mean, a.variance, a.n, b.mean, b.variance, b.n) : null;
   return { pre: a.mean, post: b.mean, preN: a.n, postN: b.n, delta: deltaOf(a.mean, b.mean), test };
 }
 
@@ -129,7 +130,9 @@ export class PolicyService {
       });
     }
     for (const s of stored) byId.set(s.changeId, { ...fromStored(s), source: 'app' });
-    return [...byId.values()].sort((a, b) => (a.effectiveAt < b.effectiveAt ? -1 : a.effectiveAt > b.effectiveAt ? 1 : a.changeId < b.changeId ? -1 : a.changeId > b.changeId ? 1 : 0));
+    return [...byId.values()].sort((a, b) =>
+      a.effectiveAt < b.effectiveAt ? -1 : a.effectiveAt > b.effectiveAt ? 1 : a.changeId < b.changeId ? -1 : a.changeId > b.changeId ? 1 : 0,
+    );
   }
 
   async impact(changeId: string, windowDays: number): Promise<PolicyImpact> {

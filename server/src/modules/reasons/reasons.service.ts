@@ -10,7 +10,14 @@ export class ReasonsService {
 
   async trends(f: RefundFilter, grain: Grain): Promise<ReasonTrendPoint[]> {
     const rows = await this.repo.trends(f, grain);
-    return rows.map((r) => ({ period: r.period, reasonCode: r.reason_code, reasonFamily: r.reason_family, refunds: r.refunds, refundedAmount: r.refunded_amount, share: r.share }));
+    return rows.map((r) => ({
+      period: r.period,
+      reasonCode: r.reason_code,
+      reasonFamily: r.reason_family,
+      refunds: r.refunds,
+      refundedAmount: r.refunded_amount,
+      share: r.share,
+    }));
   }
 
   async spikes(f: RefundFilter, minCount: number, alpha: number): Promise<RefundSpike[]> {

@@ -15,7 +15,12 @@ export interface DrillSpec {
   amountBand?: string | null;
 }
 
-export const BANDS: Record<string, [number, number | null]> = { '[0,50)': [0, 50], '[50,200)': [50, 200], '[200,1000)': [200, 1000], '[1000,inf)': [1000, null] };
+export const BANDS: Record<string, [number, number | null]> = {
+  '[0,50)': [0, 50],
+  '[50,200)': [50, 200],
+  '[200,1000)': [200, 1000],
+  '[1000,inf)': [1000, null],
+};
 
 export interface RecordRow {
   refund_id: string;
@@ -43,7 +48,15 @@ export interface RecordRow {
 export class RecordsRepository {
   constructor(private readonly db: DuckDbService) {}
 
-  page(f: RefundFilter, drill: DrillSpec, sortColumn: string, desc: boolean, limit: number, offset: number, pseudonymSalt: string | null): Promise<RecordRow[]> {
+  page(
+    f: RefundFilter,
+    drill: DrillSpec,
+    sortColumn: string,
+    desc: boolean,
+    limit: number,
+    offset: number,
+    pseudonymSalt: string | null,
+  ): Promise<RecordRow[]> {
     const customer = pseudonymSalt === null ? sql`r.customer_id` : sql`'anon-' || substr(md5(${pseudonymSalt} || r.customer_id), 1, 10)`;
     return this.db.query<RecordRow>(sql`
       SELECT r.refund_id, r.order_id, ${customer} AS customer_ref, r.agent_id, a.name AS agent_name, r.channel, r.product_id, r.product_line,
@@ -61,7 +74,12 @@ export class RecordsRepository {
   }
 
   /** Refunds and refunded amount per product (with its usual line) or per reason code (with its family), largest first. */
-  breakdown(f: RefundFilter, drill: DrillSpec, by: 'product_id' | 'reason_code', limit: number): Promise<Array<{ key: string | null; detail: string | null; refunds: number; refunded_amount: number; total: number }>> {
+  breakdown(
+    f: RefundFilter,
+    drill: DrillSpec,
+    by: 'product_id' | 'reason_code',
+    limit: number,
+  ): Promise<Array<{ key: string | null; detail: string | null; refunds: number; refunded_amount: number; total: number }>> {
     const detail = by === 'product_id' ? 'mode(r.product_line)' : 'any_value(r.reason_family)';
     return this.db.query(sql`
       WITH g AS (

@@ -77,8 +77,10 @@ export class RecordsService {
 const BREAKDOWN_COLUMN = { PRODUCT: 'product_id', REASON_CODE: 'reason_code' } as const satisfies Record<BreakdownBy, string>;
 
 function validateDrill(drill: DrillSpec): void {
-  for (const d of drill.decisions ?? []) if (!(DECISIONS as readonly string[]).includes(d)) throw badInput('drill.decisions', `unknown decision "${d.slice(0, 40)}"`);
-  for (const d of drill.reasonFamilies ?? []) if (!(REASON_FAMILIES as readonly string[]).includes(d)) throw badInput('drill.reasonFamilies', `unknown family "${d.slice(0, 40)}"`);
+  for (const d of drill.decisions ?? [])
+    if (!(DECISIONS as readonly string[]).includes(d)) throw badInput('drill.decisions', `unknown decision "${d.slice(0, 40)}"`);
+  for (const d of drill.reasonFamilies ?? [])
+    if (!(REASON_FAMILIES as readonly string[]).includes(d)) throw badInput('drill.reasonFamilies', `unknown family "${d.slice(0, 40)}"`);
   for (const d of drill.customerTypes ?? []) if (d !== 'new' && d !== 'returning') throw badInput('drill.customerTypes', 'new or returning');
   if (drill.amountBand && !Object.hasOwn(BANDS, drill.amountBand)) throw badInput('drill.amountBand', `one of ${Object.keys(BANDS).join(', ')}`);
   if (drill.periodStart && !isValidDate(drill.periodStart)) throw badInput('drill.periodStart', 'YYYY-MM-DD');

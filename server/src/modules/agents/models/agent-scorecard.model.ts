@@ -18,6 +18,7 @@ export class AgentScorecard {
   @Field(() => Int, { description: 'CSAT responses linked to the handled refunds: the csatAvg n' }) csatResponses!: number;
   @Field(() => Float, { nullable: true }) nps!: number | null;
   @Field(() => Int, { description: 'NPS responses: the nps n' }) npsResponses!: number;
-  @Field(() => Float, { nullable: true, description: 'Repurchase within 30 days of the decision, censored at the orders horizon' }) repurchaseRate!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Repurchase within 30 days of the decision, censored at the orders horizon' }) repurchaseRate!:
+    number | null;
   @Field(() => Int, { description: 'Handled refunds with a full 30-day window: the repurchaseRate n' }) repurchaseEligible!: number;
 }

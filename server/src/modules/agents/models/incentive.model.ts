@@ -22,7 +22,9 @@ export class IncentivePlan {
 @ObjectType({ description: 'The plan an alignment was computed with, so a what-if editor can start from it' })
 export class AlignmentPlan {
   @Field(() => String, { nullable: true, description: 'The plan id asked for or picked by default; null for weights-only' }) planId!: string | null;
-  @Field({ description: '`planId` (the plan asked for), `weights` (weights in the query), or `inEffect` (default: the plan in effect at the end of the filter range)' })
+  @Field({
+    description: '`planId` (the plan asked for), `weights` (weights in the query), or `inEffect` (default: the plan in effect at the end of the filter range)',
+  })
   source!: 'planId' | 'weights' | 'inEffect';
   @Field(() => [KpiWeight]) weights!: KpiWeight[];
 }
@@ -32,14 +34,16 @@ export class AgentAlignment {
   @Field({ description: 'The agent id; `rank-<n>` for roles that may not see agents' }) agentId!: string;
   @Field(() => String, { nullable: true }) name!: string | null;
   @Field(() => Float, { description: 'sum of weight x z(kpi), sign flipped for lower_is_better' }) incentiveScore!: number;
-  @Field(() => Float, { nullable: true, description: 'Mean of the present z(csatAvg), z(nps), z(repurchaseRate); null when none is present' }) outcomeScore!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Mean of the present z(csatAvg), z(nps), z(repurchaseRate); null when none is present' }) outcomeScore!:
+    number | null;
   @Field(() => Float, { description: '1 = highest incentive score among sufficient agents; ties share the average rank' }) incentiveRank!: number;
   @Field(() => Float, { nullable: true, description: '1 = highest outcome score among agents with one; ties averaged' }) outcomeRank!: number | null;
 }
 
 @ObjectType({ description: 'Does the incentive plan pay for good customer outcomes? (metrics.md, Incentive alignment)' })
 export class IncentiveAlignment {
-  @Field(() => Float, { nullable: true, description: 'Spearman rho of incentive score vs outcome score, -1..1; null when n < 2 or a side is constant' }) alignment!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Spearman rho of incentive score vs outcome score, -1..1; null when n < 2 or a side is constant' })
+  alignment!: number | null;
   @Field(() => Int, { description: 'Sufficient agents with both scores' }) n!: number;
   @Field(() => AlignmentPlan) plan!: AlignmentPlan;
   @Field(() => [AgentAlignment], { description: 'Sufficient agents, by incentive rank' }) agents!: AgentAlignment[];

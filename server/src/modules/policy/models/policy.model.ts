@@ -23,7 +23,8 @@ export class PolicyImpactMetric {
   @Field(() => Float, { nullable: true }) low!: number | null;
   @Field(() => Float, { nullable: true }) high!: number | null;
   @Field(() => Float, { nullable: true }) pValue!: number | null;
-  @Field(() => Float, { nullable: true, description: 'The same delta over refunds outside the scope; null for an unscoped change' }) outOfScopeDelta!: number | null;
+  @Field(() => Float, { nullable: true, description: 'The same delta over refunds outside the scope; null for an unscoped change' }) outOfScopeDelta!:
+    number | null;
   @Field(() => Float, { nullable: true, description: 'delta - outOfScopeDelta' }) diffInDiff!: number | null;
   @Field(() => Float, { nullable: true }) outOfScopePre!: number | null;
   @Field(() => Float, { nullable: true }) outOfScopePost!: number | null;
