@@ -1,5 +1,6 @@
 /**
- * The daily rollups (refund_daily, order_daily) must give exactly the answers refund_facts gives.
+ * The rollups (refund_daily, agent_daily, cohort_daily, order_daily, product_weekly) must give exactly
+ * the answers refund_facts gives.
  * Two servers on copies of one database, one with REFUNDS_ROLLUPS=off, answer the same queries
  * under filters one of the rollups covers (time, channel, product line, reason, campaign; or time,
  * channel, agent, team) and filters none covers (agent with product line: refund_facts); then again after an incremental load
@@ -88,14 +89,15 @@ async function load(dbPath: string, dir: string): Promise<void> {
   }
 }
 
-async function meta(dbPath: string): Promise<{ data: string; rollup: string | null; days: number; agentDays: number; facts: number; weeksComplete: boolean }> {
+async function meta(dbPath: string): Promise<{ data: string; rollup: string | null; days: number; agentDays: number; cohortDays: number; facts: number; weeksComplete: boolean }> {
   const inst = await openDatabase(dbPath);
   const conn = await connect(inst);
   try {
-    const [r] = await queryRows<{ data: string; rollup: string | null; days: number; agentDays: number; facts: number; weeksComplete: boolean }>(
+    const [r] = await queryRows<{ data: string; rollup: string | null; days: number; agentDays: number; cohortDays: number; facts: number; weeksComplete: boolean }>(
       conn,
       `SELECT (SELECT value FROM meta WHERE key = 'data_version') AS data, (SELECT value FROM meta WHERE key = 'rollup_version') AS rollup,
               (SELECT coalesce(sum(n), 0) FROM refund_daily) AS days, (SELECT coalesce(sum(n), 0) FROM agent_daily) AS "agentDays",
+              (SELECT coalesce(sum(n), 0) FROM cohort_daily) AS "cohortDays",
               (SELECT count(*) FROM refund_facts) AS facts,
               (SELECT coalesce(sum(n), 0) FROM product_weekly) = (SELECT count(product_id) FROM refund_facts) AS "weeksComplete"`,
     );
@@ -170,6 +172,7 @@ describe('daily rollups answer exactly as refund_facts', () => {
     expect(m.rollup).toBe(`${m.data}:${ROLLUP_SIGNATURE}`);
     expect(m.days).toBe(m.facts);
     expect(m.agentDays).toBe(m.facts);
+    expect(m.cohortDays).toBe(m.facts);
     expect(m.weeksComplete).toBe(true);
     expect(m.facts).toBe(5000);
     await boot();
