@@ -89,11 +89,21 @@ async function load(dbPath: string, dir: string): Promise<void> {
   }
 }
 
-async function meta(dbPath: string): Promise<{ data: string; rollup: string | null; days: number; agentDays: number; cohortDays: number; facts: number; weeksComplete: boolean }> {
+async function meta(
+  dbPath: string,
+): Promise<{ data: string; rollup: string | null; days: number; agentDays: number; cohortDays: number; facts: number; weeksComplete: boolean }> {
   const inst = await openDatabase(dbPath);
   const conn = await connect(inst);
   try {
-    const [r] = await queryRows<{ data: string; rollup: string | null; days: number; agentDays: number; cohortDays: number; facts: number; weeksComplete: boolean }>(
+    const [r] = await queryRows<{
+      data: string;
+      rollup: string | null;
+      days: number;
+      agentDays: number;
+      cohortDays: number;
+      facts: number;
+      weeksComplete: boolean;
+    }>(
       conn,
       `SELECT (SELECT value FROM meta WHERE key = 'data_version') AS data, (SELECT value FROM meta WHERE key = 'rollup_version') AS rollup,
               (SELECT coalesce(sum(n), 0) FROM refund_daily) AS days, (SELECT coalesce(sum(n), 0) FROM agent_daily) AS "agentDays",
