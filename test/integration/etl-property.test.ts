@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { connect, literal, loadFiles, openDatabase, queryRows, runSql, type LoadSummary } from '@refunds/etl';
 import { tempDir } from '../../etl/src/testing/factory';
+import { TABLE_COLUMNS } from '../../etl/src/importers/common';
 
 /*
  * Property: valid refund rows and rows that break exactly one rule of data-contract.md, written as
@@ -12,33 +13,7 @@ import { tempDir } from '../../etl/src/testing/factory';
  * reason codes snake_case, timestamps to UTC, defaults).
  */
 
-const COLUMNS = [
-  'refund_id',
-  'order_id',
-  'customer_id',
-  'agent_id',
-  'channel',
-  'product_id',
-  'product_line',
-  'reason_code',
-  'reason_text',
-  'requested_at',
-  'decided_at',
-  'paid_at',
-  'decision',
-  'requested_amount',
-  'refunded_amount',
-  'currency',
-  'payout_method',
-  'payout_status',
-  'contacts',
-  'escalated',
-  'reopened',
-  'evidence_complete',
-  'reviewer_id',
-  'policy_version',
-  'campaign',
-] as const;
+const COLUMNS = TABLE_COLUMNS.refunds;
 type Col = (typeof COLUMNS)[number];
 type Decision = 'approved' | 'partial' | 'rejected' | 'pending' | 'withdrawn';
 

@@ -3,13 +3,14 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tempDir } from '../../etl/src/testing/factory';
 import { ok, spawnServer, stopServer, ADMIN_TOKEN } from '../support/server';
+import { specFixtures } from '../../etl/src/testing/fixtures';
 
 /**
  * Each importer on its sample export (../shared/fixtures), through the CLI and the real loader,
  * then the overview from the API compared with numbers worked out from the sample by hand.
  */
 const ROOT = resolve(__dirname, '..', '..');
-const FIX = resolve(ROOT, '..', 'shared', 'fixtures');
+const FIX = specFixtures();
 const CLI = join(ROOT, 'etl', 'dist', 'cli.js');
 
 function cli(args: string[]) {

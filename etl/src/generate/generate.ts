@@ -27,6 +27,7 @@ import {
   type Product,
 } from './world';
 import type { ReasonFamily } from '@refunds/shared';
+import { TABLE_COLUMNS, type CanonicalTable } from '../importers/common';
 
 export { createRng, Rng } from './rng';
 export { PLANTED, TIMELINE } from './world';
@@ -45,43 +46,9 @@ export interface GenerateSummary {
   counts: Record<string, number>;
 }
 
-/** Column order of every table, as in the data contract. */
-export const TABLE_COLUMNS = {
-  refunds: [
-    'refund_id',
-    'order_id',
-    'customer_id',
-    'agent_id',
-    'channel',
-    'product_id',
-    'product_line',
-    'reason_code',
-    'reason_text',
-    'requested_at',
-    'decided_at',
-    'paid_at',
-    'decision',
-    'requested_amount',
-    'refunded_amount',
-    'currency',
-    'payout_method',
-    'payout_status',
-    'contacts',
-    'escalated',
-    'reopened',
-    'evidence_complete',
-    'reviewer_id',
-    'policy_version',
-    'campaign',
-  ],
-  orders: ['order_id', 'customer_id', 'ordered_at', 'amount', 'currency', 'channel', 'campaign'],
-  surveys: ['survey_id', 'refund_id', 'customer_id', 'kind', 'score', 'responded_at', 'comment'],
-  agents: ['agent_id', 'name', 'team', 'manager_id', 'hired_at'],
-  incentive_plans: ['plan_id', 'effective_from', 'effective_to', 'team', 'kpi', 'weight', 'direction'],
-  policy_changes: ['change_id', 'effective_at', 'title', 'description', 'scope_channel', 'scope_product_line'],
-  fx_rates: ['date', 'currency', 'rate_to_reporting'],
-} as const satisfies Record<string, readonly string[]>;
-export type TableName = keyof typeof TABLE_COLUMNS;
+/** Column order of every table, as in the data contract (one definition, shared with the importers). */
+export { TABLE_COLUMNS };
+export type TableName = CanonicalTable;
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const CAMPAIGN_ORDER_BOOST = 2.5;

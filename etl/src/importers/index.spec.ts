@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convertExport, IMPORT_FORMATS, ImportError, isImportFormat } from './index';
 import { parseCsv } from './csv';
+import { specFixtures } from '../testing/fixtures';
 
-const FIXTURES = '/work/shared/fixtures';
+const FIXTURES = specFixtures();
 
 async function tmp(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'importers-spec-'));

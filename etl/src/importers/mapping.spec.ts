@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convertExport, ImportError, pseudonymousId, TABLE_COLUMNS } from './index';
 import { parseCsv } from './csv';
+import { specFixtures } from '../testing/fixtures';
 
-const HELPDESK = '/work/shared/fixtures/helpdesk/customer_support_tickets.csv';
+const HELPDESK = specFixtures('helpdesk', 'customer_support_tickets.csv');
 const EXAMPLE = join(__dirname, 'examples', 'helpdesk-mapping.yaml');
 const FIX = join(__dirname, '__fixtures__');
 

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { convertExport, ImportError, pseudonymousId, TABLE_COLUMNS } from './index';
 import { parseCsv } from './csv';
 import { productLineOf } from './shopify-orders';
+import { specFixtures } from '../testing/fixtures';
 
-const SAMPLE = '/work/shared/fixtures/shopify/orders_export.csv';
+const SAMPLE = specFixtures('shopify', 'orders_export.csv');
 const FIX = join(__dirname, '__fixtures__');
 
 async function readOut(file: string): Promise<Array<Record<string, string>>> {

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convertExport } from './index';
 import { parseCsv } from './csv';
+import { specFixtures } from '../testing/fixtures';
 
-const SAMPLE = '/work/shared/fixtures/stripe/refunds.json';
+const SAMPLE = specFixtures('stripe', 'refunds.json');
 const FIX = join(__dirname, '__fixtures__');
 
 async function readOut(file: string): Promise<Array<Record<string, string>>> {

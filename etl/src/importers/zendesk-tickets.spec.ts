@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { convertExport } from './index';
 import { parseCsv } from './csv';
 import { channelFromVia, csatScore } from './zendesk-tickets';
+import { specFixtures } from '../testing/fixtures';
 
-const TICKETS = '/work/shared/fixtures/zendesk/tickets_export.csv';
-const RATINGS = '/work/shared/fixtures/zendesk/satisfaction_ratings.json';
+const TICKETS = specFixtures('zendesk', 'tickets_export.csv');
+const RATINGS = specFixtures('zendesk', 'satisfaction_ratings.json');
 const FIX = join(__dirname, '__fixtures__');
 
 async function readOut(file: string): Promise<Array<Record<string, string>>> {
