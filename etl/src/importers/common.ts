@@ -73,7 +73,10 @@ export const CANONICAL_TABLES = Object.keys(TABLE_COLUMNS) as CanonicalTable[];
 export type ColumnOf<T extends CanonicalTable> = (typeof TABLE_COLUMNS)[T][number];
 export type Cell = string | null;
 export type Row<T extends CanonicalTable> = Partial<Record<ColumnOf<T>, Cell>>;
-export type Tables = { [T in CanonicalTable]?: Row<T>[] };
+export type SourceTableName = 'src_tickets' | 'src_payments' | 'src_shop_orders';
+/** Source records for reconciliation (etl/src/reconcile): columns as in load/tables.ts. */
+export type SourceRows = { [T in SourceTableName]?: Array<Record<string, Cell>> };
+export type Tables = { [T in CanonicalTable]?: Row<T>[] } & { sources?: SourceRows };
 
 /** Key column per table: duplicates are collapsed (last one wins, like the loader's replace). */
 export const TABLE_KEY: { [T in CanonicalTable]?: ColumnOf<T> } = {

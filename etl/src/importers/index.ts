@@ -23,6 +23,7 @@ import {
   type CanonicalTable,
   type ImportContext,
   type Row,
+  type SourceTableName,
   type Tables,
   CANONICAL_TABLES,
   ImportError,
@@ -31,6 +32,7 @@ import {
   Warnings,
   canonicalizeRow,
 } from './common';
+import { TABLE_BY_NAME } from '../load/tables';
 import { writeCsv } from './csv';
 import { convertMapping } from './mapping';
 import { convertNpsSurvey } from './nps-survey';
@@ -71,13 +73,25 @@ const CONVERTERS: Record<ImportFormat, Converter> = {
   mapping: convertMapping,
 };
 
-/** Tables each format writes (also when empty). */
+/**
+ * Tables each format writes (also when empty). The shop, the payment provider and the helpdesk
+ * write source records instead of refunds: the loader merges them into refunds
+ * (reconciliation.md, etl/src/reconcile), so a refund seen by three systems counts once.
+ */
 const FORMAT_TABLES: Record<ImportFormat, readonly CanonicalTable[] | null> = {
-  'shopify-orders': ['orders', 'refunds'],
-  'stripe-refunds': ['refunds'],
-  'zendesk-tickets': ['refunds', 'surveys', 'agents'],
+  'shopify-orders': ['orders'],
+  'stripe-refunds': [],
+  'zendesk-tickets': ['surveys', 'agents'],
   'nps-survey': ['surveys'],
   mapping: null, // the tables named in the mapping
+};
+
+const FORMAT_SOURCES: Record<ImportFormat, readonly SourceTableName[]> = {
+  'shopify-orders': ['src_shop_orders'],
+  'stripe-refunds': ['src_payments'],
+  'zendesk-tickets': ['src_tickets'],
+  'nps-survey': [],
+  mapping: [],
 };
 
 /** Files a folder contributes, per format (files named explicitly are always read). */
@@ -164,6 +178,13 @@ export async function convertExport(format: string, paths: string[], outDir: str
     foreignCurrencies(table, rows, ctx);
     const file = path.join(outDir, `${table}.csv`);
     await writeCsv(file, TABLE_COLUMNS[table], rows);
+    written.push(file);
+    counts[table] = rows.length;
+  }
+  for (const table of FORMAT_SOURCES[format]) {
+    const rows = tables.sources?.[table] ?? [];
+    const file = path.join(outDir, `${table}.csv`);
+    await writeCsv(file, TABLE_BY_NAME.get(table)!.columns.map((c) => c.name), rows);
     written.push(file);
     counts[table] = rows.length;
   }

@@ -16,8 +16,9 @@
  * repurchase; voided and pending orders were still placed, so they are kept):
  * - order_id = Name ("#1001"), else Id. Name is the number customers, Stripe metadata and
  *   helpdesk tickets quote, so it is the key that joins the sources.
- * - customer_id = "shopify:" + first 16 hex of sha256(lower-cased e-mail): stable and
- *   pseudonymous (no PII is stored). An order without e-mail (POS walk-in, guest) gets
+ * - customer_id = "email:" + first 16 hex of sha256(trimmed, lower-cased e-mail): stable,
+ *   pseudonymous (no PII is stored) and the same id the helpdesk importer gives the same
+ *   address, so one customer is one customer across systems (reconciliation.md). An order without e-mail (POS walk-in, guest) gets
  *   "shopify:guest-<order_id>": one pseudo-customer per order, never one shared "guest" that
  *   would fake repurchases.
  * - ordered_at = Created at (Shopify writes "2025-02-02 11:01:00 +0800"; converted to UTC).
@@ -29,7 +30,12 @@
  *   ids) lower-cased as is.
  * - campaign = Discount Code (the promotion the order was bought in), else null.
  *
- * refunds.csv (orders whose Financial Status is refunded or partially_refunded; voided orders
+ * src_shop_orders.csv: every order with its order key, product, status and refunded amount, for
+ * reconciliation (etl/src/reconcile): a refunded order adds to the refunds the helpdesk and the
+ * payment provider have for it, and is a refund of its own only when they have none. The
+ * shop-only refund is the refunds row below.
+ *
+ * refunds (orders whose Financial Status is refunded or partially_refunded; voided orders
  * are not refunds: the payment was never captured, no money came back):
  * - refund_id = "shopify:" + order_id (one refund per order: the export aggregates refunds).
  * - decision: refunded -> approved, partially_refunded -> partial. Declined refund requests
@@ -59,8 +65,9 @@
  *   export does not say which item was refunded; the first is used.
  * - agent_id, contacts, escalated, reopened: not in the export, left empty (loader defaults).
  */
-import { type Cell, type ImportContext, type Row, type Tables, emptyToNull, parseDecimal, parseTimestamp, pseudonymousId, toCode } from './common';
+import { type Cell, type ImportContext, type Row, type Tables, emptyToNull, parseDecimal, parseTimestamp, toCode } from './common';
 import { cell, readCsvTable } from './csv';
+import { emailCustomerId, orderKey } from '../reconcile/keys';
 
 const FORMAT = 'shopify-orders';
 
@@ -183,6 +190,7 @@ export async function convertShopifyOrders(files: string[], ctx: ImportContext):
 
   const orderRows: Row<'orders'>[] = [];
   const refundRows: Row<'refunds'>[] = [];
+  const shopOrders: Array<Record<string, Cell>> = [];
 
   const ts = (raw: string, what: string, where: string): Cell => {
     const v = parseTimestamp(raw);
@@ -207,7 +215,7 @@ export async function convertShopifyOrders(files: string[], ctx: ImportContext):
       warnings.add(`${FORMAT}: line-item rows without their order row skipped`, `${order.orderId} at ${order.where}`);
       continue;
     }
-    const customerId = h.email !== '' ? pseudonymousId(h.email, 'shopify:') : `shopify:guest-${order.orderId}`;
+    const customerId = h.email !== '' ? emailCustomerId(h.email) : `shopify:guest-${order.orderId}`;
     const channel = channelFromSource(h.source);
     const currency = h.currency !== '' ? h.currency.toUpperCase() : ctx.reportingCurrency;
     const total = money(h.total, 'Total', order.where);
@@ -225,6 +233,27 @@ export async function convertShopifyOrders(files: string[], ctx: ImportContext):
     });
 
     const status = toCode(h.financialStatus);
+    const first = order.items[0];
+    const reasonRaw = toCode(h.cancelReason);
+    const shop: Record<string, Cell> = {
+      order_key: orderKey(order.orderId),
+      order_id: order.orderId,
+      source: 'shopify',
+      customer_id: customerId,
+      ordered_at: orderedAt,
+      amount: total,
+      currency,
+      channel,
+      campaign,
+      product_id: emptyToNull(first?.sku),
+      product_line: first ? productLineOf(first.name) : null,
+      financial_status: emptyToNull(status),
+      refunded_amount: h.refundedAmount === null || h.refundedAmount === '' ? null : money(h.refundedAmount, 'Refunded Amount', order.where),
+      refund_at: null,
+      reason_code: reasonRaw === '' ? null : (CANCEL_REASON_CODE[reasonRaw] ?? reasonRaw),
+      reason_text: emptyToNull(h.notes),
+    };
+    shopOrders.push(shop);
     if (status !== 'refunded' && status !== 'partially_refunded') continue;
     const decision = status === 'refunded' ? 'approved' : 'partial';
 
@@ -241,8 +270,9 @@ export async function convertShopifyOrders(files: string[], ctx: ImportContext):
 
     const when = h.cancelledAt || h.paidAt || h.createdAt;
     const at = ts(when, 'refund date', order.where);
-    const reasonRaw = toCode(h.cancelReason);
-    const first = order.items[0];
+    // the shop-only refund (reconciliation.md) is built from these, as this importer dates and sizes it
+    shop.refund_at = at;
+    shop.refunded_amount = refunded;
 
     refundRows.push({
       refund_id: `shopify:${order.orderId}`,
@@ -267,5 +297,5 @@ export async function convertShopifyOrders(files: string[], ctx: ImportContext):
     });
   }
 
-  return { orders: orderRows, refunds: refundRows };
+  return { orders: orderRows, refunds: refundRows, sources: { src_shop_orders: shopOrders } };
 }

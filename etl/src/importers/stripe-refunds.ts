@@ -68,6 +68,7 @@ import {
   toCode,
 } from './common';
 import { type CsvTable, cell, csvTableFromText, readText } from './csv';
+import { orderKey } from '../reconcile/keys';
 
 const FORMAT = 'stripe-refunds';
 
@@ -413,5 +414,41 @@ export async function convertStripeRefunds(files: string[], ctx: ImportContext):
     const row = refundRow(r, warnings);
     if (row) rows.push(row);
   }
-  return { refunds: rows };
+  return { refunds: rows, sources: { src_payments: rows.map(paymentRecord) } };
+}
+
+/**
+ * The payment record of a refund row (reconciliation.md): its status back from decision and
+ * payout status, its amount (the granted amount, also for canceled ones), and for the payments
+ * export the charge amount as the order total.
+ */
+function paymentRecord(row: Row<'refunds'>): Record<string, Cell> {
+  const status =
+    row.decision === 'withdrawn'
+      ? 'canceled'
+      : row.payout_status === 'failed'
+        ? 'failed'
+        : row.payout_status === 'pending'
+          ? 'pending'
+          : 'succeeded';
+  const fromPaymentsExport = row.refund_id?.startsWith('stripe:') === true;
+  return {
+    payment_id: row.refund_id ?? null,
+    source: 'stripe',
+    order_ref: row.order_id ?? null,
+    order_key: orderKey(row.order_id),
+    customer_id: row.customer_id ?? null,
+    created_at: row.requested_at ?? null,
+    status,
+    amount: status === 'succeeded' ? (row.refunded_amount ?? row.requested_amount ?? null) : (row.requested_amount ?? null),
+    currency: row.currency ?? null,
+    order_amount: fromPaymentsExport ? (row.requested_amount ?? null) : null,
+    agent_id: row.agent_id ?? null,
+    channel: row.channel ?? null,
+    product_id: row.product_id ?? null,
+    product_line: row.product_line ?? null,
+    reason_code: row.reason_code ?? null,
+    reason_text: row.reason_text ?? null,
+    campaign: row.campaign ?? null,
+  };
 }

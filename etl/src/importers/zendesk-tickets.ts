@@ -11,8 +11,9 @@
  * refund request. Status "deleted" tickets are skipped.
  *
  * refunds.csv:
- * - refund_id = "zd:" + Id; customer_id = "zd:" + Requester id (Zendesk's stable user id; the
- *   e-mail is not stored); order_id = the "Order number [...]" custom field (also "Order id" /
+ * - refund_id = Id (reconciliation.md: a merged refund keeps its ticket's id); customer_id =
+ *   the e-mail's id ("email:" + hash of Requester email, the same the shop importer gives the
+ *   address), else "zd:" + Requester id; order_id = the "Order number [...]" custom field (also "Order id" /
  *   "Order"), left empty with a warning when blank (the loader then rejects the row, since an
  *   order is required and we will not invent one).
  * - agent_id = "Assignee id" when exported, else the Assignee name (the CSV export carries
@@ -52,7 +53,7 @@
  *   no survey.
  * - survey_id = "zd-csat:" + ticket Id (Zendesk keeps one rating per ticket, so the id is the
  *   same whether it came from the JSON or the CSV, and reloading with more files replaces
- *   instead of duplicating); refund_id = "zd:" + ticket Id; customer_id as the refund.
+ *   instead of duplicating); refund_id = the ticket Id; customer_id as the refund.
  * - from the ratings JSON when given (its created_at and comment), else from the CSV's
  *   "Satisfaction Score" with responded_at = Solved at (else Updated at) and no comment.
  *
@@ -76,6 +77,7 @@ import {
   toCode,
 } from './common';
 import { type CsvTable, cell, csvTableFromText, readText } from './csv';
+import { emailCustomerId, orderKey } from '../reconcile/keys';
 
 const FORMAT = 'zendesk-tickets';
 
@@ -241,6 +243,7 @@ export async function convertZendeskTickets(files: string[], ctx: ImportContext)
     const c = {
       id: t.require('Id', 'Ticket ID', 'Ticket Id'),
       requesterId: t.require('Requester id', 'Requester ID'),
+      requesterEmail: t.col('Requester email', 'Requester e-mail', 'Requester Email'),
       status: t.require('Status'),
       createdAt: t.require('Created at', 'Created'),
       tags: t.col('Tags'),
@@ -307,8 +310,9 @@ export async function convertZendeskTickets(files: string[], ctx: ImportContext)
       }
 
       const where = t.where(r);
-      const refundId = `zd:${id}`;
-      const customerId = `zd:${cell(row, c.requesterId)}`;
+      const refundId = id;
+      const email = cell(row, c.requesterEmail);
+      const customerId = email !== '' ? emailCustomerId(email) : `zd:${cell(row, c.requesterId)}`;
       if (cell(row, c.requesterId) === '') warnings.add(`${FORMAT}: ticket without Requester id`, where);
 
       // decision
@@ -439,7 +443,7 @@ export async function convertZendeskTickets(files: string[], ctx: ImportContext)
     surveys.set(rating.ticketId, {
       survey_id: `zd-csat:${rating.ticketId}`,
       refund_id: ticket.refundId,
-      customer_id: rating.requesterId !== null ? `zd:${rating.requesterId}` : ticket.customerId,
+      customer_id: ticket.customerId,
       kind: 'csat',
       score: String(rating.score),
       responded_at: respondedAt === undefined ? rating.createdAt : (respondedAt ?? ticket.respondedAt),
@@ -463,5 +467,6 @@ export async function convertZendeskTickets(files: string[], ctx: ImportContext)
     agents.push({ agent_id: agentId, name: emptyToNull(a.name), team, manager_id: null, hired_at: null });
   }
 
-  return { refunds, surveys: [...surveys.values()], agents };
+  const tickets = refunds.map((r) => ({ ...r, ticket_id: r.refund_id ?? null, source: 'zendesk', order_ref: r.order_id ?? null, order_key: orderKey(r.order_id) }));
+  return { refunds, surveys: [...surveys.values()], agents, sources: { src_tickets: tickets } };
 }

@@ -10,7 +10,8 @@ import { markRollupsCurrent, rebuildRollups, rollupsCurrent } from './rollup';
 import { LoadError } from './errors';
 import { hashFile, resolveInputs, sniffEncoding, transcodeToUtf8, type Encoding, type InputFile } from './files';
 import { ensureSchema } from './schema';
-import { TABLE_BY_NAME, TABLES, type TableName, type TableSpec } from './tables';
+import { TABLE_BY_NAME, TABLES, isSourceTable, type TableName, type TableSpec } from './tables';
+import { mergedAsSource, reconcileStatements } from '../reconcile/reconcile';
 import { validationSql } from './validate';
 
 export type LoadPhase = 'reading' | 'validating' | 'merging' | 'deriving' | 'committing' | 'done';
@@ -111,6 +112,26 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
       });
       opts.onProgress?.({ table: input.table, file: input.path, phase: 'done', fraction: 1 });
     }
+    let deletedByReconcile = 0;
+    if (inputs.some((f) => isSourceTable(f.table) || f.table === 'fx_rates')) {
+      await phase('merging', 'reconciliation');
+      const r = await reconcileSources(conn, loadId, reporting);
+      if (r) {
+        const prev = summaries.get('refunds');
+        summaries.set('refunds', {
+          table: 'refunds',
+          files: [...(prev?.files ?? []), RECONCILED_FILE],
+          read: (prev?.read ?? 0) + r.read,
+          loaded: (prev?.loaded ?? 0) + r.loaded,
+          replaced: (prev?.replaced ?? 0) + r.replaced,
+          unchanged: (prev?.unchanged ?? 0) + r.unchanged,
+          rejected: (prev?.rejected ?? 0) + r.rejected,
+        });
+        if (r.intoEmpty) fullRecompute = true;
+        // Refunds the sources no longer make (a payment now claimed by a ticket) are gone: their customers' facts change.
+        deletedByReconcile = r.deleted;
+      }
+    }
     const tables = [...summaries.values()];
     const rejected = tables.reduce((a, t) => a + t.rejected, 0);
     if (opts.rejectsOut) await writeRejects(conn, loadId, opts.rejectsOut);
@@ -119,7 +140,7 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
     }
     opts.onProgress?.({ table: 'facts', phase: 'deriving', fraction: 0 });
     await phase('deriving', 'facts');
-    if (tables.some((t) => t.loaded > 0) || fullRecompute) {
+    if (tables.some((t) => t.loaded > 0) || fullRecompute || deletedByReconcile > 0) {
       const [{ affected, total }] = await queryRows<{ affected: number; total: number }>(
         conn,
         `SELECT (SELECT count(DISTINCT customer_id) FROM _affected_customers) AS affected,
@@ -323,6 +344,53 @@ async function merge(
   if (c.replaced > 0) await runSql(conn, `DELETE FROM ${t} s USING _cls c WHERE ${keyJoin('s', 'c')} AND c.__kind = 'changed'`);
   if (c.loaded > 0) await runSql(conn, `INSERT INTO ${t} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM _cls WHERE __kind <> 'same'`);
   return { ...c, rejected, intoEmpty: false };
+}
+
+/** The "file" rejects of merged refunds name (their line is the refund's rank by id; the reason names the refund). */
+export const RECONCILED_FILE = 'reconciled refunds';
+
+/**
+ * Rebuilds the refunds the source records make (etl/src/reconcile) and applies them like a refunds
+ * file: validated, merged (unchanged ones change nothing), and those the sources no longer make are
+ * deleted. The conflicts and the lineage are replaced. null when there are no source records.
+ */
+async function reconcileSources(
+  conn: DuckDBConnection,
+  loadId: number,
+  reporting: string,
+): Promise<{ read: number; loaded: number; replaced: number; unchanged: number; rejected: number; intoEmpty: boolean; deleted: number } | null> {
+  const [{ sources, before }] = await queryRows<{ sources: number; before: number }>(
+    conn,
+    `SELECT (SELECT count(*) FROM src_tickets) + (SELECT count(*) FROM src_payments) + (SELECT count(*) FROM src_shop_orders) AS sources,
+            (SELECT count(*) FROM refund_sources) AS before`,
+  );
+  if (sources === 0 && before === 0) return null;
+  for (const q of reconcileStatements()) await runSql(conn, q);
+  const spec = TABLE_BY_NAME.get('refunds')!;
+  const v = validationSql(
+    spec,
+    mergedAsSource(spec.columns.map((c) => c.name)),
+    '_chk',
+    reporting,
+  );
+  if (v.fxDays) await runSql(conn, v.fxDays);
+  await runSql(conn, v.check);
+  const [{ rows }] = await queryRows<{ rows: number }>(conn, `SELECT count(*) AS rows FROM _chk`);
+  const merged = await merge(conn, spec, RECONCILED_FILE, loadId, v.rejects);
+  await runSql(
+    conn,
+    `UPDATE load_rejects j SET reason = 'refund ' || c.refund_id || ': ' || j.reason
+     FROM _chk c WHERE j.load_id = ${loadId} AND j.file = ${literal(RECONCILED_FILE)} AND j.line = c.__line`,
+  );
+  const stale = `SELECT refund_id FROM refund_sources EXCEPT SELECT refund_id FROM _chk WHERE NOT __bad`;
+  await runSql(conn, `INSERT INTO _affected_customers SELECT customer_id FROM refunds WHERE refund_id IN (${stale})`);
+  const [{ deleted }] = await queryRows<{ deleted: number }>(conn, `SELECT count(*) AS deleted FROM refunds WHERE refund_id IN (${stale})`);
+  if (deleted > 0) await runSql(conn, `DELETE FROM refunds WHERE refund_id IN (${stale})`);
+  await runSql(conn, `DELETE FROM refund_sources`);
+  await runSql(conn, `INSERT INTO refund_sources SELECT l.* FROM _lineage l WHERE l.refund_id IN (SELECT refund_id FROM _chk WHERE NOT __bad)`);
+  await runSql(conn, `DELETE FROM reconciliation_conflicts`);
+  await runSql(conn, `INSERT INTO reconciliation_conflicts SELECT kind, refund_id, order_id, detail FROM _conflicts`);
+  return { read: rows, ...merged, deleted };
 }
 
 /** Writes the reason-family configuration; true when it differs from the stored one. */

@@ -27,6 +27,13 @@ export async function ensureSchema(conn: DuckDBConnection): Promise<void> {
   );
   await runSql(conn, `CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)`);
   await runSql(conn, `CREATE TABLE IF NOT EXISTS reason_families (reason_code VARCHAR, family VARCHAR)`);
+  // Reconciliation (etl/src/reconcile): where each merged refund's fields came from, and the conflicts.
+  await runSql(
+    conn,
+    `CREATE TABLE IF NOT EXISTS refund_sources (
+      refund_id VARCHAR PRIMARY KEY, order_key VARCHAR, ticket_id VARCHAR, payment_ids VARCHAR, shop_order_id VARCHAR, lineage VARCHAR)`,
+  );
+  await runSql(conn, `CREATE TABLE IF NOT EXISTS reconciliation_conflicts (kind VARCHAR, refund_id VARCHAR, order_id VARCHAR, detail VARCHAR)`);
   await runSql(conn, FACTS_DDL);
   const factCols = new Set(
     (

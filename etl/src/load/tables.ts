@@ -37,7 +37,18 @@ export interface TableSpec {
   fx?: { currency: string; at: string };
 }
 
-export const TABLE_NAMES = ['agents', 'incentive_plans', 'policy_changes', 'fx_rates', 'orders', 'refunds', 'surveys'] as const;
+export const TABLE_NAMES = [
+  'agents',
+  'incentive_plans',
+  'policy_changes',
+  'fx_rates',
+  'orders',
+  'refunds',
+  'surveys',
+  'src_tickets',
+  'src_payments',
+  'src_shop_orders',
+] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 export const isTableName = (s: string): s is TableName => (TABLE_NAMES as readonly string[]).includes(s);
 
@@ -178,8 +189,83 @@ const fxRates: TableSpec = {
   rules: [],
 };
 
+/**
+ * Source records (reconciliation.md): what the shop, the payment provider and the helpdesk each say
+ * about refunds, kept per source so that every import can rebuild the merged refunds from all of
+ * them (`etl/src/reconcile`). The importers write them; a user may load them as files too.
+ */
+const ticketExtra: ColumnSpec[] = [
+  { name: 'ticket_id', type: 'string', required: true },
+  { name: 'source', type: 'string', required: true, normalize: 'lower' },
+  { name: 'order_ref', type: 'string' },
+  { name: 'order_key', type: 'string' },
+];
+
+/** A helpdesk refund ticket: the refund as the helpdesk importer makes it, plus its keys. */
+const srcTickets: TableSpec = {
+  name: 'src_tickets',
+  key: ['refund_id'],
+  columns: [...refunds.columns.map((c) => (c.name === 'order_id' ? { ...c, required: false } : c)), ...ticketExtra],
+  rules: refunds.rules,
+};
+
+/** A payment refund (Stripe): money that moved, or was meant to. */
+const srcPayments: TableSpec = {
+  name: 'src_payments',
+  key: ['payment_id'],
+  columns: [
+    { name: 'payment_id', type: 'string', required: true },
+    { name: 'source', type: 'string', required: true, normalize: 'lower' },
+    { name: 'order_ref', type: 'string' },
+    { name: 'order_key', type: 'string' },
+    { name: 'customer_id', type: 'string' },
+    { name: 'created_at', type: 'timestamp', required: true },
+    { name: 'status', type: 'string', required: true, normalize: 'lower', enum: ['succeeded', 'pending', 'failed', 'canceled'] },
+    { name: 'amount', type: 'decimal', required: true, min: { value: 0 } },
+    { name: 'currency', type: 'string', normalize: 'upper', currencyCode: true },
+    { name: 'order_amount', type: 'decimal', min: { value: 0 } },
+    { name: 'agent_id', type: 'string' },
+    { name: 'channel', type: 'string', normalize: 'lower' },
+    { name: 'product_id', type: 'string' },
+    { name: 'product_line', type: 'string' },
+    { name: 'reason_code', type: 'string', normalize: 'reason' },
+    { name: 'reason_text', type: 'string' },
+    { name: 'campaign', type: 'string' },
+  ],
+  rules: [],
+};
+
+/** A shop order (every order, refunded or not: it gives refunds their order, customer and product). */
+const srcShopOrders: TableSpec = {
+  name: 'src_shop_orders',
+  key: ['order_key'],
+  columns: [
+    { name: 'order_key', type: 'string', required: true },
+    { name: 'order_id', type: 'string', required: true },
+    { name: 'source', type: 'string', required: true, normalize: 'lower' },
+    { name: 'customer_id', type: 'string', required: true },
+    { name: 'ordered_at', type: 'timestamp', required: true },
+    { name: 'amount', type: 'decimal', min: { value: 0 } },
+    { name: 'currency', type: 'string', normalize: 'upper', currencyCode: true },
+    { name: 'channel', type: 'string', normalize: 'lower' },
+    { name: 'campaign', type: 'string' },
+    { name: 'product_id', type: 'string' },
+    { name: 'product_line', type: 'string' },
+    { name: 'financial_status', type: 'string', normalize: 'lower' },
+    { name: 'refunded_amount', type: 'decimal', min: { value: 0 } },
+    { name: 'refund_at', type: 'timestamp' },
+    { name: 'reason_code', type: 'string', normalize: 'reason' },
+    { name: 'reason_text', type: 'string' },
+  ],
+  rules: [],
+};
+
+export const SOURCE_TABLES = ['src_tickets', 'src_payments', 'src_shop_orders'] as const satisfies readonly TableName[];
+export type SourceTable = (typeof SOURCE_TABLES)[number];
+export const isSourceTable = (t: string): t is SourceTable => (SOURCE_TABLES as readonly string[]).includes(t);
+
 /** In load order: fx_rates before the tables converted with them. */
-export const TABLES: readonly TableSpec[] = [agents, incentivePlans, policyChanges, fxRates, orders, refunds, surveys];
+export const TABLES: readonly TableSpec[] = [agents, incentivePlans, policyChanges, fxRates, orders, refunds, surveys, srcTickets, srcPayments, srcShopOrders];
 export const TABLE_BY_NAME: ReadonlyMap<TableName, TableSpec> = new Map(TABLES.map((t) => [t.name, t]));
 
 export function sqlType(t: ColumnType): string {

@@ -1,0 +1,168 @@
+import { queryRows } from '@refunds/etl';
+import {
+  ONE_SHOP,
+  SOURCES,
+  type ShopSource,
+  expectedState,
+  importSources,
+  openShopDatabase,
+  readState,
+  readTruth,
+  writeVariant,
+} from '../support/one-shop';
+
+/**
+ * reconciliation.md on the spec's one-shop exports: the shop, the payment provider and the helpdesk
+ * imported in every order, together, one at a time and again, must give the refunds, amounts,
+ * decisions and conflicts of the fixture's README / truth.json. Variants spell order numbers per
+ * system, shuffle rows and add a second refund on one order.
+ */
+const truth = readTruth();
+const expected = expectedState(truth);
+
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((x, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [x, ...rest]));
+}
+
+test('the README figures, by hand from the fixture: 43 refunds, 23/8/8/4, 5929.26 CNY, 2 payout failures', () => {
+  expect(expected.refunds).toBe(43);
+  expect(expected.decisions).toEqual({ approved: 23, partial: 8, rejected: 8, pending: 4 });
+  expect(expected.refundedCny).toBe(5929.26);
+  expect(expected.payoutFailures).toBe(2);
+  expect(expected.conflicts).toEqual([
+    { kind: 'AMOUNT_MISMATCH', order: '1027' },
+    { kind: 'APPROVED_NOT_PAID', order: '1113' },
+    { kind: 'DECISION_MISMATCH', order: '1070' },
+    { kind: 'PAID_WITHOUT_TICKET', order: '1003' },
+    { kind: 'UNKNOWN_ORDER', order: '90001' },
+  ]);
+});
+
+describe.each(permutations(SOURCES).map((p) => [p.join(' > '), p] as const))('one at a time: %s', (_name, order: ShopSource[]) => {
+  test('gives the truth, and importing again changes nothing', async () => {
+    const db = await openShopDatabase();
+    try {
+      for (const source of order) await importSources(db.conn, ONE_SHOP, [source]);
+      const state = await readState(db.conn);
+      expect(state).toEqual(expected);
+      const [{ orders }] = await queryRows<{ orders: number }>(db.conn, `SELECT count(*) AS orders FROM orders`);
+      expect(orders).toBe(truth.orders);
+
+      const again = await importSources(db.conn, ONE_SHOP, [order[0]]);
+      expect(again.tables.every((t) => t.loaded === 0 && t.replaced === 0 && t.rejected === 0)).toBe(true);
+      expect(await readState(db.conn)).toEqual(expected);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+test('all three exports in one load give the same refunds', async () => {
+  const db = await openShopDatabase();
+  try {
+    const summary = await importSources(db.conn, ONE_SHOP, SOURCES);
+    expect(summary.outcome).toBe('committed');
+    expect(await readState(db.conn)).toEqual(expected);
+  } finally {
+    db.close();
+  }
+});
+
+test('before all sources are in, the partial answer is what those sources say, and no payment is counted twice', async () => {
+  const db = await openShopDatabase();
+  try {
+    await importSources(db.conn, ONE_SHOP, ['stripe-refunds']);
+    const payments = await readState(db.conn);
+    // 34 payments, no ticket to merge them into: one refund each, no helpdesk so no PAID_WITHOUT_TICKET
+    expect(payments.refunds).toBe(34);
+    expect(payments.conflicts).toEqual([]);
+    await importSources(db.conn, ONE_SHOP, ['zendesk-tickets']);
+    const merged = await readState(db.conn);
+    // 42 tickets claim 33 payments; 1 payment has no ticket
+    expect(merged.refunds).toBe(43);
+    expect(Object.keys(merged.byRefund).filter((id) => id.startsWith('re_'))).toEqual(['re_1S00026']);
+    const [{ stale }] = await queryRows<{ stale: number }>(db.conn, `SELECT count(*) AS stale FROM refunds WHERE refund_id LIKE 're_%'`);
+    expect(stale).toBe(1);
+  } finally {
+    db.close();
+  }
+});
+
+test('lineage: each field of a merged refund names its source, with the source ids', async () => {
+  const db = await openShopDatabase();
+  try {
+    await importSources(db.conn, ONE_SHOP, SOURCES);
+    const [row] = await queryRows<{ ticket_id: string; payment_ids: string; shop_order_id: string; lineage: string }>(
+      db.conn,
+      `SELECT ticket_id, payment_ids, shop_order_id, lineage FROM refund_sources WHERE refund_id = '50001'`,
+    );
+    expect(row).toMatchObject({ ticket_id: '50001', payment_ids: 're_1S00000', shop_order_id: '#1027' });
+    expect(JSON.parse(row.lineage)).toMatchObject({
+      order_id: 'shopify',
+      customer_id: 'shopify',
+      product_id: 'shopify',
+      requested_at: 'zendesk',
+      agent_id: 'zendesk',
+      channel: 'zendesk',
+      reason_code: 'zendesk',
+      refunded_amount: 'stripe',
+      decision: 'stripe',
+      currency: 'stripe',
+    });
+    // customers are linked by e-mail: the ticket's requester and the shop order's e-mail are one customer
+    const [{ linked }] = await queryRows<{ linked: boolean }>(
+      db.conn,
+      `SELECT (SELECT customer_id FROM src_tickets WHERE ticket_id = '50001') = (SELECT customer_id FROM orders WHERE order_id = '#1027') AS linked`,
+    );
+    expect(linked).toBe(true);
+  } finally {
+    db.close();
+  }
+});
+
+describe('variants', () => {
+  const spellings = {
+    shop: (n: string) => `#${n}`,
+    payments: (n: string) => n,
+    helpdesk: (n: string) => ` #${n} `,
+  };
+
+  test.each([
+    ['spelled differently per system, rows shuffled', { seed: 7, spelling: spellings, shuffle: true }],
+    ['shop without "#", the others with it, shuffled', { seed: 11, spelling: { shop: (n: string) => n, payments: (n: string) => `#${n}`, helpdesk: (n: string) => `#${n}` }, shuffle: true }],
+  ])('%s: same refunds in every import order', async (_name, opts) => {
+    const dir = writeVariant(opts);
+    for (const order of [SOURCES, [...SOURCES].reverse()]) {
+      const db = await openShopDatabase(dir);
+      try {
+        for (const source of order) await importSources(db.conn, dir, [source]);
+        const state = await readState(db.conn);
+        expect({ ...state, byRefund: undefined }).toEqual({ ...expected, byRefund: undefined });
+        expect(state.byRefund).toEqual(expected.byRefund);
+      } finally {
+        db.close();
+      }
+    }
+  });
+
+  test('a second refund on one order weeks later is a refund of its own, and the shop total no longer decides its amount', async () => {
+    // order #1027: first ticket 50001 with payment re_1S00000 (467.00, the whole order); 45 days later
+    // a second ticket and a 10.00 payment. Two refunds on the order: the shop's single Refunded
+    // Amount cannot be held against either, so the AMOUNT_MISMATCH of #1027 is gone.
+    const dir = writeVariant({ seed: 3, shuffle: true, secondRefund: { order: '1027', days: 45, amount: 10 } });
+    const db = await openShopDatabase(dir);
+    try {
+      for (const source of ['zendesk-tickets', 'shopify-orders', 'stripe-refunds'] as const) await importSources(db.conn, dir, [source]);
+      const state = await readState(db.conn);
+      expect(state.refunds).toBe(44);
+      expect(state.refundedCny).toBeCloseTo(5929.26 + 10, 2);
+      expect(state.byRefund['59999']).toMatchObject({ order: '1027', decision: 'partial', refunded: 10, payments: 're_SECOND' });
+      expect(state.byRefund['50001']).toMatchObject({ decision: 'approved', refunded: 467, payments: 're_1S00000' });
+      expect(state.conflicts.map((c) => c.kind)).not.toContain('AMOUNT_MISMATCH');
+      expect(state.conflicts).toHaveLength(4);
+    } finally {
+      db.close();
+    }
+  });
+});
