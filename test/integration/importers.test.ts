@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tempDir } from '../../etl/src/testing/factory';
 import { ok, spawnServer, stopServer, ADMIN_TOKEN } from '../support/server';
@@ -56,10 +56,11 @@ test('stripe-refunds: minor units, USD through fx_rates, failed payouts, cancele
   expect(r.status).toBe(0);
   expect(r.stderr).toMatch(/failed refunds/);
   const o = await overview(db);
-  // From the sample (amount in cents, currency, status); canceled -> withdrawn, nothing refunded.
-  const cny = [1999, 12900, 35000, 1999, 800, 1999, 1999, 1999, 800, 4500, 4500, 12900, 12900, 12900, 12900, 800, 800, 1999, 800, 4500, 4500];
-  const usd = [1999, 800, 1999, 35000, 12900, 4500, 12900, 800];
-  const refunded = cny.reduce((a, c) => a + c / 100, 0) + usd.reduce((a, c) => a + (c / 100) * 7, 0);
+  // From the sample: the money that moved is the succeeded refunds (reconciliation.md: the sum of
+  // succeeded payments); failed and pending ones refund nothing yet, canceled -> withdrawn.
+  const sample = JSON.parse(readFileSync(join(FIX, 'stripe', 'refunds.json'), 'utf8')) as { data: Array<{ amount: number; currency: string; status: string }> };
+  const refunded = sample.data.filter((x) => x.status === 'succeeded').reduce((a, x) => a + (x.amount / 100) * (x.currency === 'usd' ? 7 : 1), 0);
+  expect(sample.data.filter((x) => x.status === 'succeeded')).toHaveLength(25);
   expect(o.refunds).toBe(30);
   expect(o.decided).toBe(29);
   expect(o.refundedAmount).toBeCloseTo(refunded, 6);

@@ -42,7 +42,7 @@ describe('convertExport', () => {
 
   it('accepts a folder of exports (zendesk tickets + ratings) and reports files and counts', async () => {
     const out = await tmp();
-    const r = await convertExport('zendesk-tickets', [join(FIXTURES, 'zendesk')], out, { reportingCurrency: 'usd' });
+    const r = await convertExport('zendesk-tickets', [join(FIXTURES, 'zendesk')], out, { reportingCurrency: 'usd', alone: true });
     expect(r.files).toEqual([join(out, 'refunds.csv'), join(out, 'surveys.csv'), join(out, 'agents.csv')]);
     expect(r.counts).toEqual({ refunds: 35, surveys: 15, agents: 4 });
     const [, first] = parseCsv(await readFile(join(out, 'refunds.csv'), 'utf8')).records;

@@ -52,6 +52,11 @@ export interface ConvertOptions {
   mappingFile?: string;
   /** ISO 4217 code used where a source has no currency (default CNY, the contract's default reporting currency) */
   reportingCurrency?: string;
+  /**
+   * Write what this export says on its own (refunds.csv, as if no other system existed) instead of
+   * source records for reconciliation. The per-format mapping tests read it.
+   */
+  alone?: boolean;
 }
 
 export interface ConvertResult {
@@ -169,7 +174,10 @@ export async function convertExport(format: string, paths: string[], outDir: str
   const ctx: ImportContext = { format, reportingCurrency: currency.toUpperCase(), mappingFile: opts.mappingFile, warnings };
   const tables = await CONVERTERS[format](files, ctx);
 
-  const produced = FORMAT_TABLES[format] ?? CANONICAL_TABLES.filter((t) => tables[t] !== undefined);
+  const sources = opts.alone ? [] : FORMAT_SOURCES[format];
+  const produced = opts.alone
+    ? CANONICAL_TABLES.filter((t) => tables[t] !== undefined)
+    : (FORMAT_TABLES[format] ?? CANONICAL_TABLES.filter((t) => tables[t] !== undefined));
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
   const counts: Record<string, number> = {};
@@ -181,7 +189,7 @@ export async function convertExport(format: string, paths: string[], outDir: str
     written.push(file);
     counts[table] = rows.length;
   }
-  for (const table of FORMAT_SOURCES[format]) {
+  for (const table of sources) {
     const rows = tables.sources?.[table] ?? [];
     const file = path.join(outDir, `${table}.csv`);
     await writeCsv(file, TABLE_BY_NAME.get(table)!.columns.map((c) => c.name), rows);

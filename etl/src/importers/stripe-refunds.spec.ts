@@ -15,7 +15,7 @@ async function readOut(file: string): Promise<Array<Record<string, string>>> {
 
 async function convert(paths: string[], reportingCurrency?: string) {
   const out = await mkdtemp(join(tmpdir(), 'stripe-spec-'));
-  const result = await convertExport('stripe-refunds', paths, out, { reportingCurrency });
+  const result = await convertExport('stripe-refunds', paths, out, { reportingCurrency, alone: true });
   return { result, refunds: await readOut(join(out, 'refunds.csv')) };
 }
 

@@ -2,6 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convertExport } from './index';
+import { emailCustomerId } from '../reconcile/keys';
 import { parseCsv } from './csv';
 import { channelFromVia, csatScore } from './zendesk-tickets';
 import { specFixtures } from '../testing/fixtures';
@@ -17,7 +18,7 @@ async function readOut(file: string): Promise<Array<Record<string, string>>> {
 
 async function convert(paths: string[]) {
   const out = await mkdtemp(join(tmpdir(), 'zendesk-spec-'));
-  const result = await convertExport('zendesk-tickets', paths, out);
+  const result = await convertExport('zendesk-tickets', paths, out, { alone: true });
   return {
     result,
     refunds: await readOut(join(out, 'refunds.csv')),
@@ -40,7 +41,7 @@ describe('zendesk-tickets on the sample export + ratings', () => {
 
   it('keeps only the 35 refund-tagged tickets of 50', () => {
     expect(r.result.counts).toEqual({ refunds: 35, surveys: 15, agents: 4 });
-    expect(r.refunds.some((x) => x.refund_id === 'zd:40004')).toBe(false); // "Where is my parcel", tag quality_defect only
+    expect(r.refunds.some((x) => x.refund_id === '40004')).toBe(false); // "Where is my parcel", tag quality_defect only
   });
 
   it('derives decisions from status: 31 solved -> approved, 4 open -> pending', () => {
@@ -61,9 +62,9 @@ describe('zendesk-tickets on the sample export + ratings', () => {
   it('takes the reason from the custom field, else from the tag', () => {
     // field: changed_mind 12, late_delivery 10, quality_defect 6; 7 blank -> tags late_delivery 2, quality_defect 3, wrong_item 2
     expect(tally(r.refunds, 'reason_code')).toEqual({ changed_mind: 12, late_delivery: 12, quality_defect: 9, wrong_item: 2 });
-    expect(r.refunds.find((x) => x.refund_id === 'zd:40002')).toMatchObject({
+    expect(r.refunds.find((x) => x.refund_id === '40002')).toMatchObject({
       order_id: '#1002',
-      customer_id: 'zd:700002',
+      customer_id: emailCustomerId('customer2@example.com'), // linked by e-mail across systems
       agent_id: 'Li Na',
       reason_code: 'changed_mind', // field wins over the tag late_delivery
       requested_at: '2025-03-03T11:15:00Z',
@@ -77,10 +78,10 @@ describe('zendesk-tickets on the sample export + ratings', () => {
 
   it('builds CSAT surveys of refund tickets only: good -> 5, bad -> 1', () => {
     expect(tally(r.surveys, 'score')).toEqual({ '5': 6, '1': 9 });
-    expect(r.surveys.every((s) => s.kind === 'csat' && s.refund_id === s.survey_id.replace('zd-csat:', 'zd:'))).toBe(true);
+    expect(r.surveys.every((s) => s.kind === 'csat' && s.refund_id === s.survey_id.replace('zd-csat:', ''))).toBe(true);
     expect(r.surveys.find((s) => s.survey_id === 'zd-csat:40024')).toMatchObject({
-      refund_id: 'zd:40024',
-      customer_id: 'zd:700001',
+      refund_id: '40024',
+      customer_id: emailCustomerId('customer1@example.com'),
       score: '5',
       responded_at: '2025-03-25T09:15:00Z', // the rating's created_at
       comment: 'Quick and fair',
@@ -116,7 +117,7 @@ describe('zendesk-tickets edge cases', () => {
     const r = await convert([join(FIX, 'zendesk-decisions.csv')]);
     expect(r.result.counts).toEqual({ refunds: 4, surveys: 2, agents: 2 });
     const by = (id: string) => r.refunds.find((x) => x.refund_id === id);
-    expect(by('zd:1')).toMatchObject({
+    expect(by('1')).toMatchObject({
       decision: 'rejected',
       refunded_amount: '0',
       requested_amount: '49.90',
@@ -124,7 +125,7 @@ describe('zendesk-tickets edge cases', () => {
       channel: 'email',
       decided_at: '2025-01-02T09:00:00Z',
     });
-    expect(by('zd:2')).toMatchObject({
+    expect(by('2')).toMatchObject({
       decision: 'partial',
       refunded_amount: '',
       channel: 'phone', // Voicemail
@@ -133,8 +134,8 @@ describe('zendesk-tickets edge cases', () => {
       reopened: 'true',
       reason_code: 'unspecified',
     });
-    expect(by('zd:3')).toMatchObject({ decision: 'pending', agent_id: '', channel: 'app', order_id: '', requested_amount: '0' });
-    expect(by('zd:5')).toMatchObject({ decision: 'approved', refunded_amount: '15', escalated: 'true', reason_code: 'wrong_item', channel: 'social' });
+    expect(by('3')).toMatchObject({ decision: 'pending', agent_id: '', channel: 'app', order_id: '', requested_amount: '0' });
+    expect(by('5')).toMatchObject({ decision: 'approved', refunded_amount: '15', escalated: 'true', reason_code: 'wrong_item', channel: 'social' });
     expect(r.surveys.map((s) => [s.survey_id, s.score])).toEqual([
       ['zd-csat:1', '1'],
       ['zd-csat:2', '5'],
