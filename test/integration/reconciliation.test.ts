@@ -1,4 +1,5 @@
 import { queryRows } from '@refunds/etl';
+import { ok, serveDatabase, type TestServer } from '../support/server';
 import {
   ONE_SHOP,
   SOURCES,
@@ -164,5 +165,81 @@ describe('variants', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('over GraphQL', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    const db = await openShopDatabase();
+    await importSources(db.conn, ONE_SHOP, SOURCES);
+    db.close();
+    server = await serveDatabase(db.path);
+  });
+  afterAll(() => server.close());
+
+  test('reconciliation lists the sources and the five conflicts; the overview counts each refund once', async () => {
+    const data = ok(
+      await server.gql<{
+        reconciliation: {
+          sources: Array<{ source: string; role: string; records: number; refunds: number }>;
+          conflicts: Array<{ kind: string; refundId: string; orderId: string; detail: string }>;
+          counts: Array<{ kind: string; count: number }>;
+        };
+        overview: { refunds: number; refundedAmount: number; approvalRate: number; payoutFailureRate: number | null };
+      }>(`{ reconciliation { sources { source role records refunds } conflicts { kind refundId orderId detail } counts { kind count } }
+            overview { refunds refundedAmount approvalRate payoutFailureRate } }`),
+    );
+    // records: 120 shop orders, 34 payment refunds, 42 refund tickets (of 48 tickets); refunds: 42 with a
+    // ticket, 34 with a payment (33 merged into tickets + 1 alone), 42 whose order the shop has (not #90001)
+    expect(data.reconciliation.sources).toEqual([
+      { source: 'zendesk', role: 'helpdesk', records: 42, refunds: 42 },
+      { source: 'stripe', role: 'payments', records: 34, refunds: 34 },
+      { source: 'shopify', role: 'shop', records: 120, refunds: 42 },
+    ]);
+    expect(data.reconciliation.conflicts.map((c) => [c.kind, c.refundId, c.orderId])).toEqual([
+      ['AMOUNT_MISMATCH', '50001', '#1027'],
+      ['APPROVED_NOT_PAID', '50006', '#1113'],
+      ['DECISION_MISMATCH', '50011', '#1070'],
+      ['PAID_WITHOUT_TICKET', 're_1S00026', '#1003'],
+      ['UNKNOWN_ORDER', '50003', '#90001'],
+    ]);
+    expect(data.reconciliation.conflicts[0].detail).toContain('467.00');
+    expect(data.reconciliation.counts).toEqual([
+      { kind: 'AMOUNT_MISMATCH', count: 1 },
+      { kind: 'DECISION_MISMATCH', count: 1 },
+      { kind: 'APPROVED_NOT_PAID', count: 1 },
+      { kind: 'PAID_WITHOUT_TICKET', count: 1 },
+      { kind: 'UNKNOWN_ORDER', count: 1 },
+    ]);
+    expect(data.overview.refunds).toBe(43);
+    expect(data.overview.refundedAmount).toBeCloseTo(5929.26, 2);
+    // (approved + partial) / decided = 31 / 39 = 79%, the truth the issue quotes (91% before reconciliation)
+    expect(data.overview.approvalRate).toBeCloseTo(31 / 39, 9);
+  });
+
+  test('a filter narrows the conflicts to the refunds it selects', async () => {
+    // #1027's ticket was created 2025-03-16; #1003's payment on 2025-07-14 (UTC)
+    const r = ok(
+      await server.gql<{ reconciliation: { conflicts: Array<{ orderId: string }> } }>(
+        `query($f: RefundFilter) { reconciliation(filter: $f) { conflicts { orderId } } }`,
+        { f: { from: '2025-07-01', to: '2025-08-01' } },
+      ),
+    );
+    expect(r.reconciliation.conflicts.map((c) => c.orderId)).toEqual(['#1003']);
+  });
+
+  test('the drill-down shows the source ids and the lineage of a refund', async () => {
+    const r = ok(
+      await server.gql<{ refunds: { rows: Array<{ refundId: string; sources: { ticketId: string | null; paymentIds: string[]; shopOrderId: string | null; fields: Array<{ field: string; source: string }> } | null }> } }>(
+        `{ refunds(limit: 500) { rows { refundId sources { ticketId paymentIds shopOrderId fields { field source } } } } }`,
+      ),
+    );
+    const byId = new Map(r.refunds.rows.map((x) => [x.refundId, x.sources]));
+    expect(byId.get('50001')).toMatchObject({ ticketId: '50001', paymentIds: ['re_1S00000'], shopOrderId: '#1027' });
+    expect(byId.get('50001')?.fields).toContainEqual({ field: 'refunded_amount', source: 'stripe' });
+    expect(byId.get('50001')?.fields).toContainEqual({ field: 'agent_id', source: 'zendesk' });
+    expect(byId.get('re_1S00026')).toMatchObject({ ticketId: null, paymentIds: ['re_1S00026'], shopOrderId: '#1003' });
+    expect(byId.get('50003')).toMatchObject({ ticketId: '50003', paymentIds: [], shopOrderId: null });
   });
 });

@@ -31,7 +31,8 @@ export async function ensureSchema(conn: DuckDBConnection): Promise<void> {
   await runSql(
     conn,
     `CREATE TABLE IF NOT EXISTS refund_sources (
-      refund_id VARCHAR PRIMARY KEY, order_key VARCHAR, ticket_id VARCHAR, payment_ids VARCHAR, shop_order_id VARCHAR, lineage VARCHAR)`,
+      refund_id VARCHAR PRIMARY KEY, order_key VARCHAR, ticket_id VARCHAR, payment_ids VARCHAR, shop_order_id VARCHAR,
+      ticket_source VARCHAR, payment_source VARCHAR, shop_source VARCHAR, lineage VARCHAR)`,
   );
   await runSql(conn, `CREATE TABLE IF NOT EXISTS reconciliation_conflicts (kind VARCHAR, refund_id VARCHAR, order_id VARCHAR, detail VARCHAR)`);
   await runSql(conn, FACTS_DDL);

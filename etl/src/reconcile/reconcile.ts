@@ -25,6 +25,10 @@
 
 export type Source = 'shop' | 'payments' | 'helpdesk';
 
+/** The conflict kinds of reconciliation.md, in the order the spec lists them. */
+export const CONFLICT_KINDS = ['AMOUNT_MISMATCH', 'DECISION_MISMATCH', 'APPROVED_NOT_PAID', 'PAID_WITHOUT_TICKET', 'UNKNOWN_ORDER'] as const;
+export type ConflictKind = (typeof CONFLICT_KINDS)[number];
+
 /** One candidate value of a field: the SQL over the episode row `e`, and the source it comes from. */
 interface Candidate {
   source: Source;
@@ -312,6 +316,7 @@ export const CONFLICTS_SQL = `CREATE OR REPLACE TEMP TABLE _conflicts AS
 /** Where each field of a merged refund came from, and its source records' ids. */
 export const LINEAGE_SQL = `CREATE OR REPLACE TEMP TABLE _lineage AS
   SELECT refund_id, order_key, t_ticket_id AS ticket_id, p_ids AS payment_ids, s_order_id AS shop_order_id,
+    t_source AS ticket_source, p_source AS payment_source, s_source AS shop_source,
     to_json({${[...PRECEDENCE.map((f) => f.field), 'decision', 'refunded_amount'].map((f) => `'${f}': src_${f}`).join(', ')}})::VARCHAR AS lineage
   FROM _rec`;
 

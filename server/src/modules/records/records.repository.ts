@@ -41,6 +41,10 @@ export interface RecordRow {
   resolution_hours: number | null;
   customer_type: string;
   campaign: string | null;
+  ticket_id: string | null;
+  payment_ids: string | null;
+  shop_order_id: string | null;
+  lineage: string | null;
   total: number;
 }
 
@@ -61,8 +65,8 @@ export class RecordsRepository {
     return this.db.query<RecordRow>(sql`
       SELECT r.refund_id, r.order_id, ${customer} AS customer_ref, r.agent_id, a.name AS agent_name, r.channel, r.product_id, r.product_line,
         r.reason_code, r.reason_family, r.requested_at, r.decided_at, r.decision, r.requested_amount, r.refunded_amount,
-        r.resolution_hours, r.customer_type, r.campaign, count(*) OVER () AS total
-      FROM refund_facts r LEFT JOIN agents a ON a.agent_id = r.agent_id
+        r.resolution_hours, r.customer_type, r.campaign, s.ticket_id, s.payment_ids, s.shop_order_id, s.lineage, count(*) OVER () AS total
+      FROM refund_facts r LEFT JOIN agents a ON a.agent_id = r.agent_id LEFT JOIN refund_sources s ON s.refund_id = r.refund_id
       WHERE ${selection(f, drill)}
       ORDER BY ${raw(`r.${ident(sortColumn)}`)} ${raw(desc ? 'DESC' : 'ASC')} NULLS LAST, r.refund_id
       LIMIT ${limit} OFFSET ${offset}`);

@@ -4,8 +4,8 @@ import { DECISIONS, REASON_FAMILIES, type RefundFilter } from '@refunds/shared';
 import { badInput } from '../../common/errors';
 import { isValidDate } from '../../common/graphql/date.scalar';
 import { CAN, type Principal } from '../auth/auth.types';
-import type { BreakdownBy, RefundBreakdown, RefundPage } from './models/records.model';
-import { BANDS, RecordsRepository, type DrillSpec } from './records.repository';
+import type { BreakdownBy, RefundBreakdown, RefundPage, RefundSources } from './models/records.model';
+import { BANDS, RecordsRepository, type DrillSpec, type RecordRow } from './records.repository';
 
 /** Sortable fields of the drill-down table -> fact columns. */
 export const SORTS: Record<string, string> = {
@@ -59,6 +59,7 @@ export class RecordsService {
         resolutionHours: r.resolution_hours,
         customerType: r.customer_type,
         campaign: r.campaign,
+        sources: sourcesOf(r),
       })),
     };
   }
@@ -72,6 +73,20 @@ export class RecordsService {
       groups: rows.map((r) => ({ key: r.key, detail: r.detail, refunds: r.refunds, refundedAmount: r.refunded_amount })),
     };
   }
+}
+
+/** Where a reconciled refund came from (null for a refund loaded from a canonical file). */
+function sourcesOf(r: RecordRow): RefundSources | null {
+  if (r.lineage === null) return null;
+  const lineage = JSON.parse(r.lineage) as Record<string, string | null>;
+  return {
+    ticketId: r.ticket_id,
+    paymentIds: r.payment_ids ? r.payment_ids.split(',') : [],
+    shopOrderId: r.shop_order_id,
+    fields: Object.entries(lineage)
+      .filter((e): e is [string, string] => e[1] !== null)
+      .map(([field, source]) => ({ field, source })),
+  };
 }
 
 const BREAKDOWN_COLUMN = { PRODUCT: 'product_id', REASON_CODE: 'reason_code' } as const satisfies Record<BreakdownBy, string>;

@@ -13,6 +13,20 @@ export class RefundDrill {
   @Field(() => String, { nullable: true, description: '[0,50), [50,200), [200,1000) or [1000,inf)' }) amountBand?: string | null;
 }
 
+@ObjectType({ description: 'Which source gave a field of a reconciled refund' })
+export class FieldSource {
+  @Field({ description: 'canonical column, e.g. refunded_amount' }) field!: string;
+  @Field({ description: 'the system it came from, e.g. stripe' }) source!: string;
+}
+
+@ObjectType({ description: 'The source records a reconciled refund was merged from (reconciliation.md)' })
+export class RefundSources {
+  @Field(() => String, { nullable: true, description: 'helpdesk ticket id' }) ticketId!: string | null;
+  @Field(() => [String], { description: 'payment refund ids, oldest first' }) paymentIds!: string[];
+  @Field(() => String, { nullable: true, description: 'the shop order as the shop writes it' }) shopOrderId!: string | null;
+  @Field(() => [FieldSource]) fields!: FieldSource[];
+}
+
 @ObjectType()
 export class RefundRecord {
   @Field() refundId!: string;
@@ -33,6 +47,8 @@ export class RefundRecord {
   @Field(() => Float, { nullable: true }) resolutionHours!: number | null;
   @Field() customerType!: string;
   @Field(() => String, { nullable: true }) campaign!: string | null;
+  @Field(() => RefundSources, { nullable: true, description: 'Source ids and lineage; null for refunds loaded from canonical files' })
+  sources!: RefundSources | null;
 }
 
 @ObjectType()

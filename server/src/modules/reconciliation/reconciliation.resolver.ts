@@ -1,0 +1,15 @@
+import { Args, Query, Resolver } from '@nestjs/graphql';
+import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
+import { validateFilter } from '../../common/semantic/filter';
+import { Reconciliation } from './models/reconciliation.model';
+import { ReconciliationService } from './reconciliation.service';
+
+@Resolver()
+export class ReconciliationResolver {
+  constructor(private readonly service: ReconciliationService) {}
+
+  @Query(() => Reconciliation, { description: 'Sources imported, the refunds each contributes to, and the conflicts between them (reconciliation.md)' })
+  reconciliation(@Args('filter', { type: () => RefundFilterInput, nullable: true }) filter: RefundFilterInput | null): Promise<Reconciliation> {
+    return this.service.reconciliation(validateFilter(filter));
+  }
+}
