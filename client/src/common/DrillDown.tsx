@@ -7,7 +7,7 @@ import { useI18n } from './i18n';
 import type { MessageKey } from './messages';
 import { useSession } from './session';
 import { EmptyState, ErrorState, Skeleton } from './States';
-import type { RefundDrill, RefundRow } from './types';
+import type { RefundDrill, RefundRow, RefundSources } from './types';
 import { useGql } from './useGql';
 
 export interface DrillRequest {
@@ -27,10 +27,17 @@ export function useDrill(): (r: DrillRequest) => void {
 const QUERY = `query Refunds($f: RefundFilter, $d: RefundDrill, $sortBy: String, $sortDir: String, $limit: Int, $offset: Int) {
   refunds(filter: $f, drill: $d, sortBy: $sortBy, sortDir: $sortDir, limit: $limit, offset: $offset) {
     total rows { refundId orderId customerId agentId agentName channel productId productLine reasonCode reasonFamily
-      requestedAt decidedAt decision requestedAmount refundedAmount customerType } } }`;
+      requestedAt decidedAt decision requestedAmount refundedAmount customerType
+      sources { ticketId paymentIds shopOrderId fields { field source } } } } }`;
 
 const LIMIT = 50;
 const SORTABLE = new Set(['requestedAt', 'decidedAt', 'requestedAmount', 'refundedAmount']);
+
+/** "ticket 50001 · payment re_1 · order #1027": the source records a reconciled refund was merged from. */
+export function sourcesText(s: RefundSources | null | undefined): string {
+  if (!s) return '';
+  return [s.ticketId && `ticket ${s.ticketId}`, ...s.paymentIds.map((p) => `payment ${p}`), s.shopOrderId && `order ${s.shopOrderId}`].filter(Boolean).join(' · ');
+}
 
 /** Drops empty lists and undefined fields so the variables (and cache key) stay minimal. */
 function cleanDrill(d: RefundDrill | undefined): RefundDrill | undefined {
@@ -84,7 +91,10 @@ function DrillDialog({ req, onClose }: { req: DrillRequest; onClose: () => void 
     key,
     header: head(key),
     headerText: t(`drill.col.${key}` as MessageKey),
-    value: (r) => r[key],
+    value: (r) => {
+      const v = r[key];
+      return typeof v === 'object' && v !== null ? sourcesText(v) : v;
+    },
     ...opts,
   });
   const columns: Column<RefundRow>[] = [
@@ -101,6 +111,10 @@ function DrillDialog({ req, onClose }: { req: DrillRequest; onClose: () => void 
     col('customerType', { text: (r) => (r.customerType ? code('customerType', r.customerType) : '—') }),
     col('customerId'),
     col('orderId'),
+    col('sources', {
+      value: (r) => sourcesText(r.sources),
+      render: (r) => (r.sources ? <span title={r.sources.fields.map((f) => `${f.field}: ${f.source}`).join('\n')}>{sourcesText(r.sources)}</span> : '—'),
+    }),
   ];
   // The product role never sees who handled a refund.
   if (canSeeAgents) columns.splice(3, 0, col('agentName', { value: (r) => r.agentName ?? r.agentId, text: (r) => r.agentName ?? r.agentId ?? '—' }));

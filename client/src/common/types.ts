@@ -73,6 +73,15 @@ export interface RefundRow {
   customerType: string;
   campaign: string | null;
   resolutionHours: number | null;
+  /** Source ids and lineage of a reconciled refund; null for one loaded from a canonical file. */
+  sources?: RefundSources | null;
+}
+
+export interface RefundSources {
+  ticketId: string | null;
+  paymentIds: string[];
+  shopOrderId: string | null;
+  fields: Array<{ field: string; source: string }>;
 }
 
 export interface RefundDrill {

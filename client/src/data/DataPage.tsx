@@ -7,6 +7,7 @@ import { Panel } from '../common/Panel';
 import { EmptyState, ErrorState, Loadable, Skeleton } from '../common/States';
 import { useFilters } from '../common/useFilters';
 import { useGql } from '../common/useGql';
+import { ReconciliationPanel } from './ReconciliationPanel';
 
 interface LoadRecord {
   loadId: number;
@@ -159,6 +160,7 @@ export default function DataPage() {
           );
         }}
       </Loadable>
+      <ReconciliationPanel />
       <Rejects key={selected ?? 'latest'} loadId={selected} />
     </Page>
   );
