@@ -1,16 +1,6 @@
 import { queryRows } from '@refunds/etl';
 import { ok, serveDatabase, type TestServer } from '../support/server';
-import {
-  ONE_SHOP,
-  SOURCES,
-  type ShopSource,
-  expectedState,
-  importSources,
-  openShopDatabase,
-  readState,
-  readTruth,
-  writeVariant,
-} from '../support/one-shop';
+import { ONE_SHOP, SOURCES, type ShopSource, expectedState, importSources, openShopDatabase, readState, readTruth, writeVariant } from '../support/one-shop';
 
 /**
  * reconciliation.md on the spec's one-shop exports: the shop, the payment provider and the helpdesk
@@ -131,7 +121,10 @@ describe('variants', () => {
 
   test.each([
     ['spelled differently per system, rows shuffled', { seed: 7, spelling: spellings, shuffle: true }],
-    ['shop without "#", the others with it, shuffled', { seed: 11, spelling: { shop: (n: string) => n, payments: (n: string) => `#${n}`, helpdesk: (n: string) => `#${n}` }, shuffle: true }],
+    [
+      'shop without "#", the others with it, shuffled',
+      { seed: 11, spelling: { shop: (n: string) => n, payments: (n: string) => `#${n}`, helpdesk: (n: string) => `#${n}` }, shuffle: true },
+    ],
   ])('%s: same refunds in every import order', async (_name, opts) => {
     const dir = writeVariant(opts);
     for (const order of [SOURCES, [...SOURCES].reverse()]) {
@@ -231,9 +224,14 @@ describe('over GraphQL', () => {
 
   test('the drill-down shows the source ids and the lineage of a refund', async () => {
     const r = ok(
-      await server.gql<{ refunds: { rows: Array<{ refundId: string; sources: { ticketId: string | null; paymentIds: string[]; shopOrderId: string | null; fields: Array<{ field: string; source: string }> } | null }> } }>(
-        `{ refunds(limit: 500) { rows { refundId sources { ticketId paymentIds shopOrderId fields { field source } } } } }`,
-      ),
+      await server.gql<{
+        refunds: {
+          rows: Array<{
+            refundId: string;
+            sources: { ticketId: string | null; paymentIds: string[]; shopOrderId: string | null; fields: Array<{ field: string; source: string }> } | null;
+          }>;
+        };
+      }>(`{ refunds(limit: 500) { rows { refundId sources { ticketId paymentIds shopOrderId fields { field source } } } } }`),
     );
     const byId = new Map(r.refunds.rows.map((x) => [x.refundId, x.sources]));
     expect(byId.get('50001')).toMatchObject({ ticketId: '50001', paymentIds: ['re_1S00000'], shopOrderId: '#1027' });

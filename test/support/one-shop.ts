@@ -210,7 +210,15 @@ export async function readState(conn: DuckDBConnection): Promise<ShopState> {
     conn,
     `SELECT kind, lower(regexp_replace(trim(order_id), '^#', '')) AS order_key FROM reconciliation_conflicts ORDER BY kind, order_key`,
   );
-  const rows = await queryRows<{ refund_id: string; order_key: string; decision: string; refunded: number | null; agent: string | null; csat: number | null; payments: string | null }>(
+  const rows = await queryRows<{
+    refund_id: string;
+    order_key: string;
+    decision: string;
+    refunded: number | null;
+    agent: string | null;
+    csat: number | null;
+    payments: string | null;
+  }>(
     conn,
     `SELECT f.refund_id, lower(regexp_replace(trim(f.order_id), '^#', '')) AS order_key, f.decision, round(f.refunded_amount, 2) AS refunded,
             a.name AS agent, (SELECT max(score) FROM surveys s WHERE s.refund_id = f.refund_id AND s.kind = 'csat') AS csat, rs.payment_ids AS payments
@@ -223,7 +231,10 @@ export async function readState(conn: DuckDBConnection): Promise<ShopState> {
     decisions: Object.fromEntries(decisions.map((d) => [d.decision, d.n])),
     conflicts: conflicts.map((c) => ({ kind: c.kind, order: c.order_key })),
     byRefund: Object.fromEntries(
-      rows.map((r) => [r.refund_id, { order: r.order_key, decision: r.decision, refunded: r.refunded ?? 0, agent: r.agent, csat: r.csat, payments: r.payments }]),
+      rows.map((r) => [
+        r.refund_id,
+        { order: r.order_key, decision: r.decision, refunded: r.refunded ?? 0, agent: r.agent, csat: r.csat, payments: r.payments },
+      ]),
     ),
   };
 }

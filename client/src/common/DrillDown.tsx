@@ -36,7 +36,9 @@ const SORTABLE = new Set(['requestedAt', 'decidedAt', 'requestedAmount', 'refund
 /** "ticket 50001 · payment re_1 · order #1027": the source records a reconciled refund was merged from. */
 export function sourcesText(s: RefundSources | null | undefined): string {
   if (!s) return '';
-  return [s.ticketId && `ticket ${s.ticketId}`, ...s.paymentIds.map((p) => `payment ${p}`), s.shopOrderId && `order ${s.shopOrderId}`].filter(Boolean).join(' · ');
+  return [s.ticketId && `ticket ${s.ticketId}`, ...s.paymentIds.map((p) => `payment ${p}`), s.shopOrderId && `order ${s.shopOrderId}`]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 /** Drops empty lists and undefined fields so the variables (and cache key) stay minimal. */

@@ -274,7 +274,8 @@ export const en = {
   'drill.col.refundId': 'Refund',
   'drill.col.sources': 'Sources',
   'recon.title': 'Sources and conflicts',
-  'recon.intro': 'Refunds seen by the shop, the payment provider and the helpdesk are merged into one refund each. Where the systems disagree the conflict is listed here, never silently resolved.',
+  'recon.intro':
+    'Refunds seen by the shop, the payment provider and the helpdesk are merged into one refund each. Where the systems disagree the conflict is listed here, never silently resolved.',
   'recon.sources': 'Sources',
   'recon.col.source': 'System',
   'recon.col.role': 'Role',

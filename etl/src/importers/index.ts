@@ -192,7 +192,11 @@ export async function convertExport(format: string, paths: string[], outDir: str
   for (const table of sources) {
     const rows = tables.sources?.[table] ?? [];
     const file = path.join(outDir, `${table}.csv`);
-    await writeCsv(file, TABLE_BY_NAME.get(table)!.columns.map((c) => c.name), rows);
+    await writeCsv(
+      file,
+      TABLE_BY_NAME.get(table)!.columns.map((c) => c.name),
+      rows,
+    );
     written.push(file);
     counts[table] = rows.length;
   }

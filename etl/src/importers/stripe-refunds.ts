@@ -424,13 +424,7 @@ export async function convertStripeRefunds(files: string[], ctx: ImportContext):
  */
 function paymentRecord(row: Row<'refunds'>): Record<string, Cell> {
   const status =
-    row.decision === 'withdrawn'
-      ? 'canceled'
-      : row.payout_status === 'failed'
-        ? 'failed'
-        : row.payout_status === 'pending'
-          ? 'pending'
-          : 'succeeded';
+    row.decision === 'withdrawn' ? 'canceled' : row.payout_status === 'failed' ? 'failed' : row.payout_status === 'pending' ? 'pending' : 'succeeded';
   const fromPaymentsExport = row.refund_id?.startsWith('stripe:') === true;
   return {
     payment_id: row.refund_id ?? null,

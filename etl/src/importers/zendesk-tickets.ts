@@ -467,6 +467,12 @@ export async function convertZendeskTickets(files: string[], ctx: ImportContext)
     agents.push({ agent_id: agentId, name: emptyToNull(a.name), team, manager_id: null, hired_at: null });
   }
 
-  const tickets = refunds.map((r) => ({ ...r, ticket_id: r.refund_id ?? null, source: 'zendesk', order_ref: r.order_id ?? null, order_key: orderKey(r.order_id) }));
+  const tickets = refunds.map((r) => ({
+    ...r,
+    ticket_id: r.refund_id ?? null,
+    source: 'zendesk',
+    order_ref: r.order_id ?? null,
+    order_key: orderKey(r.order_id),
+  }));
   return { refunds, surveys: [...surveys.values()], agents, sources: { src_tickets: tickets } };
 }

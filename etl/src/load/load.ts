@@ -367,12 +367,7 @@ async function reconcileSources(
   if (sources === 0 && before === 0) return null;
   for (const q of reconcileStatements()) await runSql(conn, q);
   const spec = TABLE_BY_NAME.get('refunds')!;
-  const v = validationSql(
-    spec,
-    mergedAsSource(spec.columns.map((c) => c.name)),
-    '_chk',
-    reporting,
-  );
+  const v = validationSql(spec, mergedAsSource(spec.columns.map((c) => c.name)), '_chk', reporting);
   if (v.fxDays) await runSql(conn, v.fxDays);
   await runSql(conn, v.check);
   const [{ rows }] = await queryRows<{ rows: number }>(conn, `SELECT count(*) AS rows FROM _chk`);

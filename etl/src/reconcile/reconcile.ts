@@ -199,10 +199,10 @@ export const EPISODES_SQL: readonly string[] = [
        AND NOT EXISTS (SELECT 1 FROM src_payments x WHERE x.order_key = o.order_key)),
    per_order AS (SELECT order_key, count(*) AS n FROM eps WHERE order_key IS NOT NULL GROUP BY order_key)
    SELECT eps.refund_id, eps.kind, eps.order_key, coalesce(po.n, 1) AS refunds_of_order,
-     ${['refund_id', 'ticket_id', 'source', 'order_ref', 'customer_id', 'agent_id', 'channel', 'product_id', 'product_line', 'reason_code', 'reason_text', 'requested_at', 'decided_at', 'paid_at', 'decision', 'requested_amount', 'refunded_amount', 'currency', 'payout_method', 'payout_status', 'campaign', ...TICKET_FIELDS].map((c) => `t.${c} AS t_${c}`).join(', ')},
-     ${['n', 'n_succeeded', 'n_pending', 'n_failed', 'n_canceled', 'succeeded_sum', 'amount_sum', 'first_at', 'first_paid_at', 'last_paid_at', 'ids', 'first_id', 'order_ref', 'customer_id', 'currency', 'order_amount', 'agent_id', 'channel', 'product_id', 'product_line', 'reason_code', 'reason_text', 'campaign'].map((c) => `pa.${c} AS p_${c}`).join(', ')},
+     ${['refund_id', 'ticket_id', 'source', 'order_ref', 'customer_id', 'agent_id', 'channel', 'product_id', 'product_line', 'reason_code', 'reason_text', 'requested_at', 'decided_at', 'paid_at', 'decision', 'requested_amount', 'refunded_amount', 'currency', 'payout_method', 'payout_status', 'campaign', ...TICKET_FIELDS].map((c) => `t.${c} AS t_${c}`).join(',\n     ')},
+     ${['n', 'n_succeeded', 'n_pending', 'n_failed', 'n_canceled', 'succeeded_sum', 'amount_sum', 'first_at', 'first_paid_at', 'last_paid_at', 'ids', 'first_id', 'order_ref', 'customer_id', 'currency', 'order_amount', 'agent_id', 'channel', 'product_id', 'product_line', 'reason_code', 'reason_text', 'campaign'].map((c) => `pa.${c} AS p_${c}`).join(',\n     ')},
      pa.source_name AS p_source,
-     ${['order_id', 'source', 'customer_id', 'amount', 'currency', 'channel', 'campaign', 'product_id', 'product_line', 'financial_status', 'refunded_amount', 'refund_at', 'reason_code', 'reason_text'].map((c) => `o.${c} AS s_${c}`).join(', ')}
+     ${['order_id', 'source', 'customer_id', 'amount', 'currency', 'channel', 'campaign', 'product_id', 'product_line', 'financial_status', 'refunded_amount', 'refund_at', 'reason_code', 'reason_text'].map((c) => `o.${c} AS s_${c}`).join(',\n     ')}
    FROM eps
    LEFT JOIN src_tickets t ON eps.kind = 'ticket' AND t.refund_id = eps.refund_id
    LEFT JOIN _pagg pa ON pa.ep_id = eps.refund_id AND eps.kind <> 'shop'
@@ -232,7 +232,7 @@ const SHOP_REFUNDED = `CASE WHEN e.refunds_of_order = 1 THEN ${s('refunded_amoun
  * Requires EPISODES_SQL to have run.
  */
 export function mergedSql(): string {
-  const fields = PRECEDENCE.map((f) => `${coalesce(f.candidates)} AS ${f.field}, ${lineage(f.candidates)} AS src_${f.field}`).join(',\n     ');
+  const fields = PRECEDENCE.map((f) => `${coalesce(f.candidates)} AS ${f.field},\n     ${lineage(f.candidates)} AS src_${f.field}`).join(',\n     ');
   return `CREATE OR REPLACE TEMP TABLE _rec0 AS
    SELECT e.*,
      ${fields},
@@ -279,7 +279,9 @@ export function mergedSql(): string {
 
 /** The canonical refunds columns of `_rec` as text, the relation the refunds validation reads. */
 export function mergedAsSource(columns: readonly string[]): string {
-  const cols = columns.map((c) => `CAST(${c === 'channel' ? `coalesce(channel, 'web')` : c === 'reason_code' ? `coalesce(reason_code, 'unknown')` : c} AS VARCHAR) AS "${c}"`);
+  const cols = columns.map(
+    (c) => `CAST(${c === 'channel' ? `coalesce(channel, 'web')` : c === 'reason_code' ? `coalesce(reason_code, 'unknown')` : c} AS VARCHAR) AS "${c}"`,
+  );
   return `(SELECT row_number() OVER (ORDER BY refund_id) AS __line, ${cols.join(', ')} FROM _rec)`;
 }
 
