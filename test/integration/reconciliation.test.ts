@@ -121,6 +121,7 @@ describe('variants', () => {
 
   test.each([
     ['spelled differently per system, rows shuffled', { seed: 7, spelling: spellings, shuffle: true }],
+    ['Stripe metadata.order_number instead of order_id', { seed: 5, spelling: spellings, paymentsOrderKey: 'order_number' as const }],
     [
       'shop without "#", the others with it, shuffled',
       { seed: 11, spelling: { shop: (n: string) => n, payments: (n: string) => `#${n}`, helpdesk: (n: string) => `#${n}` }, shuffle: true },

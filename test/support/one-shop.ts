@@ -94,6 +94,8 @@ export interface VariantOptions {
   spelling?: { shop: (n: string) => string; payments: (n: string) => string; helpdesk: (n: string) => string };
   /** shuffle the rows of every export */
   shuffle?: boolean;
+  /** the Stripe metadata key that carries the order number (reconciliation.md: order_id or order_number) */
+  paymentsOrderKey?: 'order_id' | 'order_number';
   /** a second refund on this order, `days` after its first ticket: a new ticket and a succeeded payment */
   secondRefund?: { order: string; days: number; amount: number };
 }
@@ -125,6 +127,12 @@ export function writeVariant(opts: VariantOptions): string {
 
   const stripe = JSON.parse(readFileSync(join(ONE_SHOP, 'refunds.json'), 'utf8')) as StripeList;
   if (spell) for (const p of stripe.data) if (p.metadata.order_id) p.metadata.order_id = spell.payments(bare(p.metadata.order_id));
+  if (opts.paymentsOrderKey === 'order_number') {
+    for (const p of stripe.data) {
+      const { order_id: order, ...rest } = p.metadata;
+      p.metadata = order === undefined ? rest : { ...rest, order_number: order };
+    }
+  }
 
   if (opts.secondRefund) {
     const { order, days, amount } = opts.secondRefund;

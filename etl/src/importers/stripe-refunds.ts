@@ -207,6 +207,11 @@ function parseJsonFile(text: string, file: string): unknown {
   }
 }
 
+/** The order number a refund's metadata gives (reconciliation.md: metadata.order_id, else metadata.order_number). */
+function orderRefOf(meta: Record<string, string>): string | null {
+  return meta['order_id'] ?? meta['order_number'] ?? null;
+}
+
 /** Metadata columns of dashboard exports: "order_id (metadata)". */
 function csvMetadata(t: CsvTable, row: string[]): Record<string, string> {
   const meta: Record<string, string> = {};
@@ -218,7 +223,7 @@ function csvMetadata(t: CsvTable, row: string[]): Record<string, string> {
     }
   });
   // a bare order_id / customer_id / agent column also counts
-  for (const key of ['order_id', 'customer_id', 'agent', 'agent_id', 'channel']) {
+  for (const key of ['order_id', 'order_number', 'customer_id', 'agent', 'agent_id', 'channel']) {
     const i = t.col(key);
     if (i >= 0 && meta[key] === undefined && cell(row, i) !== '') meta[key] = cell(row, i);
   }
@@ -295,27 +300,32 @@ function paymentsCsvToRefunds(t: CsvTable, warnings: Warnings): Row<'refunds'>[]
     if (at === undefined) warnings.add(`${FORMAT}: unreadable date kept as written`, t.where(r));
     const full = amount !== null && amount !== undefined && Number(refunded) >= Number(amount);
     const chargeIdOrNull = emptyToNull(chargeId);
-    rows.push({
-      refund_id: `stripe:${chargeId}`,
-      order_id: meta['order_id'] ?? emptyToNull(cell(row, c.pi)) ?? chargeIdOrNull,
-      customer_id: meta['customer_id'] ?? emptyToNull(cell(row, c.customer)) ?? `stripe:${chargeId}`,
-      agent_id: meta['agent'] ?? meta['agent_id'] ?? null,
-      channel: meta['channel'] ?? 'web',
-      product_id: meta['product_id'] ?? meta['sku'] ?? null,
-      product_line: meta['product_line'] ?? null,
-      reason_code: meta['reason_code'] ?? 'unspecified',
-      reason_text: meta['reason_text'] ?? null,
-      requested_at: at ?? atRaw,
-      decided_at: at ?? atRaw,
-      paid_at: at ?? atRaw,
-      decision: full ? 'approved' : 'partial',
-      requested_amount: amount ?? cell(row, c.amount),
-      refunded_amount: refunded,
-      currency: cell(row, c.currency),
-      payout_method: 'original_payment',
-      payout_status: 'succeeded',
-      campaign: meta['campaign'] ?? null,
-    });
+    rows.push(
+      withMetaOrder(
+        {
+          refund_id: `stripe:${chargeId}`,
+          order_id: orderRefOf(meta) ?? emptyToNull(cell(row, c.pi)) ?? chargeIdOrNull,
+          customer_id: meta['customer_id'] ?? emptyToNull(cell(row, c.customer)) ?? `stripe:${chargeId}`,
+          agent_id: meta['agent'] ?? meta['agent_id'] ?? null,
+          channel: meta['channel'] ?? 'web',
+          product_id: meta['product_id'] ?? meta['sku'] ?? null,
+          product_line: meta['product_line'] ?? null,
+          reason_code: meta['reason_code'] ?? 'unspecified',
+          reason_text: meta['reason_text'] ?? null,
+          requested_at: at ?? atRaw,
+          decided_at: at ?? atRaw,
+          paid_at: at ?? atRaw,
+          decision: full ? 'approved' : 'partial',
+          requested_amount: amount ?? cell(row, c.amount),
+          refunded_amount: refunded,
+          currency: cell(row, c.currency),
+          payout_method: 'original_payment',
+          payout_status: 'succeeded',
+          campaign: meta['campaign'] ?? null,
+        },
+        meta,
+      ),
+    );
   });
   return rows;
 }
@@ -359,27 +369,30 @@ function refundRow(r: StripeRefund, warnings: Warnings): Row<'refunds'> | null {
   }
 
   const reason = r.reason === null ? 'unspecified' : (REASON_CODE[toCode(r.reason)] ?? toCode(r.reason));
-  return {
-    refund_id: r.id,
-    order_id: meta['order_id'] ?? r.paymentIntent ?? r.charge,
-    customer_id: meta['customer_id'] ?? r.customer ?? (r.charge !== null ? `stripe:${r.charge}` : `stripe:${r.id}`),
-    agent_id: meta['agent'] ?? meta['agent_id'] ?? null,
-    channel: meta['channel'] ?? 'web',
-    product_id: meta['product_id'] ?? meta['sku'] ?? null,
-    product_line: meta['product_line'] ?? null,
-    reason_code: meta['reason_code'] ?? reason,
-    reason_text: meta['reason_text'] ?? meta['comment'] ?? null,
-    requested_at: created,
-    decided_at: created,
-    paid_at: paidAt,
-    decision,
-    requested_amount: amount,
-    refunded_amount: refunded,
-    currency: r.currency.toUpperCase(),
-    payout_method: 'original_payment',
-    payout_status: payoutStatus,
-    campaign: meta['campaign'] ?? null,
-  };
+  return withMetaOrder(
+    {
+      refund_id: r.id,
+      order_id: orderRefOf(meta) ?? r.paymentIntent ?? r.charge,
+      customer_id: meta['customer_id'] ?? r.customer ?? (r.charge !== null ? `stripe:${r.charge}` : `stripe:${r.id}`),
+      agent_id: meta['agent'] ?? meta['agent_id'] ?? null,
+      channel: meta['channel'] ?? 'web',
+      product_id: meta['product_id'] ?? meta['sku'] ?? null,
+      product_line: meta['product_line'] ?? null,
+      reason_code: meta['reason_code'] ?? reason,
+      reason_text: meta['reason_text'] ?? meta['comment'] ?? null,
+      requested_at: created,
+      decided_at: created,
+      paid_at: paidAt,
+      decision,
+      requested_amount: amount,
+      refunded_amount: refunded,
+      currency: r.currency.toUpperCase(),
+      payout_method: 'original_payment',
+      payout_status: payoutStatus,
+      campaign: meta['campaign'] ?? null,
+    },
+    meta,
+  );
 }
 
 export async function convertStripeRefunds(files: string[], ctx: ImportContext): Promise<Tables> {
@@ -422,15 +435,26 @@ export async function convertStripeRefunds(files: string[], ctx: ImportContext):
  * payout status, its amount (the granted amount, also for canceled ones), and for the payments
  * export the charge amount as the order total.
  */
+const metaOrder = new WeakMap<Row<'refunds'>, string | null>();
+
+/** Remembers which order number of a refund row came from its metadata. */
+function withMetaOrder(row: Row<'refunds'>, meta: Record<string, string>): Row<'refunds'> {
+  metaOrder.set(row, orderRefOf(meta));
+  return row;
+}
+
 function paymentRecord(row: Row<'refunds'>): Record<string, Cell> {
+  // Only an order number the shop put in the metadata names an order; a payment intent or charge id
+  // (the refund's order_id fallback) would match no ticket and no shop order.
+  const orderRef = row.order_id !== undefined && row.order_id !== null && row.order_id === metaOrder.get(row) ? row.order_id : null;
   const status =
     row.decision === 'withdrawn' ? 'canceled' : row.payout_status === 'failed' ? 'failed' : row.payout_status === 'pending' ? 'pending' : 'succeeded';
   const fromPaymentsExport = row.refund_id?.startsWith('stripe:') === true;
   return {
     payment_id: row.refund_id ?? null,
     source: 'stripe',
-    order_ref: row.order_id ?? null,
-    order_key: orderKey(row.order_id),
+    order_ref: orderRef,
+    order_key: orderKey(orderRef),
     customer_id: row.customer_id ?? null,
     created_at: row.requested_at ?? null,
     status,
