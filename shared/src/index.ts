@@ -2,3 +2,4 @@ export * from './types';
 export * from './catalog';
 export * from './reason-families';
 export * from './stats';
+export * from './matched';

@@ -32,6 +32,7 @@ import {
   refundSpikes,
   refundTrend,
   rejectionEconomics,
+  rejectionEffect,
   repurchaseAfterRefund,
   repurchaseOutcome,
   spikeCandidates,
@@ -229,6 +230,9 @@ const REPURCHASE_Q = `query($f: RefundFilter, $w: Int, $d: Dimension, $gr: Grain
 const REFUND_TREND_Q = `query($f: RefundFilter, $g: Grain) { refundTrend(filter: $f, grain: $g) { period refunds decided approvalRate rejectionRate refundedAmount } }`;
 const ECONOMICS_Q = `query($f: RefundFilter, $w: Int) { rejectionEconomics(filter: $f, windowDays: $w) { savings revenueGap net rejectedCount eligible
   approvedRepurchaseRevenue rejectedRepurchaseRevenue } }`;
+
+const EFFECT_Q = `query($f: RefundFilter, $w: Int) { rejectionEffect(filter: $f, windowDays: $w) { att attLow attHigh rateAtt rateLow rateHigh
+  naiveGap rateNaiveGap matchedRejected matchedStrata coverage lostRevenue savings net } }`;
 
 type Num = number | null;
 interface ApiOverview {
@@ -434,6 +438,12 @@ describe('cross-check: API vs independent reference (seed 11, 6000 refunds + edg
       expect(econ.savings).toBeCloseTo(300, 9);
       expect(econ.revenueGap).toBeCloseTo(100 / 3 - 200, 9);
       expect(econ.net).toBeCloseTo(300 - (100 / 3 - 200), 9);
+    });
+
+    test('rejectionEffect is matched on the generated data (so the filter comparisons compare numbers, not nulls)', () => {
+      const r = rejectionEffect(ds, {}, 90);
+      expect(r.matchedRejected).toBeGreaterThan(30);
+      expect(r.matchedStrata).toBeGreaterThan(5);
     });
 
     test('reference statistics: Poisson tail and chi-square (values from mpmath, 50 digits)', () => {
@@ -750,6 +760,29 @@ describe('cross-check: API vs independent reference (seed 11, 6000 refunds + edg
           c.eq(`${p}.topReasonCode`, x.topReasonCode, y.topReasonCode);
         },
       );
+      expectNoDiffs(c);
+    });
+
+    test.each([90, 30, 45])('rejectionEffect windowDays=%d', async (w) => {
+      const a = ok(await s.gql<{ rejectionEffect: Record<string, Num> }>(EFFECT_Q, { f, w })).rejectionEffect;
+      const r = rejectionEffect(ds, f, w);
+      const c = new Comparer();
+      for (const k of ['matchedRejected', 'matchedStrata'] as const) c.eq(k, a[k], r[k]);
+      for (const k of [
+        'att',
+        'attLow',
+        'attHigh',
+        'rateAtt',
+        'rateLow',
+        'rateHigh',
+        'naiveGap',
+        'rateNaiveGap',
+        'coverage',
+        'lostRevenue',
+        'savings',
+        'net',
+      ] as const)
+        c.num(k, a[k], r[k]);
       expectNoDiffs(c);
     });
 

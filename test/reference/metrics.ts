@@ -1170,3 +1170,107 @@ export function rejectionEconomics(ds: RefDataset, f: RefundFilter = {}, windowD
     rejectedRevenue: rr,
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// What a rejection costs (matched comparison), from metrics.md, one refund at a time
+
+export interface RefRejectionEffect {
+  att: number | null;
+  attLow: number | null;
+  attHigh: number | null;
+  rateAtt: number | null;
+  rateLow: number | null;
+  rateHigh: number | null;
+  naiveGap: number | null;
+  rateNaiveGap: number | null;
+  matchedRejected: number | null;
+  matchedStrata: number | null;
+  coverage: number | null;
+  lostRevenue: number | null;
+  savings: number | null;
+  net: number | null;
+}
+
+function meanOf(xs: readonly number[]): number {
+  return xs.reduce((a, x) => a + x, 0) / xs.length;
+}
+
+/** Sample variance, divisor n - 1; 0 for one value. Two-pass, unlike the API's sums of squares. */
+function varianceOf(xs: readonly number[]): number {
+  if (xs.length < 2) return 0;
+  const m = meanOf(xs);
+  return xs.reduce((a, x) => a + (x - m) * (x - m), 0) / (xs.length - 1);
+}
+
+export function rejectionEffect(ds: RefDataset, f: RefundFilter = {}, windowDays = 90): RefRejectionEffect {
+  const units = filterRefunds(ds, f)
+    .filter((r) => r.decision === 'approved' || r.decision === 'rejected')
+    .map((r) => ({ r, o: repurchaseOutcome(ds, r, windowDays) }))
+    .filter((x) => x.o.eligible)
+    .map((x) => ({
+      rejected: x.r.decision === 'rejected',
+      requested: x.r.requestedAmount,
+      revenue: moneyToNumber(x.o.revenue),
+      repurchased: x.o.repurchased ? 1 : 0,
+      stratum: JSON.stringify([x.r.reasonCode, x.r.productLine, amountBand(x.r.requestedAmount), isNewCustomer(ds, x.r)]),
+    }));
+  const strata = groupBy(units, (u) => u.stratum);
+  const matched = [...strata.values()]
+    .map((us) => ({ t: us.filter((u) => u.rejected), a: us.filter((u) => !u.rejected) }))
+    .filter((s) => s.t.length > 0 && s.a.length > 0);
+  const nullResult: RefRejectionEffect = {
+    att: null,
+    attLow: null,
+    attHigh: null,
+    rateAtt: null,
+    rateLow: null,
+    rateHigh: null,
+    naiveGap: null,
+    rateNaiveGap: null,
+    matchedRejected: null,
+    matchedStrata: null,
+    coverage: null,
+    lostRevenue: null,
+    savings: null,
+    net: null,
+  };
+  if (matched.length === 0) return nullResult;
+  const nT = matched.reduce((a, s) => a + s.t.length, 0);
+  const estimate = (pick: (u: (typeof units)[number]) => number) => {
+    let effect = 0;
+    let variance = 0;
+    for (const s of matched) {
+      const w = s.t.length / nT;
+      const t = s.t.map(pick);
+      const a = s.a.map(pick);
+      effect += w * (meanOf(t) - meanOf(a));
+      variance += w * w * (varianceOf(t) / t.length + varianceOf(a) / a.length);
+    }
+    const half = 1.959964 * Math.sqrt(variance);
+    return { effect, low: effect - half, high: effect + half };
+  };
+  const rev = estimate((u) => u.revenue);
+  const rep = estimate((u) => u.repurchased);
+  const allT = units.filter((u) => u.rejected);
+  const allA = units.filter((u) => !u.rejected);
+  let savingsMoney = 0n;
+  for (const s of matched) for (const u of s.t) savingsMoney += u.requested;
+  const savings = moneyToNumber(savingsMoney);
+  const lostRevenue = -rev.effect * nT;
+  return {
+    att: rev.effect,
+    attLow: rev.low,
+    attHigh: rev.high,
+    rateAtt: rep.effect,
+    rateLow: rep.low,
+    rateHigh: rep.high,
+    naiveGap: meanOf(allT.map((u) => u.revenue)) - meanOf(allA.map((u) => u.revenue)),
+    rateNaiveGap: meanOf(allT.map((u) => u.repurchased)) - meanOf(allA.map((u) => u.repurchased)),
+    matchedRejected: nT,
+    matchedStrata: matched.length,
+    coverage: nT / allT.length,
+    lostRevenue,
+    savings,
+    net: savings - lostRevenue,
+  };
+}

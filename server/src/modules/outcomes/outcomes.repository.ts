@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { DEFAULTS, type DimensionName, type Grain, type RefundFilter } from '@refunds/shared';
-import { raw, revColumn, REV_WINDOWS, sql, type Sql } from '@refunds/etl';
+import { AMOUNT_BAND_SQL, raw, revColumn, REV_WINDOWS, sql, type Sql } from '@refunds/etl';
 import { DuckDbService } from '../../database/duckdb.service';
 import { dimensionColumn, dimensionSql } from '../../common/semantic/dimensions';
 import { factSource, filterCondition } from '../../common/semantic/filter';
@@ -15,6 +15,20 @@ export interface ExperienceRow {
   nps_n: number;
   nps_pro: number;
   nps_det: number;
+}
+
+/** Sums per stratum (reason x product line x amount band x customer type) and decision, for rejectionEffect. */
+export interface EffectStratumRow {
+  reason_code: string;
+  product_line: string | null;
+  amount_band: string;
+  customer_type: string;
+  decision: 'approved' | 'rejected';
+  n: number;
+  rev_sum: number;
+  rev_sq: number;
+  rep_sum: number;
+  requested_sum: number;
 }
 
 export interface RepurchaseRow {
@@ -88,6 +102,27 @@ export class OutcomesRepository {
         ON o.customer_id = e2.customer_id AND o.order_id <> e2.order_id
        AND o.ordered_at > e2.decided_at AND o.ordered_at <= e2.decided_at + to_days(CAST(${w} AS INTEGER))
       GROUP BY e2.refund_id) rv ON rv.refund_id = e.refund_id`;
+  }
+
+  /**
+   * metrics.md "What a rejection costs": eligible approved and rejected refunds per stratum, with
+   * sums and sums of squares of window revenue and the repurchased count (0/1 squares are itself).
+   */
+  effectStrata(f: RefundFilter, windowDays: number): Promise<EffectStratumRow[]> {
+    const w = sql`to_days(CAST(${windowDays} AS INTEGER))`;
+    return this.db.query<EffectStratumRow>(sql`
+      WITH h AS (SELECT max(ordered_at) AS horizon FROM orders),
+      e AS (
+        SELECT refund_facts.* FROM refund_facts, h
+        WHERE decision IN ('approved', 'rejected') AND decided_at + ${w} <= h.horizon AND ${filterCondition(f)}),
+      x AS (
+        SELECT e.reason_code, e.product_line, ${raw(AMOUNT_BAND_SQL.replace(/requested_amount/g, 'e.requested_amount'))} AS amount_band, e.customer_type, e.decision,
+          e.requested_amount, CAST(coalesce(${this.revenueSql(windowDays)}, 0) AS DOUBLE) AS rev,
+          CASE WHEN e.next_order_at <= e.decided_at + ${w} THEN 1 ELSE 0 END AS rep
+        FROM e ${this.revenueJoin(windowDays)})
+      SELECT reason_code, product_line, amount_band, customer_type, decision, count(*) AS n,
+        fsum(rev) AS rev_sum, fsum(rev * rev) AS rev_sq, CAST(sum(rep) AS BIGINT) AS rep_sum, fsum(requested_amount) AS requested_sum
+      FROM x GROUP BY ALL`);
   }
 
   /** Per decision over eligible refunds: count, summed requested amount and summed window revenue. */

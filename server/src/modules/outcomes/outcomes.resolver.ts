@@ -5,7 +5,7 @@ import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
 import { validateFilter } from '../../common/semantic/filter';
 import type { Principal } from '../auth/auth.types';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import { ExperienceGroup, RejectionEconomics, RepurchaseGroup } from './models/outcomes.model';
+import { ExperienceGroup, RejectionEconomics, RejectionEffect, RepurchaseGroup } from './models/outcomes.model';
 import { OutcomesService } from './outcomes.service';
 
 const filterArg = { type: () => RefundFilterInput, nullable: true } as const;
@@ -41,5 +41,13 @@ export class OutcomesResolver {
     @Args('windowDays', { type: () => Int, defaultValue: DEFAULTS.economicsWindowDays }) windowDays: number,
   ): Promise<RejectionEconomics> {
     return this.service.economics(validateFilter(filter), windowDays);
+  }
+
+  @Query(() => RejectionEffect, { description: 'What a rejection costs, matched like with like (metrics.md), beside the naive gap' })
+  rejectionEffect(
+    @Args('filter', filterArg) filter: RefundFilterInput | null,
+    @Args('windowDays', { type: () => Int, defaultValue: DEFAULTS.economicsWindowDays }) windowDays: number,
+  ): Promise<RejectionEffect> {
+    return this.service.effect(validateFilter(filter), windowDays);
   }
 }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { METRIC_BY_NAME, type DimensionName, type Grain, type RefundFilter } from '@refunds/shared';
+import { METRIC_BY_NAME, matchedEffect, type DimensionName, type Grain, type RefundFilter, type StratumSums } from '@refunds/shared';
 import { AppError, badInput } from '../../common/errors';
 import { npsOf, ratio } from '../../common/semantic/math';
 import type { Principal } from '../auth/auth.types';
 import { CAN } from '../auth/auth.types';
-import type { ExperienceGroup, RejectionEconomics, RepurchaseGroup } from './models/outcomes.model';
-import { OutcomesRepository } from './outcomes.repository';
+import type { ExperienceGroup, RejectionEconomics, RejectionEffect, RejectionStratum, RepurchaseGroup } from './models/outcomes.model';
+import { OutcomesRepository, type EffectStratumRow } from './outcomes.repository';
 
 export function checkWindow(windowDays: number): void {
   if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 730)
@@ -71,4 +71,103 @@ export class OutcomesService {
       caveat: METRIC_BY_NAME.get('revenueGap')?.caveat?.en ?? '',
     };
   }
+
+  async effect(f: RefundFilter, windowDays: number): Promise<RejectionEffect> {
+    checkWindow(windowDays);
+    return rejectionEffectOf(await this.repo.effectStrata(f, windowDays), windowDays);
+  }
+}
+
+interface Stratum {
+  key: EffectStratumRow;
+  rejected?: EffectStratumRow;
+  approved?: EffectStratumRow;
+}
+
+/** The matched estimate from per-stratum sums (metrics.md "What a rejection costs"). */
+export function rejectionEffectOf(rows: readonly EffectStratumRow[], windowDays: number): RejectionEffect {
+  const strata = new Map<string, Stratum>();
+  for (const r of rows) {
+    const k = JSON.stringify([r.reason_code, r.product_line, r.amount_band, r.customer_type]);
+    const s = strata.get(k) ?? { key: r };
+    s[r.decision] = r;
+    strata.set(k, s);
+  }
+  const all = [...strata.values()];
+  const revenue: StratumSums[] = all.map((s) => sums(s, 'rev'));
+  const rate: StratumSums[] = all.map((s) => sums(s, 'rep'));
+  const m = matchedEffect(revenue);
+  const r = matchedEffect(rate);
+  const eligibleRejected = all.reduce((a, s) => a + (s.rejected?.n ?? 0), 0);
+  const listed: RejectionStratum[] = all
+    .filter((s) => (s.rejected?.n ?? 0) > 0)
+    .map((s) => {
+      const t = s.rejected!;
+      const a = s.approved;
+      const matched = a !== undefined && a.n > 0;
+      const revenueDiff = matched ? t.rev_sum / t.n - a.rev_sum / a.n : null;
+      return {
+        reasonCode: s.key.reason_code,
+        productLine: s.key.product_line,
+        amountBand: s.key.amount_band,
+        customerType: s.key.customer_type,
+        rejected: t.n,
+        approved: a?.n ?? 0,
+        revenueDiff,
+        rateDiff: matched ? t.rep_sum / t.n - a.rep_sum / a.n : null,
+        contribution: revenueDiff === null || m === null ? null : (t.n / m.matched) * revenueDiff,
+      };
+    })
+    .sort((x, y) => Math.abs(y.contribution ?? 0) - Math.abs(x.contribution ?? 0) || y.rejected - x.rejected);
+  const base = { eligibleRejected, windowDays, strata: listed };
+  if (m === null || r === null) {
+    return {
+      ...base,
+      att: null,
+      attLow: null,
+      attHigh: null,
+      rateAtt: null,
+      rateLow: null,
+      rateHigh: null,
+      naiveGap: null,
+      rateNaiveGap: null,
+      matchedRejected: null,
+      matchedStrata: null,
+      coverage: null,
+      lostRevenue: null,
+      savings: null,
+      net: null,
+    };
+  }
+  const total = (d: 'rejected' | 'approved', k: 'n' | 'rev_sum' | 'rep_sum') => all.reduce((acc, s) => acc + (s[d]?.[k] ?? 0), 0);
+  const nT = total('rejected', 'n');
+  const nA = total('approved', 'n');
+  const savings = all.filter((s) => (s.approved?.n ?? 0) > 0).reduce((acc, s) => acc + (s.rejected?.requested_sum ?? 0), 0);
+  const lostRevenue = -m.effect * m.matched;
+  return {
+    ...base,
+    att: m.effect,
+    attLow: m.low,
+    attHigh: m.high,
+    rateAtt: r.effect,
+    rateLow: r.low,
+    rateHigh: r.high,
+    naiveGap: nT > 0 && nA > 0 ? total('rejected', 'rev_sum') / nT - total('approved', 'rev_sum') / nA : null,
+    rateNaiveGap: nT > 0 && nA > 0 ? total('rejected', 'rep_sum') / nT - total('approved', 'rep_sum') / nA : null,
+    matchedRejected: m.matched,
+    matchedStrata: m.strata,
+    coverage: m.matched / eligibleRejected,
+    lostRevenue,
+    savings,
+    net: savings - lostRevenue,
+  };
+}
+
+function sums(s: Stratum, what: 'rev' | 'rep'): StratumSums {
+  const t = s.rejected;
+  const a = s.approved;
+  // repurchased is 0 or 1, so its square is itself
+  return what === 'rev'
+    ? { nT: t?.n ?? 0, sumT: t?.rev_sum ?? 0, sqT: t?.rev_sq ?? 0, nA: a?.n ?? 0, sumA: a?.rev_sum ?? 0, sqA: a?.rev_sq ?? 0 }
+    : { nT: t?.n ?? 0, sumT: t?.rep_sum ?? 0, sqT: t?.rep_sum ?? 0, nA: a?.n ?? 0, sumA: a?.rep_sum ?? 0, sqA: a?.rep_sum ?? 0 };
 }
