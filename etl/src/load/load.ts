@@ -31,6 +31,8 @@ export interface LoadOptions {
   onProgress?: (p: LoadProgress) => void;
   /** Test hook: called between phases, e.g. to kill the process mid-load. */
   onPhase?: (phase: LoadPhase, table: string) => void | Promise<void>;
+  /** Preview: everything happens, then ROLLBACK instead of COMMIT; no load_history row. */
+  dryRun?: boolean;
 }
 
 export interface TableSummary {
@@ -43,14 +45,28 @@ export interface TableSummary {
   rejected: number;
 }
 
+/** A rejected row as recorded in load_rejects. */
+export interface LoadReject {
+  table: string;
+  file: string;
+  line: number;
+  column: string;
+  value: string | null;
+  reason: string;
+}
+
 export interface LoadSummary {
   loadId: number;
-  outcome: 'committed' | 'failed';
+  outcome: 'committed' | 'failed' | 'previewed';
   message?: string;
   tables: TableSummary[];
   durationMs: number;
   dataVersion: number;
+  /** Dry runs only: the first rejects, read before the rollback discards them. */
+  rejects?: LoadReject[];
 }
+
+const PREVIEW_REJECTS = 50;
 
 const PHASES: LoadPhase[] = ['reading', 'validating', 'merging'];
 
@@ -132,6 +148,7 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
       await rebuildRollups(conn);
     }
     opts.onProgress?.({ table: 'facts', phase: 'done', fraction: 1 });
+    if (opts.dryRun) return await rollBackPreview(conn, loadId, tables, t0);
     const files = await hashes;
     const durationMs = Math.round(performance.now() - t0);
     await runSql(conn, `UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'`);
@@ -145,6 +162,7 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
   } catch (e) {
     await runSql(conn, 'ROLLBACK').catch(() => undefined);
     const error = asLoadError(e);
+    if (opts.dryRun) throw error;
     const files = await hashes.catch(() => inputs.map((f) => ({ path: f.path, table: f.table, sha256: '' })));
     await recordHistory(conn, loadId, started, 'failed', error.message, files, [...summaries.values()], Math.round(performance.now() - t0)).catch(
       () => undefined,
@@ -153,6 +171,17 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+async function rollBackPreview(conn: DuckDBConnection, loadId: number, tables: TableSummary[], t0: number): Promise<LoadSummary> {
+  const rejects = await queryRows<LoadReject>(
+    conn,
+    `SELECT table_name AS "table", file, line, column_name AS "column", value, reason FROM load_rejects
+     WHERE load_id = ${loadId} ORDER BY table_name, file, line, column_name LIMIT ${PREVIEW_REJECTS}`,
+  );
+  await runSql(conn, 'ROLLBACK');
+  const [{ v }] = await queryRows<{ v: string }>(conn, `SELECT value AS v FROM meta WHERE key = 'data_version'`);
+  return { loadId, outcome: 'previewed', tables, durationMs: Math.round(performance.now() - t0), dataVersion: Number(v), rejects };
 }
 
 function asLoadError(e: unknown): LoadError {
