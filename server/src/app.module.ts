@@ -22,6 +22,7 @@ import { AnnotationsModule } from './modules/annotations/annotations.module';
 import { SavedViewsModule } from './modules/saved-views/saved-views.module';
 import { AgentsModule } from './modules/agents/agents.module';
 import { PolicyModule } from './modules/policy/policy.module';
+import { UploadsModule } from './modules/uploads/uploads.module';
 
 const production = process.env.NODE_ENV === 'production';
 
@@ -57,6 +58,7 @@ const production = process.env.NODE_ENV === 'production';
     SavedViewsModule,
     AgentsModule,
     PolicyModule,
+    UploadsModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: AppErrorFilter }],
 })
