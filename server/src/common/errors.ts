@@ -1,14 +1,6 @@
 /** One code per failure; `toGraphQLCode` is the single mapping to GraphQL error codes. */
 export type AppErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'RATE_LIMITED'
-  | 'DATABASE_UNAVAILABLE'
-  | 'INTERNAL'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'CONFLICT';
+  'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'RATE_LIMITED' | 'DATABASE_UNAVAILABLE' | 'INTERNAL' | 'PAYLOAD_TOO_LARGE' | 'CONFLICT';
 
 /**
  * An expected failure with its code. AppErrorFilter hands it to GraphQL (or HTTP) unlogged: bad

@@ -16,7 +16,10 @@ export async function readHead(path: string): Promise<string> {
   try {
     const buf = Buffer.alloc(HEAD_BYTES);
     const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
-    return buf.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+    return buf
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
   } finally {
     await fh.close();
   }
@@ -68,12 +71,16 @@ export function detectFormat(name: string, head: string): Detection {
   if (ext === 'parquet') return { format: null, note: `Parquet files load only as canonical tables (name it after one: refunds.parquet, ...)` };
   const cols = new Set(csvHeader(text));
   const has = (c: string) => cols.has(c);
-  if (has('financial status') && [...cols].some((c) => c.startsWith('lineitem'))) return { format: 'shopify-orders', note: 'Shopify orders export ("Financial Status", "Lineitem …")' };
+  if (has('financial status') && [...cols].some((c) => c.startsWith('lineitem')))
+    return { format: 'shopify-orders', note: 'Shopify orders export ("Financial Status", "Lineitem …")' };
   if (has('via') && (has('requester') || has('requester email'))) return { format: 'zendesk-tickets', note: 'Zendesk tickets export ("Via", "Requester")' };
   if (has('id') && has('amount refunded') && has('created (utc)')) return { format: 'stripe-refunds', note: 'Stripe payments export ("Amount Refunded")' };
   if (has('id') && has('charge id') && has('amount')) return { format: 'stripe-refunds', note: 'Stripe refunds export ("Charge ID")' };
-  if (has('score') && ((has('response_id') && has('user_id')) || (has('person') && has('survey_type')))) return { format: 'nps-survey', note: 'NPS survey answers' };
-  const table = ['refunds', 'orders', 'surveys'].find((t) => has(t === 'refunds' ? 'refund_id' : t === 'orders' ? 'order_id' : 'survey_id') && (t !== 'orders' || !has('refund_id')));
+  if (has('score') && ((has('response_id') && has('user_id')) || (has('person') && has('survey_type'))))
+    return { format: 'nps-survey', note: 'NPS survey answers' };
+  const table = ['refunds', 'orders', 'surveys'].find(
+    (t) => has(t === 'refunds' ? 'refund_id' : t === 'orders' ? 'order_id' : 'survey_id') && (t !== 'orders' || !has('refund_id')),
+  );
   if (table && has('customer_id')) return { format: null, note: `looks like the canonical ${table} table: name the file ${table}.csv to load it as is` };
   return { format: null, note: 'not recognised; pick a format (or a mapping for any other CSV)' };
 }

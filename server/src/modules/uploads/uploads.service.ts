@@ -9,7 +9,15 @@ import { DuckDbService } from '../../database/duckdb.service';
 import type { Principal } from '../auth/auth.types';
 import { detectFormat, readHead } from './detect';
 import type { RunUploadDto } from './dto/run-upload.dto';
-import { UPLOAD_FORMATS, type UploadFormat, type UploadLimits, type UploadManifest, type UploadState, type UploadView, type UploadedFile } from './models/upload.model';
+import {
+  UPLOAD_FORMATS,
+  type UploadFormat,
+  type UploadLimits,
+  type UploadManifest,
+  type UploadState,
+  type UploadView,
+  type UploadedFile,
+} from './models/upload.model';
 import { receiveFiles, type ReceivedFile } from './multipart';
 import { UploadsRepository } from './uploads.repository';
 
@@ -139,7 +147,12 @@ export class UploadsService implements OnModuleInit {
       return this.view(manifest);
     } catch (e) {
       const code = (e as { code?: unknown }).code;
-      Object.assign(rt, { state: 'failed', progress: null, summary: null, error: { code: typeof code === 'string' ? code : 'LOAD_FAILED', message: (e as Error).message } });
+      Object.assign(rt, {
+        state: 'failed',
+        progress: null,
+        summary: null,
+        error: { code: typeof code === 'string' ? code : 'LOAD_FAILED', message: (e as Error).message },
+      });
       throw e;
     }
   }
