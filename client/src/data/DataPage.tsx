@@ -7,6 +7,8 @@ import { Panel } from '../common/Panel';
 import { EmptyState, ErrorState, Loadable, Skeleton } from '../common/States';
 import { useFilters } from '../common/useFilters';
 import { useGql } from '../common/useGql';
+import { useSession } from '../common/session';
+import { UploadPanel } from './UploadPanel';
 
 interface LoadRecord {
   loadId: number;
@@ -107,6 +109,7 @@ export default function DataPage() {
   const { t, fmt } = useI18n();
   const { param, setParams } = useFilters();
   const history = useGql<{ loadHistory: LoadRecord[] }>(HISTORY, { limit: 50 });
+  const { me } = useSession();
   const selected = param('load') ? Number(param('load')) : null;
   const cols: Column<LoadRecord>[] = [
     { key: 'id', header: t('data.col.load'), value: (r) => r.loadId, text: (r) => `#${r.loadId}` },
@@ -123,6 +126,7 @@ export default function DataPage() {
   ];
   return (
     <Page id="data" title={t('data.title')} filtered={false}>
+      {me.role === 'admin' && <UploadPanel onCommitted={history.reload} />}
       <Loadable state={history} what={t('data.history')} isEmpty={(d) => d.loadHistory.length === 0} empty={t('empty.noLoads')}>
         {(d) => {
           const chartRows = [...d.loadHistory].reverse().map((r) => ({ ...r, label: `#${r.loadId}` }));
