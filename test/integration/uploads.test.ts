@@ -76,7 +76,7 @@ describe('upload in the browser (HTTP)', () => {
     const { body, type } = multipart(parts);
     const headers: Record<string, string> = { 'content-type': type };
     if (token) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(`${s.url}${path}`, { method: 'POST', headers, body });
+    const res = await fetch(`${s.url}${path}`, { method: 'POST', headers, body: new Uint8Array(body) });
     return { status: res.status, body: (await res.json()) as UploadView & { error?: { code: string; message: string } } };
   };
 
