@@ -202,7 +202,10 @@ export class UploadsService implements OnModuleInit {
 
   private async manifest(id: string): Promise<UploadManifest> {
     const m = await this.repo.find(id);
-    if (!m) throw notFound(id);
+    if (!m) {
+      this.runtime.delete(id);
+      throw notFound(id);
+    }
     return m;
   }
 
