@@ -23,6 +23,7 @@ import { SavedViewsModule } from './modules/saved-views/saved-views.module';
 import { AgentsModule } from './modules/agents/agents.module';
 import { PolicyModule } from './modules/policy/policy.module';
 import { ReconciliationModule } from './modules/reconciliation/reconciliation.module';
+import { UploadsModule } from './modules/uploads/uploads.module';
 
 const production = process.env.NODE_ENV === 'production';
 
@@ -59,6 +60,7 @@ const production = process.env.NODE_ENV === 'production';
     AgentsModule,
     PolicyModule,
     ReconciliationModule,
+    UploadsModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: AppErrorFilter }],
 })

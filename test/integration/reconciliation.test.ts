@@ -1,6 +1,18 @@
-import { queryRows } from '@refunds/etl';
+import { convertExport, loadFiles, queryRows } from '@refunds/etl';
+import { tempDir } from '../../etl/src/testing/factory';
 import { ok, serveDatabase, type TestServer } from '../support/server';
-import { ONE_SHOP, SOURCES, type ShopSource, expectedState, importSources, openShopDatabase, readState, readTruth, writeVariant } from '../support/one-shop';
+import {
+  ONE_SHOP,
+  SOURCES,
+  type ShopSource,
+  expectedState,
+  importSources,
+  openShopDatabase,
+  readState,
+  readTruth,
+  sourceFiles,
+  writeVariant,
+} from '../support/one-shop';
 
 /**
  * reconciliation.md on the spec's one-shop exports: the shop, the payment provider and the helpdesk
@@ -241,4 +253,27 @@ describe('over GraphQL', () => {
     expect(byId.get('re_1S00026')).toMatchObject({ ticketId: null, paymentIds: ['re_1S00026'], shopOrderId: '#1003' });
     expect(byId.get('50003')).toMatchObject({ ticketId: '50003', paymentIds: [], shopOrderId: null });
   });
+});
+
+test('a dry run (the upload preview) says which conflicts the import would add, and changes nothing', async () => {
+  const db = await openShopDatabase();
+  try {
+    await importSources(db.conn, ONE_SHOP, ['shopify-orders', 'stripe-refunds']);
+    const before = await readState(db.conn);
+    // shop + payments alone: #1027's payment is its order's one refund, 467.00 paid vs 462.00 in the shop
+    expect(before.conflicts).toEqual([{ kind: 'AMOUNT_MISMATCH', order: '1027' }]);
+    const out = tempDir('one-shop-preview-');
+    await convertExport('zendesk-tickets', sourceFiles(ONE_SHOP, 'zendesk-tickets'), out);
+    const preview = await loadFiles(db.conn, [out], { dryRun: true });
+    expect(preview.outcome).toBe('previewed');
+    expect(preview.conflicts).toEqual([
+      { kind: 'APPROVED_NOT_PAID', count: 1 },
+      { kind: 'DECISION_MISMATCH', count: 1 },
+      { kind: 'PAID_WITHOUT_TICKET', count: 1 },
+      { kind: 'UNKNOWN_ORDER', count: 1 },
+    ]);
+    expect(await readState(db.conn)).toEqual(before);
+  } finally {
+    db.close();
+  }
 });

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { DataTable, type Column } from '../common/DataTable';
 import { useI18n } from '../common/i18n';
@@ -8,6 +8,8 @@ import { EmptyState, ErrorState, Loadable, Skeleton } from '../common/States';
 import { useFilters } from '../common/useFilters';
 import { useGql } from '../common/useGql';
 import { ReconciliationPanel } from './ReconciliationPanel';
+import { useSession } from '../common/session';
+import { UploadPanel } from './UploadPanel';
 
 interface LoadRecord {
   loadId: number;
@@ -40,10 +42,15 @@ const REJECTS = `query LoadRejects($loadId: Int, $limit: Int!, $offset: Int!) { 
   loadId table file line column value reason } }`;
 const PAGE = 100;
 
-function Rejects({ loadId }: { loadId: number | null }) {
+function Rejects({ loadId, loads }: { loadId: number | null; loads: number }) {
   const { t, fmt } = useI18n();
   const [offset, setOffset] = useState(0);
   const q = useGql<{ loadRejects: RejectedRow[] }>(REJECTS, { loadId, limit: PAGE, offset });
+  const { reload } = q;
+  // "The last load" changes when an upload commits one.
+  useEffect(() => {
+    if (loads > 0) reload();
+  }, [loads, reload]);
   const rows = q.data?.loadRejects ?? [];
   const shownId = rows[0]?.loadId ?? loadId;
   const title = shownId !== null && shownId !== undefined ? t('data.rejects', { id: shownId }) : t('data.rejectsLatest');
@@ -108,6 +115,13 @@ export default function DataPage() {
   const { t, fmt } = useI18n();
   const { param, setParams } = useFilters();
   const history = useGql<{ loadHistory: LoadRecord[] }>(HISTORY, { limit: 50 });
+  const { me } = useSession();
+  const [uploads, setUploads] = useState(0);
+  const reloadHistory = history.reload;
+  const committed = useCallback(() => {
+    reloadHistory();
+    setUploads((n) => n + 1);
+  }, [reloadHistory]);
   const selected = param('load') ? Number(param('load')) : null;
   const cols: Column<LoadRecord>[] = [
     { key: 'id', header: t('data.col.load'), value: (r) => r.loadId, text: (r) => `#${r.loadId}` },
@@ -124,6 +138,7 @@ export default function DataPage() {
   ];
   return (
     <Page id="data" title={t('data.title')} filtered={false}>
+      {me.role === 'admin' && <UploadPanel onCommitted={committed} />}
       <Loadable state={history} what={t('data.history')} isEmpty={(d) => d.loadHistory.length === 0} empty={t('empty.noLoads')}>
         {(d) => {
           const chartRows = [...d.loadHistory].reverse().map((r) => ({ ...r, label: `#${r.loadId}` }));
@@ -160,8 +175,8 @@ export default function DataPage() {
           );
         }}
       </Loadable>
-      <ReconciliationPanel />
-      <Rejects key={selected ?? 'latest'} loadId={selected} />
+      <ReconciliationPanel key={`recon-${uploads}`} />
+      <Rejects key={selected ?? 'latest'} loadId={selected} loads={uploads} />
     </Page>
   );
 }

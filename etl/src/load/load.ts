@@ -32,6 +32,8 @@ export interface LoadOptions {
   onProgress?: (p: LoadProgress) => void;
   /** Test hook: called between phases, e.g. to kill the process mid-load. */
   onPhase?: (phase: LoadPhase, table: string) => void | Promise<void>;
+  /** Preview: everything happens, then ROLLBACK instead of COMMIT; no load_history row. */
+  dryRun?: boolean;
 }
 
 export interface TableSummary {
@@ -44,14 +46,33 @@ export interface TableSummary {
   rejected: number;
 }
 
+/** A rejected row as recorded in load_rejects. */
+export interface LoadReject {
+  table: string;
+  file: string;
+  line: number;
+  column: string;
+  value: string | null;
+  reason: string;
+}
+
 export interface LoadSummary {
   loadId: number;
-  outcome: 'committed' | 'failed';
+  outcome: 'committed' | 'failed' | 'previewed';
   message?: string;
   tables: TableSummary[];
   durationMs: number;
   dataVersion: number;
+  /** Dry runs only: the first rejects, read before the rollback discards them. */
+  rejects?: LoadReject[];
+  /**
+   * Reconciliation conflicts this load adds, per kind (a conflict of a kind on an order already listed
+   * is not new, even when the refund it names changed); absent when the load reconciled nothing.
+   */
+  conflicts?: Array<{ kind: string; count: number }>;
 }
+
+const PREVIEW_REJECTS = 50;
 
 const PHASES: LoadPhase[] = ['reading', 'validating', 'merging'];
 
@@ -113,6 +134,7 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
       opts.onProgress?.({ table: input.table, file: input.path, phase: 'done', fraction: 1 });
     }
     let deletedByReconcile = 0;
+    let conflicts: LoadSummary['conflicts'];
     if (inputs.some((f) => isSourceTable(f.table) || f.table === 'fx_rates')) {
       await phase('merging', 'reconciliation');
       const r = await reconcileSources(conn, loadId, reporting);
@@ -130,6 +152,7 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
         if (r.intoEmpty) fullRecompute = true;
         // Refunds the sources no longer make (a payment now claimed by a ticket) are gone: their customers' facts change.
         deletedByReconcile = r.deleted;
+        conflicts = r.conflictsAdded;
       }
     }
     const tables = [...summaries.values()];
@@ -153,6 +176,7 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
       await rebuildRollups(conn);
     }
     opts.onProgress?.({ table: 'facts', phase: 'done', fraction: 1 });
+    if (opts.dryRun) return { ...(await rollBackPreview(conn, loadId, tables, t0)), ...(conflicts ? { conflicts } : {}) };
     const files = await hashes;
     const durationMs = Math.round(performance.now() - t0);
     await runSql(conn, `UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'`);
@@ -162,10 +186,11 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
     await phase('committing', 'all');
     await runSql(conn, 'COMMIT');
     const [{ v }] = await queryRows<{ v: string }>(conn, `SELECT value AS v FROM meta WHERE key = 'data_version'`);
-    return { loadId, outcome: 'committed', tables, durationMs, dataVersion: Number(v) };
+    return { loadId, outcome: 'committed', tables, durationMs, dataVersion: Number(v), ...(conflicts ? { conflicts } : {}) };
   } catch (e) {
     await runSql(conn, 'ROLLBACK').catch(() => undefined);
     const error = asLoadError(e);
+    if (opts.dryRun) throw error;
     const files = await hashes.catch(() => inputs.map((f) => ({ path: f.path, table: f.table, sha256: '' })));
     await recordHistory(conn, loadId, started, 'failed', error.message, files, [...summaries.values()], Math.round(performance.now() - t0)).catch(
       () => undefined,
@@ -174,6 +199,17 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+async function rollBackPreview(conn: DuckDBConnection, loadId: number, tables: TableSummary[], t0: number): Promise<LoadSummary> {
+  const rejects = await queryRows<LoadReject>(
+    conn,
+    `SELECT table_name AS "table", file, line, column_name AS "column", value, reason FROM load_rejects
+     WHERE load_id = ${loadId} ORDER BY table_name, file, line, column_name LIMIT ${PREVIEW_REJECTS}`,
+  );
+  await runSql(conn, 'ROLLBACK');
+  const [{ v }] = await queryRows<{ v: string }>(conn, `SELECT value AS v FROM meta WHERE key = 'data_version'`);
+  return { loadId, outcome: 'previewed', tables, durationMs: Math.round(performance.now() - t0), dataVersion: Number(v), rejects };
 }
 
 function asLoadError(e: unknown): LoadError {
@@ -358,7 +394,16 @@ async function reconcileSources(
   conn: DuckDBConnection,
   loadId: number,
   reporting: string,
-): Promise<{ read: number; loaded: number; replaced: number; unchanged: number; rejected: number; intoEmpty: boolean; deleted: number } | null> {
+): Promise<{
+  read: number;
+  loaded: number;
+  replaced: number;
+  unchanged: number;
+  rejected: number;
+  intoEmpty: boolean;
+  deleted: number;
+  conflictsAdded: Array<{ kind: string; count: number }>;
+} | null> {
   const [{ sources, before }] = await queryRows<{ sources: number; before: number }>(
     conn,
     `SELECT (SELECT count(*) FROM src_tickets) + (SELECT count(*) FROM src_payments) + (SELECT count(*) FROM src_shop_orders) AS sources,
@@ -383,9 +428,15 @@ async function reconcileSources(
   if (deleted > 0) await runSql(conn, `DELETE FROM refunds WHERE refund_id IN (${stale})`);
   await runSql(conn, `DELETE FROM refund_sources`);
   await runSql(conn, `INSERT INTO refund_sources SELECT l.* FROM _lineage l WHERE l.refund_id IN (SELECT refund_id FROM _chk WHERE NOT __bad)`);
+  const conflictsAdded = await queryRows<{ kind: string; count: number }>(
+    conn,
+    `SELECT kind, count(*) AS count FROM _conflicts c
+     WHERE NOT EXISTS (SELECT 1 FROM reconciliation_conflicts o WHERE o.kind = c.kind AND coalesce(o.order_id, o.refund_id) = coalesce(c.order_id, c.refund_id))
+     GROUP BY kind ORDER BY kind`,
+  );
   await runSql(conn, `DELETE FROM reconciliation_conflicts`);
   await runSql(conn, `INSERT INTO reconciliation_conflicts SELECT kind, refund_id, order_id, detail FROM _conflicts`);
-  return { read: rows, ...merged, deleted };
+  return { read: rows, ...merged, deleted, conflictsAdded };
 }
 
 /** Writes the reason-family configuration; true when it differs from the stored one. */

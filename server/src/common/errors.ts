@@ -1,5 +1,6 @@
 /** One code per failure; `toGraphQLCode` is the single mapping to GraphQL error codes. */
-export type AppErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'RATE_LIMITED' | 'DATABASE_UNAVAILABLE' | 'INTERNAL';
+export type AppErrorCode =
+  'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'RATE_LIMITED' | 'DATABASE_UNAVAILABLE' | 'INTERNAL' | 'PAYLOAD_TOO_LARGE' | 'CONFLICT';
 
 /**
  * An expected failure with its code. AppErrorFilter hands it to GraphQL (or HTTP) unlogged: bad
@@ -26,6 +27,8 @@ export function toGraphQLCode(code: AppErrorCode): string {
     case 'BAD_USER_INPUT':
       return code;
     case 'NOT_FOUND':
+    case 'PAYLOAD_TOO_LARGE':
+    case 'CONFLICT':
       return 'BAD_USER_INPUT';
     case 'RATE_LIMITED':
       return 'RATE_LIMITED';
@@ -46,6 +49,10 @@ export function httpStatus(code: AppErrorCode): number {
       return 400;
     case 'NOT_FOUND':
       return 404;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'CONFLICT':
+      return 409;
     case 'RATE_LIMITED':
       return 429;
     case 'DATABASE_UNAVAILABLE':

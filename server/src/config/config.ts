@@ -1,3 +1,4 @@
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULTS } from '@refunds/shared';
 
@@ -20,6 +21,29 @@ export interface AppConfig {
   cache: boolean;
   /** Answer from the daily rollups where they cover the query (off: always refund_facts; tests compare both). */
   rollups: boolean;
+  /** Where browser uploads go (one subfolder per upload); REFUNDS_IMPORT_DIR, default `imports` beside the DuckDB file. */
+  importDir: string;
+  /** Largest upload request or file accepted (REFUNDS_UPLOAD_MAX_BYTES, default 1 GiB). */
+  uploadMaxBytes: number;
+}
+
+export const DEFAULT_UPLOAD_MAX_BYTES = 1024 ** 3;
+
+/** The import folder must be a writable directory, or creatable inside a writable one. */
+function importDirProblem(dir: string): string | null {
+  let probe = dir;
+  while (!existsSync(probe)) {
+    const parent = dirname(probe);
+    if (parent === probe) return `REFUNDS_IMPORT_DIR: no existing parent folder for ${dir}`;
+    probe = parent;
+  }
+  if (!statSync(probe).isDirectory()) return `REFUNDS_IMPORT_DIR: ${probe} is not a folder`;
+  try {
+    accessSync(probe, constants.W_OK | constants.X_OK);
+  } catch {
+    return `REFUNDS_IMPORT_DIR: ${probe} is not writable`;
+  }
+  return null;
 }
 
 export class ConfigError extends Error {}
@@ -46,6 +70,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 32) problems.push('REFUNDS_POOL_SIZE must be 1..32');
   const rate = Number(env.REFUNDS_RATE_LIMIT ?? 1200);
   if (!Number.isFinite(rate) || rate < 1) problems.push('REFUNDS_RATE_LIMIT must be a positive number');
+  const importDir = resolve(env.REFUNDS_IMPORT_DIR?.trim() || join(dirname(duckdbPath), 'imports'));
+  const importProblem = importDirProblem(importDir);
+  if (importProblem) problems.push(importProblem);
+  const uploadMaxRaw = env.REFUNDS_UPLOAD_MAX_BYTES?.trim();
+  const uploadMaxBytes = uploadMaxRaw ? Number(uploadMaxRaw) : DEFAULT_UPLOAD_MAX_BYTES;
+  if (!/^\d+$/.test(uploadMaxRaw ?? '0') || !Number.isSafeInteger(uploadMaxBytes) || uploadMaxBytes < 1)
+    problems.push(`REFUNDS_UPLOAD_MAX_BYTES must be a whole number of bytes >= 1, got "${uploadMaxRaw}"`);
   if (problems.length) throw new ConfigError(`invalid configuration:\n- ${problems.join('\n- ')}`);
   return {
     duckdbPath,
@@ -66,6 +97,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sqlLog: env.REFUNDS_SQL_LOG ? resolve(env.REFUNDS_SQL_LOG) : null,
     cache: env.REFUNDS_CACHE !== 'off',
     rollups: env.REFUNDS_ROLLUPS !== 'off',
+    importDir,
+    uploadMaxBytes,
   };
 }
 
