@@ -52,8 +52,9 @@ describe('upload in a browser', () => {
     await page.getByTestId('preview-summary').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('upload-format-0').inputValue()).toBe('shopify-orders');
     expect(await page.getByTestId('upload-format-1').inputValue()).toBe('load');
-    expect(await page.getByTestId('preview-read').innerText()).toBe('51'); // 40 + 8 + 3
-    expect(await page.getByTestId('preview-loaded').innerText()).toBe('50');
+    // 40 orders, 40 shop source records, 8 refunds merged from them, 3 rows of refunds.csv
+    expect(await page.getByTestId('preview-read').innerText()).toBe('91');
+    expect(await page.getByTestId('preview-loaded').innerText()).toBe('90');
     expect(await page.getByTestId('preview-rejected').innerText()).toBe('1');
     const rejects = await page.getByTestId('preview-rejects').innerText();
     expect(rejects).toMatch(/refunds\.csv\s+3\s+decision\s+sometime\s+.*must be one of/);
@@ -76,9 +77,9 @@ describe('upload in a browser', () => {
     // The history table on the page shows the new load with its counts.
     const row = page.locator('.data-table tbody tr', { hasText: '#2' }).first();
     await row.waitFor();
-    expect(await row.innerText()).toMatch(/committed[\s\S]*51[\s\S]*50[\s\S]*1/);
+    expect(await row.innerText()).toMatch(/committed[\s\S]*91[\s\S]*90[\s\S]*1/);
     const [latest] = (await history()).loadHistory;
-    expect(latest).toMatchObject({ loadId: 2, outcome: 'committed', rowsLoaded: 50, rowsRejected: 1 });
+    expect(latest).toMatchObject({ loadId: 2, outcome: 'committed', rowsLoaded: 90, rowsRejected: 1 });
     // The rejects panel now shows the committed load's reject.
     await page.getByText('Rejected rows of load #2').waitFor();
     await shoot(page, 'upload-committed');
