@@ -167,6 +167,36 @@ export const METRICS: readonly MetricDef[] = [
   m('net', 'currency', 'Net of rejections', '拒绝净收益', 'savings - revenueGap.', '节省 − 收入差距。', {
     caveat: { en: 'An association, not a proven cause.', 'zh-CN': '相关性，并非因果。' },
   }),
+  m(
+    'att',
+    'currency',
+    'Cost of a rejection (matched)',
+    '每次拒绝的代价（匹配）',
+    'Within strata of reason x product line x amount band x new/returning customer, over approved and rejected refunds with a full window: sum over matched strata of n_rejected x (mean repurchase revenue of rejected - of approved) / matched rejected. 95% interval: att -/+ 1.96 sqrt(sum (n_t/N_t)^2 (v_t/n_t + v_a/n_a)).',
+    '在“原因 × 产品线 × 金额区间 × 新/老客户”分层内，对窗口已满的批准与拒绝退款：各匹配层按拒绝数加权的（被拒绝客户复购金额均值 − 被批准客户均值）。95% 区间：att ∓ 1.96 √(Σ (n_t/N_t)² (v_t/n_t + v_a/n_a))。',
+    {
+      caveat: {
+        en: 'Assumes no unmeasured difference drives both the decision and repurchase (one that could: the agent’s manner on the call). Only strata with both a rejected and an approved refund count (coverage = matched / all eligible rejected); partial refunds are left out. Below 80% coverage or 30 matched rejected refunds no headline figure is shown.',
+        'zh-CN':
+          '假设没有未测量的差异同时影响决定与复购（可能存在的例子：客服在通话中的态度）。只计入同时有拒绝与批准退款的分层（覆盖率 = 匹配数 / 全部合格拒绝数）；部分退款不计入。覆盖率低于 80% 或匹配的拒绝少于 30 笔时不显示主数字。',
+      },
+    },
+  ),
+  m(
+    'naiveGap',
+    'currency',
+    'Naive gap',
+    '简单差值',
+    'Mean repurchase revenue of all eligible rejected refunds - of all eligible approved ones, unmatched.',
+    '全部合格被拒绝退款的复购金额均值 − 全部合格批准退款的均值，未匹配。',
+    {
+      caveat: {
+        en: 'Compares unlike customers: rejected ones are more often new, bought cheaper items and asked for other reasons.',
+        'zh-CN': '比较的是不同类型的客户：被拒绝的客户更常是新客户、商品更便宜、原因不同。',
+      },
+    },
+  ),
+  m('coverage', 'rate', 'Coverage', '覆盖率', 'Matched rejected refunds / all eligible rejected refunds.', '匹配的拒绝退款 / 全部合格的拒绝退款。'),
   m('handled', 'count', 'Handled', '处理量', 'Decided refunds with this agent_id.', '该客服处理的已决定退款数。', {
     caveat: {
       en: 'Agents with fewer than minCases (30) handled refunds are flagged insufficient: shown greyed, never ranked or correlated. Refunds without an agent are not in any scorecard.',

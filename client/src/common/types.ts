@@ -122,3 +122,27 @@ export interface SavedView {
   owner: string;
   createdAt: string;
 }
+
+/** rejectionEffect (metrics.md "What a rejection costs"). */
+export interface RejectionEffectNumbers {
+  att: number | null;
+  attLow: number | null;
+  attHigh: number | null;
+  rateAtt: number | null;
+  rateLow: number | null;
+  rateHigh: number | null;
+  naiveGap: number | null;
+  rateNaiveGap: number | null;
+  matchedRejected: number | null;
+  matchedStrata: number | null;
+  coverage: number | null;
+  lostRevenue: number | null;
+  savings: number | null;
+  net: number | null;
+  eligibleRejected: number;
+}
+
+/** The catalog's rule for a headline matched figure: coverage >= 80% and >= 30 matched rejected refunds. */
+export function effectTrustworthy(e: RejectionEffectNumbers | undefined): e is RejectionEffectNumbers & { att: number; attLow: number; attHigh: number } {
+  return !!e && e.att !== null && e.attLow !== null && e.attHigh !== null && (e.coverage ?? 0) >= 0.8 && (e.matchedRejected ?? 0) >= 30;
+}

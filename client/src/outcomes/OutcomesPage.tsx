@@ -11,6 +11,7 @@ import { EmptyState, ErrorState, Skeleton } from '../common/States';
 import type { RefundDrill } from '../common/types';
 import { useFilters } from '../common/useFilters';
 import { useGql } from '../common/useGql';
+import { RejectionEffectPanel } from './RejectionEffectPanel';
 import { curveQuery, curveRows, WINDOWS } from './curve';
 
 interface ExperienceGroup {
@@ -340,6 +341,7 @@ export default function OutcomesPage() {
         </PanelLoadable>
       </div>
       <Curve />
+      <RejectionEffectPanel />
       {(exp.data || rep.data) && (
         <Panel title={t('out.table', { dim: dimLabel })}>
           {merged.length === 0 ? (

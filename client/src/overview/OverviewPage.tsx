@@ -1,4 +1,5 @@
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Link } from 'react-router-dom';
 import { METRIC_BY_NAME } from '@refunds/shared';
 import { DECISION_COLORS } from '../common/chart';
 import { useDrill } from '../common/DrillDown';
@@ -11,11 +12,11 @@ import { Panel } from '../common/Panel';
 import { EmptyState, ErrorState, Loadable, Skeleton } from '../common/States';
 import { changeTone } from '../common/format';
 import { useExportNumbers, useExportSentence, useExportTable } from '../common/exportRegistry';
-import type { OverviewNumbers, TrendPoint } from '../common/types';
+import { effectTrustworthy, type OverviewNumbers, type RejectionEffectNumbers, type TrendPoint } from '../common/types';
 import { useFilters } from '../common/useFilters';
 import { useGql } from '../common/useGql';
 import { CARDS } from './cards';
-import { ECONOMICS_QUERY, OVERVIEW_QUERY, TREND_QUERY } from './queries';
+import { ECONOMICS_QUERY, EFFECT_QUERY, OVERVIEW_QUERY, TREND_QUERY } from './queries';
 
 type OverviewData = { overview: OverviewNumbers & { previous: OverviewNumbers | null } };
 
@@ -194,6 +195,54 @@ function TrendChart() {
   );
 }
 
+function MatchedEffect({ days }: { days: number }) {
+  const { t, fmt } = useI18n();
+  const { refundFilter, search } = useFilters();
+  const q = useGql<{ rejectionEffect: RejectionEffectNumbers }>(EFFECT_QUERY, { f: refundFilter, w: days });
+  const e = q.data?.rejectionEffect;
+  const headline = effectTrustworthy(e)
+    ? t(e.att <= 0 ? 'overview.effectCost' : 'overview.effectGain', {
+        cost: fmt.currency(Math.abs(e.att)),
+        low: fmt.currency(-e.attHigh),
+        high: fmt.currency(-e.attLow),
+        days,
+      })
+    : null;
+  useExportSentence(headline);
+  if (q.error || !e) return q.error ? <ErrorState error={q.error} what={t('overview.effect')} onRetry={q.reload} /> : <Skeleton kind="line" />;
+  const naive =
+    e.naiveGap === null ? null : t(e.naiveGap <= 0 ? 'overview.effectNaiveLess' : 'overview.effectNaiveMore', { gap: fmt.currency(Math.abs(e.naiveGap)) });
+  return (
+    <div className="effect" data-testid="rejection-effect">
+      {headline ? (
+        <p className="sentence" data-testid="effect-headline">
+          {headline}
+        </p>
+      ) : (
+        <p className="muted" data-testid="effect-withheld">
+          {t('overview.effectWithheld', {
+            coverage: fmt.percent(e.coverage),
+            matched: fmt.number(e.matchedRejected ?? 0),
+            eligible: fmt.number(e.eligibleRejected),
+          })}
+        </p>
+      )}
+      {naive && (
+        <p>
+          <MetricLabel name="naiveGap" />: {naive} <span className="muted">{t('overview.effectWhy')}</span>
+        </p>
+      )}
+      <p className="muted">
+        <MetricLabel name="coverage" />: {fmt.percent(e.coverage)} (
+        {t('overview.effectMatched', { matched: fmt.number(e.matchedRejected ?? 0), eligible: fmt.number(e.eligibleRejected) })}){' '}
+        <Link to={{ pathname: '/outcomes', search: search.toString(), hash: 'rejection-effect' }} data-testid="effect-details">
+          {t('overview.effectDetails')}
+        </Link>
+      </p>
+    </div>
+  );
+}
+
 function Economics() {
   const { t, fmt, metricDef, locale } = useI18n();
   const { refundFilter } = useFilters();
@@ -228,7 +277,8 @@ function Economics() {
         <EmptyState>{t('empty.noEconomics', { days })}</EmptyState>
       ) : (
         <div className="economics" data-testid="economics">
-          <p className="sentence">{sentence}</p>
+          <MatchedEffect days={days} />
+          <p className="sentence-secondary">{sentence}</p>
           <p>
             <MetricLabel name="net" />: <strong>{fmt.currency(e.net)}</strong>.{' '}
             {t('overview.economicsBasis', { rejected: fmt.number(e.rejectedCount), eligible: fmt.number(e.eligible) })}

@@ -9,3 +9,8 @@ export const TREND_QUERY = `query RefundTrend($f: RefundFilter, $grain: Grain) {
 
 export const ECONOMICS_QUERY = `query RejectionEconomics($f: RefundFilter, $w: Int) { rejectionEconomics(filter: $f, windowDays: $w) {
   savings revenueGap net rejectedCount eligible } }`;
+
+export const EFFECT_FIELDS = `att attLow attHigh rateAtt rateLow rateHigh naiveGap rateNaiveGap matchedRejected matchedStrata coverage
+  lostRevenue savings net eligibleRejected`;
+
+export const EFFECT_QUERY = `query RejectionEffect($f: RefundFilter, $w: Int) { rejectionEffect(filter: $f, windowDays: $w) { ${EFFECT_FIELDS} } }`;

@@ -1,0 +1,243 @@
+import { useMemo, useState } from 'react';
+import { CartesianGrid, ErrorBar, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { DataTable, type Column } from '../common/DataTable';
+import { useDrill } from '../common/DrillDown';
+import { useExportSentence } from '../common/exportRegistry';
+import { useI18n } from '../common/i18n';
+import { MetricLabel } from '../common/MetricLabel';
+import { Panel } from '../common/Panel';
+import { EmptyState, ErrorState, Skeleton } from '../common/States';
+import { effectTrustworthy, type RejectionEffectNumbers } from '../common/types';
+import { useFilters } from '../common/useFilters';
+import { useGql } from '../common/useGql';
+import { EFFECT_FIELDS } from '../overview/queries';
+
+export const EFFECT_WINDOWS = [30, 60, 90, 180] as const;
+
+interface Stratum {
+  reasonCode: string;
+  productLine: string | null;
+  amountBand: string;
+  customerType: string;
+  rejected: number;
+  approved: number;
+  revenueDiff: number | null;
+  rateDiff: number | null;
+  contribution: number | null;
+}
+
+const QUERY = `query RejectionEffectDetail($f: RefundFilter, $w: Int) { rejectionEffect(filter: $f, windowDays: $w) { ${EFFECT_FIELDS}
+  strata { reasonCode productLine amountBand customerType rejected approved revenueDiff rateDiff contribution } } }`;
+
+type SortKey = 'contribution' | 'rejected' | 'approved' | 'revenueDiff' | 'rateDiff';
+
+interface Point {
+  label: string;
+  value: number;
+  err: [number, number];
+}
+
+/** Matched and naive estimates as points with their 95% intervals (the naive gap has none). */
+function EffectPlot({ points, format, testId }: { points: Point[]; format: (v: number) => string; testId: string }) {
+  return (
+    <div className="chart" data-testid={testId}>
+      <ResponsiveContainer width="100%" height={130}>
+        <ScatterChart margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
+          <CartesianGrid stroke="#e5e7eb" />
+          <XAxis type="number" dataKey="value" tickFormatter={format} tick={{ fontSize: 11 }} domain={['auto', 'auto']} />
+          <YAxis type="category" dataKey="label" width={110} tick={{ fontSize: 12 }} />
+          <ReferenceLine x={0} stroke="#6b7280" />
+          <Tooltip formatter={(v) => format(Number(v))} />
+          <Scatter data={points} fill="#1d4ed8" isAnimationActive={false}>
+            <ErrorBar dataKey="err" direction="x" width={8} stroke="#1d4ed8" />
+          </Scatter>
+        </ScatterChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+/** Outcomes: what a rejection costs, matched like with like, beside the naive gap (issue: rejection effect). */
+export function RejectionEffectPanel() {
+  const { t, fmt, code } = useI18n();
+  const { refundFilter, param, setParams } = useFilters();
+  const drill = useDrill();
+  const w = Number(param('ew') ?? 90);
+  const windowDays = (EFFECT_WINDOWS as readonly number[]).includes(w) ? w : 90;
+  const q = useGql<{ rejectionEffect: RejectionEffectNumbers & { strata: Stratum[] } }>(QUERY, { f: refundFilter, w: windowDays });
+  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'contribution', desc: true });
+  const e = q.data?.rejectionEffect;
+  const title = t('out.effect');
+
+  const strata = useMemo(() => {
+    const rows = [...(e?.strata ?? [])];
+    const v = (r: Stratum) => {
+      const x = r[sort.key];
+      return sort.key === 'contribution' ? Math.abs(x ?? 0) : (x ?? -Infinity);
+    };
+    return rows.sort((a, b) => (sort.desc ? v(b) - v(a) : v(a) - v(b)));
+  }, [e, sort]);
+
+  useExportSentence(
+    effectTrustworthy(e)
+      ? t('out.effectSentence', {
+          days: windowDays,
+          att: fmt.currency(e.att),
+          low: fmt.currency(e.attLow),
+          high: fmt.currency(e.attHigh),
+          naive: fmt.currency(e.naiveGap),
+          coverage: fmt.percent(e.coverage),
+        })
+      : null,
+  );
+
+  const head = (key: SortKey, label: string) => (
+    <button
+      type="button"
+      className="sort"
+      aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : undefined}
+      onClick={() => setSort({ key, desc: sort.key === key ? !sort.desc : true })}
+    >
+      {label} {sort.key === key ? (sort.desc ? '▼' : '▲') : ''}
+    </button>
+  );
+  const cols: Column<Stratum>[] = [
+    { key: 'reason', header: t('out.effect.reason'), value: (r) => r.reasonCode },
+    { key: 'line', header: t('out.effect.line'), value: (r) => r.productLine ?? '—' },
+    { key: 'band', header: t('out.effect.band'), value: (r) => r.amountBand },
+    { key: 'type', header: t('out.effect.customerType'), value: (r) => r.customerType, text: (r) => code('customerType', r.customerType) },
+    {
+      key: 'rejected',
+      header: head('rejected', t('out.effect.rejected')),
+      headerText: t('out.effect.rejected'),
+      numeric: true,
+      value: (r) => r.rejected,
+      text: (r) => fmt.number(r.rejected),
+    },
+    {
+      key: 'approved',
+      header: head('approved', t('out.effect.approved')),
+      headerText: t('out.effect.approved'),
+      numeric: true,
+      value: (r) => r.approved,
+      text: (r) => fmt.number(r.approved),
+    },
+    {
+      key: 'revenueDiff',
+      header: head('revenueDiff', t('out.effect.revenueDiff')),
+      headerText: t('out.effect.revenueDiff'),
+      numeric: true,
+      value: (r) => r.revenueDiff,
+      text: (r) => (r.revenueDiff === null ? t('out.effect.unmatched') : fmt.currency(r.revenueDiff)),
+    },
+    {
+      key: 'rateDiff',
+      header: head('rateDiff', t('out.effect.rateDiff')),
+      headerText: t('out.effect.rateDiff'),
+      numeric: true,
+      value: (r) => r.rateDiff,
+      text: (r) => (r.rateDiff === null ? '—' : fmt.percent(r.rateDiff)),
+    },
+    {
+      key: 'contribution',
+      header: head('contribution', t('out.effect.contribution')),
+      headerText: t('out.effect.contribution'),
+      numeric: true,
+      value: (r) => r.contribution,
+      text: (r) => (r.contribution === null ? '—' : fmt.currency(r.contribution)),
+    },
+  ];
+
+  const windowPicker = (
+    <label className="field inline">
+      <span className="field-label">{t('out.effect.window')}</span>
+      <select value={windowDays} onChange={(ev) => setParams({ ew: ev.target.value === '90' ? null : ev.target.value })} data-testid="effect-window">
+        {EFFECT_WINDOWS.map((d) => (
+          <option key={d} value={d}>
+            {t('out.days', { n: d })}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+
+  return (
+    <Panel id="rejection-effect" title={title} hint={t('out.effectHint')} actions={windowPicker}>
+      {q.error ? (
+        <ErrorState error={q.error} what={title} onRetry={q.reload} />
+      ) : !e ? (
+        <Skeleton />
+      ) : e.att === null ? (
+        <EmptyState>{t('out.effectNone', { days: windowDays })}</EmptyState>
+      ) : (
+        <div data-testid="effect-panel">
+          {!effectTrustworthy(e) && (
+            <p className="caveat" data-testid="effect-low-coverage">
+              ⚠{' '}
+              {t('overview.effectWithheld', {
+                coverage: fmt.percent(e.coverage),
+                matched: fmt.number(e.matchedRejected ?? 0),
+                eligible: fmt.number(e.eligibleRejected),
+              })}
+            </p>
+          )}
+          <div className="effect-grid">
+            <div>
+              <h3>
+                <MetricLabel name="att" /> · {t('out.effect.revenue', { days: windowDays })}
+              </h3>
+              <EffectPlot
+                testId="effect-revenue"
+                format={(v) => fmt.currency(v)}
+                points={[
+                  { label: t('out.effect.matched'), value: e.att, err: [e.att - (e.attLow ?? e.att), (e.attHigh ?? e.att) - e.att] },
+                  ...(e.naiveGap === null ? [] : [{ label: t('out.effect.naive'), value: e.naiveGap, err: [0, 0] as [number, number] }]),
+                ]}
+              />
+            </div>
+            <div>
+              <h3>{t('out.effect.rate', { days: windowDays })}</h3>
+              <EffectPlot
+                testId="effect-rate"
+                format={(v) => fmt.percent(v)}
+                points={[
+                  {
+                    label: t('out.effect.matched'),
+                    value: e.rateAtt ?? 0,
+                    err: [(e.rateAtt ?? 0) - (e.rateLow ?? 0), (e.rateHigh ?? 0) - (e.rateAtt ?? 0)],
+                  },
+                  ...(e.rateNaiveGap === null ? [] : [{ label: t('out.effect.naive'), value: e.rateNaiveGap, err: [0, 0] as [number, number] }]),
+                ]}
+              />
+            </div>
+          </div>
+          <p className="muted">
+            <MetricLabel name="coverage" />: {fmt.percent(e.coverage)} ·{' '}
+            {t('overview.effectMatched', { matched: fmt.number(e.matchedRejected ?? 0), eligible: fmt.number(e.eligibleRejected) })} ·{' '}
+            {t('out.effect.strataCount', { n: fmt.number(e.matchedStrata ?? 0) })} · <MetricLabel name="savings" />: {fmt.currency(e.savings)} ·{' '}
+            {t('out.effect.lost')}: {fmt.currency(e.lostRevenue)} · <MetricLabel name="net" />: {fmt.currency(e.net)}
+          </p>
+          {strata.length === 0 ? (
+            <EmptyState>{t('empty.noRefunds')}</EmptyState>
+          ) : (
+            <DataTable
+              title={t('out.effect.strata')}
+              rows={strata.slice(0, 15)}
+              exportRows={strata}
+              columns={cols}
+              rowKey={(r) => `${r.reasonCode}|${r.productLine}|${r.amountBand}|${r.customerType}`}
+              onRowClick={(r) =>
+                drill({
+                  title: `${r.reasonCode} · ${r.productLine ?? '—'} · ${r.amountBand} · ${code('customerType', r.customerType)}`,
+                  filter: { ...refundFilter, reasonCodes: [r.reasonCode], ...(r.productLine === null ? {} : { productLines: [r.productLine] }) },
+                  drill: { decisions: ['approved', 'rejected'], amountBand: r.amountBand, customerTypes: [r.customerType] },
+                })
+              }
+              compact
+            />
+          )}
+        </div>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,64 @@
+import type { Browser } from 'playwright-core';
+import { generateDataset } from '../../etl/src/generate/generate';
+import { tempDir } from '../../etl/src/testing/factory';
+import { formatCurrency } from '../../client/src/common/format';
+import { ADMIN_TOKEN, ok, startTestServer, type TestServer } from '../support/server';
+import { launchBrowser, openSession, settle, shoot } from './browser';
+
+/** The matched rejection effect on Overview and Outcomes, in English and Chinese, on generated data. */
+describe('rejection effect in a browser', () => {
+  let s: TestServer;
+  let browser: Browser;
+  let api: { att: number | null; attLow: number | null; attHigh: number | null; coverage: number | null; matchedRejected: number | null };
+
+  beforeAll(async () => {
+    const dir = tempDir('refunds-effect-e2e-');
+    await generateDataset({ out: dir, refunds: 3000, seed: 7 });
+    s = await startTestServer(dir);
+    api = ok(
+      await s.gql<{ rejectionEffect: typeof api }>(`{ rejectionEffect(windowDays: 90) { att attLow attHigh coverage matchedRejected } }`),
+    ).rejectionEffect;
+    browser = await launchBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+
+  test.each(['en', 'zh-CN'] as const)('Overview shows the matched figure first (or says why not), Outcomes the detail (%s)', async (locale) => {
+    const x = await openSession(browser, { token: ADMIN_TOKEN, locale });
+    const { page } = x;
+    await page.goto(`${s.url}/`);
+    await page.getByTestId('rejection-effect').waitFor();
+    await settle(page);
+    const trusted = (api.coverage ?? 0) >= 0.8 && (api.matchedRejected ?? 0) >= 30 && api.att !== null;
+    if (trusted) {
+      const text = await page.getByTestId('effect-headline').innerText();
+      // the headline is the cost per rejection, -att, with the interval -attHigh..-attLow
+      expect(text).toContain(formatCurrency(locale, Math.abs(api.att!)));
+      expect(text).toContain(formatCurrency(locale, -api.attHigh!));
+    } else {
+      await page.getByTestId('effect-withheld').waitFor();
+    }
+    await shoot(page, `overview-effect-${locale}`);
+
+    await page.getByTestId('effect-details').click();
+    await page.getByTestId('effect-panel').waitFor();
+    await settle(page);
+    await page.locator('#rejection-effect').scrollIntoViewIfNeeded();
+    expect(await page.locator('[data-testid="effect-revenue"] .recharts-scatter-symbol').count()).toBe(2);
+    const rows = page.locator('#rejection-effect tbody tr');
+    expect(await rows.count()).toBeGreaterThan(0);
+    await shoot(page, `outcomes-effect-${locale}`);
+
+    await page.getByTestId('effect-window').selectOption('30');
+    await settle(page);
+    expect(page.url()).toContain('ew=30');
+    await rows.first().click();
+    await page.getByTestId('drill-dialog').waitFor();
+    await settle(page);
+    expect(x.problems).toEqual([]);
+    await x.context.close();
+  });
+});
