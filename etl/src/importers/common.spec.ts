@@ -1,4 +1,15 @@
-import { canonicalizeRow, detectDateFormat, minorToDecimal, parseDecimal, parseInteger, parseTimestamp, parseZone, pseudonymousId, toBoolean, toCode } from './common';
+import {
+  canonicalizeRow,
+  detectDateFormat,
+  minorToDecimal,
+  parseDecimal,
+  parseInteger,
+  parseTimestamp,
+  parseZone,
+  pseudonymousId,
+  toBoolean,
+  toCode,
+} from './common';
 
 describe('parseTimestamp', () => {
   it.each([

@@ -178,6 +178,8 @@ export class Warnings {
 export interface ImportContext {
   format: string;
   reportingCurrency: string;
+  /** text encoding of CSV exports; default: detected (see csv.ts decodeText) */
+  encoding?: 'auto' | 'utf-8' | 'gb18030' | 'windows-1252';
   mappingFile?: string;
   warnings: Warnings;
 }
@@ -458,9 +460,9 @@ function buildFormatRegex(format: string): { re: RegExp; tokens: string[] } {
             ? '(Z|UTC|GMT|[+-]\\d{2}(?::?\\d{2})?)'
             : t === 'A'
               ? '(AM|PM)'
-            : t === 'mm' || t === 'ss'
-              ? '(\\d{2})'
-              : '(\\d{1,2})';
+              : t === 'mm' || t === 'ss'
+                ? '(\\d{2})'
+                : '(\\d{1,2})';
     last = (m.index ?? 0) + t.length;
   }
   pattern += format
@@ -471,7 +473,7 @@ function buildFormatRegex(format: string): { re: RegExp; tokens: string[] } {
   // without a Z token accepts a trailing offset.
   if (!hasTime) {
     // "2025年3月1日8:26" has no space before the time; digits after digits need one.
-    const sep = /[^\x00-\x7f]$/.test(format) ? '(?:T|\\s*)' : '(?:T|\\s+)';
+    const sep = /[^\u0020-\u007e]$/.test(format) ? '(?:T|\\s*)' : '(?:T|\\s+)';
     pattern += `(?:${sep}(\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?:\\s*(AM|PM))?)?`;
     tokens.push('HH?', 'mm?', 'ss?', 'A?');
   }
@@ -565,9 +567,7 @@ export function parseDate(raw: string, opts: TimestampOptions = {}): Cell | unde
 }
 
 export type DateDetection =
-  | { kind: 'format'; format: string; label: string }
-  | { kind: 'ambiguous'; options: [string, string]; example: string }
-  | { kind: 'unknown'; example: string };
+  { kind: 'format'; format: string; label: string } | { kind: 'ambiguous'; options: [string, string]; example: string } | { kind: 'unknown'; example: string };
 
 const YEAR_LAST = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?=$|[\sT])/;
 const CHINESE_DATE = /^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日/;

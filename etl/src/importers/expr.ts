@@ -97,8 +97,10 @@ function check(node: Node, columns: Set<string>): void {
       const args = node.arguments as Node[];
       const name = callee.type === 'Identifier' ? String(callee.name).toLowerCase() : '';
       const arity = ARITY[name];
-      if (!arity) throw new ExprSyntaxError(`unknown function ${callee.type === 'Identifier' ? String(callee.name) : ''}() (valid: ${Object.keys(ARITY).join(', ')})`);
-      if (args.length < arity[0] || args.length > arity[1]) throw new ExprSyntaxError(`${name}() takes ${arity[0] === arity[1] ? arity[0] : `${arity[0]} or more`} argument(s)`);
+      if (!arity)
+        throw new ExprSyntaxError(`unknown function ${callee.type === 'Identifier' ? String(callee.name) : ''}() (valid: ${Object.keys(ARITY).join(', ')})`);
+      if (args.length < arity[0] || args.length > arity[1])
+        throw new ExprSyntaxError(`${name}() takes ${arity[0] === arity[1] ? arity[0] : `${arity[0]} or more`} argument(s)`);
       if (name === 'col') {
         const a = args[0] as Node;
         if (a.type !== 'Literal' || typeof a.value !== 'string') throw new ExprSyntaxError(`col() takes a column name in quotes, e.g. col('Ticket ID')`);

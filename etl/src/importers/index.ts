@@ -28,10 +28,11 @@ import {
   ImportError,
   TABLE_COLUMNS,
   TABLE_KEY,
+  SOURCE_COLUMNS,
   Warnings,
   canonicalizeRow,
 } from './common';
-import { writeCsv } from './csv';
+import { type RequestedEncoding, writeCsv } from './csv';
 import { convertMapping } from './mapping';
 import { convertNpsSurvey } from './nps-survey';
 import { convertShopifyOrders } from './shopify-orders';
@@ -48,8 +49,10 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = ['shopify-orders', 'strip
 export interface ConvertOptions {
   /** mapping format: the YAML/JSON mapping (else the one mapping file among the paths) */
   mappingFile?: string;
-  /** ISO 4217 code used where a source has no currency (default CNY, the contract's default reporting currency) */
+  /** ISO 4217 code used where a source has no currency: the database's reporting currency (default CNY) */
   reportingCurrency?: string;
+  /** text encoding of CSV exports (default: detected) */
+  encoding?: RequestedEncoding;
 }
 
 export interface ConvertResult {
@@ -152,7 +155,7 @@ export async function convertExport(format: string, paths: string[], outDir: str
   }
   const files = await expandPaths(format, paths);
   const warnings = new Warnings();
-  const ctx: ImportContext = { format, reportingCurrency: currency.toUpperCase(), mappingFile: opts.mappingFile, warnings };
+  const ctx: ImportContext = { format, reportingCurrency: currency.toUpperCase(), mappingFile: opts.mappingFile, warnings, encoding: opts.encoding };
   const tables = await CONVERTERS[format](files, ctx);
 
   const produced = FORMAT_TABLES[format] ?? CANONICAL_TABLES.filter((t) => tables[t] !== undefined);
@@ -163,7 +166,7 @@ export async function convertExport(format: string, paths: string[], outDir: str
     const rows = writeRows(table, tables, warnings);
     foreignCurrencies(table, rows, ctx);
     const file = path.join(outDir, `${table}.csv`);
-    await writeCsv(file, TABLE_COLUMNS[table], rows);
+    await writeCsv(file, withSourceColumns(TABLE_COLUMNS[table], rows), rows);
     written.push(file);
     counts[table] = rows.length;
   }
@@ -192,4 +195,9 @@ function foreignCurrencies(table: CanonicalTable, rows: ReadonlyArray<Record<str
   ctx.warnings.add(
     `${table}: amounts in ${list} need fx_rates to the reporting currency ${ctx.reportingCurrency}; without a rate the loader rejects those rows`,
   );
+}
+
+/** Rows that know their user's file and line carry it in two trailing columns, for the loader's rejects. */
+function withSourceColumns(columns: readonly string[], rows: ReadonlyArray<Record<string, string | null>>): readonly string[] {
+  return rows.some((r) => r['_source_file'] !== undefined && r['_source_file'] !== null) ? [...columns, ...SOURCE_COLUMNS] : columns;
 }

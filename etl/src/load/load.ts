@@ -165,7 +165,8 @@ async function readableCopy(input: InputFile, encoding: Encoding, tmp: string): 
   if (input.format === 'parquet') return input.path;
   const sniff = await sniffEncoding(input.path);
   if (sniff.empty) throw new LoadError('FILE_UNREADABLE', `${input.path}: the file is empty (expected a header row)`, input.path);
-  if (encoding === 'gb18030' || (encoding === 'auto' && !sniff.utf8)) return transcodeToUtf8(input.path, 'gb18030', tmp);
+  if (encoding === 'gb18030' || encoding === 'windows-1252') return transcodeToUtf8(input.path, encoding, tmp);
+  if (encoding === 'auto' && !sniff.utf8) return transcodeToUtf8(input.path, sniff.legacy, tmp);
   if (sniff.bom && input.format === 'jsonl') return transcodeToUtf8(input.path, 'utf-8', tmp);
   return input.path;
 }
