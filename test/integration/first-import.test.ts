@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { connect, openDatabase, queryRows } from '@refunds/etl';
 import { tempDir, toCsv, refund } from '../../etl/src/testing/factory';
-import { ok, serveDatabase, spawnServer } from '../support/server';
+import { ADMIN_TOKEN, ok, serveDatabase, spawnServer } from '../support/server';
 
 /**
  * Issue 11, section 2: a line-level export in the UCI Online Retail layout imported by a new user
@@ -15,8 +15,11 @@ const CLI = join(ROOT, 'etl', 'dist', 'cli.js');
 const RETAIL = join(ROOT, 'etl', 'src', 'importers', '__fixtures__', 'online-retail-lines.csv');
 const MAPPING = join(ROOT, 'etl', 'src', 'importers', 'examples', 'online-retail-mapping.yaml');
 
-function cli(args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, REFUNDS_ADMIN_TOKEN: '', REFUNDS_REPORTING_CURRENCY: '' } });
+function cli(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, REFUNDS_ADMIN_TOKEN: '', REFUNDS_REPORTING_CURRENCY: '', ...env },
+  });
 }
 
 async function select<T>(db: string, sql: string): Promise<T[]> {
@@ -31,6 +34,8 @@ async function select<T>(db: string, sql: string): Promise<T[]> {
 }
 
 const importRetail = (db: string, ...extra: string[]) => cli(['import', '--format', 'mapping', '--mapping', MAPPING, '--db', db, ...extra, RETAIL]);
+const handOver = (db: string, ...extra: string[]) =>
+  cli(['import', '--format', 'mapping', '--mapping', MAPPING, '--db', db, ...extra, RETAIL], { REFUNDS_ADMIN_TOKEN: ADMIN_TOKEN });
 
 describe('a line-level export through the mapping alone', () => {
   const db = join(tempDir('retail-'), 'retail.duckdb');
@@ -97,6 +102,28 @@ describe('a line-level export through the mapping alone', () => {
     const again = importRetail(db);
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/orders\s+5\s+0\s+0\s+5\s+0/);
+  });
+});
+
+describe('an import handed to a running server', () => {
+  it("takes the database's currency as the default and refuses another", async () => {
+    const db = join(tempDir('retail-served-'), 'served.duckdb');
+    expect(importRetail(db, '--currency', 'GBP').status).toBe(0);
+    const server = await serveDatabase(db, { REFUNDS_REPORTING_CURRENCY: '' });
+    try {
+      const other = handOver(db, '--currency', 'CNY');
+      expect(other.status).toBe(1);
+      expect(other.stderr).toContain('this database reports in GBP (set when it was created); --currency CNY disagrees');
+      const same = handOver(db);
+      expect(same.stderr).not.toMatch(/error/);
+      expect(same.status).toBe(0);
+      expect(same.stdout).toMatch(/refunds\s+4\s+0\s+0\s+4\s+0/);
+      const data = ok(await server.gql('{ overview { refunds refundedAmount } }'));
+      expect(data.overview.refunds).toBe(4);
+      expect(data.overview.refundedAmount).toBeCloseTo(63.6, 6);
+    } finally {
+      await server.close();
+    }
   });
 });
 
