@@ -2,14 +2,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connect, openDatabase } from './db/duckdb';
+import { agreedReportingCurrency, storedReportingCurrency } from './load/checks';
 import { LoadError } from './load/errors';
 import { loadFiles, type LoadOptions, type LoadProgress, type LoadSummary } from './load/load';
 import type { Encoding } from './load/files';
 
 const USAGE = `usage:
-  refunds-etl load --db FILE [--strict] [--rejects OUT.csv] [--encoding auto|utf-8|gb18030] PATH...
+  refunds-etl load --db FILE [--currency CODE] [--strict] [--rejects OUT.csv] [--encoding auto|utf-8|gb18030|latin1] PATH...
   refunds-etl generate --out DIR --refunds N --seed S
-  refunds-etl import --format NAME --db FILE [--mapping FILE] [--strict] [--rejects OUT.csv] PATH...`;
+  refunds-etl import --format NAME --db FILE [--mapping FILE] [--currency CODE] [--strict] [--rejects OUT.csv] [--encoding ...] PATH...
+
+  --currency: reporting currency of a new database (default CNY); an existing database keeps its own.`;
 
 export interface ParsedArgs {
   command: string;
@@ -121,6 +124,7 @@ async function loadViaServer(info: ServerInfo, paths: string[], opts: LoadOption
       strict: opts.strict,
       rejectsOut: opts.rejectsOut && resolve(opts.rejectsOut),
       encoding: opts.encoding,
+      currency: opts.reportingCurrency,
       format,
       mapping: mapping && resolve(mapping),
     }),
@@ -171,14 +175,16 @@ async function cmdLoad(a: ParsedArgs, format?: string): Promise<number> {
   if (!db) throw new UsageError('--db FILE is required');
   if (a.positional.length === 0) throw new UsageError('give at least one file or folder to load');
   const encodingFlag = (str(a.flags, 'encoding') ?? 'auto').toLowerCase();
-  const encodings: Record<string, Encoding> = { auto: 'auto', 'utf-8': 'utf-8', utf8: 'utf-8', gb18030: 'gb18030', gbk: 'gb18030' };
-  const encoding = encodings[encodingFlag];
-  if (!encoding) throw new UsageError(`--encoding must be auto, utf-8 or gb18030 (gbk), got "${encodingFlag}"`);
+  const encoding = ENCODINGS[encodingFlag];
+  if (!encoding) throw new UsageError(`--encoding must be auto, utf-8, gb18030 (gbk) or latin1 (windows-1252), got "${encodingFlag}"`);
+  const currencyFlag = str(a.flags, 'currency');
+  if (currencyFlag !== undefined && !/^[A-Za-z]{3}$/.test(currencyFlag.trim()))
+    throw new UsageError(`--currency must be a 3-letter ISO 4217 code, got "${currencyFlag}"`);
   const opts: LoadOptions = {
     strict: a.flags.strict === true,
     rejectsOut: str(a.flags, 'rejects'),
     encoding,
-    reportingCurrency: process.env.REFUNDS_REPORTING_CURRENCY,
+    reportingCurrency: currencyFlag?.trim().toUpperCase(),
     reasonFamilies: readReasonFamilies(process.env.REFUNDS_REASON_FAMILIES),
     onProgress: progressReporter(process.stderr),
     // Lets fault-injection tests kill the process at a known point of the load.
@@ -188,7 +194,9 @@ async function cmdLoad(a: ParsedArgs, format?: string): Promise<number> {
   let paths = a.positional;
   let cleanup: (() => Promise<void>) | undefined;
   if (format && !server) {
-    const converted = await convert(format, paths, str(a.flags, 'mapping'));
+    // importers fill missing currencies with the database's reporting currency
+    const currency = agreedReportingCurrency(await databaseCurrency(db), opts.reportingCurrency);
+    const converted = await convert(format, paths, str(a.flags, 'mapping'), currency, encoding);
     paths = [converted.dir];
     cleanup = converted.cleanup;
   }
@@ -201,14 +209,51 @@ async function cmdLoad(a: ParsedArgs, format?: string): Promise<number> {
   }
 }
 
-async function convert(format: string, paths: string[], mapping?: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+const ENCODINGS: Record<string, Encoding> = {
+  auto: 'auto',
+  'utf-8': 'utf-8',
+  utf8: 'utf-8',
+  gb18030: 'gb18030',
+  gbk: 'gb18030',
+  latin1: 'windows-1252',
+  'latin-1': 'windows-1252',
+  'iso-8859-1': 'windows-1252',
+  'windows-1252': 'windows-1252',
+  cp1252: 'windows-1252',
+};
+
+/** The reporting currency a database file was created with; null for a new file. */
+async function databaseCurrency(db: string): Promise<string | null> {
+  if (!existsSync(db)) return null;
+  let instance;
+  try {
+    instance = await openDatabase(db);
+  } catch (e) {
+    throw new LoadError('DATABASE_ERROR', `cannot open ${db}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const conn = await connect(instance);
+  try {
+    return await storedReportingCurrency(conn);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function convert(
+  format: string,
+  paths: string[],
+  mapping: string | undefined,
+  reportingCurrency: string,
+  encoding: Encoding,
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const { mkdtemp, rm } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const { convertExport } = await import('./importers');
   const dir = await mkdtemp(join(tmpdir(), 'refunds-import-'));
   try {
-    const r = await convertExport(format, paths, dir, { mappingFile: mapping, reportingCurrency: process.env.REFUNDS_REPORTING_CURRENCY });
+    const r = await convertExport(format, paths, dir, { mappingFile: mapping, reportingCurrency, encoding });
     for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
   } catch (e) {
     await rm(dir, { recursive: true, force: true });

@@ -6,7 +6,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
-import { loadConfig, type AppConfig } from './config/config';
+import { ConfigError, loadConfig, reportingCurrencyFor, type AppConfig } from './config/config';
+import { storedCurrencyOf } from './database/currency';
 import { rateLimiter, securityHeaders } from './common/http/security';
 
 /** Boots the API and the built client; returns the app so tests can close it. */
@@ -39,8 +40,11 @@ async function main(): Promise<void> {
   let config: AppConfig;
   try {
     config = loadConfig();
+    // Before Nest starts: a refusal is one line, not a stack trace from the module factory.
+    reportingCurrencyFor(config.reportingCurrencySetting, await storedCurrencyOf(config.duckdbPath), config.duckdbPath);
   } catch (e) {
-    logger.error((e as Error).message);
+    if (!(e instanceof ConfigError)) throw e;
+    logger.error(e.message);
     process.exit(1);
   }
   const app = await bootstrap(config);

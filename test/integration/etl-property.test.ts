@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { connect, literal, loadFiles, openDatabase, queryRows, runSql, type LoadSummary } from '@refunds/etl';
+import { connect, literal, loadFiles, LoadError, openDatabase, queryRows, runSql, type LoadSummary } from '@refunds/etl';
 import { tempDir } from '../../etl/src/testing/factory';
 import { TABLE_COLUMNS } from '../../etl/src/importers/common';
 
@@ -393,7 +393,8 @@ async function writeFormats(rows: readonly RawRow[]): Promise<Record<'csv' | 'js
 }
 
 interface Loaded {
-  summary: LoadSummary;
+  /** null when the load failed because every row was rejected (ALL_REJECTED) */
+  summary: LoadSummary | null;
   rejects: Array<{ line: number; column_name: string; value: string | null; reason: string }>;
   rows: Array<Record<string, unknown>>;
 }
@@ -402,7 +403,11 @@ async function load(dir: string): Promise<Loaded> {
   const inst = await openDatabase(':memory:');
   const conn = await connect(inst);
   try {
-    const summary = await loadFiles(conn, [dir]);
+    const summary = await loadFiles(conn, [dir]).catch((e: unknown) => {
+      if (e instanceof LoadError && e.code === 'ALL_REJECTED') return null;
+      throw e;
+    });
+    if (summary === null) return { summary, rejects: [], rows: [] };
     const rejects = await queryRows<Loaded['rejects'][number]>(
       conn,
       `SELECT line, column_name, value, reason FROM load_rejects WHERE table_name = 'refunds' ORDER BY line`,
@@ -428,6 +433,11 @@ function check(fmt: string, cases: readonly Case[], got: Loaded, first: number):
   cases.forEach((c, i) => {
     if (!c.expected) bad.set(first + i, c);
   });
+  if (got.summary === null) {
+    // a file that loads no row fails the whole load (issue 11)
+    return bad.size === cases.length ? [] : [`${fmt}: load failed as all-rejected with ${cases.length - bad.size} valid row(s)`];
+  }
+  if (bad.size === cases.length) problems.push(`${fmt}: every row is bad, yet the load committed`);
   const refunds = got.summary.tables.find((t) => t.table === 'refunds');
   if (!refunds || refunds.read !== cases.length || refunds.rejected !== bad.size || refunds.loaded !== cases.length - bad.size)
     problems.push(`${fmt}: summary ${JSON.stringify(refunds)}`);

@@ -1,4 +1,15 @@
-import { canonicalizeRow, minorToDecimal, parseDecimal, parseInteger, parseTimestamp, pseudonymousId, toBoolean, toCode } from './common';
+import {
+  canonicalizeRow,
+  detectDateFormat,
+  minorToDecimal,
+  parseDecimal,
+  parseInteger,
+  parseTimestamp,
+  parseZone,
+  pseudonymousId,
+  toBoolean,
+  toCode,
+} from './common';
 
 describe('parseTimestamp', () => {
   it.each([
@@ -96,5 +107,57 @@ describe('small converters', () => {
       channel: 'web',
       campaign: null,
     });
+  });
+});
+
+describe('time zones', () => {
+  it('reads wall-clock times in an IANA zone, with daylight saving time', () => {
+    // London: GMT in winter, BST (+01:00) from 2025-03-30 01:00 UTC to 2025-10-26 01:00 UTC
+    expect(parseTimestamp('2025-01-15 10:00', { timezone: 'Europe/London' })).toBe('2025-01-15T10:00:00Z');
+    expect(parseTimestamp('2025-07-01 10:00', { timezone: 'Europe/London' })).toBe('2025-07-01T09:00:00Z');
+    expect(parseTimestamp('2025-03-30 00:59', { timezone: 'Europe/London' })).toBe('2025-03-30T00:59:00Z');
+    expect(parseTimestamp('2025-03-30 03:00', { timezone: 'Europe/London' })).toBe('2025-03-30T02:00:00Z');
+    // 01:30 does not exist that night: taken an hour later (02:30 BST = 01:30 UTC)
+    expect(parseTimestamp('2025-03-30 01:30', { timezone: 'Europe/London' })).toBe('2025-03-30T01:30:00Z');
+    // Shanghai: +08:00 all year
+    expect(parseTimestamp('2025-07-01 08:00', { timezone: 'Asia/Shanghai' })).toBe('2025-07-01T00:00:00Z');
+    expect(parseTimestamp('1/15/2025 8:00', { timezone: 'America/New_York', format: 'M/D/YYYY' })).toBe('2025-01-15T13:00:00Z');
+    expect(parseTimestamp('7/15/2025 8:00', { timezone: 'America/New_York', format: 'M/D/YYYY' })).toBe('2025-07-15T12:00:00Z');
+  });
+
+  it('keeps an offset written in the value and refuses unknown zones', () => {
+    expect(parseTimestamp('2025-07-01T10:00:00+02:00', { timezone: 'Europe/London' })).toBe('2025-07-01T08:00:00Z');
+    expect(parseZone('Europe/Londres')).toBeUndefined();
+    expect(parseZone('+05:30')).toEqual({ offset: 330 });
+    expect(parseZone('Asia/Shanghai')).toEqual({ iana: 'Asia/Shanghai' });
+  });
+});
+
+describe('date formats', () => {
+  it('reads AM/PM and Chinese dates', () => {
+    expect(parseTimestamp('3/1/2025 8:26 PM', { format: 'M/D/YYYY' })).toBe('2025-03-01T20:26:00Z');
+    expect(parseTimestamp('3/1/2025 12:05 AM', { format: 'M/D/YYYY' })).toBe('2025-03-01T00:05:00Z');
+    expect(parseTimestamp('2025年3月1日', { format: 'YYYY年M月D日' })).toBe('2025-03-01T00:00:00Z');
+    expect(parseTimestamp('2025年3月1日 8:26', { format: 'YYYY年M月D日' })).toBe('2025-03-01T08:26:00Z');
+  });
+
+  it.each([
+    [['2010-12-01 08:26', '2010/12/02'], 'iso'],
+    [['12/1/2010 8:26', '12/13/2010 9:00'], 'M/D/YYYY'],
+    [['1/12/2010 8:26', '13/12/2010 9:00'], 'D/M/YYYY'],
+    [['1.12.2010', '2.12.2010'], 'D.M.YYYY'],
+    [['2025年3月1日', '2025年12月31日 23:59'], 'YYYY年M月D日'],
+  ])('detects %j as %s', (values, format) => {
+    expect(detectDateFormat(values)).toMatchObject({ kind: 'format', format });
+  });
+
+  it('says when day and month cannot be told apart, and names a value nothing reads', () => {
+    expect(detectDateFormat(['12/1/2010 8:26', '3/4/2011 9:00'])).toEqual({
+      kind: 'ambiguous',
+      options: ['M/D/YYYY H:mm', 'D/M/YYYY H:mm'],
+      example: '12/1/2010 8:26',
+    });
+    expect(detectDateFormat(['13/1/2010', '1/13/2010'])).toEqual({ kind: 'unknown', example: '13/1/2010' });
+    expect(detectDateFormat(['yesterday'])).toEqual({ kind: 'unknown', example: 'yesterday' });
   });
 });

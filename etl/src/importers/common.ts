@@ -18,6 +18,7 @@
  *   `agents.name` column asks for them).
  */
 import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 
 export type ImportErrorCode = 'UNKNOWN_FORMAT' | 'MISSING_COLUMN' | 'BAD_FILE' | 'BAD_MAPPING' | 'BAD_OPTION' | 'NO_INPUT';
 
@@ -72,7 +73,14 @@ export type CanonicalTable = keyof typeof TABLE_COLUMNS;
 export const CANONICAL_TABLES = Object.keys(TABLE_COLUMNS) as CanonicalTable[];
 export type ColumnOf<T extends CanonicalTable> = (typeof TABLE_COLUMNS)[T][number];
 export type Cell = string | null;
-export type Row<T extends CanonicalTable> = Partial<Record<ColumnOf<T>, Cell>>;
+/**
+ * Optional trailing columns of an importer's intermediate CSV: the user's file (base name) and
+ * line a canonical row came from. The loader names them in its rejects instead of the
+ * intermediate file. Set them with `withSource`.
+ */
+export const SOURCE_COLUMNS = ['_source_file', '_source_line'] as const;
+export type SourceColumn = (typeof SOURCE_COLUMNS)[number];
+export type Row<T extends CanonicalTable> = Partial<Record<ColumnOf<T> | SourceColumn, Cell>>;
 export type SourceTableName = 'src_tickets' | 'src_payments' | 'src_shop_orders';
 /** Source records for reconciliation (etl/src/reconcile): columns as in load/tables.ts. */
 export type SourceRows = { [T in SourceTableName]?: Array<Record<string, Cell>> };
@@ -173,6 +181,8 @@ export class Warnings {
 export interface ImportContext {
   format: string;
   reportingCurrency: string;
+  /** text encoding of CSV exports; default: detected (see csv.ts decodeText) */
+  encoding?: 'auto' | 'utf-8' | 'gb18030' | 'windows-1252';
   mappingFile?: string;
   warnings: Warnings;
 }
@@ -354,13 +364,73 @@ export function parseOffset(raw: string): number | undefined {
   return (m[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
 }
 
-function civilToMs(y: number, mo: number, d: number, h: number, mi: number, s: number, frac: string, offsetMinutes: number): number | undefined {
+/**
+ * A time zone for values written without an offset: a fixed offset in minutes east of UTC, or an
+ * IANA zone ("Europe/London") whose offset depends on the date (daylight saving time).
+ */
+export type Zone = { offset: number } | { iana: string };
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** "+08:00", "UTC", "Europe/London", "Asia/Shanghai" -> a Zone; undefined when it is neither. */
+export function parseZone(raw: string): Zone | undefined {
+  const offset = parseOffset(raw);
+  if (offset !== undefined) return { offset };
+  const name = raw.trim();
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name)) return undefined;
+  try {
+    const f = new Intl.DateTimeFormat('en-US', {
+      timeZone: name,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    const iana = f.resolvedOptions().timeZone;
+    zoneFormats.set(iana, f);
+    return { iana };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Offset of an IANA zone at an instant, in minutes east of UTC (from the platform's tz database). */
+function ianaOffsetAt(iana: string, utcMs: number): number {
+  let f = zoneFormats.get(iana);
+  if (!f) {
+    const zone = parseZone(iana);
+    if (!zone || !('iana' in zone)) return 0;
+    f = zoneFormats.get(zone.iana) as Intl.DateTimeFormat;
+  }
+  const parts: Record<string, number> = {};
+  for (const p of f.formatToParts(new Date(utcMs))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  const local = Date.UTC(parts['year'] ?? 1970, (parts['month'] ?? 1) - 1, parts['day'] ?? 1, parts['hour'] ?? 0, parts['minute'] ?? 0, parts['second'] ?? 0);
+  return Math.round((local - Math.floor(utcMs / 1000) * 1000) / 60_000);
+}
+
+/**
+ * Wall-clock time in a zone -> UTC ms. `localMs` is the wall-clock time read as if it were UTC.
+ * DST: a time skipped by the spring change (01:30 in London on the last Sunday of March) is
+ * taken one hour later; a time that occurs twice in autumn is taken as the later one.
+ */
+export function zonedToUtc(localMs: number, zone: Zone): number {
+  if ('offset' in zone) return localMs - zone.offset * 60_000;
+  const first = ianaOffsetAt(zone.iana, localMs);
+  const guess = localMs - first * 60_000;
+  const second = ianaOffsetAt(zone.iana, guess);
+  return localMs - second * 60_000;
+}
+
+function civilToMs(y: number, mo: number, d: number, h: number, mi: number, s: number, frac: string, zone: Zone): number | undefined {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return undefined;
   if (h === 24 && (mi > 0 || s > 0)) return undefined;
   const day = new Date(Date.UTC(y, mo - 1, d));
   if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return undefined;
   const ms = frac === '' ? 0 : Math.round(Number(`0.${frac}`) * 1000);
-  return Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), ms) - offsetMinutes * 60_000;
+  return zonedToUtc(Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), ms), zone);
 }
 
 const AUTO_TS = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
@@ -368,11 +438,11 @@ const AUTO_TS = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:(?:T|\s+)(\d{1,2}):(\d{2
 export interface TimestampOptions {
   /** see `parseTimestamp`; default: ISO-like auto detection */
   format?: string;
-  /** offset for values without one ("+08:00"); default UTC as in the data contract */
+  /** zone for values without an offset: "+08:00" or an IANA name ("Europe/London"); default UTC as in the data contract */
   timezone?: string;
 }
 
-const TOKEN_RE = /YYYY|MM|M|DD|D|HH|H|mm|ss|SSS|Z/g;
+const TOKEN_RE = /YYYY|MM|M|DD|D|HH|H|mm|ss|SSS|Z|A/g;
 
 function buildFormatRegex(format: string): { re: RegExp; tokens: string[] } {
   const tokens: string[] = [];
@@ -391,9 +461,11 @@ function buildFormatRegex(format: string): { re: RegExp; tokens: string[] } {
           ? '(\\d{1,9})'
           : t === 'Z'
             ? '(Z|UTC|GMT|[+-]\\d{2}(?::?\\d{2})?)'
-            : t === 'mm' || t === 'ss'
-              ? '(\\d{2})'
-              : '(\\d{1,2})';
+            : t === 'A'
+              ? '(AM|PM)'
+              : t === 'mm' || t === 'ss'
+                ? '(\\d{2})'
+                : '(\\d{1,2})';
     last = (m.index ?? 0) + t.length;
   }
   pattern += format
@@ -403,8 +475,10 @@ function buildFormatRegex(format: string): { re: RegExp; tokens: string[] } {
   // A date-only format still accepts a trailing time ("07/06/2021 14:05"), and any format
   // without a Z token accepts a trailing offset.
   if (!hasTime) {
-    pattern += '(?:(?:T|\\s+)(\\d{1,2}):(\\d{2})(?::(\\d{2}))?)?';
-    tokens.push('HH?', 'mm?', 'ss?');
+    // "2025年3月1日8:26" has no space before the time; digits after digits need one.
+    const sep = /[^\u0020-\u007e]$/.test(format) ? '(?:T|\\s*)' : '(?:T|\\s+)';
+    pattern += `(?:${sep}(\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?:\\s*(AM|PM))?)?`;
+    tokens.push('HH?', 'mm?', 'ss?', 'A?');
   }
   if (!tokens.includes('Z')) {
     pattern += '\\s*(Z|UTC|GMT|[+-]\\d{2}(?::?\\d{2})?)?';
@@ -422,19 +496,21 @@ function buildFormatRegex(format: string): { re: RegExp; tokens: string[] } {
  *   "2025-02-02 11:01:00", "2025-02-02T11:01:00.123+08:00", Shopify's
  *   "2025-02-02 11:01:00 +0800", "2025/02/02 11:01".
  * - "unix" (seconds, also "unix_s", "epoch") and "unix_ms" (milliseconds).
- * - a pattern of tokens YYYY MM M DD D HH H mm ss SSS Z and literal characters, e.g.
- *   "DD/MM/YYYY", "MM/DD/YYYY HH:mm", "YYYY-MM-DD". Day-first and month-first cannot be
- *   told apart from the data (03/04/2025), which is why the mapping must say which one.
+ * - a pattern of tokens YYYY MM M DD D HH H mm ss SSS Z A (AM/PM) and literal characters,
+ *   e.g. "DD/MM/YYYY", "MM/DD/YYYY HH:mm", "YYYY-MM-DD", "YYYY年M月D日". A date-only pattern
+ *   also reads a trailing time ("12/1/2010 8:26", "3/1/2025 8:26 PM"). Day-first and
+ *   month-first cannot be told apart from one value (03/04/2025): `detectDateFormat` decides
+ *   from a whole column, or the mapping says which one.
  */
 export function parseTimestamp(raw: string, opts: TimestampOptions = {}): Cell | undefined {
   const v = raw.trim();
   if (v === '') return null;
   const fmt = (opts.format ?? 'auto').trim();
-  let defaultOffset = 0;
+  let defaultZone: Zone = { offset: 0 };
   if (opts.timezone !== undefined) {
-    const o = parseOffset(opts.timezone);
-    if (o === undefined) return undefined;
-    defaultOffset = o;
+    const z = parseZone(opts.timezone);
+    if (z === undefined) return undefined;
+    defaultZone = z;
   }
   const lower = fmt.toLowerCase();
   if (lower === 'unix' || lower === 'unix_s' || lower === 'unix_seconds' || lower === 'epoch') {
@@ -448,9 +524,10 @@ export function parseTimestamp(raw: string, opts: TimestampOptions = {}): Cell |
   if (lower === 'auto' || lower === 'iso' || lower === '') {
     const m = AUTO_TS.exec(v);
     if (!m) return undefined;
-    const offset = m[8] !== undefined ? parseOffset(m[8]) : defaultOffset;
-    if (offset === undefined) return undefined;
-    const ms = civilToMs(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? '0'), Number(m[5] ?? '0'), Number(m[6] ?? '0'), m[7] ?? '', offset);
+    const offset = m[8] !== undefined ? parseOffset(m[8]) : undefined;
+    if (m[8] !== undefined && offset === undefined) return undefined;
+    const zone = offset === undefined ? defaultZone : { offset };
+    const ms = civilToMs(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? '0'), Number(m[5] ?? '0'), Number(m[6] ?? '0'), m[7] ?? '', zone);
     return ms === undefined ? undefined : formatIso(ms);
   }
   const { re, tokens } = buildFormatRegex(fmt);
@@ -465,17 +542,23 @@ export function parseTimestamp(raw: string, opts: TimestampOptions = {}): Cell |
   const month = parts['MM'] ?? parts['M'];
   const day = parts['DD'] ?? parts['D'];
   if (year === undefined || month === undefined || day === undefined) return undefined;
-  const offset = parts['Z'] !== undefined ? parseOffset(parts['Z']) : defaultOffset;
-  if (offset === undefined) return undefined;
+  const offset = parts['Z'] !== undefined ? parseOffset(parts['Z']) : undefined;
+  if (parts['Z'] !== undefined && offset === undefined) return undefined;
+  let hour = Number(parts['HH'] ?? parts['H'] ?? '0');
+  const meridiem = parts['A']?.toUpperCase();
+  if (meridiem !== undefined) {
+    if (hour < 1 || hour > 12) return undefined;
+    hour = (hour % 12) + (meridiem === 'PM' ? 12 : 0);
+  }
   const ms = civilToMs(
     Number(year),
     Number(month),
     Number(day),
-    Number(parts['HH'] ?? parts['H'] ?? '0'),
+    hour,
     Number(parts['mm'] ?? '0'),
     Number(parts['ss'] ?? '0'),
     parts['SSS'] ?? '',
-    offset,
+    offset === undefined ? defaultZone : { offset },
   );
   return ms === undefined ? undefined : formatIso(ms);
 }
@@ -484,6 +567,61 @@ export function parseTimestamp(raw: string, opts: TimestampOptions = {}): Cell |
 export function parseDate(raw: string, opts: TimestampOptions = {}): Cell | undefined {
   const ts = parseTimestamp(raw, opts);
   return ts === null || ts === undefined ? ts : ts.slice(0, 10);
+}
+
+export type DateDetection =
+  { kind: 'format'; format: string; label: string } | { kind: 'ambiguous'; options: [string, string]; example: string } | { kind: 'unknown'; example: string };
+
+const YEAR_LAST = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?=$|[\sT])/;
+const CHINESE_DATE = /^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日/;
+
+/**
+ * Finds the format of a column's dates from its values (empty cells ignored): ISO-like
+ * (2025-03-01, 2025/03/01 08:26), year-last with / . or - (M/D/YYYY or D/M/YYYY, decided by a
+ * first part > 12 (day-first) or a second part > 12 (month-first); D.M.YYYY with dots when
+ * nothing decides, as dotted dates are day-first by convention), Chinese 2025年3月1日 [8:26].
+ * A trailing time ("8:26", "08:26:00", "8:26 PM") is read with every one of them.
+ * `ambiguous` when every day and month is <= 12 (03/04/2025): the caller must ask which.
+ * `unknown` names a value no format reads (or the first value that breaks the found format).
+ */
+export function detectDateFormat(values: Iterable<string>): DateDetection {
+  const list: string[] = [];
+  for (const raw of values) {
+    const v = raw.trim();
+    if (v !== '') list.push(v);
+  }
+  if (list.length === 0) return { kind: 'format', format: 'iso', label: 'ISO 8601' };
+  const breaking = (format: string): string | undefined => list.find((v) => parseTimestamp(v, { format }) === undefined);
+  const first = list[0] as string;
+  const iso = breaking('iso');
+  if (iso === undefined) return { kind: 'format', format: 'iso', label: 'ISO 8601' };
+  if (CHINESE_DATE.test(first)) {
+    const format = 'YYYY年M月D日';
+    const bad = breaking(format);
+    return bad === undefined ? { kind: 'format', format, label: format } : { kind: 'unknown', example: bad };
+  }
+  const m = YEAR_LAST.exec(first);
+  if (!m) return { kind: 'unknown', example: iso };
+  const sep = m[2] as string;
+  let dayFirst = false;
+  let monthFirst = false;
+  for (const v of list) {
+    const x = YEAR_LAST.exec(v);
+    if (!x || x[2] !== sep) return { kind: 'unknown', example: v };
+    if (Number(x[1]) > 12) dayFirst = true;
+    if (Number(x[3]) > 12) monthFirst = true;
+  }
+  if (dayFirst && monthFirst) return { kind: 'unknown', example: first };
+  const md = `M${sep}D${sep}YYYY`;
+  const dm = `D${sep}M${sep}YYYY`;
+  const hasTime = /\d:\d\d/.test(first);
+  const label = (f: string) => (hasTime ? `${f} H:mm` : f);
+  let format: string;
+  if (monthFirst) format = md;
+  else if (dayFirst || sep === '.') format = dm;
+  else return { kind: 'ambiguous', options: [label(md), label(dm)], example: first };
+  const bad = breaking(format);
+  return bad === undefined ? { kind: 'format', format, label: label(format) } : { kind: 'unknown', example: bad };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -551,5 +689,29 @@ export function canonicalizeRow<T extends CanonicalTable>(table: T, row: Row<T>)
     const kind = kindOf(table, column);
     out[column] = kind === 'lower' ? trimmed.toLowerCase() : kind === 'code' ? toCode(trimmed) : kind === 'currency' ? trimmed.toUpperCase() : trimmed;
   }
+  for (const column of SOURCE_COLUMNS) if (row[column] !== undefined && row[column] !== null) out[column] = row[column];
   return out;
+}
+
+/**
+ * Records where a canonical row came from (the user's export file and the line its record starts
+ * on), for the loader's rejects. Every importer calls this on the rows it builds; rows of one
+ * record keep the record's line. Returns the same row.
+ */
+export function withSource<R extends { _source_file?: Cell; _source_line?: Cell }>(row: R, file: string, line: number | undefined): R {
+  row._source_file = path.basename(file);
+  row._source_line = line === undefined ? null : String(line);
+  return row;
+}
+
+/**
+ * Guest checkouts have no customer. Rather than rejecting those rows (and losing every order
+ * and refund of guests), they get a per-order pseudo-customer `guest:<order_id>`: each guest
+ * order is its own customer, so repurchase after a refund is never credited to a guest
+ * (a guest who comes back cannot be recognised). Importers count these in their warnings.
+ */
+export const GUEST_PREFIX = 'guest:';
+
+export function guestCustomerId(orderId: string): string {
+  return GUEST_PREFIX + orderId.trim();
 }

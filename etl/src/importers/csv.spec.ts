@@ -64,6 +64,21 @@ describe('decodeText / readCsvTable', () => {
     expect(decodeText(buf)).toEqual({ text: '订单号,金额\nA1,12.50\n', encoding: 'gb18030' });
   });
 
+  it.each([
+    ['InvoiceNo,Description\n538000,SET/3 CRÈME BRÛLÉE RAMEKINS\n', 'windows-1252'],
+    ['name,city\nJosé Müller,Zürich £5 – 10°\n', 'windows-1252'],
+    ['客户,退款原因\n张三,质量问题，屏幕有划痕\n', 'gb18030'],
+    ['id,名\n1,王\n', 'gb18030'],
+  ])('tells Windows-1252 from GB18030: %j', (text, encoding) => {
+    expect(decodeText(iconv.encode(text, encoding))).toEqual({ text, encoding });
+  });
+
+  it('decodes as the user says', () => {
+    // GB18030 bytes the user says are Latin-1: taken as written, not second-guessed
+    expect(decodeText(iconv.encode('王', 'gb18030'), 'windows-1252')).toEqual({ text: 'Íõ', encoding: 'windows-1252' });
+    expect(decodeText(iconv.encode('Crème', 'windows-1252'), 'gb18030').encoding).toBe('gb18030');
+  });
+
   it('matches header names case-insensitively and names the file of a missing column', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'csv-spec-'));
     const file = join(dir, 'export.csv');

@@ -8,8 +8,10 @@
  *
  * Reading:
  * - bytes: a UTF-8 BOM is stripped; a UTF-16 BOM is honoured; text that is not valid UTF-8
- *   is decoded as GB18030 (a superset of GBK/GB2312: Chinese back-office exports), which the
- *   caller can report.
+ *   is decoded as GB18030 (a superset of GBK/GB2312: Chinese back-office exports) or as
+ *   Windows-1252 (Latin-1 and the Western spreadsheet exports), whichever decoding is
+ *   plausible (`guessLegacyEncoding` in load/files.ts), which the caller can report; or as
+ *   the encoding the user named.
  * - RFC 4180: fields separated by the delimiter, optionally quoted with `"`, `""` inside a
  *   quoted field is a quote, quoted fields may hold delimiters and line breaks. Records end
  *   at CRLF, LF or CR. Leniency for real exports: a quote inside an unquoted field is kept as
@@ -23,11 +25,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import iconv from 'iconv-lite';
+import { guessLegacyEncoding } from '../load/files';
 import { ImportError, type Cell } from './common';
 
-export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'windows-1252';
+/** What the user asked for (--encoding); auto = detect. */
+export type RequestedEncoding = 'auto' | 'utf-8' | 'gb18030' | 'windows-1252';
 
-export function decodeText(buf: Buffer): { text: string; encoding: TextEncoding } {
+export function decodeText(buf: Buffer, requested: RequestedEncoding = 'auto'): { text: string; encoding: TextEncoding } {
+  if (requested === 'gb18030' || requested === 'windows-1252') return { text: iconv.decode(buf, requested, { stripBOM: true }), encoding: requested };
   if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
     return { text: buf.subarray(3).toString('utf8'), encoding: 'utf-8' };
   }
@@ -41,7 +47,8 @@ export function decodeText(buf: Buffer): { text: string; encoding: TextEncoding 
     const text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
     return { text: text.replace(/^\uFEFF/, ''), encoding: 'utf-8' };
   } catch {
-    return { text: iconv.decode(buf, 'gb18030'), encoding: 'gb18030' };
+    const encoding = guessLegacyEncoding(buf);
+    return { text: iconv.decode(buf, encoding), encoding };
   }
 }
 
@@ -229,7 +236,7 @@ export function cell(row: readonly string[], index: number): string {
   return (row[index] ?? '').trim();
 }
 
-export async function readText(file: string, format: string): Promise<{ text: string; encoding: TextEncoding }> {
+export async function readText(file: string, format: string, encoding: RequestedEncoding = 'auto'): Promise<{ text: string; encoding: TextEncoding }> {
   let buf: Buffer;
   try {
     buf = await readFile(file);
@@ -237,7 +244,8 @@ export async function readText(file: string, format: string): Promise<{ text: st
     const reason = err instanceof Error ? err.message : String(err);
     throw new ImportError('BAD_FILE', `${format}: cannot read ${file}: ${reason}`);
   }
-  return decodeText(buf);
+  if (encoding === 'utf-8') return { text: buf.toString('utf8').replace(/^\uFEFF/, ''), encoding: 'utf-8' };
+  return decodeText(buf, encoding);
 }
 
 export function csvTableFromText(file: string, format: string, text: string, encoding: TextEncoding = 'utf-8'): CsvTable {
@@ -253,8 +261,8 @@ export function csvTableFromText(file: string, format: string, text: string, enc
   return new CsvTable(file, format, header, rows, parsed.lines.slice(1), encoding);
 }
 
-export async function readCsvTable(file: string, format: string): Promise<CsvTable> {
-  const { text, encoding } = await readText(file, format);
+export async function readCsvTable(file: string, format: string, requested: RequestedEncoding = 'auto'): Promise<CsvTable> {
+  const { text, encoding } = await readText(file, format, requested);
   return csvTableFromText(file, format, text, encoding);
 }
 

@@ -29,11 +29,12 @@ import {
   ImportError,
   TABLE_COLUMNS,
   TABLE_KEY,
+  SOURCE_COLUMNS,
   Warnings,
   canonicalizeRow,
 } from './common';
 import { TABLE_BY_NAME } from '../load/tables';
-import { writeCsv } from './csv';
+import { type RequestedEncoding, writeCsv } from './csv';
 import { convertMapping } from './mapping';
 import { convertNpsSurvey } from './nps-survey';
 import { convertShopifyOrders } from './shopify-orders';
@@ -50,13 +51,15 @@ export const IMPORT_FORMATS: readonly ImportFormat[] = ['shopify-orders', 'strip
 export interface ConvertOptions {
   /** mapping format: the YAML/JSON mapping (else the one mapping file among the paths) */
   mappingFile?: string;
-  /** ISO 4217 code used where a source has no currency (default CNY, the contract's default reporting currency) */
+  /** ISO 4217 code used where a source has no currency: the database's reporting currency (default CNY) */
   reportingCurrency?: string;
   /**
    * Write what this export says on its own (refunds.csv, as if no other system existed) instead of
    * source records for reconciliation. The per-format mapping tests read it.
    */
   alone?: boolean;
+  /** text encoding of CSV exports (default: detected) */
+  encoding?: RequestedEncoding;
 }
 
 export interface ConvertResult {
@@ -171,7 +174,7 @@ export async function convertExport(format: string, paths: string[], outDir: str
   }
   const files = await expandPaths(format, paths);
   const warnings = new Warnings();
-  const ctx: ImportContext = { format, reportingCurrency: currency.toUpperCase(), mappingFile: opts.mappingFile, warnings };
+  const ctx: ImportContext = { format, reportingCurrency: currency.toUpperCase(), mappingFile: opts.mappingFile, warnings, encoding: opts.encoding };
   const tables = await CONVERTERS[format](files, ctx);
 
   const sources = opts.alone ? [] : FORMAT_SOURCES[format];
@@ -185,7 +188,7 @@ export async function convertExport(format: string, paths: string[], outDir: str
     const rows = writeRows(table, tables, warnings);
     foreignCurrencies(table, rows, ctx);
     const file = path.join(outDir, `${table}.csv`);
-    await writeCsv(file, TABLE_COLUMNS[table], rows);
+    await writeCsv(file, withSourceColumns(TABLE_COLUMNS[table], rows), rows);
     written.push(file);
     counts[table] = rows.length;
   }
@@ -225,4 +228,9 @@ function foreignCurrencies(table: CanonicalTable, rows: ReadonlyArray<Record<str
   ctx.warnings.add(
     `${table}: amounts in ${list} need fx_rates to the reporting currency ${ctx.reportingCurrency}; without a rate the loader rejects those rows`,
   );
+}
+
+/** Rows that know their user's file and line carry it in two trailing columns, for the loader's rejects. */
+function withSourceColumns(columns: readonly string[], rows: ReadonlyArray<Record<string, string | null>>): readonly string[] {
+  return rows.some((r) => r['_source_file'] !== undefined && r['_source_file'] !== null) ? [...columns, ...SOURCE_COLUMNS] : columns;
 }

@@ -23,7 +23,11 @@
  *
  * Column spec keys:
  * - column: source column (matched case-insensitively) | template: "hd-order:{Ticket ID}"
- *   (placeholders are source columns; the result is empty when all of them are empty).
+ *   (placeholders are source columns; the result is empty when all of them are empty) |
+ *   expr: a computed value, e.g. "abs(Quantity) * UnitPrice", "coalesce(Email, Phone)",
+ *   "if(startswith(InvoiceNo, 'C'), 'rejected', 'approved')" (operators + - * / % == != < <=
+ *   > >= && || !, functions abs round min max if coalesce concat lower upper trim startswith
+ *   endswith contains number col line; exact decimals; see expr.ts for the whole language).
  * - values: value map, looked up on the trimmed cell (exact, then case-insensitive); a key
  *   "" matches empty cells; values may be null. default: the value for anything not in the
  *   map (empty cells included); without default an unmapped value passes through unchanged.
@@ -31,31 +35,40 @@
  * - hash: true -> "sha256 of the trimmed lower-cased value, 16 hex digits" (the same function
  *   as the Shopify importer, so the same e-mail gives the same hash in every source);
  *   prefix: text put before non-empty values (after hashing).
- * - format: for timestamp/date columns: "YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY",
- *   "YYYY-MM-DD HH:mm:ss", any pattern of YYYY MM DD HH mm ss SSS Z tokens, "unix" (seconds),
- *   "unix_ms" or "iso" (default: ISO-like auto detection). timezone: offset for values without
- *   one ("+08:00"; default UTC as in the data contract).
+ * - format: for timestamp/date columns: "YYYY-MM-DD", "DD/MM/YYYY", "M/D/YYYY H:mm",
+ *   "YYYY年M月D日", any pattern of YYYY MM M DD D HH H mm ss SSS Z A tokens, "unix" (seconds),
+ *   "unix_ms" or "iso". Without a format the column's values decide (detectDateFormat in
+ *   common.ts): ISO-like, M/D/YYYY or D/M/YYYY (a day or month above 12 tells which),
+ *   D.M.YYYY, Chinese dates, each with an optional time; when every value is ambiguous
+ *   (03/04/2025) the import stops and says which format to set.
+ *   timezone: zone of values without an offset: "+08:00" or an IANA name ("Europe/London",
+ *   "Asia/Shanghai"; daylight saving time applied per date); default the table's timezone,
+ *   else UTC as in the data contract.
  * - divide: for amounts, e.g. 100 for exports in minor units (exact for powers of ten).
+ * - aggregate (with group_by): sum | min | max | first | last | count, see below.
  * Filter keys: column plus one or more of equals, notEquals, in, notIn (case-insensitive,
- * trimmed), empty (true/false), matches (a case-insensitive regular expression).
+ * trimmed), empty (true/false), matches (a case-insensitive regular expression); or
+ * { expr: "Quantity < 0" } (kept when the expression is true).
  *
- * Order of operations per cell: read (column/template) -> values/default -> hash -> prefix ->
- * conversion to the canonical type of the column (timestamps to ISO UTC, amounts to decimals,
- * integers, booleans, currency upper-cased, channel/decision lower-cased, reason codes as
- * codes). A value that does not convert is written as it was and counted in the warnings, so
- * the loader rejects that row with its reason instead of the importer dropping it silently.
- *
- * Validation (ImportError, code BAD_MAPPING unless said otherwise): unknown table, unknown
- * canonical column (in columns or constants), a column both mapped and constant, unknown spec
- * keys, a required canonical column neither mapped nor constant (refunds: refund_id,
- * order_id, customer_id, channel, reason_code, requested_at, decision, requested_amount;
- * orders: order_id, customer_id, ordered_at; surveys: survey_id, customer_id, kind, score,
- * responded_at; ...), a bad regular expression or format; a source column missing from a CSV
- * -> MISSING_COLUMN naming the column, the file and the mapping key that uses it.
- * An unmapped currency of refunds/orders is filled with the reporting currency (warned).
+ * Table keys besides table/filter/columns/constants:
+ * - group_by: [InvoiceNo] -> one output row per distinct value of these source columns, for
+ *   line-level exports (one line per product of an invoice). Each column is computed per line
+ *   (all of the steps below), then aggregated over the lines of the group: sum (amounts and
+ *   whole numbers, exact), min / max (numbers by value, timestamps by time, text by text),
+ *   first / last (first / last non-empty value in file order), count (lines of the group;
+ *   with a column or expr, lines where it is non-empty; no source needed). A column without
+ *   an aggregate takes the first line's value, and the importer warns when the lines of a
+ *   group disagree on it. The row's source line is the group's first line.
+ *   Without group_by every kept line is one row; when several share a key (refund_id,
+ *   order_id, ...) the last one is kept and the importer warns, suggesting group_by.
+ * - guest: pseudo (default) | reject. For refunds and orders, a row without a customer (a
+ *   guest checkout) gets the pseudo-customer "guest:<order_id>" (counted in the warnings);
+ *   reject keeps it empty so the loader rejects the row, as before.
+ * - timezone: default timezone of the table's timestamp columns.
  *
  * The mapping file is opts.mappingFile, else the one .yaml/.yml/.json mapping among the paths;
- * every other path is a CSV mapped with it. See examples/helpdesk-mapping.yaml.
+ * every other path is a CSV mapped with it. See examples/helpdesk-mapping.yaml and, for a
+ * line-level export (UCI Online Retail), examples/online-retail-mapping.yaml.
  */
 import * as path from 'node:path';
 import { readFile } from 'node:fs/promises';
@@ -70,23 +83,34 @@ import {
   REQUIRED_COLUMNS,
   TABLE_COLUMNS,
   Warnings,
+  TABLE_KEY,
+  detectDateFormat,
   divideDecimal,
+  guestCustomerId,
   isRecord,
   kindOf,
   normalizeValue,
-  parseOffset,
   parseTimestamp,
+  parseZone,
   pseudonymousId,
+  withSource,
 } from './common';
 import { type CsvTable, cell, readCsvTable } from './csv';
+import { type Compiled, ExprSyntaxError, ExprValueError, compileExpr, exprToCell, truthy } from './expr';
+import Big from 'big.js';
 
 const FORMAT = 'mapping';
 
 type MapValue = string | number | boolean | null;
 
+export type Aggregate = 'sum' | 'min' | 'max' | 'first' | 'last' | 'count';
+const AGGREGATES: readonly Aggregate[] = ['sum', 'min', 'max', 'first', 'last', 'count'];
+
 export interface ColumnSpec {
   column?: string;
   template?: string;
+  expr?: Compiled;
+  aggregate?: Aggregate;
   values?: Record<string, MapValue>;
   default?: MapValue;
   hash?: boolean;
@@ -97,7 +121,8 @@ export interface ColumnSpec {
 }
 
 export interface FilterSpec {
-  column: string;
+  column?: string;
+  expr?: Compiled;
   equals?: string;
   notEquals?: string;
   in?: string[];
@@ -111,6 +136,9 @@ export interface TableSpec {
   filter: FilterSpec[];
   columns: Record<string, ColumnSpec>;
   constants: Record<string, Cell>;
+  groupBy: string[];
+  guest: 'pseudo' | 'reject';
+  timezone?: string;
 }
 
 export interface MappingSpec {
@@ -118,9 +146,9 @@ export interface MappingSpec {
   tables: TableSpec[];
 }
 
-const COLUMN_SPEC_KEYS = ['column', 'template', 'values', 'default', 'hash', 'prefix', 'format', 'timezone', 'divide'];
-const FILTER_KEYS = ['column', 'equals', 'notEquals', 'in', 'notIn', 'empty', 'matches'];
-const TABLE_KEYS = ['table', 'filter', 'columns', 'constants', 'description'];
+const COLUMN_SPEC_KEYS = ['column', 'template', 'expr', 'values', 'default', 'hash', 'prefix', 'format', 'timezone', 'divide', 'aggregate'];
+const FILTER_KEYS = ['column', 'expr', 'equals', 'notEquals', 'in', 'notIn', 'empty', 'matches'];
+const TABLE_KEYS = ['table', 'filter', 'columns', 'constants', 'description', 'group_by', 'guest', 'timezone'];
 const TOP_KEYS = [...TABLE_KEYS, 'tables', 'name'];
 
 function mapErr(file: string, where: string, message: string): ImportError {
@@ -169,8 +197,22 @@ function validateColumnSpec(raw: unknown, file: string, where: string, kind: str
     }
     spec.template = raw['template'];
   }
-  if ((spec.column === undefined) === (spec.template === undefined)) {
-    throw mapErr(file, where, 'give exactly one of "column" or "template" (use constants for fixed values)');
+  if (raw['expr'] !== undefined) {
+    if (typeof raw['expr'] !== 'string' || raw['expr'].trim() === '')
+      throw mapErr(file, `${where}.expr`, 'expected an expression such as "abs(Quantity) * UnitPrice"');
+    spec.expr = compileOrThrow(raw['expr'], file, `${where}.expr`);
+  }
+  if (raw['aggregate'] !== undefined) {
+    const a = scalarString(raw['aggregate']);
+    if (a === undefined || !(AGGREGATES as readonly string[]).includes(a)) throw mapErr(file, `${where}.aggregate`, `expected one of ${AGGREGATES.join(', ')}`);
+    spec.aggregate = a as Aggregate;
+    if ((a === 'sum' || a === 'count') && kind !== 'decimal' && kind !== 'integer') {
+      throw mapErr(file, `${where}.aggregate`, `${a} needs an amount or whole-number column, not a ${kind} column`);
+    }
+  }
+  const sources = [spec.column, spec.template, spec.expr].filter((x) => x !== undefined).length;
+  if (sources > 1 || (sources === 0 && spec.aggregate !== 'count')) {
+    throw mapErr(file, where, 'give exactly one of "column", "template" or "expr" (use constants for fixed values)');
   }
   if (raw['values'] !== undefined) {
     const values = raw['values'];
@@ -207,9 +249,7 @@ function validateColumnSpec(raw: unknown, file: string, where: string, kind: str
     spec.format = f;
   }
   if (raw['timezone'] !== undefined) {
-    const tz = scalarString(raw['timezone']);
-    if (tz === undefined || parseOffset(tz) === undefined) throw mapErr(file, `${where}.timezone`, 'expected an offset such as +08:00 or UTC');
-    spec.timezone = tz;
+    spec.timezone = validZone(raw['timezone'], file, `${where}.timezone`);
   }
   if (raw['divide'] !== undefined) {
     const d = raw['divide'];
@@ -220,9 +260,30 @@ function validateColumnSpec(raw: unknown, file: string, where: string, kind: str
   return spec;
 }
 
+function compileOrThrow(text: string, file: string, where: string): Compiled {
+  try {
+    return compileExpr(text);
+  } catch (e) {
+    if (e instanceof ExprSyntaxError) throw mapErr(file, where, `"${text}": ${e.message}`);
+    throw e;
+  }
+}
+
+function validZone(raw: unknown, file: string, where: string): string {
+  const tz = scalarString(raw);
+  if (tz === undefined || parseZone(tz) === undefined)
+    throw mapErr(file, where, 'expected an offset such as +08:00 or UTC, or an IANA time zone such as Europe/London');
+  return tz;
+}
+
 function validateFilter(raw: unknown, file: string, where: string): FilterSpec {
-  if (!isRecord(raw)) throw mapErr(file, where, 'expected { column: ..., equals: ... }');
+  if (!isRecord(raw)) throw mapErr(file, where, 'expected { column: ..., equals: ... } or { expr: ... }');
   checkKeys(raw, FILTER_KEYS, file, where);
+  if (raw['expr'] !== undefined) {
+    if (Object.keys(raw).length > 1) throw mapErr(file, where, 'a filter with "expr" takes no other key');
+    if (typeof raw['expr'] !== 'string') throw mapErr(file, `${where}.expr`, 'expected an expression such as "Quantity < 0"');
+    return { expr: compileOrThrow(raw['expr'], file, `${where}.expr`) };
+  }
   const column = scalarString(raw['column']);
   if (column === undefined || column.trim() === '') throw mapErr(file, `${where}.column`, 'expected a source column name');
   const f: FilterSpec = { column };
@@ -313,7 +374,28 @@ function validateTable(raw: unknown, file: string, where: string): TableSpec {
   const filterRaw = raw['filter'];
   const filterList: unknown[] = filterRaw === undefined ? [] : Array.isArray(filterRaw) ? filterRaw : [filterRaw];
   const filter = filterList.map((f, i) => validateFilter(f, file, `${label}.filter${Array.isArray(filterRaw) ? `[${i}]` : ''}`));
-  return { table, filter, columns, constants };
+
+  const groupRaw = raw['group_by'];
+  const groupList: unknown[] = groupRaw === undefined ? [] : Array.isArray(groupRaw) ? groupRaw : [groupRaw];
+  const groupBy = groupList.map((g, i) => {
+    const c = scalarString(g);
+    if (c === undefined || c.trim() === '') throw mapErr(file, `${label}.group_by[${i}]`, 'expected a source column name');
+    return c;
+  });
+  if (groupBy.length === 0) {
+    for (const [name, spec] of Object.entries(columns)) {
+      if (spec.aggregate !== undefined)
+        throw mapErr(file, `${label}.columns.${name}.aggregate`, 'an aggregate needs group_by (the source columns that make one row)');
+    }
+  }
+  let guest: TableSpec['guest'] = 'pseudo';
+  if (raw['guest'] !== undefined) {
+    if (raw['guest'] !== 'pseudo' && raw['guest'] !== 'reject') throw mapErr(file, `${label}.guest`, 'expected pseudo or reject');
+    if (table !== 'refunds' && table !== 'orders') throw mapErr(file, `${label}.guest`, 'only refunds and orders have guest rows');
+    guest = raw['guest'];
+  }
+  const timezone = raw['timezone'] === undefined ? undefined : validZone(raw['timezone'], file, `${label}.timezone`);
+  return { table, filter, columns, constants, groupBy, guest, timezone };
 }
 
 /** Validates a parsed mapping document. */
@@ -358,11 +440,31 @@ function lookup(values: Record<string, MapValue>, key: string): { hit: true; val
 interface BoundColumn {
   name: string;
   spec: ColumnSpec;
+  kind: ReturnType<typeof kindOf>;
   index: number;
   placeholders: Array<{ name: string; index: number }>;
+  /** source column (lower-cased) -> index, for expressions */
+  exprColumns: Map<string, number>;
+  /** date format for this file: the spec's, else detected from the values */
+  format?: string;
+  timezone?: string;
 }
 
-function bind(t: CsvTable, ts: TableSpec, label: string): { columns: BoundColumn[]; filters: Array<{ f: FilterSpec; index: number }> } {
+interface BoundFilter {
+  f: FilterSpec;
+  index: number;
+  exprColumns: Map<string, number>;
+}
+
+interface BoundTable {
+  ts: TableSpec;
+  label: string;
+  columns: BoundColumn[];
+  filters: BoundFilter[];
+  groupBy: number[];
+}
+
+function bind(t: CsvTable, ts: TableSpec, label: string): BoundTable {
   const need = (column: string, usedBy: string): number => {
     const i = t.col(column);
     if (i < 0) {
@@ -370,6 +472,8 @@ function bind(t: CsvTable, ts: TableSpec, label: string): { columns: BoundColumn
     }
     return i;
   };
+  const exprColumns = (e: Compiled | undefined, usedBy: string): Map<string, number> =>
+    new Map((e?.columns ?? []).map((c) => [c.toLowerCase(), need(c, usedBy)]));
   const columns: BoundColumn[] = Object.entries(ts.columns).map(([name, spec]) => {
     const usedBy = `${label}.${name}`;
     const placeholders = spec.template
@@ -378,27 +482,65 @@ function bind(t: CsvTable, ts: TableSpec, label: string): { columns: BoundColumn
           return { name: m[0], index: need(col, usedBy) };
         })
       : [];
-    return { name, spec, index: spec.column !== undefined ? need(spec.column, usedBy) : -1, placeholders };
+    return {
+      name,
+      spec,
+      kind: kindOf(ts.table, name),
+      index: spec.column !== undefined ? need(spec.column, usedBy) : -1,
+      placeholders,
+      exprColumns: exprColumns(spec.expr, usedBy),
+      format: spec.format,
+      timezone: spec.timezone ?? ts.timezone,
+    };
   });
-  const filters = ts.filter.map((f) => ({ f, index: need(f.column, `${label} filter`) }));
-  return { columns, filters };
+  const filters = ts.filter.map((f) => ({
+    f,
+    index: f.column !== undefined ? need(f.column, `${label} filter`) : -1,
+    exprColumns: exprColumns(f.expr, `${label} filter`),
+  }));
+  const groupBy = ts.groupBy.map((c) => need(c, `${label}.group_by`));
+  return { ts, label, columns, filters, groupBy };
 }
 
-function passes(f: FilterSpec, value: string): boolean {
-  const v = value.trim().toLowerCase();
+function scope(row: string[], line: number, columns: Map<string, number>): { get: (c: string) => string; line: number } {
+  return { get: (c) => cell(row, columns.get(c.toLowerCase()) ?? -1), line };
+}
+
+function passes(b: BoundFilter, row: string[], line: number): boolean {
+  const { f } = b;
+  if (f.expr !== undefined) {
+    try {
+      return truthy(f.expr.evaluate(scope(row, line, b.exprColumns)));
+    } catch (e) {
+      if (e instanceof ExprValueError) return false;
+      throw e;
+    }
+  }
+  const raw = cell(row, b.index);
+  const v = raw.trim().toLowerCase();
   if (f.equals !== undefined && v !== f.equals.trim().toLowerCase()) return false;
   if (f.notEquals !== undefined && v === f.notEquals.trim().toLowerCase()) return false;
   if (f.in !== undefined && !f.in.some((x) => x.trim().toLowerCase() === v)) return false;
   if (f.notIn !== undefined && f.notIn.some((x) => x.trim().toLowerCase() === v)) return false;
   if (f.empty !== undefined && (v === '') !== f.empty) return false;
-  if (f.matches !== undefined && !f.matches.test(value.trim())) return false;
+  if (f.matches !== undefined && !f.matches.test(raw.trim())) return false;
   return true;
 }
 
-function evaluate(col: BoundColumn, table: CanonicalTable, row: string[], where: string, warnings: Warnings, label: string): Cell {
+/** A cell before conversion to the canonical type: read, value-mapped, hashed, prefixed. */
+type PreValue = { value: Cell } | { bad: string; message: string };
+
+function preValue(col: BoundColumn, row: string[], line: number): PreValue {
   const { spec } = col;
   let value: string;
-  if (spec.template !== undefined) {
+  if (spec.expr !== undefined) {
+    try {
+      value = exprToCell(spec.expr.evaluate(scope(row, line, col.exprColumns))) ?? '';
+    } catch (e) {
+      if (e instanceof ExprValueError) return { bad: e.value, message: e.message };
+      throw e;
+    }
+  } else if (spec.template !== undefined) {
     let any = false;
     value = spec.template;
     for (const p of col.placeholders) {
@@ -407,8 +549,10 @@ function evaluate(col: BoundColumn, table: CanonicalTable, row: string[], where:
       value = value.split(p.name).join(v);
     }
     if (!any) value = '';
-  } else {
+  } else if (col.index >= 0) {
     value = cell(row, col.index);
+  } else {
+    value = ''; // count without a source
   }
 
   let mapped: Cell = value;
@@ -419,19 +563,126 @@ function evaluate(col: BoundColumn, table: CanonicalTable, row: string[], where:
   } else if (spec.default !== undefined && value === '') {
     mapped = mapValueToCell(spec.default);
   }
-  if (mapped === null || mapped.trim() === '') return null;
+  if (mapped === null || mapped.trim() === '') return { value: null };
   if (spec.hash) mapped = pseudonymousId(mapped);
   if (spec.prefix !== undefined) mapped = spec.prefix + mapped;
+  return { value: mapped };
+}
 
-  const kind = kindOf(table, col.name);
-  const converted = normalizeValue(kind, mapped, { format: spec.format, timezone: spec.timezone });
+function convert(col: BoundColumn, pre: PreValue, where: string, warnings: Warnings, label: string): Cell {
+  if ('bad' in pre) {
+    warnings.add(`${FORMAT}: ${label}.${col.name}: expression failed; value kept as written`, `${where}: ${pre.message}`);
+    return pre.bad;
+  }
+  if (pre.value === null) return null;
+  const converted = normalizeValue(col.kind, pre.value, { format: col.format, timezone: col.timezone });
   if ('bad' in converted) {
-    warnings.add(`${FORMAT}: ${label}.${col.name}: value is not a valid ${kind}; kept as written`, `${where}: ${converted.bad}`);
+    warnings.add(`${FORMAT}: ${label}.${col.name}: value is not a valid ${col.kind}; kept as written`, `${where}: ${converted.bad}`);
     return converted.bad;
   }
   let out = converted.value;
-  if (out !== null && spec.divide !== undefined) out = divideDecimal(out, spec.divide);
+  if (out !== null && col.spec.divide !== undefined) out = divideDecimal(out, col.spec.divide);
   return out;
+}
+
+/**
+ * Timestamp and date columns without a format: the format is found from this file's values
+ * (of the rows the filters keep). Ambiguous day/month stops the import with the option to set.
+ */
+function detectFormats(b: BoundTable, t: CsvTable, kept: number[], warnings: Warnings): void {
+  for (const col of b.columns) {
+    if (col.spec.format !== undefined || (col.kind !== 'timestamp' && col.kind !== 'date')) continue;
+    const values: string[] = [];
+    for (const r of kept) {
+      const pre = preValue(col, t.rows[r] as string[], t.lines[r] ?? 0);
+      if ('value' in pre && pre.value !== null) values.push(pre.value);
+    }
+    const d = detectDateFormat(values);
+    const key = `${b.label}.columns.${col.name}`;
+    if (d.kind === 'ambiguous') {
+      throw new ImportError(
+        'BAD_MAPPING',
+        `${FORMAT}: ${t.name}: ${key}: dates such as "${d.example}" can be read as ${d.options[0]} or ${d.options[1]} (no day or month above 12 tells); set format: ${d.options[0]} or format: ${d.options[1]} for ${key} in the mapping`,
+      );
+    }
+    if (d.kind === 'unknown') {
+      warnings.add(
+        `${FORMAT}: ${t.name}: ${key}: no known date format reads "${d.example}"; set format (e.g. YYYY-MM-DD HH:mm, M/D/YYYY H:mm, D.M.YYYY) for it in the mapping`,
+      );
+      continue;
+    }
+    if (d.format !== 'iso') {
+      col.format = d.format;
+      warnings.add(`${FORMAT}: ${t.name}: ${key}: dates read as ${d.label} (detected from the values; set format to change it)`);
+    }
+  }
+}
+
+interface Line {
+  file: string;
+  line: number;
+  values: Cell[];
+}
+
+function aggregateValues(col: BoundColumn, lines: readonly Line[], i: number, group: string, label: string, warnings: Warnings): Cell {
+  const values = lines.map((l) => l.values[i] ?? null);
+  const present = values.filter((v): v is string => v !== null);
+  const numeric = col.kind === 'decimal' || col.kind === 'integer';
+  const asNumber = (v: string): Big | null => {
+    try {
+      return new Big(v);
+    } catch {
+      return null;
+    }
+  };
+  switch (col.spec.aggregate) {
+    case 'count':
+      return String(col.index < 0 && col.spec.expr === undefined && col.spec.template === undefined ? lines.length : present.length);
+    case 'sum': {
+      if (present.length === 0) return null;
+      let total = new Big(0);
+      for (const v of present) {
+        const n = asNumber(v);
+        if (n === null) return v; // not a number: kept for the loader to reject, already warned
+        total = total.plus(n);
+      }
+      return total.toFixed();
+    }
+    case 'min':
+    case 'max': {
+      if (present.length === 0) return null;
+      const better = (a: string, b: string): boolean => {
+        let c: number;
+        if (numeric) {
+          const x = asNumber(a);
+          const y = asNumber(b);
+          c = x !== null && y !== null ? x.cmp(y) : a < b ? -1 : a > b ? 1 : 0;
+        } else if (col.kind === 'timestamp' || col.kind === 'date') {
+          const x = Date.parse(a);
+          const y = Date.parse(b);
+          c = Number.isNaN(x) || Number.isNaN(y) ? (a < b ? -1 : a > b ? 1 : 0) : x - y;
+        } else {
+          c = a < b ? -1 : a > b ? 1 : 0;
+        }
+        return col.spec.aggregate === 'min' ? c < 0 : c > 0;
+      };
+      return present.reduce((m, v) => (better(v, m) ? v : m));
+    }
+    case 'last':
+      return present.length === 0 ? null : (present[present.length - 1] as string);
+    case 'first':
+      return present[0] ?? null;
+    case undefined: {
+      const first = values[0] ?? null;
+      if (values.some((v) => v !== first)) {
+        warnings.add(
+          `${FORMAT}: ${label}.${col.name}: the lines of one group differ and the first line's value is kept; set aggregate (sum, min, max, first, last, count) to say how to combine them`,
+          group,
+        );
+      }
+      return first;
+    }
+  }
 }
 
 async function findMappingFile(files: string[], ctx: ImportContext): Promise<{ mapping: string; data: string[] }> {
@@ -458,24 +709,65 @@ async function findMappingFile(files: string[], ctx: ImportContext): Promise<{ m
   return { mapping, data: files.filter((f) => f !== mapping) };
 }
 
+type OutRow = Record<string, Cell>;
+
+/** Builds one canonical row from a line's (or a group's) column values. */
+function buildRecord(b: BoundTable, values: readonly Cell[], ctx: ImportContext): OutRow {
+  const record: OutRow = {};
+  for (const name of TABLE_COLUMNS[b.ts.table] as readonly string[]) record[name] = name in b.ts.constants ? (b.ts.constants[name] ?? null) : null;
+  b.columns.forEach((col, i) => {
+    record[col.name] = values[i] ?? null;
+  });
+  if ((TABLE_COLUMNS[b.ts.table] as readonly string[]).includes('currency') && !('currency' in b.ts.columns) && !('currency' in b.ts.constants)) {
+    record['currency'] = ctx.reportingCurrency;
+  }
+  return record;
+}
+
+/** Guest checkouts: a per-order pseudo-customer unless the mapping says guest: reject. */
+function fillGuest(b: BoundTable, record: OutRow, where: string, warnings: Warnings): void {
+  if (b.ts.guest === 'reject' || (b.ts.table !== 'refunds' && b.ts.table !== 'orders')) return;
+  const order = record['order_id'];
+  if (record['customer_id'] !== null || order === null || order === undefined) return;
+  record['customer_id'] = guestCustomerId(order);
+  warnings.add(`${FORMAT}: ${b.label}: rows without a customer (guest checkouts) given the pseudo-customer guest:<order_id>`, where);
+}
+
+function checkOrder(b: BoundTable, record: OutRow, where: string, warnings: Warnings): void {
+  if (b.ts.table !== 'refunds') return;
+  const req = record['requested_at'];
+  const dec = record['decided_at'];
+  if (req && dec && parseTimestamp(req) && parseTimestamp(dec) && Date.parse(dec) < Date.parse(req)) {
+    warnings.add(`${FORMAT}: ${b.label}: decided_at before requested_at (the loader will reject these rows)`, where);
+  }
+}
+
+/** Without group_by, lines sharing a key would silently collapse to the last: say so, and how to aggregate. */
+function warnDuplicateKeys(b: BoundTable, rows: readonly OutRow[], warnings: Warnings): void {
+  const key = TABLE_KEY[b.ts.table] as string | undefined;
+  if (key === undefined || b.ts.groupBy.length > 0) return;
+  const seen = new Map<string, string>();
+  for (const r of rows) {
+    const k = r[key];
+    if (k === null || k === undefined) continue;
+    const here = `${r['_source_file'] ?? ''} line ${r['_source_line'] ?? '?'}`;
+    const before = seen.get(k);
+    if (before !== undefined) {
+      warnings.add(
+        `${FORMAT}: ${b.label}: several lines share one ${key} and only the last is kept; if they are lines of one ${key === 'refund_id' ? 'refund' : key === 'order_id' ? 'order' : 'record'}, set group_by and an aggregate (e.g. amount: { expr: "abs(Quantity) * UnitPrice", aggregate: sum })`,
+        `${k}: ${before} and ${here}`,
+      );
+    }
+    seen.set(k, here);
+  }
+}
+
 export async function convertMapping(files: string[], ctx: ImportContext): Promise<Tables> {
   const { warnings } = ctx;
   const { mapping, data } = await findMappingFile(files, ctx);
   const spec = await loadMappingFile(mapping);
   if (data.length === 0) throw new ImportError('NO_INPUT', `${FORMAT}: no CSV file to map with ${path.basename(mapping)}`);
 
-  // rows are built generically (column name -> cell); their columns are the table's by construction
-  const out = new Map<CanonicalTable, Array<Record<string, Cell>>>();
-  const rowsOf = (table: CanonicalTable): Array<Record<string, Cell>> => {
-    let rows = out.get(table);
-    if (!rows) {
-      rows = [];
-      out.set(table, rows);
-    }
-    return rows;
-  };
-
-  for (const ts of spec.tables) rowsOf(ts.table); // every mapped table gets a file, also without rows
   const labels = spec.tables.map((ts, i) => (spec.tables.length === 1 ? ts.table : `tables[${i}](${ts.table})`));
   for (const ts of spec.tables) {
     const cols = TABLE_COLUMNS[ts.table] as readonly string[];
@@ -483,34 +775,68 @@ export async function convertMapping(files: string[], ctx: ImportContext): Promi
       warnings.add(`${FORMAT}: ${ts.table}.currency not mapped; set to the reporting currency ${ctx.reportingCurrency}`);
     }
   }
+  // per mapped table: plain rows, or groups of lines (across all data files) in first-seen order
+  const plain = spec.tables.map((): OutRow[] => []);
+  const groups = spec.tables.map(() => new Map<string, Line[]>());
+  // the lines' values are already converted: aggregation needs only each column's spec and kind
+  const boundForGroups: Array<BoundTable | undefined> = spec.tables.map(() => undefined);
 
   for (const file of data) {
-    const t = await readCsvTable(file, FORMAT);
+    const t = await readCsvTable(file, FORMAT, ctx.encoding);
     if (t.encoding !== 'utf-8') warnings.add(`${FORMAT}: ${t.name} decoded as ${t.encoding}`);
-    const bound = spec.tables.map((ts, i) => ({ ts, label: labels[i] ?? ts.table, ...bind(t, ts, labels[i] ?? ts.table) }));
-    t.rows.forEach((row, r) => {
-      const where = t.where(r);
-      for (const b of bound) {
-        if (!b.filters.every(({ f, index }) => passes(f, cell(row, index)))) continue;
-        const record: Record<string, Cell> = {};
-        for (const name of TABLE_COLUMNS[b.ts.table] as readonly string[]) {
-          if (name in b.ts.constants) record[name] = b.ts.constants[name] ?? null;
-          else record[name] = null;
-        }
-        for (const col of b.columns) record[col.name] = evaluate(col, b.ts.table, row, where, warnings, b.label);
-        if ((TABLE_COLUMNS[b.ts.table] as readonly string[]).includes('currency') && !('currency' in b.ts.columns) && !('currency' in b.ts.constants)) {
-          record['currency'] = ctx.reportingCurrency;
-        }
-        if (b.ts.table === 'refunds') {
-          const req = record['requested_at'];
-          const dec = record['decided_at'];
-          if (req && dec && parseTimestamp(req) && parseTimestamp(dec) && dec < req) {
-            warnings.add(`${FORMAT}: ${b.label}: decided_at before requested_at (the loader will reject these rows)`, where);
+    spec.tables.forEach((ts, ti) => {
+      const b = bind(t, ts, labels[ti] ?? ts.table);
+      const kept: number[] = [];
+      t.rows.forEach((row, r) => {
+        if (b.filters.every((f) => passes(f, row, t.lines[r] ?? 0))) kept.push(r);
+      });
+      detectFormats(b, t, kept, warnings);
+      for (const r of kept) {
+        const row = t.rows[r] as string[];
+        const line = t.lines[r] ?? 0;
+        const where = t.where(r);
+        const values = b.columns.map((col) => convert(col, preValue(col, row, line), where, warnings, b.label));
+        if (b.groupBy.length > 0) {
+          const key = JSON.stringify(b.groupBy.map((i) => cell(row, i)));
+          let g = groups[ti]?.get(key);
+          if (!g) {
+            g = [];
+            groups[ti]?.set(key, g);
           }
+          g.push({ file: t.file, line, values });
+          continue;
         }
-        rowsOf(b.ts.table).push(record);
+        const record = withSource(buildRecord(b, values, ctx), t.file, line);
+        fillGuest(b, record, where, warnings);
+        checkOrder(b, record, where, warnings);
+        plain[ti]?.push(record);
       }
+      if (b.groupBy.length > 0) boundForGroups[ti] = b;
     });
   }
+
+  const out = new Map<CanonicalTable, OutRow[]>();
+  spec.tables.forEach((ts, ti) => {
+    const rows = out.get(ts.table) ?? [];
+    out.set(ts.table, rows); // every mapped table gets a file, also without rows
+    const b = boundForGroups[ti];
+    if (b !== undefined) {
+      for (const [key, lines] of groups[ti] ?? new Map<string, Line[]>()) {
+        const first = lines[0] as Line;
+        const group = `${b.ts.groupBy.join('+')} ${(JSON.parse(key) as string[]).join('+')} (${path.basename(first.file)} line ${first.line})`;
+        const values = b.columns.map((col, i) => aggregateValues(col, lines, i, group, b.label, warnings));
+        const record = withSource(buildRecord(b, values, ctx), first.file, first.line);
+        const where = `${path.basename(first.file)} line ${first.line}`;
+        fillGuest(b, record, where, warnings);
+        checkOrder(b, record, where, warnings);
+        rows.push(record);
+      }
+    } else {
+      const own = plain[ti] ?? [];
+      const bt = { ts, label: labels[ti] ?? ts.table, columns: [], filters: [], groupBy: [] };
+      warnDuplicateKeys(bt, own, warnings);
+      rows.push(...own);
+    }
+  });
   return Object.fromEntries(out) as Tables;
 }

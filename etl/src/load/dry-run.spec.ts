@@ -51,7 +51,7 @@ test('a dry run counts and rejects like a load, then leaves the database as it w
 });
 
 test('a dry run that fails records no history row', async () => {
-  const dir = writeTables({ refunds: [refund({ decision: 'maybe' })] });
+  const dir = writeTables({ refunds: [refund(), refund({ decision: 'maybe' })] });
   await expect(loadFiles(conn, [dir], { dryRun: true, strict: true })).rejects.toThrow(/--strict/);
   expect(await count('load_history')).toBe(0);
 });

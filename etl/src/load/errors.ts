@@ -6,6 +6,8 @@ export type LoadErrorCode =
   | 'FILE_UNREADABLE'
   | 'MISSING_COLUMN'
   | 'STRICT_REJECTS'
+  | 'ALL_REJECTED'
+  | 'CURRENCY_MISMATCH'
   | 'LOAD_IN_PROGRESS'
   | 'DATABASE_ERROR';
 

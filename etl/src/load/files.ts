@@ -7,7 +7,9 @@ import { LoadError } from './errors';
 import { isTableName, TABLE_NAMES, type TableName } from './tables';
 
 export type FileFormat = 'csv' | 'jsonl' | 'parquet';
-export type Encoding = 'auto' | 'utf-8' | 'gb18030';
+export type Encoding = 'auto' | 'utf-8' | 'gb18030' | 'windows-1252';
+/** What a file that is not UTF-8 is decoded as. */
+export type LegacyEncoding = 'gb18030' | 'windows-1252';
 
 export interface InputFile {
   path: string;
@@ -56,8 +58,28 @@ export async function hashFile(path: string): Promise<string> {
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
-/** Looks at the first megabyte: is this UTF-8 (with or without BOM)? */
-export async function sniffEncoding(path: string): Promise<{ utf8: boolean; bom: boolean; empty: boolean }> {
+/**
+ * Bytes that are not UTF-8 are either a Chinese export (GB18030/GBK) or a Western one
+ * (Windows-1252, of which Latin-1's printable characters are a subset). Decoded as
+ * Windows-1252, Chinese text turns into runs of two or more accented letters (each character
+ * is two high bytes), while Western text has mostly lone accented letters between ASCII ones
+ * (Crème, Müller, £5); and Western text decoded as GB18030 often hits byte pairs GB18030
+ * has no character for. So: a replacement character in the GB18030 decoding, or more lone
+ * non-ASCII characters than runs in the Windows-1252 decoding, means Windows-1252.
+ */
+export function guessLegacyEncoding(sample: Buffer): LegacyEncoding {
+  if (iconv.decode(sample, 'gb18030').includes('\uFFFD')) return 'windows-1252';
+  let lone = 0;
+  let runs = 0;
+  for (const m of iconv.decode(sample, 'windows-1252').matchAll(/[^\t\n\r\u0020-\u007e]+/g)) {
+    if (m[0].length === 1) lone += 1;
+    else runs += 1;
+  }
+  return lone > runs ? 'windows-1252' : 'gb18030';
+}
+
+/** Looks at the first megabyte: is this UTF-8 (with or without BOM)? If not, which legacy encoding? */
+export async function sniffEncoding(path: string): Promise<{ utf8: boolean; bom: boolean; empty: boolean; legacy: LegacyEncoding }> {
   const fh = await fs.open(path, 'r');
   try {
     const buf = Buffer.alloc(1 << 20);
@@ -71,14 +93,15 @@ export async function sniffEncoding(path: string): Promise<{ utf8: boolean; bom:
     } catch {
       utf8 = false;
     }
-    return { utf8, bom, empty: bytesRead === 0 };
+    // A sample cut inside a two-byte character would add one replacement character: drop the last byte.
+    return { utf8, bom, empty: bytesRead === 0, legacy: utf8 ? 'gb18030' : guessLegacyEncoding(head.subarray(0, Math.max(0, head.length - 1))) };
   } finally {
     await fh.close();
   }
 }
 
-/** Writes a UTF-8 copy (without BOM) of a GB18030/GBK file (GB18030 is a superset of GBK). */
-export async function transcodeToUtf8(path: string, from: 'gb18030' | 'utf-8', tmpDir: string): Promise<string> {
+/** Writes a UTF-8 copy (without BOM) of a GB18030/GBK (GB18030 is a superset of GBK) or Windows-1252 file. */
+export async function transcodeToUtf8(path: string, from: LegacyEncoding | 'utf-8', tmpDir: string): Promise<string> {
   const out = join(tmpDir, `${basename(path, extname(path))}.${Date.now()}.utf8${extname(path)}`);
   await pipeline(createReadStream(path), iconv.decodeStream(from, { stripBOM: true }), iconv.encodeStream('utf-8'), createWriteStream(out));
   return out;

@@ -75,41 +75,44 @@ describe('other tables', () => {
   test.each<[string, Record<string, Row[]>, RegExp]>([
     ['survey csat 1..5', { surveys: [survey({ kind: 'csat', score: 6 })] }, /csat score must be 1..5/],
     ['survey nps 0..10', { surveys: [survey({ kind: 'nps', score: 11 })] }, /nps score must be 0..10/],
-    ['survey kind', { surveys: [survey({ kind: 'ces' })] }, /kind must be one of csat, nps/],
+    ['survey kind', { surveys: [survey({ kind: 'ces' })] }, /kind 'ces' must be one of csat, nps/],
     ['survey responded_at', { surveys: [survey({ responded_at: null })] }, /responded_at is required/],
-    ['order amount >= 0', { orders: [order({ amount: -3 })] }, /amount must be >= 0/],
-    ['order ordered_at', { orders: [order({ ordered_at: 'soon' })] }, /ordered_at is not a valid/],
+    ['order amount >= 0', { orders: [order({ amount: -3 })] }, /amount '-3' must be >= 0/],
+    ['order ordered_at', { orders: [order({ ordered_at: 'soon' })] }, /ordered_at 'soon' is not an ISO 8601 timestamp — write ISO 8601/],
     ['order without fx rate', { orders: [order({ currency: 'JPY' })] }, /no fx rate for JPY/],
     ['agent_id required', { agents: [{ agent_id: null, name: 'x' }] }, /agent_id is required/],
     [
       'plan kpi name',
       { incentive_plans: [{ plan_id: 'P', effective_from: '2024-01-01', kpi: 'happiness', weight: 1, direction: 'higher_is_better' }] },
-      /kpi must be one of handled/,
+      /kpi 'happiness' must be one of handled/,
     ],
     [
       'plan weight > 0',
       { incentive_plans: [{ plan_id: 'P', effective_from: '2024-01-01', kpi: 'handled', weight: 0, direction: 'higher_is_better' }] },
-      /weight must be > 0/,
+      /weight '0' must be > 0/,
     ],
     [
       'plan direction',
       { incentive_plans: [{ plan_id: 'P', effective_from: '2024-01-01', kpi: 'handled', weight: 1, direction: 'up' }] },
-      /direction must be one of/,
+      /direction 'up' must be one of/,
     ],
     [
       'plan dates',
       {
         incentive_plans: [{ plan_id: 'P', effective_from: '2024-02-01', effective_to: '2024-01-01', kpi: 'handled', weight: 1, direction: 'higher_is_better' }],
       },
-      /effective_to is before effective_from/,
+      /effective_to '2024-01-01' is before effective_from/,
     ],
     ['policy effective_at', { policy_changes: [{ change_id: 'C1', effective_at: null }] }, /effective_at is required/],
-    ['fx rate > 0', { fx_rates: [{ date: '2024-01-01', currency: 'USD', rate_to_reporting: 0 }] }, /rate_to_reporting must be > 0/],
-    ['fx date', { fx_rates: [{ date: 'Jan 1', currency: 'USD', rate_to_reporting: 7 }] }, /date is not a valid date/],
+    ['fx rate > 0', { fx_rates: [{ date: '2024-01-01', currency: 'USD', rate_to_reporting: 0 }] }, /rate_to_reporting '0' must be > 0/],
+    ['fx date', { fx_rates: [{ date: 'Jan 1', currency: 'USD', rate_to_reporting: 7 }] }, /date 'Jan 1' is not a date \(YYYY-MM-DD\)/],
   ])('%s', async (_n, tables, reason) => {
-    const s = await loadFiles(conn, [writeTables(tables)]);
-    expect(s.tables[0].rejected).toBe(1);
-    expect((await rejects()).map((r) => r.reason).join('\n')).toMatch(reason);
+    // the file's only row is rejected: the file loads nothing, so the load fails naming the reason
+    const err = await loadFiles(conn, [writeTables(tables)]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LoadError);
+    expect((err as LoadError).code).toBe('ALL_REJECTED');
+    expect((err as LoadError).message).toMatch(/\.csv: all 1 rows rejected; first reason: /);
+    expect((err as LoadError).message).toMatch(reason);
   });
 });
 
@@ -390,5 +393,82 @@ describe('derived facts, worked out by hand', () => {
     const [r] = await queryRows<{ n: Date; rev: number }>(conn, `SELECT next_order_at AS n, rev_7 AS rev FROM refund_facts`);
     expect(r.n.toISOString()).toBe('2024-03-05T00:00:00.000Z');
     expect(r.rev).toBe(9);
+  });
+});
+
+describe('issue 11: loads that load nothing, currency, encodings, source lines', () => {
+  test('a file whose every row is rejected fails the load, commits nothing, and says why and what to set', async () => {
+    await loadFiles(conn, [writeTables({ refunds: [refund({ refund_id: 'KEEP' })] })]);
+    const dates = ['12/1/2010 8:26', '12/13/2010 9:01', '1/5/2011 10:00'];
+    const dir = writeTables({ refunds: dates.map((d) => refund({ requested_at: d, decided_at: d })) });
+    const err = await loadFiles(conn, [dir]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LoadError);
+    expect((err as LoadError).code).toBe('ALL_REJECTED');
+    expect((err as LoadError).message).toBe(
+      "refunds.csv: all 3 rows rejected; first reason: requested_at '12/1/2010 8:26' is not an ISO 8601 timestamp — the values look like M/D/YYYY H:mm: " +
+        'write ISO 8601 (2010-12-01 08:26:00), or import the file with --format mapping and set format for requested_at (format: M/D/YYYY H:mm)',
+    );
+    expect(await count('refunds')).toBe(1);
+    const [h] = await queryRows<{ outcome: string }>(conn, `SELECT outcome FROM load_history ORDER BY load_id DESC LIMIT 1`);
+    expect(h.outcome).toBe('failed');
+    // one good row among them and the load commits, with the bad rows rejected
+    const mixed = writeTables({ refunds: [refund({ refund_id: 'OK' }), refund({ requested_at: dates[0], decided_at: dates[0] })] });
+    expect((await loadFiles(conn, [mixed])).tables[0]).toMatchObject({ loaded: 1, rejected: 1 });
+  });
+
+  test('a missing fx rate for every row says which currency to create the database with', async () => {
+    const err = await loadFiles(conn, [writeTables({ refunds: [refund({ currency: 'GBP' }), refund({ currency: 'GBP' })] })]).catch((e: unknown) => e);
+    expect((err as LoadError).message).toMatch(
+      /^refunds.csv: all 2 rows rejected; first reason: no fx rate for GBP on or before 2024-03-01 \(currency 'GBP'\) — this database reports in CNY: load fx_rates for GBP first, or create a new database with --currency GBP$/,
+    );
+  });
+
+  test('the reporting currency is set when the database is created, and a load that disagrees is refused', async () => {
+    const gbp = writeTables({ refunds: [refund({ refund_id: 'P1', currency: 'GBP', requested_amount: 12.5, refunded_amount: 12.5 })] });
+    await loadFiles(conn, [gbp], { reportingCurrency: 'gbp' });
+    const meta = async () => (await queryRows<{ v: string }>(conn, `SELECT value AS v FROM meta WHERE key = 'reporting_currency'`))[0]?.v;
+    expect(await meta()).toBe('GBP');
+    const [f] = await queryRows<{ a: number }>(conn, `SELECT refunded_amount AS a FROM refund_facts`);
+    expect(f.a).toBe(12.5); // no GBP->CNY rate needed
+    const err = await loadFiles(conn, [writeTables({ refunds: [refund()] })], { reportingCurrency: 'CNY' }).catch((e: unknown) => e);
+    expect((err as LoadError).code).toBe('CURRENCY_MISMATCH');
+    expect((err as LoadError).message).toBe(
+      'this database reports in GBP (set when it was created); --currency CNY disagrees: drop the option, or load into a new database for CNY',
+    );
+    // without the option the database's own currency is used: a GBP row needs no rate
+    const s = await loadFiles(conn, [writeTables({ refunds: [refund({ refund_id: 'P2', currency: 'GBP' })] })]);
+    expect(s.tables[0].loaded).toBe(1);
+    expect(await meta()).toBe('GBP');
+  });
+
+  test('Windows-1252 / Latin-1 input is told apart from GB18030', async () => {
+    const dir = tempDir();
+    const csv = toCsv('refunds', [refund({ refund_id: 'L1', reason_text: 'Crème brûlée set arrived broken, £5 postage', product_line: 'küche' })]);
+    writeFileSync(join(dir, 'refunds.csv'), iconv.encode(csv, 'windows-1252'));
+    expect((await loadFiles(conn, [dir])).tables[0].loaded).toBe(1);
+    const [r] = await queryRows<{ reason_text: string; product_line: string }>(conn, `SELECT reason_text, product_line FROM refunds`);
+    expect(r).toEqual({ reason_text: 'Crème brûlée set arrived broken, £5 postage', product_line: 'küche' });
+    const forced = await loadFiles(conn, [dir], { encoding: 'windows-1252' });
+    expect(forced.tables[0].unchanged).toBe(1);
+  });
+
+  test("rejects of an importer's file name the user's file and line", async () => {
+    const dir = tempDir();
+    const rows = [
+      refund({ refund_id: 'S1' }),
+      refund({ refund_id: 'S2', decision: 'maybe' }),
+      refund({ refund_id: 'S1', requested_amount: 50, refunded_amount: 50 }),
+    ];
+    const csv = toCsv('refunds', rows).trimEnd().split('\n');
+    const origin = ['_source_file,_source_line', 'export.csv,10', 'export.csv,14', 'export.csv,20'];
+    writeFileSync(join(dir, 'refunds.csv'), csv.map((l, i) => `${l},${origin[i]}`).join('\n') + '\n');
+    const s = await loadFiles(conn, [dir]);
+    expect(s.tables[0]).toMatchObject({ loaded: 1, rejected: 2 });
+    const r = await queryRows<{ file: string; line: number; reason: string }>(conn, `SELECT file, line, reason FROM load_rejects ORDER BY line`);
+    expect(r.map((x) => [x.file, x.line])).toEqual([
+      ['export.csv', 10],
+      ['export.csv', 14],
+    ]);
+    expect(r[0].reason).toBe('duplicate key in this file: line 20 holds the newer version');
   });
 });

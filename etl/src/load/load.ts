@@ -2,11 +2,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DEFAULTS, DEFAULT_REASON_FAMILY_MAP, reasonFamilyPairs } from '@refunds/shared';
+import { DEFAULT_REASON_FAMILY_MAP, reasonFamilyPairs } from '@refunds/shared';
 import { QueryError, queryRows, runSql } from '../db/duckdb';
 import { ident, literal, sql } from '../db/sql';
 import { recomputeFacts } from './derive';
 import { markRollupsCurrent, rebuildRollups, rollupsCurrent } from './rollup';
+import {
+  agreedReportingCurrency,
+  failWhenAllRejected,
+  recordReportingCurrency,
+  rejectOrigin,
+  rejectsMark,
+  stageSourceMap,
+  storedReportingCurrency,
+} from './checks';
 import { LoadError } from './errors';
 import { hashFile, resolveInputs, sniffEncoding, transcodeToUtf8, type Encoding, type InputFile } from './files';
 import { ensureSchema } from './schema';
@@ -83,12 +92,12 @@ const PHASES: LoadPhase[] = ['reading', 'validating', 'merging'];
 export async function loadFiles(conn: DuckDBConnection, paths: readonly string[], opts: LoadOptions = {}): Promise<LoadSummary> {
   const started = new Date();
   const t0 = performance.now();
-  const reporting = opts.reportingCurrency ?? DEFAULTS.reportingCurrency;
   const inputs = await resolveInputs(paths);
   const hashes = Promise.all(inputs.map((f) => hashFile(f.path).then((h) => ({ path: f.path, table: f.table, sha256: h }))));
   hashes.catch(() => undefined);
   const tmp = await mkdtemp(join(tmpdir(), 'refunds-load-'));
   await ensureSchema(conn);
+  const reporting = agreedReportingCurrency(await storedReportingCurrency(conn), opts.reportingCurrency);
   const [{ next }] = await queryRows<{ next: number }>(conn, `SELECT coalesce(max(load_id), 0) + 1 AS next FROM load_history`);
   const loadId = next;
   const summaries = new Map<TableName, TableSummary>();
@@ -118,7 +127,9 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
       const [{ rows }] = await queryRows<{ rows: number }>(conn, `SELECT count(*) AS rows FROM _chk`);
       report('merging');
       await phase('merging', input.table);
+      const mark = await rejectsMark(conn);
       const s = await merge(conn, spec, input.path, loadId, v.rejects);
+      await failWhenAllRejected(conn, { loadId, table: input.table, file: input.path, read: rows, rejected: s.rejected, reportingCurrency: reporting, mark });
       if (s.intoEmpty && (input.table === 'refunds' || input.table === 'orders' || input.table === 'surveys')) fullRecompute = true;
       if ((input.table === 'agents' || input.table === 'fx_rates') && s.loaded > 0) fullRecompute = true;
       const prev = summaries.get(input.table);
@@ -181,7 +192,7 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
     const durationMs = Math.round(performance.now() - t0);
     await runSql(conn, `UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'`);
     await markRollupsCurrent(conn);
-    await runSql(conn, `INSERT OR REPLACE INTO meta VALUES ('reporting_currency', ${literal(reporting)})`);
+    await recordReportingCurrency(conn, reporting);
     await recordHistory(conn, loadId, started, 'committed', null, files, tables, durationMs);
     await phase('committing', 'all');
     await runSql(conn, 'COMMIT');
@@ -222,7 +233,8 @@ async function readableCopy(input: InputFile, encoding: Encoding, tmp: string): 
   if (input.format === 'parquet') return input.path;
   const sniff = await sniffEncoding(input.path);
   if (sniff.empty) throw new LoadError('FILE_UNREADABLE', `${input.path}: the file is empty (expected a header row)`, input.path);
-  if (encoding === 'gb18030' || (encoding === 'auto' && !sniff.utf8)) return transcodeToUtf8(input.path, 'gb18030', tmp);
+  if (encoding === 'gb18030' || encoding === 'windows-1252') return transcodeToUtf8(input.path, encoding, tmp);
+  if (encoding === 'auto' && !sniff.utf8) return transcodeToUtf8(input.path, sniff.legacy, tmp);
   if (sniff.bom && input.format === 'jsonl') return transcodeToUtf8(input.path, 'utf-8', tmp);
   return input.path;
 }
@@ -242,6 +254,7 @@ async function stage(conn: DuckDBConnection, input: InputFile, path: string, spe
   if (input.format === 'jsonl') {
     const cols = spec.columns.map((c) => `json ->> ${literal(c.name)} AS ${ident(c.name)}`).join(', ');
     await unreadableAs(input, () => queryRows(conn, `SELECT json FROM read_ndjson_objects(${literal(path)}) LIMIT 1`));
+    await stageSourceMap(conn, null);
     return `(SELECT row_number() OVER () + ${first} AS __line, ${cols} FROM read_ndjson_objects(${literal(path)}))`;
   }
   const src =
@@ -264,6 +277,8 @@ async function stage(conn: DuckDBConnection, input: InputFile, path: string, spe
       return col === undefined ? `CAST(NULL AS VARCHAR) AS ${ident(c.name)}` : `CAST(${quoteAny(col)} AS VARCHAR) AS ${ident(c.name)}`;
     })
     .join(', ');
+  const hasSource = input.format === 'csv' && present.has('_source_file') && present.has('_source_line');
+  await stageSourceMap(conn, hasSource ? `(SELECT row_number() OVER () + ${first} AS __line, "_source_file", "_source_line" FROM ${src})` : null);
   return `(SELECT row_number() OVER () + ${first} AS __line, ${cols} FROM ${src})`;
 }
 
@@ -325,11 +340,17 @@ async function merge(
      FROM _chk`,
   );
   if (stats.bad > 0) {
-    await runSql(conn, `INSERT INTO load_rejects SELECT ${loadId}, ${tableLit}, ${fileLit}, __line, column_name, value, reason FROM (${rejectsSql})`);
+    const o = rejectOrigin(fileLit, 'r.__line', 'm');
+    await runSql(
+      conn,
+      `INSERT INTO load_rejects SELECT ${loadId}, ${tableLit}, ${o.file}, ${o.line}, column_name, value, reason FROM (${rejectsSql}) r ${o.join}`,
+    );
   }
   let duplicates = 0;
   let source = `(SELECT * FROM _chk WHERE NOT __bad)`;
   if (stats.distinct_keys < stats.valid) {
+    const dup = rejectOrigin(fileLit, '_valid.__line', 'm');
+    const last = rejectOrigin(fileLit, '_valid.__last', 'm2');
     await runSql(
       conn,
       `CREATE OR REPLACE TEMP TABLE _valid AS
@@ -338,9 +359,9 @@ async function merge(
     await runSql(
       conn,
       `INSERT INTO load_rejects
-       SELECT ${loadId}, ${tableLit}, ${fileLit}, __line, ${literal(spec.key.join(','))}, concat_ws(',', ${keys.join(', ')}),
-         'duplicate key in this file: line ' || __last || ' holds the newer version'
-       FROM _valid WHERE __line <> __last`,
+       SELECT ${loadId}, ${tableLit}, ${dup.file}, ${dup.line}, ${literal(spec.key.join(','))}, concat_ws(',', ${keys.map((k) => `_valid.${k}`).join(', ')}),
+         'duplicate key in this file: line ' || ${last.line} || ' holds the newer version'
+       FROM _valid ${dup.join} ${last.join} WHERE _valid.__line <> _valid.__last`,
     );
     duplicates = stats.valid - stats.distinct_keys;
     source = `(SELECT * FROM _valid WHERE __line = __last)`;

@@ -9,7 +9,12 @@ export interface AppConfig {
   adminToken: string | null;
   appDb: { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
   production: boolean;
-  reportingCurrency: string;
+  /**
+   * REFUNDS_REPORTING_CURRENCY, null when unset. The reporting currency belongs to the data: it is
+   * stored in the DuckDB file when the file is created, and the server takes it from there
+   * (DuckDbService.reportingCurrency); this setting may only repeat it (see reportingCurrencyFor).
+   */
+  reportingCurrencySetting: string | null;
   poolSize: number;
   clientDir: string;
   corsOrigins: string[];
@@ -64,8 +69,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   else {
     appDb = { type: 'sqlite', path: resolve(appDbUrl) };
   }
-  const reportingCurrency = (env.REFUNDS_REPORTING_CURRENCY ?? DEFAULTS.reportingCurrency).toUpperCase();
-  if (!/^[A-Z]{3}$/.test(reportingCurrency)) problems.push('REFUNDS_REPORTING_CURRENCY must be a 3-letter code');
+  const reportingCurrencySetting = env.REFUNDS_REPORTING_CURRENCY?.trim().toUpperCase() || null;
+  if (reportingCurrencySetting !== null && !/^[A-Z]{3}$/.test(reportingCurrencySetting)) problems.push('REFUNDS_REPORTING_CURRENCY must be a 3-letter code');
   const poolSize = Number(env.REFUNDS_POOL_SIZE ?? 4);
   if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 32) problems.push('REFUNDS_POOL_SIZE must be 1..32');
   const rate = Number(env.REFUNDS_RATE_LIMIT ?? 1200);
@@ -85,7 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminToken,
     appDb,
     production: env.NODE_ENV === 'production',
-    reportingCurrency,
+    reportingCurrencySetting,
     poolSize,
     clientDir: resolve(env.REFUNDS_CLIENT_DIR ?? join(__dirname, '..', '..', '..', 'client', 'dist')),
     corsOrigins: (env.REFUNDS_CORS_ORIGINS ?? '')
@@ -100,6 +105,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     importDir,
     uploadMaxBytes,
   };
+}
+
+/**
+ * The currency the server reports in: the database's (stored when it was created), else the
+ * setting, else CNY. A setting that disagrees with the database is refused: amounts were
+ * converted into the database's currency when they were loaded, and showing pounds as yuan is
+ * worse than not starting.
+ */
+export function reportingCurrencyFor(setting: string | null, stored: string | null, duckdbPath: string): string {
+  if (stored !== null && setting !== null && stored !== setting) {
+    throw new ConfigError(
+      `REFUNDS_REPORTING_CURRENCY=${setting} but ${duckdbPath} reports in ${stored} (set when it was created): unset REFUNDS_REPORTING_CURRENCY or set it to ${stored}`,
+    );
+  }
+  return stored ?? setting ?? DEFAULTS.reportingCurrency;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -12,11 +12,12 @@ import {
   rebuildRollups,
   rollupsCurrent,
   runSql,
+  storedReportingCurrency,
   type LoadOptions,
   type LoadSummary,
   type Sql,
 } from '@refunds/etl';
-import { APP_CONFIG, type AppConfig } from '../config/config';
+import { APP_CONFIG, reportingCurrencyFor, type AppConfig } from '../config/config';
 import { AppError } from '../common/errors';
 
 /** Limits concurrency to the pool: DuckDB runs one query per connection at a time. */
@@ -54,6 +55,8 @@ export class DuckDbService implements OnModuleDestroy {
   private writer!: DuckDBConnection;
   private loadChain: Promise<unknown> = Promise.resolve();
   private version = 0;
+  private currency = '';
+  private stored: string | null = null;
   private readonly cache = new Map<string, Promise<unknown>>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
@@ -62,6 +65,7 @@ export class DuckDbService implements OnModuleDestroy {
     this.instance = await openDatabase(this.config.duckdbPath);
     this.writer = await connect(this.instance);
     await ensureSchema(this.writer);
+    await this.readCurrency();
     if (!(await rollupsCurrent(this.writer))) {
       // A database written before the rollups existed, or by an older loader: build them once.
       this.logger.warn('building the daily rollups for the loaded data (written by an older loader)');
@@ -84,6 +88,21 @@ export class DuckDbService implements OnModuleDestroy {
   /** Whether queries may answer from the daily rollups (off only to compare against refund_facts). */
   get rollups(): boolean {
     return this.config.rollups;
+  }
+
+  /** The database's reporting currency (the setting's, or CNY, until a first load stores one). */
+  get reportingCurrency(): string {
+    return this.currency;
+  }
+
+  /** The currency stored in the database, null before its first load. */
+  get storedCurrency(): string | null {
+    return this.stored;
+  }
+
+  private async readCurrency(): Promise<void> {
+    this.stored = await storedReportingCurrency(this.writer);
+    this.currency = reportingCurrencyFor(this.config.reportingCurrencySetting, this.stored, this.config.duckdbPath);
   }
 
   get dataVersion(): number {
@@ -129,8 +148,12 @@ export class DuckDbService implements OnModuleDestroy {
   /** Loads run one at a time on the writer connection; readers keep answering meanwhile. */
   load(paths: string[], opts: LoadOptions): Promise<LoadSummary> {
     const run = this.loadChain.then(async () => {
-      const summary = await loadFiles(this.writer, paths, { reportingCurrency: this.config.reportingCurrency, ...opts });
+      const summary = await loadFiles(this.writer, paths, {
+        ...opts,
+        reportingCurrency: opts.reportingCurrency ?? this.config.reportingCurrencySetting ?? undefined,
+      });
       this.version = await this.readVersion();
+      await this.readCurrency();
       this.cache.clear();
       return summary;
     });

@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { METRICS } from '@refunds/shared';
-import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { DuckDbService } from '../../database/duckdb.service';
 import { CAN, type Principal } from '../auth/auth.types';
 import { CatalogRepository } from './catalog.repository';
 import type { FilterOptions, MetricInfo } from './models/catalog.model';
@@ -9,7 +9,7 @@ import type { FilterOptions, MetricInfo } from './models/catalog.model';
 export class CatalogService {
   constructor(
     private readonly repo: CatalogRepository,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: DuckDbService,
   ) {}
 
   metrics(): MetricInfo[] {
@@ -35,7 +35,7 @@ export class CatalogService {
       agents: agents.map((a) => ({ agentId: a.agent_id, name: a.name, team: a.team })),
       minDate: o.min_date,
       maxDate: o.max_date,
-      reportingCurrency: this.config.reportingCurrency,
+      reportingCurrency: this.db.reportingCurrency,
     };
   }
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
-import { convertExport, type LoadSummary } from '@refunds/etl';
+import { agreedReportingCurrency, convertExport, type LoadSummary } from '@refunds/etl';
 import { badInput } from '../../common/errors';
 import { DuckDbService } from '../../database/duckdb.service';
 import { LoadsRepository } from './loads.repository';
@@ -12,7 +12,9 @@ export interface LoadRequest {
   paths: string[];
   strict?: boolean;
   rejectsOut?: string;
-  encoding?: 'auto' | 'utf-8' | 'gb18030';
+  encoding?: 'auto' | 'utf-8' | 'gb18030' | 'windows-1252';
+  /** --currency of the CLI: must agree with the database's reporting currency once it has one */
+  currency?: string;
   format?: string;
   mapping?: string;
 }
@@ -33,11 +35,13 @@ export class LoadsService {
     if (req.format) {
       const dir = await mkdtemp(join(tmpdir(), 'refunds-import-'));
       cleanup = () => rm(dir, { recursive: true, force: true });
-      await convertExport(req.format, paths, dir, { mappingFile: req.mapping });
+      // importers fill missing currencies with the database's reporting currency
+      const currency = agreedReportingCurrency(this.db.storedCurrency, req.currency ?? this.db.reportingCurrency);
+      await convertExport(req.format, paths, dir, { mappingFile: req.mapping, reportingCurrency: currency, encoding: req.encoding });
       paths = [dir];
     }
     try {
-      return await this.db.load(paths, { strict: req.strict, rejectsOut: req.rejectsOut, encoding: req.encoding });
+      return await this.db.load(paths, { strict: req.strict, rejectsOut: req.rejectsOut, encoding: req.encoding, reportingCurrency: req.currency });
     } finally {
       await cleanup?.();
     }

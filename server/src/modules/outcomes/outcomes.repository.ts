@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { Injectable } from '@nestjs/common';
 import { DEFAULTS, type DimensionName, type Grain, type RefundFilter } from '@refunds/shared';
 import { AMOUNT_BAND_SQL, raw, revColumn, REV_WINDOWS, sql, type Sql } from '@refunds/etl';
 import { DuckDbService } from '../../database/duckdb.service';
@@ -40,14 +39,7 @@ export interface RepurchaseRow {
 
 @Injectable()
 export class OutcomesRepository {
-  private readonly reportingCurrency: string;
-
-  constructor(
-    private readonly db: DuckDbService,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.reportingCurrency = config.reportingCurrency;
-  }
+  constructor(private readonly db: DuckDbService) {}
 
   experience(f: RefundFilter, dim: DimensionName, grain: Grain): Promise<ExperienceRow[]> {
     const src = factSource(f, this.db.rollups, [dimensionColumn(dim)]);
@@ -95,7 +87,7 @@ export class OutcomesRepository {
   /** Revenue for a non-standard window: orders converted with fx_rates, summed per refund. */
   private revenueJoin(w: number): Sql {
     if (REV_WINDOWS.includes(w)) return sql``;
-    const rep = this.reportingCurrency;
+    const rep = this.db.reportingCurrency;
     return sql`LEFT JOIN (
       SELECT e2.refund_id, fsum(coalesce(o.amount, 0) * CASE WHEN coalesce(o.currency, ${rep}) = ${rep} THEN 1 ELSE fx.rate_to_reporting END) AS revenue
       FROM e e2 JOIN (orders o ASOF LEFT JOIN fx_rates fx ON o.currency = fx.currency AND CAST(o.ordered_at AS DATE) >= fx.date)

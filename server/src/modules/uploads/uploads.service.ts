@@ -169,7 +169,7 @@ export class UploadsService implements OnModuleInit {
       }
       const result = await convertExport(format, files.map(filePath), join(out, format), {
         mappingFile: format === 'mapping' && m.mapping ? join(this.repo.mappingDir(id), m.mapping.name) : undefined,
-        reportingCurrency: this.config.reportingCurrency,
+        reportingCurrency: this.db.reportingCurrency,
       });
       warnings.push(...result.warnings.map((w) => `${format}: ${w}`));
       paths.push(...result.files);
