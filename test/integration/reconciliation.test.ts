@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { convertExport, loadFiles, queryRows } from '@refunds/etl';
 import { tempDir } from '../../etl/src/testing/factory';
 import { ok, serveDatabase, type TestServer } from '../support/server';
@@ -273,6 +274,34 @@ test('a dry run (the upload preview) says which conflicts the import would add, 
       { kind: 'UNKNOWN_ORDER', count: 1 },
     ]);
     expect(await readState(db.conn)).toEqual(before);
+  } finally {
+    db.close();
+  }
+});
+
+test("a bad ticket is rejected naming the user's export and line, and the other refunds still merge", async () => {
+  const dir = writeVariant({ seed: 1 });
+  const file = `${dir}/tickets_export.csv`;
+  const lines = readFileSync(file, 'utf8').split('\n');
+  // line 6 of the export: the 5th ticket (50005), its Created at made unreadable
+  const cells = lines[5].split(',');
+  const at = lines[0].split(',').indexOf('Created at');
+  cells[at] = 'yesterday';
+  lines[5] = cells.join(',');
+  writeFileSync(file, lines.join('\n'));
+  const db = await openShopDatabase(dir);
+  try {
+    await importSources(db.conn, dir, SOURCES);
+    const rejects = await queryRows<{ table_name: string; file: string; line: number; column_name: string }>(
+      db.conn,
+      `SELECT table_name, file, line, column_name FROM load_rejects`,
+    );
+    expect(rejects).toEqual([{ table_name: 'src_tickets', file: 'tickets_export.csv', line: 6, column_name: 'requested_at' }]);
+    const state = await readState(db.conn);
+    // ticket 50005 is gone; its payment (re_1S00002, #1096) is now a refund without a ticket
+    expect(state.refunds).toBe(43);
+    expect(state.byRefund['re_1S00002']).toMatchObject({ order: '1096', payments: 're_1S00002' });
+    expect(state.conflicts).toContainEqual({ kind: 'PAID_WITHOUT_TICKET', order: '1096' });
   } finally {
     db.close();
   }

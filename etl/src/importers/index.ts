@@ -197,7 +197,10 @@ export async function convertExport(format: string, paths: string[], outDir: str
     const file = path.join(outDir, `${table}.csv`);
     await writeCsv(
       file,
-      TABLE_BY_NAME.get(table)!.columns.map((c) => c.name),
+      withSourceColumns(
+        TABLE_BY_NAME.get(table)!.columns.map((c) => c.name),
+        rows,
+      ),
       rows,
     );
     written.push(file);

@@ -65,7 +65,7 @@
  *   export does not say which item was refunded; the first is used.
  * - agent_id, contacts, escalated, reopened: not in the export, left empty (loader defaults).
  */
-import { type Cell, type ImportContext, type Row, type Tables, emptyToNull, parseDecimal, parseTimestamp, toCode } from './common';
+import { type Cell, type ImportContext, type Row, type Tables, emptyToNull, parseDecimal, parseTimestamp, toCode, withSource } from './common';
 import { cell, readCsvTable } from './csv';
 import { emailCustomerId, orderKey } from '../reconcile/keys';
 
@@ -74,6 +74,8 @@ const FORMAT = 'shopify-orders';
 interface ShopifyOrder {
   orderId: string;
   where: string;
+  /** the user's file and line of the order row, for rejects */
+  source: { file: string; line: number | undefined };
   header: {
     email: string;
     financialStatus: string;
@@ -158,7 +160,7 @@ export async function convertShopifyOrders(files: string[], ctx: ImportContext):
       const isOrderRow = [c.financial, c.email, c.total].some((i) => cell(row, i) !== '');
       let order = orders.get(orderId);
       if (!order) {
-        order = { orderId, where: t.where(r), header: null, items: [] };
+        order = { orderId, where: t.where(r), source: { file: t.file, line: t.lines[r] }, header: null, items: [] };
         orders.set(orderId, order);
       }
       if (isOrderRow) {
@@ -181,6 +183,7 @@ export async function convertShopifyOrders(files: string[], ctx: ImportContext):
           discountCode: cell(row, c.discount),
         };
         order.where = t.where(r);
+        order.source = { file: t.file, line: t.lines[r] };
       }
       const sku = cell(row, c.sku);
       const itemName = cell(row, c.itemName);
@@ -253,7 +256,7 @@ export async function convertShopifyOrders(files: string[], ctx: ImportContext):
       reason_code: reasonRaw === '' ? null : (CANCEL_REASON_CODE[reasonRaw] ?? reasonRaw),
       reason_text: emptyToNull(h.notes),
     };
-    shopOrders.push(shop);
+    shopOrders.push(withSource(shop, order.source.file, order.source.line));
     if (status !== 'refunded' && status !== 'partially_refunded') continue;
     const decision = status === 'refunded' ? 'approved' : 'partial';
 

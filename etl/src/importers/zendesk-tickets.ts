@@ -75,6 +75,7 @@ import {
   parseInteger,
   parseTimestamp,
   toCode,
+  withSource,
 } from './common';
 import { type CsvTable, cell, csvTableFromText, readText } from './csv';
 import { emailCustomerId, orderKey } from '../reconcile/keys';
@@ -376,30 +377,36 @@ export async function convertZendeskTickets(files: string[], ctx: ImportContext)
       const escalated = tags.some((x) => ESCALATION_TAGS.has(x)) || (groupStations !== null && groupStations !== undefined && Number(groupStations) > 1);
       const contacts = parseInteger(cell(row, c.replies));
 
-      refunds.push({
-        refund_id: refundId,
-        order_id: orderId,
-        customer_id: customerId,
-        agent_id: agentId,
-        channel: c.via >= 0 ? channelFromVia(cell(row, c.via)) : 'web',
-        product_id: emptyToNull(cell(row, c.sku)),
-        product_line: emptyToNull(cell(row, c.productLine)),
-        reason_code: reason,
-        reason_text: null,
-        requested_at: requestedAt === undefined ? createdRaw : requestedAt,
-        decided_at: decidedAt,
-        paid_at: null,
-        decision,
-        requested_amount: requested,
-        refunded_amount: refunded,
-        currency: emptyToNull(cell(row, c.currency)) ?? ctx.reportingCurrency,
-        payout_method: null,
-        payout_status: null,
-        contacts: contacts === undefined ? cell(row, c.replies) : contacts,
-        escalated: c.tags >= 0 || c.groupStations >= 0 ? String(escalated) : null,
-        reopened: reopens === null || reopens === undefined ? null : String(Number(reopens) > 0),
-        campaign: null,
-      });
+      refunds.push(
+        withSource<Row<'refunds'>>(
+          {
+            refund_id: refundId,
+            order_id: orderId,
+            customer_id: customerId,
+            agent_id: agentId,
+            channel: c.via >= 0 ? channelFromVia(cell(row, c.via)) : 'web',
+            product_id: emptyToNull(cell(row, c.sku)),
+            product_line: emptyToNull(cell(row, c.productLine)),
+            reason_code: reason,
+            reason_text: null,
+            requested_at: requestedAt === undefined ? createdRaw : requestedAt,
+            decided_at: decidedAt,
+            paid_at: null,
+            decision,
+            requested_amount: requested,
+            refunded_amount: refunded,
+            currency: emptyToNull(cell(row, c.currency)) ?? ctx.reportingCurrency,
+            payout_method: null,
+            payout_status: null,
+            contacts: contacts === undefined ? cell(row, c.replies) : contacts,
+            escalated: c.tags >= 0 || c.groupStations >= 0 ? String(escalated) : null,
+            reopened: reopens === null || reopens === undefined ? null : String(Number(reopens) > 0),
+            campaign: null,
+          },
+          t.file,
+          t.lines[r],
+        ),
+      );
 
       const solvedAt = parseTimestamp(cell(row, c.solvedAt)) ?? parseTimestamp(cell(row, c.updatedAt)) ?? null;
       refundTickets.set(id, { refundId, customerId, respondedAt: solvedAt });
