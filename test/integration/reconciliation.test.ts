@@ -306,3 +306,66 @@ test("a bad ticket is rejected naming the user's export and line, and the other 
     db.close();
   }
 });
+
+test('a mapped helpdesk export (reconcile: helpdesk) takes part as tickets: its ticket claims the payment nobody handled', async () => {
+  const dir = tempDir('mapped-helpdesk-');
+  // one ticket for #1003, whose payment re_1S00026 (2025-07-22 23:00 UTC) had no ticket; e-mail of the shop order's customer
+  writeFileSync(
+    `${dir}/helpdesk.csv`,
+    'Ticket,Email,Order,Opened,Closed,Outcome,Why,Agent,Via\nT-9,customer49@example.com, #1003 ,2025-07-20 10:00,2025-07-21 09:00,refunded,defective,Li Na,phone\n',
+  );
+  writeFileSync(
+    `${dir}/helpdesk.yaml`,
+    [
+      'table: refunds',
+      'reconcile: helpdesk',
+      'columns:',
+      "  refund_id: { column: Ticket, prefix: 'hd:' }",
+      "  customer_id: { column: Email, hash: true, prefix: 'email:' }",
+      '  order_id: { column: Order }',
+      '  requested_at: { column: Opened }',
+      '  decided_at: { column: Closed }',
+      '  decision: { column: Outcome, values: { refunded: approved, declined: rejected } }',
+      '  reason_code: { column: Why }',
+      '  agent_id: { column: Agent }',
+      '  channel: { column: Via }',
+      'constants: { requested_amount: 0, currency: CNY }',
+      '',
+    ].join('\n'),
+  );
+  const db = await openShopDatabase();
+  try {
+    await importSources(db.conn, ONE_SHOP, ['shopify-orders', 'stripe-refunds']);
+    const out = tempDir('mapped-helpdesk-out-');
+    const converted = await convertExport('mapping', [`${dir}/helpdesk.csv`], out, { mappingFile: `${dir}/helpdesk.yaml` });
+    expect(converted.counts).toEqual({ src_tickets: 1 });
+    await loadFiles(db.conn, [out]);
+    const [row] = await queryRows<{
+      refund_id: string;
+      order_id: string;
+      customer_id: string;
+      channel: string;
+      refunded_amount: number;
+      payment_ids: string;
+      ticket_source: string;
+    }>(
+      db.conn,
+      `SELECT r.refund_id, r.order_id, r.customer_id, r.channel, r.refunded_amount, s.payment_ids, s.ticket_source
+       FROM refunds r JOIN refund_sources s USING (refund_id) WHERE r.refund_id = 'hd:T-9'`,
+    );
+    const [{ shopCustomer }] = await queryRows<{ shopCustomer: string }>(db.conn, `SELECT customer_id AS "shopCustomer" FROM orders WHERE order_id = '#1003'`);
+    expect(row).toEqual({
+      refund_id: 'hd:T-9',
+      order_id: '#1003',
+      customer_id: shopCustomer,
+      channel: 'phone',
+      refunded_amount: 35,
+      payment_ids: 're_1S00026',
+      ticket_source: 'helpdesk',
+    });
+    const [{ orphans }] = await queryRows<{ orphans: number }>(db.conn, `SELECT count(*) AS orphans FROM refunds WHERE refund_id = 're_1S00026'`);
+    expect(orphans).toBe(0);
+  } finally {
+    db.close();
+  }
+});

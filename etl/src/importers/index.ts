@@ -177,7 +177,8 @@ export async function convertExport(format: string, paths: string[], outDir: str
   const ctx: ImportContext = { format, reportingCurrency: currency.toUpperCase(), mappingFile: opts.mappingFile, warnings, encoding: opts.encoding };
   const tables = await CONVERTERS[format](files, ctx);
 
-  const sources = opts.alone ? [] : FORMAT_SOURCES[format];
+  // a mapping writes source records when it says its refunds are helpdesk tickets (reconcile: helpdesk)
+  const sources = opts.alone ? [] : format === 'mapping' ? (Object.keys(tables.sources ?? {}) as SourceTableName[]) : FORMAT_SOURCES[format];
   const produced = opts.alone
     ? CANONICAL_TABLES.filter((t) => tables[t] !== undefined)
     : (FORMAT_TABLES[format] ?? CANONICAL_TABLES.filter((t) => tables[t] !== undefined));

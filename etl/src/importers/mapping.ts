@@ -65,6 +65,10 @@
  *   guest checkout) gets the pseudo-customer "guest:<order_id>" (counted in the warnings);
  *   reject keeps it empty so the loader rejects the row, as before.
  * - timezone: default timezone of the table's timestamp columns.
+ * - reconcile: helpdesk (refunds only). The rows are helpdesk tickets: they are written as
+ *   source records (src_tickets) and merged with the shop's orders and the payments of the same
+ *   order (reconciliation.md), so a refund the shop and the payment provider also report counts
+ *   once. Hash the e-mail with prefix "email:" to link customers across systems.
  *
  * The mapping file is opts.mappingFile, else the one .yaml/.yml/.json mapping among the paths;
  * every other path is a CSV mapped with it. See examples/helpdesk-mapping.yaml and, for a
@@ -96,6 +100,7 @@ import {
   withSource,
 } from './common';
 import { type CsvTable, cell, readCsvTable } from './csv';
+import { orderKey } from '../reconcile/keys';
 import { type Compiled, ExprSyntaxError, ExprValueError, compileExpr, exprToCell, truthy } from './expr';
 import Big from 'big.js';
 
@@ -139,6 +144,8 @@ export interface TableSpec {
   groupBy: string[];
   guest: 'pseudo' | 'reject';
   timezone?: string;
+  /** refunds only: the rows are helpdesk tickets, merged with shop and payment records (reconciliation.md) */
+  reconcile?: 'helpdesk';
 }
 
 export interface MappingSpec {
@@ -148,7 +155,7 @@ export interface MappingSpec {
 
 const COLUMN_SPEC_KEYS = ['column', 'template', 'expr', 'values', 'default', 'hash', 'prefix', 'format', 'timezone', 'divide', 'aggregate'];
 const FILTER_KEYS = ['column', 'expr', 'equals', 'notEquals', 'in', 'notIn', 'empty', 'matches'];
-const TABLE_KEYS = ['table', 'filter', 'columns', 'constants', 'description', 'group_by', 'guest', 'timezone'];
+const TABLE_KEYS = ['table', 'filter', 'columns', 'constants', 'description', 'group_by', 'guest', 'timezone', 'reconcile'];
 const TOP_KEYS = [...TABLE_KEYS, 'tables', 'name'];
 
 function mapErr(file: string, where: string, message: string): ImportError {
@@ -395,7 +402,13 @@ function validateTable(raw: unknown, file: string, where: string): TableSpec {
     guest = raw['guest'];
   }
   const timezone = raw['timezone'] === undefined ? undefined : validZone(raw['timezone'], file, `${label}.timezone`);
-  return { table, filter, columns, constants, groupBy, guest, timezone };
+  let reconcile: TableSpec['reconcile'];
+  if (raw['reconcile'] !== undefined) {
+    if (raw['reconcile'] !== 'helpdesk') throw mapErr(file, `${label}.reconcile`, 'expected helpdesk');
+    if (table !== 'refunds') throw mapErr(file, `${label}.reconcile`, 'only refunds can be reconciled as helpdesk tickets');
+    reconcile = 'helpdesk';
+  }
+  return { table, filter, columns, constants, groupBy, guest, timezone, reconcile };
 }
 
 /** Validates a parsed mapping document. */
@@ -838,5 +851,21 @@ export async function convertMapping(files: string[], ctx: ImportContext): Promi
       rows.push(...own);
     }
   });
-  return Object.fromEntries(out) as Tables;
+  const tables = Object.fromEntries(out) as Tables;
+  // Refunds of a helpdesk export take part in reconciliation as tickets: one refund per ticket,
+  // merged with the shop's orders and the payments of the same order.
+  if (spec.tables.some((ts) => ts.reconcile === 'helpdesk')) {
+    const source = path.basename(spec.file).replace(/\.(ya?ml|json)$/i, '');
+    tables.sources = {
+      src_tickets: (tables.refunds ?? []).map((r) => ({
+        ...r,
+        ticket_id: r.refund_id ?? null,
+        source,
+        order_ref: r.order_id ?? null,
+        order_key: orderKey(r.order_id),
+      })),
+    };
+    delete tables.refunds;
+  }
+  return tables;
 }
