@@ -23,6 +23,9 @@ const REPURCHASE = `query Bench($filter: RefundFilter) { repurchaseAfterRefund(f
 const REJECTION_ECONOMICS = `query Bench($filter: RefundFilter) { rejectionEconomics(filter: $filter, windowDays: 90) {
   savings revenueGap net rejectedCount eligible } }`;
 
+const REJECTION_EFFECT = `query Bench($filter: RefundFilter) { rejectionEffect(filter: $filter, windowDays: 90) {
+  att attLow attHigh rateAtt naiveGap matchedRejected matchedStrata coverage lostRevenue savings net } }`;
+
 const AGENT_SCORECARDS = `query Bench($filter: RefundFilter) { agentScorecards(filter: $filter) {
   agentId name team insufficient handled approvalRate rejectionRate resolutionHours escalationRate contactsPerRefund
   reopenRate refundCostPerCase csatAvg nps repurchaseRate } }`;
@@ -45,6 +48,7 @@ export const OPERATIONS = [
   { name: 'customerExperience', query: CUSTOMER_EXPERIENCE, filtered: true },
   { name: 'repurchaseAfterRefund', query: REPURCHASE, filtered: true },
   { name: 'rejectionEconomics', query: REJECTION_ECONOMICS, filtered: true },
+  { name: 'rejectionEffect', query: REJECTION_EFFECT, filtered: true },
   { name: 'agentScorecards', query: AGENT_SCORECARDS, filtered: true },
   { name: 'kpiOutcomeCorrelations', query: KPI_CORRELATIONS, filtered: true },
   { name: 'incentiveAlignment', query: INCENTIVE_ALIGNMENT, filtered: true },

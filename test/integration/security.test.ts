@@ -192,6 +192,8 @@ const OPS: Record<string, Op> = {
   refunds: { kind: 'query', doc: `{ refunds(limit: 100) { total rows { refundId customerId agentId agentName } } }`, allowed: ALL },
   refundBreakdown: { kind: 'query', doc: `{ refundBreakdown(by: PRODUCT) { total groups { key refunds } } }`, allowed: ALL },
   rejectionEconomics: { kind: 'query', doc: `{ rejectionEconomics { savings rejectedCount } }`, allowed: ALL },
+  rejectionEffect: { kind: 'query', doc: `{ rejectionEffect { att coverage } }`, allowed: ALL },
+  reconciliation: { kind: 'query', doc: `{ reconciliation { sources { source } conflicts { kind } } }`, allowed: ALL },
   repurchaseAfterRefund: { kind: 'query', doc: `{ repurchaseAfterRefund { key eligible } }`, allowed: ALL },
   savedViews: { kind: 'query', doc: `{ savedViews { id name } }`, allowed: ALL },
   // mutations

@@ -126,6 +126,12 @@ export const en = {
   'out.effect.rateDiff': 'Rate, rejected − approved',
   'out.effect.contribution': 'Share of the effect',
   'out.effect.unmatched': 'unmatched',
+  'inc.planCostTitle': "What the current plan's rejections cost",
+  'inc.planCostHint':
+    'The agents the plan ranks in its top quarter, their rejected refunds (handled x rejection rate), times the matched cost of one rejection in repurchases (Outcomes).',
+  'inc.planCost':
+    'The {agents} agents this plan rewards most rejected {rejected} refunds. At {per} of repurchases lost per rejection (matched, {days} days), that is {cost} (95% CI {low} to {high}).',
+  'inc.planCostNoAgents': 'No agent has enough cases to be ranked by the plan.',
   'overview.economics': 'Rejection economics',
   'overview.economicsLess': 'Rejections saved {savings}; customers whose refund was rejected bought {gap} less in {days} days.',
   'overview.economicsMore': 'Rejections saved {savings}; customers whose refund was rejected bought {gap} more in {days} days.',
@@ -546,6 +552,11 @@ export const zhCN: Record<MessageKey, string> = {
   'out.effect.rateDiff': '复购率差（拒绝 − 批准）',
   'out.effect.contribution': '对效应的贡献',
   'out.effect.unmatched': '未匹配',
+  'inc.planCostTitle': '当前方案下的拒绝代价',
+  'inc.planCostHint': '方案排名前四分之一的客服拒绝的退款数（处理量 × 拒绝率），乘以一次拒绝在复购上的匹配代价（见“结果”页）。',
+  'inc.planCost':
+    '该方案最奖励的 {agents} 名客服拒绝了 {rejected} 笔退款。按每次拒绝损失 {per} 复购（匹配，{days} 天）计，合计 {cost}（95% 置信区间 {low} 至 {high}）。',
+  'inc.planCostNoAgents': '没有客服的案例数足以被方案排名。',
   'overview.economics': '拒绝的经济影响',
   'overview.economicsLess': '拒绝退款节省了 {savings}；被拒绝退款的客户在 {days} 天内少消费 {gap}。',
   'overview.economicsMore': '拒绝退款节省了 {savings}；被拒绝退款的客户在 {days} 天内多消费 {gap}。',

@@ -4,7 +4,7 @@ import { AGENT_KPIS, OUTCOMES, type Direction } from '@refunds/shared';
 import { divergingColor } from '../common/chart';
 import { DataTable, type Column } from '../common/DataTable';
 import { useDrill } from '../common/DrillDown';
-import { useExportNumbers } from '../common/exportRegistry';
+import { useExportNumbers, useExportSentence } from '../common/exportRegistry';
 import { HeatMap } from '../common/HeatMap';
 import { useI18n } from '../common/i18n';
 import { MetricLabel } from '../common/MetricLabel';
@@ -13,7 +13,10 @@ import { Panel, PanelLoadable } from '../common/Panel';
 import { useSession } from '../common/session';
 import { EmptyState, ErrorState, Skeleton } from '../common/States';
 import { useFilters } from '../common/useFilters';
+import { effectTrustworthy, type RejectionEffectNumbers } from '../common/types';
 import { useGql } from '../common/useGql';
+import { EFFECT_QUERY } from '../overview/queries';
+import { planRejections } from './planCost';
 import { decodeWeights, encodeWeights, rankMoves, sameWeights, type AlignedAgent, type RankMove, type Weight } from './whatif';
 
 type Scorecard = {
@@ -454,6 +457,55 @@ function AlignmentPanel({ cards, minCases }: { cards: Scorecard[] | null; minCas
   );
 }
 
+/** What the current plan's rejections cost: the matched cost of a rejection times the rejections of the agents it rewards most. */
+function PlanRejectionCost({ cards, minCases }: { cards: Scorecard[] | null; minCases: number }) {
+  const { t, fmt } = useI18n();
+  const { refundFilter, param } = useFilters();
+  const days = 90;
+  const current = useGql<{ incentiveAlignment: Alignment }>(ALIGNMENT, { f: refundFilter, m: minCases, plan: param('plan') });
+  const effect = useGql<{ rejectionEffect: RejectionEffectNumbers }>(EFFECT_QUERY, { f: refundFilter, w: days });
+  const e = effect.data?.rejectionEffect;
+  const agents = current.data?.incentiveAlignment.agents;
+  const top = agents && cards ? planRejections(agents, cards) : null;
+  const sentence =
+    top && top.agents > 0 && effectTrustworthy(e)
+      ? t('inc.planCost', {
+          agents: fmt.number(top.agents),
+          rejected: fmt.number(top.rejected),
+          cost: fmt.currency(-e.att * top.rejected),
+          low: fmt.currency(-e.attHigh * top.rejected),
+          high: fmt.currency(-e.attLow * top.rejected),
+          per: fmt.currency(-e.att),
+          days,
+        })
+      : null;
+  useExportSentence(sentence);
+  const title = t('inc.planCostTitle');
+  return (
+    <Panel title={title} hint={t('inc.planCostHint')}>
+      {effect.error || current.error ? (
+        <ErrorState error={(effect.error ?? current.error)!} what={title} onRetry={effect.error ? effect.reload : current.reload} />
+      ) : !e || !top ? (
+        <Skeleton kind="line" />
+      ) : sentence ? (
+        <p className="sentence" data-testid="plan-cost">
+          {sentence}
+        </p>
+      ) : (
+        <p className="muted" data-testid="plan-cost-withheld">
+          {top.agents === 0
+            ? t('inc.planCostNoAgents')
+            : t('overview.effectWithheld', {
+                coverage: fmt.percent(e.coverage),
+                matched: fmt.number(e.matchedRejected ?? 0),
+                eligible: fmt.number(e.eligibleRejected),
+              })}
+        </p>
+      )}
+    </Panel>
+  );
+}
+
 function ScorecardTable({ cards, minCases }: { cards: Scorecard[]; minCases: number }) {
   const { t, fmt, metricLabel } = useI18n();
   const { canSeeAgents } = useSession();
@@ -552,6 +604,7 @@ export default function IncentivesPage() {
         </PanelLoadable>
       </div>
       <AlignmentPanel cards={sc.data?.agentScorecards ?? null} minCases={minCases} />
+      <PlanRejectionCost cards={sc.data?.agentScorecards ?? null} minCases={minCases} />
       {sc.data && sc.data.agentScorecards.length > 0 && <ScorecardTable cards={sc.data.agentScorecards} minCases={minCases} />}
     </Page>
   );
