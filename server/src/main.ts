@@ -8,16 +8,27 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { loadConfig, type AppConfig } from './config/config';
 import { rateLimiter, securityHeaders } from './common/http/security';
+import { AuthService } from './modules/auth/auth.service';
+import { addressOf } from './modules/auth/auth.types';
+import { ThrottleService } from './modules/auth/throttle.service';
 
 /** Boots the API and the built client; returns the app so tests can close it. */
 export async function bootstrap(config: AppConfig = loadConfig()): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: ['error', 'warn'], bodyParser: false });
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // X-Forwarded-Proto/-For are believed only from the proxies REFUNDS_TRUST_PROXY names.
+  app.set('trust proxy', config.trustProxy);
   // Before the body parser: its refusals (413, broken JSON) carry the headers too, and a client over
   // its rate limit is turned away before its body is read.
   app.use(securityHeaders);
-  app.use(rateLimiter(config.rateLimitPerMinute));
+  const auth = app.get(AuthService);
+  const throttle = app.get(ThrottleService);
+  app.use(
+    rateLimiter(config.rateLimitPerMinute, {
+      knownToken: (h) => auth.isKnownTokenHash(h),
+      addressRetryAfter: (a) => throttle.retryAfter(addressOf({ ip: a })),
+    }),
+  );
   app.useBodyParser('json', { limit: '256kb' });
   app.enableCors(config.corsOrigins.length ? { origin: config.corsOrigins } : { origin: false });
   if (existsSync(join(config.clientDir, 'index.html'))) {
