@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppError } from '../../common/errors';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
@@ -33,6 +33,13 @@ export class SessionController {
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** What the sign-in page offers besides e-mail/password and API tokens. */
+  @Public()
+  @Get('providers')
+  providers(): { oidc: boolean } {
+    return { oidc: this.config.oidc !== null };
+  }
 
   @Public()
   @Post()
