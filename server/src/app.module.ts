@@ -13,6 +13,7 @@ import { breadthLimit, depthLimit, LIMITS, rootFieldLimit } from './common/graph
 import { AuthModule } from './modules/auth/auth.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { UsersModule } from './modules/users/users.module';
+import { HealthModule } from './modules/health/health.module';
 import { OverviewModule } from './modules/overview/overview.module';
 import { LoadsModule } from './modules/loads/loads.module';
 import { ReasonsModule } from './modules/reasons/reasons.module';
@@ -50,6 +51,7 @@ const production = process.env.NODE_ENV === 'production';
     AuditModule,
     AuthModule,
     UsersModule,
+    HealthModule,
     OverviewModule,
     LoadsModule,
     ReasonsModule,

@@ -12,6 +12,9 @@ import { AuthService } from './modules/auth/auth.service';
 import { addressOf } from './modules/auth/auth.types';
 import { ThrottleService } from './modules/auth/throttle.service';
 
+/** Operational endpoints answered by the API, not by the client's index.html. */
+const SERVICE_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
+
 /** Boots the API and the built client; returns the app so tests can close it. */
 export async function bootstrap(config: AppConfig = loadConfig()): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: ['error', 'warn'], bodyParser: false });
@@ -35,7 +38,7 @@ export async function bootstrap(config: AppConfig = loadConfig()): Promise<NestE
     app.useStaticAssets(config.clientDir, { index: false, maxAge: '1h' });
     // Client routes (/incentives, /policy, ...) are answered by the SPA's index.html.
     app.use((req: Request, res: Response, next: NextFunction) => {
-      if (req.method !== 'GET' || req.path.startsWith('/graphql') || req.path.startsWith('/api/')) return next();
+      if (req.method !== 'GET' || req.path.startsWith('/graphql') || req.path.startsWith('/api/') || SERVICE_PATHS.has(req.path)) return next();
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(join(config.clientDir, 'index.html'));
     });

@@ -41,6 +41,13 @@ class Pool {
   }
 }
 
+/** Receives timings for /metrics; set once by the metrics service. */
+export interface WarehouseObserver {
+  query(seconds: number): void;
+  cache(hit: boolean): void;
+  load(outcome: 'committed' | 'failed' | 'error', seconds: number, rows: { read: number; loaded: number; rejected: number }): void;
+}
+
 /**
  * The one DuckDB instance of the process. Readers use a small pool; loads run on their own
  * connection in one transaction, so a query sees the data before or after a load, never a mix.
@@ -55,6 +62,7 @@ export class DuckDbService implements OnModuleDestroy {
   private loadChain: Promise<unknown> = Promise.resolve();
   private version = 0;
   private readonly cache = new Map<string, Promise<unknown>>();
+  private observer: WarehouseObserver | null = null;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -86,6 +94,15 @@ export class DuckDbService implements OnModuleDestroy {
     return this.config.rollups;
   }
 
+  observe(o: WarehouseObserver): void {
+    this.observer = o;
+  }
+
+  /** Readiness: a reader connection answers. */
+  async ping(): Promise<void> {
+    await this.pool.use((c) => queryRows(c, 'SELECT 1'));
+  }
+
   get dataVersion(): number {
     return this.version;
   }
@@ -101,6 +118,7 @@ export class DuckDbService implements OnModuleDestroy {
     const key = opts.cache === false || !this.config.cache ? null : `${this.version}\u0000${text}\u0000${JSON.stringify(values)}`;
     if (key) {
       const hit = this.cache.get(key);
+      this.observer?.cache(!!hit);
       if (hit) return hit as Promise<T[]>;
     }
     const p = this.pool
@@ -118,9 +136,10 @@ export class DuckDbService implements OnModuleDestroy {
   }
 
   private async timed<T>(c: DuckDBConnection, q: Sql, text: string, values: unknown[]): Promise<T[]> {
-    if (!this.config.sqlLog) return queryRows<T>(c, q);
     const t0 = performance.now();
     const rows = await queryRows<T>(c, q);
+    this.observer?.query((performance.now() - t0) / 1000);
+    if (!this.config.sqlLog) return rows;
     // The benchmark replays these to measure the API's overhead over its own SQL.
     appendFileSync(this.config.sqlLog, JSON.stringify({ sql: text, values, ms: performance.now() - t0 }) + '\n');
     return rows;
@@ -129,7 +148,16 @@ export class DuckDbService implements OnModuleDestroy {
   /** Loads run one at a time on the writer connection; readers keep answering meanwhile. */
   load(paths: string[], opts: LoadOptions): Promise<LoadSummary> {
     const run = this.loadChain.then(async () => {
-      const summary = await loadFiles(this.writer, paths, { reportingCurrency: this.config.reportingCurrency, ...opts });
+      const t0 = performance.now();
+      let summary: LoadSummary;
+      try {
+        summary = await loadFiles(this.writer, paths, { reportingCurrency: this.config.reportingCurrency, ...opts });
+      } catch (e) {
+        this.observer?.load('error', (performance.now() - t0) / 1000, { read: 0, loaded: 0, rejected: 0 });
+        throw e;
+      }
+      const sum = (k: 'read' | 'loaded' | 'rejected') => summary.tables.reduce((a, t) => a + t[k], 0);
+      this.observer?.load(summary.outcome, (performance.now() - t0) / 1000, { read: sum('read'), loaded: sum('loaded'), rejected: sum('rejected') });
       this.version = await this.readVersion();
       this.cache.clear();
       return summary;

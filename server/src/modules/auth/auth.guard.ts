@@ -19,6 +19,10 @@ export const PUBLIC_KEY = 'public';
 /** A route that answers without credentials (health checks, sign-in); it may still read a session itself. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
+export const PUBLIC_WHEN_KEY = 'publicWhen';
+/** Public when the configuration says so (e.g. REFUNDS_METRICS_PUBLIC=1); otherwise the usual checks apply. */
+export const PublicWhen = (when: (config: AppConfig) => boolean) => SetMetadata(PUBLIC_WHEN_KEY, when);
+
 export type AuthedRequest = Request & { principal?: Principal };
 
 export function requestOf(ctx: ExecutionContext): AuthedRequest {
@@ -63,6 +67,8 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, [ctx.getHandler(), ctx.getClass()])) return true;
+    const when = this.reflector.get<((c: AppConfig) => boolean) | undefined>(PUBLIC_WHEN_KEY, ctx.getHandler());
+    if (when?.(this.config)) return true;
     const req = requestOf(ctx);
     req.principal ??= await this.authenticate(req, ctx.getType<GqlContextType>() === 'graphql');
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [ctx.getHandler(), ctx.getClass()]);
