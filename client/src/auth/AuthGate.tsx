@@ -5,8 +5,7 @@ import { clearGqlCache } from '../common/useGql';
 import { onSessionChangedElsewhere, SESSION_CHANGED_EVENT, signOut } from './session';
 import { SignIn } from './SignIn';
 
-type AuthState =
-  { status: 'checking' } | { status: 'signedOut'; reason?: 'expired' } | { status: 'signedIn'; me: Me } | { status: 'error'; error: GqlError };
+type AuthState = { status: 'checking' } | { status: 'signedOut'; reason?: 'expired' } | { status: 'signedIn'; me: Me } | { status: 'error'; error: GqlError };
 
 const ME = `query Me { me { name role } }`;
 
@@ -25,7 +24,8 @@ export function AuthGate({ children }: { children: (me: Me, signOut: () => void)
       (me) => live && setState({ status: 'signedIn', me }),
       (e: unknown) => {
         if (!live) return;
-        if (e instanceof GqlError && e.code === 'UNAUTHENTICATED') setState((s) => ({ status: 'signedOut', reason: s.status === 'signedIn' ? 'expired' : undefined }));
+        if (e instanceof GqlError && e.code === 'UNAUTHENTICATED')
+          setState((s) => ({ status: 'signedOut', reason: s.status === 'signedIn' ? 'expired' : undefined }));
         else setState({ status: 'error', error: e instanceof GqlError ? e : new GqlError('UNKNOWN', String(e)) });
       },
     );

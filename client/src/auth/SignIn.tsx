@@ -98,7 +98,15 @@ export function SignIn({ reason, error, onRetry }: { reason?: 'expired'; error?:
           <p className="muted">{t('signIn.intro')}</p>
           <label className="field">
             <span className="field-label">{t('signIn.email')}</span>
-            <input name="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required data-testid="email-input" />
+            <input
+              name="email"
+              type="email"
+              autoComplete="username"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              required
+              data-testid="email-input"
+            />
           </label>
           <label className="field">
             <span className="field-label">{t('signIn.password')}</span>

@@ -25,7 +25,8 @@ export const en = {
   'signIn.throttled': 'Too many failed attempts. Try again in {seconds} s.',
   'signIn.or': 'or',
   'signIn.sso': 'Sign in with single sign-on',
-  'signIn.noAccess': 'Your company account signed in, but none of its groups has access to this dashboard. Ask an administrator to add you to a group that does.',
+  'signIn.noAccess':
+    'Your company account signed in, but none of its groups has access to this dashboard. Ask an administrator to add you to a group that does.',
   'signIn.ssoFailed': 'Single sign-on did not complete. Try again.',
   'signIn.tokenIntro': 'API token (for service accounts)',
   'signIn.token': 'API token',

@@ -122,11 +122,15 @@ function oidcConfig(env: NodeJS.ProcessEnv, problems: string[]): OidcConfig | nu
     problems.push('REFUNDS_OIDC_ISSUER must be a URL');
   }
   const groupRoles: Record<string, Role> = {};
-  for (const pair of (env.REFUNDS_OIDC_GROUP_ROLES ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of (env.REFUNDS_OIDC_GROUP_ROLES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = pair.lastIndexOf('=');
     const group = pair.slice(0, eq).trim();
     const role = pair.slice(eq + 1).trim();
-    if (eq < 1 || !(ROLES as readonly string[]).includes(role)) problems.push(`REFUNDS_OIDC_GROUP_ROLES: "${pair}" is not group=role (roles: ${ROLES.join(', ')})`);
+    if (eq < 1 || !(ROLES as readonly string[]).includes(role))
+      problems.push(`REFUNDS_OIDC_GROUP_ROLES: "${pair}" is not group=role (roles: ${ROLES.join(', ')})`);
     else groupRoles[group] = role as Role;
   }
   if (Object.keys(groupRoles).length === 0) problems.push('REFUNDS_OIDC_GROUP_ROLES must map at least one group to a role');

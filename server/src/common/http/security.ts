@@ -42,20 +42,24 @@ export function rateLimiter(perMinute: number, deps: RateLimitDeps) {
     const m = BEARER.exec(req.headers.authorization ?? '');
     const tokenHash = m ? createHash('sha256').update(m[1], 'utf8').digest('hex') : null;
     const known = tokenHash !== null && deps.knownToken(tokenHash);
-    const key = known ? `token:${tokenHash}` : `ip:${req.ip}`;
     const now = Date.now();
-    let w = windows.get(key);
-    if (!w || now - w.start >= 60_000) {
-      w = { start: now, count: 0 };
-      windows.set(key, w);
-      if (windows.size > 10_000) for (const [k, v] of windows) if (now - v.start >= 60_000) windows.delete(k);
-    }
-    w.count++;
+    const count = (key: string) => {
+      let w = windows.get(key);
+      if (!w || now - w.start >= 60_000) {
+        w = { start: now, count: 0 };
+        windows.set(key, w);
+        if (windows.size > 10_000) for (const [k, v] of windows) if (now - v.start >= 60_000) windows.delete(k);
+      }
+      w.count++;
+      return w;
+    };
+    // A token's window also counts its requests from before it was known (its first request is one).
+    const tokenWindow = tokenHash !== null ? count(`token:${tokenHash}`) : null;
+    const w = known && tokenWindow ? tokenWindow : count(`ip:${req.ip}`);
     if (w.count > perMinute) return tooMany(res, Math.ceil((w.start + 60_000 - now) / 1000), `rate limit of ${perMinute} requests a minute exceeded`);
     if (req.headers.authorization === undefined || known) return next();
-    deps.addressRetryAfter(req.ip ?? '').then(
-      (wait) => (wait > 0 ? tooMany(res, wait, `too many failed sign-ins or unknown tokens from this address; try again in ${wait} s`) : next()),
-      next,
-    );
+    deps
+      .addressRetryAfter(req.ip ?? '')
+      .then((wait) => (wait > 0 ? tooMany(res, wait, `too many failed sign-ins or unknown tokens from this address; try again in ${wait} s`) : next()), next);
   };
 }

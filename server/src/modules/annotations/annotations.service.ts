@@ -28,7 +28,8 @@ export class AnnotationsService {
   async remove(id: number, who: Principal, address: string): Promise<boolean> {
     const row = await this.repo.find(id);
     if (!row) throw badInput('id', `no annotation ${id}`);
-    if (row.author !== who.name && !CAN.deleteOthers(who.role)) throw new AppError('FORBIDDEN', `id: only ${row.author} or an admin may delete this annotation`, 'id');
+    if (row.author !== who.name && !CAN.deleteOthers(who.role))
+      throw new AppError('FORBIDDEN', `id: only ${row.author} or an admin may delete this annotation`, 'id');
     if (!(await this.repo.remove(id))) throw badInput('id', `no annotation ${id}`);
     await this.audit.record({ actor: who.name, action: 'annotation-deleted', detail: `annotation ${id} of ${row.author}`, address });
     return true;

@@ -107,7 +107,12 @@ export class AuthService {
     const user = await this.repo.upsertUser(userName, role as Role);
     const token = `rfd_${randomBytes(32).toString('base64url')}`;
     const saved = await this.repo.createToken(user, label, hashToken(token));
-    await this.audit.record({ actor: by.name, action: 'token-issued', detail: `token ${saved.id} for ${userName} (${role})${label ? `, label "${label}"` : ''}`, address });
+    await this.audit.record({
+      actor: by.name,
+      action: 'token-issued',
+      detail: `token ${saved.id} for ${userName} (${role})${label ? `, label "${label}"` : ''}`,
+      address,
+    });
     return { token, id: saved.id };
   }
 

@@ -15,7 +15,8 @@ export class MetricsPlugin implements ApolloServerPlugin {
       didEncounterErrors(ctx) {
         for (const e of ctx.errors) {
           const original = e.originalError;
-          const code = original instanceof AppError ? toGraphQLCode(original.code) : typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR';
+          const code =
+            original instanceof AppError ? toGraphQLCode(original.code) : typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR';
           metrics.graphqlError(code);
         }
         return Promise.resolve();

@@ -86,7 +86,8 @@ export class SavedViewsService {
   async remove(id: number, who: Principal, address: string): Promise<boolean> {
     const row = await this.repo.find(id);
     if (!row) throw badInput('id', `no saved view ${id}`);
-    if (row.owner !== who.name && !CAN.deleteOthers(who.role)) throw new AppError('FORBIDDEN', `id: only ${row.owner} or an admin may delete this saved view`, 'id');
+    if (row.owner !== who.name && !CAN.deleteOthers(who.role))
+      throw new AppError('FORBIDDEN', `id: only ${row.owner} or an admin may delete this saved view`, 'id');
     if (!(await this.repo.remove(id))) throw badInput('id', `no saved view ${id}`);
     await this.audit.record({ actor: who.name, action: 'saved-view-deleted', detail: `saved view ${id} of ${row.owner}`, address });
     return true;

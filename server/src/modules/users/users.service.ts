@@ -73,7 +73,12 @@ export class UsersService {
     if (changes.length === 0) return toUser(user);
     const saved = await this.repo.saveUser(user);
     const ended = saved.disabled ? await this.sessions.endForUser(id) : 0;
-    await this.audit.record({ actor: by.name, action: 'user-changed', detail: `${user.name}: ${changes.join(', ')}${ended ? `; ${ended} session(s) ended` : ''}`, address });
+    await this.audit.record({
+      actor: by.name,
+      action: 'user-changed',
+      detail: `${user.name}: ${changes.join(', ')}${ended ? `; ${ended} session(s) ended` : ''}`,
+      address,
+    });
     return toUser(saved);
   }
 
