@@ -1,0 +1,272 @@
+import { refund } from '../../etl/src/testing/factory';
+import { ADMIN_TOKEN, ok, startTestServer, type GqlResult, type TestServer } from '../support/server';
+
+/**
+ * Signing in as people do (api-contract.md, "HTTP"): sessions, local accounts, throttling of
+ * failed sign-ins, and the audit trail they leave; health, readiness and metrics.
+ */
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  json: Record<string, unknown> | null;
+  cookie: string | null;
+}
+
+async function call(
+  url: string,
+  path: string,
+  init: { method?: string; body?: unknown; cookie?: string | null; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const res = await fetch(`${url}${path}`, {
+    method: init.method ?? 'POST',
+    headers: { 'content-type': 'application/json', ...(init.cookie ? { cookie: init.cookie } : {}), ...init.headers },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await res.text();
+  let json: Record<string, unknown> | null = null;
+  try {
+    json = text ? (JSON.parse(text) as Record<string, unknown>) : null;
+  } catch {
+    json = null;
+  }
+  return { status: res.status, headers: res.headers, json, cookie: /^(refunds_session=[^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? null };
+}
+
+const signIn = (url: string, body: Record<string, string>, headers: Record<string, string> = {}) => call(url, '/api/session', { body, headers });
+const gqlCookie = async (url: string, cookie: string, query: string, variables: Record<string, unknown> = {}) =>
+  (await call(url, '/graphql', { body: { query, variables }, cookie })).json as GqlResult<Record<string, never>>;
+const codeOf = (r: GqlResult<unknown>) => r.errors?.[0]?.extensions?.code;
+
+const CREATE = `mutation($e: String!, $n: String!, $r: String!, $p: String!) { createUser(email: $e, name: $n, role: $r, password: $p) { id name email role disabled hasPassword } }`;
+
+describe('sessions and local accounts', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ refunds: [refund({ refund_id: 'R1' })] });
+  });
+  afterAll(() => s?.close());
+
+  test('an API token opens a session: httpOnly SameSite=Lax cookie, GraphQL by cookie, DELETE ends it', async () => {
+    const r = await signIn(s.url, { token: ADMIN_TOKEN });
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({ name: 'admin', role: 'admin' });
+    const set = r.headers.get('set-cookie')!;
+    expect(set).toMatch(/^refunds_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(ok(await gqlCookie(s.url, r.cookie!, '{ me { name role } }')).me).toEqual({ name: 'admin', role: 'admin' });
+    const out = await call(s.url, '/api/session', { method: 'DELETE', cookie: r.cookie });
+    expect(out.status).toBe(204);
+    expect(out.headers.get('set-cookie')).toMatch(/refunds_session=;.*Expires=Thu, 01 Jan 1970/);
+    expect(codeOf(await gqlCookie(s.url, r.cookie!, '{ me { name } }'))).toBe('UNAUTHENTICATED');
+    expect((await signIn(s.url, { token: 'rfd_wrong' })).status).toBe(401);
+    expect((await signIn(s.url, { nothing: 'x' })).status).toBe(400);
+  });
+
+  test('createUser checks the password (length, common list) and the role; only admins may call it', async () => {
+    const vars = { e: 'ann@example.com', n: 'Ann Analyst', r: 'analyst' };
+    for (const [p, msg] of [
+      ['short-1', /at least 12/],
+      ['password1234', /too common/],
+      ['Password1234!', /too common/],
+      ['1qaz2wsx3edc', /too common/],
+      ['iloveyou1234', /too common/], // a listed password with digits added
+      ['aaaaaaaaaaaaaaaa', /too common/],
+    ] as const) {
+      const r = await s.gql(CREATE, { ...vars, p });
+      expect([p, codeOf(r)]).toEqual([p, 'BAD_USER_INPUT']);
+      expect(r.errors?.[0].message).toMatch(msg);
+    }
+    expect(codeOf(await s.gql(CREATE, { ...vars, r: 'boss', p: 'a-long-unusual-passphrase' }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await s.gql(CREATE, { ...vars, e: 'not-an-email', p: 'a-long-unusual-passphrase' }))).toBe('BAD_USER_INPUT');
+    const u = ok(await s.gql(CREATE, { ...vars, e: 'Ann@Example.com', p: 'a-long-unusual-passphrase' })).createUser;
+    expect(u).toMatchObject({ name: 'Ann Analyst', email: 'ann@example.com', role: 'analyst', disabled: false, hasPassword: true });
+    expect(codeOf(await s.gql(CREATE, { ...vars, n: 'Other', p: 'a-long-unusual-passphrase' }))).toBe('BAD_USER_INPUT'); // e-mail taken
+    // A non-admin (here signed in by password) may not create users.
+    const ann = await signIn(s.url, { email: 'ann@example.com', password: 'a-long-unusual-passphrase' });
+    expect(codeOf(await gqlCookie(s.url, ann.cookie!, CREATE, { e: 'x@example.com', n: 'X', r: 'admin', p: 'a-long-unusual-passphrase' }))).toBe('FORBIDDEN');
+  });
+
+  test('e-mail and password sign-in; role changes apply at once; disabling ends sessions; resetPassword replaces the password', async () => {
+    const pw = 'correct horse battery staple 42';
+    const u = ok(await s.gql(CREATE, { e: 'eve@example.com', n: 'Eve Exec', r: 'executive', p: pw })).createUser;
+    expect((await signIn(s.url, { email: 'eve@example.com', password: 'wrong password here' })).status).toBe(401);
+    expect((await signIn(s.url, { email: 'nobody@example.com', password: pw })).status).toBe(401);
+    const a = await signIn(s.url, { email: ' EVE@example.com ', password: pw });
+    expect(a.status).toBe(200);
+    expect(a.json).toEqual({ name: 'Eve Exec', role: 'executive' });
+    expect(ok(await gqlCookie(s.url, a.cookie!, '{ me { name role } }')).me).toEqual({ name: 'Eve Exec', role: 'executive' });
+
+    ok(await s.gql(`mutation($id: Int!) { updateUser(id: $id, role: "product") { role } }`, { id: u.id }));
+    expect(ok(await gqlCookie(s.url, a.cookie!, '{ me { role } }')).me).toEqual({ role: 'product' });
+
+    const b = await signIn(s.url, { email: 'eve@example.com', password: pw });
+    ok(await s.gql(`mutation($id: Int!) { updateUser(id: $id, disabled: true) { disabled } }`, { id: u.id }));
+    for (const c of [a.cookie!, b.cookie!]) expect(codeOf(await gqlCookie(s.url, c, '{ me { name } }'))).toBe('UNAUTHENTICATED');
+    expect((await signIn(s.url, { email: 'eve@example.com', password: pw })).status).toBe(401);
+    ok(await s.gql(`mutation($id: Int!) { updateUser(id: $id, disabled: false) { disabled } }`, { id: u.id }));
+
+    const c = await signIn(s.url, { email: 'eve@example.com', password: pw });
+    expect(codeOf(await s.gql(`mutation($id: Int!) { resetPassword(id: $id, password: "123456789012") }`, { id: u.id }))).toBe('BAD_USER_INPUT');
+    expect(ok(await s.gql(`mutation($id: Int!) { resetPassword(id: $id, password: "a brand new passphrase 7") }`, { id: u.id })).resetPassword).toBe(true);
+    expect(codeOf(await gqlCookie(s.url, c.cookie!, '{ me { name } }'))).toBe('UNAUTHENTICATED');
+    expect((await signIn(s.url, { email: 'eve@example.com', password: pw })).status).toBe(401);
+    expect((await signIn(s.url, { email: 'eve@example.com', password: 'a brand new passphrase 7' })).status).toBe(200);
+  });
+
+  test('a session opened with an API token ends when the token is revoked', async () => {
+    const issued = ok(await s.gql(`mutation { issueApiToken(userName: "tess", role: "analyst", label: "t") { id token } }`)).issueApiToken;
+    const r = await signIn(s.url, { token: issued.token });
+    expect(ok(await gqlCookie(s.url, r.cookie!, '{ me { name } }')).me).toEqual({ name: 'tess' });
+    ok(await s.gql(`mutation($id: Int!) { revokeApiToken(id: $id) }`, { id: issued.id }));
+    expect(codeOf(await gqlCookie(s.url, r.cookie!, '{ me { name } }'))).toBe('UNAUTHENTICATED');
+  });
+
+  test('the audit log records who did what from where, for admins only, without secrets', async () => {
+    const log = ok(await s.gql(`{ auditLog { at actor action detail address } }`)).auditLog as Array<Record<string, string>>;
+    const actions = new Set(log.map((e) => e.action));
+    for (const a of ['sign-in', 'sign-in-failed', 'sign-out', 'user-created', 'user-changed', 'password-reset', 'token-issued', 'token-revoked'])
+      expect([a, actions.has(a)]).toEqual([a, true]);
+    expect(log.every((e) => e.address === '127.0.0.1' && !Number.isNaN(Date.parse(e.at)))).toBe(true);
+    expect(log.find((e) => e.action === 'sign-in-failed' && e.actor === 'nobody@example.com')).toBeDefined();
+    expect(log.find((e) => e.action === 'user-changed' && e.detail === 'Eve Exec: role executive -> product')).toMatchObject({ actor: 'admin' });
+    expect(log.find((e) => e.action === 'user-changed' && /^Eve Exec: disabled; 2 session\(s\) ended$/.test(e.detail))).toBeDefined();
+    // Newest first.
+    expect([...log].sort((x, y) => (x.at < y.at ? 1 : x.at > y.at ? -1 : 0)).map((e) => e.at)).toEqual(log.map((e) => e.at));
+    const text = JSON.stringify(log);
+    for (const secret of ['correct horse battery staple 42', 'a brand new passphrase 7', 'a-long-unusual-passphrase', ADMIN_TOKEN, 'rfd_'])
+      expect(text).not.toContain(secret);
+    const ann = await signIn(s.url, { email: 'ann@example.com', password: 'a-long-unusual-passphrase' });
+    expect(codeOf(await gqlCookie(s.url, ann.cookie!, '{ auditLog { action } }'))).toBe('FORBIDDEN');
+  });
+});
+
+describe('sessions behind a proxy, idle expiry, throttling', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer(
+      { refunds: [refund({ refund_id: 'R1' })] },
+      {
+        REFUNDS_TRUST_PROXY: 'loopback',
+        REFUNDS_SESSION_IDLE_MINUTES: '0.05', // 3 s
+        REFUNDS_SIGNIN_FAILURES_PER_ACCOUNT: '3',
+        REFUNDS_SIGNIN_FAILURES_PER_ADDRESS: '6',
+        REFUNDS_METRICS_PUBLIC: '1',
+      },
+    );
+    ok(await s.gql(CREATE, { e: 'pat@example.com', n: 'Pat', r: 'analyst', p: 'pat-has-a-fine-passphrase' }));
+    ok(await s.gql(CREATE, { e: 'quinn@example.com', n: 'Quinn', r: 'analyst', p: 'quinn-has-a-fine-passphrase' }));
+  });
+  afterAll(() => s?.close());
+  const from = (ip: string) => ({ 'x-forwarded-for': ip });
+
+  test('Secure is set when a trusted proxy says the request came over https', async () => {
+    const viaHttps = await signIn(s.url, { token: ADMIN_TOKEN }, { 'x-forwarded-proto': 'https', ...from('198.51.100.1') });
+    expect(viaHttps.headers.get('set-cookie')).toMatch(/; Secure/);
+    const plain = await signIn(s.url, { token: ADMIN_TOKEN }, from('198.51.100.1'));
+    expect(plain.headers.get('set-cookie')).not.toMatch(/Secure/);
+    const log = ok(await s.gql(`{ auditLog(limit: 2) { action address } }`)).auditLog;
+    expect(log).toEqual([
+      { action: 'sign-in', address: '198.51.100.1' },
+      { action: 'sign-in', address: '198.51.100.1' },
+    ]);
+  });
+
+  test('a session ends after the configured idle time; use keeps it alive', async () => {
+    const r = await signIn(s.url, { token: ADMIN_TOKEN }, from('198.51.100.2'));
+    for (let i = 0; i < 3; i++) {
+      await new Promise((res) => setTimeout(res, 1500));
+      expect(ok(await gqlCookie(s.url, r.cookie!, '{ me { name } }')).me).toEqual({ name: 'admin' });
+    }
+    await new Promise((res) => setTimeout(res, 3500));
+    expect(codeOf(await gqlCookie(s.url, r.cookie!, '{ me { name } }'))).toBe('UNAUTHENTICATED');
+  }, 20_000);
+
+  test('per account: after 3 failures even the right password gets 429 with Retry-After; other accounts are unaffected', async () => {
+    for (let i = 0; i < 3; i++)
+      expect((await signIn(s.url, { email: 'pat@example.com', password: `guess-${i}-xxxxxxx` }, from(`203.0.113.${i + 1}`))).status).toBe(401);
+    const locked = await signIn(s.url, { email: 'PAT@example.com', password: 'pat-has-a-fine-passphrase' }, from('203.0.113.50'));
+    expect(locked.status).toBe(429);
+    const wait = Number(locked.headers.get('retry-after'));
+    expect(wait).toBeGreaterThan(800);
+    expect(wait).toBeLessThanOrEqual(900);
+    expect(locked.cookie).toBeNull();
+    expect((await signIn(s.url, { email: 'quinn@example.com', password: 'quinn-has-a-fine-passphrase' }, from('203.0.113.50'))).status).toBe(200);
+  });
+
+  test('per address: 6 failures on any accounts, then 429 for every sign-in from that address, others go on', async () => {
+    const ip = from('192.0.2.77');
+    for (let i = 0; i < 6; i++) expect((await signIn(s.url, { email: `nobody${i}@example.com`, password: 'whatever-it-is-x' }, ip)).status).toBe(401);
+    const r = await signIn(s.url, { email: 'quinn@example.com', password: 'quinn-has-a-fine-passphrase' }, ip);
+    expect(r.status).toBe(429);
+    expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await signIn(s.url, { email: 'quinn@example.com', password: 'quinn-has-a-fine-passphrase' }, from('192.0.2.78'))).status).toBe(200);
+  });
+
+  test('unknown bearer tokens count against the address, not a fresh window per token', async () => {
+    const ip = from('192.0.2.99');
+    const ask = (token: string) => call(s.url, '/graphql', { body: { query: '{ me { name } }' }, headers: { ...ip, authorization: `Bearer ${token}` } });
+    for (let i = 0; i < 6; i++) {
+      const r = await ask(`rfd_random_${i}_${Math.random()}`);
+      expect([i, r.status, codeOf(r.json as GqlResult)]).toEqual([i, 200, 'UNAUTHENTICATED']);
+    }
+    const r = await ask(`rfd_random_fresh_${Math.random()}`);
+    expect(r.status).toBe(429);
+    expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+    // ...and signing in from there is blocked too, while a known token from there still works.
+    expect((await signIn(s.url, { token: ADMIN_TOKEN }, ip)).status).toBe(429);
+    expect((await ask(ADMIN_TOKEN)).json).toEqual({ data: { me: { name: 'admin' } } });
+  });
+
+  test('REFUNDS_METRICS_PUBLIC=1: /metrics answers without credentials', async () => {
+    const res = await fetch(`${s.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/^refunds_graphql_requests_total/m);
+  });
+});
+
+describe('health, readiness and metrics', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ refunds: [refund({ refund_id: 'R1' }), refund({ refund_id: 'R2' })] });
+  });
+  afterAll(() => s?.close());
+
+  test('/healthz and /readyz answer without credentials', async () => {
+    const h = await fetch(`${s.url}/healthz`);
+    expect([h.status, await h.json()]).toEqual([200, { status: 'ok' }]);
+    const r = await fetch(`${s.url}/readyz`);
+    expect([r.status, await r.json()]).toEqual([200, { status: 'ok', failed: [], checks: { warehouse: 'ok', appStore: 'ok' } }]);
+  });
+
+  test('/metrics: 401 without credentials, 403 for a non-admin, 200 for the admin token and an admin session', async () => {
+    expect((await fetch(`${s.url}/metrics`)).status).toBe(401);
+    const t = ok(await s.gql(`mutation { issueApiToken(userName: "exec", role: "executive") { token } }`)).issueApiToken.token;
+    expect((await fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${t}` } })).status).toBe(403);
+    expect((await fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(200);
+    const session = await signIn(s.url, { token: ADMIN_TOKEN });
+    const viaCookie = await fetch(`${s.url}/metrics`, { headers: { cookie: session.cookie! } });
+    expect(viaCookie.status).toBe(200);
+    expect(viaCookie.headers.get('content-type')).toMatch(/^text\/plain; version=0.0.4/);
+  });
+
+  test('metrics count operations, errors by code, cache hits and warehouse time', async () => {
+    const metrics = async () => (await (await fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text()).split('\n');
+    const value = (lines: string[], name: string) => {
+      const line = lines.find((l) => l.startsWith(`${name} `));
+      return line ? Number(line.slice(name.length + 1)) : 0;
+    };
+    const before = await metrics();
+    for (let i = 0; i < 3; i++) ok(await s.gql(`query ProbeOverview { overview { refunds } }`));
+    for (let i = 0; i < 2; i++) expect(codeOf(await s.gql(`query ProbeBad { rejectionEconomics(windowDays: 0) { net } }`))).toBe('BAD_USER_INPUT');
+    const after = await metrics();
+    expect(value(after, 'refunds_graphql_requests_total{operation="ProbeOverview"}')).toBe(3);
+    expect(value(after, 'refunds_graphql_request_duration_seconds_count{operation="ProbeOverview"}')).toBe(3);
+    expect(value(after, 'refunds_graphql_requests_total{operation="ProbeBad"}')).toBe(2);
+    expect(value(after, 'refunds_graphql_errors_total{code="BAD_USER_INPUT"}') - value(before, 'refunds_graphql_errors_total{code="BAD_USER_INPUT"}')).toBe(2);
+    // The same overview three times: the first misses the result cache, the other two hit it.
+    const hits = value(after, 'refunds_result_cache_requests_total{result="hit"}') - value(before, 'refunds_result_cache_requests_total{result="hit"}');
+    expect(hits).toBeGreaterThanOrEqual(2);
+    expect(value(after, 'refunds_warehouse_query_duration_seconds_count')).toBeGreaterThan(value(before, 'refunds_warehouse_query_duration_seconds_count'));
+    expect(after.some((l) => /^nodejs_eventloop_lag_seconds \d/.test(l))).toBe(true);
+  });
+});
