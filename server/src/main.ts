@@ -7,6 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { loadConfig, type AppConfig } from './config/config';
+import { createLogger, PinoNestLogger, requestLogger } from './common/http/logging';
 import { rateLimiter, securityHeaders } from './common/http/security';
 import { AuthService } from './modules/auth/auth.service';
 import { addressOf } from './modules/auth/auth.types';
@@ -17,13 +18,15 @@ const SERVICE_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/met
 
 /** Boots the API and the built client; returns the app so tests can close it. */
 export async function bootstrap(config: AppConfig = loadConfig()): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: ['error', 'warn'], bodyParser: false });
+  const logger = createLogger(config);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: new PinoNestLogger(logger), bodyParser: false });
   app.disable('x-powered-by');
   // X-Forwarded-Proto/-For are believed only from the proxies REFUNDS_TRUST_PROXY names.
   app.set('trust proxy', config.trustProxy);
   // Before the body parser: its refusals (413, broken JSON) carry the headers too, and a client over
   // its rate limit is turned away before its body is read.
   app.use(securityHeaders);
+  app.use(requestLogger(logger));
   const auth = app.get(AuthService);
   const throttle = app.get(ThrottleService);
   app.use(

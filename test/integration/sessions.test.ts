@@ -270,3 +270,65 @@ describe('health, readiness and metrics', () => {
     expect(after.some((l) => /^nodejs_eventloop_lag_seconds \d/.test(l))).toBe(true);
   });
 });
+
+describe('structured request logs', () => {
+  let s: TestServer;
+  const CUSTOMER = 'CUST-LOGCHECK-7781';
+  beforeAll(async () => {
+    s = await startTestServer({ refunds: [refund({ refund_id: 'R-LOG-1', customer_id: CUSTOMER })] });
+  });
+  afterAll(() => s?.close());
+
+  test('one JSON line per request with its request id; no token, password, cookie or customer id', async () => {
+    const password = 'log-check-passphrase-5521';
+    ok(await s.gql(CREATE, { e: 'lou@example.com', n: 'Lou', r: 'admin', p: password }));
+    const issued = ok(await s.gql(`mutation { issueApiToken(userName: "logger", role: "admin") { token } }`)).issueApiToken.token as string;
+    const signedIn = await signIn(s.url, { email: 'lou@example.com', password });
+    expect(signedIn.status).toBe(200);
+    await signIn(s.url, { email: 'lou@example.com', password: `${password}-wrong` });
+    const ids: string[] = [];
+    const send = async (init: Parameters<typeof call>[2], path = '/graphql') => {
+      const res = await call(s.url, path, init);
+      ids.push(res.headers.get('x-request-id')!);
+      return res;
+    };
+    const rows = await send({
+      body: {
+        query: `query Drill($c: String!) { refunds(limit: 5) { rows { refundId customerId } } overview(filter: { channels: [$c] }) { refunds } }`,
+        operationName: 'Drill',
+        variables: { c: CUSTOMER },
+      },
+      headers: { authorization: `Bearer ${issued}` },
+    });
+    expect(JSON.stringify(rows.json)).toContain(CUSTOMER); // the admin sees it; the log must not
+    await send({ body: { query: '{ me { name } }' }, cookie: signedIn.cookie });
+    await send(
+      { method: 'GET', headers: { 'x-request-id': 'given-id-42' } },
+      `/graphql?query=${encodeURIComponent(`{ refunds(search: "${CUSTOMER}") { total } }`)}&token=${issued}`,
+    );
+    await send({ body: { query: '{ me { name } }' }, headers: { authorization: 'Bearer rfd_not_a_real_token_value' } });
+    expect(ids[2]).toBe('given-id-42');
+    await new Promise((r) => setTimeout(r, 300));
+
+    const lines = s
+      .logs()
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('ready: '));
+    const parsed = lines.map(
+      (l) => JSON.parse(l) as { req?: { id: string; method: string; path: string }; res?: { statusCode: number }; operation?: string; user?: string },
+    );
+    const requests = parsed.filter((p) => p.req);
+    for (const id of ids) expect([id, requests.filter((p) => p.req!.id === id).length]).toEqual([id, 1]);
+    expect(requests.find((p) => p.req!.id === ids[0])).toMatchObject({
+      req: { method: 'POST', path: '/graphql' },
+      res: { statusCode: 200 },
+      operation: 'Drill',
+      user: 'logger',
+    });
+    expect(requests.find((p) => p.req!.id === ids[1])).toMatchObject({ user: 'Lou' });
+    expect(requests.filter((p) => p.req!.path === '/api/session').map((p) => p.res!.statusCode)).toEqual([200, 401]);
+    const all = s.logs();
+    for (const secret of [password, issued, ADMIN_TOKEN, 'rfd_not_a_real_token_value', signedIn.cookie!.split('=')[1], CUSTOMER, 'lou@example.com'])
+      expect([secret.slice(0, 12), all.includes(secret)]).toEqual([secret.slice(0, 12), false]);
+  });
+});

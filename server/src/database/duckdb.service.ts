@@ -125,7 +125,8 @@ export class DuckDbService implements OnModuleDestroy {
       .use((c) => this.timed<T>(c, q, text, values))
       .catch((e: unknown) => {
         if (key) this.cache.delete(key);
-        if (e instanceof QueryError) this.logger.error(`${e.message}\nSQL: ${e.sqlText}\nvalues: ${JSON.stringify(values)}`);
+        // The SQL has placeholders; the bound values (filters, ids) stay out of the log.
+        if (e instanceof QueryError) this.logger.error(`${e.message}\nSQL: ${e.sqlText}`);
         throw new AppError('INTERNAL', 'The analytics query failed; the server log has the details');
       });
     if (key) {
