@@ -45,6 +45,8 @@ export interface OidcConfig {
   groupRoles: Record<string, Role>;
   /** The URL the browser reaches this server at, for the redirect URI (REFUNDS_PUBLIC_URL); default from the request. */
   publicUrl: string | null;
+  /** Scopes asked for (REFUNDS_OIDC_SCOPES, space-separated); "openid" is always among them. */
+  scopes: string;
 }
 
 export class ConfigError extends Error {}
@@ -142,6 +144,7 @@ function oidcConfig(env: NodeJS.ProcessEnv, problems: string[]): OidcConfig | nu
     roleClaim: env.REFUNDS_OIDC_ROLE_CLAIM?.trim() || 'groups',
     groupRoles,
     publicUrl,
+    scopes: [...new Set(['openid', ...(env.REFUNDS_OIDC_SCOPES ?? 'openid email profile').split(/\s+/).filter(Boolean)])].join(' '),
   };
 }
 
