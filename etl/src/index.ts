@@ -8,3 +8,4 @@ export * from './load/rollup';
 export { loadFiles, type LoadOptions, type LoadSummary, type TableSummary, type LoadProgress, type LoadPhase } from './load/load';
 export { convertExport, IMPORT_FORMATS, ImportError, type ImportFormat } from './importers';
 export { generateDataset } from './generate/generate';
+export { backupDatabase, backupFile, restoreDatabase, verifyBackup } from './backup';

@@ -14,6 +14,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { UsersModule } from './modules/users/users.module';
 import { HealthModule } from './modules/health/health.module';
+import { BackupsModule } from './modules/backups/backups.module';
 import { OverviewModule } from './modules/overview/overview.module';
 import { LoadsModule } from './modules/loads/loads.module';
 import { ReasonsModule } from './modules/reasons/reasons.module';
@@ -52,6 +53,7 @@ const production = process.env.NODE_ENV === 'production';
     AuthModule,
     UsersModule,
     HealthModule,
+    BackupsModule,
     OverviewModule,
     LoadsModule,
     ReasonsModule,

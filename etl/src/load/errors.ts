@@ -7,7 +7,8 @@ export type LoadErrorCode =
   | 'MISSING_COLUMN'
   | 'STRICT_REJECTS'
   | 'LOAD_IN_PROGRESS'
-  | 'DATABASE_ERROR';
+  | 'DATABASE_ERROR'
+  | 'BACKUP_FAILED';
 
 /** A load that committed nothing; `message` names the file or table at fault. */
 export class LoadError extends Error {

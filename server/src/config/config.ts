@@ -22,6 +22,8 @@ export interface AppConfig {
   rollups: boolean;
   /** The only folder POST /api/loads may read files from and write rejects to (REFUNDS_IMPORT_DIR). */
   importDir: string;
+  /** The only folder POST /api/backups may write to (REFUNDS_BACKUP_DIR). */
+  backupDir: string;
   /** Express "trust proxy" (REFUNDS_TRUST_PROXY): only then X-Forwarded-Proto/-For are believed. */
   trustProxy: string | false;
   /** A session ends after this many minutes without a request (REFUNDS_SESSION_IDLE_MINUTES). */
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cache: env.REFUNDS_CACHE !== 'off',
     rollups: env.REFUNDS_ROLLUPS !== 'off',
     importDir: resolve(env.REFUNDS_IMPORT_DIR?.trim() || join(dirname(duckdbPath), 'imports')),
+    backupDir: resolve(env.REFUNDS_BACKUP_DIR?.trim() || join(dirname(duckdbPath), 'backups')),
     trustProxy: env.REFUNDS_TRUST_PROXY?.trim() || false,
     sessionIdleMinutes: idle,
     signInFailures: { perAccount, perAddress },

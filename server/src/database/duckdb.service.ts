@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
+  backupDatabase,
   connect,
   ensureSchema,
   loadFiles,
@@ -163,6 +164,13 @@ export class DuckDbService implements OnModuleDestroy {
       this.cache.clear();
       return summary;
     });
+    this.loadChain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A consistent copy of the warehouse, written between loads (they share the writer's queue). */
+  backup(out: string): Promise<{ bytes: number }> {
+    const run = this.loadChain.then(() => backupDatabase(this.writer, out));
     this.loadChain = run.catch(() => undefined);
     return run;
   }

@@ -14,6 +14,7 @@ export type AuditAction =
   | 'token-issued'
   | 'token-revoked'
   | 'load'
+  | 'backup'
   | 'annotation-deleted'
   | 'saved-view-deleted'
   | 'policy-change-deleted';

@@ -16,7 +16,16 @@ import { ThrottleService } from './throttle.service';
 @Module({
   imports: [AppDbModule],
   controllers: [SessionController, OidcController],
-  providers: [OidcService, AuthService, AuthRepository, AuthResolver, SessionsRepository, SessionsService, ThrottleService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    OidcService,
+    AuthService,
+    AuthRepository,
+    AuthResolver,
+    SessionsRepository,
+    SessionsService,
+    ThrottleService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   exports: [AuthService, AuthRepository, SessionsService, ThrottleService],
 })
 export class AuthModule {}

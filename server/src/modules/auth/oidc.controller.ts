@@ -56,7 +56,10 @@ export class OidcController {
       switch (outcome.kind) {
         case 'no-access':
         case 'disabled': {
-          const why = outcome.kind === 'disabled' ? 'single sign-on: user disabled' : `single sign-on: no group with access (${outcome.groups.join(', ').slice(0, 300) || 'no groups'})`;
+          const why =
+            outcome.kind === 'disabled'
+              ? 'single sign-on: user disabled'
+              : `single sign-on: no group with access (${outcome.groups.join(', ').slice(0, 300) || 'no groups'})`;
           await this.audit.record({ actor: outcome.who, action: 'sign-in-failed', detail: why, address });
           res.redirect(302, '/?signin_error=no-access');
           return;
@@ -73,7 +76,12 @@ export class OidcController {
       }
     } catch (e) {
       this.logger.warn(`sign-in failed: ${(e as Error).message}`);
-      await this.audit.recordOrLog({ actor: '(single sign-on)', action: 'sign-in-failed', detail: `single sign-on: ${(e as Error).message.slice(0, 200)}`, address });
+      await this.audit.recordOrLog({
+        actor: '(single sign-on)',
+        action: 'sign-in-failed',
+        detail: `single sign-on: ${(e as Error).message.slice(0, 200)}`,
+        address,
+      });
       res.redirect(302, '/?signin_error=failed');
     }
   }

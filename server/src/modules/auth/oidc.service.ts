@@ -18,7 +18,8 @@ interface Flow {
 const FLOW_TTL_MS = 10 * 60_000;
 const MAX_FLOWS = 10_000;
 
-export type OidcOutcome = { kind: 'signed-in'; user: UserEntity; groups: string[] } | { kind: 'no-access'; who: string; groups: string[] } | { kind: 'disabled'; who: string };
+export type OidcOutcome =
+  { kind: 'signed-in'; user: UserEntity; groups: string[] } | { kind: 'no-access'; who: string; groups: string[] } | { kind: 'disabled'; who: string };
 
 /** Strongest role first: a user in several mapped groups gets the strongest of their roles. */
 const ROLE_ORDER: readonly Role[] = ['admin', 'executive', 'product', 'analyst'];
@@ -105,7 +106,12 @@ export class OidcService {
     if (flowId) this.flows.delete(flowId);
     if (!flow || flow.expires < Date.now()) throw new Error('no sign-in in progress in this browser (or it took over 10 minutes)');
     const config = await this.config();
-    const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce, idTokenExpected: true });
+    const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
+      pkceCodeVerifier: flow.verifier,
+      expectedState: flow.state,
+      expectedNonce: flow.nonce,
+      idTokenExpected: true,
+    });
     const claims = tokens.claims();
     if (!claims) throw new Error('the provider sent no ID token');
     const cfg = this.cfg!;

@@ -3,18 +3,21 @@ import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { AppError, badInput } from '../../common/errors';
 
 /**
- * Confines the load endpoint to REFUNDS_IMPORT_DIR. Paths are compared after resolving `..` and
+ * Confines the load endpoint to REFUNDS_IMPORT_DIR (and backups to REFUNDS_BACKUP_DIR). Paths are compared after resolving `..` and
  * every symlink (realpath), so neither `imports/../etc` nor a link inside the folder that points
  * out of it gets through. Relative paths are taken from the import folder.
  */
 export class ImportDir {
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly label = 'the import folder (REFUNDS_IMPORT_DIR)',
+  ) {}
 
   private async root(): Promise<string> {
     try {
       return await realpath(this.dir);
     } catch {
-      throw new AppError('BAD_USER_INPUT', `The import folder (REFUNDS_IMPORT_DIR) ${this.dir} does not exist`);
+      throw new AppError('BAD_USER_INPUT', `${this.label} ${this.dir} does not exist`);
     }
   }
 
@@ -23,7 +26,7 @@ export class ImportDir {
   }
 
   private refuse(arg: string, p: string): AppError {
-    return new AppError('FORBIDDEN', `${arg}: ${p} is outside the import folder (REFUNDS_IMPORT_DIR); copy the files there`, arg);
+    return new AppError('FORBIDDEN', `${arg}: ${p} is outside ${this.label}`, arg);
   }
 
   /** A file or folder to read: its real path, with every file of a folder checked too. */
