@@ -87,7 +87,7 @@ describe('backup and restore', () => {
     const after = { ...(await snapshot(ref)) };
 
     const backupDir = join(dir, 'backups');
-    const { child, url } = await spawnServer({ REFUNDS_DB: db, REFUNDS_IMPORT_DIR: big, REFUNDS_BACKUP_DIR: backupDir });
+    const { child } = await spawnServer({ REFUNDS_DB: db, REFUNDS_IMPORT_DIR: big, REFUNDS_BACKUP_DIR: backupDir });
     try {
       const env = { REFUNDS_ADMIN_TOKEN: ADMIN_TOKEN };
       const load = cliAsync(['load', '--db', db, big], env);

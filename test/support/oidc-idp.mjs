@@ -23,8 +23,7 @@ const provider = new Provider(issuer, {
   ],
   scopes: ['openid', 'email', 'profile', 'groups'],
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
-  findAccount: async (_ctx, sub) =>
-    users[sub] ? { accountId: sub, claims: async () => ({ sub, email_verified: true, ...users[sub] }) } : undefined,
+  findAccount: async (_ctx, sub) => (users[sub] ? { accountId: sub, claims: async () => ({ sub, email_verified: true, ...users[sub] }) } : undefined),
   features: { devInteractions: { enabled: true } },
   pkce: { required: () => true },
   cookies: { keys: ['idp-test-cookie-key'] },
