@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ROLES, type Role } from '@refunds/shared';
+import { ROLES } from '@refunds/shared';
 import * as oidc from 'openid-client';
 import type { UserEntity } from '../../app-db/entities';
 import { APP_CONFIG, type AppConfig, type OidcConfig } from '../../config/config';
 import { AuthRepository } from './auth.repository';
+import { groupsOf, roleForGroups } from './oidc-roles';
 
 /** One sign-in in progress: what the callback must check (PKCE verifier, state, nonce). */
 interface Flow {
@@ -20,20 +21,6 @@ const MAX_FLOWS = 10_000;
 
 export type OidcOutcome =
   { kind: 'signed-in'; user: UserEntity; groups: string[] } | { kind: 'no-access'; who: string; groups: string[] } | { kind: 'disabled'; who: string };
-
-/** Strongest role first: a user in several mapped groups gets the strongest of their roles. */
-const ROLE_ORDER: readonly Role[] = ['admin', 'executive', 'product', 'analyst'];
-
-export function roleForGroups(groups: readonly string[], mapping: Record<string, Role>): Role | null {
-  const roles = new Set(groups.map((g) => mapping[g]).filter((r): r is Role => !!r));
-  return ROLE_ORDER.find((r) => roles.has(r)) ?? null;
-}
-
-function groupsOf(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string');
-  if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean);
-  return [];
-}
 
 /**
  * OpenID Connect sign-in (authorization code with PKCE) through openid-client. The IdP's groups
