@@ -1,4 +1,4 @@
-import { refund } from '../../etl/src/testing/factory';
+import { refund, writeTables } from '../../etl/src/testing/factory';
 import { ADMIN_TOKEN, ok, startTestServer, type GqlResult, type TestServer } from '../support/server';
 
 /**
@@ -226,8 +226,12 @@ describe('sessions behind a proxy, idle expiry, throttling', () => {
 
 describe('health, readiness and metrics', () => {
   let s: TestServer;
+  let importDir: string;
   beforeAll(async () => {
-    s = await startTestServer({ refunds: [refund({ refund_id: 'R1' }), refund({ refund_id: 'R2' })] });
+    importDir = writeTables({
+      refunds: [refund({ refund_id: 'R3' }), refund({ refund_id: 'R4' }), refund({ refund_id: 'R5', decided_at: '1999-01-01T00:00:00Z' })],
+    });
+    s = await startTestServer({ refunds: [refund({ refund_id: 'R1' }), refund({ refund_id: 'R2' })] }, { REFUNDS_IMPORT_DIR: importDir });
   });
   afterAll(() => s?.close());
 
@@ -268,6 +272,24 @@ describe('health, readiness and metrics', () => {
     expect(hits).toBeGreaterThanOrEqual(2);
     expect(value(after, 'refunds_warehouse_query_duration_seconds_count')).toBeGreaterThan(value(before, 'refunds_warehouse_query_duration_seconds_count'));
     expect(after.some((l) => /^nodejs_eventloop_lag_seconds \d/.test(l))).toBe(true);
+  });
+
+  test('metrics count loads by outcome, their rows and duration', async () => {
+    const metrics = async () => (await (await fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text()).split('\n');
+    const value = (lines: string[], name: string) => Number(lines.find((l) => l.startsWith(`${name} `))?.slice(name.length + 1) ?? 0);
+    const res = await fetch(`${s.url}/api/loads`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify({ paths: [importDir] }),
+    });
+    expect(res.status).toBe(201);
+    const m = await metrics();
+    // Three rows read; R5 is decided before it was requested, so it is rejected.
+    expect(value(m, 'refunds_loads_total{outcome="committed"}')).toBe(1);
+    expect(value(m, 'refunds_load_rows_total{kind="read"}')).toBe(3);
+    expect(value(m, 'refunds_load_rows_total{kind="loaded"}')).toBe(2);
+    expect(value(m, 'refunds_load_rows_total{kind="rejected"}')).toBe(1);
+    expect(value(m, 'refunds_load_duration_seconds_count')).toBe(1);
   });
 });
 
