@@ -86,6 +86,48 @@ describe('sign-in in a browser', () => {
     await x.context.close();
   });
 
+  test('an admin adds a user on the Data page (a common password is refused); the new user signs in; disabling locks them out', async () => {
+    const admin = await openSession(browser);
+    await admin.page.goto(`${s.url}/data`);
+    await admin.page.getByTestId('email-input').fill('ada@example.com');
+    await admin.page.getByTestId('password-input').fill(PASSWORD);
+    await admin.page.getByTestId('sign-in-password').click();
+    const users = admin.page.getByTestId('users');
+    await users.waitFor();
+    await admin.page.locator('input[name=new-user-email]').fill('nia@example.com');
+    await admin.page.locator('input[name=new-user-name]').fill('Nia New');
+    await admin.page.locator('select[name=new-user-role]').selectOption('analyst');
+    await admin.page.locator('input[name=new-user-password]').fill('password1234');
+    await admin.page.getByTestId('create-user').click();
+    await admin.page.getByTestId('users-message').getByText('too common', { exact: false }).waitFor();
+    await admin.page.locator('input[name=new-user-password]').fill('nia-gets-a-good-passphrase');
+    await admin.page.getByTestId('create-user').click();
+    await admin.page.getByTestId('users-message').getByText('User added', { exact: false }).waitFor();
+    await users.getByRole('cell', { name: 'nia@example.com' }).waitFor();
+    await shoot(admin.page, 'users');
+    const created = ok(
+      await s.gql<{ users: Array<{ id: number; email: string | null; role: string; disabled: boolean }> }>('{ users { id email role disabled } }'),
+    ).users.find((u) => u.email === 'nia@example.com')!;
+    expect(created).toMatchObject({ role: 'analyst', disabled: false });
+
+    const nia = await openSession(browser);
+    await nia.page.goto(`${s.url}/`);
+    await nia.page.getByTestId('email-input').fill('nia@example.com');
+    await nia.page.getByTestId('password-input').fill('nia-gets-a-good-passphrase');
+    await nia.page.getByTestId('sign-in-password').click();
+    await nia.page.getByTestId('user-badge').waitFor();
+    expect(await nia.page.getByTestId('user-badge').getAttribute('data-role')).toBe('analyst');
+
+    await admin.page.getByTestId(`toggle-user-${created.id}`).click();
+    await admin.page.getByTestId('users-message').getByText('Saved', { exact: false }).waitFor();
+    // Nia's next request finds her session ended: back on the sign-in page.
+    await nia.page.goto(`${s.url}/reasons`);
+    await nia.page.getByTestId('email-input').waitFor();
+    expect(await nia.page.getByTestId('user-badge').count()).toBe(0);
+    await admin.context.close();
+    await nia.context.close();
+  });
+
   test('a non-admin does not see the audit log', async () => {
     const x = await openSession(browser);
     const { page } = x;

@@ -9,6 +9,7 @@ import { useFilters } from '../common/useFilters';
 import { useGql } from '../common/useGql';
 import { useSession } from '../common/session';
 import { AuditLogPanel } from './AuditLog';
+import { UsersPanel } from './Users';
 
 interface LoadRecord {
   loadId: number;
@@ -195,6 +196,7 @@ export default function DataPage() {
         }}
       </Loadable>
       <Rejects key={selected ?? 'latest'} loadId={selected} />
+      {me.role === 'admin' && <UsersPanel />}
       {me.role === 'admin' && <AuditLogPanel />}
     </Page>
   );
