@@ -231,7 +231,10 @@ describe('health, readiness and metrics', () => {
     importDir = writeTables({
       refunds: [refund({ refund_id: 'R3' }), refund({ refund_id: 'R4' }), refund({ refund_id: 'R5', decided_at: '1999-01-01T00:00:00Z' })],
     });
-    s = await startTestServer({ refunds: [refund({ refund_id: 'R1' }), refund({ refund_id: 'R2' })] }, { REFUNDS_IMPORT_DIR: importDir });
+    s = await startTestServer(
+      { refunds: [refund({ refund_id: 'R1' }), refund({ refund_id: 'R2' })] },
+      { REFUNDS_IMPORT_DIR: importDir, REFUNDS_SIGNIN_FAILURES_PER_ADDRESS: '3' },
+    );
   });
   afterAll(() => s?.close());
 
@@ -290,6 +293,20 @@ describe('health, readiness and metrics', () => {
     expect(value(m, 'refunds_load_rows_total{kind="loaded"}')).toBe(2);
     expect(value(m, 'refunds_load_rows_total{kind="rejected"}')).toBe(1);
     expect(value(m, 'refunds_load_duration_seconds_count')).toBe(1);
+  });
+
+  test('without a trusted proxy, X-Forwarded-For and X-Forwarded-Proto are ignored: no fresh address, no Secure', async () => {
+    const overHttp = await signIn(s.url, { token: ADMIN_TOKEN }, { 'x-forwarded-proto': 'https' });
+    expect(overHttp.status).toBe(200);
+    expect(overHttp.headers.get('set-cookie')).not.toMatch(/Secure/i);
+    for (let i = 0; i < 3; i++) {
+      const r = await signIn(s.url, { email: 'who@example.com', password: 'not-the-password' }, { 'x-forwarded-for': `10.0.0.${i}` });
+      expect(r.status).toBe(401);
+    }
+    const spoofed = await signIn(s.url, { token: ADMIN_TOKEN }, { 'x-forwarded-for': '10.9.9.9', 'x-forwarded-proto': 'https' });
+    expect(spoofed.status).toBe(429);
+    const log = ok(await s.gql(`{ auditLog(limit: 3) { action address } }`)).auditLog as Array<{ address: string }>;
+    expect(log.map((e) => e.address)).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1']);
   });
 });
 
