@@ -122,8 +122,14 @@ describe('sessions and local accounts', () => {
   });
 
   test('the audit log records who did what from where, for admins only, without secrets', async () => {
+    ok(await s.gql(`mutation { upsertPolicyChange(input: { changeId: "AUD-1", title: "Audit me", effectiveAt: "2024-01-01" }) { changeId } }`));
+    ok(await s.gql(`mutation { deletePolicyChange(changeId: "AUD-1") }`));
     const log = ok(await s.gql(`{ auditLog { at actor action detail address } }`)).auditLog as Array<Record<string, string>>;
     const actions = new Set(log.map((e) => e.action));
+    expect(log.slice(0, 2).map((e) => [e.actor, e.action, e.detail])).toEqual([
+      ['admin', 'policy-change-deleted', 'policy change AUD-1'],
+      ['admin', 'policy-change-saved', 'policy change AUD-1: Audit me'],
+    ]);
     for (const a of ['sign-in', 'sign-in-failed', 'sign-out', 'user-created', 'user-changed', 'password-reset', 'token-issued', 'token-revoked'])
       expect([a, actions.has(a)]).toEqual([a, true]);
     expect(log.every((e) => e.address === '127.0.0.1' && !Number.isNaN(Date.parse(e.at)))).toBe(true);

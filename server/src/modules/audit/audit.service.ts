@@ -17,6 +17,7 @@ export type AuditAction =
   | 'backup'
   | 'annotation-deleted'
   | 'saved-view-deleted'
+  | 'policy-change-saved'
   | 'policy-change-deleted';
 
 export interface AuditEvent {

@@ -64,8 +64,19 @@ export class PolicyResolver {
 
   @Roles('admin', 'executive')
   @Mutation(() => PolicyChange, { description: 'Adds or replaces an app-entered policy change' })
-  upsertPolicyChange(@Args('input', { type: () => PolicyChangeInput }) input: PolicyChangeInput): Promise<PolicyChange> {
-    return this.service.upsert(validatePolicyChange(input));
+  async upsertPolicyChange(
+    @Args('input', { type: () => PolicyChangeInput }) input: PolicyChangeInput,
+    @CurrentPrincipal() who: Principal,
+    @ClientAddress() address: string,
+  ): Promise<PolicyChange> {
+    const saved = await this.service.upsert(validatePolicyChange(input));
+    await this.audit.record({
+      actor: who.name,
+      action: 'policy-change-saved',
+      detail: `policy change ${saved.changeId}: ${saved.title ?? ''}`.slice(0, 500),
+      address,
+    });
+    return saved;
   }
 
   @Roles('admin', 'executive')
