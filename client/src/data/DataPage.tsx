@@ -89,13 +89,7 @@ function TableSummary({ load }: { load: LoadRecord | undefined }) {
   const { t, fmt } = useI18n();
   if (!load) return null;
   type T = LoadRecord['tables'][number];
-  const n = (k: keyof Omit<T, 'table'>, label: Parameters<typeof t>[0]): Column<T> => ({
-    key: k,
-    header: t(label),
-    numeric: true,
-    value: (r) => r[k],
-    text: (r) => fmt.number(r[k]),
-  });
+  const n = (k: keyof Omit<T, 'table'>, label: Parameters<typeof t>[0]): Column<T> => ({ key: k, header: t(label), numeric: true, value: (r) => r[k], text: (r) => fmt.number(r[k]) });
   const cols: Column<T>[] = [
     { key: 'table', header: t('data.col.table'), value: (r) => r.table },
     n('read', 'data.col.read'),
@@ -122,12 +116,7 @@ export default function DataPage() {
     { key: 'id', header: t('data.col.load'), value: (r) => r.loadId, text: (r) => `#${r.loadId}` },
     { key: 'started', header: t('data.col.started'), value: (r) => r.startedAt, text: (r) => fmt.dateTime(r.startedAt) },
     { key: 'duration', header: t('data.col.duration'), numeric: true, value: (r) => r.durationMs, text: (r) => `${fmt.number(r.durationMs / 1000, 1)} s` },
-    {
-      key: 'outcome',
-      header: t('data.col.outcome'),
-      value: (r) => r.outcome,
-      render: (r) => <span className={`badge ${/commit|ok|success/i.test(r.outcome) ? 'good' : 'neutral'}`}>{r.outcome}</span>,
-    },
+    { key: 'outcome', header: t('data.col.outcome'), value: (r) => r.outcome, render: (r) => <span className={`badge ${/commit|ok|success/i.test(r.outcome) ? 'good' : 'neutral'}`}>{r.outcome}</span> },
     { key: 'read', header: t('data.col.read'), numeric: true, value: (r) => r.rowsRead, text: (r) => fmt.number(r.rowsRead) },
     { key: 'loaded', header: t('data.col.loaded'), numeric: true, value: (r) => r.rowsLoaded, text: (r) => fmt.number(r.rowsLoaded) },
     { key: 'replaced', header: t('data.col.replaced'), numeric: true, value: (r) => r.rowsReplaced, text: (r) => fmt.number(r.rowsReplaced) },
@@ -160,35 +149,14 @@ export default function DataPage() {
                           ['rowsRejected', 'data.col.rejected', '#b91c1c'],
                         ] as const
                       ).map(([key, label, color]) => (
-                        <Bar
-                          key={key}
-                          dataKey={key}
-                          name={t(label)}
-                          stackId="rows"
-                          fill={color}
-                          maxBarSize={56}
-                          isAnimationActive={false}
-                          cursor="pointer"
-                          onClick={(bar) => {
-                            const id = (bar.payload as LoadRecord | undefined)?.loadId;
-                            if (id !== undefined) setParams({ load: String(id) });
-                          }}
-                        />
+                        <Bar key={key} dataKey={key} name={t(label)} stackId="rows" fill={color} maxBarSize={56} isAnimationActive={false} cursor="pointer" onClick={(bar) => { const id = (bar.payload as LoadRecord | undefined)?.loadId; if (id !== undefined) setParams({ load: String(id) }); }} />
                       ))}
                     </BarChart>
                   </ResponsiveContainer>
                 </div>
               </Panel>
               <Panel title={t('data.history')}>
-                <DataTable
-                  title={t('data.history')}
-                  rows={d.loadHistory}
-                  columns={cols}
-                  rowKey={(r) => String(r.loadId)}
-                  onRowClick={(r) => setParams({ load: String(r.loadId) })}
-                  rowClass={(r) => (r.loadId === selected ? 'selected' : undefined)}
-                  compact
-                />
+                <DataTable title={t('data.history')} rows={d.loadHistory} columns={cols} rowKey={(r) => String(r.loadId)} onRowClick={(r) => setParams({ load: String(r.loadId) })} rowClass={(r) => (r.loadId === selected ? 'selected' : undefined)} compact />
               </Panel>
               <TableSummary load={d.loadHistory.find((r) => r.loadId === selected) ?? d.loadHistory[0]} />
             </>
