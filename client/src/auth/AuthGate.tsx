@@ -13,10 +13,21 @@ export async function fetchMe(): Promise<Me> {
   return (await gql<{ me: Me }>(ME)).me;
 }
 
+/** Where earlier versions kept the API token: removed, so an upgraded browser holds no token in web storage. */
+function forgetStoredToken(): void {
+  try {
+    localStorage.removeItem('refunds.token');
+  } catch {
+    // storage disabled: nothing stored either
+  }
+}
+
 /** Asks the server who the session cookie belongs to; shows the sign-in page until there is one. */
 export function AuthGate({ children }: { children: (me: Me, signOut: () => void) => ReactNode }) {
   const [state, setState] = useState<AuthState>({ status: 'checking' });
   const [attempt, setAttempt] = useState(0);
+
+  useEffect(forgetStoredToken, []);
 
   useEffect(() => {
     let live = true;
