@@ -26,7 +26,9 @@ export async function measurePages(root, { url, token, pages, timeoutMs = 60_000
   const out = [];
   try {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    await context.addInitScript((t) => window.localStorage.setItem('refunds.token', t), token);
+    // Signed in as the page does it: the session cookie lands in the context's cookie jar.
+    const signIn = await context.request.post(`${url}/api/session`, { data: { token } });
+    if (!signIn.ok()) throw new Error(`sign-in failed: HTTP ${signIn.status()}`);
     const page = await context.newPage();
     let inflight = 0;
     let lastNet = performance.now();

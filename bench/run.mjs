@@ -792,7 +792,7 @@ function writeReport(results, final) {
   if (br.length) {
     lines.push('## Pages in Chromium (server result cache off)', '');
     lines.push(
-      'playwright-core + /usr/bin/chromium headless; token in localStorage `refunds.token`. Time from navigation (or, for *in-app*, `history.pushState` + `popstate`) until no request has been in flight for 300 ms, `.recharts-surface` is drawn and no `[data-loading]`, `.skeleton` or `[aria-busy=true]` element is left (the quiet period itself is not counted).',
+      'playwright-core + /usr/bin/chromium headless; signed in with the session cookie (`POST /api/session` with the token). Time from navigation (or, for *in-app*, `history.pushState` + `popstate`) until no request has been in flight for 300 ms, `.recharts-surface` is drawn and no `[data-loading]`, `.skeleton` or `[aria-busy=true]` element is left (the quiet period itself is not counted).',
       '',
     );
     lines.push(mdTable(BROWSER_HEAD, br), '');

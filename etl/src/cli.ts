@@ -11,6 +11,8 @@ const USAGE = `usage:
   refunds-etl load --db FILE [--currency CODE] [--strict] [--rejects OUT.csv] [--encoding auto|utf-8|gb18030|latin1] PATH...
   refunds-etl generate --out DIR --refunds N --seed S
   refunds-etl import --format NAME --db FILE [--mapping FILE] [--currency CODE] [--strict] [--rejects OUT.csv] [--encoding ...] PATH...
+  refunds-etl backup --db FILE OUT.duckdb      (handed to the server when one serves FILE)
+  refunds-etl restore --db FILE BACKUP.duckdb  (with the server stopped)
 
   --currency: reporting currency of a new database (default CNY); an existing database keeps its own.`;
 
@@ -262,6 +264,46 @@ async function convert(
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
+/** A consistent copy of the warehouse; a running server writes it between loads on its own connection. */
+async function cmdBackup(a: ParsedArgs): Promise<number> {
+  const db = str(a.flags, 'db');
+  if (!db) throw new UsageError('--db FILE is required');
+  if (a.positional.length !== 1) throw new UsageError('give one output file: backup --db FILE OUT.duckdb');
+  const out = resolve(a.positional[0]);
+  const { backupFile } = await import('./backup');
+  const server = a.flags.local ? null : runningServer(db);
+  let bytes: number;
+  if (server) {
+    const token = process.env.REFUNDS_ADMIN_TOKEN;
+    if (!token)
+      throw new LoadError('LOAD_IN_PROGRESS', `a server (pid ${server.pid}) serves this database; set REFUNDS_ADMIN_TOKEN so the backup can be handed to it`);
+    const res = await fetch(`${server.url}/api/backups`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ out }),
+    });
+    const body = (await res.json()) as { bytes?: number; error?: { message: string } };
+    if (!res.ok || body.bytes === undefined) throw new LoadError('BACKUP_FAILED', body.error?.message ?? `server answered ${res.status}`);
+    bytes = body.bytes;
+  } else {
+    bytes = (await backupFile(resolve(db), out)).bytes;
+  }
+  process.stdout.write(`backup written to ${out} (${(bytes / 1e6).toFixed(1)} MB)\n`);
+  return 0;
+}
+
+async function cmdRestore(a: ParsedArgs): Promise<number> {
+  const db = str(a.flags, 'db');
+  if (!db) throw new UsageError('--db FILE is required');
+  if (a.positional.length !== 1) throw new UsageError('give one backup file: restore --db FILE BACKUP.duckdb');
+  const server = runningServer(db);
+  if (server) throw new LoadError('LOAD_IN_PROGRESS', `a server (pid ${server.pid}) serves ${db}; stop it before restoring`);
+  const { restoreDatabase } = await import('./backup');
+  const { loads } = await restoreDatabase(resolve(a.positional[0]), resolve(db));
+  process.stdout.write(`restored ${db} from ${a.positional[0]} (${loads} loads in its history)\n`);
+  return 0;
+}
+
 async function cmdGenerate(a: ParsedArgs): Promise<number> {
   const out = str(a.flags, 'out');
   if (!out) throw new UsageError('--out DIR is required');
@@ -297,6 +339,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       case 'generate':
         return await cmdGenerate(a);
+      case 'backup':
+        return await cmdBackup(a);
+      case 'restore':
+        return await cmdRestore(a);
       case 'help':
       case '--help':
         process.stdout.write(USAGE + '\n');

@@ -11,3 +11,4 @@ export { convertExport, IMPORT_FORMATS, ImportError, type ImportFormat } from '.
 export { generateDataset } from './generate/generate';
 export { CONFLICT_KINDS, type ConflictKind, reconcileStatements } from './reconcile/reconcile';
 export { orderKey, emailCustomerId } from './reconcile/keys';
+export { backupDatabase, backupFile, restoreDatabase, verifyBackup } from './backup';

@@ -11,6 +11,10 @@ import { DatabaseModule } from './database/database.module';
 import { formatGraphQLError } from './common/graphql/format-error';
 import { breadthLimit, depthLimit, LIMITS, rootFieldLimit } from './common/graphql/limits';
 import { AuthModule } from './modules/auth/auth.module';
+import { AuditModule } from './modules/audit/audit.module';
+import { UsersModule } from './modules/users/users.module';
+import { HealthModule } from './modules/health/health.module';
+import { BackupsModule } from './modules/backups/backups.module';
 import { OverviewModule } from './modules/overview/overview.module';
 import { LoadsModule } from './modules/loads/loads.module';
 import { ReasonsModule } from './modules/reasons/reasons.module';
@@ -47,7 +51,11 @@ const production = process.env.NODE_ENV === 'production';
       // No HTTP cache hints are used; the plugin would otherwise run a hook for every resolved field.
       plugins: [ApolloServerPluginCacheControlDisabled()],
     }),
+    AuditModule,
     AuthModule,
+    UsersModule,
+    HealthModule,
+    BackupsModule,
     OverviewModule,
     LoadsModule,
     ReasonsModule,

@@ -8,24 +8,41 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig, reportingCurrencyFor, type AppConfig } from './config/config';
 import { storedCurrencyOf } from './database/currency';
+import { createLogger, PinoNestLogger, requestLogger } from './common/http/logging';
 import { rateLimiter, securityHeaders } from './common/http/security';
+import { AuthService } from './modules/auth/auth.service';
+import { addressOf } from './modules/auth/auth.types';
+import { ThrottleService } from './modules/auth/throttle.service';
+
+/** Operational endpoints answered by the API, not by the client's index.html. */
+const SERVICE_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** Boots the API and the built client; returns the app so tests can close it. */
 export async function bootstrap(config: AppConfig = loadConfig()): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: ['error', 'warn'], bodyParser: false });
+  const logger = createLogger(config);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: new PinoNestLogger(logger), bodyParser: false });
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // X-Forwarded-Proto/-For are believed only from the proxies REFUNDS_TRUST_PROXY names.
+  app.set('trust proxy', config.trustProxy);
   // Before the body parser: its refusals (413, broken JSON) carry the headers too, and a client over
   // its rate limit is turned away before its body is read.
   app.use(securityHeaders);
-  app.use(rateLimiter(config.rateLimitPerMinute));
+  app.use(requestLogger(logger));
+  const auth = app.get(AuthService);
+  const throttle = app.get(ThrottleService);
+  app.use(
+    rateLimiter(config.rateLimitPerMinute, {
+      knownToken: (h) => auth.isKnownTokenHash(h),
+      addressRetryAfter: (a) => throttle.retryAfter(addressOf({ ip: a })),
+    }),
+  );
   app.useBodyParser('json', { limit: '256kb' });
   app.enableCors(config.corsOrigins.length ? { origin: config.corsOrigins } : { origin: false });
   if (existsSync(join(config.clientDir, 'index.html'))) {
     app.useStaticAssets(config.clientDir, { index: false, maxAge: '1h' });
     // Client routes (/incentives, /policy, ...) are answered by the SPA's index.html.
     app.use((req: Request, res: Response, next: NextFunction) => {
-      if (req.method !== 'GET' || req.path.startsWith('/graphql') || req.path.startsWith('/api/')) return next();
+      if (req.method !== 'GET' || req.path.startsWith('/graphql') || req.path.startsWith('/api/') || SERVICE_PATHS.has(req.path)) return next();
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(join(config.clientDir, 'index.html'));
     });

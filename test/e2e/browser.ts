@@ -29,23 +29,32 @@ export interface Session {
   problems: string[];
 }
 
-/** A fresh browser context; `token` and `locale` are put in localStorage before any page script runs. */
-export async function openSession(browser: Browser, opts: { token?: string | null; locale?: 'en' | 'zh-CN'; width?: number } = {}): Promise<Session> {
+/**
+ * A fresh browser context. With `token` and `baseUrl` it is signed in the way the sign-in page does
+ * it (POST /api/session; the session cookie lands in the context's cookie jar); `locale` is put in
+ * localStorage before any page script runs. No token is ever put in web storage.
+ */
+export async function openSession(
+  browser: Browser,
+  opts: { token?: string | null; baseUrl?: string; locale?: 'en' | 'zh-CN'; width?: number } = {},
+): Promise<Session> {
   const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: 900 }, locale: 'en-US', acceptDownloads: true });
-  await context.addInitScript(
-    ([token, locale]) => {
-      try {
-        // Only on the first document of the tab, so sign-out and locale switches survive a reload.
-        if (sessionStorage.getItem('e2e.init')) return;
-        sessionStorage.setItem('e2e.init', '1');
-        if (token) localStorage.setItem('refunds.token', token);
-        if (locale) localStorage.setItem('refunds.locale', locale);
-      } catch {
-        // about:blank has no storage
-      }
-    },
-    [opts.token ?? null, opts.locale ?? 'en'] as const,
-  );
+  await context.addInitScript((locale) => {
+    try {
+      // Only on the first document of the tab, so locale switches survive a reload.
+      if (sessionStorage.getItem('e2e.init')) return;
+      sessionStorage.setItem('e2e.init', '1');
+      if (locale) localStorage.setItem('refunds.locale', locale);
+    } catch {
+      // about:blank has no storage
+    }
+  }, opts.locale ?? 'en');
+  if (opts.token) {
+    if (!opts.baseUrl) throw new Error('openSession: baseUrl is needed to sign in');
+    const res = await context.request.post(`${opts.baseUrl}/api/session`, { data: { token: opts.token } });
+    // An unknown token is a test case of its own (the page must show the sign-in form): no cookie then.
+    if (res.status() !== 200 && res.status() !== 401) throw new Error(`sign-in failed: HTTP ${res.status()} ${await res.text()}`);
+  }
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

@@ -36,7 +36,7 @@ describe('dashboard in a browser', () => {
     await s?.close();
   });
 
-  const open = (opts: Parameters<typeof openSession>[1] = {}) => openSession(browser, { token: ADMIN_TOKEN, ...opts });
+  const open = (opts: Parameters<typeof openSession>[1] = {}) => openSession(browser, { token: ADMIN_TOKEN, baseUrl: s.url, ...opts });
   const close = async (x: Session) => {
     await x.context.close();
   };
@@ -47,21 +47,34 @@ describe('dashboard in a browser', () => {
   };
   const cardValue = (page: Page, metric: string) => page.locator(`[data-testid="card-${metric}"] .card-value`).innerText();
 
-  test('the sign-in form checks the token and stores it under refunds.token', async () => {
+  test('the sign-in form checks the token and signs in with a session cookie, keeping nothing in web storage', async () => {
     const x = await openSession(browser, { token: null });
     const { page } = x;
     await page.goto(`${s.url}/`);
     await page.getByTestId('token-input').fill('not-a-real-token');
     await page.getByTestId('sign-in').click();
     await page.getByText('This token was not accepted', { exact: false }).waitFor();
-    expect(await page.evaluate(() => localStorage.getItem('refunds.token'))).toBeNull();
     await shoot(page, 'sign-in');
 
-    await page.getByTestId('token-input').fill(ADMIN_TOKEN);
+    await page.locator('input[name=token]').fill(ADMIN_TOKEN);
     await page.getByTestId('sign-in').click();
     await page.getByTestId('user-badge').waitFor();
-    expect(await page.evaluate(() => localStorage.getItem('refunds.token'))).toBe(ADMIN_TOKEN);
     expect(await page.getByTestId('user-badge').getAttribute('data-role')).toBe('admin');
+    const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    expect(storage).not.toContain(ADMIN_TOKEN);
+    const cookies = await x.context.cookies(s.url);
+    expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite])).toEqual([['refunds_session', true, 'Lax']]);
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    // Signing out ends the session on the server: the old cookie no longer works.
+    const old = cookies[0].value;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.locator('input[name=token]').waitFor();
+    const after = await fetch(`${s.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: `refunds_session=${old}` },
+      body: JSON.stringify({ query: '{ me { name } }' }),
+    });
+    expect(((await after.json()) as { errors?: Array<{ extensions?: { code?: string } }> }).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     await close(x);
   });
 

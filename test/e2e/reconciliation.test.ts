@@ -22,7 +22,7 @@ describe('reconciliation on the Data page', () => {
   });
 
   test('counts per kind, a table to drill into, and the source ids in the drill-down', async () => {
-    const x = await openSession(browser, { token: ADMIN_TOKEN });
+    const x = await openSession(browser, { token: ADMIN_TOKEN, baseUrl: s.url });
     const { page } = x;
     await page.goto(`${s.url}/data`);
     const section = page.getByTestId('reconciliation');

@@ -27,7 +27,7 @@ describe('rejection effect in a browser', () => {
   });
 
   test.each(['en', 'zh-CN'] as const)('Overview shows the matched figure first (or says why not), Outcomes the detail (%s)', async (locale) => {
-    const x = await openSession(browser, { token: ADMIN_TOKEN, locale });
+    const x = await openSession(browser, { token: ADMIN_TOKEN, baseUrl: s.url, locale });
     const { page } = x;
     await page.goto(`${s.url}/`);
     await page.getByTestId('rejection-effect').waitFor();
@@ -58,6 +58,15 @@ describe('rejection effect in a browser', () => {
     await rows.first().click();
     await page.getByTestId('drill-dialog').waitFor();
     await settle(page);
+
+    // Incentives: what the current plan's rejections cost (or why it is withheld)
+    await page.goto(`${s.url}/incentives`);
+    await settle(page);
+    const planCost = page.locator('[data-testid="plan-cost"], [data-testid="plan-cost-withheld"]');
+    await planCost.first().waitFor();
+    if (trusted) expect(await page.getByTestId('plan-cost').innerText()).toContain(formatCurrency(locale, Math.abs(api.att!)));
+    await planCost.first().scrollIntoViewIfNeeded();
+    await shoot(page, `incentives-plan-cost-${locale}`);
     expect(x.problems).toEqual([]);
     await x.context.close();
   });

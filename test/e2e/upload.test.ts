@@ -24,7 +24,7 @@ describe('upload in a browser', () => {
   });
 
   test('drop a Shopify export and a refunds file, preview, commit, see the load in the history', async () => {
-    const x = await openSession(browser, { token: ADMIN_TOKEN });
+    const x = await openSession(browser, { token: ADMIN_TOKEN, baseUrl: s.url });
     const { page } = x;
     await page.goto(`${s.url}/data`);
     await settle(page);

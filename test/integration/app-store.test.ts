@@ -1,5 +1,6 @@
+import { createServer, Socket, type Server } from 'node:net';
 import { refund } from '../../etl/src/testing/factory';
-import { ok, startTestServer, spawnServer, stopServer, type GqlResult } from '../support/server';
+import { ADMIN_TOKEN, ok, startTestServer, spawnServer, stopServer, type GqlResult } from '../support/server';
 
 /**
  * The app's own records (users and tokens, annotations, saved views, policy changes) survive a
@@ -81,4 +82,103 @@ describe.each(stores)('app store on %s', (_name, env) => {
       await stopServer(again.child);
     }
   });
+
+  test('accounts, sessions and the audit log are in the store: a session survives a restart', async () => {
+    const s = await startTestServer({ refunds: [refund({ refund_id: 'R1' })] }, env);
+    const email = `kim-${process.pid}-${Date.now()}@example.com`;
+    const name = `Kim ${process.pid} ${Date.now()}`;
+    let cookie: string;
+    try {
+      ok(
+        await s.gql(`mutation($e: String!, $n: String!) { createUser(email: $e, name: $n, role: "executive", password: "kims-long-passphrase-1") { id } }`, {
+          e: email,
+          n: name,
+        }),
+      );
+      const res = await fetch(`${s.url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'kims-long-passphrase-1' }),
+      });
+      expect(res.status).toBe(200);
+      cookie = /^(refunds_session=[^;]+)/.exec(res.headers.get('set-cookie') ?? '')![1];
+    } finally {
+      await s.close();
+    }
+    const again = await spawnServer({ REFUNDS_DB: s.dbPath, ...env });
+    try {
+      const me = await fetch(`${again.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({ query: '{ me { name role } }' }),
+      });
+      expect(((await me.json()) as GqlResult<{ me: unknown }>).data?.me).toEqual({ name, role: 'executive' });
+      const log = await fetch(`${again.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+        body: JSON.stringify({ query: '{ auditLog(limit: 50) { actor action detail } }' }),
+      });
+      const entries = ok((await log.json()) as GqlResult<{ auditLog: Array<{ actor: string; action: string; detail: string }> }>).auditLog;
+      expect(entries).toContainEqual({ actor: name, action: 'sign-in', detail: 'e-mail and password' });
+      expect(entries).toContainEqual({ actor: 'admin', action: 'user-created', detail: `${name} <${email}> as executive` });
+    } finally {
+      await stopServer(again.child);
+    }
+  });
 });
+
+/** A TCP relay in front of PostgreSQL that can be cut, so the app store stops answering for real. */
+function relay(target: { host: string; port: number }): Promise<{ port: number; cut: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = new Socket();
+    sockets.add(client).add(upstream);
+    upstream.connect(target.port, target.host);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        port: (server.address() as { port: number }).port,
+        cut: () =>
+          new Promise<void>((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          }),
+      }),
+    ),
+  );
+}
+
+(process.env.REFUNDS_TEST_PG ? test : test.skip)(
+  'readiness: /readyz answers 503 naming the app store when PostgreSQL stops answering',
+  async () => {
+    const pg = new URL(process.env.REFUNDS_TEST_PG!);
+    const r = await relay({ host: pg.hostname, port: Number(pg.port || 5432) });
+    const viaRelay = new URL(pg.href);
+    viaRelay.hostname = '127.0.0.1';
+    viaRelay.port = String(r.port);
+    const s = await startTestServer({ refunds: [refund({ refund_id: 'R1' })] }, { REFUNDS_APP_DB: viaRelay.href });
+    try {
+      const ok1 = await fetch(`${s.url}/readyz`);
+      expect(ok1.status).toBe(200);
+      await r.cut();
+      const down = await fetch(`${s.url}/readyz`);
+      expect(down.status).toBe(503);
+      const body = (await down.json()) as { status: string; failed: string[]; checks: Record<string, string> };
+      expect(body.failed).toEqual(['appStore']);
+      expect(body.checks.warehouse).toBe('ok');
+      expect(body.checks.appStore).toMatch(/^failed: /);
+      expect((await fetch(`${s.url}/healthz`)).status).toBe(200); // alive, not ready
+    } finally {
+      await s.close();
+    }
+  },
+  60_000,
+);

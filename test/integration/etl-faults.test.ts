@@ -93,7 +93,8 @@ describe('loads under faults', () => {
   test('a load into a served database: queries see before or after, never a mix, none fails', async () => {
     const db = join(tempDir('served-'), 's.duckdb');
     expect(cli(['load', '--db', db, small]).status).toBe(0);
-    const { child, url } = await spawnServer({ REFUNDS_DB: db });
+    // The server reads only inside its import folder: the big data set's folder here.
+    const { child, url } = await spawnServer({ REFUNDS_DB: db, REFUNDS_IMPORT_DIR: big });
     try {
       const Q = JSON.stringify({
         query: '{ overview { refunds decided refundedAmount approvalRate } reasonTrends(grain: MONTH) { period reasonCode refunds } }',

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { buildSchema, type GraphQLObjectType } from 'graphql';
-import { agent, order, refund, survey, type Row } from '../../etl/src/testing/factory';
+import { agent, order, refund, survey, writeTables, type Row } from '../../etl/src/testing/factory';
 import { ADMIN_TOKEN, ok, startTestServer, type GqlResult, type TestServer } from '../support/server';
 
 /*
@@ -129,8 +130,8 @@ async function issue(s: TestServer, userName: string, role: Role, token = ADMIN_
 interface Op {
   kind: 'query' | 'mutation';
   doc: string;
-  /** Variables for one call; may create what the call needs (as the bootstrap admin). */
-  vars?: (s: TestServer) => Promise<Record<string, unknown>>;
+  /** Variables for one call; may create what the call needs (as the calling role where it may, else as the bootstrap admin). */
+  vars?: (s: TestServer, token?: string) => Promise<Record<string, unknown>>;
   allowed: readonly Role[];
 }
 
@@ -143,13 +144,30 @@ const ADMIN: readonly Role[] = ['admin'];
 let seq = 0;
 const uniq = (p: string) => `${p}-${process.pid}-${++seq}`;
 
-async function newAnnotation(s: TestServer): Promise<Record<string, unknown>> {
-  const d = ok(await s.gql<{ addAnnotation: { id: number } }>(`mutation { addAnnotation(date: "2024-03-05", note: "to delete") { id } }`));
+// Annotations and saved views are deleted by their owner (or an admin): the role matrix deletes its own.
+async function newAnnotation(s: TestServer, token?: string): Promise<Record<string, unknown>> {
+  const doc = `mutation { addAnnotation(date: "2024-03-05", note: "to delete") { id } }`;
+  const mine = token ? await s.gql<{ addAnnotation: { id: number } }>(doc, {}, token) : null;
+  const d = mine?.data ? mine.data : ok(await s.gql<{ addAnnotation: { id: number } }>(doc));
   return { id: d.addAnnotation.id };
 }
-async function newView(s: TestServer): Promise<Record<string, unknown>> {
-  const d = ok(await s.gql<{ saveView: { id: number } }>(`mutation { saveView(name: "to delete", page: "/", filter: "{}") { id } }`));
+async function newView(s: TestServer, token?: string): Promise<Record<string, unknown>> {
+  const doc = `mutation { saveView(name: "to delete", page: "/", filter: "{}") { id } }`;
+  const mine = token ? await s.gql<{ saveView: { id: number } }>(doc, {}, token) : null;
+  const d = mine?.data ? mine.data : ok(await s.gql<{ saveView: { id: number } }>(doc));
   return { id: d.saveView.id };
+}
+async function newUser(s: TestServer): Promise<Record<string, unknown>> {
+  const d = ok(
+    await s.gql<{ createUser: { id: number } }>(
+      `mutation($e: String!, $n: String!) { createUser(email: $e, name: $n, role: "analyst", password: "matrix-password-9f2c") { id } }`,
+      {
+        e: `${uniq('u')}@example.com`,
+        n: uniq('matrix-account'),
+      },
+    ),
+  );
+  return { id: d.createUser.id };
 }
 async function newChange(s: TestServer): Promise<Record<string, unknown>> {
   const changeId = uniq('APP-CHG');
@@ -169,6 +187,8 @@ const OPS: Record<string, Op> = {
   agentScorecards: { kind: 'query', doc: `{ agentScorecards(minCases: 1) { agentId name team handled } }`, allowed: ALL },
   annotations: { kind: 'query', doc: `{ annotations { id note author } }`, allowed: ALL },
   apiTokens: { kind: 'query', doc: `{ apiTokens { id label userName role revokedAt } }`, allowed: ADMIN },
+  auditLog: { kind: 'query', doc: `{ auditLog { at actor action detail address } }`, allowed: ADMIN },
+  users: { kind: 'query', doc: `{ users { id name email role disabled } }`, allowed: ADMIN },
   channelConsistency: { kind: 'query', doc: `{ channelConsistency(minCases: 1) { comparableCohorts cohorts { channels { channel n } } } }`, allowed: ALL },
   customerExperience: { kind: 'query', doc: `{ customerExperience(groupBy: DECISION) { key refunds } }`, allowed: ALL },
   filterOptions: { kind: 'query', doc: `{ filterOptions { channels teams agents { agentId name team } } }`, allowed: ALL },
@@ -223,6 +243,14 @@ const OPS: Record<string, Op> = {
     allowed: ADMIN,
   },
   revokeApiToken: { kind: 'mutation', doc: `mutation($id: Int!) { revokeApiToken(id: $id) }`, vars: newToken, allowed: ADMIN },
+  createUser: {
+    kind: 'mutation',
+    doc: `mutation($e: String!, $n: String!) { createUser(email: $e, name: $n, role: "analyst", password: "matrix-password-9f2c") { id } }`,
+    vars: async () => ({ e: `${uniq('m')}@example.com`, n: uniq('matrix-new') }),
+    allowed: ADMIN,
+  },
+  updateUser: { kind: 'mutation', doc: `mutation($id: Int!) { updateUser(id: $id, role: "product") { id role } }`, vars: newUser, allowed: ADMIN },
+  resetPassword: { kind: 'mutation', doc: `mutation($id: Int!) { resetPassword(id: $id, password: "another-password-77a1") }`, vars: newUser, allowed: ADMIN },
 };
 
 /** Every real agent id, agent name and customer id of the fixture found in a text. */
@@ -267,7 +295,7 @@ describe('security: roles, authentication, tokens', () => {
   test.each(ROLES)('%s: each operation is answered or FORBIDDEN as the role rules say', async (role) => {
     const wrong: string[] = [];
     for (const [name, op] of Object.entries(OPS)) {
-      const vars = op.vars ? await op.vars(s) : {};
+      const vars = op.vars ? await op.vars(s, tokens[role]) : {};
       const r = await s.gql<Record<string, unknown>>(op.doc, vars, tokens[role]);
       if (op.allowed.includes(role)) {
         if (r.errors?.length || !r.data || r.data[name] === null || r.data[name] === undefined)
@@ -480,7 +508,7 @@ describe('security: roles, authentication, tokens', () => {
         for (const [name, op] of Object.entries(OPS)) {
           // ids that exist, so only authentication can stop the call
           const vars =
-            name === 'deleteAnnotation' || name === 'deleteSavedView' || name === 'revokeApiToken'
+            name === 'deleteAnnotation' || name === 'deleteSavedView' || name === 'revokeApiToken' || name === 'updateUser' || name === 'resetPassword'
               ? { id: 1 }
               : name === 'deletePolicyChange'
                 ? { c: 'CHG-1' }
@@ -708,5 +736,199 @@ describe('security: defaults and production mode', () => {
       }
     }
     expect(leaksFound).toEqual([]);
+  });
+});
+
+describe('security: session cookie, cross-site requests, ownership, load paths', () => {
+  let s: TestServer;
+  let importDir: string;
+  let outside: string;
+  beforeAll(async () => {
+    const root = mkdtempSync(join(tmpdir(), 'refunds-sec-paths-'));
+    importDir = join(root, 'imports');
+    outside = join(root, 'outside');
+    mkdirSync(importDir);
+    mkdirSync(outside);
+    s = await startTestServer(fixture(), { REFUNDS_IMPORT_DIR: importDir });
+  });
+  afterAll(() => s?.close());
+
+  const signIn = async (body: Record<string, string>, cookie?: string) => {
+    const res = await fetch(`${s.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify(body),
+    });
+    const set = res.headers.get('set-cookie') ?? '';
+    return { status: res.status, setCookie: set, cookie: /^(refunds_session=[^;]+)/.exec(set)?.[1] ?? null };
+  };
+  const withCookie = async (cookie: string, init: { method?: string; headers?: Record<string, string>; body?: string; path?: string } = {}) => {
+    const res = await fetch(`${s.url}${init.path ?? '/graphql'}`, {
+      method: init.method ?? 'POST',
+      headers: { 'content-type': 'application/json', cookie, ...init.headers },
+      body: init.body ?? (init.method === 'GET' ? undefined : JSON.stringify({ query: '{ me { name role } }' })),
+    });
+    const text = await res.text();
+    return { status: res.status, text, body: text.startsWith('{') ? parse(text) : null };
+  };
+
+  test('session fixation: a cookie planted before sign-in never becomes the signed-in session', async () => {
+    const planted = `refunds_session=${'A'.repeat(43)}`;
+    const first = await signIn({ token: ADMIN_TOKEN }, planted);
+    expect(first.status).toBe(200);
+    expect(first.cookie).not.toBeNull();
+    expect(first.cookie).not.toBe(planted);
+    expect(codeOf((await withCookie(planted)).body!)).toBe('UNAUTHENTICATED');
+    // Signing in again with a live session also gets a new id, and the old one ends.
+    const second = await signIn({ token: ADMIN_TOKEN }, first.cookie!);
+    expect(second.cookie).not.toBe(first.cookie);
+    expect(codeOf((await withCookie(first.cookie!)).body!)).toBe('UNAUTHENTICATED');
+    expect((await withCookie(second.cookie!)).body?.data).toEqual({ me: { name: 'admin', role: 'admin' } });
+    expect(second.setCookie).toMatch(/HttpOnly/i);
+    expect(second.setCookie).toMatch(/SameSite=Lax/i);
+    expect(second.setCookie).not.toMatch(/Secure/i); // plain http, and no trusted proxy
+    const ids = new Set<string>();
+    for (let i = 0; i < 5; i++) ids.add((await signIn({ token: ADMIN_TOKEN })).cookie!);
+    expect(ids.size).toBe(5);
+  });
+
+  test('cross-site requests with the cookie are refused: form and text bodies, GET queries, foreign origins', async () => {
+    const { cookie } = await signIn({ token: ADMIN_TOKEN });
+    const c = cookie!;
+    const mutation = JSON.stringify({ query: 'mutation { addAnnotation(date: "2024-03-05", note: "csrf") { id } }' });
+    const count = async () => ok(await s.gql<{ annotations: unknown[] }>('{ annotations { id } }')).annotations.length;
+    const before = await count();
+    const probes: Array<[string, Parameters<typeof withCookie>[1]]> = [
+      ['text/plain body', { headers: { 'content-type': 'text/plain' }, body: mutation }],
+      [
+        'form body',
+        {
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: `query=${encodeURIComponent('mutation { addAnnotation(date: "2024-03-05", note: "csrf") { id } }')}`,
+        },
+      ],
+      [
+        'multipart body',
+        {
+          headers: { 'content-type': 'multipart/form-data; boundary=x' },
+          body: `--x\r\nContent-Disposition: form-data; name="query"\r\n\r\n{ me { name } }\r\n--x--`,
+        },
+      ],
+      ['GET query', { method: 'GET', path: `/graphql?query=${encodeURIComponent('{ me { name } }')}`, headers: { 'content-type': '' } }],
+      ['foreign Origin', { headers: { origin: 'https://evil.example' }, body: mutation }],
+      ['Sec-Fetch-Site cross-site', { headers: { 'sec-fetch-site': 'cross-site' }, body: mutation }],
+    ];
+    for (const [what, init] of probes) {
+      const r = await withCookie(c, init);
+      const refused = r.status >= 400 || ['FORBIDDEN', 'BAD_REQUEST', 'BAD_USER_INPUT'].includes(codeOf(r.body ?? {}) ?? '');
+      expect([what, refused, r.text.includes('"me":{')]).toEqual([what, true, false]);
+    }
+    expect(await count()).toBe(before);
+    // The same request from the page itself (JSON, same origin) works.
+    const same = await withCookie(c, { headers: { origin: s.url }, body: mutation });
+    expect(same.body?.errors).toBeUndefined();
+    expect(await count()).toBe(before + 1);
+    // Signing someone in from another site (login CSRF) is refused too.
+    const res = await fetch(`${s.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: JSON.stringify({ token: ADMIN_TOKEN }),
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('set-cookie')).toBeNull();
+    const form = await fetch(`${s.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `token=${ADMIN_TOKEN}`,
+    });
+    expect(form.status).toBe(403);
+  });
+
+  test('annotations and saved views: only the owner or an admin may delete them', async () => {
+    const a = await issue(s, 'owner-exec', 'executive');
+    const b = await issue(s, 'other-exec', 'executive');
+    const ann = ok(await s.gql<{ addAnnotation: { id: number } }>(`mutation { addAnnotation(date: "2024-03-06", note: "mine") { id } }`, {}, a.token))
+      .addAnnotation.id;
+    const view = ok(await s.gql<{ saveView: { id: number } }>(`mutation { saveView(name: "mine", page: "/", filter: "{}") { id } }`, {}, a.token)).saveView.id;
+    expect(codeOf(await s.gql(`mutation { deleteAnnotation(id: ${ann}) }`, {}, b.token))).toBe('FORBIDDEN');
+    expect(codeOf(await s.gql(`mutation { deleteSavedView(id: ${view}) }`, {}, b.token))).toBe('FORBIDDEN');
+    const still = ok(await s.gql<{ annotations: Array<{ id: number }>; savedViews: Array<{ id: number }> }>('{ annotations { id } savedViews { id } }'));
+    expect(still.annotations.some((x) => x.id === ann)).toBe(true);
+    expect(still.savedViews.some((x) => x.id === view)).toBe(true);
+    expect(ok(await s.gql(`mutation { deleteAnnotation(id: ${ann}) }`, {}, a.token)).deleteAnnotation).toBe(true);
+    expect(ok(await s.gql(`mutation { deleteSavedView(id: ${view}) }`)).deleteSavedView).toBe(true); // admin
+    const log = ok(await s.gql<{ auditLog: Array<{ actor: string; action: string; detail: string }> }>('{ auditLog { actor action detail } }')).auditLog;
+    expect(log.filter((e) => e.action === 'annotation-deleted' || e.action === 'saved-view-deleted').slice(0, 2)).toEqual([
+      { actor: 'admin', action: 'saved-view-deleted', detail: `saved view ${view} of owner-exec` },
+      { actor: 'owner-exec', action: 'annotation-deleted', detail: `annotation ${ann} of owner-exec` },
+    ]);
+  });
+
+  test('POST /api/loads reads and writes only inside REFUNDS_IMPORT_DIR, after resolving .. and symlinks', async () => {
+    const csv = readFileSync(
+      join(
+        writeTables({
+          refunds: [
+            refund({
+              refund_id: 'RF-PATH-1',
+              order_id: 'OR-1',
+              customer_id: CUSTOMERS[0],
+              agent_id: AGENTS[0].id,
+              requested_at: '2024-03-03T08:00:00Z',
+              decided_at: '2024-03-03T20:00:00Z',
+            }),
+          ],
+        }),
+        'refunds.csv',
+      ),
+      'utf8',
+    );
+    writeFileSync(join(outside, 'refunds.csv'), csv);
+    mkdirSync(join(importDir, 'batch'));
+    writeFileSync(join(importDir, 'batch', 'refunds.csv'), csv);
+    symlinkSync(join(outside, 'refunds.csv'), join(importDir, 'linked.csv'));
+    symlinkSync(outside, join(importDir, 'linked-dir'));
+    mkdirSync(join(importDir, 'sneaky'));
+    symlinkSync(join(outside, 'refunds.csv'), join(importDir, 'sneaky', 'refunds.csv'));
+    symlinkSync(join(outside, 'rejects-target.csv'), join(importDir, 'rejects-link.csv'));
+    const post = async (body: Record<string, unknown>) => {
+      const res = await fetch(`${s.url}/api/loads`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as { summary?: { outcome: string }; error?: { code: string; message: string } } };
+    };
+    const refundsBefore = ok(await s.gql<{ overview: { refunds: number } }>('{ overview { refunds } }')).overview.refunds;
+    const loadsBefore = ok(await s.gql<{ loadHistory: unknown[] }>('{ loadHistory { loadId } }')).loadHistory.length;
+    const escapes: Array<[string, Record<string, unknown>]> = [
+      ['absolute path outside', { paths: [join(outside, 'refunds.csv')] }],
+      ['.. out of the folder', { paths: [join(importDir, '..', 'outside', 'refunds.csv')] }],
+      ['relative ..', { paths: ['../outside/refunds.csv'] }],
+      ['symlinked file', { paths: [join(importDir, 'linked.csv')] }],
+      ['symlinked folder', { paths: [join(importDir, 'linked-dir')] }],
+      ['folder holding a link out', { paths: [join(importDir, 'sneaky')] }],
+      ['/etc/passwd', { paths: ['/etc/passwd'] }],
+      ['rejects outside', { paths: [join(importDir, 'batch')], rejectsOut: join(outside, 'rejects.csv') }],
+      ['rejects via ..', { paths: [join(importDir, 'batch')], rejectsOut: join(importDir, '..', 'outside', 'rejects.csv') }],
+      ['rejects through a symlink', { paths: [join(importDir, 'batch')], rejectsOut: join(importDir, 'rejects-link.csv') }],
+      ['rejects into a symlinked folder', { paths: [join(importDir, 'batch')], rejectsOut: join(importDir, 'linked-dir', 'rejects.csv') }],
+      ['mapping outside', { paths: [join(importDir, 'batch')], format: 'mapping', mapping: join(outside, 'refunds.csv') }],
+    ];
+    for (const [what, body] of escapes) {
+      const r = await post(body);
+      expect([what, r.status, r.body.error?.code]).toEqual([what, 403, 'FORBIDDEN']);
+      expect(r.body.error?.message).toMatch(/outside the import folder/);
+    }
+    expect(existsSync(join(outside, 'rejects.csv'))).toBe(false);
+    expect(existsSync(join(outside, 'rejects-target.csv'))).toBe(false);
+    expect(ok(await s.gql<{ loadHistory: unknown[] }>('{ loadHistory { loadId } }')).loadHistory.length).toBe(loadsBefore);
+    // Inside the folder, by absolute or relative path, a load goes through and writes its rejects there.
+    const good = await post({ paths: ['batch'], rejectsOut: join(importDir, 'rejects.csv') });
+    expect(good.status).toBe(201);
+    expect(good.body.summary?.outcome).toBe('committed');
+    expect(existsSync(join(importDir, 'rejects.csv'))).toBe(true);
+    expect(readFileSync(join(importDir, 'rejects.csv'), 'utf8').trim().split('\n').length).toBe(1); // header only: the row loaded
+    expect(ok(await s.gql<{ overview: { refunds: number } }>('{ overview { refunds } }')).overview.refunds).toBe(refundsBefore + 1);
   });
 });

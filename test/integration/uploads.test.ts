@@ -318,6 +318,12 @@ describe('upload in the browser (HTTP)', () => {
     expect(seen.some((x) => x.phase === 'deriving' && x.fraction > 0 && x.fraction < 1)).toBe(true);
     expect((await api('GET', `/api/uploads/${up.body.id}`)).body.progress).toEqual({ phase: 'done', fraction: 1 });
     expect(await overview()).toMatchObject({ refunds: 2 + 8, orders: 3 + 40 });
+    // the audit log names who received and committed the upload
+    const audit = ok(await s.gql<{ auditLog: Array<{ action: string; actor: string; detail: string }> }>(`{ auditLog { action actor detail } }`)).auditLog;
+    const mine = audit.filter((e) => e.action === 'upload' && e.detail.includes(up.body.id));
+    expect(mine.map((e) => e.detail.replace(up.body.id, 'ID'))).toEqual(
+      expect.arrayContaining([expect.stringContaining('upload ID received: orders_export.csv'), expect.stringContaining('upload ID committed as load')]),
+    );
   });
 
   test('mapping: a CSV needs a mapping file; with the example mapping it previews its refund rows', async () => {

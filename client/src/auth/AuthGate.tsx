@@ -1,11 +1,11 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { getToken, gql, GqlError, setToken, UNAUTHENTICATED_EVENT } from '../common/graphql';
+import { gql, GqlError, UNAUTHENTICATED_EVENT } from '../common/graphql';
 import type { Me } from '../common/types';
 import { clearGqlCache } from '../common/useGql';
+import { onSessionChangedElsewhere, SESSION_CHANGED_EVENT, signOut } from './session';
 import { SignIn } from './SignIn';
 
-type AuthState =
-  { status: 'checking' } | { status: 'signedOut'; reason?: 'expired' | 'invalid' } | { status: 'signedIn'; me: Me } | { status: 'error'; error: GqlError };
+type AuthState = { status: 'checking' } | { status: 'signedOut'; reason?: 'expired' } | { status: 'signedIn'; me: Me } | { status: 'error'; error: GqlError };
 
 const ME = `query Me { me { name role } }`;
 
@@ -13,23 +13,30 @@ export async function fetchMe(): Promise<Me> {
   return (await gql<{ me: Me }>(ME)).me;
 }
 
-/** Shows the sign-in form until a stored token is accepted by the `me` query; any UNAUTHENTICATED answer returns here. */
+/** Where earlier versions kept the API token: removed, so an upgraded browser holds no token in web storage. */
+function forgetStoredToken(): void {
+  try {
+    localStorage.removeItem('refunds.token');
+  } catch {
+    // storage disabled: nothing stored either
+  }
+}
+
+/** Asks the server who the session cookie belongs to; shows the sign-in page until there is one. */
 export function AuthGate({ children }: { children: (me: Me, signOut: () => void) => ReactNode }) {
-  const [state, setState] = useState<AuthState>(() => (getToken() ? { status: 'checking' } : { status: 'signedOut' }));
+  const [state, setState] = useState<AuthState>({ status: 'checking' });
   const [attempt, setAttempt] = useState(0);
 
+  useEffect(forgetStoredToken, []);
+
   useEffect(() => {
-    if (!getToken()) {
-      setState((s) => (s.status === 'signedOut' ? s : { status: 'signedOut' }));
-      return;
-    }
     let live = true;
-    setState({ status: 'checking' });
     fetchMe().then(
       (me) => live && setState({ status: 'signedIn', me }),
       (e: unknown) => {
         if (!live) return;
-        if (e instanceof GqlError && e.code === 'UNAUTHENTICATED') setState({ status: 'signedOut', reason: 'invalid' });
+        if (e instanceof GqlError && e.code === 'UNAUTHENTICATED')
+          setState((s) => ({ status: 'signedOut', reason: s.status === 'signedIn' ? 'expired' : undefined }));
         else setState({ status: 'error', error: e instanceof GqlError ? e : new GqlError('UNKNOWN', String(e)) });
       },
     );
@@ -43,25 +50,27 @@ export function AuthGate({ children }: { children: (me: Me, signOut: () => void)
       clearGqlCache();
       setState({ status: 'signedOut', reason: 'expired' });
     };
-    const onToken = () => {
+    const onChange = () => {
       clearGqlCache();
       setAttempt((a) => a + 1);
     };
     window.addEventListener(UNAUTHENTICATED_EVENT, onUnauth);
-    window.addEventListener('refunds:token', onToken);
-    // Another tab signing in or out.
-    const onStorage = (e: StorageEvent) => e.key === 'refunds.token' && onToken();
-    window.addEventListener('storage', onStorage);
+    window.addEventListener(SESSION_CHANGED_EVENT, onChange);
+    const stop = onSessionChangedElsewhere(onChange);
     return () => {
       window.removeEventListener(UNAUTHENTICATED_EVENT, onUnauth);
-      window.removeEventListener('refunds:token', onToken);
-      window.removeEventListener('storage', onStorage);
+      window.removeEventListener(SESSION_CHANGED_EVENT, onChange);
+      stop();
     };
   }, []);
 
-  const signOut = () => setToken(null);
+  const doSignOut = () => {
+    clearGqlCache();
+    setState({ status: 'signedOut' });
+    void signOut();
+  };
 
-  if (state.status === 'signedIn') return <>{children(state.me, signOut)}</>;
+  if (state.status === 'signedIn') return <>{children(state.me, doSignOut)}</>;
   if (state.status === 'checking')
     return (
       <div className="center-screen" role="status">

@@ -1,20 +1,7 @@
-/** Minimal GraphQL client: bearer token from localStorage, typed errors, one place for auth failures. */
-
-export const TOKEN_KEY = 'refunds.token';
-
-export function getToken(): string | null {
-  try {
-    return localStorage.getItem(TOKEN_KEY);
-  } catch {
-    return null;
-  }
-}
-
-export function setToken(token: string | null): void {
-  if (token) localStorage.setItem(TOKEN_KEY, token);
-  else localStorage.removeItem(TOKEN_KEY);
-  window.dispatchEvent(new Event('refunds:token'));
-}
+/**
+ * Minimal GraphQL client: the session cookie (httpOnly, set by POST /api/session) authenticates;
+ * no token is kept where page scripts could read it. Typed errors, one place for auth failures.
+ */
 
 export type ErrorCode =
   | 'UNAUTHENTICATED'
@@ -64,11 +51,9 @@ export const UNAUTHENTICATED_EVENT = 'refunds:unauthenticated';
 
 export async function gql<T>(query: string, variables?: Variables, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  const token = getToken();
-  if (token) headers.authorization = `Bearer ${token}`;
   let res: Response;
   try {
-    res = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal });
+    res = await fetch('/graphql', { method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify({ query, variables }), signal });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new GqlError('NETWORK', (e as Error).message || 'network error');

@@ -10,6 +10,8 @@ import { useGql } from '../common/useGql';
 import { ReconciliationPanel } from './ReconciliationPanel';
 import { useSession } from '../common/session';
 import { UploadPanel } from './UploadPanel';
+import { AuditLogPanel } from './AuditLog';
+import { UsersPanel } from './Users';
 
 interface LoadRecord {
   loadId: number;
@@ -113,9 +115,9 @@ function TableSummary({ load }: { load: LoadRecord | undefined }) {
 
 export default function DataPage() {
   const { t, fmt } = useI18n();
+  const { me } = useSession();
   const { param, setParams } = useFilters();
   const history = useGql<{ loadHistory: LoadRecord[] }>(HISTORY, { limit: 50 });
-  const { me } = useSession();
   const [uploads, setUploads] = useState(0);
   const reloadHistory = history.reload;
   const committed = useCallback(() => {
@@ -177,6 +179,8 @@ export default function DataPage() {
       </Loadable>
       <ReconciliationPanel key={`recon-${uploads}`} />
       <Rejects key={selected ?? 'latest'} loadId={selected} loads={uploads} />
+      {me.role === 'admin' && <UsersPanel />}
+      {me.role === 'admin' && <AuditLogPanel />}
     </Page>
   );
 }

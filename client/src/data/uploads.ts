@@ -1,5 +1,11 @@
 /** The upload API (`/api/uploads`, admins only): XMLHttpRequest for the upload so its progress shows. */
-import { getToken, UNAUTHENTICATED_EVENT } from '../common/graphql';
+import { UNAUTHENTICATED_EVENT } from '../common/graphql';
+
+/**
+ * Sent with every upload request: the session cookie authenticates it, and this header (which a
+ * cross-site form cannot send) tells the server the dashboard sent it (server auth.guard.ts).
+ */
+const CLIENT_HEADER = ['X-Requested-With', 'refunds-dashboard'] as const;
 
 export type UploadFormat = 'shopify-orders' | 'stripe-refunds' | 'zendesk-tickets' | 'nps-survey' | 'mapping' | 'load';
 export const UPLOAD_FORMATS: readonly UploadFormat[] = ['shopify-orders', 'stripe-refunds', 'zendesk-tickets', 'nps-survey', 'mapping', 'load'];
@@ -69,13 +75,11 @@ function failure(status: number, text: string): UploadError {
 }
 
 export async function uploadApi<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = {};
-  const token = getToken();
-  if (token) headers.authorization = `Bearer ${token}`;
+  const headers: Record<string, string> = { [CLIENT_HEADER[0]]: CLIENT_HEADER[1] };
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(`/api/uploads${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(`/api/uploads${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (e) {
     throw new UploadError(0, (e as Error).message || 'network error');
   }
@@ -95,8 +99,7 @@ export function sendFiles(
     const form = new FormData();
     for (const p of parts) form.append(p.field, p.file, p.file.name);
     xhr.open('POST', `/api/uploads${path}`);
-    const token = getToken();
-    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.setRequestHeader(CLIENT_HEADER[0], CLIENT_HEADER[1]);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded, e.total);
     };

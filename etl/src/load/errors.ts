@@ -9,7 +9,8 @@ export type LoadErrorCode =
   | 'ALL_REJECTED'
   | 'CURRENCY_MISMATCH'
   | 'LOAD_IN_PROGRESS'
-  | 'DATABASE_ERROR';
+  | 'DATABASE_ERROR'
+  | 'BACKUP_FAILED';
 
 /** A load that committed nothing; `message` names the file or table at fault. */
 export class LoadError extends Error {

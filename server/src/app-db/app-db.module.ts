@@ -8,11 +8,12 @@ import { ConfigModule } from '../config/config.module';
 import { ENTITIES } from './entities';
 import { Initial1700000000000 } from './migrations/1700000000000-initial';
 import { SavedViewParams1700000000001 } from './migrations/1700000000001-saved-view-params';
+import { SessionsAccountsAudit1700000000015 } from './migrations/1700000000015-sessions-accounts-audit';
 
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
   const common = {
     entities: ENTITIES,
-    migrations: [Initial1700000000000, SavedViewParams1700000000001],
+    migrations: [Initial1700000000000, SavedViewParams1700000000001, SessionsAccountsAudit1700000000015],
     migrationsRun: true,
     synchronize: false,
     logging: false,

@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { DEFAULTS } from '@refunds/shared';
+import { DEFAULTS, ROLES, type Role } from '@refunds/shared';
 
 export interface AppConfig {
   duckdbPath: string;
@@ -26,10 +26,37 @@ export interface AppConfig {
   cache: boolean;
   /** Answer from the daily rollups where they cover the query (off: always refund_facts; tests compare both). */
   rollups: boolean;
-  /** Where browser uploads go (one subfolder per upload); REFUNDS_IMPORT_DIR, default `imports` beside the DuckDB file. */
+  /** The only folder POST /api/loads may read files from and write rejects to, and where browser uploads go (REFUNDS_IMPORT_DIR). */
   importDir: string;
   /** Largest upload request or file accepted (REFUNDS_UPLOAD_MAX_BYTES, default 1 GiB). */
   uploadMaxBytes: number;
+  /** The only folder POST /api/backups may write to (REFUNDS_BACKUP_DIR). */
+  backupDir: string;
+  /** Express "trust proxy" (REFUNDS_TRUST_PROXY): only then X-Forwarded-Proto/-For are believed. */
+  trustProxy: string | false;
+  /** A session ends after this many minutes without a request (REFUNDS_SESSION_IDLE_MINUTES). */
+  sessionIdleMinutes: number;
+  /** Failed sign-ins allowed per account and per client address in 15 minutes before 429. */
+  signInFailures: { perAccount: number; perAddress: number };
+  /** GET /metrics without credentials (REFUNDS_METRICS_PUBLIC=1). */
+  metricsPublic: boolean;
+  /** Structured log level (REFUNDS_LOG_LEVEL): info logs one line per request. */
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  oidc: OidcConfig | null;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | null;
+  /** The ID-token/userinfo claim holding the user's groups. */
+  roleClaim: string;
+  /** Group name -> role; the first group of the user found here decides (admin before executive, ...). */
+  groupRoles: Record<string, Role>;
+  /** The URL the browser reaches this server at, for the redirect URI (REFUNDS_PUBLIC_URL); default from the request. */
+  publicUrl: string | null;
+  /** Scopes asked for (REFUNDS_OIDC_SCOPES, space-separated); "openid" is always among them. */
+  scopes: string;
 }
 
 export const DEFAULT_UPLOAD_MAX_BYTES = 1024 ** 3;
@@ -82,6 +109,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const uploadMaxBytes = uploadMaxRaw ? Number(uploadMaxRaw) : DEFAULT_UPLOAD_MAX_BYTES;
   if (!/^\d+$/.test(uploadMaxRaw ?? '0') || !Number.isSafeInteger(uploadMaxBytes) || uploadMaxBytes < 1)
     problems.push(`REFUNDS_UPLOAD_MAX_BYTES must be a whole number of bytes >= 1, got "${uploadMaxRaw}"`);
+  const idle = Number(env.REFUNDS_SESSION_IDLE_MINUTES ?? 120);
+  if (!Number.isFinite(idle) || idle <= 0) problems.push('REFUNDS_SESSION_IDLE_MINUTES must be a positive number of minutes');
+  const perAccount = Number(env.REFUNDS_SIGNIN_FAILURES_PER_ACCOUNT ?? 5);
+  const perAddress = Number(env.REFUNDS_SIGNIN_FAILURES_PER_ADDRESS ?? 20);
+  if (!Number.isInteger(perAccount) || perAccount < 1) problems.push('REFUNDS_SIGNIN_FAILURES_PER_ACCOUNT must be a positive integer');
+  if (!Number.isInteger(perAddress) || perAddress < 1) problems.push('REFUNDS_SIGNIN_FAILURES_PER_ADDRESS must be a positive integer');
+  const logLevel = (env.REFUNDS_LOG_LEVEL ?? 'info').toLowerCase();
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) problems.push('REFUNDS_LOG_LEVEL must be debug, info, warn, error or silent');
+  const oidc = oidcConfig(env, problems);
   if (problems.length) throw new ConfigError(`invalid configuration:\n- ${problems.join('\n- ')}`);
   return {
     duckdbPath,
@@ -104,6 +140,49 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rollups: env.REFUNDS_ROLLUPS !== 'off',
     importDir,
     uploadMaxBytes,
+    backupDir: resolve(env.REFUNDS_BACKUP_DIR?.trim() || join(dirname(duckdbPath), 'backups')),
+    trustProxy: env.REFUNDS_TRUST_PROXY?.trim() || false,
+    sessionIdleMinutes: idle,
+    signInFailures: { perAccount, perAddress },
+    metricsPublic: env.REFUNDS_METRICS_PUBLIC === '1',
+    logLevel: logLevel as AppConfig['logLevel'],
+    oidc,
+  };
+}
+
+/** REFUNDS_OIDC_GROUP_ROLES: "group=role,group=role" (role one of admin, executive, product, analyst). */
+function oidcConfig(env: NodeJS.ProcessEnv, problems: string[]): OidcConfig | null {
+  const issuer = env.REFUNDS_OIDC_ISSUER?.trim();
+  if (!issuer) return null;
+  const clientId = env.REFUNDS_OIDC_CLIENT_ID?.trim();
+  if (!clientId) problems.push('REFUNDS_OIDC_CLIENT_ID is required with REFUNDS_OIDC_ISSUER');
+  try {
+    new URL(issuer);
+  } catch {
+    problems.push('REFUNDS_OIDC_ISSUER must be a URL');
+  }
+  const groupRoles: Record<string, Role> = {};
+  for (const pair of (env.REFUNDS_OIDC_GROUP_ROLES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const eq = pair.lastIndexOf('=');
+    const group = pair.slice(0, eq).trim();
+    const role = pair.slice(eq + 1).trim();
+    if (eq < 1 || !(ROLES as readonly string[]).includes(role))
+      problems.push(`REFUNDS_OIDC_GROUP_ROLES: "${pair}" is not group=role (roles: ${ROLES.join(', ')})`);
+    else groupRoles[group] = role as Role;
+  }
+  if (Object.keys(groupRoles).length === 0) problems.push('REFUNDS_OIDC_GROUP_ROLES must map at least one group to a role');
+  const publicUrl = env.REFUNDS_PUBLIC_URL?.trim().replace(/\/+$/, '') || null;
+  return {
+    issuer,
+    clientId: clientId ?? '',
+    clientSecret: env.REFUNDS_OIDC_CLIENT_SECRET?.trim() || null,
+    roleClaim: env.REFUNDS_OIDC_ROLE_CLAIM?.trim() || 'groups',
+    groupRoles,
+    publicUrl,
+    scopes: [...new Set(['openid', ...(env.REFUNDS_OIDC_SCOPES ?? 'openid email profile').split(/\s+/).filter(Boolean)])].join(' '),
   };
 }
 

@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
+  backupDatabase,
   connect,
   ensureSchema,
   loadFiles,
@@ -42,6 +43,13 @@ class Pool {
   }
 }
 
+/** Receives timings for /metrics; set once by the metrics service. */
+export interface WarehouseObserver {
+  query(seconds: number): void;
+  cache(hit: boolean): void;
+  load(outcome: LoadSummary['outcome'] | 'error', seconds: number, rows: { read: number; loaded: number; rejected: number }): void;
+}
+
 /**
  * The one DuckDB instance of the process. Readers use a small pool; loads run on their own
  * connection in one transaction, so a query sees the data before or after a load, never a mix.
@@ -58,6 +66,7 @@ export class DuckDbService implements OnModuleDestroy {
   private currency = '';
   private stored: string | null = null;
   private readonly cache = new Map<string, Promise<unknown>>();
+  private observer: WarehouseObserver | null = null;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -105,6 +114,15 @@ export class DuckDbService implements OnModuleDestroy {
     this.currency = reportingCurrencyFor(this.config.reportingCurrencySetting, this.stored, this.config.duckdbPath);
   }
 
+  observe(o: WarehouseObserver): void {
+    this.observer = o;
+  }
+
+  /** Readiness: a reader connection answers. */
+  async ping(): Promise<void> {
+    await this.pool.use((c) => queryRows(c, 'SELECT 1'));
+  }
+
   get dataVersion(): number {
     return this.version;
   }
@@ -120,13 +138,15 @@ export class DuckDbService implements OnModuleDestroy {
     const key = opts.cache === false || !this.config.cache ? null : `${this.version}\u0000${text}\u0000${JSON.stringify(values)}`;
     if (key) {
       const hit = this.cache.get(key);
+      this.observer?.cache(!!hit);
       if (hit) return hit as Promise<T[]>;
     }
     const p = this.pool
       .use((c) => this.timed<T>(c, q, text, values))
       .catch((e: unknown) => {
         if (key) this.cache.delete(key);
-        if (e instanceof QueryError) this.logger.error(`${e.message}\nSQL: ${e.sqlText}\nvalues: ${JSON.stringify(values)}`);
+        // The SQL has placeholders; the bound values (filters, ids) stay out of the log.
+        if (e instanceof QueryError) this.logger.error(`${e.message}\nSQL: ${e.sqlText}`);
         throw new AppError('INTERNAL', 'The analytics query failed; the server log has the details');
       });
     if (key) {
@@ -137,9 +157,10 @@ export class DuckDbService implements OnModuleDestroy {
   }
 
   private async timed<T>(c: DuckDBConnection, q: Sql, text: string, values: unknown[]): Promise<T[]> {
-    if (!this.config.sqlLog) return queryRows<T>(c, q);
     const t0 = performance.now();
     const rows = await queryRows<T>(c, q);
+    this.observer?.query((performance.now() - t0) / 1000);
+    if (!this.config.sqlLog) return rows;
     // The benchmark replays these to measure the API's overhead over its own SQL.
     appendFileSync(this.config.sqlLog, JSON.stringify({ sql: text, values, ms: performance.now() - t0 }) + '\n');
     return rows;
@@ -148,15 +169,31 @@ export class DuckDbService implements OnModuleDestroy {
   /** Loads run one at a time on the writer connection; readers keep answering meanwhile. */
   load(paths: string[], opts: LoadOptions): Promise<LoadSummary> {
     const run = this.loadChain.then(async () => {
-      const summary = await loadFiles(this.writer, paths, {
-        ...opts,
-        reportingCurrency: opts.reportingCurrency ?? this.config.reportingCurrencySetting ?? undefined,
-      });
+      const t0 = performance.now();
+      let summary: LoadSummary;
+      try {
+        summary = await loadFiles(this.writer, paths, {
+          ...opts,
+          reportingCurrency: opts.reportingCurrency ?? this.config.reportingCurrencySetting ?? undefined,
+        });
+      } catch (e) {
+        this.observer?.load('error', (performance.now() - t0) / 1000, { read: 0, loaded: 0, rejected: 0 });
+        throw e;
+      }
+      const sum = (k: 'read' | 'loaded' | 'rejected') => summary.tables.reduce((a, t) => a + t[k], 0);
+      this.observer?.load(summary.outcome, (performance.now() - t0) / 1000, { read: sum('read'), loaded: sum('loaded'), rejected: sum('rejected') });
       this.version = await this.readVersion();
       await this.readCurrency();
       this.cache.clear();
       return summary;
     });
+    this.loadChain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A consistent copy of the warehouse, written between loads (they share the writer's queue). */
+  backup(out: string): Promise<{ bytes: number }> {
+    const run = this.loadChain.then(() => backupDatabase(this.writer, out));
     this.loadChain = run.catch(() => undefined);
     return run;
   }

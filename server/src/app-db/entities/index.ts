@@ -1,8 +1,10 @@
 import { AnnotationEntity } from './annotation.entity';
 import { ApiTokenEntity } from './api-token.entity';
+import { AuditEntryEntity } from './audit-entry.entity';
 import { PolicyChangeEntity } from './policy-change.entity';
 import { SavedViewEntity } from './saved-view.entity';
+import { SessionEntity } from './session.entity';
 import { UserEntity } from './user.entity';
 
-export { AnnotationEntity, ApiTokenEntity, PolicyChangeEntity, SavedViewEntity, UserEntity };
-export const ENTITIES = [UserEntity, ApiTokenEntity, AnnotationEntity, SavedViewEntity, PolicyChangeEntity];
+export { AnnotationEntity, ApiTokenEntity, AuditEntryEntity, PolicyChangeEntity, SavedViewEntity, SessionEntity, UserEntity };
+export const ENTITIES = [UserEntity, ApiTokenEntity, AnnotationEntity, SavedViewEntity, PolicyChangeEntity, SessionEntity, AuditEntryEntity];

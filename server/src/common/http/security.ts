@@ -16,33 +16,50 @@ export function securityHeaders(_req: Request, res: Response, next: NextFunction
 
 const BEARER = /^Bearer\s+(\S{1,512})$/i;
 
+export interface RateLimitDeps {
+  /** Whether a token hash belongs to a token that authenticated (it gets a window of its own). */
+  knownToken: (tokenHash: string) => boolean;
+  /** Seconds an address must wait after too many failed sign-ins or unknown tokens; 0 when it may go on. */
+  addressRetryAfter: (address: string) => Promise<number>;
+}
+
+function tooMany(res: Response, seconds: number, message: string): void {
+  res.setHeader('Retry-After', String(seconds));
+  res.status(429).json({ errors: [{ message, extensions: { code: 'RATE_LIMITED' } }] });
+}
+
 /**
- * Fixed-window rate limit per token (per address without one). The key is a hash, so no
- * token is kept in memory in the clear or ever logged.
+ * Fixed-window rate limit per known token, else per address. Only a token that has authenticated
+ * gets its own window: random bearer values all count against the address they come from, and an
+ * address that keeps sending unknown tokens is turned away (429) like one that keeps failing to sign in.
+ * Keys are hashes, so no token is kept in memory in the clear.
  */
-export function rateLimiter(perMinute: number) {
+export function rateLimiter(perMinute: number, deps: RateLimitDeps) {
   const windows = new Map<string, { start: number; count: number }>();
   return (req: Request, res: Response, next: NextFunction): void => {
-    // Keyed by the token as the auth guard reads it (any case of "Bearer", any spacing), so spelling
-    // the header differently does not open a fresh window; anything else counts against the address.
+    // Read as the auth guard reads it (any case of "Bearer", any spacing), so spelling the header
+    // differently does not open a fresh window.
     const m = BEARER.exec(req.headers.authorization ?? '');
-    const key = createHash('sha256')
-      .update(m ? `token:${m[1]}` : `ip:${req.ip}`)
-      .digest('hex')
-      .slice(0, 32);
+    const tokenHash = m ? createHash('sha256').update(m[1], 'utf8').digest('hex') : null;
+    const known = tokenHash !== null && deps.knownToken(tokenHash);
     const now = Date.now();
-    let w = windows.get(key);
-    if (!w || now - w.start >= 60_000) {
-      w = { start: now, count: 0 };
-      windows.set(key, w);
-      if (windows.size > 10_000) for (const [k, v] of windows) if (now - v.start >= 60_000) windows.delete(k);
-    }
-    w.count++;
-    if (w.count > perMinute) {
-      res.setHeader('Retry-After', String(Math.ceil((w.start + 60_000 - now) / 1000)));
-      res.status(429).json({ errors: [{ message: `rate limit of ${perMinute} requests a minute exceeded`, extensions: { code: 'RATE_LIMITED' } }] });
-      return;
-    }
-    next();
+    const count = (key: string) => {
+      let w = windows.get(key);
+      if (!w || now - w.start >= 60_000) {
+        w = { start: now, count: 0 };
+        windows.set(key, w);
+        if (windows.size > 10_000) for (const [k, v] of windows) if (now - v.start >= 60_000) windows.delete(k);
+      }
+      w.count++;
+      return w;
+    };
+    // A token's window also counts its requests from before it was known (its first request is one).
+    const tokenWindow = tokenHash !== null ? count(`token:${tokenHash}`) : null;
+    const w = known && tokenWindow ? tokenWindow : count(`ip:${req.ip}`);
+    if (w.count > perMinute) return tooMany(res, Math.ceil((w.start + 60_000 - now) / 1000), `rate limit of ${perMinute} requests a minute exceeded`);
+    if (req.headers.authorization === undefined || known) return next();
+    deps
+      .addressRetryAfter(req.ip ?? '')
+      .then((wait) => (wait > 0 ? tooMany(res, wait, `too many failed sign-ins or unknown tokens from this address; try again in ${wait} s`) : next()), next);
   };
 }

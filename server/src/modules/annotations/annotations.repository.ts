@@ -15,6 +15,10 @@ export class AnnotationsRepository {
     return this.repo.save(this.repo.create(a));
   }
 
+  find(id: number): Promise<AnnotationEntity | null> {
+    return this.repo.findOne({ where: { id } });
+  }
+
   async remove(id: number): Promise<boolean> {
     return ((await this.repo.delete({ id })).affected ?? 0) > 0;
   }

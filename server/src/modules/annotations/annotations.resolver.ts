@@ -2,7 +2,7 @@ import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { DateScalar } from '../../common/graphql/date.scalar';
 import { Roles } from '../auth/auth.guard';
 import type { Principal } from '../auth/auth.types';
-import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { ClientAddress, CurrentPrincipal } from '../auth/current-principal.decorator';
 import { AnnotationsService } from './annotations.service';
 import { Annotation } from './models/annotation.model';
 
@@ -28,7 +28,7 @@ export class AnnotationsResolver {
 
   @Roles('admin', 'executive', 'product')
   @Mutation(() => Boolean)
-  deleteAnnotation(@Args('id', { type: () => Int }) id: number): Promise<boolean> {
-    return this.service.remove(id);
+  deleteAnnotation(@Args('id', { type: () => Int }) id: number, @CurrentPrincipal() who: Principal, @ClientAddress() address: string): Promise<boolean> {
+    return this.service.remove(id, who, address);
   }
 }

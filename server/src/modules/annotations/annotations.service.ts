@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { METRIC_BY_NAME } from '@refunds/shared';
-import { badInput } from '../../common/errors';
-import type { Principal } from '../auth/auth.types';
+import { AppError, badInput } from '../../common/errors';
+import { AuditService } from '../audit/audit.service';
+import { CAN, type Principal } from '../auth/auth.types';
 import { AnnotationsRepository } from './annotations.repository';
 import type { Annotation } from './models/annotation.model';
 
 @Injectable()
 export class AnnotationsService {
-  constructor(private readonly repo: AnnotationsRepository) {}
+  constructor(
+    private readonly repo: AnnotationsRepository,
+    private readonly audit: AuditService,
+  ) {}
 
   list(): Promise<Annotation[]> {
     return this.repo.list();
@@ -20,8 +24,14 @@ export class AnnotationsService {
     return this.repo.add({ date, metric, note: text, author: who.name });
   }
 
-  async remove(id: number): Promise<boolean> {
+  /** Only the owner, or an admin, may delete; anyone else gets FORBIDDEN. */
+  async remove(id: number, who: Principal, address: string): Promise<boolean> {
+    const row = await this.repo.find(id);
+    if (!row) throw badInput('id', `no annotation ${id}`);
+    if (row.author !== who.name && !CAN.deleteOthers(who.role))
+      throw new AppError('FORBIDDEN', `id: only ${row.author} or an admin may delete this annotation`, 'id');
     if (!(await this.repo.remove(id))) throw badInput('id', `no annotation ${id}`);
+    await this.audit.record({ actor: who.name, action: 'annotation-deleted', detail: `annotation ${id} of ${row.author}`, address });
     return true;
   }
 }

@@ -5,11 +5,27 @@ import { AuthGuard } from './auth.guard';
 import { AuthRepository } from './auth.repository';
 import { AuthResolver } from './auth.resolver';
 import { AuthService } from './auth.service';
+import { OidcController } from './oidc.controller';
+import { OidcService } from './oidc.service';
+import { SessionController } from './session.controller';
+import { SessionsRepository } from './sessions.repository';
+import { SessionsService } from './sessions.service';
+import { ThrottleService } from './throttle.service';
 
 @Global()
 @Module({
   imports: [AppDbModule],
-  providers: [AuthService, AuthRepository, AuthResolver, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService],
+  controllers: [SessionController, OidcController],
+  providers: [
+    OidcService,
+    AuthService,
+    AuthRepository,
+    AuthResolver,
+    SessionsRepository,
+    SessionsService,
+    ThrottleService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [AuthService, AuthRepository, SessionsService, ThrottleService],
 })
 export class AuthModule {}

@@ -35,8 +35,36 @@ export class AuthRepository {
     return this.tokens.find({ order: { id: 'ASC' } });
   }
 
+  findToken(id: number): Promise<ApiTokenEntity | null> {
+    return this.tokens.findOne({ where: { id } });
+  }
+
   async revoke(id: number): Promise<boolean> {
     const r = await this.tokens.update({ id, revokedAt: IsNull() }, { revokedAt: new Date().toISOString() });
     return (r.affected ?? 0) > 0;
+  }
+
+  findUserByEmail(email: string): Promise<UserEntity | null> {
+    return this.users.findOne({ where: { email } });
+  }
+
+  findUserByName(name: string): Promise<UserEntity | null> {
+    return this.users.findOne({ where: { name } });
+  }
+
+  findUserById(id: number): Promise<UserEntity | null> {
+    return this.users.findOne({ where: { id } });
+  }
+
+  findUserByOidcSubject(subject: string): Promise<UserEntity | null> {
+    return this.users.findOne({ where: { oidcSubject: subject } });
+  }
+
+  saveUser(user: Partial<UserEntity>): Promise<UserEntity> {
+    return this.users.save(this.users.create(user));
+  }
+
+  listUsers(): Promise<UserEntity[]> {
+    return this.users.find({ order: { id: 'ASC' } });
   }
 }

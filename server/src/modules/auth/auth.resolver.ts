@@ -3,7 +3,7 @@ import { AppError } from '../../common/errors';
 import { Roles } from './auth.guard';
 import { AuthService } from './auth.service';
 import type { Principal } from './auth.types';
-import { CurrentPrincipal } from './current-principal.decorator';
+import { ClientAddress, CurrentPrincipal } from './current-principal.decorator';
 import { ApiTokenInfo, IssuedToken, Me } from './models/auth.model';
 
 @Resolver()
@@ -24,14 +24,20 @@ export class AuthResolver {
 
   @Roles('admin')
   @Mutation(() => IssuedToken, { description: 'Creates the user if new and issues a token for it' })
-  issueApiToken(@Args('userName') userName: string, @Args('role') role: string, @Args('label', { defaultValue: '' }) label: string): Promise<IssuedToken> {
-    return this.auth.issueToken(userName, role, label);
+  issueApiToken(
+    @Args('userName') userName: string,
+    @Args('role') role: string,
+    @Args('label', { defaultValue: '' }) label: string,
+    @CurrentPrincipal() p: Principal,
+    @ClientAddress() address: string,
+  ): Promise<IssuedToken> {
+    return this.auth.issueToken(userName, role, label, p, address);
   }
 
   @Roles('admin')
   @Mutation(() => Boolean)
-  async revokeApiToken(@Args('id', { type: () => Int }) id: number): Promise<boolean> {
-    if (!(await this.auth.revoke(id))) throw new AppError('BAD_USER_INPUT', `id: no active token ${id}`, 'id');
+  async revokeApiToken(@Args('id', { type: () => Int }) id: number, @CurrentPrincipal() p: Principal, @ClientAddress() address: string): Promise<boolean> {
+    if (!(await this.auth.revoke(id, p, address))) throw new AppError('BAD_USER_INPUT', `id: no active token ${id}`, 'id');
     return true;
   }
 }

@@ -1,9 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { agreedReportingCurrency, convertExport, type LoadSummary } from '@refunds/etl';
 import { badInput } from '../../common/errors';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { AuditService } from '../audit/audit.service';
+import type { Principal } from '../auth/auth.types';
+import { ImportDir } from './import-dir';
 import { DuckDbService } from '../../database/duckdb.service';
 import { LoadsRepository } from './loads.repository';
 import type { LoadRecord, RejectedRow } from './models/load.model';
@@ -20,16 +24,52 @@ export interface LoadRequest {
 }
 
 @Injectable()
-export class LoadsService {
+export class LoadsService implements OnModuleInit {
+  private readonly importDir: ImportDir;
+
   constructor(
     private readonly repo: LoadsRepository,
     private readonly db: DuckDbService,
-  ) {}
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.importDir = new ImportDir(config.importDir);
+  }
 
-  /** A load handed over by the CLI: the server owns the DuckDB file while it runs. */
-  async load(req: LoadRequest): Promise<LoadSummary> {
-    if (!Array.isArray(req.paths) || req.paths.length === 0 || req.paths.some((p) => typeof p !== 'string'))
+  async onModuleInit(): Promise<void> {
+    await mkdir(this.config.importDir, { recursive: true });
+  }
+
+  /**
+   * A load handed over by the CLI: the server owns the DuckDB file while it runs. It reads only
+   * inside REFUNDS_IMPORT_DIR and writes rejects only there.
+   */
+  async load(req: LoadRequest, by: Principal, address: string): Promise<LoadSummary> {
+    if (!Array.isArray(req.paths) || req.paths.length === 0 || req.paths.length > 100 || req.paths.some((p) => typeof p !== 'string'))
       throw badInput('paths', 'a non-empty list of file paths');
+    if (req.rejectsOut !== undefined && typeof req.rejectsOut !== 'string') throw badInput('rejectsOut', 'a file path');
+    if (req.mapping !== undefined && typeof req.mapping !== 'string') throw badInput('mapping', 'a file path');
+    const paths: string[] = [];
+    for (const p of req.paths) paths.push(await this.importDir.readable(p, 'paths'));
+    const rejectsOut = req.rejectsOut ? await this.importDir.writable(req.rejectsOut, 'rejectsOut') : undefined;
+    const mapping = req.mapping ? await this.importDir.readable(req.mapping, 'mapping') : undefined;
+    let summary: LoadSummary;
+    try {
+      summary = await this.run({ ...req, paths, rejectsOut, mapping });
+    } catch (e) {
+      await this.audit.recordOrLog({ actor: by.name, action: 'load', detail: `load failed: ${(e as Error).message.slice(0, 300)}`, address });
+      throw e;
+    }
+    await this.audit.recordOrLog({
+      actor: by.name,
+      action: 'load',
+      detail: `load ${summary.loadId} ${summary.outcome}: ${req.paths.length} path(s)${req.format ? ` (${req.format})` : ''}, ${summary.tables.reduce((a, t) => a + t.loaded, 0)} rows loaded, ${summary.tables.reduce((a, t) => a + t.rejected, 0)} rejected`,
+      address,
+    });
+    return summary;
+  }
+
+  private async run(req: LoadRequest): Promise<LoadSummary> {
     let paths = req.paths;
     let cleanup: (() => Promise<void>) | undefined;
     if (req.format) {

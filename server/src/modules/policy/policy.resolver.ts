@@ -1,7 +1,10 @@
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { DEFAULTS } from '@refunds/shared';
 import { badInput } from '../../common/errors';
+import { AuditService } from '../audit/audit.service';
 import { Roles } from '../auth/auth.guard';
+import type { Principal } from '../auth/auth.types';
+import { ClientAddress, CurrentPrincipal } from '../auth/current-principal.decorator';
 import { PolicyChangeInput } from './dto/policy-change.input';
 import { PolicyChange, PolicyImpact } from './models/policy.model';
 import { PolicyService, type PolicyChangeFields } from './policy.service';
@@ -39,7 +42,10 @@ export function validatePolicyChange(input: PolicyChangeInput): PolicyChangeFiel
 
 @Resolver()
 export class PolicyResolver {
-  constructor(private readonly service: PolicyService) {}
+  constructor(
+    private readonly service: PolicyService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Query(() => [PolicyChange], { description: 'Loaded and app-entered policy changes (app overrides by changeId), by effectiveAt' })
   policyChanges(): Promise<PolicyChange[]> {
@@ -58,13 +64,27 @@ export class PolicyResolver {
 
   @Roles('admin', 'executive')
   @Mutation(() => PolicyChange, { description: 'Adds or replaces an app-entered policy change' })
-  upsertPolicyChange(@Args('input', { type: () => PolicyChangeInput }) input: PolicyChangeInput): Promise<PolicyChange> {
-    return this.service.upsert(validatePolicyChange(input));
+  async upsertPolicyChange(
+    @Args('input', { type: () => PolicyChangeInput }) input: PolicyChangeInput,
+    @CurrentPrincipal() who: Principal,
+    @ClientAddress() address: string,
+  ): Promise<PolicyChange> {
+    const saved = await this.service.upsert(validatePolicyChange(input));
+    await this.audit.record({
+      actor: who.name,
+      action: 'policy-change-saved',
+      detail: `policy change ${saved.changeId}: ${saved.title ?? ''}`.slice(0, 500),
+      address,
+    });
+    return saved;
   }
 
   @Roles('admin', 'executive')
   @Mutation(() => Boolean, { description: 'Removes an app-entered policy change (a loaded change of the same id shows again)' })
-  deletePolicyChange(@Args('changeId') changeId: string): Promise<boolean> {
-    return this.service.remove(validateChangeId(changeId));
+  async deletePolicyChange(@Args('changeId') changeId: string, @CurrentPrincipal() who: Principal, @ClientAddress() address: string): Promise<boolean> {
+    const id = validateChangeId(changeId);
+    const removed = await this.service.remove(id);
+    await this.audit.record({ actor: who.name, action: 'policy-change-deleted', detail: `policy change ${id}`, address });
+    return removed;
   }
 }

@@ -15,6 +15,10 @@ export class SavedViewsRepository {
     return this.repo.save(this.repo.create(v));
   }
 
+  find(id: number): Promise<SavedViewEntity | null> {
+    return this.repo.findOne({ where: { id } });
+  }
+
   async remove(id: number): Promise<boolean> {
     return ((await this.repo.delete({ id })).affected ?? 0) > 0;
   }

@@ -1,7 +1,7 @@
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Roles } from '../auth/auth.guard';
 import type { Principal } from '../auth/auth.types';
-import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { ClientAddress, CurrentPrincipal } from '../auth/current-principal.decorator';
 import { SavedView } from './models/saved-view.model';
 import { SavedViewsService } from './saved-views.service';
 
@@ -28,7 +28,7 @@ export class SavedViewsResolver {
 
   @Roles('admin', 'executive', 'product')
   @Mutation(() => Boolean)
-  deleteSavedView(@Args('id', { type: () => Int }) id: number): Promise<boolean> {
-    return this.service.remove(id);
+  deleteSavedView(@Args('id', { type: () => Int }) id: number, @CurrentPrincipal() who: Principal, @ClientAddress() address: string): Promise<boolean> {
+    return this.service.remove(id, who, address);
   }
 }

@@ -3,6 +3,8 @@ import { ImportError, LoadError } from '@refunds/etl';
 import type { Request, Response } from 'express';
 import { AppError } from '../../common/errors';
 import { Roles } from '../auth/auth.guard';
+import { AuditService } from '../audit/audit.service';
+import { addressOf } from '../auth/auth.types';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/auth.types';
 import { parseRunUpload } from './dto/run-upload.dto';
@@ -17,7 +19,10 @@ import { UploadsService } from './uploads.service';
 @Roles('admin')
 @Controller('api/uploads')
 export class UploadsController {
-  constructor(private readonly uploads: UploadsService) {}
+  constructor(
+    private readonly uploads: UploadsService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Get()
   limits(): UploadLimits {
@@ -26,7 +31,14 @@ export class UploadsController {
 
   @Post()
   async create(@Req() req: Request, @Res({ passthrough: true }) res: Response, @CurrentPrincipal() who: Principal): Promise<UploadView> {
-    return this.receiving(req, res, () => this.uploads.create(req, res, who));
+    const view = await this.receiving(req, res, () => this.uploads.create(req, res, who));
+    await this.audit.recordOrLog({
+      actor: who.name,
+      action: 'upload',
+      detail: `upload ${view.id} received: ${view.files.map((f) => `${f.originalName} (${f.size} bytes)`).join(', ')}`.slice(0, 500),
+      address: addressOf(req),
+    });
+    return view;
   }
 
   @Get(':id')
@@ -47,14 +59,23 @@ export class UploadsController {
 
   @Post(':id/commit')
   @HttpCode(200)
-  commit(@Param('id') id: string, @Body() body: unknown): Promise<UploadView> {
-    return this.loading(() => this.uploads.run(id, parseRunUpload(body), 'commit'));
+  async commit(@Param('id') id: string, @Body() body: unknown, @Req() req: Request, @CurrentPrincipal() who: Principal): Promise<UploadView> {
+    const view = await this.loading(() => this.uploads.run(id, parseRunUpload(body), 'commit'));
+    const s = view.summary;
+    await this.audit.recordOrLog({
+      actor: who.name,
+      action: 'upload',
+      detail: `upload ${id} committed${s ? ` as load ${s.loadId}: ${s.tables.reduce((a, t) => a + t.loaded, 0)} rows loaded, ${s.tables.reduce((a, t) => a + t.rejected, 0)} rejected` : ''}`,
+      address: addressOf(req),
+    });
+    return view;
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async cancel(@Param('id') id: string): Promise<void> {
+  async cancel(@Param('id') id: string, @Req() req: Request, @CurrentPrincipal() who: Principal): Promise<void> {
     await this.uploads.cancel(id);
+    await this.audit.recordOrLog({ actor: who.name, action: 'upload', detail: `upload ${id} cancelled`, address: addressOf(req) });
   }
 
   /** Refuses a declared oversize body before reading it; any refusal closes the connection. */

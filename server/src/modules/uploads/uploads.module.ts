@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { UploadsController } from './uploads.controller';
 import { UploadsRepository } from './uploads.repository';
 import { UploadsService } from './uploads.service';
 
-@Module({ controllers: [UploadsController], providers: [UploadsService, UploadsRepository] })
+@Module({ imports: [AuditModule], controllers: [UploadsController], providers: [UploadsService, UploadsRepository] })
 export class UploadsModule {}

@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { order, refund } from '../../etl/src/testing/factory';
+import { ok, startTestServer, type TestServer } from '../support/server';
+import { launchBrowser, openSession, shoot } from './browser';
+
+/** Signing in as people do, in Chromium: e-mail and password, signing out, and the audit log export. */
+describe('sign-in in a browser', () => {
+  let s: TestServer;
+  let browser: Browser;
+  const PASSWORD = 'a-browser-test-passphrase-31';
+
+  beforeAll(async () => {
+    s = await startTestServer({
+      refunds: [refund({ refund_id: 'R1', order_id: 'O1' }), refund({ refund_id: 'R2', order_id: 'O2' })],
+      orders: [order({ order_id: 'O1' }), order({ order_id: 'O2' })],
+    });
+    ok(await s.gql(`mutation($p: String!) { createUser(email: "ada@example.com", name: "Ada Admin", role: "admin", password: $p) { id } }`, { p: PASSWORD }));
+    ok(
+      await s.gql(`mutation($p: String!) { createUser(email: "pia@example.com", name: "Pia Product", role: "product", password: $p) { id } }`, { p: PASSWORD }),
+    );
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+
+  test('e-mail and password: a wrong password is refused, the right one signs in with an httpOnly cookie; a reload keeps the session; sign-out ends it', async () => {
+    const x = await openSession(browser);
+    const { page } = x;
+    await page.goto(`${s.url}/`);
+    await page.getByTestId('email-input').fill('pia@example.com');
+    await page.getByTestId('password-input').fill('not the password at all');
+    await page.getByTestId('sign-in-password').click();
+    await page.getByText('Wrong e-mail or password').waitFor();
+    expect(await x.context.cookies(s.url)).toEqual([]);
+
+    await page.getByTestId('password-input').fill(PASSWORD);
+    await page.getByTestId('sign-in-password').click();
+    await page.getByTestId('user-badge').waitFor();
+    expect(await page.getByTestId('user-badge').getAttribute('data-role')).toBe('product');
+    expect(await page.getByTestId('user-badge').innerText()).toContain('Pia Product');
+    const cookies = await x.context.cookies(s.url);
+    expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite, c.path])).toEqual([['refunds_session', true, 'Lax', '/']]);
+    const storage = await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie]));
+    expect(storage).not.toContain(PASSWORD);
+    expect(storage).not.toContain(cookies[0].value);
+    await shoot(page, 'signed-in-by-password');
+
+    await page.reload();
+    await page.getByTestId('user-badge').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByTestId('email-input').waitFor();
+    await page.reload();
+    await page.getByTestId('email-input').waitFor();
+    expect(x.problems.filter((p) => !/401|Unauthorized/.test(p))).toEqual([]);
+    await x.context.close();
+  });
+
+  test('an admin downloads the audit log as CSV from the Data page; it matches auditLog', async () => {
+    const x = await openSession(browser);
+    const { page } = x;
+    await page.goto(`${s.url}/data`);
+    await page.getByTestId('email-input').fill('ada@example.com');
+    await page.getByTestId('password-input').fill(PASSWORD);
+    await page.getByTestId('sign-in-password').click();
+    await page.getByTestId('audit-log').waitFor();
+    await shoot(page, 'audit-log');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-csv').click()]);
+    const csv = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('at,actor,action,detail,address');
+    const log = ok(
+      await s.gql<{ auditLog: Array<{ at: string; actor: string; action: string; detail: string; address: string }> }>(
+        '{ auditLog { at actor action detail address } }',
+      ),
+    ).auditLog;
+    expect(lines.length - 1).toBe(log.length);
+    // The sign-ins of this file, in the log as in the CSV (newest first).
+    expect(log.filter((e) => e.action === 'sign-in').map((e) => e.actor)).toEqual(['Ada Admin', 'Pia Product']);
+    expect(log.filter((e) => e.action === 'sign-in-failed').map((e) => e.actor)).toEqual(['pia@example.com']);
+    expect(lines[1].split(',')).toEqual([log[0].at, log[0].actor, log[0].action, log[0].detail, log[0].address]);
+    expect(csv).not.toContain(PASSWORD);
+    await x.context.close();
+  });
+
+  test('an admin adds a user on the Data page (a common password is refused); the new user signs in; disabling locks them out', async () => {
+    const admin = await openSession(browser);
+    await admin.page.goto(`${s.url}/data`);
+    await admin.page.getByTestId('email-input').fill('ada@example.com');
+    await admin.page.getByTestId('password-input').fill(PASSWORD);
+    await admin.page.getByTestId('sign-in-password').click();
+    const users = admin.page.getByTestId('users');
+    await users.waitFor();
+    await admin.page.locator('input[name=new-user-email]').fill('nia@example.com');
+    await admin.page.locator('input[name=new-user-name]').fill('Nia New');
+    await admin.page.locator('select[name=new-user-role]').selectOption('analyst');
+    await admin.page.locator('input[name=new-user-password]').fill('password1234');
+    await admin.page.getByTestId('create-user').click();
+    await admin.page.getByTestId('users-message').getByText('too common', { exact: false }).waitFor();
+    await admin.page.locator('input[name=new-user-password]').fill('nia-gets-a-good-passphrase');
+    await admin.page.getByTestId('create-user').click();
+    await admin.page.getByTestId('users-message').getByText('User added', { exact: false }).waitFor();
+    await users.getByRole('cell', { name: 'nia@example.com' }).waitFor();
+    await shoot(admin.page, 'users');
+    const created = ok(
+      await s.gql<{ users: Array<{ id: number; email: string | null; role: string; disabled: boolean }> }>('{ users { id email role disabled } }'),
+    ).users.find((u) => u.email === 'nia@example.com')!;
+    expect(created).toMatchObject({ role: 'analyst', disabled: false });
+
+    const nia = await openSession(browser);
+    await nia.page.goto(`${s.url}/`);
+    await nia.page.getByTestId('email-input').fill('nia@example.com');
+    await nia.page.getByTestId('password-input').fill('nia-gets-a-good-passphrase');
+    await nia.page.getByTestId('sign-in-password').click();
+    await nia.page.getByTestId('user-badge').waitFor();
+    expect(await nia.page.getByTestId('user-badge').getAttribute('data-role')).toBe('analyst');
+
+    await admin.page.getByTestId(`toggle-user-${created.id}`).click();
+    await admin.page.getByTestId('users-message').getByText('Saved', { exact: false }).waitFor();
+    // Nia's next request finds her session ended: back on the sign-in page.
+    await nia.page.goto(`${s.url}/reasons`);
+    await nia.page.getByTestId('email-input').waitFor();
+    expect(await nia.page.getByTestId('user-badge').count()).toBe(0);
+    await admin.context.close();
+    await nia.context.close();
+  });
+
+  test('a non-admin does not see the audit log', async () => {
+    const x = await openSession(browser);
+    const { page } = x;
+    await page.goto(`${s.url}/data`);
+    await page.getByTestId('email-input').fill('pia@example.com');
+    await page.getByTestId('password-input').fill(PASSWORD);
+    await page.getByTestId('sign-in-password').click();
+    await page.getByTestId('user-badge').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByTestId('audit-log').count()).toBe(0);
+    await x.context.close();
+  });
+});
