@@ -58,6 +58,9 @@ const WEIGHTS = [
 const SPIKES_Q = `query($f: RefundFilter) { refundSpikes(filter: $f, minCount: 3, alpha: 0.05) { productId productLine week count expected ratio pValue topReasonCode history } }`;
 const REPURCHASE_Q = `query($f: RefundFilter, $d: Dimension, $w: Int) { repurchaseAfterRefund(filter: $f, groupBy: $d, windowDays: $w, grain: MONTH) { key eligible repurchased repurchaseRate repurchaseRevenue } }`;
 const ECONOMICS_Q = `query($f: RefundFilter, $w: Int) { rejectionEconomics(filter: $f, windowDays: $w) { savings revenueGap net rejectedCount eligible approvedRepurchaseRevenue rejectedRepurchaseRevenue } }`;
+const EFFECT_Q = `query($f: RefundFilter, $w: Int) { rejectionEffect(filter: $f, windowDays: $w) { att attLow attHigh rateAtt rateLow rateHigh naiveGap
+  rateNaiveGap matchedRejected matchedStrata coverage lostRevenue savings net eligibleRejected
+  strata { reasonCode productLine amountBand customerType rejected approved revenueDiff rateDiff contribution } } }`;
 const POLICY_Q = `query($c: String!, $w: Int) { policyImpact(changeId: $c, windowDays: $w) { changeId effectiveAt metrics { metric pre post preN postN delta low high pValue outOfScopeDelta diffInDiff } } }`;
 const OPTIONS_Q = `{ filterOptions { channels productLines reasonCodes teams campaigns minDate maxDate agents { agentId name team } } }`;
 const EXPERIENCE_Q = `query($f: RefundFilter, $d: Dimension) { customerExperience(filter: $f, groupBy: $d, grain: MONTH) { key csatAvg csatRate csatResponses nps npsResponses } }`;
@@ -156,6 +159,7 @@ describe('daily rollups answer exactly as refund_facts', () => {
       await both(`${name} repurchase 45 days`, REPURCHASE_Q, { f, d: 'DECISION', w: 45 });
       await both(`${name} economics`, ECONOMICS_Q, { f, w: 90 });
       await both(`${name} economics 60 days`, ECONOMICS_Q, { f, w: 60 });
+      await both(`${name} rejection effect`, EFFECT_Q, { f, w: 90 });
       await both(`${name} scorecards`, CARDS_Q, { f });
       await both(`${name} correlations`, CORR_Q, { f });
       await both(`${name} alignment`, ALIGN_Q, { f, w: WEIGHTS });

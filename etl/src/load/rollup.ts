@@ -88,6 +88,18 @@ export const DAILY_MEASURES: readonly Measure[] = [
   { name: 'eco_eligible', fact: 'count(*) FILTER (WHERE decided_at <= h.eco_cutoff)', merge: 'sum' },
   { name: 'eco_requested', fact: 'coalesce(fsum(requested_amount) FILTER (WHERE decided_at <= h.eco_cutoff), 0)', merge: 'fsum' },
   { name: 'eco_rev', fact: `coalesce(fsum(${revColumn(DEFAULTS.economicsWindowDays)}) FILTER (WHERE decided_at <= h.eco_cutoff), 0)`, merge: 'fsum' },
+  // rejectionEffect (matched comparison) at the economics window: the sum of squared revenue and the
+  // repurchased count, so its per-stratum variances come from the rollup too.
+  {
+    name: 'eco_rev2',
+    fact: `coalesce(fsum(${revColumn(DEFAULTS.economicsWindowDays)} * ${revColumn(DEFAULTS.economicsWindowDays)}) FILTER (WHERE decided_at <= h.eco_cutoff), 0)`,
+    merge: 'fsum',
+  },
+  {
+    name: 'eco_yes',
+    fact: `count(*) FILTER (WHERE decided_at <= h.eco_cutoff AND next_order_at <= decided_at + to_days(CAST(${DEFAULTS.economicsWindowDays} AS INTEGER)))`,
+    merge: 'sum',
+  },
   {
     name: 'rep_yes',
     fact: `count(*) FILTER (WHERE decided_at <= h.rep_cutoff AND next_order_at <= decided_at + to_days(CAST(${w} AS INTEGER)))`,

@@ -101,6 +101,16 @@ export class OutcomesRepository {
    * sums and sums of squares of window revenue and the repurchased count (0/1 squares are itself).
    */
   effectStrata(f: RefundFilter, windowDays: number): Promise<EffectStratumRow[]> {
+    const src = factSource(f, this.db.rollups, ['decision', 'reason_code', 'product_line', 'amount_band', 'customer_type']);
+    if (src.rollup && windowDays === DEFAULTS.economicsWindowDays) {
+      return this.db.query<EffectStratumRow>(sql`
+        SELECT reason_code, product_line, amount_band, customer_type, decision, CAST(sum(eco_eligible) AS BIGINT) AS n,
+          coalesce(fsum(eco_rev), 0) AS rev_sum, coalesce(fsum(eco_rev2), 0) AS rev_sq, CAST(sum(eco_yes) AS BIGINT) AS rep_sum,
+          coalesce(fsum(eco_requested), 0) AS requested_sum
+        FROM ${src.table}
+        WHERE decision IN ('approved', 'rejected') AND ${src.filter}
+        GROUP BY ALL HAVING sum(eco_eligible) > 0`);
+    }
     const w = sql`to_days(CAST(${windowDays} AS INTEGER))`;
     return this.db.query<EffectStratumRow>(sql`
       WITH h AS (SELECT max(ordered_at) AS horizon FROM orders),

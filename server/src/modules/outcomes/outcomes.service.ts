@@ -118,7 +118,7 @@ export function rejectionEffectOf(rows: readonly EffectStratumRow[], windowDays:
         contribution: revenueDiff === null || m === null ? null : (t.n / m.matched) * revenueDiff,
       };
     })
-    .sort((x, y) => Math.abs(y.contribution ?? 0) - Math.abs(x.contribution ?? 0) || y.rejected - x.rejected);
+    .sort((x, y) => Math.abs(y.contribution ?? 0) - Math.abs(x.contribution ?? 0) || y.rejected - x.rejected || stratumKey(x).localeCompare(stratumKey(y)));
   const base = { eligibleRejected, windowDays, strata: listed };
   if (m === null || r === null) {
     return {
@@ -161,6 +161,11 @@ export function rejectionEffectOf(rows: readonly EffectStratumRow[], windowDays:
     savings,
     net: savings - lostRevenue,
   };
+}
+
+/** A total order on strata, so equal contributions list the same way whatever order SQL returned them in. */
+function stratumKey(s: RejectionStratum): string {
+  return [s.reasonCode, s.productLine ?? '', s.amountBand, s.customerType].join('\u0000');
 }
 
 function sums(s: Stratum, what: 'rev' | 'rep'): StratumSums {
