@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { connect, openDatabase, queryRows } from '@refunds/etl';
 import { tempDir, toCsv, refund } from '../../etl/src/testing/factory';
 import { ADMIN_TOKEN, ok, serveDatabase, spawnServer } from '../support/server';
@@ -34,8 +34,16 @@ async function select<T>(db: string, sql: string): Promise<T[]> {
 }
 
 const importRetail = (db: string, ...extra: string[]) => cli(['import', '--format', 'mapping', '--mapping', MAPPING, '--db', db, ...extra, RETAIL]);
-const handOver = (db: string, ...extra: string[]) =>
-  cli(['import', '--format', 'mapping', '--mapping', MAPPING, '--db', db, ...extra, RETAIL], { REFUNDS_ADMIN_TOKEN: ADMIN_TOKEN });
+/** A running server reads only inside its import folder (REFUNDS_IMPORT_DIR, default `imports` beside the database). */
+const handOver = (db: string, ...extra: string[]) => {
+  const dir = join(dirname(db), 'imports');
+  mkdirSync(dir, { recursive: true });
+  const mapping = join(dir, basename(MAPPING));
+  const data = join(dir, basename(RETAIL));
+  copyFileSync(MAPPING, mapping);
+  copyFileSync(RETAIL, data);
+  return cli(['import', '--format', 'mapping', '--mapping', mapping, '--db', db, ...extra, data], { REFUNDS_ADMIN_TOKEN: ADMIN_TOKEN });
+};
 
 describe('a line-level export through the mapping alone', () => {
   const db = join(tempDir('retail-'), 'retail.duckdb');
