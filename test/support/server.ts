@@ -79,7 +79,8 @@ export async function spawnServer(env: Record<string, string>): Promise<{ child:
   });
   let out = '';
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${out}`)), 30_000);
+    // Generous: on a loaded two-core machine a cold start (Nest, TypeORM migrations, DuckDB) can take tens of seconds.
+    const timer = setTimeout(() => reject(new Error(`server did not start in 90 s:\n${out}`)), 90_000);
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /ready: (http:\/\/[^/\s]+)\//.exec(out);
