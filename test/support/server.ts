@@ -80,7 +80,11 @@ export async function spawnServer(env: Record<string, string>): Promise<{ child:
   let out = '';
   const url = await new Promise<string>((resolveUrl, reject) => {
     // Generous: on a loaded two-core machine a cold start (Nest, TypeORM migrations, DuckDB) can take tens of seconds.
-    const timer = setTimeout(() => reject(new Error(`server did not start in 90 s:\n${out}`)), 90_000);
+    const timer = setTimeout(() => {
+      // A server left running would keep Jest from exiting after the run.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in 90 s:\n${out}`));
+    }, 90_000);
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /ready: (http:\/\/[^/\s]+)\//.exec(out);
