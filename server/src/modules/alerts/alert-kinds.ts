@@ -1,0 +1,31 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+export enum AlertKind {
+  REFUND_SPIKE = 'REFUND_SPIKE',
+  SLA_BREACH = 'SLA_BREACH',
+  PAYOUT_FAILURES = 'PAYOUT_FAILURES',
+  CHANNEL_INCONSISTENCY = 'CHANNEL_INCONSISTENCY',
+  INCENTIVE_MISALIGNMENT = 'INCENTIVE_MISALIGNMENT',
+  SCHEDULED_PACK = 'SCHEDULED_PACK',
+}
+registerEnumType(AlertKind, { name: 'AlertKind' });
+
+export enum AlertFormat {
+  JSON = 'JSON',
+  SLACK = 'SLACK',
+  FEISHU = 'FEISHU',
+  DINGTALK = 'DINGTALK',
+  WECOM = 'WECOM',
+  EMAIL = 'EMAIL',
+}
+registerEnumType(AlertFormat, { name: 'AlertFormat' });
+
+export enum AlertDeliveryStatus {
+  DELIVERED = 'DELIVERED',
+  FAILED = 'FAILED',
+  RETRYING = 'RETRYING',
+}
+registerEnumType(AlertDeliveryStatus, { name: 'AlertDeliveryStatus' });
+
+export type AlertLanguage = 'en' | 'zh-CN';
+export const ALERT_LANGUAGES: readonly AlertLanguage[] = ['en', 'zh-CN'];
