@@ -38,7 +38,11 @@ export class AlertEvaluator {
     const f = rule.filter;
     switch (rule.kind) {
       case AlertKind.REFUND_SPIKE: {
-        const spikes = await this.reasons.spikes(f, DEFAULTS.spikeMinCount, DEFAULTS.spikeAlpha);
+        const all = await this.reasons.spikes(f, DEFAULTS.spikeMinCount, DEFAULTS.spikeAlpha);
+        // Spike weeks of a product that follow each other are one episode, keyed by its first
+        // week: a spike that goes on into the next load's weeks is not alerted again.
+        const weeks = new Set(all.map((s) => `${s.productId}\u0000${s.week}`));
+        const spikes = all.filter((s) => !weeks.has(`${s.productId}\u0000${addDays(s.week, -7)}`));
         return spikes.map((s) => ({
           key: `spike:${s.productId}:${s.week}`,
           facts: {

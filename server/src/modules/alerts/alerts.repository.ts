@@ -63,6 +63,10 @@ export class AlertsRepository {
     });
   }
 
+  countRetrying(): Promise<number> {
+    return this.deliveries.count({ where: { status: 'RETRYING' } });
+  }
+
   dueDeliveries(now: string): Promise<AlertDeliveryEntity[]> {
     return this.deliveries.find({ where: { status: 'RETRYING', nextAt: LessThanOrEqual(now) }, order: { id: 'ASC' }, take: 100 });
   }

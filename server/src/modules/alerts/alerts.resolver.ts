@@ -6,6 +6,7 @@ import { AlertsService } from './alerts.service';
 import { AlertRuleInput } from './dto/alert-rule.input';
 import { AlertDelivery } from './models/alert-delivery.model';
 import { AlertRule } from './models/alert-rule.model';
+import { AlertStatus } from './models/alert-status.model';
 
 @Resolver()
 export class AlertsResolver {
@@ -19,6 +20,11 @@ export class AlertsResolver {
   @Query(() => [AlertDelivery], { description: 'The delivery log, newest first' })
   alertDeliveries(@Args('limit', { type: () => Int, defaultValue: 200 }) limit: number): Promise<AlertDelivery[]> {
     return this.service.deliveries(limit);
+  }
+
+  @Query(() => AlertStatus)
+  alertStatus(): Promise<AlertStatus> {
+    return this.service.status();
   }
 
   @Roles('admin', 'executive')

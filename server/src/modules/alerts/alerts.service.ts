@@ -17,6 +17,7 @@ import type { AlertRuleInput } from './dto/alert-rule.input';
 import { messageText } from './messages';
 import type { AlertDelivery } from './models/alert-delivery.model';
 import type { AlertRule } from './models/alert-rule.model';
+import type { AlertStatus } from './models/alert-status.model';
 import { assertPublicHost, parseTarget } from './targets';
 
 const EVALUATED_VERSION = 'evaluatedDataVersion';
@@ -138,6 +139,11 @@ export class AlertsService implements OnApplicationBootstrap {
   private async baselineKeys(v: ValidRule): Promise<string[]> {
     const keys = v.kind === AlertKind.SCHEDULED_PACK ? [] : (await this.evaluator.findings(v)).map((f) => f.key);
     return [...new Set(keys)];
+  }
+
+  async status(): Promise<AlertStatus> {
+    const v = await this.repo.getState(EVALUATED_VERSION);
+    return { dataVersion: this.db.dataVersion, evaluatedDataVersion: v === null ? null : Number(v), retrying: await this.repo.countRetrying() };
   }
 
   async list(who: Principal): Promise<AlertRule[]> {
