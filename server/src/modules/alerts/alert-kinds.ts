@@ -1,5 +1,4 @@
-import { registerEnumType } from '@nestjs/graphql';
-
+/** Plain enums (no GraphQL import, so pure code and its unit tests load without Nest); registered in models/alert-enums.ts. */
 export enum AlertKind {
   REFUND_SPIKE = 'REFUND_SPIKE',
   SLA_BREACH = 'SLA_BREACH',
@@ -8,7 +7,6 @@ export enum AlertKind {
   INCENTIVE_MISALIGNMENT = 'INCENTIVE_MISALIGNMENT',
   SCHEDULED_PACK = 'SCHEDULED_PACK',
 }
-registerEnumType(AlertKind, { name: 'AlertKind' });
 
 export enum AlertFormat {
   JSON = 'JSON',
@@ -18,14 +16,12 @@ export enum AlertFormat {
   WECOM = 'WECOM',
   EMAIL = 'EMAIL',
 }
-registerEnumType(AlertFormat, { name: 'AlertFormat' });
 
 export enum AlertDeliveryStatus {
   DELIVERED = 'DELIVERED',
   FAILED = 'FAILED',
   RETRYING = 'RETRYING',
 }
-registerEnumType(AlertDeliveryStatus, { name: 'AlertDeliveryStatus' });
 
 export type AlertLanguage = 'en' | 'zh-CN';
 export const ALERT_LANGUAGES: readonly AlertLanguage[] = ['en', 'zh-CN'];

@@ -1,6 +1,6 @@
 import { Field, Float, InputType } from '@nestjs/graphql';
 import { RefundFilterInput } from '../../../common/graphql/refund-filter.input';
-import { AlertFormat, AlertKind } from '../alert-kinds';
+import { AlertFormat, AlertKind } from '../models/alert-enums';
 
 @InputType()
 export class AlertRuleInput {

@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
-import { AlertDeliveryStatus } from '../alert-kinds';
+import { AlertDeliveryStatus } from './alert-enums';
 
 @ObjectType()
 export class AlertDeliveryRule {

@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
-import { AlertFormat, AlertKind } from '../alert-kinds';
+import { AlertFormat, AlertKind } from './alert-enums';
 
 @ObjectType({ description: 'What to look for after each committed load (or when, for SCHEDULED_PACK), and where to say so' })
 export class AlertRule {
