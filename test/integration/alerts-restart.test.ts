@@ -89,7 +89,10 @@ describe('alerts for loads made while the server was down', () => {
     const settle = async () => {
       const t0 = Date.now();
       for (;;) {
-        const st = ok(await s!.gql(`{ alertStatus { evaluatedDataVersion retrying } }`)).alertStatus as { evaluatedDataVersion: number | null; retrying: number };
+        const st = ok(await s!.gql(`{ alertStatus { evaluatedDataVersion retrying } }`)).alertStatus as {
+          evaluatedDataVersion: number | null;
+          retrying: number;
+        };
         if ((st.evaluatedDataVersion ?? -1) >= summary.dataVersion && st.retrying === 0) return;
         if (Date.now() - t0 > 60_000) throw new Error(`not evaluated: ${JSON.stringify(st)}`);
         await new Promise((r) => setTimeout(r, 200));

@@ -113,7 +113,15 @@ describe('alerts after each load', () => {
       const st = ok(await s.gql(`{ alertStatus { evaluatedDataVersion retrying } }`)).alertStatus as { evaluatedDataVersion: number | null; retrying: number };
       const d = await deliveries();
       if ((st.evaluatedDataVersion ?? -1) >= version && st.retrying === 0) return d;
-      if (Date.now() - t0 > 60_000) throw new Error(`deliveries did not settle: ${JSON.stringify(d)}\n${s.logs().split('\n').filter((l) => /Alerts|rror/.test(l)).slice(-20).join('\n')}`);
+      if (Date.now() - t0 > 60_000)
+        throw new Error(
+          `deliveries did not settle: ${JSON.stringify(d)}\n${s
+            .logs()
+            .split('\n')
+            .filter((l) => /Alerts|rror/.test(l))
+            .slice(-20)
+            .join('\n')}`,
+        );
       await new Promise((r) => setTimeout(r, 200));
     }
   };
@@ -132,7 +140,10 @@ describe('alerts after each load', () => {
       else {
         const lines = readFileSync(file, 'utf8').split('\n');
         const col = lines[0].split(',').indexOf('requested_at');
-        writeFileSync(join(part1, 'refunds.csv'), [lines[0], ...lines.slice(1).filter((l) => l && l.split(',')[col] < PLANTED.spikeWeeks[1])].join('\n') + '\n');
+        writeFileSync(
+          join(part1, 'refunds.csv'),
+          [lines[0], ...lines.slice(1).filter((l) => l && l.split(',')[col] < PLANTED.spikeWeeks[1])].join('\n') + '\n',
+        );
       }
     }
     s = await serveDatabase(join(dir, 'alerts.duckdb'), {
@@ -166,11 +177,17 @@ describe('alerts after each load', () => {
     expect(await bad({ name: 'x', kind: 'REFUND_SPIKE', target: 'https://example.com/', filter: { from: '2025-02-01', to: '2025-01-01' } })).toMatch(/^filter/);
 
     const analyst = ok(await s.gql(`mutation { issueApiToken(userName: "ana", role: "analyst", label: "alerts") { token } }`)).issueApiToken.token as string;
-    const denied = await s.gql(`mutation { createAlertRule(input: { name: "a", kind: REFUND_SPIKE, target: "https://example.com/" }) { id } }`, undefined, analyst);
+    const denied = await s.gql(
+      `mutation { createAlertRule(input: { name: "a", kind: REFUND_SPIKE, target: "https://example.com/" }) { id } }`,
+      undefined,
+      analyst,
+    );
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     const { createAlertRule: r } = ok(
-      await s.gql(`mutation { createAlertRule(input: { name: "tmp", kind: PAYOUT_FAILURES, threshold: 0.2, target: "${rx.url}/json?key=secret" }) { id target } }`),
+      await s.gql(
+        `mutation { createAlertRule(input: { name: "tmp", kind: PAYOUT_FAILURES, threshold: 0.2, target: "${rx.url}/json?key=secret" }) { id target } }`,
+      ),
     );
     // The analyst sees where a rule sends, not the webhook's credential.
     const seen = ok(await s.gql(`{ alertRules { id target } }`, undefined, analyst)).alertRules as Array<{ id: number; target: string }>;
@@ -193,12 +210,21 @@ describe('alerts after each load', () => {
     ];
     for (const [name, format, target, language] of rules) {
       const secret = format === 'DINGTALK' ? `, secret: "${SECRET}"` : '';
-      ok(await s.gql(`mutation { createAlertRule(input: { name: "${name}", kind: REFUND_SPIKE, format: ${format}, target: "${target}", filter: ${filter}, language: "${language}"${secret} }) { id } }`));
+      ok(
+        await s.gql(
+          `mutation { createAlertRule(input: { name: "${name}", kind: REFUND_SPIKE, format: ${format}, target: "${target}", filter: ${filter}, language: "${language}"${secret} }) { id } }`,
+        ),
+      );
     }
 
     const afterFirst = await settle(await load('part1'));
     const v2 = await load('full');
-    const spikes = ok(await s.gql(`{ refundSpikes(filter: ${filter}) { productId week count expected } }`)).refundSpikes as Array<{ productId: string; week: string; count: number; expected: number }>;
+    const spikes = ok(await s.gql(`{ refundSpikes(filter: ${filter}) { productId week count expected } }`)).refundSpikes as Array<{
+      productId: string;
+      week: string;
+      count: number;
+      expected: number;
+    }>;
     const keys = episodes(spikes);
     const planted = `spike:${PLANTED.spikeProductId}:${PLANTED.spikeWeeks[0]}`;
     expect(keys).toContain(planted);
@@ -235,7 +261,13 @@ describe('alerts after each load', () => {
     const json = one('/json').body as { version: number; rule: { name: string; kind: string }; finding: Record<string, unknown>; link: string; title: string };
     expect(json.version).toBe(1);
     expect(json.rule).toMatchObject({ name: 'spike-json', kind: 'REFUND_SPIKE' });
-    expect(json.finding).toMatchObject({ key: planted, type: 'spike', productId: PLANTED.spikeProductId, week: PLANTED.spikeWeeks[0], count: plantedSpike.count });
+    expect(json.finding).toMatchObject({
+      key: planted,
+      type: 'spike',
+      productId: PLANTED.spikeProductId,
+      week: PLANTED.spikeWeeks[0],
+      count: plantedSpike.count,
+    });
     expect(json.finding.expected).toBeCloseTo(plantedSpike.expected, 6);
     expect(json.link).toBe(link);
     expect(json.title).toContain(`${plantedSpike.count} refunds vs ${plantedSpike.expected.toFixed(1)} expected`);
@@ -252,7 +284,10 @@ describe('alerts after each load', () => {
     expect(feishu.card.elements.map((e) => e.tag)).toEqual(['div', 'div', 'action']);
 
     const ding = one('/dingtalk');
-    expect(ding.body).toMatchObject({ msgtype: 'markdown', markdown: { title: expect.any(String) as string, text: expect.stringContaining(`](${link})`) as string } });
+    expect(ding.body).toMatchObject({
+      msgtype: 'markdown',
+      markdown: { title: expect.any(String) as string, text: expect.stringContaining(`](${link})`) as string },
+    });
     const ts = ding.query.get('timestamp')!;
     expect(ding.query.get('access_token')).toBe('abc');
     expect(ding.query.get('sign')).toBe(createHmac('sha256', SECRET).update(`${ts}\n${SECRET}`).digest('base64'));

@@ -32,10 +32,11 @@ const ALERTS = `query Alerts { alertRules { id name kind format target threshold
 /** Alert rules and the delivery log (every role reads them; rules are managed in GraphQL, see the README). */
 export function AlertsPanel() {
   const { t, fmt } = useI18n();
-  const q = useGql<{ alertRules: AlertRuleRow[]; alertDeliveries: AlertDeliveryRow[]; alertStatus: { dataVersion: number; evaluatedDataVersion: number | null; retrying: number } }>(
-    ALERTS,
-    {},
-  );
+  const q = useGql<{
+    alertRules: AlertRuleRow[];
+    alertDeliveries: AlertDeliveryRow[];
+    alertStatus: { dataVersion: number; evaluatedDataVersion: number | null; retrying: number };
+  }>(ALERTS, {});
   const title = t('alerts.title');
   const ruleCols: Column<AlertRuleRow>[] = [
     { key: 'name', header: t('alerts.rule'), value: (r) => r.name },

@@ -7,5 +7,29 @@ import { SavedViewEntity } from './saved-view.entity';
 import { SessionEntity } from './session.entity';
 import { UserEntity } from './user.entity';
 
-export { AlertDeliveryEntity, AlertFindingEntity, AlertRuleEntity, AlertStateEntity, AnnotationEntity, ApiTokenEntity, AuditEntryEntity, PolicyChangeEntity, SavedViewEntity, SessionEntity, UserEntity };
-export const ENTITIES = [UserEntity, ApiTokenEntity, AnnotationEntity, SavedViewEntity, PolicyChangeEntity, SessionEntity, AuditEntryEntity, AlertRuleEntity, AlertFindingEntity, AlertDeliveryEntity, AlertStateEntity];
+export {
+  AlertDeliveryEntity,
+  AlertFindingEntity,
+  AlertRuleEntity,
+  AlertStateEntity,
+  AnnotationEntity,
+  ApiTokenEntity,
+  AuditEntryEntity,
+  PolicyChangeEntity,
+  SavedViewEntity,
+  SessionEntity,
+  UserEntity,
+};
+export const ENTITIES = [
+  UserEntity,
+  ApiTokenEntity,
+  AnnotationEntity,
+  SavedViewEntity,
+  PolicyChangeEntity,
+  SessionEntity,
+  AuditEntryEntity,
+  AlertRuleEntity,
+  AlertFindingEntity,
+  AlertDeliveryEntity,
+  AlertStateEntity,
+];

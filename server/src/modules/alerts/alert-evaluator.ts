@@ -71,7 +71,15 @@ export class AlertEvaluator {
         return [
           {
             key: `channels:${week}`,
-            facts: { type: 'rate', metric: 'inconsistencyRate', week, value: c.inconsistencyRate, threshold: rule.threshold!, direction: 'above', n: c.comparableCohorts },
+            facts: {
+              type: 'rate',
+              metric: 'inconsistencyRate',
+              week,
+              value: c.inconsistencyRate,
+              threshold: rule.threshold!,
+              direction: 'above',
+              n: c.comparableCohorts,
+            },
             page: '/channels',
             filter: f,
           },
@@ -90,7 +98,16 @@ export class AlertEvaluator {
         return [
           {
             key: `alignment:${a.plan.planId ?? ''}:${week}`,
-            facts: { type: 'rate', metric: 'alignment', week, value: a.alignment, threshold: rule.threshold!, direction: 'below', n: a.n, planId: a.plan.planId },
+            facts: {
+              type: 'rate',
+              metric: 'alignment',
+              week,
+              value: a.alignment,
+              threshold: rule.threshold!,
+              direction: 'below',
+              n: a.n,
+              planId: a.plan.planId,
+            },
             page: '/incentives',
             filter: f,
           },

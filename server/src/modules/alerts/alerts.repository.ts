@@ -50,7 +50,12 @@ export class AlertsRepository {
   }
 
   /** Records the findings as seen and queues their deliveries, in one transaction. */
-  async addFindingsWithDeliveries(ruleId: number, ruleName: string, items: Array<{ key: string; summary: string; finding: string }>, at: string): Promise<void> {
+  async addFindingsWithDeliveries(
+    ruleId: number,
+    ruleName: string,
+    items: Array<{ key: string; summary: string; finding: string }>,
+    at: string,
+  ): Promise<void> {
     await this.findings.manager.transaction(async (m) => {
       await this.insertFindingsWith(
         m.getRepository(AlertFindingEntity),
@@ -59,7 +64,18 @@ export class AlertsRepository {
         at,
       );
       for (const i of items)
-        await m.insert(AlertDeliveryEntity, { ruleId, ruleName, findingKey: i.key, status: 'RETRYING', attempts: 0, at, nextAt: at, summary: i.summary, finding: i.finding, lastError: null });
+        await m.insert(AlertDeliveryEntity, {
+          ruleId,
+          ruleName,
+          findingKey: i.key,
+          status: 'RETRYING',
+          attempts: 0,
+          at,
+          nextAt: at,
+          summary: i.summary,
+          finding: i.finding,
+          lastError: null,
+        });
     });
   }
 

@@ -44,7 +44,12 @@ export interface MessageText {
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 const METRIC: Record<AlertLanguage, Record<string, string>> = {
-  en: { slaMetRate: 'SLA-met rate', payoutFailureRate: 'Payout failure rate', inconsistencyRate: 'Channel inconsistency rate', alignment: 'Incentive alignment' },
+  en: {
+    slaMetRate: 'SLA-met rate',
+    payoutFailureRate: 'Payout failure rate',
+    inconsistencyRate: 'Channel inconsistency rate',
+    alignment: 'Incentive alignment',
+  },
   'zh-CN': { slaMetRate: 'SLA 达成率', payoutFailureRate: '打款失败率', inconsistencyRate: '渠道不一致率', alignment: '激励一致性' },
 };
 
@@ -81,9 +86,18 @@ export function messageText(rule: RuleForMessage, finding: Finding, baseUrl: str
     case 'rate': {
       const m = METRIC[rule.language][f.metric];
       const cmp = f.direction === 'below' ? (zh ? '低于' : 'below') : zh ? '高于' : 'above';
-      const of = f.metric === 'inconsistencyRate' || f.metric === 'alignment' ? (zh ? `截至 ${f.week} 当周` : `as of the week of ${f.week}`) : zh ? `${f.week} 当周` : `week of ${f.week}`;
+      const of =
+        f.metric === 'inconsistencyRate' || f.metric === 'alignment'
+          ? zh
+            ? `截至 ${f.week} 当周`
+            : `as of the week of ${f.week}`
+          : zh
+            ? `${f.week} 当周`
+            : `week of ${f.week}`;
       return {
-        title: zh ? `${m} ${fmtRate(f, f.value)}，${cmp}阈值 ${fmtRate(f, f.threshold)}（${of}）` : `${m} ${fmtRate(f, f.value)}, ${cmp} the threshold ${fmtRate(f, f.threshold)} (${of})`,
+        title: zh
+          ? `${m} ${fmtRate(f, f.value)}，${cmp}阈值 ${fmtRate(f, f.threshold)}（${of}）`
+          : `${m} ${fmtRate(f, f.value)}, ${cmp} the threshold ${fmtRate(f, f.threshold)} (${of})`,
         reason: zh
           ? `规则“${rule.name}”：${m} ${fmtRate(f, f.value)}（n = ${f.n}）${cmp}设定的阈值 ${fmtRate(f, f.threshold)}。`
           : `Rule "${rule.name}": the ${m.toLowerCase()} is ${fmtRate(f, f.value)} (n = ${f.n}), ${cmp} the rule's threshold of ${fmtRate(f, f.threshold)}.`,
@@ -116,7 +130,9 @@ export interface EmailMessage {
 }
 
 export function emailMessage(t: MessageText): EmailMessage {
-  const rows = t.rows.map(([k, v]) => `<tr><th style="text-align:left;padding:4px 12px 4px 0">${esc(k)}</th><td style="padding:4px 0">${esc(v)}</td></tr>`).join('');
+  const rows = t.rows
+    .map(([k, v]) => `<tr><th style="text-align:left;padding:4px 12px 4px 0">${esc(k)}</th><td style="padding:4px 0">${esc(v)}</td></tr>`)
+    .join('');
   return {
     subject: t.title,
     text: [t.title, '', t.reason, '', ...t.rows.map(([k, v]) => `${k}: ${v}`), '', `${t.linkLabel}: ${t.link}`].join('\n'),

@@ -15,7 +15,20 @@ describe('alert targets', () => {
   });
 
   it('refuses loopback, private and link-local addresses unless allowed', async () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1'])
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+    ])
       expect([a, isPrivateAddress(a)]).toEqual([a, true]);
     for (const a of ['93.184.216.34', '172.32.0.1', '8.8.8.8', '2606:4700::1111']) expect([a, isPrivateAddress(a)]).toEqual([a, false]);
     await expect(assertPublicHost(new URL('http://127.0.0.1:8080/x'), false)).rejects.toThrow(/loopback or private/);
