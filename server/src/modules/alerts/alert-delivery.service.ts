@@ -57,11 +57,6 @@ export class AlertDeliveryService implements OnModuleDestroy {
       });
   }
 
-  /** Resolves when no pass is running (tests and shutdown). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
   private async pass(): Promise<void> {
     const due = await this.repo.dueDeliveries(new Date().toISOString());
     await Promise.all(due.map((d) => this.attempt(d)));

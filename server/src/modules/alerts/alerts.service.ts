@@ -57,7 +57,6 @@ export class AlertsService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Alerts');
   /** Evaluations and rule baselines run one at a time, in order. */
   private chain: Promise<unknown> = Promise.resolve();
-  private wantedVersion = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -69,36 +68,31 @@ export class AlertsService implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.db.onCommitted((v) => this.schedule(v));
+    this.db.onCommitted(() => this.schedule());
     this.delivery.start();
     // Loads committed while no server ran (the CLI on the file) are evaluated now, off start-up.
-    this.schedule(this.db.dataVersion);
+    this.schedule();
   }
 
-  /** Queues an evaluation of data version `v`; returns at once. */
-  schedule(v: number): void {
-    this.wantedVersion = Math.max(this.wantedVersion, v);
+  /** Queues an evaluation of the data version now; returns at once. */
+  schedule(): void {
     setImmediate(() => {
       this.chain = this.chain.then(() => this.evaluatePending()).catch((e: unknown) => this.logger.error(`alert evaluation failed: ${(e as Error).message}`));
     });
   }
 
-  /** Resolves once queued evaluations and deliveries have run (tests, via the resolver's alertsIdle). */
-  async idle(): Promise<void> {
-    await this.chain;
-    await this.delivery.idle();
-  }
-
   private async evaluatePending(): Promise<void> {
     const stored = await this.repo.getState(EVALUATED_VERSION);
-    const target = Math.max(this.wantedVersion, this.db.dataVersion);
+    const target = this.db.dataVersion;
     if (stored === null) {
       // First start with alerts: there are no rules yet, so nothing to catch up on.
       await this.repo.setState(EVALUATED_VERSION, String(target));
       return;
     }
-    if (Number(stored) >= target) return;
-    const version = this.db.dataVersion;
+    // Not `>=`: a lower version means another warehouse file (a restored backup) under the same
+    // app store, which is looked at too; the stored finding keys keep it from repeating itself.
+    if (Number(stored) === target) return;
+    const version = target;
     const rules = await this.repo.listRules();
     for (const rule of rules) {
       if (rule.kind === AlertKind.SCHEDULED_PACK) continue;
