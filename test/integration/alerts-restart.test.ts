@@ -24,7 +24,7 @@ const monday = (ts: string) => {
 describe('alerts for loads made while the server was down', () => {
   let server: Server;
   let url: string;
-  const got: Array<{ finding: { key: string; week: string; value: number; n: number } }> = [];
+  const got: Array<{ rule: { name: string }; finding: { key: string; week: string; value: number; n: number } }> = [];
   let s: TestServer | null = null;
 
   beforeAll(async () => {
@@ -76,6 +76,10 @@ describe('alerts for loads made while the server was down', () => {
     const env = { REFUNDS_ALERT_ALLOW_PRIVATE: '1', REFUNDS_ALERT_RETRY_SECONDS: '0.3' };
     s = await serveDatabase(dbPath, env);
     ok(await s.gql(`mutation { createAlertRule(input: { name: "payouts", kind: PAYOUT_FAILURES, threshold: ${threshold}, target: "${url}" }) { id } }`));
+    // Thresholds every week or the whole range crosses: the other kinds fire, checked against the pages' queries below.
+    ok(await s.gql(`mutation { createAlertRule(input: { name: "sla", kind: SLA_BREACH, threshold: 1, target: "${url}" }) { id } }`));
+    ok(await s.gql(`mutation { createAlertRule(input: { name: "channels", kind: CHANNEL_INCONSISTENCY, threshold: 0, target: "${url}" }) { id } }`));
+    ok(await s.gql(`mutation { createAlertRule(input: { name: "incentives", kind: INCENTIVE_MISALIGNMENT, threshold: 1, target: "${url}" }) { id } }`));
     await s.close();
 
     // The CLI on the file, no server running.
@@ -100,19 +104,59 @@ describe('alerts for loads made while the server was down', () => {
     };
     s = await serveDatabase(dbPath, env);
     await settle();
-    const keys = got.map((g) => g.finding.key).sort();
+    const byRule = (name: string) => got.filter((g) => g.rule.name === name);
+    const keys = byRule('payouts')
+      .map((g) => g.finding.key)
+      .sort();
     expect(keys).toEqual(expected.map((e) => `payouts:${e.week}`));
     for (const e of expected) {
-      const g = got.find((x) => x.finding.week === e.week)!;
+      const g = byRule('payouts').find((x) => x.finding.week === e.week)!;
       expect(g.finding.value).toBeCloseTo(e.rate, 10);
       expect(g.finding.n).toBe(e.n);
     }
+
+    // SLA: every one of the 8 latest weeks with at least 20 decided refunds and an SLA-met rate below 1, as the overview gives it per week.
+    const trend = ok(await s.gql(`{ refundTrend(grain: WEEK) { period } }`)).refundTrend as Array<{ period: string }>;
+    const slaWeeks: string[] = [];
+    for (const { period } of trend.slice(-8)) {
+      const to = new Date(Date.parse(`${period}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+      const o = ok(await s.gql(`{ overview(filter: { from: "${period}", to: "${to}" }) { decided slaMetRate } }`)).overview as {
+        decided: number;
+        slaMetRate: number | null;
+      };
+      if (o.decided >= 20 && o.slaMetRate !== null && o.slaMetRate < 1) slaWeeks.push(period);
+    }
+    expect(slaWeeks.length).toBeGreaterThan(0);
+    expect(
+      byRule('sla')
+        .map((g) => g.finding.key)
+        .sort(),
+    ).toEqual(slaWeeks.map((w) => `sla:${w}`));
+    const latest = trend[trend.length - 1].period;
+    const cc = ok(await s.gql(`{ channelConsistency { inconsistencyRate comparableCohorts } }`)).channelConsistency as {
+      inconsistencyRate: number;
+      comparableCohorts: number;
+    };
+    expect(cc.inconsistencyRate).toBeGreaterThan(0);
+    expect(byRule('channels').map((g) => [g.finding.key, g.finding.value, g.finding.n])).toEqual([
+      [`channels:${latest}`, cc.inconsistencyRate, cc.comparableCohorts],
+    ]);
+    const ia = ok(await s.gql(`{ incentiveAlignment { alignment n plan { planId } } }`)).incentiveAlignment as {
+      alignment: number;
+      n: number;
+      plan: { planId: string };
+    };
+    expect(byRule('incentives').map((g) => [g.finding.key, g.finding.value, g.finding.n])).toEqual([
+      [`alignment:${ia.plan.planId}:${latest}`, ia.alignment, ia.n],
+    ]);
     await s.close();
 
     // Started again: the data version was evaluated already; nothing is sent twice.
     s = await serveDatabase(dbPath, env);
+    const before = got.length;
     await settle();
     await new Promise((r) => setTimeout(r, 1000));
-    expect(got.length).toBe(expected.length);
+    expect(got.length).toBe(before);
+    expect(got.length).toBe(expected.length + slaWeeks.length + 2);
   });
 });
