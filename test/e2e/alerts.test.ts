@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -49,6 +50,7 @@ describe('Alerts panel on the Data page', () => {
       REFUNDS_SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
       REFUNDS_PUBLIC_URL: 'https://refunds.example.com',
       REFUNDS_ALERT_RETRY_SECONDS: '0.2,0.2,0.2,0.2',
+      REFUNDS_PACK_TICK_SECONDS: '1',
     });
     const filter = `{ productLines: ["${PLANTED.spikeProductLine}"] }`;
     ok(
@@ -134,5 +136,41 @@ describe('Alerts panel on the Data page', () => {
     mkdirSync(docs, { recursive: true });
     copyFileSync(join(SCREENSHOTS, 'alerts-email.png'), join(docs, 'alerts-email.png'));
     copyFileSync(join(SCREENSHOTS, 'alerts-panel-en.png'), join(docs, 'alerts-panel.png'));
+  });
+
+  test('a scheduled pack arrives as a PDF of the Overview with the filter, plus the CSVs', async () => {
+    const before = mails.length;
+    const { createAlertRule: rule } = ok(
+      await s.gql(
+        `mutation { createAlertRule(input: { name: "Weekly pack", kind: SCHEDULED_PACK, format: EMAIL, target: "mailto:board@example.com", schedule: "*/10 * * * * *", filter: { productLines: ["${PLANTED.spikeProductLine}"] } }) { id } }`,
+      ),
+    );
+    const t0 = Date.now();
+    while (!mails.slice(before).some((m) => (m.subject ?? '').startsWith('Meeting pack'))) {
+      if (Date.now() - t0 > 100_000)
+        throw new Error(
+          `no pack arrived: ${JSON.stringify(ok(await s.gql(`{ alertDeliveries(limit: 5) { rule { name } status attempts lastError } }`)))}\n${s
+            .logs()
+            .split('\n')
+            .filter((l) => /Alerts|rror/.test(l))
+            .slice(-10)
+            .join('\n')}`,
+        );
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    ok(await s.gql(`mutation { deleteAlertRule(id: ${rule.id}) }`));
+    const pack = mails.slice(before).find((m) => (m.subject ?? '').startsWith('Meeting pack'))!;
+    expect(pack.subject).toContain('Weekly pack');
+    const pdf = pack.attachments.find((a) => a.filename?.endsWith('.pdf'));
+    const csvs = pack.attachments.filter((a) => a.filename?.endsWith('.csv'));
+    expect(pdf).toBeDefined();
+    expect(pdf!.content.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(csvs.length).toBeGreaterThan(0);
+    const dir = tempDir('refunds-pack-');
+    writeFileSync(join(dir, 'pack.pdf'), pdf!.content);
+    const text = execFileSync('pdftotext', ['-f', '1', '-l', '1', join(dir, 'pack.pdf'), '-']).toString();
+    expect(text).toContain(PLANTED.spikeProductLine);
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', join(dir, 'pack.pdf'), join(SCREENSHOTS, 'alerts-pack-page1')]);
+    copyFileSync(join(SCREENSHOTS, 'alerts-pack-page1.png'), resolve(__dirname, '..', '..', 'docs', 'alerts-pack-page1.png'));
   });
 });

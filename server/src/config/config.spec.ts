@@ -22,7 +22,14 @@ describe('reporting currency', () => {
 describe('alert settings', () => {
   it('defaults: no SMTP, private targets refused, 4 retries within an hour', () => {
     const c = loadConfig({});
-    expect(c.alerts).toEqual({ smtpUrl: null, smtpFrom: 'refund-alerts@localhost', allowPrivate: false, retrySeconds: [60, 300, 900, 1800] });
+    expect(c.alerts).toEqual({
+      smtpUrl: null,
+      smtpFrom: 'refund-alerts@localhost',
+      allowPrivate: false,
+      retrySeconds: [60, 300, 900, 1800],
+      chromiumPath: '/usr/bin/chromium',
+      packTickSeconds: 20,
+    });
     expect(c.publicUrl).toBeNull();
   });
 

@@ -60,6 +60,10 @@ export interface AlertsConfig {
    * by default, so at most 5 attempts, all within an hour (1 + 5 + 15 + 30 minutes).
    */
   retrySeconds: number[];
+  /** Chromium for rendering scheduled packs (REFUNDS_CHROMIUM_PATH). */
+  chromiumPath: string;
+  /** How often scheduled packs are checked for being due (REFUNDS_PACK_TICK_SECONDS, default 20). */
+  packTickSeconds: number;
 }
 
 export interface OidcConfig {
@@ -232,10 +236,14 @@ function alertsConfig(env: NodeJS.ProcessEnv, problems: string[]): AlertsConfig 
   const retrySeconds = raw.split(',').map((x) => Number(x.trim()));
   if (retrySeconds.length > 4 || retrySeconds.some((x) => !Number.isFinite(x) || x <= 0) || retrySeconds.reduce((a, b) => a + b, 0) > 3600)
     problems.push('REFUNDS_ALERT_RETRY_SECONDS must be at most 4 positive numbers of seconds adding up to at most an hour');
+  const tick = Number(env.REFUNDS_PACK_TICK_SECONDS ?? 20);
+  if (!Number.isFinite(tick) || tick < 0.1 || tick > 3600) problems.push('REFUNDS_PACK_TICK_SECONDS must be 0.1..3600');
   return {
     smtpUrl,
     smtpFrom: env.REFUNDS_SMTP_FROM?.trim() || 'refund-alerts@localhost',
     allowPrivate: env.REFUNDS_ALERT_ALLOW_PRIVATE === '1',
     retrySeconds,
+    chromiumPath: env.REFUNDS_CHROMIUM_PATH?.trim() || '/usr/bin/chromium',
+    packTickSeconds: tick,
   };
 }

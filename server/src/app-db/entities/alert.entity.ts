@@ -18,6 +18,9 @@ export class AlertRuleEntity {
   /** DingTalk signing secret (optional); never returned by the API. */
   @Column({ type: 'varchar', length: 200, nullable: true }) secret!: string | null;
   @Column({ type: 'varchar', length: 320 }) owner!: string;
+  /** Who made the rule (user, API token, or neither for the bootstrap admin): a scheduled pack renders with their rights. */
+  @Column({ type: 'integer', nullable: true }) ownerUserId!: number | null;
+  @Column({ type: 'integer', nullable: true }) ownerTokenId!: number | null;
   @Column({ type: 'varchar', length: 30 }) createdAt!: string;
 }
 

@@ -21,6 +21,8 @@ export class Alerts1700000000020 implements MigrationInterface {
           { name: 'language', type: 'varchar', length: '10' },
           { name: 'secret', type: 'varchar', length: '200', isNullable: true },
           { name: 'owner', type: 'varchar', length: '320' },
+          { name: 'ownerUserId', type: 'integer', isNullable: true },
+          { name: 'ownerTokenId', type: 'integer', isNullable: true },
           { name: 'createdAt', type: 'varchar', length: '30' },
         ],
       }),

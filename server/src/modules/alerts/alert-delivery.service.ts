@@ -6,6 +6,7 @@ import { AlertFormat, type AlertKind, type AlertLanguage } from './alert-kinds';
 import { AlertsRepository } from './alerts.repository';
 import type { Finding } from './findings';
 import { chatToolError, dingTalkSignedUrl, emailMessage, messageText, webhookBody, type RuleForMessage } from './messages';
+import { PackRenderer } from './pack-renderer';
 import { assertPublicHost, parseTarget } from './targets';
 
 const TIMEOUT_MS = 10_000;
@@ -26,6 +27,7 @@ export class AlertDeliveryService implements OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repo: AlertsRepository,
+    private readonly packs: PackRenderer,
   ) {}
 
   start(): void {
@@ -106,7 +108,8 @@ export class AlertDeliveryService implements OnModuleDestroy {
       if (!this.config.alerts.smtpUrl) throw new Error('REFUNDS_SMTP_URL is not set');
       this.mailer ??= createTransport(this.config.alerts.smtpUrl);
       const m = emailMessage(text);
-      await this.mailer.sendMail({ from: this.config.alerts.smtpFrom, to: target.address, subject: m.subject, text: m.text, html: m.html });
+      const attachments = finding.facts.type === 'pack' ? await this.packs.render(rule) : [];
+      await this.mailer.sendMail({ from: this.config.alerts.smtpFrom, to: target.address, subject: m.subject, text: m.text, html: m.html, attachments });
       return;
     }
     if (format === AlertFormat.EMAIL) throw new Error('format EMAIL needs a mailto: target');

@@ -9,9 +9,10 @@ import { AlertEvaluator } from './alert-evaluator';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsResolver } from './alerts.resolver';
 import { AlertsService } from './alerts.service';
+import { PackRenderer } from './pack-renderer';
 
 @Module({
   imports: [AppDbModule, OverviewModule, ReasonsModule, ChannelsModule, AgentsModule],
-  providers: [AlertsResolver, AlertsService, AlertsRepository, AlertEvaluator, AlertDeliveryService],
+  providers: [AlertsResolver, AlertsService, AlertsRepository, AlertEvaluator, AlertDeliveryService, PackRenderer],
 })
 export class AlertsModule {}

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CronExpressionParser } from 'cron-parser';
 import type { RefundFilter } from '@refunds/shared';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
@@ -14,6 +14,7 @@ import { AlertDeliveryService } from './alert-delivery.service';
 import { AlertEvaluator } from './alert-evaluator';
 import { AlertsRepository } from './alerts.repository';
 import type { AlertRuleInput } from './dto/alert-rule.input';
+import type { Finding } from './findings';
 import { messageText } from './messages';
 import type { AlertDelivery } from './models/alert-delivery.model';
 import type { AlertRule } from './models/alert-rule.model';
@@ -53,7 +54,8 @@ function thresholdRange(kind: AlertKind): [number, number] | null {
 }
 
 @Injectable()
-export class AlertsService implements OnApplicationBootstrap {
+export class AlertsService implements OnApplicationBootstrap, OnModuleDestroy {
+  private packTimer: NodeJS.Timeout | null = null;
   private readonly logger = new Logger('Alerts');
   /** Evaluations and rule baselines run one at a time, in order. */
   private chain: Promise<unknown> = Promise.resolve();
@@ -70,6 +72,10 @@ export class AlertsService implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     this.db.onCommitted(() => this.schedule());
     this.delivery.start();
+    this.packTimer = setInterval(() => {
+      this.chain = this.chain.then(() => this.duePacks()).catch((e: unknown) => this.logger.error(`scheduled packs failed: ${(e as Error).message}`));
+    }, this.config.alerts.packTickSeconds * 1000);
+    this.packTimer.unref();
     // Loads committed while no server ran (the CLI on the file) are evaluated now, off start-up.
     this.schedule();
   }
@@ -79,6 +85,41 @@ export class AlertsService implements OnApplicationBootstrap {
     setImmediate(() => {
       this.chain = this.chain.then(() => this.evaluatePending()).catch((e: unknown) => this.logger.error(`alert evaluation failed: ${(e as Error).message}`));
     });
+  }
+
+  onModuleDestroy(): void {
+    if (this.packTimer) clearInterval(this.packTimer);
+  }
+
+  /**
+   * Queues a delivery for each SCHEDULED_PACK rule whose next cron time (after its last run, or
+   * its creation) has come. Runs missed while the server was down collapse into one.
+   */
+  private async duePacks(): Promise<void> {
+    const now = new Date();
+    for (const rule of await this.repo.listRules()) {
+      if (rule.kind !== AlertKind.SCHEDULED_PACK || !rule.schedule) continue;
+      const last = (await this.repo.getState(`pack:${rule.id}`)) ?? rule.createdAt;
+      const next = CronExpressionParser.parse(rule.schedule, { currentDate: new Date(last), tz: 'UTC' })
+        .next()
+        .toDate();
+      if (next > now) continue;
+      const finding: Finding = {
+        key: `pack:${next.toISOString()}`,
+        facts: { type: 'pack', scheduledAt: next.toISOString(), schedule: rule.schedule },
+        page: '/',
+        filter: parseFilterJson(rule.filter),
+      };
+      await this.repo.setState(`pack:${rule.id}`, now.toISOString());
+      const forMessage = { id: rule.id, name: rule.name, kind: AlertKind.SCHEDULED_PACK, language: rule.language as AlertLanguage };
+      await this.repo.addFindingsWithDeliveries(
+        rule.id,
+        rule.name,
+        [{ key: finding.key, summary: messageText(forMessage, finding, this.delivery.baseUrl()).title, finding: JSON.stringify(finding) }],
+        now.toISOString(),
+      );
+      this.delivery.kick();
+    }
   }
 
   private async evaluatePending(): Promise<void> {
@@ -167,7 +208,14 @@ export class AlertsService implements OnApplicationBootstrap {
     const row = await this.inChain(async () => {
       const keys = await this.baselineKeys(v);
       const at = new Date().toISOString();
-      const r = await this.repo.addRule({ ...v, filter: JSON.stringify(v.filter), owner: who.name, createdAt: at });
+      const r = await this.repo.addRule({
+        ...v,
+        filter: JSON.stringify(v.filter),
+        owner: who.name,
+        ownerUserId: who.userId,
+        ownerTokenId: who.tokenId,
+        createdAt: at,
+      });
       await this.repo.resetFindings(r.id, keys, at);
       return r;
     });
@@ -186,6 +234,8 @@ export class AlertsService implements OnApplicationBootstrap {
       const keys = await this.baselineKeys(v);
       await this.repo.updateRule(id, { ...v, secret, filter: JSON.stringify(v.filter) });
       await this.repo.resetFindings(id, keys, new Date().toISOString());
+      // A changed schedule counts from now: no run of the old one is made up for.
+      if (v.kind === AlertKind.SCHEDULED_PACK) await this.repo.setState(`pack:${id}`, new Date().toISOString());
     });
     await this.audit.record({ actor: who.name, action: 'alert-rule-changed', detail: `alert rule ${id} "${v.name}" (${v.kind}, ${v.format})`, address });
     return this.toModel((await this.repo.findRule(id))!, who);
@@ -228,10 +278,9 @@ export class AlertsService implements OnApplicationBootstrap {
       } catch (e) {
         throw badInput('schedule', `is not a cron expression (${(e as Error).message.slice(0, 200)})`);
       }
-      // Rendering and mailing the pack is not built yet; refuse rather than accept a rule that never fires.
-      throw badInput('kind', 'SCHEDULED_PACK is not available on this server yet');
+      if (format !== AlertFormat.EMAIL) throw badInput('format', 'SCHEDULED_PACK is e-mailed: format EMAIL with a mailto: target');
     }
-    if (schedule !== null) throw badInput('schedule', 'only SCHEDULED_PACK takes a schedule');
+    if (kind !== AlertKind.SCHEDULED_PACK && schedule !== null) throw badInput('schedule', 'only SCHEDULED_PACK takes a schedule');
     const language = (input.language ?? 'en') as AlertLanguage;
     if (!ALERT_LANGUAGES.includes(language)) throw badInput('language', 'must be en or zh-CN');
     const secret = input.secret?.trim() || null;

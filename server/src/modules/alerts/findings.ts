@@ -28,7 +28,14 @@ export interface RateFinding {
   planId?: string | null;
 }
 
-export type FindingFacts = SpikeFinding | RateFinding;
+/** A scheduled meeting pack, due at `scheduledAt` by the rule's cron expression. */
+export interface PackFinding {
+  type: 'pack';
+  scheduledAt: string;
+  schedule: string;
+}
+
+export type FindingFacts = SpikeFinding | RateFinding | PackFinding;
 
 /** What a delivery sends; stored with the delivery so a retry sends the same message. */
 export interface Finding {

@@ -83,6 +83,19 @@ export function messageText(rule: RuleForMessage, finding: Finding, baseUrl: str
         linkLabel,
         link,
       };
+    case 'pack':
+      return {
+        title: zh ? `会议资料包：${rule.name}（${f.scheduledAt.slice(0, 10)}）` : `Meeting pack: ${rule.name} (${f.scheduledAt.slice(0, 10)})`,
+        reason: zh
+          ? `规则“${rule.name}”按计划（cron ${f.schedule}，UTC）发送：附件为总览页的 PDF 和 CSV，与“导出”菜单所得相同。`
+          : `Rule "${rule.name}" runs on its schedule (cron ${f.schedule}, UTC): attached are the Overview's PDF and CSVs, as the Export menu gives them.`,
+        rows: [
+          [zh ? '计划时间' : 'Scheduled for', f.scheduledAt],
+          [zh ? '计划' : 'Schedule', f.schedule],
+        ],
+        linkLabel,
+        link,
+      };
     case 'rate': {
       const m = METRIC[rule.language][f.metric];
       const cmp = f.direction === 'below' ? (zh ? '低于' : 'below') : zh ? '高于' : 'above';
