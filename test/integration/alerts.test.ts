@@ -174,6 +174,8 @@ describe('alerts after each load', () => {
     expect(await bad({ name: 'x', kind: 'REFUND_SPIKE', threshold: 0.5, target: 'https://example.com/' })).toMatch(/^threshold: /);
     expect(await bad({ name: 'x', kind: 'SCHEDULED_PACK', target: 'mailto:a@example.com', format: 'EMAIL', schedule: 'every day' })).toMatch(/^schedule: /);
     expect(await bad({ name: 'x', kind: 'REFUND_SPIKE', target: 'https://example.com/', language: 'fr' })).toMatch(/^language: /);
+    expect(await bad({ name: 'x', kind: 'SCHEDULED_PACK', target: 'https://example.com/', schedule: '0 7 * * 1' })).toMatch(/^format: /);
+    expect(await bad({ name: 'x', kind: 'REFUND_SPIKE', target: 'https://example.com/', schedule: '0 7 * * 1' })).toMatch(/^schedule: only SCHEDULED_PACK/);
     expect(await bad({ name: 'x', kind: 'REFUND_SPIKE', target: 'https://example.com/', filter: { from: '2025-02-01', to: '2025-01-01' } })).toMatch(/^filter/);
 
     const analyst = ok(await s.gql(`mutation { issueApiToken(userName: "ana", role: "analyst", label: "alerts") { token } }`)).issueApiToken.token as string;
