@@ -32,8 +32,10 @@ export class PackRenderer {
 
   private ownUrl(): string {
     const addr = (this.adapter.httpAdapter.getHttpServer() as { address(): AddressInfo | string | null }).address();
-    const port = addr && typeof addr === 'object' ? addr.port : this.config.port;
-    return `http://127.0.0.1:${port}`;
+    if (!addr || typeof addr !== 'object') return `http://127.0.0.1:${this.config.port}`;
+    // Bound to every interface: loopback reaches it; bound to one address: that address.
+    const host = addr.address === '0.0.0.0' || addr.address === '::' ? '127.0.0.1' : addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    return `http://${host}:${addr.port}`;
   }
 
   /** One Chromium at a time: packs due together wait for each other rather than share the CPU and memory. */
