@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -132,10 +132,6 @@ describe('Alerts panel on the Data page', () => {
     expect(await view.locator('table tr').count()).toBe(7);
     await shoot(view, 'alerts-email');
     await view.close();
-    const docs = resolve(__dirname, '..', '..', 'docs');
-    mkdirSync(docs, { recursive: true });
-    copyFileSync(join(SCREENSHOTS, 'alerts-email.png'), join(docs, 'alerts-email.png'));
-    copyFileSync(join(SCREENSHOTS, 'alerts-panel-en.png'), join(docs, 'alerts-panel.png'));
   });
 
   test('a scheduled pack arrives as a PDF of the Overview with the filter, plus the CSVs', async () => {
@@ -171,6 +167,5 @@ describe('Alerts panel on the Data page', () => {
     const text = execFileSync('pdftotext', ['-f', '1', '-l', '1', join(dir, 'pack.pdf'), '-']).toString();
     expect(text).toContain(PLANTED.spikeProductLine);
     execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', join(dir, 'pack.pdf'), join(SCREENSHOTS, 'alerts-pack-page1')]);
-    copyFileSync(join(SCREENSHOTS, 'alerts-pack-page1.png'), resolve(__dirname, '..', '..', 'docs', 'alerts-pack-page1.png'));
   });
 });
