@@ -14,6 +14,8 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
+# Chromium renders scheduled meeting packs (alerts of kind SCHEDULED_PACK); CJK fonts for zh-CN packs.
+RUN apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production PORT=3000 REFUNDS_DB=/data/refunds.duckdb
 COPY --from=build /app /app
 VOLUME /data

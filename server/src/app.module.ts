@@ -28,6 +28,7 @@ import { AgentsModule } from './modules/agents/agents.module';
 import { PolicyModule } from './modules/policy/policy.module';
 import { ReconciliationModule } from './modules/reconciliation/reconciliation.module';
 import { UploadsModule } from './modules/uploads/uploads.module';
+import { AlertsModule } from './modules/alerts/alerts.module';
 
 const production = process.env.NODE_ENV === 'production';
 
@@ -69,6 +70,7 @@ const production = process.env.NODE_ENV === 'production';
     PolicyModule,
     ReconciliationModule,
     UploadsModule,
+    AlertsModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: AppErrorFilter }],
 })

@@ -178,6 +178,11 @@ async function newChange(s: TestServer): Promise<Record<string, unknown>> {
   );
   return { c: changeId };
 }
+/** A public literal address: no DNS needed, and not refused as private (the rule is never triggered here: no load). */
+const ALERT_INPUT = `{ name: "matrix", kind: PAYOUT_FAILURES, threshold: 0.5, target: "https://93.184.216.34/hook" }`;
+async function newAlertRule(s: TestServer): Promise<Record<string, unknown>> {
+  return { id: ok(await s.gql<{ createAlertRule: { id: number } }>(`mutation { createAlertRule(input: ${ALERT_INPUT}) { id } }`)).createAlertRule.id };
+}
 async function newToken(s: TestServer): Promise<Record<string, unknown>> {
   return { id: (await issue(s, uniq('throwaway'), 'analyst')).id };
 }
@@ -216,6 +221,9 @@ const OPS: Record<string, Op> = {
   reconciliation: { kind: 'query', doc: `{ reconciliation { sources { source } conflicts { kind } } }`, allowed: ALL },
   repurchaseAfterRefund: { kind: 'query', doc: `{ repurchaseAfterRefund { key eligible } }`, allowed: ALL },
   savedViews: { kind: 'query', doc: `{ savedViews { id name } }`, allowed: ALL },
+  alertRules: { kind: 'query', doc: `{ alertRules { id name target } }`, allowed: ALL },
+  alertDeliveries: { kind: 'query', doc: `{ alertDeliveries { id status } }`, allowed: ALL },
+  alertStatus: { kind: 'query', doc: `{ alertStatus { dataVersion } }`, allowed: ALL },
   // mutations
   addAnnotation: {
     kind: 'mutation',
@@ -236,6 +244,14 @@ const OPS: Record<string, Op> = {
     allowed: POLICY_WRITERS,
   },
   deletePolicyChange: { kind: 'mutation', doc: `mutation($c: String!) { deletePolicyChange(changeId: $c) }`, vars: newChange, allowed: POLICY_WRITERS },
+  createAlertRule: { kind: 'mutation', doc: `mutation { createAlertRule(input: ${ALERT_INPUT}) { id } }`, allowed: POLICY_WRITERS },
+  updateAlertRule: {
+    kind: 'mutation',
+    doc: `mutation($id: Int!) { updateAlertRule(id: $id, input: ${ALERT_INPUT}) { id } }`,
+    vars: newAlertRule,
+    allowed: POLICY_WRITERS,
+  },
+  deleteAlertRule: { kind: 'mutation', doc: `mutation($id: Int!) { deleteAlertRule(id: $id) }`, vars: newAlertRule, allowed: POLICY_WRITERS },
   issueApiToken: {
     kind: 'mutation',
     doc: `mutation($u: String!) { issueApiToken(userName: $u, role: "analyst", label: "matrix") { id token } }`,
@@ -508,7 +524,13 @@ describe('security: roles, authentication, tokens', () => {
         for (const [name, op] of Object.entries(OPS)) {
           // ids that exist, so only authentication can stop the call
           const vars =
-            name === 'deleteAnnotation' || name === 'deleteSavedView' || name === 'revokeApiToken' || name === 'updateUser' || name === 'resetPassword'
+            name === 'deleteAnnotation' ||
+            name === 'deleteSavedView' ||
+            name === 'revokeApiToken' ||
+            name === 'updateUser' ||
+            name === 'resetPassword' ||
+            name === 'updateAlertRule' ||
+            name === 'deleteAlertRule'
               ? { id: 1 }
               : name === 'deletePolicyChange'
                 ? { c: 'CHG-1' }

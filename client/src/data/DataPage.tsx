@@ -12,6 +12,7 @@ import { useSession } from '../common/session';
 import { UploadPanel } from './UploadPanel';
 import { AuditLogPanel } from './AuditLog';
 import { UsersPanel } from './Users';
+import { AlertsPanel } from '../alerts/AlertsPanel';
 
 interface LoadRecord {
   loadId: number;
@@ -179,6 +180,7 @@ export default function DataPage() {
       </Loadable>
       <ReconciliationPanel key={`recon-${uploads}`} />
       <Rejects key={selected ?? 'latest'} loadId={selected} loads={uploads} />
+      <AlertsPanel key={`alerts-${uploads}`} />
       {me.role === 'admin' && <UsersPanel />}
       {me.role === 'admin' && <AuditLogPanel />}
     </Page>

@@ -9,11 +9,12 @@ import { ENTITIES } from './entities';
 import { Initial1700000000000 } from './migrations/1700000000000-initial';
 import { SavedViewParams1700000000001 } from './migrations/1700000000001-saved-view-params';
 import { SessionsAccountsAudit1700000000015 } from './migrations/1700000000015-sessions-accounts-audit';
+import { Alerts1700000000020 } from './migrations/1700000000020-alerts';
 
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
   const common = {
     entities: ENTITIES,
-    migrations: [Initial1700000000000, SavedViewParams1700000000001, SessionsAccountsAudit1700000000015],
+    migrations: [Initial1700000000000, SavedViewParams1700000000001, SessionsAccountsAudit1700000000015, Alerts1700000000020],
     migrationsRun: true,
     synchronize: false,
     logging: false,

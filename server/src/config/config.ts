@@ -43,6 +43,27 @@ export interface AppConfig {
   /** Structured log level (REFUNDS_LOG_LEVEL): info logs one line per request. */
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   oidc: OidcConfig | null;
+  /** The URL browsers reach the dashboard at (REFUNDS_PUBLIC_URL), for links in alerts; null when unset. */
+  publicUrl: string | null;
+  alerts: AlertsConfig;
+}
+
+export interface AlertsConfig {
+  /** SMTP server for `mailto:` targets (REFUNDS_SMTP_URL, e.g. smtp://user:pass@host:587); null: e-mail targets are refused. */
+  smtpUrl: string | null;
+  /** Sender address of alert e-mails (REFUNDS_SMTP_FROM). */
+  smtpFrom: string;
+  /** Targets on loopback or private addresses allowed (REFUNDS_ALERT_ALLOW_PRIVATE=1, for tests and closed networks). */
+  allowPrivate: boolean;
+  /**
+   * Seconds to wait before each retry (REFUNDS_ALERT_RETRY_SECONDS, comma-separated): 4 retries
+   * by default, so at most 5 attempts, all within an hour (1 + 5 + 15 + 30 minutes).
+   */
+  retrySeconds: number[];
+  /** Chromium for rendering scheduled packs (REFUNDS_CHROMIUM_PATH). */
+  chromiumPath: string;
+  /** How often scheduled packs are checked for being due (REFUNDS_PACK_TICK_SECONDS, default 20). */
+  packTickSeconds: number;
 }
 
 export interface OidcConfig {
@@ -118,6 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const logLevel = (env.REFUNDS_LOG_LEVEL ?? 'info').toLowerCase();
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) problems.push('REFUNDS_LOG_LEVEL must be debug, info, warn, error or silent');
   const oidc = oidcConfig(env, problems);
+  const alerts = alertsConfig(env, problems);
+  const publicUrl = env.REFUNDS_PUBLIC_URL?.trim().replace(/\/+$/, '') || null;
+  if (publicUrl !== null && !/^https?:\/\/[^\s]+$/.test(publicUrl)) problems.push('REFUNDS_PUBLIC_URL must be an http(s) URL');
   if (problems.length) throw new ConfigError(`invalid configuration:\n- ${problems.join('\n- ')}`);
   return {
     duckdbPath,
@@ -147,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metricsPublic: env.REFUNDS_METRICS_PUBLIC === '1',
     logLevel: logLevel as AppConfig['logLevel'],
     oidc,
+    publicUrl,
+    alerts,
   };
 }
 
@@ -202,3 +228,22 @@ export function reportingCurrencyFor(setting: string | null, stored: string | nu
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+function alertsConfig(env: NodeJS.ProcessEnv, problems: string[]): AlertsConfig {
+  const smtpUrl = env.REFUNDS_SMTP_URL?.trim() || null;
+  if (smtpUrl !== null && !/^smtps?:\/\/[^\s]+$/.test(smtpUrl)) problems.push('REFUNDS_SMTP_URL must be an smtp:// or smtps:// URL');
+  const raw = env.REFUNDS_ALERT_RETRY_SECONDS?.trim() || '60,300,900,1800';
+  const retrySeconds = raw.split(',').map((x) => Number(x.trim()));
+  if (retrySeconds.length > 4 || retrySeconds.some((x) => !Number.isFinite(x) || x <= 0) || retrySeconds.reduce((a, b) => a + b, 0) > 3600)
+    problems.push('REFUNDS_ALERT_RETRY_SECONDS must be at most 4 positive numbers of seconds adding up to at most an hour');
+  const tick = Number(env.REFUNDS_PACK_TICK_SECONDS ?? 20);
+  if (!Number.isFinite(tick) || tick < 0.1 || tick > 3600) problems.push('REFUNDS_PACK_TICK_SECONDS must be 0.1..3600');
+  return {
+    smtpUrl,
+    smtpFrom: env.REFUNDS_SMTP_FROM?.trim() || 'refund-alerts@localhost',
+    allowPrivate: env.REFUNDS_ALERT_ALLOW_PRIVATE === '1',
+    retrySeconds,
+    chromiumPath: env.REFUNDS_CHROMIUM_PATH?.trim() || '/usr/bin/chromium',
+    packTickSeconds: tick,
+  };
+}

@@ -67,6 +67,7 @@ export class DuckDbService implements OnModuleDestroy {
   private stored: string | null = null;
   private readonly cache = new Map<string, Promise<unknown>>();
   private observer: WarehouseObserver | null = null;
+  private readonly committedListeners: Array<(dataVersion: number) => void> = [];
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -112,6 +113,14 @@ export class DuckDbService implements OnModuleDestroy {
   private async readCurrency(): Promise<void> {
     this.stored = await storedReportingCurrency(this.writer);
     this.currency = reportingCurrencyFor(this.config.reportingCurrencySetting, this.stored, this.config.duckdbPath);
+  }
+
+  /**
+   * Called after every committed load (CLI hand-over, uploads, POST /api/loads), once the new data
+   * version is visible to readers. Listeners must return at once (alerts queue their work).
+   */
+  onCommitted(fn: (dataVersion: number) => void): void {
+    this.committedListeners.push(fn);
   }
 
   observe(o: WarehouseObserver): void {
@@ -185,6 +194,15 @@ export class DuckDbService implements OnModuleDestroy {
       this.version = await this.readVersion();
       await this.readCurrency();
       this.cache.clear();
+      if (summary.outcome === 'committed') {
+        for (const fn of this.committedListeners) {
+          try {
+            fn(this.version);
+          } catch (e) {
+            this.logger.error(`a listener of committed loads failed: ${(e as Error).message}`);
+          }
+        }
+      }
       return summary;
     });
     this.loadChain = run.catch(() => undefined);

@@ -1,3 +1,4 @@
+import { AlertDeliveryEntity, AlertFindingEntity, AlertRuleEntity, AlertStateEntity } from './alert.entity';
 import { AnnotationEntity } from './annotation.entity';
 import { ApiTokenEntity } from './api-token.entity';
 import { AuditEntryEntity } from './audit-entry.entity';
@@ -6,5 +7,29 @@ import { SavedViewEntity } from './saved-view.entity';
 import { SessionEntity } from './session.entity';
 import { UserEntity } from './user.entity';
 
-export { AnnotationEntity, ApiTokenEntity, AuditEntryEntity, PolicyChangeEntity, SavedViewEntity, SessionEntity, UserEntity };
-export const ENTITIES = [UserEntity, ApiTokenEntity, AnnotationEntity, SavedViewEntity, PolicyChangeEntity, SessionEntity, AuditEntryEntity];
+export {
+  AlertDeliveryEntity,
+  AlertFindingEntity,
+  AlertRuleEntity,
+  AlertStateEntity,
+  AnnotationEntity,
+  ApiTokenEntity,
+  AuditEntryEntity,
+  PolicyChangeEntity,
+  SavedViewEntity,
+  SessionEntity,
+  UserEntity,
+};
+export const ENTITIES = [
+  UserEntity,
+  ApiTokenEntity,
+  AnnotationEntity,
+  SavedViewEntity,
+  PolicyChangeEntity,
+  SessionEntity,
+  AuditEntryEntity,
+  AlertRuleEntity,
+  AlertFindingEntity,
+  AlertDeliveryEntity,
+  AlertStateEntity,
+];

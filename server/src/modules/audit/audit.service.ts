@@ -19,7 +19,10 @@ export type AuditAction =
   | 'annotation-deleted'
   | 'saved-view-deleted'
   | 'policy-change-saved'
-  | 'policy-change-deleted';
+  | 'policy-change-deleted'
+  | 'alert-rule-created'
+  | 'alert-rule-changed'
+  | 'alert-rule-deleted';
 
 export interface AuditEvent {
   actor: string;

@@ -85,6 +85,27 @@ export class AuthService {
     return { sessionId, principal: { ...p, via: 'session' } };
   }
 
+  /**
+   * A session with the rights its owner has now (for the server's own headless browser rendering a
+   * scheduled pack); null when the owner can no longer sign in (user disabled, token revoked,
+   * bootstrap token unset). The caller ends it when done.
+   */
+  async openSessionFor(owner: { userId: number | null; tokenId: number | null }, address: string): Promise<string | null> {
+    if (owner.tokenId !== null) {
+      const t = await this.repo.findToken(owner.tokenId);
+      if (!t || t.revokedAt !== null || t.user.disabled) return null;
+      return this.sessions.create('token', { user: t.user, token: t, adminFingerprint: null }, address);
+    }
+    if (owner.userId !== null) {
+      const user = await this.repo.findUserById(owner.userId);
+      if (!user || user.disabled) return null;
+      // A user session like a password sign-in's: valid while the user is enabled, role read per request.
+      return this.sessions.create('password', { user, token: null, adminFingerprint: null }, address);
+    }
+    if (!this.adminFingerprint) return null;
+    return this.sessions.create('admin-token', { user: null, token: null, adminFingerprint: this.adminFingerprint }, address);
+  }
+
   /** Opens a session for e-mail and password; null when either is wrong or the account is disabled. */
   async signInWithPassword(email: string, password: string, address: string): Promise<SignInResult | null> {
     const user = await this.repo.findUserByEmail(email.trim().toLowerCase());

@@ -3,5 +3,5 @@ import { ChannelsRepository } from './channels.repository';
 import { ChannelsResolver } from './channels.resolver';
 import { ChannelsService } from './channels.service';
 
-@Module({ providers: [ChannelsResolver, ChannelsService, ChannelsRepository] })
+@Module({ providers: [ChannelsResolver, ChannelsService, ChannelsRepository], exports: [ChannelsService] })
 export class ChannelsModule {}

@@ -3,5 +3,5 @@ import { OverviewRepository } from './overview.repository';
 import { OverviewResolver } from './overview.resolver';
 import { OverviewService } from './overview.service';
 
-@Module({ providers: [OverviewResolver, OverviewService, OverviewRepository] })
+@Module({ providers: [OverviewResolver, OverviewService, OverviewRepository], exports: [OverviewService] })
 export class OverviewModule {}
