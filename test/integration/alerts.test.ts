@@ -249,6 +249,12 @@ describe('alerts after each load', () => {
       }
     }
     expect(rx.got.filter((g) => g.path === '/fail')).toHaveLength(5 * keys.length);
+    // every attempt is counted in /metrics by the status it left the delivery in
+    const metrics = await (await fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+    const counted = (status: string) => Number(new RegExp(`refunds_alert_delivery_attempts_total\\{status="${status}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+    expect(counted('FAILED')).toBe(keys.length);
+    expect(counted('RETRYING')).toBe(4 * keys.length);
+    expect(counted('DELIVERED')).toBe(all.filter((d) => d.status === 'DELIVERED').length);
 
     // Payload shapes, for the planted spike's message of each tool.
     const plantedSpike = spikes.find((x) => x.productId === PLANTED.spikeProductId && x.week === PLANTED.spikeWeeks[0])!;

@@ -6,6 +6,7 @@ import { AlertFormat, type AlertKind, type AlertLanguage } from './alert-kinds';
 import { AlertsRepository } from './alerts.repository';
 import type { Finding } from './findings';
 import { chatToolError, dingTalkSignedUrl, emailMessage, messageText, webhookBody, type RuleForMessage } from './messages';
+import { MetricsService } from '../health/metrics.service';
 import { PackRenderer } from './pack-renderer';
 import { assertPublicHost, parseTarget } from './targets';
 
@@ -28,6 +29,7 @@ export class AlertDeliveryService implements OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repo: AlertsRepository,
     private readonly packs: PackRenderer,
+    private readonly metrics: MetricsService,
   ) {}
 
   start(): void {
@@ -81,6 +83,7 @@ export class AlertDeliveryService implements OnModuleDestroy {
     const retries = this.config.alerts.retrySeconds;
     if (error === null) {
       await this.repo.saveAttempt(d.id, { status: 'DELIVERED', attempts, at, nextAt: null, summary: d.summary, lastError: null });
+      this.metrics.alertAttempt('DELIVERED');
       return;
     }
     const last = !rule || attempts > retries.length;
@@ -93,6 +96,7 @@ export class AlertDeliveryService implements OnModuleDestroy {
       summary: d.summary,
       lastError: error,
     });
+    this.metrics.alertAttempt(last ? 'FAILED' : 'RETRYING');
   }
 
   baseUrl(): string {

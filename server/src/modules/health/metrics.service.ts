@@ -56,6 +56,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly alertAttempts = new Counter({
+    name: 'refunds_alert_delivery_attempts_total',
+    help: 'Alert delivery attempts by the status they left the delivery in (DELIVERED, RETRYING, FAILED)',
+    labelNames: ['status'],
+    registers: [this.registry],
+  });
+
   constructor(db: DuckDbService) {
     // Process metrics, among them nodejs_eventloop_lag_seconds and its percentiles.
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
@@ -93,5 +100,9 @@ export class MetricsService {
 
   text(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  alertAttempt(status: 'DELIVERED' | 'RETRYING' | 'FAILED'): void {
+    this.alertAttempts.inc({ status });
   }
 }
