@@ -11,24 +11,37 @@ import { PLANTED } from '../../etl/src/generate/world';
 import { tempDir } from '../../etl/src/testing/factory';
 import { ADMIN_TOKEN, ok, serveDatabase, type TestServer } from '../support/server';
 import { launchBrowser, openSession, settle, shoot, SCREENSHOTS } from './browser';
+import { feishuCardHtml, type FeishuCard } from './feishu-card';
 
 /**
  * The Data page's Alerts panel after a load that a spike rule alerted on: one rule delivered by
  * e-mail (a real SMTP server on loopback), one whose target is down (FAILED after its retries);
  * in English and Chinese. The received e-mail is rendered in Chromium for the README.
  */
-jest.setTimeout(240_000);
+jest.setTimeout(420_000);
 
 describe('Alerts panel on the Data page', () => {
   let s: TestServer;
   let browser: Browser;
   let hook: Server;
+  let feishu: Server;
+  const cards: FeishuCard[] = [];
   let smtp: SMTPServer;
   const mails: ParsedMail[] = [];
 
   beforeAll(async () => {
     hook = createServer((_req, res) => res.writeHead(503).end());
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
+    // Answers as Feishu's custom bot does when it takes a message.
+    feishu = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        cards.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as FeishuCard);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"code":0,"msg":"success","data":{}}');
+      });
+    });
+    await new Promise<void>((r) => feishu.listen(0, '127.0.0.1', () => r()));
     smtp = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
@@ -63,6 +76,11 @@ describe('Alerts panel on the Data page', () => {
         `mutation { createAlertRule(input: { name: "Ops webhook", kind: REFUND_SPIKE, format: JSON, target: "http://127.0.0.1:${(hook.address() as AddressInfo).port}/down", filter: ${filter} }) { id } }`,
       ),
     );
+    ok(
+      await s.gql(
+        `mutation { createAlertRule(input: { name: "电子产品退款激增", kind: REFUND_SPIKE, format: FEISHU, language: "zh-CN", target: "http://127.0.0.1:${(feishu.address() as AddressInfo).port}/open-apis/bot/v2/hook/demo", filter: ${filter} }) { id } }`,
+      ),
+    );
     const res = await fetch(`${s.url}/api/loads`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
@@ -83,6 +101,7 @@ describe('Alerts panel on the Data page', () => {
     await browser?.close();
     await s?.close();
     hook?.close();
+    feishu?.close();
     await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
   });
 
@@ -94,6 +113,9 @@ describe('Alerts panel on the Data page', () => {
     }>;
     const mailed = deliveries.filter((d) => d.rule.name === 'Electronics spikes (mail)');
     const failed = deliveries.filter((d) => d.rule.name === 'Ops webhook');
+    const chat = deliveries.filter((d) => d.rule.name === '电子产品退款激增');
+    expect(chat.length).toBe(mailed.length);
+    expect(chat.every((d) => d.status === 'DELIVERED')).toBe(true);
     expect(mailed.length).toBeGreaterThan(0);
     expect(mailed.every((d) => d.status === 'DELIVERED')).toBe(true);
     expect(failed.length).toBe(mailed.length);
@@ -111,11 +133,11 @@ describe('Alerts panel on the Data page', () => {
       expect(text).toContain('mailto:product@example.com');
       const log = await x.page.getByTestId('alert-deliveries').innerText();
       if (locale === 'en') {
-        expect(log.match(/Delivered/g)?.length).toBe(mailed.length);
+        expect(log.match(/Delivered/g)?.length).toBe(mailed.length + chat.length);
         expect(log.match(/Failed/g)?.length).toBe(failed.length);
         expect(log).toContain(PLANTED.spikeProductId);
       } else {
-        expect(log.match(/已送达/g)?.length).toBe(mailed.length);
+        expect(log.match(/已送达/g)?.length).toBe(mailed.length + chat.length);
         expect(log.match(/失败/g)?.length).toBe(failed.length);
       }
       await panel.scrollIntoViewIfNeeded();
@@ -131,10 +153,22 @@ describe('Alerts panel on the Data page', () => {
     await view.setContent(typeof spikeMail!.html === 'string' ? spikeMail!.html : '');
     expect(await view.locator('table tr').count()).toBe(7);
     await shoot(view, 'alerts-email');
+
+    // The planted spike's Feishu card, drawn from the body the bot received.
+    expect(cards.length).toBe(mailed.length);
+    const card = cards.find((c) => c.card.header.title.content.includes(PLANTED.spikeProductId));
+    expect(card).toBeDefined();
+    await view.setViewportSize({ width: 640, height: 470 });
+    await view.setContent(feishuCardHtml(card!));
+    const drawn = await view.getByTestId('feishu-card').innerText();
+    expect(drawn).toContain('退款激增');
+    expect(drawn).toContain(PLANTED.spikeProductLine);
+    expect(drawn).toContain('打开看板');
+    await shoot(view, 'alerts-feishu');
     await view.close();
   });
 
-  test('a scheduled pack arrives as a PDF of the Overview with the filter, plus the CSVs', async () => {
+  test('a scheduled pack arrives as a PDF of each page with the filter (Overview first), plus the CSVs', async () => {
     const before = mails.length;
     const { createAlertRule: rule } = ok(
       await s.gql(
@@ -143,7 +177,7 @@ describe('Alerts panel on the Data page', () => {
     );
     const t0 = Date.now();
     while (!mails.slice(before).some((m) => (m.subject ?? '').startsWith('Meeting pack'))) {
-      if (Date.now() - t0 > 100_000)
+      if (Date.now() - t0 > 240_000)
         throw new Error(
           `no pack arrived: ${JSON.stringify(ok(await s.gql(`{ alertDeliveries(limit: 5) { rule { name } status attempts lastError } }`)))}\n${s
             .logs()
@@ -157,15 +191,28 @@ describe('Alerts panel on the Data page', () => {
     ok(await s.gql(`mutation { deleteAlertRule(id: ${rule.id}) }`));
     const pack = mails.slice(before).find((m) => (m.subject ?? '').startsWith('Meeting pack'))!;
     expect(pack.subject).toContain('Weekly pack');
-    const pdf = pack.attachments.find((a) => a.filename?.endsWith('.pdf'));
+    // One PDF per analysis page, Overview first, each with its CSVs.
+    const pdfs = pack.attachments.filter((a) => a.filename?.endsWith('.pdf'));
+    const pdf = pdfs[0];
     const csvs = pack.attachments.filter((a) => a.filename?.endsWith('.csv'));
-    expect(pdf).toBeDefined();
+    expect(pdfs.map((a) => a.filename?.replace(/-\d{4}-\d{2}-\d{2}\.pdf$/, ''))).toEqual([
+      'Overview',
+      'Incentives',
+      'Refund-reasons',
+      'Channel-consistency',
+      'Customer-outcomes',
+      'Policy-impact',
+    ]);
     expect(pdf!.content.subarray(0, 5).toString()).toBe('%PDF-');
     expect(csvs.length).toBeGreaterThan(0);
     const dir = tempDir('refunds-pack-');
     writeFileSync(join(dir, 'pack.pdf'), pdf!.content);
     const text = execFileSync('pdftotext', ['-f', '1', '-l', '1', join(dir, 'pack.pdf'), '-']).toString();
     expect(text).toContain(PLANTED.spikeProductLine);
+    writeFileSync(join(dir, 'outcomes.pdf'), pdfs[4].content);
+    const outcomes = execFileSync('pdftotext', [join(dir, 'outcomes.pdf'), '-']).toString();
+    expect(outcomes).toContain('Matched over 90 days, a rejected customer bought');
+    expect(outcomes).toContain('Strata that contribute most');
     execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', join(dir, 'pack.pdf'), join(SCREENSHOTS, 'alerts-pack-page1')]);
   });
 });

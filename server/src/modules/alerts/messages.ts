@@ -87,8 +87,8 @@ export function messageText(rule: RuleForMessage, finding: Finding, baseUrl: str
       return {
         title: zh ? `会议资料包：${rule.name}（${f.scheduledAt.slice(0, 10)}）` : `Meeting pack: ${rule.name} (${f.scheduledAt.slice(0, 10)})`,
         reason: zh
-          ? `规则“${rule.name}”按计划（cron ${f.schedule}，UTC）发送：附件为总览页的 PDF 和 CSV，与“导出”菜单所得相同。`
-          : `Rule "${rule.name}" runs on its schedule (cron ${f.schedule}, UTC): attached are the Overview's PDF and CSVs, as the Export menu gives them.`,
+          ? `规则“${rule.name}”按计划（cron ${f.schedule}，UTC）发送：附件为各分析页（总览、激励、原因、渠道、结果、政策）的 PDF 和 CSV，与各页“导出”菜单所得相同。`
+          : `Rule "${rule.name}" runs on its schedule (cron ${f.schedule}, UTC): attached are the PDF and CSVs of each analysis page (Overview, Incentives, Reasons, Channels, Outcomes, Policy), as each page's Export menu gives them.`,
         rows: [
           [zh ? '计划时间' : 'Scheduled for', f.scheduledAt],
           [zh ? '计划' : 'Schedule', f.schedule],

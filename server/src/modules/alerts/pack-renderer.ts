@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
-import { chromium } from 'playwright-core';
+import { chromium, type BrowserContext, type Download } from 'playwright-core';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import type { AlertRuleEntity } from '../../app-db/entities';
 import { AuthService } from '../auth/auth.service';
@@ -16,9 +16,12 @@ export interface PackFile {
 
 const PAGE_TIMEOUT_MS = 30_000;
 
+/** The analysis pages, in the dashboard's order: a pack is what each page's Export menu gives. */
+export const PACK_PAGES = ['/', '/incentives', '/reasons', '/channels', '/outcomes', '/policy'] as const;
+
 /**
- * Renders the meeting pack the way a person gets it: the server's own headless Chromium opens the
- * Overview with the rule's filter, signed in with the rule owner's rights, and takes what the
+ * Renders the meeting pack the way a person gets it: the server's own headless Chromium opens each
+ * analysis page with the rule's filter, signed in with the rule owner's rights, and takes what the
  * Export menu gives (the PDF, then the CSVs).
  */
 @Injectable()
@@ -67,37 +70,44 @@ export class PackRenderer {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
       await context.addCookies([{ name: SESSION_COOKIE, value: sessionId, url: base, httpOnly: true, sameSite: 'Lax' }]);
       await context.addInitScript({ content: `localStorage.setItem('refunds.locale', ${JSON.stringify(rule.language)});` });
-      const page = await context.newPage();
-      page.setDefaultTimeout(PAGE_TIMEOUT_MS);
-      await page.goto(dashboardLink(base, '/', parseFilterJson(rule.filter)));
-      await page.waitForLoadState('networkidle');
-      // Locators, not waitForFunction: the dashboard's CSP forbids the string evaluation that would need.
-      await page.locator('[data-page]').first().waitFor();
-      await page.locator('.skeleton').first().waitFor({ state: 'detached' });
-      await page.waitForLoadState('networkidle');
       const files: PackFile[] = [];
-      const take = async (item: 'export-pdf' | 'export-csv') => {
-        const got: Promise<PackFile>[] = [];
-        const onDownload = (d: import('playwright-core').Download) =>
-          got.push(d.createReadStream().then(async (stream) => ({ filename: d.suggestedFilename(), content: Buffer.concat(await stream.toArray()) })));
-        page.on('download', onDownload);
-        const first = page.waitForEvent('download');
-        await page.getByTestId('export-button').click();
-        await page.getByTestId(item).click();
-        await first;
-        // The CSV export downloads one file per table, one after another.
-        await page.locator('[data-testid="export-button"]:not([disabled])').waitFor();
-        await page.waitForTimeout(500);
-        page.off('download', onDownload);
-        files.push(...(await Promise.all(got)));
-      };
-      await take('export-pdf');
-      await take('export-csv');
+      for (const path of PACK_PAGES) files.push(...(await this.exportPage(context, dashboardLink(base, path, parseFilterJson(rule.filter)))));
       await context.close();
       return files;
     } finally {
       await browser.close();
       await this.sessions.end(sessionId);
     }
+  }
+
+  private async exportPage(context: BrowserContext, url: string): Promise<PackFile[]> {
+    const page = await context.newPage();
+    page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+    await page.goto(url);
+    await page.waitForLoadState('networkidle');
+    // Locators, not waitForFunction: the dashboard's CSP forbids the string evaluation that would need.
+    await page.locator('[data-page]').first().waitFor();
+    await page.locator('.skeleton').first().waitFor({ state: 'detached' });
+    await page.waitForLoadState('networkidle');
+    const files: PackFile[] = [];
+    const take = async (item: 'export-pdf' | 'export-csv') => {
+      const got: Promise<PackFile>[] = [];
+      const onDownload = (d: Download) =>
+        got.push(d.createReadStream().then(async (stream) => ({ filename: d.suggestedFilename(), content: Buffer.concat(await stream.toArray()) })));
+      page.on('download', onDownload);
+      const first = page.waitForEvent('download');
+      await page.getByTestId('export-button').click();
+      await page.getByTestId(item).click();
+      await first;
+      // The CSV export downloads one file per table, one after another.
+      await page.locator('[data-testid="export-button"]:not([disabled])').waitFor();
+      await page.waitForTimeout(500);
+      page.off('download', onDownload);
+      files.push(...(await Promise.all(got)));
+    };
+    await take('export-pdf');
+    await take('export-csv');
+    await page.close();
+    return files;
   }
 }
