@@ -9,12 +9,14 @@ import type { Encoding } from './load/files';
 
 const USAGE = `usage:
   refunds-etl load --db FILE [--currency CODE] [--strict] [--rejects OUT.csv] [--encoding auto|utf-8|gb18030|latin1] PATH...
-  refunds-etl generate --out DIR --refunds N --seed S
+  refunds-etl generate --out DIR --refunds N --seed S [--confounded]
   refunds-etl import --format NAME --db FILE [--mapping FILE] [--currency CODE] [--strict] [--rejects OUT.csv] [--encoding ...] PATH...
   refunds-etl backup --db FILE OUT.duckdb      (handed to the server when one serves FILE)
   refunds-etl restore --db FILE BACKUP.duckdb  (with the server stopped)
 
-  --currency: reporting currency of a new database (default CNY); an existing database keeps its own.`;
+  --currency: reporting currency of a new database (default CNY); an existing database keeps its own.
+  --confounded: new customers are rejected more and buy again less, with a known effect of a rejection
+                (CONFOUNDED in etl/src/generate/world.ts), to check the matched estimate against.`;
 
 export interface ParsedArgs {
   command: string;
@@ -22,7 +24,7 @@ export interface ParsedArgs {
   positional: string[];
 }
 
-const BOOLEAN_FLAGS = new Set(['strict', 'help', 'local']);
+const BOOLEAN_FLAGS = new Set(['strict', 'help', 'local', 'confounded']);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const [command = 'help', ...rest] = argv;
@@ -316,6 +318,7 @@ async function cmdGenerate(a: ParsedArgs): Promise<number> {
     out,
     refunds,
     seed,
+    confounded: a.flags.confounded === true,
     onProgress: tty ? (table, rows) => process.stderr.write(`\r${table.padEnd(16)} ${rows.toLocaleString('en')} rows`.padEnd(50)) : undefined,
   });
   if (tty) process.stderr.write('\n');

@@ -13,6 +13,7 @@ import {
   ORDER_CHANNELS,
   PHOTO_POLICY,
   PLANTED,
+  CONFOUNDED,
   POLICY_CHANGES,
   PRODUCTS,
   PRODUCT_LINES,
@@ -30,7 +31,7 @@ import type { ReasonFamily } from '@refunds/shared';
 import { TABLE_COLUMNS, type CanonicalTable } from '../importers/common';
 
 export { createRng, Rng } from './rng';
-export { PLANTED, TIMELINE } from './world';
+export { CONFOUNDED, PLANTED, TIMELINE } from './world';
 
 export interface GenerateOptions {
   out: string;
@@ -38,6 +39,8 @@ export interface GenerateOptions {
   seed: number;
   /** Orders per refund request, refunded or not (default 4). */
   ordersPerRefund?: number;
+  /** Draw the world of CONFOUNDED (world.ts) instead: a known effect of rejection on repurchase. */
+  confounded?: boolean;
   onProgress?: (table: string, rows: number) => void;
 }
 
@@ -167,6 +170,14 @@ interface Customer {
 
 type Decision = 'approved' | 'partial' | 'rejected' | 'pending' | 'withdrawn';
 
+/** Where a refund starts: drawn first, so the confounded world can place a customer's orders around it. */
+interface RefundStart {
+  spike: boolean;
+  product: Product | null;
+  orderedAt: number;
+  requestedAt: number;
+}
+
 class Generator {
   private readonly rng: Rng;
   private readonly orderDays = dayAlias(TIMELINE.ordersFrom, TIMELINE.ordersTo, CAMPAIGN_ORDER_BOOST);
@@ -191,7 +202,7 @@ class Generator {
   private lastCampaign: string | null = null;
 
   constructor(
-    private readonly opts: Required<Pick<GenerateOptions, 'refunds' | 'seed' | 'ordersPerRefund'>> & Pick<GenerateOptions, 'onProgress'>,
+    private readonly opts: Required<Pick<GenerateOptions, 'refunds' | 'seed' | 'ordersPerRefund' | 'confounded'>> & Pick<GenerateOptions, 'onProgress'>,
     private readonly refundsOut: CsvSink,
     private readonly ordersOut: CsvSink,
     private readonly surveysOut: CsvSink,
@@ -284,6 +295,7 @@ class Generator {
   }
 
   private refundingCustomer(remaining: number): void {
+    if (this.opts.confounded) return this.confoundedCustomer();
     const c = this.newCustomer();
     const u = this.rng.next();
     const n = Math.min(remaining, u < 0.74 ? 1 : u < 0.93 ? 2 : 3);
@@ -304,7 +316,19 @@ class Generator {
     return Math.floor(Math.min(60 * DAY, Math.max(600, this.rng.logNormal(4 * DAY, 0.9))));
   }
 
-  private refund(c: Customer): void {
+  /** One refund; a returning customer's earlier orders (1 + geometric) all come before it. */
+  private confoundedCustomer(): void {
+    const c = this.newCustomer();
+    const start = this.refundStart();
+    const isNew = this.rng.next() < CONFOUNDED.newShare || start.orderedAt <= TIMELINE.ordersFrom;
+    if (!isNew) {
+      const earlier = 1 + this.rng.geometric(0.8);
+      for (let i = 0; i < earlier; i++) this.freeOrder(c, TIMELINE.ordersFrom + this.rng.int(start.orderedAt - TIMELINE.ordersFrom));
+    }
+    this.refund(c, start, isNew);
+  }
+
+  private refundStart(): RefundStart {
     const rng = this.rng;
     const spike = rng.next() < this.qSpike;
     let product: Product | null;
@@ -323,6 +347,13 @@ class Generator {
         requestedAt = orderedAt + this.requestDelay();
       } while (requestedAt < TIMELINE.refundsFrom || requestedAt >= TIMELINE.refundsTo);
     }
+    return { spike, product, orderedAt, requestedAt };
+  }
+
+  /** `isNew` is set in the confounded world only. */
+  private refund(c: Customer, start: RefundStart = this.refundStart(), isNew?: boolean): void {
+    const rng = this.rng;
+    const { spike, product, orderedAt, requestedAt } = start;
 
     let qty = 1;
     let itemCny: number;
@@ -405,6 +436,7 @@ class Generator {
         if (photoRule) pApprove -= 0.1;
         if (inspection) pApprove -= 0.05;
         if (requestedCny >= 100000) pApprove -= 0.05;
+        if (isNew) pApprove += CONFOUNDED.newApprovalShift;
         pApprove = Math.min(0.985, Math.max(0.03, pApprove));
       } else pApprove = 0.95;
       if (rng.next() < pApprove) decision = rng.next() < (agent ? PARTIAL_SHARE[family] : 0.01) ? 'partial' : 'approved';
@@ -522,6 +554,10 @@ class Generator {
     let pBack = decision === 'approved' ? 0.52 : decision === 'partial' ? 0.4 : 0.2;
     if (strict) pBack *= 0.7;
     if (csat > 0 && csat <= 2) pBack *= 0.8;
+    if (isNew !== undefined)
+      pBack =
+        CONFOUNDED.repurchase[isNew ? 'new' : 'returning'] *
+        (decision === 'rejected' ? CONFOUNDED.rejectedFactor : decision === 'partial' ? CONFOUNDED.partialFactor : 1);
     if (rng.next() < pBack) {
       const t = decidedAt + 60 + Math.floor(Math.min(40 * DAY, rng.exponential(9 * DAY)));
       if (t < TIMELINE.ordersTo) this.freeOrder(c, t);
@@ -579,7 +615,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateSu
   try {
     writeStatic(sinks, opts.seed);
     const gen = new Generator(
-      { refunds: opts.refunds, seed: opts.seed, ordersPerRefund, onProgress: opts.onProgress },
+      { refunds: opts.refunds, seed: opts.seed, ordersPerRefund, confounded: opts.confounded ?? false, onProgress: opts.onProgress },
       sinks.refunds,
       sinks.orders,
       sinks.surveys,

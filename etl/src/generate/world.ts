@@ -416,6 +416,23 @@ export const PLANTED = {
   campaigns: ['618', 'singles_day'],
 } as const;
 
+/**
+ * The `confounded` option's world, where the decision and the chance of buying again share a cause
+ * that the strata see (new vs returning customer) and nothing else: new customers are rejected more
+ * (approval shifted by `newApprovalShift`) and buy again less. Each refunding customer has one
+ * refund; a returning customer's earlier orders all precede it, so every order after the decision
+ * is a repurchase this option draws. The chance of one within 40 days of the decision is
+ * `repurchase[type] x (rejectedFactor if rejected)`, so the planted effect of a rejection on the
+ * repurchase rate (any W >= 40 days) is `repurchase[type] x (rejectedFactor - 1)` in each stratum.
+ */
+export const CONFOUNDED = {
+  newShare: 0.5,
+  newApprovalShift: -0.3,
+  repurchase: { new: 0.2, returning: 0.6 },
+  rejectedFactor: 0.5,
+  partialFactor: 0.75,
+} as const;
+
 export interface ReasonInfo {
   code: string;
   family: ReasonFamily;
