@@ -25,7 +25,7 @@ interface AlertDeliveryRow {
   lastError: string | null;
 }
 
-const ALERTS = `query Alerts { alertRules { id name kind format target threshold language owner }
+const ALERTS = /* GraphQL */ `query Alerts { alertRules { id name kind format target threshold language owner }
   alertDeliveries(limit: 200) { id rule { name } status attempts at summary lastError }
   alertStatus { dataVersion evaluatedDataVersion retrying } }`;
 

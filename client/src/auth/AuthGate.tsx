@@ -7,7 +7,7 @@ import { SignIn } from './SignIn';
 
 type AuthState = { status: 'checking' } | { status: 'signedOut'; reason?: 'expired' } | { status: 'signedIn'; me: Me } | { status: 'error'; error: GqlError };
 
-const ME = `query Me { me { name role } }`;
+const ME = /* GraphQL */ `query Me { me { name role } }`;
 
 export async function fetchMe(): Promise<Me> {
   return (await gql<{ me: Me }>(ME)).me;

@@ -21,7 +21,7 @@ interface Consistency {
   cohorts: Cohort[];
 }
 
-const QUERY = `query ChannelConsistency($f: RefundFilter, $m: Int, $g: Float) { channelConsistency(filter: $f, minCases: $m, gapThreshold: $g) {
+const QUERY = /* GraphQL */ `query ChannelConsistency($f: RefundFilter, $m: Int, $g: Float) { channelConsistency(filter: $f, minCases: $m, gapThreshold: $g) {
   inconsistencyRate comparableCohorts inconsistentCohorts n
   cohorts { reasonCode productLine amountBand gap pValue inconsistent channels { channel n approvalRate } } } }`;
 

@@ -9,7 +9,7 @@ export interface BreakdownBar {
   amount: number;
 }
 
-const QUERY = `query Breakdown($f: RefundFilter, $d: RefundDrill, $by: BreakdownBy!, $n: Int) {
+const QUERY = /* GraphQL */ `query Breakdown($f: RefundFilter, $d: RefundDrill, $by: BreakdownBy!, $n: Int) {
   refundBreakdown(filter: $f, drill: $d, by: $by, limit: $n) { total groups { key detail refunds refundedAmount } } }`;
 
 /** Exact refund counts per product or reason code behind a selection (the server groups; top `limit`). */

@@ -15,7 +15,7 @@ export interface AuditEntry {
   address: string;
 }
 
-const AUDIT = `query AuditLog($limit: Int!) { auditLog(limit: $limit) { id at actor action detail address } }`;
+const AUDIT = /* GraphQL */ `query AuditLog($limit: Int!) { auditLog(limit: $limit) { id at actor action detail address } }`;
 /** The whole log goes in the CSV; the page shows this many newest entries. */
 const CSV_LIMIT = 10_000;
 const SHOWN = 200;

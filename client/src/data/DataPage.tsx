@@ -39,9 +39,9 @@ interface RejectedRow {
   reason: string;
 }
 
-const HISTORY = `query LoadHistory($limit: Int!) { loadHistory(limit: $limit) { loadId startedAt finishedAt durationMs outcome message
+const HISTORY = /* GraphQL */ `query LoadHistory($limit: Int!) { loadHistory(limit: $limit) { loadId startedAt finishedAt durationMs outcome message
   rowsRead rowsLoaded rowsReplaced rowsUnchanged rowsRejected files { path sha256 table } tables { table read loaded replaced unchanged rejected } } }`;
-const REJECTS = `query LoadRejects($loadId: Int, $limit: Int!, $offset: Int!) { loadRejects(loadId: $loadId, limit: $limit, offset: $offset) {
+const REJECTS = /* GraphQL */ `query LoadRejects($loadId: Int, $limit: Int!, $offset: Int!) { loadRejects(loadId: $loadId, limit: $limit, offset: $offset) {
   loadId table file line column value reason } }`;
 const PAGE = 100;
 

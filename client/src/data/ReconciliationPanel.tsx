@@ -24,7 +24,7 @@ interface Reconciliation {
   counts: Array<{ kind: string; count: number }>;
 }
 
-const QUERY = `query Reconciliation { reconciliation { sources { source role records refunds }
+const QUERY = /* GraphQL */ `query Reconciliation { reconciliation { sources { source role records refunds }
   conflicts { kind refundId orderId detail } counts { kind count } } }`;
 
 /** The Data page's reconciliation section: what each system brought, and where they disagree (reconciliation.md). */

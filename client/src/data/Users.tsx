@@ -18,11 +18,11 @@ interface UserRow {
 }
 
 const ROLES = ['admin', 'executive', 'product', 'analyst'] as const;
-const USERS = `query Users { users { id name email role disabled sso hasPassword } }`;
-const CREATE = `mutation CreateUser($email: String!, $name: String!, $role: String!, $password: String!) {
+const USERS = /* GraphQL */ `query Users { users { id name email role disabled sso hasPassword } }`;
+const CREATE = /* GraphQL */ `mutation CreateUser($email: String!, $name: String!, $role: String!, $password: String!) {
   createUser(email: $email, name: $name, role: $role, password: $password) { id } }`;
-const UPDATE = `mutation UpdateUser($id: Int!, $role: String, $disabled: Boolean) { updateUser(id: $id, role: $role, disabled: $disabled) { id } }`;
-const RESET = `mutation ResetPassword($id: Int!, $password: String!) { resetPassword(id: $id, password: $password) }`;
+const UPDATE = /* GraphQL */ `mutation UpdateUser($id: Int!, $role: String, $disabled: Boolean) { updateUser(id: $id, role: $role, disabled: $disabled) { id } }`;
+const RESET = /* GraphQL */ `mutation ResetPassword($id: Int!, $password: String!) { resetPassword(id: $id, password: $password) }`;
 
 /** Accounts for admins: create local users, change roles, disable, set a new password. */
 export function UsersPanel() {

@@ -45,11 +45,12 @@ interface Alignment {
 
 const SCORECARDS = `query AgentScorecards($f: RefundFilter, $m: Int) { agentScorecards(filter: $f, minCases: $m) {
   agentId name team insufficient ${[...AGENT_KPIS, ...OUTCOMES].join(' ')} } }`;
-const CORRELATIONS = `query KpiOutcomeCorrelations($f: RefundFilter, $m: Int) { kpiOutcomeCorrelations(filter: $f, minCases: $m) {
+const CORRELATIONS = /* GraphQL */ `query KpiOutcomeCorrelations($f: RefundFilter, $m: Int) { kpiOutcomeCorrelations(filter: $f, minCases: $m) {
   kpi outcome n pearson pearsonLow pearsonHigh spearman } }`;
-const ALIGN_FIELDS = `alignment n plan { planId source weights { kpi weight direction } } agents { agentId name incentiveScore outcomeScore incentiveRank outcomeRank }`;
-const ALIGNMENT = `query IncentiveAlignment($f: RefundFilter, $m: Int, $plan: String) { incentiveAlignment(filter: $f, minCases: $m, planId: $plan) { ${ALIGN_FIELDS} } }`;
-const PLANS = `query IncentivePlans { incentivePlans { planId effectiveFrom effectiveTo team weights { kpi weight direction } } }`;
+const ALIGN_FIELDS = /* GraphQL */ `fragment AlignmentFields on IncentiveAlignment { alignment n plan { planId source weights { kpi weight direction } } agents { agentId name incentiveScore outcomeScore incentiveRank outcomeRank } }`;
+const ALIGNMENT = /* GraphQL */ `query IncentiveAlignment($f: RefundFilter, $m: Int, $plan: String) { incentiveAlignment(filter: $f, minCases: $m, planId: $plan) { ...AlignmentFields } }
+  ${ALIGN_FIELDS}`;
+const PLANS = /* GraphQL */ `query IncentivePlans { incentivePlans { planId effectiveFrom effectiveTo team weights { kpi weight direction } } }`;
 
 interface IncentivePlan {
   planId: string;
@@ -58,7 +59,8 @@ interface IncentivePlan {
   team: string | null;
   weights: Weight[];
 }
-const WHAT_IF = `query WhatIfAlignment($f: RefundFilter, $m: Int, $w: [KpiWeightInput!]) { incentiveAlignment(filter: $f, minCases: $m, weights: $w) { ${ALIGN_FIELDS} } }`;
+const WHAT_IF = /* GraphQL */ `query WhatIfAlignment($f: RefundFilter, $m: Int, $w: [KpiWeightInput!]) { incentiveAlignment(filter: $f, minCases: $m, weights: $w) { ...AlignmentFields } }
+  ${ALIGN_FIELDS}`;
 
 const DEFAULT_MIN = 30;
 const isKpi = (s: string | null): s is (typeof AGENT_KPIS)[number] => !!s && (AGENT_KPIS as readonly string[]).includes(s);

@@ -32,9 +32,9 @@ interface RepurchaseGroup {
 }
 
 const GROUPS: readonly DimensionName[] = ['DECISION', 'CHANNEL', 'CUSTOMER_TYPE', 'CAMPAIGN'];
-const EXPERIENCE = `query CustomerExperience($f: RefundFilter, $g: Dimension) { customerExperience(filter: $f, groupBy: $g) {
+const EXPERIENCE = /* GraphQL */ `query CustomerExperience($f: RefundFilter, $g: Dimension) { customerExperience(filter: $f, groupBy: $g) {
   key refunds csatAvg csatRate csatResponses nps npsResponses } }`;
-const REPURCHASE = `query RepurchaseAfterRefund($f: RefundFilter, $g: Dimension, $w: Int) { repurchaseAfterRefund(filter: $f, windowDays: $w, groupBy: $g) {
+const REPURCHASE = /* GraphQL */ `query RepurchaseAfterRefund($f: RefundFilter, $g: Dimension, $w: Int) { repurchaseAfterRefund(filter: $f, windowDays: $w, groupBy: $g) {
   key eligible repurchased repurchaseRate repurchaseRevenue } }`;
 const WINDOW = 30;
 

@@ -26,8 +26,9 @@ interface Stratum {
   contribution: number | null;
 }
 
-const QUERY = `query RejectionEffectDetail($f: RefundFilter, $w: Int) { rejectionEffect(filter: $f, windowDays: $w) { ${EFFECT_FIELDS}
-  strata { reasonCode productLine amountBand customerType rejected approved revenueDiff rateDiff contribution } } }`;
+const QUERY = /* GraphQL */ `query RejectionEffectDetail($f: RefundFilter, $w: Int) { rejectionEffect(filter: $f, windowDays: $w) { ...RejectionEffectFields
+  strata { reasonCode productLine amountBand customerType rejected approved revenueDiff rateDiff contribution } } }
+  ${EFFECT_FIELDS}`;
 
 type SortKey = 'contribution' | 'rejected' | 'approved' | 'revenueDiff' | 'rateDiff';
 

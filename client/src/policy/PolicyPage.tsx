@@ -25,11 +25,11 @@ interface Impact {
   metrics: ImpactMetric[];
 }
 
-const IMPACT = `query PolicyImpact($id: String!, $w: Int) { policyImpact(changeId: $id, windowDays: $w) {
+const IMPACT = /* GraphQL */ `query PolicyImpact($id: String!, $w: Int) { policyImpact(changeId: $id, windowDays: $w) {
   changeId effectiveAt metrics { metric pre post preN postN delta low high pValue outOfScopeDelta diffInDiff } } }`;
-const TREND = `query PolicyTrend($f: RefundFilter) { refundTrend(filter: $f, grain: WEEK) { period refunds decided approvalRate rejectionRate refundedAmount } }`;
-const ADD = `mutation AddAnnotation($date: Date!, $metric: String, $note: String!) { addAnnotation(date: $date, metric: $metric, note: $note) { id } }`;
-const DELETE = `mutation DeleteAnnotation($id: Int!) { deleteAnnotation(id: $id) }`;
+const TREND = /* GraphQL */ `query PolicyTrend($f: RefundFilter) { refundTrend(filter: $f, grain: WEEK) { period refunds decided approvalRate rejectionRate refundedAmount } }`;
+const ADD = /* GraphQL */ `mutation AddAnnotation($date: Date!, $metric: String, $note: String!) { addAnnotation(date: $date, metric: $metric, note: $note) { id } }`;
+const DELETE = /* GraphQL */ `mutation DeleteAnnotation($id: Int!) { deleteAnnotation(id: $id) }`;
 
 const DEFAULT_WINDOW = 90;
 

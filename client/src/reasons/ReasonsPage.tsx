@@ -38,9 +38,9 @@ interface Spike {
   history: number[];
 }
 
-const TRENDS = `query ReasonTrends($f: RefundFilter, $grain: Grain) { reasonTrends(filter: $f, grain: $grain) {
+const TRENDS = /* GraphQL */ `query ReasonTrends($f: RefundFilter, $grain: Grain) { reasonTrends(filter: $f, grain: $grain) {
   period reasonCode reasonFamily refunds refundedAmount share } }`;
-const SPIKES = `query RefundSpikes($f: RefundFilter, $min: Int, $alpha: Float) { refundSpikes(filter: $f, minCount: $min, alpha: $alpha) {
+const SPIKES = /* GraphQL */ `query RefundSpikes($f: RefundFilter, $min: Int, $alpha: Float) { refundSpikes(filter: $f, minCount: $min, alpha: $alpha) {
   productId productLine week count expected ratio pValue topReasonCode history } }`;
 
 const SPIKES_PER_PAGE = 10;
