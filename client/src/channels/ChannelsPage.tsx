@@ -12,18 +12,33 @@ import { EmptyState, Loadable } from '../common/States';
 import { useFilters } from '../common/useFilters';
 import { useGql } from '../common/useGql';
 import { cohortKey, orderCohorts, type Cohort } from './cohorts';
+import type * as G from '../common/generated/graphql';
 
-interface Consistency {
-  inconsistencyRate: number | null;
-  comparableCohorts: number;
-  inconsistentCohorts: number;
-  n: number;
-  cohorts: Cohort[];
-}
+type Consistency = G.ChannelConsistencyQuery['channelConsistency'];
 
-const QUERY = /* GraphQL */ `query ChannelConsistency($f: RefundFilter, $m: Int, $g: Float) { channelConsistency(filter: $f, minCases: $m, gapThreshold: $g) {
-  inconsistencyRate comparableCohorts inconsistentCohorts n
-  cohorts { reasonCode productLine amountBand gap pValue inconsistent channels { channel n approvalRate } } } }`;
+const QUERY = /* GraphQL */ `
+  query ChannelConsistency($f: RefundFilter, $m: Int, $g: Float) {
+    channelConsistency(filter: $f, minCases: $m, gapThreshold: $g) {
+      inconsistencyRate
+      comparableCohorts
+      inconsistentCohorts
+      n
+      cohorts {
+        reasonCode
+        productLine
+        amountBand
+        gap
+        pValue
+        inconsistent
+        channels {
+          channel
+          n
+          approvalRate
+        }
+      }
+    }
+  }
+`;
 
 const DEFAULT_MIN = 20;
 const DEFAULT_GAP = 0.15;
@@ -165,7 +180,7 @@ export default function ChannelsPage() {
   const { refundFilter, param, setParams } = useFilters();
   const minCases = Math.max(1, Number(param('minCases')) || DEFAULT_MIN);
   const gap = Math.min(1, Math.max(0, Number(param('gap')) || DEFAULT_GAP));
-  const q = useGql<{ channelConsistency: Consistency }>(QUERY, { f: refundFilter, m: minCases, g: gap });
+  const q = useGql<G.ChannelConsistencyQuery>(QUERY, { f: refundFilter, m: minCases, g: gap });
   const controls = (
     <div className="controls">
       <label className="control">

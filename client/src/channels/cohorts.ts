@@ -1,12 +1,6 @@
-export interface Cohort {
-  reasonCode: string;
-  productLine: string | null;
-  amountBand: string;
-  gap: number | null;
-  pValue: number | null;
-  inconsistent: boolean;
-  channels: Array<{ channel: string; n: number; approvalRate: number | null }>;
-}
+import type * as G from '../common/generated/graphql';
+
+export type Cohort = G.ChannelConsistencyQuery['channelConsistency']['cohorts'][number];
 
 export const cohortKey = (c: Cohort): string => `${c.reasonCode}|${c.productLine ?? ''}|${c.amountBand}`;
 

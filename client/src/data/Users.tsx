@@ -6,16 +6,9 @@ import type { MessageKey } from '../common/messages';
 import { Panel } from '../common/Panel';
 import { errorText, Loadable } from '../common/States';
 import { useGql } from '../common/useGql';
+import type * as G from '../common/generated/graphql';
 
-interface UserRow {
-  id: number;
-  name: string;
-  email: string | null;
-  role: string;
-  disabled: boolean;
-  sso: boolean;
-  hasPassword: boolean;
-}
+type UserRow = G.UsersQuery['users'][number];
 
 const ROLES = ['admin', 'executive', 'product', 'analyst'] as const;
 const USERS = /* GraphQL */ `query Users { users { id name email role disabled sso hasPassword } }`;
@@ -27,7 +20,7 @@ const RESET = /* GraphQL */ `mutation ResetPassword($id: Int!, $password: String
 /** Accounts for admins: create local users, change roles, disable, set a new password. */
 export function UsersPanel() {
   const { t } = useI18n();
-  const q = useGql<{ users: UserRow[] }>(USERS, undefined);
+  const q = useGql<G.UsersQuery>(USERS, undefined);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   const [form, setForm] = useState({ email: '', name: '', role: 'analyst', password: '' });
   const [reset, setReset] = useState({ id: '', password: '' });

@@ -13,54 +13,91 @@ import { Panel, PanelLoadable } from '../common/Panel';
 import { useSession } from '../common/session';
 import { EmptyState, ErrorState, Skeleton } from '../common/States';
 import { useFilters } from '../common/useFilters';
-import { effectTrustworthy, type RejectionEffectNumbers } from '../common/types';
+import { effectTrustworthy } from '../common/types';
 import { useGql } from '../common/useGql';
 import { EFFECT_QUERY } from '../overview/queries';
 import { planRejections } from './planCost';
-import { decodeWeights, encodeWeights, rankMoves, sameWeights, type AlignedAgent, type RankMove, type Weight } from './whatif';
+import { decodeWeights, encodeWeights, rankMoves, sameWeights, type RankMove, type Weight } from './whatif';
+import type * as G from '../common/generated/graphql';
+import type * as S from '../common/generated/schema';
 
-type Scorecard = {
-  agentId: string;
-  name: string | null;
-  team: string | null;
-  insufficient: boolean;
-} & Record<(typeof AGENT_KPIS)[number] | (typeof OUTCOMES)[number], number | null>;
+/** The scorecard query selects one field per catalog KPI and outcome; Pick fails to compile if the schema lacks one. */
+type Scorecard = Pick<S.AgentScorecard, 'agentId' | 'name' | 'team' | 'insufficient' | (typeof AGENT_KPIS)[number] | (typeof OUTCOMES)[number]>;
 
-interface Correlation {
-  kpi: string;
-  outcome: string;
-  n: number;
-  pearson: number | null;
-  pearsonLow: number | null;
-  pearsonHigh: number | null;
-  spearman: number | null;
-}
+type Correlation = G.KpiOutcomeCorrelationsQuery['kpiOutcomeCorrelations'][number];
 
-interface Alignment {
-  alignment: number | null;
-  n: number;
-  plan: { planId: string | null; source: string; weights: Weight[] };
-  agents: Array<AlignedAgent & { name: string | null }>;
-}
+type Alignment = G.AlignmentFieldsFragment;
 
 const SCORECARDS = `query AgentScorecards($f: RefundFilter, $m: Int) { agentScorecards(filter: $f, minCases: $m) {
   agentId name team insufficient ${[...AGENT_KPIS, ...OUTCOMES].join(' ')} } }`;
-const CORRELATIONS = /* GraphQL */ `query KpiOutcomeCorrelations($f: RefundFilter, $m: Int) { kpiOutcomeCorrelations(filter: $f, minCases: $m) {
-  kpi outcome n pearson pearsonLow pearsonHigh spearman } }`;
-const ALIGN_FIELDS = /* GraphQL */ `fragment AlignmentFields on IncentiveAlignment { alignment n plan { planId source weights { kpi weight direction } } agents { agentId name incentiveScore outcomeScore incentiveRank outcomeRank } }`;
-const ALIGNMENT = /* GraphQL */ `query IncentiveAlignment($f: RefundFilter, $m: Int, $plan: String) { incentiveAlignment(filter: $f, minCases: $m, planId: $plan) { ...AlignmentFields } }
-  ${ALIGN_FIELDS}`;
-const PLANS = /* GraphQL */ `query IncentivePlans { incentivePlans { planId effectiveFrom effectiveTo team weights { kpi weight direction } } }`;
+const CORRELATIONS = /* GraphQL */ `
+  query KpiOutcomeCorrelations($f: RefundFilter, $m: Int) {
+    kpiOutcomeCorrelations(filter: $f, minCases: $m) {
+      kpi
+      outcome
+      n
+      pearson
+      pearsonLow
+      pearsonHigh
+      spearman
+    }
+  }
+`;
+const ALIGN_FIELDS = /* GraphQL */ `
+  fragment AlignmentFields on IncentiveAlignment {
+    alignment
+    n
+    plan {
+      planId
+      source
+      weights {
+        kpi
+        weight
+        direction
+      }
+    }
+    agents {
+      agentId
+      name
+      incentiveScore
+      outcomeScore
+      incentiveRank
+      outcomeRank
+    }
+  }
+`;
+const ALIGNMENT = /* GraphQL */ `
+  query IncentiveAlignment($f: RefundFilter, $m: Int, $plan: String) {
+    incentiveAlignment(filter: $f, minCases: $m, planId: $plan) {
+      ...AlignmentFields
+    }
+  }
+  ${ALIGN_FIELDS}
+`;
+const PLANS = /* GraphQL */ `
+  query IncentivePlans {
+    incentivePlans {
+      planId
+      effectiveFrom
+      effectiveTo
+      team
+      weights {
+        kpi
+        weight
+        direction
+      }
+    }
+  }
+`;
 
-interface IncentivePlan {
-  planId: string;
-  effectiveFrom: string;
-  effectiveTo: string | null;
-  team: string | null;
-  weights: Weight[];
-}
-const WHAT_IF = /* GraphQL */ `query WhatIfAlignment($f: RefundFilter, $m: Int, $w: [KpiWeightInput!]) { incentiveAlignment(filter: $f, minCases: $m, weights: $w) { ...AlignmentFields } }
-  ${ALIGN_FIELDS}`;
+const WHAT_IF = /* GraphQL */ `
+  query WhatIfAlignment($f: RefundFilter, $m: Int, $w: [KpiWeightInput!]) {
+    incentiveAlignment(filter: $f, minCases: $m, weights: $w) {
+      ...AlignmentFields
+    }
+  }
+  ${ALIGN_FIELDS}
+`;
 
 const DEFAULT_MIN = 30;
 const isKpi = (s: string | null): s is (typeof AGENT_KPIS)[number] => !!s && (AGENT_KPIS as readonly string[]).includes(s);
@@ -314,8 +351,8 @@ function AlignmentPanel({ cards, minCases }: { cards: Scorecard[] | null; minCas
   const { refundFilter, param, setParams } = useFilters();
   const { canSeeAgents } = useSession();
   const planId = param('plan');
-  const plans = useGql<{ incentivePlans: IncentivePlan[] }>(PLANS, undefined);
-  const current = useGql<{ incentiveAlignment: Alignment }>(ALIGNMENT, { f: refundFilter, m: minCases, plan: planId });
+  const plans = useGql<G.IncentivePlansQuery>(PLANS, undefined);
+  const current = useGql<G.IncentiveAlignmentQuery>(ALIGNMENT, { f: refundFilter, m: minCases, plan: planId });
   const rawPlan = current.data?.incentiveAlignment.plan ?? null;
   const plan = rawPlan && rawPlan.weights.length > 0 ? rawPlan : null;
   const planWeights = useMemo(() => plan?.weights ?? [], [plan]);
@@ -324,7 +361,7 @@ function AlignmentPanel({ cards, minCases }: { cards: Scorecard[] | null; minCas
   const debounced = useDebounced(encodeWeights(weights), 350);
   const proposedWeights = decodeWeights(debounced);
   const differs = !!proposedWeights && !sameWeights(proposedWeights, planWeights);
-  const proposed = useGql<{ incentiveAlignment: Alignment }>(WHAT_IF, { f: refundFilter, m: minCases, w: proposedWeights ?? [] }, { skip: !differs });
+  const proposed = useGql<G.WhatIfAlignmentQuery>(WHAT_IF, { f: refundFilter, m: minCases, w: proposedWeights ?? [] }, { skip: !differs });
 
   const cur = current.data?.incentiveAlignment;
   const prop = differs ? proposed.data?.incentiveAlignment : cur;
@@ -464,8 +501,8 @@ function PlanRejectionCost({ cards, minCases }: { cards: Scorecard[] | null; min
   const { t, fmt } = useI18n();
   const { refundFilter, param } = useFilters();
   const days = 90;
-  const current = useGql<{ incentiveAlignment: Alignment }>(ALIGNMENT, { f: refundFilter, m: minCases, plan: param('plan') });
-  const effect = useGql<{ rejectionEffect: RejectionEffectNumbers }>(EFFECT_QUERY, { f: refundFilter, w: days });
+  const current = useGql<G.IncentiveAlignmentQuery>(ALIGNMENT, { f: refundFilter, m: minCases, plan: param('plan') });
+  const effect = useGql<G.RejectionEffectQuery>(EFFECT_QUERY, { f: refundFilter, w: days });
   const e = effect.data?.rejectionEffect;
   const agents = current.data?.incentiveAlignment.agents;
   const top = agents && cards ? planRejections(agents, cards) : null;
@@ -545,7 +582,7 @@ export default function IncentivesPage() {
   const outcome = isOutcome(param('outcome')) ? (param('outcome') as (typeof OUTCOMES)[number]) : 'csatAvg';
   const minCases = Math.max(1, Number(param('minCases')) || DEFAULT_MIN);
   const sc = useGql<{ agentScorecards: Scorecard[] }>(SCORECARDS, { f: refundFilter, m: minCases });
-  const corr = useGql<{ kpiOutcomeCorrelations: Correlation[] }>(CORRELATIONS, { f: refundFilter, m: minCases });
+  const corr = useGql<G.KpiOutcomeCorrelationsQuery>(CORRELATIONS, { f: refundFilter, m: minCases });
   const pick = (k: string, o: string) => setParams({ kpi: k, outcome: o });
   const selected = corr.data?.kpiOutcomeCorrelations.find((c) => c.kpi === kpi && c.outcome === outcome);
 

@@ -7,28 +7,35 @@ import { useI18n } from '../common/i18n';
 import { MetricLabel } from '../common/MetricLabel';
 import { Panel } from '../common/Panel';
 import { EmptyState, ErrorState, Skeleton } from '../common/States';
-import { effectTrustworthy, type RejectionEffectNumbers } from '../common/types';
+import { effectTrustworthy } from '../common/types';
 import { useFilters } from '../common/useFilters';
 import { useGql } from '../common/useGql';
 import { EFFECT_FIELDS } from '../overview/queries';
+import type * as G from '../common/generated/graphql';
 
 export const EFFECT_WINDOWS = [30, 60, 90, 180] as const;
 
-interface Stratum {
-  reasonCode: string;
-  productLine: string | null;
-  amountBand: string;
-  customerType: string;
-  rejected: number;
-  approved: number;
-  revenueDiff: number | null;
-  rateDiff: number | null;
-  contribution: number | null;
-}
+type Stratum = G.RejectionEffectDetailQuery['rejectionEffect']['strata'][number];
 
-const QUERY = /* GraphQL */ `query RejectionEffectDetail($f: RefundFilter, $w: Int) { rejectionEffect(filter: $f, windowDays: $w) { ...RejectionEffectFields
-  strata { reasonCode productLine amountBand customerType rejected approved revenueDiff rateDiff contribution } } }
-  ${EFFECT_FIELDS}`;
+const QUERY = /* GraphQL */ `
+  query RejectionEffectDetail($f: RefundFilter, $w: Int) {
+    rejectionEffect(filter: $f, windowDays: $w) {
+      ...RejectionEffectFields
+      strata {
+        reasonCode
+        productLine
+        amountBand
+        customerType
+        rejected
+        approved
+        revenueDiff
+        rateDiff
+        contribution
+      }
+    }
+  }
+  ${EFFECT_FIELDS}
+`;
 
 type SortKey = 'contribution' | 'rejected' | 'approved' | 'revenueDiff' | 'rateDiff';
 
@@ -65,7 +72,7 @@ export function RejectionEffectPanel() {
   const drill = useDrill();
   const w = Number(param('ew') ?? 90);
   const windowDays = (EFFECT_WINDOWS as readonly number[]).includes(w) ? w : 90;
-  const q = useGql<{ rejectionEffect: RejectionEffectNumbers & { strata: Stratum[] } }>(QUERY, { f: refundFilter, w: windowDays });
+  const q = useGql<G.RejectionEffectDetailQuery>(QUERY, { f: refundFilter, w: windowDays });
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'contribution', desc: true });
   const e = q.data?.rejectionEffect;
   const title = t('out.effect');

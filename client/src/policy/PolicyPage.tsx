@@ -14,22 +14,59 @@ import { Page } from '../common/Page';
 import { Panel } from '../common/Panel';
 import { useSession } from '../common/session';
 import { EmptyState, ErrorState, errorText, Loadable, Skeleton } from '../common/States';
-import type { PolicyChange, TrendPoint } from '../common/types';
+import type { PolicyChange } from '../common/types';
 import { useFilters } from '../common/useFilters';
 import { clearGqlCache, useGql } from '../common/useGql';
 import { deltaRows, isRateMetric, prePostRows, type ImpactMetric } from './impact';
+import type * as G from '../common/generated/graphql';
 
-interface Impact {
-  changeId: string;
-  effectiveAt: string;
-  metrics: ImpactMetric[];
-}
+type Impact = G.PolicyImpactQuery['policyImpact'];
 
-const IMPACT = /* GraphQL */ `query PolicyImpact($id: String!, $w: Int) { policyImpact(changeId: $id, windowDays: $w) {
-  changeId effectiveAt metrics { metric pre post preN postN delta low high pValue outOfScopeDelta diffInDiff } } }`;
-const TREND = /* GraphQL */ `query PolicyTrend($f: RefundFilter) { refundTrend(filter: $f, grain: WEEK) { period refunds decided approvalRate rejectionRate refundedAmount } }`;
-const ADD = /* GraphQL */ `mutation AddAnnotation($date: Date!, $metric: String, $note: String!) { addAnnotation(date: $date, metric: $metric, note: $note) { id } }`;
-const DELETE = /* GraphQL */ `mutation DeleteAnnotation($id: Int!) { deleteAnnotation(id: $id) }`;
+const IMPACT = /* GraphQL */ `
+  query PolicyImpact($id: String!, $w: Int) {
+    policyImpact(changeId: $id, windowDays: $w) {
+      changeId
+      effectiveAt
+      metrics {
+        metric
+        pre
+        post
+        preN
+        postN
+        delta
+        low
+        high
+        pValue
+        outOfScopeDelta
+        diffInDiff
+      }
+    }
+  }
+`;
+const TREND = /* GraphQL */ `
+  query PolicyTrend($f: RefundFilter) {
+    refundTrend(filter: $f, grain: WEEK) {
+      period
+      refunds
+      decided
+      approvalRate
+      rejectionRate
+      refundedAmount
+    }
+  }
+`;
+const ADD = /* GraphQL */ `
+  mutation AddAnnotation($date: Date!, $metric: String, $note: String!) {
+    addAnnotation(date: $date, metric: $metric, note: $note) {
+      id
+    }
+  }
+`;
+const DELETE = /* GraphQL */ `
+  mutation DeleteAnnotation($id: Int!) {
+    deleteAnnotation(id: $id)
+  }
+`;
 
 const DEFAULT_WINDOW = 90;
 
@@ -220,7 +257,7 @@ function AroundTrend({ change, windowDays, scopeFilter }: { change: PolicyChange
   const { t, fmt, metricLabel } = useI18n();
   const markers = useTimeMarkers();
   const T = change.effectiveAt.slice(0, 10);
-  const q = useGql<{ refundTrend: TrendPoint[] }>(TREND, { f: { ...scopeFilter, from: addDays(T, -windowDays), to: addDays(T, windowDays) } });
+  const q = useGql<G.PolicyTrendQuery>(TREND, { f: { ...scopeFilter, from: addDays(T, -windowDays), to: addDays(T, windowDays) } });
   const title = `${metricLabel('approvalRate')} · ${metricLabel('refunds')} (${change.title ?? change.changeId})`;
   return (
     <Panel title={title} chart hint={t('pol.markersHint')}>
@@ -380,7 +417,7 @@ export default function PolicyPage() {
   const list = [...(changes.data?.policyChanges ?? [])].sort((a, b) => b.effectiveAt.localeCompare(a.effectiveAt));
   const selected = list.find((c) => c.changeId === param('change')) ?? list[0];
   const windowDays = Math.min(730, Math.max(1, Number(param('window')) || DEFAULT_WINDOW));
-  const impact = useGql<{ policyImpact: Impact }>(IMPACT, { id: selected?.changeId ?? '', w: windowDays }, { skip: !selected });
+  const impact = useGql<G.PolicyImpactQuery>(IMPACT, { id: selected?.changeId ?? '', w: windowDays }, { skip: !selected });
 
   const controls = (
     <div className="controls">

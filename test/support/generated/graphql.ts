@@ -130,19 +130,19 @@ export type AlertRule = {
 };
 
 export type AlertRuleInput = {
-  filter: InputMaybe<RefundFilter>;
-  format: AlertFormat;
+  filter?: InputMaybe<RefundFilter>;
+  format?: AlertFormat;
   kind: AlertKind;
   /** en (default) or zh-CN: the language of the messages */
-  language: InputMaybe<Scalars['String']['input']>;
+  language?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['String']['input'];
   /** Cron expression, for SCHEDULED_PACK only */
-  schedule: InputMaybe<Scalars['String']['input']>;
+  schedule?: InputMaybe<Scalars['String']['input']>;
   /** DingTalk signing secret (SEC...), optional; DINGTALK only */
-  secret: InputMaybe<Scalars['String']['input']>;
+  secret?: InputMaybe<Scalars['String']['input']>;
   target: Scalars['String']['input'];
   /** Rates 0..1; alignment -1..1; none for REFUND_SPIKE and SCHEDULED_PACK */
-  threshold: InputMaybe<Scalars['Float']['input']>;
+  threshold?: InputMaybe<Scalars['Float']['input']>;
 };
 
 /** How far the alert rules have looked */
@@ -446,7 +446,7 @@ export type Mutation = {
 
 export type MutationAddAnnotationArgs = {
   date: Scalars['Date']['input'];
-  metric: InputMaybe<Scalars['String']['input']>;
+  metric?: InputMaybe<Scalars['String']['input']>;
   note: Scalars['String']['input'];
 };
 
@@ -506,7 +506,7 @@ export type MutationSaveViewArgs = {
   filter: Scalars['String']['input'];
   name: Scalars['String']['input'];
   page: Scalars['String']['input'];
-  params: InputMaybe<Scalars['String']['input']>;
+  params?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -517,9 +517,9 @@ export type MutationUpdateAlertRuleArgs = {
 
 
 export type MutationUpdateUserArgs = {
-  disabled: InputMaybe<Scalars['Boolean']['input']>;
+  disabled?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['Int']['input'];
-  role: InputMaybe<Scalars['String']['input']>;
+  role?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -582,13 +582,13 @@ export type PolicyChangeInput = {
   /** 1..100 characters */
   changeId: Scalars['String']['input'];
   /** At most 4000 characters */
-  description: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
   /** ISO 8601 date or timestamp; without an offset it is UTC */
   effectiveAt: Scalars['String']['input'];
   /** Null = every channel (lower-cased like loaded data) */
-  scopeChannel: InputMaybe<Scalars['String']['input']>;
+  scopeChannel?: InputMaybe<Scalars['String']['input']>;
   /** Null = every product line */
-  scopeProductLine: InputMaybe<Scalars['String']['input']>;
+  scopeProductLine?: InputMaybe<Scalars['String']['input']>;
   /** 1..300 characters */
   title: Scalars['String']['input'];
 };
@@ -689,7 +689,7 @@ export type Query = {
 
 
 export type QueryAgentScorecardsArgs = {
-  filter: InputMaybe<RefundFilter>;
+  filter?: InputMaybe<RefundFilter>;
   minCases?: Scalars['Int']['input'];
 };
 
@@ -706,29 +706,29 @@ export type QueryAuditLogArgs = {
 
 
 export type QueryChannelConsistencyArgs = {
-  filter: InputMaybe<RefundFilter>;
+  filter?: InputMaybe<RefundFilter>;
   gapThreshold?: Scalars['Float']['input'];
   minCases?: Scalars['Int']['input'];
 };
 
 
 export type QueryCustomerExperienceArgs = {
-  filter: InputMaybe<RefundFilter>;
+  filter?: InputMaybe<RefundFilter>;
   grain?: Grain;
   groupBy?: Dimension;
 };
 
 
 export type QueryIncentiveAlignmentArgs = {
-  filter: InputMaybe<RefundFilter>;
+  filter?: InputMaybe<RefundFilter>;
   minCases?: Scalars['Int']['input'];
-  planId: InputMaybe<Scalars['String']['input']>;
-  weights: InputMaybe<Array<KpiWeightInput>>;
+  planId?: InputMaybe<Scalars['String']['input']>;
+  weights?: InputMaybe<Array<KpiWeightInput>>;
 };
 
 
 export type QueryKpiOutcomeCorrelationsArgs = {
-  filter: InputMaybe<RefundFilter>;
+  filter?: InputMaybe<RefundFilter>;
   minCases?: Scalars['Int']['input'];
 };
 
@@ -740,13 +740,13 @@ export type QueryLoadHistoryArgs = {
 
 export type QueryLoadRejectsArgs = {
   limit?: Scalars['Int']['input'];
-  loadId: InputMaybe<Scalars['Int']['input']>;
+  loadId?: InputMaybe<Scalars['Int']['input']>;
   offset?: Scalars['Int']['input'];
 };
 
 
 export type QueryOverviewArgs = {
-  filter: InputMaybe<RefundFilter>;
+  filter?: InputMaybe<RefundFilter>;
 };
 
 
@@ -757,40 +757,40 @@ export type QueryPolicyImpactArgs = {
 
 
 export type QueryReasonTrendsArgs = {
-  filter: InputMaybe<RefundFilter>;
+  filter?: InputMaybe<RefundFilter>;
   grain?: Grain;
 };
 
 
 export type QueryReconciliationArgs = {
-  filter: InputMaybe<RefundFilter>;
+  filter?: InputMaybe<RefundFilter>;
 };
 
 
 export type QueryRefundBreakdownArgs = {
   by: BreakdownBy;
-  drill: InputMaybe<RefundDrill>;
-  filter: InputMaybe<RefundFilter>;
+  drill?: InputMaybe<RefundDrill>;
+  filter?: InputMaybe<RefundFilter>;
   limit?: Scalars['Int']['input'];
 };
 
 
 export type QueryRefundSpikesArgs = {
   alpha?: Scalars['Float']['input'];
-  filter: InputMaybe<RefundFilter>;
+  filter?: InputMaybe<RefundFilter>;
   minCount?: Scalars['Int']['input'];
 };
 
 
 export type QueryRefundTrendArgs = {
-  filter: InputMaybe<RefundFilter>;
+  filter?: InputMaybe<RefundFilter>;
   grain?: Grain;
 };
 
 
 export type QueryRefundsArgs = {
-  drill: InputMaybe<RefundDrill>;
-  filter: InputMaybe<RefundFilter>;
+  drill?: InputMaybe<RefundDrill>;
+  filter?: InputMaybe<RefundFilter>;
   limit?: Scalars['Int']['input'];
   offset?: Scalars['Int']['input'];
   sortBy?: Scalars['String']['input'];
@@ -799,19 +799,19 @@ export type QueryRefundsArgs = {
 
 
 export type QueryRejectionEconomicsArgs = {
-  filter: InputMaybe<RefundFilter>;
+  filter?: InputMaybe<RefundFilter>;
   windowDays?: Scalars['Int']['input'];
 };
 
 
 export type QueryRejectionEffectArgs = {
-  filter: InputMaybe<RefundFilter>;
+  filter?: InputMaybe<RefundFilter>;
   windowDays?: Scalars['Int']['input'];
 };
 
 
 export type QueryRepurchaseAfterRefundArgs = {
-  filter: InputMaybe<RefundFilter>;
+  filter?: InputMaybe<RefundFilter>;
   grain?: Grain;
   groupBy?: Dimension;
   windowDays?: Scalars['Int']['input'];
@@ -866,28 +866,28 @@ export type RefundBreakdown = {
 /** Narrows a drill-down to the chart segment clicked (on top of the page filter) */
 export type RefundDrill = {
   /** [0,50), [50,200), [200,1000) or [1000,inf) */
-  amountBand: InputMaybe<Scalars['String']['input']>;
-  customerTypes: InputMaybe<Array<Scalars['String']['input']>>;
-  decisions: InputMaybe<Array<Scalars['String']['input']>>;
-  grain: InputMaybe<Grain>;
+  amountBand?: InputMaybe<Scalars['String']['input']>;
+  customerTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  decisions?: InputMaybe<Array<Scalars['String']['input']>>;
+  grain?: InputMaybe<Grain>;
   /** First day of the period clicked (with grain) */
-  periodStart: InputMaybe<Scalars['Date']['input']>;
-  productIds: InputMaybe<Array<Scalars['String']['input']>>;
-  reasonFamilies: InputMaybe<Array<Scalars['String']['input']>>;
+  periodStart?: InputMaybe<Scalars['Date']['input']>;
+  productIds?: InputMaybe<Array<Scalars['String']['input']>>;
+  reasonFamilies?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 /** Narrows refunds; every metric honours every filter that applies to it. */
 export type RefundFilter = {
-  agentIds: InputMaybe<Array<Scalars['String']['input']>>;
-  campaigns: InputMaybe<Array<Scalars['String']['input']>>;
-  channels: InputMaybe<Array<Scalars['String']['input']>>;
+  agentIds?: InputMaybe<Array<Scalars['String']['input']>>;
+  campaigns?: InputMaybe<Array<Scalars['String']['input']>>;
+  channels?: InputMaybe<Array<Scalars['String']['input']>>;
   /** requested_at on or after this day (inclusive) */
-  from: InputMaybe<Scalars['Date']['input']>;
-  productLines: InputMaybe<Array<Scalars['String']['input']>>;
-  reasonCodes: InputMaybe<Array<Scalars['String']['input']>>;
-  teams: InputMaybe<Array<Scalars['String']['input']>>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  productLines?: InputMaybe<Array<Scalars['String']['input']>>;
+  reasonCodes?: InputMaybe<Array<Scalars['String']['input']>>;
+  teams?: InputMaybe<Array<Scalars['String']['input']>>;
   /** requested_at before this day (exclusive) */
-  to: InputMaybe<Scalars['Date']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
 };
 
 export type RefundPage = {

@@ -3,1058 +3,6 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
-export type Maybe<T> = T | null;
-export type InputMaybe<T> = Maybe<T>;
-/** All built-in and custom scalars, mapped to their actual values */
-export type Scalars = {
-  ID: { input: string; output: string; }
-  String: { input: string; output: string; }
-  Boolean: { input: boolean; output: boolean; }
-  Int: { input: number; output: number; }
-  Float: { input: number; output: number; }
-  /** A calendar date, YYYY-MM-DD (UTC) */
-  Date: { input: string; output: string; }
-  /** A date-time string at UTC, such as 2019-12-03T09:54:33Z, compliant with the date-time format. */
-  DateTime: { input: string; output: string; }
-};
-
-export type AgentAlignment = {
-  /** The agent id; `rank-<n>` for roles that may not see agents */
-  agentId: Scalars['String']['output'];
-  /** 1 = highest incentive score among sufficient agents; ties share the average rank */
-  incentiveRank: Scalars['Float']['output'];
-  /** sum of weight x z(kpi), sign flipped for lower_is_better */
-  incentiveScore: Scalars['Float']['output'];
-  name: Maybe<Scalars['String']['output']>;
-  /** 1 = highest outcome score among agents with one; ties averaged */
-  outcomeRank: Maybe<Scalars['Float']['output']>;
-  /** Mean of the present z(csatAvg), z(nps), z(repurchaseRate); null when none is present */
-  outcomeScore: Maybe<Scalars['Float']['output']>;
-};
-
-export type AgentOption = {
-  agentId: Scalars['String']['output'];
-  name: Maybe<Scalars['String']['output']>;
-  team: Maybe<Scalars['String']['output']>;
-};
-
-/** One agent over the decided refunds with that agent_id (metrics.md, Agent scorecards). Rates are 0..1, null over an empty set. */
-export type AgentScorecard = {
-  /** The agent id; `rank-<n>` (n = position by handled desc) for roles that may not see agents */
-  agentId: Scalars['String']['output'];
-  approvalRate: Maybe<Scalars['Float']['output']>;
-  contactsPerRefund: Maybe<Scalars['Float']['output']>;
-  csatAvg: Maybe<Scalars['Float']['output']>;
-  /** CSAT responses linked to the handled refunds: the csatAvg n */
-  csatResponses: Scalars['Int']['output'];
-  escalationRate: Maybe<Scalars['Float']['output']>;
-  /** Decided refunds with this agent_id */
-  handled: Scalars['Int']['output'];
-  /** handled < minCases: shown, but left out of correlations and alignment */
-  insufficient: Scalars['Boolean']['output'];
-  /** Null when unknown in the agents table or hidden for the role */
-  name: Maybe<Scalars['String']['output']>;
-  nps: Maybe<Scalars['Float']['output']>;
-  /** NPS responses: the nps n */
-  npsResponses: Scalars['Int']['output'];
-  /** sum(refunded_amount) / handled, reporting currency */
-  refundCostPerCase: Maybe<Scalars['Float']['output']>;
-  rejectionRate: Maybe<Scalars['Float']['output']>;
-  reopenRate: Maybe<Scalars['Float']['output']>;
-  /** Handled refunds with a full 30-day window: the repurchaseRate n */
-  repurchaseEligible: Scalars['Int']['output'];
-  /** Repurchase within 30 days of the decision, censored at the orders horizon */
-  repurchaseRate: Maybe<Scalars['Float']['output']>;
-  /** Mean hours from requested_at to decided_at */
-  resolutionHours: Maybe<Scalars['Float']['output']>;
-  team: Maybe<Scalars['String']['output']>;
-};
-
-/** One message of a rule to its target, with its attempts */
-export type AlertDelivery = {
-  /** When the last attempt was made (ISO 8601) */
-  at: Scalars['String']['output'];
-  attempts: Scalars['Int']['output'];
-  findingKey: Scalars['String']['output'];
-  id: Scalars['Int']['output'];
-  lastError: Maybe<Scalars['String']['output']>;
-  /** When the next attempt is due (RETRYING) */
-  nextAt: Maybe<Scalars['String']['output']>;
-  rule: AlertDeliveryRule;
-  status: AlertDeliveryStatus;
-  summary: Scalars['String']['output'];
-};
-
-export type AlertDeliveryRule = {
-  /** null once the rule is deleted */
-  id: Maybe<Scalars['Int']['output']>;
-  name: Scalars['String']['output'];
-};
-
-export type AlertDeliveryStatus =
-  | 'DELIVERED'
-  | 'FAILED'
-  | 'RETRYING';
-
-export type AlertFormat =
-  | 'DINGTALK'
-  | 'EMAIL'
-  | 'FEISHU'
-  | 'JSON'
-  | 'SLACK'
-  | 'WECOM';
-
-export type AlertKind =
-  | 'CHANNEL_INCONSISTENCY'
-  | 'INCENTIVE_MISALIGNMENT'
-  | 'PAYOUT_FAILURES'
-  | 'REFUND_SPIKE'
-  | 'SCHEDULED_PACK'
-  | 'SLA_BREACH';
-
-/** What to look for after each committed load (or when, for SCHEDULED_PACK), and where to say so */
-export type AlertRule = {
-  createdAt: Scalars['String']['output'];
-  /** The RefundFilter as JSON */
-  filter: Scalars['String']['output'];
-  format: AlertFormat;
-  id: Scalars['Int']['output'];
-  kind: AlertKind;
-  /** en or zh-CN */
-  language: Scalars['String']['output'];
-  name: Scalars['String']['output'];
-  owner: Scalars['String']['output'];
-  /** Cron expression (SCHEDULED_PACK) */
-  schedule: Maybe<Scalars['String']['output']>;
-  /** Whether a DingTalk signing secret is set (the secret itself is never returned) */
-  signed: Scalars['Boolean']['output'];
-  /** http(s) URL or mailto:; for roles that cannot manage rules, only the scheme and host */
-  target: Scalars['String']['output'];
-  threshold: Maybe<Scalars['Float']['output']>;
-};
-
-export type AlertRuleInput = {
-  filter: InputMaybe<RefundFilter>;
-  format: AlertFormat;
-  kind: AlertKind;
-  /** en (default) or zh-CN: the language of the messages */
-  language: InputMaybe<Scalars['String']['input']>;
-  name: Scalars['String']['input'];
-  /** Cron expression, for SCHEDULED_PACK only */
-  schedule: InputMaybe<Scalars['String']['input']>;
-  /** DingTalk signing secret (SEC...), optional; DINGTALK only */
-  secret: InputMaybe<Scalars['String']['input']>;
-  target: Scalars['String']['input'];
-  /** Rates 0..1; alignment -1..1; none for REFUND_SPIKE and SCHEDULED_PACK */
-  threshold: InputMaybe<Scalars['Float']['input']>;
-};
-
-/** How far the alert rules have looked */
-export type AlertStatus = {
-  /** The warehouse data version now */
-  dataVersion: Scalars['Int']['output'];
-  /** The data version the rules were last evaluated on */
-  evaluatedDataVersion: Maybe<Scalars['Int']['output']>;
-  /** Deliveries waiting for a retry */
-  retrying: Scalars['Int']['output'];
-};
-
-/** The plan an alignment was computed with, so a what-if editor can start from it */
-export type AlignmentPlan = {
-  /** The plan id asked for or picked by default; null for weights-only */
-  planId: Maybe<Scalars['String']['output']>;
-  /** `planId` (the plan asked for), `weights` (weights in the query), or `inEffect` (default: the plan in effect at the end of the filter range) */
-  source: Scalars['String']['output'];
-  weights: Array<KpiWeight>;
-};
-
-/** A note on a date (and optionally a metric), drawn on every time chart */
-export type Annotation = {
-  author: Scalars['String']['output'];
-  createdAt: Scalars['DateTime']['output'];
-  date: Scalars['String']['output'];
-  id: Scalars['Int']['output'];
-  metric: Maybe<Scalars['String']['output']>;
-  note: Scalars['String']['output'];
-};
-
-export type ApiTokenInfo = {
-  createdAt: Scalars['DateTime']['output'];
-  id: Scalars['Int']['output'];
-  label: Scalars['String']['output'];
-  revokedAt: Maybe<Scalars['String']['output']>;
-  role: Scalars['String']['output'];
-  userName: Scalars['String']['output'];
-};
-
-/** One audited action: who, when, what, from which address */
-export type AuditEntry = {
-  action: Scalars['String']['output'];
-  /** User name, or the e-mail tried for a failed sign-in */
-  actor: Scalars['String']['output'];
-  /** Client address */
-  address: Scalars['String']['output'];
-  /** ISO 8601 time (UTC) */
-  at: Scalars['String']['output'];
-  detail: Scalars['String']['output'];
-  id: Scalars['Int']['output'];
-};
-
-/** What refundBreakdown groups the selected refunds by */
-export type BreakdownBy =
-  | 'PRODUCT'
-  | 'REASON_CODE';
-
-export type BreakdownGroup = {
-  /** A product's usual product line, or a reason code's family */
-  detail: Maybe<Scalars['String']['output']>;
-  key: Maybe<Scalars['String']['output']>;
-  refundedAmount: Scalars['Float']['output'];
-  refunds: Scalars['Int']['output'];
-};
-
-/** Comparable cases: same reason code, product line and amount band */
-export type ChannelCohort = {
-  /** [0,50), [50,200), [200,1000) or [1000,inf) of requested_amount */
-  amountBand: Scalars['String']['output'];
-  /** Eligible channels (>= minCases decided refunds) */
-  channels: Array<CohortChannel>;
-  gap: Scalars['Float']['output'];
-  inconsistent: Scalars['Boolean']['output'];
-  /** Chi-square test of decision (approved+partial vs rejected) by channel */
-  pValue: Maybe<Scalars['Float']['output']>;
-  productLine: Maybe<Scalars['String']['output']>;
-  reasonCode: Scalars['String']['output'];
-};
-
-export type ChannelConsistency = {
-  /** Comparable cohorts, inconsistent first, then by gap */
-  cohorts: Array<ChannelCohort>;
-  comparableCohorts: Scalars['Int']['output'];
-  inconsistencyRate: Maybe<Scalars['Float']['output']>;
-  inconsistentCohorts: Scalars['Int']['output'];
-  /** Decided refunds of eligible channels in comparable cohorts (the rate denominator) */
-  n: Scalars['Int']['output'];
-};
-
-export type CohortChannel = {
-  approvalRate: Maybe<Scalars['Float']['output']>;
-  channel: Scalars['String']['output'];
-  /** Decided refunds of this channel in the cohort */
-  n: Scalars['Int']['output'];
-};
-
-export type ConflictCount = {
-  count: Scalars['Int']['output'];
-  kind: Scalars['String']['output'];
-};
-
-/** A refund dimension to group by (the metric catalog names each) */
-export type Dimension =
-  | 'AGENT'
-  | 'CAMPAIGN'
-  | 'CHANNEL'
-  | 'CUSTOMER_TYPE'
-  | 'DECISION'
-  | 'PERIOD'
-  | 'PRODUCT_LINE'
-  | 'REASON_CODE'
-  | 'TEAM';
-
-/** Which way of a KPI an incentive plan rewards */
-export type Direction =
-  /** A higher value raises the incentive score */
-  | 'HIGHER_IS_BETTER'
-  /** A lower value raises the incentive score (z-score sign flipped) */
-  | 'LOWER_IS_BETTER';
-
-export type ExperienceGroup = {
-  csatAvg: Maybe<Scalars['Float']['output']>;
-  csatRate: Maybe<Scalars['Float']['output']>;
-  csatResponses: Scalars['Int']['output'];
-  /** Group key; null for refunds without a value (e.g. no agent) */
-  key: Maybe<Scalars['String']['output']>;
-  nps: Maybe<Scalars['Float']['output']>;
-  npsResponses: Scalars['Int']['output'];
-  /** Refunds in the group */
-  refunds: Scalars['Int']['output'];
-};
-
-/** Which source gave a field of a reconciled refund */
-export type FieldSource = {
-  /** canonical column, e.g. refunded_amount */
-  field: Scalars['String']['output'];
-  /** the system it came from, e.g. stripe */
-  source: Scalars['String']['output'];
-};
-
-/** Values the filter bar offers, from the loaded data */
-export type FilterOptions = {
-  /** Empty for roles that may not see agents */
-  agents: Array<AgentOption>;
-  campaigns: Array<Scalars['String']['output']>;
-  channels: Array<Scalars['String']['output']>;
-  /** Last requested_at day */
-  maxDate: Maybe<Scalars['String']['output']>;
-  /** First requested_at day */
-  minDate: Maybe<Scalars['String']['output']>;
-  productLines: Array<Scalars['String']['output']>;
-  reasonCodes: Array<Scalars['String']['output']>;
-  reportingCurrency: Scalars['String']['output'];
-  teams: Array<Scalars['String']['output']>;
-};
-
-/** Periods in UTC keyed by their first day; WEEK is the ISO week (Monday) */
-export type Grain =
-  | 'DAY'
-  | 'MONTH'
-  | 'QUARTER'
-  | 'WEEK';
-
-/** Does the incentive plan pay for good customer outcomes? (metrics.md, Incentive alignment) */
-export type IncentiveAlignment = {
-  /** Sufficient agents, by incentive rank */
-  agents: Array<AgentAlignment>;
-  /** Spearman rho of incentive score vs outcome score, -1..1; null when n < 2 or a side is constant */
-  alignment: Maybe<Scalars['Float']['output']>;
-  /** Sufficient agents with both scores */
-  n: Scalars['Int']['output'];
-  plan: AlignmentPlan;
-};
-
-/** An incentive plan of the incentive_plans table (its rows grouped by plan_id) */
-export type IncentivePlan = {
-  /** Earliest effective_from of the plan rows */
-  effectiveFrom: Scalars['Date']['output'];
-  /** Latest effective_to; null when any row is open-ended */
-  effectiveTo: Maybe<Scalars['Date']['output']>;
-  planId: Scalars['String']['output'];
-  /** Null = all teams (or rows disagree) */
-  team: Maybe<Scalars['String']['output']>;
-  weights: Array<KpiWeight>;
-};
-
-export type IssuedToken = {
-  id: Scalars['Int']['output'];
-  /** Shown once; only its hash is stored */
-  token: Scalars['String']['output'];
-};
-
-/** One agent KPI against one customer outcome, across sufficient agents where both are present */
-export type KpiCorrelation = {
-  kpi: Scalars['String']['output'];
-  /** Agents with both values */
-  n: Scalars['Int']['output'];
-  outcome: Scalars['String']['output'];
-  /** Null when n < 2 or a side is constant */
-  pearson: Maybe<Scalars['Float']['output']>;
-  pearsonHigh: Maybe<Scalars['Float']['output']>;
-  /** 95% Fisher-z bound; null when n < 4 */
-  pearsonLow: Maybe<Scalars['Float']['output']>;
-  /** Pearson on average ranks */
-  spearman: Maybe<Scalars['Float']['output']>;
-};
-
-/** One KPI of an incentive plan */
-export type KpiWeight = {
-  direction: Direction;
-  kpi: Scalars['String']['output'];
-  weight: Scalars['Float']['output'];
-};
-
-/** One KPI of a what-if incentive plan */
-export type KpiWeightInput = {
-  direction: Direction;
-  /** One of the agent KPI names of metrics.md */
-  kpi: Scalars['String']['input'];
-  /** Finite and > 0 */
-  weight: Scalars['Float']['input'];
-};
-
-/** One load of data files (load history) */
-export type LoadRecord = {
-  durationMs: Scalars['Float']['output'];
-  files: Array<LoadedFile>;
-  finishedAt: Maybe<Scalars['DateTime']['output']>;
-  loadId: Scalars['Int']['output'];
-  message: Maybe<Scalars['String']['output']>;
-  outcome: Scalars['String']['output'];
-  rowsLoaded: Scalars['Float']['output'];
-  rowsRead: Scalars['Float']['output'];
-  rowsRejected: Scalars['Float']['output'];
-  rowsReplaced: Scalars['Float']['output'];
-  rowsUnchanged: Scalars['Float']['output'];
-  startedAt: Scalars['DateTime']['output'];
-  tables: Array<LoadTableSummary>;
-};
-
-export type LoadTableSummary = {
-  loaded: Scalars['Float']['output'];
-  read: Scalars['Float']['output'];
-  rejected: Scalars['Float']['output'];
-  replaced: Scalars['Float']['output'];
-  table: Scalars['String']['output'];
-  unchanged: Scalars['Float']['output'];
-};
-
-export type LoadedFile = {
-  path: Scalars['String']['output'];
-  sha256: Scalars['String']['output'];
-  table: Scalars['String']['output'];
-};
-
-export type LocalizedText = {
-  en: Scalars['String']['output'];
-  zhCN: Scalars['String']['output'];
-};
-
-export type Me = {
-  name: Scalars['String']['output'];
-  role: Scalars['String']['output'];
-};
-
-/** A metric of the catalog: label, formula and caveat in both locales */
-export type MetricInfo = {
-  better: Maybe<Scalars['String']['output']>;
-  caveat: Maybe<LocalizedText>;
-  formula: LocalizedText;
-  label: LocalizedText;
-  name: Scalars['String']['output'];
-  unit: Scalars['String']['output'];
-};
-
-export type Mutation = {
-  addAnnotation: Annotation;
-  createAlertRule: AlertRule;
-  /** A local account that signs in with e-mail and password (admin only) */
-  createUser: User;
-  deleteAlertRule: Scalars['Boolean']['output'];
-  deleteAnnotation: Scalars['Boolean']['output'];
-  /** Removes an app-entered policy change (a loaded change of the same id shows again) */
-  deletePolicyChange: Scalars['Boolean']['output'];
-  deleteSavedView: Scalars['Boolean']['output'];
-  /** Creates the user if new and issues a token for it */
-  issueApiToken: IssuedToken;
-  /** Sets a user's password and ends their sessions (admin only) */
-  resetPassword: Scalars['Boolean']['output'];
-  revokeApiToken: Scalars['Boolean']['output'];
-  saveView: SavedView;
-  /** Replaces the rule; it starts again from the data as it is (findings already there are not sent) */
-  updateAlertRule: AlertRule;
-  /** Changes role and/or disabled state; disabling ends the sessions (admin only) */
-  updateUser: User;
-  /** Adds or replaces an app-entered policy change */
-  upsertPolicyChange: PolicyChange;
-};
-
-
-export type MutationAddAnnotationArgs = {
-  date: Scalars['Date']['input'];
-  metric: InputMaybe<Scalars['String']['input']>;
-  note: Scalars['String']['input'];
-};
-
-
-export type MutationCreateAlertRuleArgs = {
-  input: AlertRuleInput;
-};
-
-
-export type MutationCreateUserArgs = {
-  email: Scalars['String']['input'];
-  name: Scalars['String']['input'];
-  password: Scalars['String']['input'];
-  role: Scalars['String']['input'];
-};
-
-
-export type MutationDeleteAlertRuleArgs = {
-  id: Scalars['Int']['input'];
-};
-
-
-export type MutationDeleteAnnotationArgs = {
-  id: Scalars['Int']['input'];
-};
-
-
-export type MutationDeletePolicyChangeArgs = {
-  changeId: Scalars['String']['input'];
-};
-
-
-export type MutationDeleteSavedViewArgs = {
-  id: Scalars['Int']['input'];
-};
-
-
-export type MutationIssueApiTokenArgs = {
-  label?: Scalars['String']['input'];
-  role: Scalars['String']['input'];
-  userName: Scalars['String']['input'];
-};
-
-
-export type MutationResetPasswordArgs = {
-  id: Scalars['Int']['input'];
-  password: Scalars['String']['input'];
-};
-
-
-export type MutationRevokeApiTokenArgs = {
-  id: Scalars['Int']['input'];
-};
-
-
-export type MutationSaveViewArgs = {
-  filter: Scalars['String']['input'];
-  name: Scalars['String']['input'];
-  page: Scalars['String']['input'];
-  params: InputMaybe<Scalars['String']['input']>;
-};
-
-
-export type MutationUpdateAlertRuleArgs = {
-  id: Scalars['Int']['input'];
-  input: AlertRuleInput;
-};
-
-
-export type MutationUpdateUserArgs = {
-  disabled: InputMaybe<Scalars['Boolean']['input']>;
-  id: Scalars['Int']['input'];
-  role: InputMaybe<Scalars['String']['input']>;
-};
-
-
-export type MutationUpsertPolicyChangeArgs = {
-  input: PolicyChangeInput;
-};
-
-/** Headline numbers; metrics.md defines each field. Rates are 0..1 and null over an empty set. */
-export type Overview = {
-  approvalRate: Maybe<Scalars['Float']['output']>;
-  csatAvg: Maybe<Scalars['Float']['output']>;
-  csatRate: Maybe<Scalars['Float']['output']>;
-  csatResponses: Scalars['Int']['output'];
-  decided: Scalars['Int']['output'];
-  evidenceCompleteRate: Maybe<Scalars['Float']['output']>;
-  evidenceN: Scalars['Int']['output'];
-  nps: Maybe<Scalars['Float']['output']>;
-  npsResponses: Scalars['Int']['output'];
-  /** Orders in the range: the refund rate denominator; null without orders data */
-  orders: Maybe<Scalars['Int']['output']>;
-  overduePending: Scalars['Int']['output'];
-  partialRate: Maybe<Scalars['Float']['output']>;
-  payoutFailureRate: Maybe<Scalars['Float']['output']>;
-  /** Refunds with a payout status: the payout failure rate denominator */
-  payoutN: Scalars['Int']['output'];
-  pending: Scalars['Int']['output'];
-  /** The same-length period before filter.from (needs from and to) */
-  previous: Maybe<Overview>;
-  refundRate: Maybe<Scalars['Float']['output']>;
-  refundedAmount: Scalars['Float']['output'];
-  refunds: Scalars['Int']['output'];
-  rejectionRate: Maybe<Scalars['Float']['output']>;
-  repurchaseEligible: Scalars['Int']['output'];
-  /** Within 30 days of the decision */
-  repurchaseRate: Maybe<Scalars['Float']['output']>;
-  resolutionHoursMean: Maybe<Scalars['Float']['output']>;
-  resolutionHoursP50: Maybe<Scalars['Float']['output']>;
-  resolutionHoursP90: Maybe<Scalars['Float']['output']>;
-  reviewGapCount: Scalars['Int']['output'];
-  slaMetRate: Maybe<Scalars['Float']['output']>;
-};
-
-/** A policy change: from the loaded policy_changes table or entered in the app (which overrides by changeId) */
-export type PolicyChange = {
-  changeId: Scalars['String']['output'];
-  description: Maybe<Scalars['String']['output']>;
-  /** ISO 8601 timestamp, UTC */
-  effectiveAt: Scalars['String']['output'];
-  /** Null = every channel */
-  scopeChannel: Maybe<Scalars['String']['output']>;
-  /** Null = every product line */
-  scopeProductLine: Maybe<Scalars['String']['output']>;
-  /** `data` (loaded file) or `app` (entered in the app) */
-  source: Scalars['String']['output'];
-  title: Maybe<Scalars['String']['output']>;
-};
-
-/** A policy change entered in the app; an existing changeId is replaced */
-export type PolicyChangeInput = {
-  /** 1..100 characters */
-  changeId: Scalars['String']['input'];
-  /** At most 4000 characters */
-  description: InputMaybe<Scalars['String']['input']>;
-  /** ISO 8601 date or timestamp; without an offset it is UTC */
-  effectiveAt: Scalars['String']['input'];
-  /** Null = every channel (lower-cased like loaded data) */
-  scopeChannel: InputMaybe<Scalars['String']['input']>;
-  /** Null = every product line */
-  scopeProductLine: InputMaybe<Scalars['String']['input']>;
-  /** 1..300 characters */
-  title: Scalars['String']['input'];
-};
-
-/** Refund metrics in the window before vs after a policy change (metrics.md, Policy impact) */
-export type PolicyImpact = {
-  changeId: Scalars['String']['output'];
-  /** ISO 8601 timestamp, UTC */
-  effectiveAt: Scalars['String']['output'];
-  metrics: Array<PolicyImpactMetric>;
-  scopeChannel: Maybe<Scalars['String']['output']>;
-  scopeProductLine: Maybe<Scalars['String']['output']>;
-  source: Scalars['String']['output'];
-  title: Maybe<Scalars['String']['output']>;
-  windowDays: Scalars['Int']['output'];
-};
-
-/** Pre vs post one metric; delta = post - pre with a 95% CI and two-sided p-value */
-export type PolicyImpactMetric = {
-  delta: Maybe<Scalars['Float']['output']>;
-  /** delta - outOfScopeDelta */
-  diffInDiff: Maybe<Scalars['Float']['output']>;
-  high: Maybe<Scalars['Float']['output']>;
-  low: Maybe<Scalars['Float']['output']>;
-  /** approvalRate, rejectionRate, slaMetRate, csatRate, repurchaseRate (two proportions) or resolutionHours, csatAvg (Welch) */
-  metric: Scalars['String']['output'];
-  /** The same delta over refunds outside the scope; null for an unscoped change */
-  outOfScopeDelta: Maybe<Scalars['Float']['output']>;
-  outOfScopePost: Maybe<Scalars['Float']['output']>;
-  outOfScopePostN: Maybe<Scalars['Int']['output']>;
-  outOfScopePre: Maybe<Scalars['Float']['output']>;
-  outOfScopePreN: Maybe<Scalars['Int']['output']>;
-  pValue: Maybe<Scalars['Float']['output']>;
-  post: Maybe<Scalars['Float']['output']>;
-  postN: Scalars['Int']['output'];
-  pre: Maybe<Scalars['Float']['output']>;
-  /** Decided refunds; CSAT responses for csat*; eligible refunds for repurchaseRate */
-  preN: Scalars['Int']['output'];
-};
-
-export type Query = {
-  /** Per-agent KPIs and customer outcomes, busiest agent first */
-  agentScorecards: Array<AgentScorecard>;
-  /** The delivery log, newest first */
-  alertDeliveries: Array<AlertDelivery>;
-  alertRules: Array<AlertRule>;
-  alertStatus: AlertStatus;
-  annotations: Array<Annotation>;
-  apiTokens: Array<ApiTokenInfo>;
-  /** The audit log, newest first (admin only) */
-  auditLog: Array<AuditEntry>;
-  /** Do channels decide comparable cases alike? */
-  channelConsistency: ChannelConsistency;
-  /** CSAT and NPS of surveys linked to refunds, by a refund dimension */
-  customerExperience: Array<ExperienceGroup>;
-  filterOptions: FilterOptions;
-  /** How well a plan (planId, weights, or the plan in effect) rewards good customer outcomes */
-  incentiveAlignment: IncentiveAlignment;
-  /** The incentive plans of the loaded data, by effectiveFrom */
-  incentivePlans: Array<IncentivePlan>;
-  /** Every agent KPI against every outcome, across sufficient agents */
-  kpiOutcomeCorrelations: Array<KpiCorrelation>;
-  /** Load history, newest first */
-  loadHistory: Array<LoadRecord>;
-  /** Rejected rows of a load (default: the latest load with rejects) */
-  loadRejects: Array<RejectedRow>;
-  /** Who the token belongs to, and its role */
-  me: Me;
-  /** Every metric with its label, formula and caveat (en, zh-CN) */
-  metricCatalog: Array<MetricInfo>;
-  /** Headline numbers for the filter, with the previous period when asked for */
-  overview: Overview;
-  /** Loaded and app-entered policy changes (app overrides by changeId), by effectiveAt */
-  policyChanges: Array<PolicyChange>;
-  /** Refund metrics in the windowDays before vs after a policy change, in and out of its scope */
-  policyImpact: PolicyImpact;
-  /** Refunds per period and reason code, with the reason family and share of the period */
-  reasonTrends: Array<ReasonTrendPoint>;
-  /** Sources imported, the refunds each contributes to, and the conflicts between them (reconciliation.md) */
-  reconciliation: Reconciliation;
-  /** Refunds per product or reason code behind a selection (exact counts, top groups) */
-  refundBreakdown: RefundBreakdown;
-  /** Defect-driven refund spikes by product and week, most significant first */
-  refundSpikes: Array<RefundSpike>;
-  /** Refunds and decision rates per period */
-  refundTrend: Array<TrendPoint>;
-  /** The refunds behind a chart segment, paged and sorted */
-  refunds: RefundPage;
-  rejectionEconomics: RejectionEconomics;
-  /** What a rejection costs, matched like with like (metrics.md), beside the naive gap */
-  rejectionEffect: RejectionEffect;
-  /** Repurchase within windowDays of the decision (censored at the data horizon) */
-  repurchaseAfterRefund: Array<RepurchaseGroup>;
-  savedViews: Array<SavedView>;
-  /** Every user (admin only) */
-  users: Array<User>;
-};
-
-
-export type QueryAgentScorecardsArgs = {
-  filter: InputMaybe<RefundFilter>;
-  minCases?: Scalars['Int']['input'];
-};
-
-
-export type QueryAlertDeliveriesArgs = {
-  limit?: Scalars['Int']['input'];
-};
-
-
-export type QueryAuditLogArgs = {
-  limit?: Scalars['Int']['input'];
-  offset?: Scalars['Int']['input'];
-};
-
-
-export type QueryChannelConsistencyArgs = {
-  filter: InputMaybe<RefundFilter>;
-  gapThreshold?: Scalars['Float']['input'];
-  minCases?: Scalars['Int']['input'];
-};
-
-
-export type QueryCustomerExperienceArgs = {
-  filter: InputMaybe<RefundFilter>;
-  grain?: Grain;
-  groupBy?: Dimension;
-};
-
-
-export type QueryIncentiveAlignmentArgs = {
-  filter: InputMaybe<RefundFilter>;
-  minCases?: Scalars['Int']['input'];
-  planId: InputMaybe<Scalars['String']['input']>;
-  weights: InputMaybe<Array<KpiWeightInput>>;
-};
-
-
-export type QueryKpiOutcomeCorrelationsArgs = {
-  filter: InputMaybe<RefundFilter>;
-  minCases?: Scalars['Int']['input'];
-};
-
-
-export type QueryLoadHistoryArgs = {
-  limit?: Scalars['Int']['input'];
-};
-
-
-export type QueryLoadRejectsArgs = {
-  limit?: Scalars['Int']['input'];
-  loadId: InputMaybe<Scalars['Int']['input']>;
-  offset?: Scalars['Int']['input'];
-};
-
-
-export type QueryOverviewArgs = {
-  filter: InputMaybe<RefundFilter>;
-};
-
-
-export type QueryPolicyImpactArgs = {
-  changeId: Scalars['String']['input'];
-  windowDays?: Scalars['Int']['input'];
-};
-
-
-export type QueryReasonTrendsArgs = {
-  filter: InputMaybe<RefundFilter>;
-  grain?: Grain;
-};
-
-
-export type QueryReconciliationArgs = {
-  filter: InputMaybe<RefundFilter>;
-};
-
-
-export type QueryRefundBreakdownArgs = {
-  by: BreakdownBy;
-  drill: InputMaybe<RefundDrill>;
-  filter: InputMaybe<RefundFilter>;
-  limit?: Scalars['Int']['input'];
-};
-
-
-export type QueryRefundSpikesArgs = {
-  alpha?: Scalars['Float']['input'];
-  filter: InputMaybe<RefundFilter>;
-  minCount?: Scalars['Int']['input'];
-};
-
-
-export type QueryRefundTrendArgs = {
-  filter: InputMaybe<RefundFilter>;
-  grain?: Grain;
-};
-
-
-export type QueryRefundsArgs = {
-  drill: InputMaybe<RefundDrill>;
-  filter: InputMaybe<RefundFilter>;
-  limit?: Scalars['Int']['input'];
-  offset?: Scalars['Int']['input'];
-  sortBy?: Scalars['String']['input'];
-  sortDir?: Scalars['String']['input'];
-};
-
-
-export type QueryRejectionEconomicsArgs = {
-  filter: InputMaybe<RefundFilter>;
-  windowDays?: Scalars['Int']['input'];
-};
-
-
-export type QueryRejectionEffectArgs = {
-  filter: InputMaybe<RefundFilter>;
-  windowDays?: Scalars['Int']['input'];
-};
-
-
-export type QueryRepurchaseAfterRefundArgs = {
-  filter: InputMaybe<RefundFilter>;
-  grain?: Grain;
-  groupBy?: Dimension;
-  windowDays?: Scalars['Int']['input'];
-};
-
-export type ReasonTrendPoint = {
-  /** First day of the period, YYYY-MM-DD */
-  period: Scalars['String']['output'];
-  reasonCode: Scalars['String']['output'];
-  reasonFamily: Scalars['String']['output'];
-  refundedAmount: Scalars['Float']['output'];
-  refunds: Scalars['Int']['output'];
-  /** refunds / all refunds of the period (after the filter) */
-  share: Scalars['Float']['output'];
-};
-
-/** How the imported sources merged into refunds, and where they disagree */
-export type Reconciliation = {
-  conflicts: Array<ReconciliationConflict>;
-  /** Conflicts per kind (every kind, 0 included) */
-  counts: Array<ConflictCount>;
-  sources: Array<ReconciliationSource>;
-};
-
-/** A disagreement between sources (reconciliation.md), listed, never resolved */
-export type ReconciliationConflict = {
-  detail: Scalars['String']['output'];
-  /** AMOUNT_MISMATCH, DECISION_MISMATCH, APPROVED_NOT_PAID, PAID_WITHOUT_TICKET or UNKNOWN_ORDER */
-  kind: Scalars['String']['output'];
-  orderId: Maybe<Scalars['String']['output']>;
-  refundId: Scalars['String']['output'];
-};
-
-/** One system refunds were imported from, and what it brought */
-export type ReconciliationSource = {
-  /** Records imported from it (shop: every order; payments: payment refunds; helpdesk: refund tickets) */
-  records: Scalars['Int']['output'];
-  /** Refunds (under the filter) it contributes to */
-  refunds: Scalars['Int']['output'];
-  /** shop, payments, helpdesk or files */
-  role: Scalars['String']['output'];
-  /** shopify, stripe, zendesk (source records), or files (refunds loaded directly) */
-  source: Scalars['String']['output'];
-};
-
-/** Counts per product or reason behind a selection, largest first; total counts every refund selected */
-export type RefundBreakdown = {
-  groups: Array<BreakdownGroup>;
-  total: Scalars['Int']['output'];
-};
-
-/** Narrows a drill-down to the chart segment clicked (on top of the page filter) */
-export type RefundDrill = {
-  /** [0,50), [50,200), [200,1000) or [1000,inf) */
-  amountBand: InputMaybe<Scalars['String']['input']>;
-  customerTypes: InputMaybe<Array<Scalars['String']['input']>>;
-  decisions: InputMaybe<Array<Scalars['String']['input']>>;
-  grain: InputMaybe<Grain>;
-  /** First day of the period clicked (with grain) */
-  periodStart: InputMaybe<Scalars['Date']['input']>;
-  productIds: InputMaybe<Array<Scalars['String']['input']>>;
-  reasonFamilies: InputMaybe<Array<Scalars['String']['input']>>;
-};
-
-/** Narrows refunds; every metric honours every filter that applies to it. */
-export type RefundFilter = {
-  agentIds: InputMaybe<Array<Scalars['String']['input']>>;
-  campaigns: InputMaybe<Array<Scalars['String']['input']>>;
-  channels: InputMaybe<Array<Scalars['String']['input']>>;
-  /** requested_at on or after this day (inclusive) */
-  from: InputMaybe<Scalars['Date']['input']>;
-  productLines: InputMaybe<Array<Scalars['String']['input']>>;
-  reasonCodes: InputMaybe<Array<Scalars['String']['input']>>;
-  teams: InputMaybe<Array<Scalars['String']['input']>>;
-  /** requested_at before this day (exclusive) */
-  to: InputMaybe<Scalars['Date']['input']>;
-};
-
-export type RefundPage = {
-  rows: Array<RefundRecord>;
-  total: Scalars['Int']['output'];
-};
-
-export type RefundRecord = {
-  agentId: Maybe<Scalars['String']['output']>;
-  agentName: Maybe<Scalars['String']['output']>;
-  campaign: Maybe<Scalars['String']['output']>;
-  channel: Scalars['String']['output'];
-  /** The customer id for admins; a pseudonym for every other role */
-  customerId: Scalars['String']['output'];
-  customerType: Scalars['String']['output'];
-  decidedAt: Maybe<Scalars['DateTime']['output']>;
-  decision: Scalars['String']['output'];
-  orderId: Scalars['String']['output'];
-  productId: Maybe<Scalars['String']['output']>;
-  productLine: Maybe<Scalars['String']['output']>;
-  reasonCode: Scalars['String']['output'];
-  reasonFamily: Scalars['String']['output'];
-  refundId: Scalars['String']['output'];
-  refundedAmount: Maybe<Scalars['Float']['output']>;
-  requestedAmount: Scalars['Float']['output'];
-  requestedAt: Scalars['DateTime']['output'];
-  resolutionHours: Maybe<Scalars['Float']['output']>;
-  /** Source ids and lineage; null for refunds loaded from canonical files */
-  sources: Maybe<RefundSources>;
-};
-
-/** The source records a reconciled refund was merged from (reconciliation.md) */
-export type RefundSources = {
-  fields: Array<FieldSource>;
-  /** payment refund ids, oldest first */
-  paymentIds: Array<Scalars['String']['output']>;
-  /** the shop order as the shop writes it */
-  shopOrderId: Maybe<Scalars['String']['output']>;
-  /** helpdesk ticket id */
-  ticketId: Maybe<Scalars['String']['output']>;
-};
-
-/** A product-week whose defect-family refunds are improbably many (Poisson upper tail) */
-export type RefundSpike = {
-  count: Scalars['Int']['output'];
-  expected: Scalars['Float']['output'];
-  /** Weekly defect counts of the 12 weeks up to and including this one (sparkline) */
-  history: Array<Scalars['Int']['output']>;
-  pValue: Scalars['Float']['output'];
-  productId: Scalars['String']['output'];
-  productLine: Maybe<Scalars['String']['output']>;
-  ratio: Scalars['Float']['output'];
-  topReasonCode: Maybe<Scalars['String']['output']>;
-  /** Monday of the ISO week, YYYY-MM-DD */
-  week: Scalars['String']['output'];
-};
-
-export type RejectedRow = {
-  column: Scalars['String']['output'];
-  file: Scalars['String']['output'];
-  line: Scalars['Float']['output'];
-  loadId: Scalars['Int']['output'];
-  reason: Scalars['String']['output'];
-  table: Scalars['String']['output'];
-  value: Maybe<Scalars['String']['output']>;
-};
-
-/** Short-term saving of rejections vs the long-term revenue gap: an association, not a proven cause */
-export type RejectionEconomics = {
-  approvedRepurchaseRevenue: Maybe<Scalars['Float']['output']>;
-  caveat: Scalars['String']['output'];
-  eligible: Scalars['Int']['output'];
-  net: Maybe<Scalars['Float']['output']>;
-  rejectedCount: Scalars['Int']['output'];
-  rejectedRepurchaseRevenue: Maybe<Scalars['Float']['output']>;
-  revenueGap: Maybe<Scalars['Float']['output']>;
-  savings: Scalars['Float']['output'];
-  windowDays: Scalars['Int']['output'];
-};
-
-/** metrics.md "What a rejection costs": the matched (like-with-like) estimate beside the naive gap */
-export type RejectionEffect = {
-  att: Maybe<Scalars['Float']['output']>;
-  attHigh: Maybe<Scalars['Float']['output']>;
-  attLow: Maybe<Scalars['Float']['output']>;
-  coverage: Maybe<Scalars['Float']['output']>;
-  /** Eligible rejected refunds (matched or not) */
-  eligibleRejected: Scalars['Int']['output'];
-  lostRevenue: Maybe<Scalars['Float']['output']>;
-  matchedRejected: Maybe<Scalars['Int']['output']>;
-  matchedStrata: Maybe<Scalars['Int']['output']>;
-  naiveGap: Maybe<Scalars['Float']['output']>;
-  net: Maybe<Scalars['Float']['output']>;
-  rateAtt: Maybe<Scalars['Float']['output']>;
-  rateHigh: Maybe<Scalars['Float']['output']>;
-  rateLow: Maybe<Scalars['Float']['output']>;
-  rateNaiveGap: Maybe<Scalars['Float']['output']>;
-  savings: Maybe<Scalars['Float']['output']>;
-  /** Every stratum with an eligible rejected refund, largest contribution first */
-  strata: Array<RejectionStratum>;
-  windowDays: Scalars['Int']['output'];
-};
-
-/** One stratum of the matched comparison (reason x product line x amount band x new/returning) */
-export type RejectionStratum = {
-  amountBand: Scalars['String']['output'];
-  approved: Scalars['Int']['output'];
-  /** This stratum's share of att: n_t / N_t x revenueDiff */
-  contribution: Maybe<Scalars['Float']['output']>;
-  customerType: Scalars['String']['output'];
-  productLine: Maybe<Scalars['String']['output']>;
-  /** Repurchase rate, rejected minus approved (null when unmatched) */
-  rateDiff: Maybe<Scalars['Float']['output']>;
-  reasonCode: Scalars['String']['output'];
-  rejected: Scalars['Int']['output'];
-  /** Mean window revenue, rejected minus approved (null when unmatched) */
-  revenueDiff: Maybe<Scalars['Float']['output']>;
-};
-
-export type RepurchaseGroup = {
-  eligible: Scalars['Int']['output'];
-  key: Maybe<Scalars['String']['output']>;
-  repurchaseRate: Maybe<Scalars['Float']['output']>;
-  repurchaseRevenue: Maybe<Scalars['Float']['output']>;
-  repurchased: Scalars['Int']['output'];
-};
-
-export type SavedView = {
-  createdAt: Scalars['DateTime']['output'];
-  /** The RefundFilter as JSON */
-  filter: Scalars['String']['output'];
-  id: Scalars['Int']['output'];
-  name: Scalars['String']['output'];
-  owner: Scalars['String']['output'];
-  /** Client route, e.g. /incentives */
-  page: Scalars['String']['output'];
-  /** Page parameters besides the filter (e.g. the KPI shown, what-if weights) as JSON {name: [values]} */
-  params: Maybe<Scalars['String']['output']>;
-};
-
-export type TrendPoint = {
-  approvalRate: Maybe<Scalars['Float']['output']>;
-  decided: Scalars['Int']['output'];
-  /** First day of the period */
-  period: Scalars['String']['output'];
-  refundedAmount: Scalars['Float']['output'];
-  refunds: Scalars['Int']['output'];
-  rejectionRate: Maybe<Scalars['Float']['output']>;
-};
-
-export type User = {
-  createdAt: Scalars['DateTime']['output'];
-  disabled: Scalars['Boolean']['output'];
-  email: Maybe<Scalars['String']['output']>;
-  /** Signs in with a password */
-  hasPassword: Scalars['Boolean']['output'];
-  id: Scalars['Int']['output'];
-  name: Scalars['String']['output'];
-  role: Scalars['String']['output'];
-  /** Created by single sign-on */
-  sso: Scalars['Boolean']['output'];
-};
-
 export type AlertDeliveryStatus =
   | 'DELIVERED'
   | 'FAILED'
@@ -1119,28 +67,28 @@ export type KpiWeightInput = {
 /** Narrows a drill-down to the chart segment clicked (on top of the page filter) */
 export type RefundDrill = {
   /** [0,50), [50,200), [200,1000) or [1000,inf) */
-  amountBand: string | null | undefined;
-  customerTypes: Array<string> | null | undefined;
-  decisions: Array<string> | null | undefined;
-  grain: Grain | null | undefined;
+  amountBand?: string | null | undefined;
+  customerTypes?: Array<string> | null | undefined;
+  decisions?: Array<string> | null | undefined;
+  grain?: Grain | null | undefined;
   /** First day of the period clicked (with grain) */
-  periodStart: string | null | undefined;
-  productIds: Array<string> | null | undefined;
-  reasonFamilies: Array<string> | null | undefined;
+  periodStart?: string | null | undefined;
+  productIds?: Array<string> | null | undefined;
+  reasonFamilies?: Array<string> | null | undefined;
 };
 
 /** Narrows refunds; every metric honours every filter that applies to it. */
 export type RefundFilter = {
-  agentIds: Array<string> | null | undefined;
-  campaigns: Array<string> | null | undefined;
-  channels: Array<string> | null | undefined;
+  agentIds?: Array<string> | null | undefined;
+  campaigns?: Array<string> | null | undefined;
+  channels?: Array<string> | null | undefined;
   /** requested_at on or after this day (inclusive) */
-  from: string | null | undefined;
-  productLines: Array<string> | null | undefined;
-  reasonCodes: Array<string> | null | undefined;
-  teams: Array<string> | null | undefined;
+  from?: string | null | undefined;
+  productLines?: Array<string> | null | undefined;
+  reasonCodes?: Array<string> | null | undefined;
+  teams?: Array<string> | null | undefined;
   /** requested_at before this day (exclusive) */
-  to: string | null | undefined;
+  to?: string | null | undefined;
 };
 
 export type AlertsQueryVariables = Exact<{ [key: string]: never; }>;
@@ -1154,21 +102,21 @@ export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 export type MeQuery = { me: { name: string, role: string } };
 
 export type ChannelConsistencyQueryVariables = Exact<{
-  f: RefundFilter | null | undefined;
-  m: number | null | undefined;
-  g: number | null | undefined;
+  f?: RefundFilter | null | undefined;
+  m?: number | null | undefined;
+  g?: number | null | undefined;
 }>;
 
 
 export type ChannelConsistencyQuery = { channelConsistency: { inconsistencyRate: number | null, comparableCohorts: number, inconsistentCohorts: number, n: number, cohorts: Array<{ reasonCode: string, productLine: string | null, amountBand: string, gap: number, pValue: number | null, inconsistent: boolean, channels: Array<{ channel: string, n: number, approvalRate: number | null }> }> } };
 
 export type RefundsQueryVariables = Exact<{
-  f: RefundFilter | null | undefined;
-  d: RefundDrill | null | undefined;
-  sortBy: string | null | undefined;
-  sortDir: string | null | undefined;
-  limit: number | null | undefined;
-  offset: number | null | undefined;
+  f?: RefundFilter | null | undefined;
+  d?: RefundDrill | null | undefined;
+  sortBy?: string | null | undefined;
+  sortDir?: string | null | undefined;
+  limit?: number | null | undefined;
+  offset?: number | null | undefined;
 }>;
 
 
@@ -1183,7 +131,7 @@ export type SaveViewMutationVariables = Exact<{
   name: string;
   page: string;
   filter: string;
-  params: string | null | undefined;
+  params?: string | null | undefined;
 }>;
 
 
@@ -1212,10 +160,10 @@ export type FilterOptionsQueryVariables = Exact<{ [key: string]: never; }>;
 export type FilterOptionsQuery = { filterOptions: { channels: Array<string>, productLines: Array<string>, reasonCodes: Array<string>, teams: Array<string>, campaigns: Array<string>, minDate: string | null, maxDate: string | null, reportingCurrency: string, agents: Array<{ agentId: string, name: string | null, team: string | null }> } };
 
 export type BreakdownQueryVariables = Exact<{
-  f: RefundFilter | null | undefined;
-  d: RefundDrill | null | undefined;
+  f?: RefundFilter | null | undefined;
+  d?: RefundDrill | null | undefined;
   by: BreakdownBy;
-  n: number | null | undefined;
+  n?: number | null | undefined;
 }>;
 
 
@@ -1236,7 +184,7 @@ export type LoadHistoryQueryVariables = Exact<{
 export type LoadHistoryQuery = { loadHistory: Array<{ loadId: number, startedAt: string, finishedAt: string | null, durationMs: number, outcome: string, message: string | null, rowsRead: number, rowsLoaded: number, rowsReplaced: number, rowsUnchanged: number, rowsRejected: number, files: Array<{ path: string, sha256: string, table: string }>, tables: Array<{ table: string, read: number, loaded: number, replaced: number, unchanged: number, rejected: number }> }> };
 
 export type LoadRejectsQueryVariables = Exact<{
-  loadId: number | null | undefined;
+  loadId?: number | null | undefined;
   limit: number;
   offset: number;
 }>;
@@ -1266,8 +214,8 @@ export type CreateUserMutation = { createUser: { id: number } };
 
 export type UpdateUserMutationVariables = Exact<{
   id: number;
-  role: string | null | undefined;
-  disabled: boolean | null | undefined;
+  role?: string | null | undefined;
+  disabled?: boolean | null | undefined;
 }>;
 
 
@@ -1282,8 +230,8 @@ export type ResetPasswordMutationVariables = Exact<{
 export type ResetPasswordMutation = { resetPassword: boolean };
 
 export type KpiOutcomeCorrelationsQueryVariables = Exact<{
-  f: RefundFilter | null | undefined;
-  m: number | null | undefined;
+  f?: RefundFilter | null | undefined;
+  m?: number | null | undefined;
 }>;
 
 
@@ -1292,9 +240,9 @@ export type KpiOutcomeCorrelationsQuery = { kpiOutcomeCorrelations: Array<{ kpi:
 export type AlignmentFieldsFragment = { alignment: number | null, n: number, plan: { planId: string | null, source: string, weights: Array<{ kpi: string, weight: number, direction: Direction }> }, agents: Array<{ agentId: string, name: string | null, incentiveScore: number, outcomeScore: number | null, incentiveRank: number, outcomeRank: number | null }> };
 
 export type IncentiveAlignmentQueryVariables = Exact<{
-  f: RefundFilter | null | undefined;
-  m: number | null | undefined;
-  plan: string | null | undefined;
+  f?: RefundFilter | null | undefined;
+  m?: number | null | undefined;
+  plan?: string | null | undefined;
 }>;
 
 
@@ -1306,34 +254,34 @@ export type IncentivePlansQueryVariables = Exact<{ [key: string]: never; }>;
 export type IncentivePlansQuery = { incentivePlans: Array<{ planId: string, effectiveFrom: string, effectiveTo: string | null, team: string | null, weights: Array<{ kpi: string, weight: number, direction: Direction }> }> };
 
 export type WhatIfAlignmentQueryVariables = Exact<{
-  f: RefundFilter | null | undefined;
-  m: number | null | undefined;
-  w: Array<KpiWeightInput> | KpiWeightInput | null | undefined;
+  f?: RefundFilter | null | undefined;
+  m?: number | null | undefined;
+  w?: Array<KpiWeightInput> | KpiWeightInput | null | undefined;
 }>;
 
 
 export type WhatIfAlignmentQuery = { incentiveAlignment: { alignment: number | null, n: number, plan: { planId: string | null, source: string, weights: Array<{ kpi: string, weight: number, direction: Direction }> }, agents: Array<{ agentId: string, name: string | null, incentiveScore: number, outcomeScore: number | null, incentiveRank: number, outcomeRank: number | null }> } };
 
 export type CustomerExperienceQueryVariables = Exact<{
-  f: RefundFilter | null | undefined;
-  g: Dimension | null | undefined;
+  f?: RefundFilter | null | undefined;
+  g?: Dimension | null | undefined;
 }>;
 
 
 export type CustomerExperienceQuery = { customerExperience: Array<{ key: string | null, refunds: number, csatAvg: number | null, csatRate: number | null, csatResponses: number, nps: number | null, npsResponses: number }> };
 
 export type RepurchaseAfterRefundQueryVariables = Exact<{
-  f: RefundFilter | null | undefined;
-  g: Dimension | null | undefined;
-  w: number | null | undefined;
+  f?: RefundFilter | null | undefined;
+  g?: Dimension | null | undefined;
+  w?: number | null | undefined;
 }>;
 
 
 export type RepurchaseAfterRefundQuery = { repurchaseAfterRefund: Array<{ key: string | null, eligible: number, repurchased: number, repurchaseRate: number | null, repurchaseRevenue: number | null }> };
 
 export type RejectionEffectDetailQueryVariables = Exact<{
-  f: RefundFilter | null | undefined;
-  w: number | null | undefined;
+  f?: RefundFilter | null | undefined;
+  w?: number | null | undefined;
 }>;
 
 
@@ -1342,23 +290,23 @@ export type RejectionEffectDetailQuery = { rejectionEffect: { att: number | null
 export type OverviewFieldsFragment = { refunds: number, decided: number, orders: number | null, pending: number, refundedAmount: number, approvalRate: number | null, rejectionRate: number | null, partialRate: number | null, refundRate: number | null, slaMetRate: number | null, overduePending: number, payoutFailureRate: number | null, payoutN: number, evidenceCompleteRate: number | null, evidenceN: number, reviewGapCount: number, csatAvg: number | null, csatResponses: number, nps: number | null, npsResponses: number, repurchaseRate: number | null, repurchaseEligible: number, resolutionHoursMean: number | null, resolutionHoursP50: number | null, resolutionHoursP90: number | null };
 
 export type OverviewQueryVariables = Exact<{
-  f: RefundFilter | null | undefined;
+  f?: RefundFilter | null | undefined;
 }>;
 
 
 export type OverviewQuery = { overview: { refunds: number, decided: number, orders: number | null, pending: number, refundedAmount: number, approvalRate: number | null, rejectionRate: number | null, partialRate: number | null, refundRate: number | null, slaMetRate: number | null, overduePending: number, payoutFailureRate: number | null, payoutN: number, evidenceCompleteRate: number | null, evidenceN: number, reviewGapCount: number, csatAvg: number | null, csatResponses: number, nps: number | null, npsResponses: number, repurchaseRate: number | null, repurchaseEligible: number, resolutionHoursMean: number | null, resolutionHoursP50: number | null, resolutionHoursP90: number | null, previous: { refunds: number, decided: number, orders: number | null, pending: number, refundedAmount: number, approvalRate: number | null, rejectionRate: number | null, partialRate: number | null, refundRate: number | null, slaMetRate: number | null, overduePending: number, payoutFailureRate: number | null, payoutN: number, evidenceCompleteRate: number | null, evidenceN: number, reviewGapCount: number, csatAvg: number | null, csatResponses: number, nps: number | null, npsResponses: number, repurchaseRate: number | null, repurchaseEligible: number, resolutionHoursMean: number | null, resolutionHoursP50: number | null, resolutionHoursP90: number | null } | null } };
 
 export type RefundTrendQueryVariables = Exact<{
-  f: RefundFilter | null | undefined;
-  grain: Grain | null | undefined;
+  f?: RefundFilter | null | undefined;
+  grain?: Grain | null | undefined;
 }>;
 
 
 export type RefundTrendQuery = { refundTrend: Array<{ period: string, refunds: number, decided: number, approvalRate: number | null, rejectionRate: number | null, refundedAmount: number }> };
 
 export type RejectionEconomicsQueryVariables = Exact<{
-  f: RefundFilter | null | undefined;
-  w: number | null | undefined;
+  f?: RefundFilter | null | undefined;
+  w?: number | null | undefined;
 }>;
 
 
@@ -1367,8 +315,8 @@ export type RejectionEconomicsQuery = { rejectionEconomics: { savings: number, r
 export type RejectionEffectFieldsFragment = { att: number | null, attLow: number | null, attHigh: number | null, rateAtt: number | null, rateLow: number | null, rateHigh: number | null, naiveGap: number | null, rateNaiveGap: number | null, matchedRejected: number | null, matchedStrata: number | null, coverage: number | null, lostRevenue: number | null, savings: number | null, net: number | null, eligibleRejected: number };
 
 export type RejectionEffectQueryVariables = Exact<{
-  f: RefundFilter | null | undefined;
-  w: number | null | undefined;
+  f?: RefundFilter | null | undefined;
+  w?: number | null | undefined;
 }>;
 
 
@@ -1376,14 +324,14 @@ export type RejectionEffectQuery = { rejectionEffect: { att: number | null, attL
 
 export type PolicyImpactQueryVariables = Exact<{
   id: string;
-  w: number | null | undefined;
+  w?: number | null | undefined;
 }>;
 
 
 export type PolicyImpactQuery = { policyImpact: { changeId: string, effectiveAt: string, metrics: Array<{ metric: string, pre: number | null, post: number | null, preN: number, postN: number, delta: number | null, low: number | null, high: number | null, pValue: number | null, outOfScopeDelta: number | null, diffInDiff: number | null }> } };
 
 export type PolicyTrendQueryVariables = Exact<{
-  f: RefundFilter | null | undefined;
+  f?: RefundFilter | null | undefined;
 }>;
 
 
@@ -1391,7 +339,7 @@ export type PolicyTrendQuery = { refundTrend: Array<{ period: string, refunds: n
 
 export type AddAnnotationMutationVariables = Exact<{
   date: string;
-  metric: string | null | undefined;
+  metric?: string | null | undefined;
   note: string;
 }>;
 
@@ -1406,17 +354,17 @@ export type DeleteAnnotationMutationVariables = Exact<{
 export type DeleteAnnotationMutation = { deleteAnnotation: boolean };
 
 export type ReasonTrendsQueryVariables = Exact<{
-  f: RefundFilter | null | undefined;
-  grain: Grain | null | undefined;
+  f?: RefundFilter | null | undefined;
+  grain?: Grain | null | undefined;
 }>;
 
 
 export type ReasonTrendsQuery = { reasonTrends: Array<{ period: string, reasonCode: string, reasonFamily: string, refunds: number, refundedAmount: number, share: number }> };
 
 export type RefundSpikesQueryVariables = Exact<{
-  f: RefundFilter | null | undefined;
-  min: number | null | undefined;
-  alpha: number | null | undefined;
+  f?: RefundFilter | null | undefined;
+  min?: number | null | undefined;
+  alpha?: number | null | undefined;
 }>;
 
 
