@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
-import { AGENT_KPIS, OUTCOMES, type Direction } from '@refunds/shared';
+import { AGENT_KPIS, DEFAULTS, isAgentKpi, isOutcome, OUTCOMES, type AgentKpi, type Direction, type Outcome } from '@refunds/shared';
 import { divergingColor } from '../common/chart';
 import { DataTable, type Column } from '../common/DataTable';
 import { useDrill } from '../common/DrillDown';
@@ -12,6 +12,7 @@ import { Page } from '../common/Page';
 import { Panel, PanelLoadable } from '../common/Panel';
 import { useSession } from '../common/session';
 import { EmptyState, ErrorState, Skeleton } from '../common/States';
+import { numberParam } from '../common/filters';
 import { useFilters } from '../common/useFilters';
 import { effectTrustworthy } from '../common/types';
 import { useGql } from '../common/useGql';
@@ -98,10 +99,6 @@ const WHAT_IF = /* GraphQL */ `
   }
   ${ALIGN_FIELDS}
 `;
-
-const DEFAULT_MIN = 30;
-const isKpi = (s: string | null): s is (typeof AGENT_KPIS)[number] => !!s && (AGENT_KPIS as readonly string[]).includes(s);
-const isOutcome = (s: string | null): s is (typeof OUTCOMES)[number] => !!s && (OUTCOMES as readonly string[]).includes(s);
 
 function agentLabel(a: { agentId: string; name: string | null }, canSeeAgents: boolean): string {
   if (!canSeeAgents || !a.name) return a.agentId;
@@ -500,7 +497,7 @@ function AlignmentPanel({ cards, minCases }: { cards: Scorecard[] | null; minCas
 function PlanRejectionCost({ cards, minCases }: { cards: Scorecard[] | null; minCases: number }) {
   const { t, fmt } = useI18n();
   const { refundFilter, param } = useFilters();
-  const days = 90;
+  const days = DEFAULTS.economicsWindowDays;
   const current = useGql<G.IncentiveAlignmentQuery>(ALIGNMENT, { f: refundFilter, m: minCases, plan: param('plan') });
   const effect = useGql<G.RejectionEffectQuery>(EFFECT_QUERY, { f: refundFilter, w: days });
   const e = effect.data?.rejectionEffect;
@@ -578,9 +575,11 @@ function ScorecardTable({ cards, minCases }: { cards: Scorecard[]; minCases: num
 export default function IncentivesPage() {
   const { t, metricLabel } = useI18n();
   const { refundFilter, param, setParams } = useFilters();
-  const kpi = isKpi(param('kpi')) ? (param('kpi') as (typeof AGENT_KPIS)[number]) : 'handled';
-  const outcome = isOutcome(param('outcome')) ? (param('outcome') as (typeof OUTCOMES)[number]) : 'csatAvg';
-  const minCases = Math.max(1, Number(param('minCases')) || DEFAULT_MIN);
+  const kpiParam = param('kpi') ?? '';
+  const outcomeParam = param('outcome') ?? '';
+  const kpi: AgentKpi = isAgentKpi(kpiParam) ? kpiParam : 'handled';
+  const outcome: Outcome = isOutcome(outcomeParam) ? outcomeParam : 'csatAvg';
+  const minCases = numberParam(param('minCases'), DEFAULTS.agentMinCases, 1, Number.MAX_SAFE_INTEGER);
   const sc = useGql<{ agentScorecards: Scorecard[] }>(SCORECARDS, { f: refundFilter, m: minCases });
   const corr = useGql<G.KpiOutcomeCorrelationsQuery>(CORRELATIONS, { f: refundFilter, m: minCases });
   const pick = (k: string, o: string) => setParams({ kpi: k, outcome: o });
@@ -615,7 +614,7 @@ export default function IncentivesPage() {
           min={1}
           max={1000}
           value={minCases}
-          onChange={(e) => setParams({ minCases: Number(e.target.value) > 0 && Number(e.target.value) !== DEFAULT_MIN ? e.target.value : null })}
+          onChange={(e) => setParams({ minCases: Number(e.target.value) > 0 && Number(e.target.value) !== DEFAULTS.agentMinCases ? e.target.value : null })}
           style={{ width: 80 }}
         />
       </label>

@@ -1,5 +1,5 @@
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { DECIDED, DIMENSION_BY_NAME, type DimensionName, type RefundFilter } from '@refunds/shared';
+import { DECIDED, DEFAULTS, DIMENSION_BY_NAME, type DimensionName, type RefundFilter } from '@refunds/shared';
 import { colorAt, DECISION_COLORS } from '../common/chart';
 import { DataTable, type Column } from '../common/DataTable';
 import { useDrill, type DrillRequest } from '../common/DrillDown';
@@ -43,7 +43,7 @@ const REPURCHASE = /* GraphQL */ `
     }
   }
 `;
-const WINDOW = 30;
+const WINDOW = DEFAULTS.repurchaseWindowDays;
 
 /** The refunds behind one group of a dimension. */
 function drillFor(dim: DimensionName, key: string, filter: RefundFilter): Pick<DrillRequest, 'filter' | 'drill'> {

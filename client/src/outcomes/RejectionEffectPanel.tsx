@@ -1,3 +1,4 @@
+import { DEFAULTS } from '@refunds/shared';
 import { useMemo, useState } from 'react';
 import { CartesianGrid, ErrorBar, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { DataTable, type Column } from '../common/DataTable';
@@ -70,8 +71,8 @@ export function RejectionEffectPanel() {
   const { t, fmt, code } = useI18n();
   const { refundFilter, param, setParams } = useFilters();
   const drill = useDrill();
-  const w = Number(param('ew') ?? 90);
-  const windowDays = (EFFECT_WINDOWS as readonly number[]).includes(w) ? w : 90;
+  const w = Number(param('ew') ?? DEFAULTS.economicsWindowDays);
+  const windowDays = (EFFECT_WINDOWS as readonly number[]).includes(w) ? w : DEFAULTS.economicsWindowDays;
   const q = useGql<G.RejectionEffectDetailQuery>(QUERY, { f: refundFilter, w: windowDays });
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'contribution', desc: true });
   const e = q.data?.rejectionEffect;

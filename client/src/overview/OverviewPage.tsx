@@ -1,6 +1,6 @@
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { Link } from 'react-router-dom';
-import { METRIC_BY_NAME } from '@refunds/shared';
+import { DEFAULTS, METRIC_BY_NAME } from '@refunds/shared';
 import { DECISION_COLORS } from '../common/chart';
 import { useDrill } from '../common/DrillDown';
 import { addDays, daysBetween } from '../common/filters';
@@ -245,7 +245,7 @@ function MatchedEffect({ days }: { days: number }) {
 function Economics() {
   const { t, fmt, metricDef, locale } = useI18n();
   const { refundFilter } = useFilters();
-  const days = 90;
+  const days = DEFAULTS.economicsWindowDays;
   const q = useGql<G.RejectionEconomicsQuery>(ECONOMICS_QUERY, { f: refundFilter, w: days });
   const e = q.data?.rejectionEconomics;
   const sentence =

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ComposedChart, ErrorBar, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { METRICS, type RefundFilter } from '@refunds/shared';
+import { DEFAULTS, METRICS, type RefundFilter } from '@refunds/shared';
 import { DECISION_COLORS } from '../common/chart';
 import { DataTable, type Column } from '../common/DataTable';
 import { useDrill } from '../common/DrillDown';
 import { useExportNumbers } from '../common/exportRegistry';
-import { addDays } from '../common/filters';
+import { addDays, numberParam } from '../common/filters';
 import { gql, GqlError } from '../common/graphql';
 import { useI18n } from '../common/i18n';
 import { markerLines, useAnnotations, usePolicyChanges, useTimeMarkers } from '../common/markers';
@@ -67,8 +67,6 @@ const DELETE = /* GraphQL */ `
     deleteAnnotation(id: $id)
   }
 `;
-
-const DEFAULT_WINDOW = 90;
 
 function scopeText(c: PolicyChange, all: string): string {
   const parts = [c.scopeChannel, c.scopeProductLine].filter(Boolean);
@@ -416,7 +414,7 @@ export default function PolicyPage() {
   const changes = usePolicyChanges();
   const list = [...(changes.data?.policyChanges ?? [])].sort((a, b) => b.effectiveAt.localeCompare(a.effectiveAt));
   const selected = list.find((c) => c.changeId === param('change')) ?? list[0];
-  const windowDays = Math.min(730, Math.max(1, Number(param('window')) || DEFAULT_WINDOW));
+  const windowDays = numberParam(param('window'), DEFAULTS.policyWindowDays, 1, 730);
   const impact = useGql<G.PolicyImpactQuery>(IMPACT, { id: selected?.changeId ?? '', w: windowDays }, { skip: !selected });
 
   const controls = (
@@ -439,7 +437,7 @@ export default function PolicyPage() {
           max={730}
           value={windowDays}
           style={{ width: 80 }}
-          onChange={(e) => setParams({ window: Number(e.target.value) !== DEFAULT_WINDOW ? e.target.value : null })}
+          onChange={(e) => setParams({ window: Number(e.target.value) !== DEFAULTS.policyWindowDays ? e.target.value : null })}
         />
       </label>
     </div>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { GRAINS, REASON_FAMILIES, type Grain, type RefundFilter } from '@refunds/shared';
+import { DEFAULTS, GRAINS, REASON_FAMILIES, type Grain, type RefundFilter } from '@refunds/shared';
 import { colorAt, FAMILY_COLORS } from '../common/chart';
 import { DataTable, type Column } from '../common/DataTable';
 import { useDrill } from '../common/DrillDown';
@@ -281,7 +281,7 @@ export default function ReasonsPage() {
   const product = param('product');
   const week = param('week');
   const trends = useGql<G.ReasonTrendsQuery>(TRENDS, { f: refundFilter, grain });
-  const spikes = useGql<G.RefundSpikesQuery>(SPIKES, { f: refundFilter, min: 5, alpha: 0.001 });
+  const spikes = useGql<G.RefundSpikesQuery>(SPIKES, { f: refundFilter, min: DEFAULTS.spikeMinCount, alpha: DEFAULTS.spikeAlpha });
 
   const crumbs = (
     <nav className="breadcrumb" aria-label="drill">
@@ -350,7 +350,7 @@ export default function ReasonsPage() {
         ) : !spikes.data ? (
           <Skeleton kind="table" />
         ) : spikes.data.refundSpikes.length === 0 ? (
-          <EmptyState>{t('empty.noSpikes', { min: 5, alpha: fmt.decimal(0.001, 3) })}</EmptyState>
+          <EmptyState>{t('empty.noSpikes', { min: DEFAULTS.spikeMinCount, alpha: fmt.decimal(DEFAULTS.spikeAlpha, 3) })}</EmptyState>
         ) : (
           <SpikeList
             spikes={spikes.data.refundSpikes}
