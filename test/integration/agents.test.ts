@@ -1,5 +1,6 @@
 import { agent, order, refund, survey, type Row } from '../../etl/src/testing/factory';
 import { ok, startTestServer, type TestServer } from '../support/server';
+import { mulberry32 } from '../support/random';
 
 /*
  * Agent scorecards, KPI-outcome correlations and incentive alignment. Expected numbers are worked
@@ -605,16 +606,6 @@ describe('agents: small fixture by hand', () => {
 });
 
 // ---- randomized fixture against an independent computation -------------------------------------
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface RawRefund {
   refund_id: string;

@@ -13,8 +13,8 @@
  *
  * The data folder and its loaded DuckDB file are built once and cached under the system temp folder,
  * keyed by a hash of everything that shapes them (the generator and loader sources in etl/src and
- * shared/src, the edge rows, seed and size); each test file boots the built server
- * (`server/dist`, so run `npm run build` first) on its own copy of the database.
+ * shared/src, the edge rows, seed and size). Each Jest worker boots the built server (`server/dist`,
+ * so run `npm run build` first) once, on its own copy of that database, for all the files it runs.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -31,10 +31,10 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { connect, loadFiles, openDatabase } from '@refunds/etl';
 import { generateDataset } from '../../../etl/src/generate/generate';
-import { serveDatabase, type TestServer } from '../../support/server';
+import { gqlClient, spawnServer, type TestServer } from '../../support/server';
 import { AMOUNT_BANDS, filterRefunds, loadDataset, type RefDataset, type RefundFilter } from '../../reference/metrics';
 
 export type Num = number | null;
@@ -316,6 +316,11 @@ async function prepared(): Promise<string> {
   return dir;
 }
 
+/** A TestServer view of the shared server: closing it is the worker's exit. */
+function server(url: string): TestServer {
+  return { url, dbPath: '', child: null as never, logs: () => '', gql: gqlClient(url), close: async () => undefined };
+}
+
 export interface Crosscheck {
   /** The CSV folder the reference reads (and the loader loaded). */
   readonly dir: string;
@@ -325,26 +330,48 @@ export interface Crosscheck {
   usdRate(date: string): number;
 }
 
-/** Registers beforeAll/afterAll: the reference data set and a server on a private copy of the database. */
+const WRAPPER = join(__dirname, 'serve-until-parent-exits.mjs');
+
+/**
+ * One server per Jest worker process for all the cross-check files it runs (booting the server takes
+ * several seconds; the files only read). It runs on its own copy of the cached database and stops when
+ * the worker exits: the wrapper watches its stdin, a pipe from this process.
+ */
+async function sharedServer(cached: string): Promise<string> {
+  const dir = join(CACHE, `serve-${process.pid}-${basename(cached)}`);
+  const info = join(dir, 'server.json');
+  if (existsSync(info)) {
+    const { url } = JSON.parse(readFileSync(info, 'utf8')) as { url: string };
+    const up = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return url;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(cached, 'warehouse.duckdb'), join(dir, 'warehouse.duckdb'));
+  const { child, url } = await spawnServer({ REFUNDS_DB: join(dir, 'warehouse.duckdb') }, WRAPPER);
+  // Outlives this test file without keeping the worker alive.
+  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+  child.unref();
+  writeFileSync(info, JSON.stringify({ url }));
+  return url;
+}
+
+/** Registers beforeAll: the reference data set and the worker's server on the cached database. */
 export function useCrosscheck(): Crosscheck {
   let dir = '';
-  let work = '';
   let ds: RefDataset | undefined;
   let s: TestServer | undefined;
   beforeAll(async () => {
     const cached = await prepared();
     dir = join(cached, 'data');
-    work = mkdtempSync(join(tmpdir(), 'refunds-crosscheck-'));
-    copyFileSync(join(cached, 'warehouse.duckdb'), join(work, 'warehouse.duckdb'));
-    // The server boots in its own process while this one reads the reference data set.
-    const booting = serveDatabase(join(work, 'warehouse.duckdb'));
+    // The server may boot in its own process while this one reads the reference data set.
+    const url = sharedServer(cached);
     ds = loadDataset(dir);
-    s = await booting;
+    s = server(await url);
   }, 300_000);
-  afterAll(async () => {
-    await s?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
   const need = <T>(x: T | undefined, what: string): T => {
     if (x === undefined) throw new Error(`cross-check setup failed: no ${what}`);
     return x;
