@@ -1,5 +1,5 @@
 /**
- * Independent reference implementation of /work/shared/spec/metrics.md over the raw canonical
+ * Independent reference implementation of the spec `../shared/spec/metrics.md` (beside the repository; `$REFUNDS_SHARED_DIR/spec` elsewhere) over the raw canonical
  * files (data-contract.md). Written from the spec text only (not from the server or the ETL), to
  * cross-check the GraphQL API. Pure TypeScript, no database.
  *

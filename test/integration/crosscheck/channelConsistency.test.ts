@@ -1,6 +1,6 @@
 /** Cross-check, channelConsistency: per filter and thresholds, the reference chi-square and a hand-made fixture. Setup and comparison rules: ./support.ts. */
 import { ok } from '../../support/server';
-import type { Query } from '../../support/generated/graphql';
+import type { Query } from '../../support/api';
 import { channelConsistency, chiSquareSurvival } from '../../reference/metrics';
 import { Comparer, expectNoDiffs, FILTERS, CONSISTENCY_Q, bandLabel, useCrosscheck } from './support';
 

@@ -1,6 +1,6 @@
 /** Cross-check, customerExperience: per filter, dimension and grain, and customer types of the edge rows. Setup and comparison rules: ./support.ts. */
 import { ok } from '../../support/server';
-import type { Query } from '../../support/generated/graphql';
+import type { Query } from '../../support/api';
 import { customerExperience, type DimensionName, type GrainName } from '../../reference/metrics';
 import { Comparer, expectNoDiffs, EDGE, FILTERS, EXPERIENCE_Q, useCrosscheck } from './support';
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ok } from '../../support/server';
-import type { Query } from '../../support/generated/graphql';
+import type { Query } from '../../support/api';
 import { Comparer, expectNoDiffs, REFUND_COLUMNS, useCrosscheck } from './support';
 
 describe('cross-check loadRejects: API vs independent reference (seed 11, 6000 refunds + edge rows)', () => {

@@ -1,6 +1,6 @@
 /** Cross-check, overview: every field per filter, and hand-computed values on the edge rows. Setup and comparison rules: ./support.ts. */
 import { ok } from '../../support/server';
-import type { Query } from '../../support/generated/graphql';
+import type { Query } from '../../support/api';
 import { overview } from '../../reference/metrics';
 import { Comparer, expectNoDiffs, EDGE, FILTERS, OVERVIEW_Q, EXPERIENCE_Q, REPURCHASE_Q, resolutionStats, useCrosscheck } from './support';
 

@@ -1,6 +1,6 @@
 /** Cross-check, reasonTrends: per filter and grain, and the edge rows by month. Setup and comparison rules: ./support.ts. */
 import { ok } from '../../support/server';
-import type { Query } from '../../support/generated/graphql';
+import type { Query } from '../../support/api';
 import { reasonTrends, type GrainName } from '../../reference/metrics';
 import { Comparer, expectNoDiffs, EDGE, FILTERS, TRENDS_Q, useCrosscheck } from './support';
 

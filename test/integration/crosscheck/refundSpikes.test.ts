@@ -1,6 +1,6 @@
 /** Cross-check, refundSpikes: per filter and thresholds, and the reference Poisson tail. Setup and comparison rules: ./support.ts. */
 import { ok } from '../../support/server';
-import type { Query } from '../../support/generated/graphql';
+import type { Query } from '../../support/api';
 import { poissonUpperTail, refundSpikes, spikeCandidates } from '../../reference/metrics';
 import { Comparer, expectNoDiffs, FILTERS, SPIKES_Q, useCrosscheck } from './support';
 

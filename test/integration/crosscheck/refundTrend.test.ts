@@ -1,6 +1,6 @@
 /** Cross-check, refundTrend (beyond the contract): per filter and grain. Setup and comparison rules: ./support.ts. */
 import { ok } from '../../support/server';
-import type { Query } from '../../support/generated/graphql';
+import type { Query } from '../../support/api';
 import { refundTrend, type GrainName } from '../../reference/metrics';
 import { Comparer, expectNoDiffs, FILTERS, REFUND_TREND_Q, useCrosscheck } from './support';
 

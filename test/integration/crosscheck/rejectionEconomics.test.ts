@@ -1,6 +1,6 @@
 /** Cross-check, rejectionEconomics: per filter and window, and the edge rows worked out by hand. Setup and comparison rules: ./support.ts. */
 import { ok } from '../../support/server';
-import type { Query } from '../../support/generated/graphql';
+import type { Query } from '../../support/api';
 import { rejectionEconomics } from '../../reference/metrics';
 import { Comparer, expectNoDiffs, EDGE, FILTERS, ECONOMICS_Q, useCrosscheck } from './support';
 

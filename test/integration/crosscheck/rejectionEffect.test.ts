@@ -1,6 +1,6 @@
 /** Cross-check, rejectionEffect: per filter and window. Setup and comparison rules: ./support.ts. */
 import { ok } from '../../support/server';
-import type { Query } from '../../support/generated/graphql';
+import type { Query } from '../../support/api';
 import { rejectionEffect } from '../../reference/metrics';
 import { Comparer, expectNoDiffs, FILTERS, EFFECT_Q, useCrosscheck } from './support';
 

@@ -1,6 +1,6 @@
 /** Cross-check, repurchaseAfterRefund: per filter, window and dimension, and the edge rows worked out by hand. Setup and comparison rules: ./support.ts. */
 import { ok } from '../../support/server';
-import type { Query, RepurchaseGroup } from '../../support/generated/graphql';
+import type { Query, RepurchaseGroup } from '../../support/api';
 import { dimensionKey, rejectionEconomics, repurchaseAfterRefund, repurchaseOutcome, type DimensionName, type GrainName } from '../../reference/metrics';
 import { Comparer, expectNoDiffs, EDGE, FILTERS, REPURCHASE_Q, useCrosscheck } from './support';
 

@@ -1,6 +1,6 @@
 /** Cross-check, The schema defaults of the contract queries (grain, thresholds, windows) give the reference's defaults. Setup and comparison rules: ./support.ts. */
 import { ok } from '../../support/server';
-import type { Query } from '../../support/generated/graphql';
+import type { Query } from '../../support/api';
 import {
   channelConsistency,
   customerExperience,
