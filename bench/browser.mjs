@@ -4,25 +4,17 @@
 import { createRequire } from 'node:module';
 
 const QUIET_MS = 300;
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 
 export async function measurePages(root, { url, token, pages, timeoutMs = 60_000, log = () => {} }) {
   const require = createRequire(`${root}/package.json`);
+  const { CHROMIUM_ARGS } = require('@refunds/shared');
   let chromium;
   try {
     ({ chromium } = require('playwright-core'));
   } catch (e) {
     return { error: `playwright-core not available: ${e.message.split('\n')[0]}` };
   }
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS] });
   const out = [];
   try {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });

@@ -5,7 +5,6 @@ import { APP_FILTER } from '@nestjs/core';
 import { AppErrorFilter } from './common/graphql/app-error.filter';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
-import { join } from 'node:path';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { formatGraphQLError } from './common/graphql/format-error';
@@ -38,7 +37,8 @@ const production = process.env.NODE_ENV === 'production';
     DatabaseModule,
     GraphQLModule.forRoot<ApolloDriverConfig>({
       driver: ApolloDriver,
-      autoSchemaFile: production ? true : join(__dirname, '..', 'schema.gql'),
+      // In memory: server/schema.gql is written by `npm run schema` (src/schema.ts) and checked by a test.
+      autoSchemaFile: true,
       sortSchema: true,
       playground: false,
       introspection: !production,

@@ -3,3 +3,4 @@ export * from './catalog';
 export * from './reason-families';
 export * from './stats';
 export * from './matched';
+export * from './chromium';

@@ -5,6 +5,7 @@ import { tempDir } from '../../etl/src/testing/factory';
 import { formatCurrency, formatNumber, formatPercent } from '../../client/src/common/format';
 import { ADMIN_TOKEN, ok, startTestServer, type TestServer } from '../support/server';
 import { launchBrowser, openSession, settle, shoot, type Session } from './browser';
+import type { Mutation, Query } from '../support/api';
 
 /**
  * The built client served by the built server, on a generated data set (3000 refunds, seed 7),
@@ -22,11 +23,9 @@ describe('dashboard in a browser', () => {
     const dir = tempDir('refunds-e2e-');
     await generateDataset({ out: dir, refunds: 3000, seed: 7 });
     s = await startTestServer(dir);
-    const issued = ok(
-      await s.gql<{ issueApiToken: { token: string } }>(`mutation { issueApiToken(userName: "pia", role: "product", label: "e2e") { token } }`),
-    );
+    const issued = ok(await s.gql<Pick<Mutation, 'issueApiToken'>>(`mutation { issueApiToken(userName: "pia", role: "product", label: "e2e") { token } }`));
     productToken = issued.issueApiToken.token;
-    const opts = ok(await s.gql<{ filterOptions: { agents: Array<{ name: string | null }> } }>(`{ filterOptions { agents { name } } }`));
+    const opts = ok(await s.gql<Pick<Query, 'filterOptions'>>(`{ filterOptions { agents { name } } }`));
     agentNames = opts.filterOptions.agents.map((a) => a.name).filter((n): n is string => !!n);
     browser = await launchBrowser();
   }, 180_000);
@@ -191,10 +190,9 @@ describe('dashboard in a browser', () => {
     await settle(page);
 
     const api = ok(
-      await s.gql<{ overview: { refunds: number; approvalRate: number; refundedAmount: number } }>(
-        `query($f: RefundFilter) { overview(filter: $f) { refunds approvalRate refundedAmount } }`,
-        { f: { ...RANGE, channels: ['app'] } },
-      ),
+      await s.gql<Pick<Query, 'overview'>>(`query($f: RefundFilter) { overview(filter: $f) { refunds approvalRate refundedAmount } }`, {
+        f: { ...RANGE, channels: ['app'] },
+      }),
     ).overview;
     expect(await cardValue(page, 'refunds')).toBe(formatNumber('en', api.refunds));
     expect(await cardValue(page, 'refunds')).not.toBe(before);

@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core';
 import { refund } from '../../etl/src/testing/factory';
 import { ADMIN_TOKEN, ok, startTestServer, stopServer, type TestServer } from '../support/server';
 import { launchBrowser, openSession, shoot } from './browser';
+import type { Query } from '../support/api';
 
 /**
  * Single sign-on against a real OpenID provider (`oidc-provider`, started here on loopback):
@@ -103,17 +104,13 @@ describe('single sign-on in a browser', () => {
     const ours = (await x.context.cookies(s.url)).filter((c) => c.name.startsWith('refunds_'));
     expect(ours.map((c) => [c.name, c.httpOnly, c.sameSite])).toEqual([['refunds_session', true, 'Lax']]);
     await shoot(x.page, 'oidc-signed-in');
-    const users = ok(
-      await s.gql<{ users: Array<{ name: string; email: string; role: string; sso: boolean; hasPassword: boolean }> }>(
-        '{ users { name email role sso hasPassword } }',
-      ),
-    ).users;
+    const users = ok(await s.gql<Pick<Query, 'users'>>('{ users { name email role sso hasPassword } }')).users;
     expect(users.filter((u) => u.sso)).toEqual([{ name: 'Erin Exec', email: 'erin@corp.example', role: 'executive', sso: true, hasPassword: false }]);
     // A second sign-in finds the same user (no duplicate).
     await x.page.getByRole('button', { name: 'Sign out' }).click();
     await x.page.getByTestId('sso-sign-in').click();
     await x.page.getByTestId('user-badge').waitFor(); // the IdP remembers the session and consent
-    const again = ok(await s.gql<{ users: Array<{ sso: boolean }> }>('{ users { sso } }')).users;
+    const again = ok(await s.gql<Pick<Query, 'users'>>('{ users { sso } }')).users;
     expect(again.filter((u) => u.sso).length).toBe(1);
     await x.context.close();
   });
@@ -127,11 +124,9 @@ describe('single sign-on in a browser', () => {
     expect(await x.page.getByTestId('user-badge').count()).toBe(0);
     expect((await x.context.cookies(s.url)).filter((c) => c.name === 'refunds_session')).toEqual([]);
     await shoot(x.page, 'oidc-no-access');
-    const users = ok(await s.gql<{ users: Array<{ name: string }> }>('{ users { name } }')).users;
+    const users = ok(await s.gql<Pick<Query, 'users'>>('{ users { name } }')).users;
     expect(users.map((u) => u.name)).not.toContain('Gus Guest');
-    const log = ok(
-      await s.gql<{ auditLog: Array<{ actor: string; action: string; detail: string }> }>('{ auditLog { actor action detail } }', {}, ADMIN_TOKEN),
-    ).auditLog;
+    const log = ok(await s.gql<Pick<Query, 'auditLog'>>('{ auditLog { actor action detail } }', {}, ADMIN_TOKEN)).auditLog;
     expect(log[0]).toEqual({ actor: 'gus@corp.example', action: 'sign-in-failed', detail: 'single sign-on: no group with access (staff, marketing)' });
     await x.context.close();
   });

@@ -4,6 +4,7 @@ import { tempDir } from '../../etl/src/testing/factory';
 import { formatCurrency } from '../../client/src/common/format';
 import { ADMIN_TOKEN, ok, startTestServer, type TestServer } from '../support/server';
 import { launchBrowser, openSession, settle, shoot } from './browser';
+import type { Query } from '../support/api';
 
 /** The matched rejection effect on Overview and Outcomes, in English and Chinese, on generated data. */
 describe('rejection effect in a browser', () => {
@@ -16,7 +17,7 @@ describe('rejection effect in a browser', () => {
     await generateDataset({ out: dir, refunds: 3000, seed: 7 });
     s = await startTestServer(dir);
     api = ok(
-      await s.gql<{ rejectionEffect: typeof api }>(`{ rejectionEffect(windowDays: 90) { att attLow attHigh coverage matchedRejected } }`),
+      await s.gql<Pick<Query, 'rejectionEffect'>>(`{ rejectionEffect(windowDays: 90) { att attLow attHigh coverage matchedRejected } }`),
     ).rejectionEffect;
     browser = await launchBrowser();
   }, 180_000);

@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { order, refund } from '../../etl/src/testing/factory';
 import { ok, startTestServer, type TestServer } from '../support/server';
 import { launchBrowser, openSession, shoot } from './browser';
+import type { Query } from '../support/api';
 
 /** Signing in as people do, in Chromium: e-mail and password, signing out, and the audit log export. */
 describe('sign-in in a browser', () => {
@@ -72,11 +73,7 @@ describe('sign-in in a browser', () => {
     const csv = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe('at,actor,action,detail,address');
-    const log = ok(
-      await s.gql<{ auditLog: Array<{ at: string; actor: string; action: string; detail: string; address: string }> }>(
-        '{ auditLog { at actor action detail address } }',
-      ),
-    ).auditLog;
+    const log = ok(await s.gql<Pick<Query, 'auditLog'>>('{ auditLog { at actor action detail address } }')).auditLog;
     expect(lines.length - 1).toBe(log.length);
     // The sign-ins of this file, in the log as in the CSV (newest first).
     expect(log.filter((e) => e.action === 'sign-in').map((e) => e.actor)).toEqual(['Ada Admin', 'Pia Product']);
@@ -105,9 +102,7 @@ describe('sign-in in a browser', () => {
     await admin.page.getByTestId('users-message').getByText('User added', { exact: false }).waitFor();
     await users.getByRole('cell', { name: 'nia@example.com' }).waitFor();
     await shoot(admin.page, 'users');
-    const created = ok(
-      await s.gql<{ users: Array<{ id: number; email: string | null; role: string; disabled: boolean }> }>('{ users { id email role disabled } }'),
-    ).users.find((u) => u.email === 'nia@example.com')!;
+    const created = ok(await s.gql<Pick<Query, 'users'>>('{ users { id email role disabled } }')).users.find((u) => u.email === 'nia@example.com')!;
     expect(created).toMatchObject({ role: 'analyst', disabled: false });
 
     const nia = await openSession(browser);

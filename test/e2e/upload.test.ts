@@ -4,6 +4,7 @@ import { order, refund, toCsv } from '../../etl/src/testing/factory';
 import { specFixtures } from '../../etl/src/testing/fixtures';
 import { ADMIN_TOKEN, ok, startTestServer, type TestServer } from '../support/server';
 import { launchBrowser, openSession, settle, shoot } from './browser';
+import type { Query } from '../support/api';
 
 /**
  * Upload in the browser, end to end: files dropped on the Data page go to the built server,
@@ -59,12 +60,7 @@ describe('upload in a browser', () => {
     const rejects = await page.getByTestId('preview-rejects').innerText();
     expect(rejects).toMatch(/refunds\.csv\s+3\s+decision\s+sometime\s+.*must be one of/);
     // Nothing loaded yet: the history still holds the one load the server started with.
-    const history = async () =>
-      ok(
-        await s.gql<{ loadHistory: Array<{ loadId: number; outcome: string; rowsLoaded: number; rowsRejected: number }> }>(
-          `{ loadHistory { loadId outcome rowsLoaded rowsRejected } }`,
-        ),
-      );
+    const history = async () => ok(await s.gql<Pick<Query, 'loadHistory'>>(`{ loadHistory { loadId outcome rowsLoaded rowsRejected } }`));
     expect((await history()).loadHistory).toHaveLength(1);
     await shoot(page, 'upload-preview');
 

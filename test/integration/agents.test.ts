@@ -1,5 +1,7 @@
 import { agent, order, refund, survey, type Row } from '../../etl/src/testing/factory';
 import { ok, startTestServer, type TestServer } from '../support/server';
+import { mulberry32 } from '../support/random';
+import type { IncentiveAlignment, KpiCorrelation } from '../support/api';
 
 /*
  * Agent scorecards, KPI-outcome correlations and incentive alignment. Expected numbers are worked
@@ -126,20 +128,8 @@ function expectClose(actual: number | null | undefined, expected: number | null,
   }
 }
 
-interface AlignmentAnswer {
-  n: number;
-  alignment: number | null;
-  agents: Array<{ agentId: string; incentiveScore: number; outcomeScore: number; incentiveRank: number; outcomeRank: number }>;
-}
-interface CorrelationAnswer {
-  kpi: string;
-  outcome: string;
-  n: number;
-  pearson: number | null;
-  pearsonLow: number | null;
-  pearsonHigh: number | null;
-  spearman: number | null;
-}
+type AlignmentAnswer = Pick<IncentiveAlignment, 'n' | 'alignment' | 'agents'>;
+type CorrelationAnswer = KpiCorrelation;
 
 function checkAlignment(got: AlignmentAnswer, cards: Card[], weights: Weight[]): void {
   const exp = expectedAlignment(cards, weights);
@@ -605,16 +595,6 @@ describe('agents: small fixture by hand', () => {
 });
 
 // ---- randomized fixture against an independent computation -------------------------------------
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface RawRefund {
   refund_id: string;

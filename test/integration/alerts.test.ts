@@ -9,6 +9,7 @@ import { generateDataset } from '../../etl/src/generate/generate';
 import { PLANTED } from '../../etl/src/generate/world';
 import { tempDir } from '../../etl/src/testing/factory';
 import { ADMIN_TOKEN, ok, serveDatabase, type TestServer } from '../support/server';
+import type { Query } from '../support/api';
 
 /**
  * Alerts end to end: the real server on an empty database, rules for every format, the generated
@@ -104,7 +105,7 @@ describe('alerts after each load', () => {
     summary: string;
   }
   const deliveries = async (): Promise<Delivery[]> =>
-    ok(await s.gql<{ alertDeliveries: Delivery[] }>(`{ alertDeliveries(limit: 1000) { rule { name } findingKey status attempts summary } }`)).alertDeliveries;
+    ok(await s.gql<Pick<Query, 'alertDeliveries'>>(`{ alertDeliveries(limit: 1000) { rule { name } findingKey status attempts summary } }`)).alertDeliveries;
 
   /** Waits until the rules have looked at data version `version` and no delivery waits for a retry. */
   const settle = async (version: number) => {

@@ -1,45 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { connect, openDatabase, queryRows } from '@refunds/etl';
+import { join } from 'node:path';
 import { generateDataset } from '../../etl/src/generate/generate';
 import { tempDir } from '../../etl/src/testing/factory';
+import { CLI, cli, cliAsync, snapshot } from '../support/cli';
 import { ADMIN_TOKEN, spawnServer, stopServer } from '../support/server';
-
-const ROOT = resolve(__dirname, '..', '..');
-const CLI = join(ROOT, 'etl', 'dist', 'cli.js');
-
-function cli(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
-}
-
-/** Like cli() but without blocking this process, so concurrent clients keep querying meanwhile. */
-function cliAsync(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((res) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (status) => res({ status, stdout, stderr }));
-  });
-}
-
-async function snapshot(db: string): Promise<Record<string, number>> {
-  const inst = await openDatabase(db);
-  const conn = await connect(inst);
-  try {
-    const [r] = await queryRows<Record<string, number>>(
-      conn,
-      `SELECT (SELECT count(*) FROM refunds) AS refunds, (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM refund_facts) AS facts,
-              (SELECT coalesce(sum(requested_amount), 0) FROM refunds) AS amount, (SELECT count(*) FROM load_history WHERE outcome = 'committed') AS loads`,
-    );
-    return r;
-  } finally {
-    conn.closeSync();
-    inst.closeSync();
-  }
-}
 
 describe('loads under faults', () => {
   let small: string;

@@ -3,6 +3,7 @@ import { connect, openDatabase, queryRows } from '@refunds/etl';
 import { generateDataset } from '../../etl/src/generate/generate';
 import { tempDir } from '../../etl/src/testing/factory';
 import { ADMIN_TOKEN, ok, startTestServer, type GqlResult, type TestServer } from '../support/server';
+import type { Query } from '../support/api';
 
 /*
  * Hostile input against every argument of every operation: out-of-range numbers, huge lists, long
@@ -92,7 +93,7 @@ describe('GraphQL probes', () => {
 
   async function snapshot() {
     const d = ok(
-      await s.gql<{ overview: unknown; refundTrend: unknown; filterOptions: unknown; loadHistory: unknown[] }>(
+      await s.gql<Pick<Query, 'overview' | 'refundTrend' | 'filterOptions' | 'loadHistory'>>(
         `{ overview { ${OVERVIEW_FIELDS} } refundTrend(grain: MONTH) { period refunds decided refundedAmount approvalRate }
            filterOptions { channels productLines reasonCodes teams campaigns minDate maxDate agents { agentId } } loadHistory { loadId } }`,
       ),
@@ -105,7 +106,7 @@ describe('GraphQL probes', () => {
     await generateDataset({ out: dir, refunds: 600, seed: 11 });
     s = await startTestServer(dir);
     const snap = await snapshot();
-    const opts = snap.filterOptions as Record<ListField | 'agents', unknown>;
+    const opts = snap.filterOptions as unknown as Record<ListField | 'agents', unknown>;
     const values: Record<ListField, string[]> = {
       channels: opts.channels as string[],
       productLines: opts.productLines as string[],
@@ -120,13 +121,12 @@ describe('GraphQL probes', () => {
       for (const v of values[field])
         m.set(
           v,
-          ok(await s.gql<{ overview: { refunds: number } }>(`query($f: RefundFilter) { overview(filter: $f) { refunds } }`, { f: { [field]: [v] } })).overview
-            .refunds,
+          ok(await s.gql<Pick<Query, 'overview'>>(`query($f: RefundFilter) { overview(filter: $f) { refunds } }`, { f: { [field]: [v] } })).overview.refunds,
         );
       known.set(field, m);
     }
-    planId = ok(await s.gql<{ incentivePlans: Array<{ planId: string }> }>(`{ incentivePlans { planId } }`)).incentivePlans[0].planId;
-    changeId = ok(await s.gql<{ policyChanges: Array<{ changeId: string }> }>(`{ policyChanges { changeId } }`)).policyChanges[0].changeId;
+    planId = ok(await s.gql<Pick<Query, 'incentivePlans'>>(`{ incentivePlans { planId } }`)).incentivePlans[0].planId;
+    changeId = ok(await s.gql<Pick<Query, 'policyChanges'>>(`{ policyChanges { changeId } }`)).policyChanges[0].changeId;
     baseline = { ...snap, refundsInDb: 600 };
   }, 120_000);
   afterAll(() => s?.close());
@@ -710,7 +710,7 @@ describe('GraphQL probes', () => {
         if (got.note !== note.trim()) problems.push(`note stored as ${JSON.stringify(got.note).slice(0, 40)}`);
       }
     }
-    const listed = ok(await s.gql<{ annotations: Array<{ id: number; note: string }> }>(`{ annotations { id note } }`)).annotations;
+    const listed = ok(await s.gql<Pick<Query, 'annotations'>>(`{ annotations { id note } }`)).annotations;
     for (const id of created) if (!listed.some((x) => x.id === id)) problems.push(`annotation ${id} not listed`);
     const refused: Array<[Vars, string | undefined]> = [
       [{ d: '2024-03-01', m: null, n: '' }, 'note'],
@@ -725,7 +725,7 @@ describe('GraphQL probes', () => {
       problems.push(...judge(await call(`mutation($id: Int!) { deleteAnnotation(id: $id) }`, { id }), BAD('id'), `deleteAnnotation ${id}`));
     problems.push(...judge(await call(`mutation($id: Int!) { deleteAnnotation(id: $id) }`, { id: '1 OR 1=1' }), BAD(), 'deleteAnnotation string id'));
     for (const id of created) problems.push(...judge(await call(`mutation($id: Int!) { deleteAnnotation(id: $id) }`, { id }), OK, `delete ${id}`));
-    expect(ok(await s.gql<{ annotations: unknown[] }>(`{ annotations { id } }`)).annotations.length).toBe(listed.length - created.length);
+    expect(ok(await s.gql<Pick<Query, 'annotations'>>(`{ annotations { id } }`)).annotations.length).toBe(listed.length - created.length);
     expect(problems).toEqual([]);
   });
 
@@ -865,9 +865,7 @@ describe('GraphQL probes', () => {
     problems.push(...judge(a, OK, 'label injection'));
     const t = a.body.data?.issueApiToken as { id: number; token: string } | undefined;
     if (t) {
-      const listed = ok(await s.gql<{ apiTokens: Array<{ id: number; label: string; role: string }> }>(`{ apiTokens { id label role } }`)).apiTokens.find(
-        (x) => x.id === t.id,
-      );
+      const listed = ok(await s.gql<Pick<Query, 'apiTokens'>>(`{ apiTokens { id label role } }`)).apiTokens.find((x) => x.id === t.id);
       if (listed?.label !== SQL_INJECTIONS[0] || listed.role !== 'analyst') problems.push(`token listed as ${JSON.stringify(listed)}`);
       problems.push(...judge(await call(`mutation($id: Int!) { revokeApiToken(id: $id) }`, { id: t.id }), OK, 'revoke'));
     }
@@ -1047,7 +1045,7 @@ describe('GraphQL probes', () => {
   });
 
   test('batched operations are refused and none of them runs; odd bodies and transports are refused', async () => {
-    const before = ok(await s.gql<{ annotations: unknown[] }>(`{ annotations { id } }`)).annotations.length;
+    const before = ok(await s.gql<Pick<Query, 'annotations'>>(`{ annotations { id } }`)).annotations.length;
     const batch = await callRaw(
       JSON.stringify([
         { query: `mutation { addAnnotation(date: "2024-01-01", note: "batched 1") { id } }` },
@@ -1088,13 +1086,13 @@ describe('GraphQL probes', () => {
       body: 'query=mutation%20%7B%20addAnnotation(date%3A%20%222024-01-01%22%2C%20note%3A%20%22form%22)%20%7B%20id%20%7D%20%7D',
     });
     expect(form.status).toBeGreaterThanOrEqual(400);
-    expect(ok(await s.gql<{ annotations: unknown[] }>(`{ annotations { id } }`)).annotations.length).toBe(before);
+    expect(ok(await s.gql<Pick<Query, 'annotations'>>(`{ annotations { id } }`)).annotations.length).toBe(before);
   });
 
   // ---- afterwards ---------------------------------------------------------------------------
 
   test('afterwards the server is up and the data unchanged', async () => {
-    expect(ok(await s.gql<{ me: { role: string } }>(`{ me { role } }`)).me.role).toBe('admin');
+    expect(ok(await s.gql<Pick<Query, 'me'>>(`{ me { role } }`)).me.role).toBe('admin');
     const after = await snapshot();
     expect(after.overview).toEqual(baseline.overview);
     expect(after.refundTrend).toEqual(baseline.refundTrend);

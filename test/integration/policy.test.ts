@@ -1,5 +1,7 @@
 import { order, refund, survey, type Row } from '../../etl/src/testing/factory';
 import { ok, startTestServer, type GqlResult, type TestServer } from '../support/server';
+import { mulberry32 } from '../support/random';
+import type { PolicyImpact } from '../support/api';
 
 /*
  * Policy impact and policy changes. The small fixture is worked out by hand (Welch values from
@@ -23,19 +25,7 @@ const M_DELETE = `mutation($c: String!) { deletePolicyChange(changeId: $c) }`;
 const METRICS = ['approvalRate', 'rejectionRate', 'slaMetRate', 'csatRate', 'repurchaseRate', 'resolutionHours', 'csatAvg'] as const;
 type MetricName = (typeof METRICS)[number];
 
-interface Metric {
-  metric: MetricName;
-  pre: number | null;
-  post: number | null;
-  preN: number;
-  postN: number;
-  delta: number | null;
-  low: number | null;
-  high: number | null;
-  pValue: number | null;
-  outOfScopeDelta: number | null;
-  diffInDiff: number | null;
-}
+type Metric = PolicyImpact['metrics'][number];
 
 // ---- independent statistics ----------------------------------------------------------------------
 
@@ -438,16 +428,6 @@ describe('policy impact: small fixture by hand', () => {
 
 // ---- randomized fixture against an independent computation ---------------------------------------
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface RawRefund {
   id: string;
   order: string;
@@ -585,7 +565,7 @@ describe('policy impact: randomized fixture against an independent computation',
     const got: Metric[] = ok(await s.gql(Q_IMPACT, { c: changeId, w: windowDays })).policyImpact.metrics;
     expect(got.map((m) => m.metric)).toEqual(METRICS);
     for (const g of got) {
-      const e = expected.get(g.metric)!;
+      const e = expected.get(g.metric as MetricName)!;
       expect([g.preN, g.postN]).toEqual([e.preN, e.postN]);
       for (const k of ['pre', 'post', 'delta', 'outOfScopeDelta', 'diffInDiff'] as const) expectNum(g[k], e[k], `${g.metric}.${k}`);
       for (const k of ['low', 'high', 'pValue'] as const) expectNum(g[k], e[k], `${g.metric}.${k}`, 1e-7);

@@ -14,6 +14,7 @@ import {
   sourceFiles,
   writeVariant,
 } from '../support/one-shop';
+import type { Query } from '../support/api';
 
 /**
  * reconciliation.md on the spec's one-shop exports: the shop, the payment provider and the helpdesk
@@ -187,14 +188,9 @@ describe('over GraphQL', () => {
 
   test('reconciliation lists the sources and the five conflicts; the overview counts each refund once', async () => {
     const data = ok(
-      await server.gql<{
-        reconciliation: {
-          sources: Array<{ source: string; role: string; records: number; refunds: number }>;
-          conflicts: Array<{ kind: string; refundId: string; orderId: string; detail: string }>;
-          counts: Array<{ kind: string; count: number }>;
-        };
-        overview: { refunds: number; refundedAmount: number; approvalRate: number; payoutFailureRate: number | null };
-      }>(`{ reconciliation { sources { source role records refunds } conflicts { kind refundId orderId detail } counts { kind count } }
+      await server.gql<
+        Pick<Query, 'reconciliation' | 'overview'>
+      >(`{ reconciliation { sources { source role records refunds } conflicts { kind refundId orderId detail } counts { kind count } }
             overview { refunds refundedAmount approvalRate payoutFailureRate } }`),
     );
     // records: 120 shop orders, 34 payment refunds, 42 refund tickets (of 48 tickets); refunds: 42 with a
@@ -228,24 +224,18 @@ describe('over GraphQL', () => {
   test('a filter narrows the conflicts to the refunds it selects', async () => {
     // #1027's ticket was created 2025-03-16; #1003's payment on 2025-07-14 (UTC)
     const r = ok(
-      await server.gql<{ reconciliation: { conflicts: Array<{ orderId: string }> } }>(
-        `query($f: RefundFilter) { reconciliation(filter: $f) { conflicts { orderId } } }`,
-        { f: { from: '2025-07-01', to: '2025-08-01' } },
-      ),
+      await server.gql<Pick<Query, 'reconciliation'>>(`query($f: RefundFilter) { reconciliation(filter: $f) { conflicts { orderId } } }`, {
+        f: { from: '2025-07-01', to: '2025-08-01' },
+      }),
     );
     expect(r.reconciliation.conflicts.map((c) => c.orderId)).toEqual(['#1003']);
   });
 
   test('the drill-down shows the source ids and the lineage of a refund', async () => {
     const r = ok(
-      await server.gql<{
-        refunds: {
-          rows: Array<{
-            refundId: string;
-            sources: { ticketId: string | null; paymentIds: string[]; shopOrderId: string | null; fields: Array<{ field: string; source: string }> } | null;
-          }>;
-        };
-      }>(`{ refunds(limit: 500) { rows { refundId sources { ticketId paymentIds shopOrderId fields { field source } } } } }`),
+      await server.gql<Pick<Query, 'refunds'>>(
+        `{ refunds(limit: 500) { rows { refundId sources { ticketId paymentIds shopOrderId fields { field source } } } } }`,
+      ),
     );
     const byId = new Map(r.refunds.rows.map((x) => [x.refundId, x.sources]));
     expect(byId.get('50001')).toMatchObject({ ticketId: '50001', paymentIds: ['re_1S00000'], shopOrderId: '#1027' });

@@ -1,5 +1,6 @@
 import { order, refund } from '../../etl/src/testing/factory';
 import { ok, startTestServer, type TestServer } from '../support/server';
+import type { Query } from '../support/api';
 
 /**
  * rejectionEffect (metrics.md "What a rejection costs") on strata worked out by hand. Every refund is
@@ -48,7 +49,7 @@ describe('rejectionEffect, hand-worked', () => {
 
   test('att, rate effect, naive gaps, coverage and money', async () => {
     const e = ok(
-      await s.gql<{ rejectionEffect: Record<string, number | null> }>(`{ rejectionEffect(windowDays: 30) { att attLow attHigh rateAtt rateLow rateHigh
+      await s.gql<Pick<Query, 'rejectionEffect'>>(`{ rejectionEffect(windowDays: 30) { att attLow attHigh rateAtt rateLow rateHigh
         naiveGap rateNaiveGap matchedRejected matchedStrata coverage lostRevenue savings net eligibleRejected } }`),
     ).rejectionEffect;
     // att = (2 (10 - 50) + 1 (0 - 40)) / 3 = -40; var = (2/3)^2 (200/2 + 400/3) + (1/3)^2 (0 + 0)
@@ -73,14 +74,9 @@ describe('rejectionEffect, hand-worked', () => {
 
   test('a filter with no matched stratum gives nulls; strata list the unmatched one', async () => {
     const e = ok(
-      await s.gql<{
-        rejectionEffect: {
-          att: number | null;
-          coverage: number | null;
-          naiveGap: number | null;
-          strata: Array<{ reasonCode: string; approved: number; revenueDiff: number | null }>;
-        };
-      }>(`{ rejectionEffect(filter: { reasonCodes: ["wrong_item"] }, windowDays: 30) { att coverage naiveGap strata { reasonCode approved revenueDiff } } }`),
+      await s.gql<Pick<Query, 'rejectionEffect'>>(
+        `{ rejectionEffect(filter: { reasonCodes: ["wrong_item"] }, windowDays: 30) { att coverage naiveGap strata { reasonCode approved revenueDiff } } }`,
+      ),
     ).rejectionEffect;
     expect(e).toMatchObject({ att: null, coverage: null, naiveGap: null });
     expect(e.strata).toEqual([{ reasonCode: 'wrong_item', approved: 0, revenueDiff: null }]);

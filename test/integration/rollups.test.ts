@@ -14,6 +14,7 @@ import { connect, loadFiles, openDatabase, queryRows, ROLLUP_SIGNATURE } from '@
 import { generateDataset } from '../../etl/src/generate/generate';
 import { order, refund, survey, tempDir, writeTables } from '../../etl/src/testing/factory';
 import { ok, serveDatabase, type TestServer } from '../support/server';
+import type { Query } from '../support/api';
 
 type Filter = Record<string, unknown>;
 
@@ -143,7 +144,7 @@ describe('daily rollups answer exactly as refund_facts', () => {
       diffs.push(...same(ok(a), ok(b), label));
     };
     await both('filterOptions', OPTIONS_Q, {});
-    const changes = ok(await on.gql<{ policyChanges: Array<{ changeId: string }> }>(`{ policyChanges { changeId } }`)).policyChanges;
+    const changes = ok(await on.gql<Pick<Query, 'policyChanges'>>(`{ policyChanges { changeId } }`)).policyChanges;
     expect(changes.length).toBeGreaterThan(0);
     for (const { changeId } of changes) for (const w of [30, 90]) await both(`policy ${changeId} ${w}`, POLICY_Q, { c: changeId, w });
     for (const { name, f } of FILTERS) {
@@ -193,15 +194,15 @@ describe('daily rollups answer exactly as refund_facts', () => {
   }, 60_000);
 
   test('the rollup-backed answers are non-trivial (the filters select data)', async () => {
-    const spikes = ok(await on.gql<{ refundSpikes: unknown[] }>(SPIKES_Q, { f: {} })).refundSpikes;
+    const spikes = ok(await on.gql<Pick<Query, 'refundSpikes'>>(SPIKES_Q, { f: {} })).refundSpikes;
     expect(spikes.length).toBeGreaterThan(0);
-    const opts = ok(await on.gql<{ filterOptions: { channels: string[]; campaigns: string[] } }>(OPTIONS_Q)).filterOptions;
+    const opts = ok(await on.gql<Pick<Query, 'filterOptions'>>(OPTIONS_Q)).filterOptions;
     expect(opts.channels.length).toBeGreaterThan(2);
     expect(opts.campaigns.length).toBeGreaterThan(0);
-    const o = ok(await on.gql<{ overview: { refunds: number; overduePending: number; repurchaseEligible: number } }>(OVERVIEW_Q, { f: FILTERS[1].f })).overview;
+    const o = ok(await on.gql<Pick<Query, 'overview'>>(OVERVIEW_Q, { f: FILTERS[1].f })).overview;
     expect(o.refunds).toBeGreaterThan(100);
     expect(o.repurchaseEligible).toBeGreaterThan(0);
-    const e = ok(await on.gql<{ rejectionEconomics: { rejectedCount: number; revenueGap: number | null } }>(ECONOMICS_Q, { f: {}, w: 90 })).rejectionEconomics;
+    const e = ok(await on.gql<Pick<Query, 'rejectionEconomics'>>(ECONOMICS_Q, { f: {}, w: 90 })).rejectionEconomics;
     expect(e.rejectedCount).toBeGreaterThan(0);
     expect(e.revenueGap).not.toBeNull();
   });
@@ -247,7 +248,7 @@ describe('daily rollups answer exactly as refund_facts', () => {
     expect(m.rollup).toBe(`${m.data}:${ROLLUP_SIGNATURE}`);
     expect(m.days).toBe(5002);
     await boot();
-    const o = ok(await on.gql<{ overview: { refunds: number; orders: number } }>(OVERVIEW_Q, { f: { from: '2026-05-01' } })).overview;
+    const o = ok(await on.gql<Pick<Query, 'overview'>>(OVERVIEW_Q, { f: { from: '2026-05-01' } })).overview;
     expect(o).toMatchObject({ refunds: 2, orders: 2 });
     await compareAll();
   }, 180_000);

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { buildSchema, type GraphQLObjectType } from 'graphql';
 import { agent, order, refund, survey, writeTables, type Row } from '../../etl/src/testing/factory';
 import { ADMIN_TOKEN, ok, startTestServer, type GqlResult, type TestServer } from '../support/server';
+import type { Mutation, Query } from '../support/api';
 
 /*
  * Security: the role matrix over every operation of server/schema.gql, what the product role's
@@ -116,7 +117,7 @@ async function gqlWithAuth(
 
 async function issue(s: TestServer, userName: string, role: Role, token = ADMIN_TOKEN): Promise<{ id: number; token: string }> {
   const d = ok(
-    await s.gql<{ issueApiToken: { id: number; token: string } }>(
+    await s.gql<Pick<Mutation, 'issueApiToken'>>(
       `mutation($u: String!, $r: String!) { issueApiToken(userName: $u, role: $r, label: "security test") { id token } }`,
       { u: userName, r: role },
       token,
@@ -147,19 +148,19 @@ const uniq = (p: string) => `${p}-${process.pid}-${++seq}`;
 // Annotations and saved views are deleted by their owner (or an admin): the role matrix deletes its own.
 async function newAnnotation(s: TestServer, token?: string): Promise<Record<string, unknown>> {
   const doc = `mutation { addAnnotation(date: "2024-03-05", note: "to delete") { id } }`;
-  const mine = token ? await s.gql<{ addAnnotation: { id: number } }>(doc, {}, token) : null;
-  const d = mine?.data ? mine.data : ok(await s.gql<{ addAnnotation: { id: number } }>(doc));
+  const mine = token ? await s.gql<Pick<Mutation, 'addAnnotation'>>(doc, {}, token) : null;
+  const d = mine?.data ? mine.data : ok(await s.gql<Pick<Mutation, 'addAnnotation'>>(doc));
   return { id: d.addAnnotation.id };
 }
 async function newView(s: TestServer, token?: string): Promise<Record<string, unknown>> {
   const doc = `mutation { saveView(name: "to delete", page: "/", filter: "{}") { id } }`;
-  const mine = token ? await s.gql<{ saveView: { id: number } }>(doc, {}, token) : null;
-  const d = mine?.data ? mine.data : ok(await s.gql<{ saveView: { id: number } }>(doc));
+  const mine = token ? await s.gql<Pick<Mutation, 'saveView'>>(doc, {}, token) : null;
+  const d = mine?.data ? mine.data : ok(await s.gql<Pick<Mutation, 'saveView'>>(doc));
   return { id: d.saveView.id };
 }
 async function newUser(s: TestServer): Promise<Record<string, unknown>> {
   const d = ok(
-    await s.gql<{ createUser: { id: number } }>(
+    await s.gql<Pick<Mutation, 'createUser'>>(
       `mutation($e: String!, $n: String!) { createUser(email: $e, name: $n, role: "analyst", password: "matrix-password-9f2c") { id } }`,
       {
         e: `${uniq('u')}@example.com`,
@@ -181,7 +182,7 @@ async function newChange(s: TestServer): Promise<Record<string, unknown>> {
 /** A public literal address: no DNS needed, and not refused as private (the rule is never triggered here: no load). */
 const ALERT_INPUT = `{ name: "matrix", kind: PAYOUT_FAILURES, threshold: 0.5, target: "https://93.184.216.34/hook" }`;
 async function newAlertRule(s: TestServer): Promise<Record<string, unknown>> {
-  return { id: ok(await s.gql<{ createAlertRule: { id: number } }>(`mutation { createAlertRule(input: ${ALERT_INPUT}) { id } }`)).createAlertRule.id };
+  return { id: ok(await s.gql<Pick<Mutation, 'createAlertRule'>>(`mutation { createAlertRule(input: ${ALERT_INPUT}) { id } }`)).createAlertRule.id };
 }
 async function newToken(s: TestServer): Promise<Record<string, unknown>> {
   return { id: (await issue(s, uniq('throwaway'), 'analyst')).id };
@@ -303,7 +304,7 @@ describe('security: roles, authentication, tokens', () => {
 
   test('every role is who its token says', async () => {
     for (const role of ROLES) {
-      const d = ok(await s.gql<{ me: { name: string; role: string } }>(`{ me { name role } }`, {}, tokens[role]));
+      const d = ok(await s.gql<Pick<Query, 'me'>>(`{ me { name role } }`, {}, tokens[role]));
       expect(d.me).toEqual({ name: `user-${role}`, role });
     }
   });
@@ -326,7 +327,7 @@ describe('security: roles, authentication, tokens', () => {
   test('a refused mutation changes nothing', async () => {
     const count = async () =>
       ok(
-        await s.gql<{ annotations: unknown[]; savedViews: unknown[]; policyChanges: unknown[]; apiTokens: unknown[] }>(
+        await s.gql<Pick<Query, 'annotations' | 'savedViews' | 'policyChanges' | 'apiTokens'>>(
           `{ annotations { id } savedViews { id } policyChanges { changeId } apiTokens { id } }`,
         ),
       );
@@ -353,18 +354,10 @@ describe('security: roles, authentication, tokens', () => {
   describe('what the product role sees of agents and customers', () => {
     test('agentScorecards: rank labels in the order of the real scorecards, no ids, names or teams', async () => {
       const q = `{ agentScorecards(minCases: 1) { agentId name team handled approvalRate } }`;
-      const real = ok(
-        await s.gql<{ agentScorecards: Array<{ agentId: string; name: string | null; handled: number; approvalRate: number | null }> }>(
-          q,
-          {},
-          tokens.executive,
-        ),
-      ).agentScorecards;
+      const real = ok(await s.gql<Pick<Query, 'agentScorecards'>>(q, {}, tokens.executive)).agentScorecards;
       expect(real.map((c) => c.agentId).sort()).toEqual(AGENTS.map((a) => a.id).sort());
       expect(real.every((c) => c.name !== null)).toBe(true);
-      const res = await s.gql<{
-        agentScorecards: Array<{ agentId: string; name: string | null; team: string | null; handled: number; approvalRate: number | null }>;
-      }>(q, {}, tokens.product);
+      const res = await s.gql<Pick<Query, 'agentScorecards'>>(q, {}, tokens.product);
       const anon = ok(res).agentScorecards;
       expect(anon.map((c) => c.agentId)).toEqual(real.map((_, i) => `rank-${i + 1}`));
       expect(anon.every((c) => c.name === null && c.team === null)).toBe(true);
@@ -374,7 +367,7 @@ describe('security: roles, authentication, tokens', () => {
 
     test('incentiveAlignment: rank labels only', async () => {
       const q = `{ incentiveAlignment(minCases: 1) { n agents { agentId name incentiveRank outcomeRank } plan { planId } } }`;
-      const res = await s.gql<{ incentiveAlignment: { agents: Array<{ agentId: string; name: string | null }> } }>(q, {}, tokens.product);
+      const res = await s.gql<Pick<Query, 'incentiveAlignment'>>(q, {}, tokens.product);
       const agents = ok(res).incentiveAlignment.agents;
       expect(agents.length).toBe(AGENTS.length);
       for (const a of agents) {
@@ -382,17 +375,17 @@ describe('security: roles, authentication, tokens', () => {
         expect(a.name).toBeNull();
       }
       expect(leaks(JSON.stringify(res), 'agents')).toEqual([]);
-      const exec = ok(await s.gql<{ incentiveAlignment: { agents: Array<{ agentId: string }> } }>(q, {}, tokens.executive)).incentiveAlignment.agents;
+      const exec = ok(await s.gql<Pick<Query, 'incentiveAlignment'>>(q, {}, tokens.executive)).incentiveAlignment.agents;
       expect(exec.map((a) => a.agentId).sort()).toEqual(AGENTS.map((a) => a.id).sort());
     });
 
     test('filterOptions.agents is empty for product, complete for the others', async () => {
       const q = `{ filterOptions { agents { agentId name team } teams channels } }`;
-      const res = await s.gql<{ filterOptions: { agents: unknown[] } }>(q, {}, tokens.product);
+      const res = await s.gql<Pick<Query, 'filterOptions'>>(q, {}, tokens.product);
       expect(ok(res).filterOptions.agents).toEqual([]);
       expect(leaks(JSON.stringify(res), 'agents')).toEqual([]);
       for (const role of ['admin', 'executive', 'analyst'] as const) {
-        expect(ok(await s.gql<{ filterOptions: { agents: unknown[] } }>(q, {}, tokens[role])).filterOptions.agents.length).toBe(AGENTS.length);
+        expect(ok(await s.gql<Pick<Query, 'filterOptions'>>(q, {}, tokens[role])).filterOptions.agents.length).toBe(AGENTS.length);
       }
     });
 
@@ -485,17 +478,17 @@ describe('security: roles, authentication, tokens', () => {
       const t = await issue(s, 'user-revoked', 'executive');
       const t2 = await issue(s, 'user-revoked', 'executive');
       issuedPlain.push(t.token, t2.token);
-      expect(ok(await s.gql<{ me: { role: string } }>(`{ me { role } }`, {}, t.token)).me.role).toBe('executive');
-      expect(ok(await s.gql<{ revokeApiToken: boolean }>(`mutation($id: Int!) { revokeApiToken(id: $id) }`, { id: t.id })).revokeApiToken).toBe(true);
+      expect(ok(await s.gql<Pick<Query, 'me'>>(`{ me { role } }`, {}, t.token)).me.role).toBe('executive');
+      expect(ok(await s.gql<Pick<Mutation, 'revokeApiToken'>>(`mutation($id: Int!) { revokeApiToken(id: $id) }`, { id: t.id })).revokeApiToken).toBe(true);
       revoked = t.token;
       sibling = t2.token;
     });
 
     test('revoking a token ends it at once, and only it', async () => {
       expect(codeOf(await s.gql(`{ me { role } }`, {}, revoked))).toBe('UNAUTHENTICATED');
-      expect(ok(await s.gql<{ me: { name: string } }>(`{ me { name } }`, {}, sibling)).me.name).toBe('user-revoked');
+      expect(ok(await s.gql<Pick<Query, 'me'>>(`{ me { name } }`, {}, sibling)).me.name).toBe('user-revoked');
       // revoking twice is a bad input, not a silent success
-      const list = ok(await s.gql<{ apiTokens: Array<{ id: number; revokedAt: string | null }> }>(`{ apiTokens { id revokedAt } }`)).apiTokens;
+      const list = ok(await s.gql<Pick<Query, 'apiTokens'>>(`{ apiTokens { id revokedAt } }`)).apiTokens;
       const gone = list.find((t) => t.revokedAt !== null)!;
       expect(codeOf(await s.gql(`mutation($id: Int!) { revokeApiToken(id: $id) }`, { id: gone.id }))).toBe('BAD_USER_INPUT');
     });
@@ -516,9 +509,7 @@ describe('security: roles, authentication, tokens', () => {
         `Bearer ${'a'.repeat(600)}`,
         `Bearer ${ADMIN_TOKEN} extra`,
       ];
-      const before = ok(
-        await s.gql<{ annotations: unknown[]; savedViews: unknown[]; apiTokens: unknown[] }>(`{ annotations { id } savedViews { id } apiTokens { id } }`),
-      );
+      const before = ok(await s.gql<Pick<Query, 'annotations' | 'savedViews' | 'apiTokens'>>(`{ annotations { id } savedViews { id } apiTokens { id } }`));
       const wrong: string[] = [];
       for (const auth of headers) {
         for (const [name, op] of Object.entries(OPS)) {
@@ -543,9 +534,7 @@ describe('security: roles, authentication, tokens', () => {
         }
       }
       expect(wrong).toEqual([]);
-      const after = ok(
-        await s.gql<{ annotations: unknown[]; savedViews: unknown[]; apiTokens: unknown[] }>(`{ annotations { id } savedViews { id } apiTokens { id } }`),
-      );
+      const after = ok(await s.gql<Pick<Query, 'annotations' | 'savedViews' | 'apiTokens'>>(`{ annotations { id } savedViews { id } apiTokens { id } }`));
       expect(after.annotations.length).toBe(before.annotations.length);
       expect(after.savedViews.length).toBe(before.savedViews.length);
       expect(after.apiTokens.length).toBe(before.apiTokens.length);
@@ -818,7 +807,7 @@ describe('security: session cookie, cross-site requests, ownership, load paths',
     const { cookie } = await signIn({ token: ADMIN_TOKEN });
     const c = cookie!;
     const mutation = JSON.stringify({ query: 'mutation { addAnnotation(date: "2024-03-05", note: "csrf") { id } }' });
-    const count = async () => ok(await s.gql<{ annotations: unknown[] }>('{ annotations { id } }')).annotations.length;
+    const count = async () => ok(await s.gql<Pick<Query, 'annotations'>>('{ annotations { id } }')).annotations.length;
     const before = await count();
     const probes: Array<[string, Parameters<typeof withCookie>[1]]> = [
       ['text/plain body', { headers: { 'content-type': 'text/plain' }, body: mutation }],
@@ -869,17 +858,17 @@ describe('security: session cookie, cross-site requests, ownership, load paths',
   test('annotations and saved views: only the owner or an admin may delete them', async () => {
     const a = await issue(s, 'owner-exec', 'executive');
     const b = await issue(s, 'other-exec', 'executive');
-    const ann = ok(await s.gql<{ addAnnotation: { id: number } }>(`mutation { addAnnotation(date: "2024-03-06", note: "mine") { id } }`, {}, a.token))
+    const ann = ok(await s.gql<Pick<Mutation, 'addAnnotation'>>(`mutation { addAnnotation(date: "2024-03-06", note: "mine") { id } }`, {}, a.token))
       .addAnnotation.id;
-    const view = ok(await s.gql<{ saveView: { id: number } }>(`mutation { saveView(name: "mine", page: "/", filter: "{}") { id } }`, {}, a.token)).saveView.id;
+    const view = ok(await s.gql<Pick<Mutation, 'saveView'>>(`mutation { saveView(name: "mine", page: "/", filter: "{}") { id } }`, {}, a.token)).saveView.id;
     expect(codeOf(await s.gql(`mutation { deleteAnnotation(id: ${ann}) }`, {}, b.token))).toBe('FORBIDDEN');
     expect(codeOf(await s.gql(`mutation { deleteSavedView(id: ${view}) }`, {}, b.token))).toBe('FORBIDDEN');
-    const still = ok(await s.gql<{ annotations: Array<{ id: number }>; savedViews: Array<{ id: number }> }>('{ annotations { id } savedViews { id } }'));
+    const still = ok(await s.gql<Pick<Query, 'annotations' | 'savedViews'>>('{ annotations { id } savedViews { id } }'));
     expect(still.annotations.some((x) => x.id === ann)).toBe(true);
     expect(still.savedViews.some((x) => x.id === view)).toBe(true);
     expect(ok(await s.gql(`mutation { deleteAnnotation(id: ${ann}) }`, {}, a.token)).deleteAnnotation).toBe(true);
     expect(ok(await s.gql(`mutation { deleteSavedView(id: ${view}) }`)).deleteSavedView).toBe(true); // admin
-    const log = ok(await s.gql<{ auditLog: Array<{ actor: string; action: string; detail: string }> }>('{ auditLog { actor action detail } }')).auditLog;
+    const log = ok(await s.gql<Pick<Query, 'auditLog'>>('{ auditLog { actor action detail } }')).auditLog;
     expect(log.filter((e) => e.action === 'annotation-deleted' || e.action === 'saved-view-deleted').slice(0, 2)).toEqual([
       { actor: 'admin', action: 'saved-view-deleted', detail: `saved view ${view} of owner-exec` },
       { actor: 'owner-exec', action: 'annotation-deleted', detail: `annotation ${ann} of owner-exec` },
@@ -921,8 +910,8 @@ describe('security: session cookie, cross-site requests, ownership, load paths',
       });
       return { status: res.status, body: (await res.json()) as { summary?: { outcome: string }; error?: { code: string; message: string } } };
     };
-    const refundsBefore = ok(await s.gql<{ overview: { refunds: number } }>('{ overview { refunds } }')).overview.refunds;
-    const loadsBefore = ok(await s.gql<{ loadHistory: unknown[] }>('{ loadHistory { loadId } }')).loadHistory.length;
+    const refundsBefore = ok(await s.gql<Pick<Query, 'overview'>>('{ overview { refunds } }')).overview.refunds;
+    const loadsBefore = ok(await s.gql<Pick<Query, 'loadHistory'>>('{ loadHistory { loadId } }')).loadHistory.length;
     const escapes: Array<[string, Record<string, unknown>]> = [
       ['absolute path outside', { paths: [join(outside, 'refunds.csv')] }],
       ['.. out of the folder', { paths: [join(importDir, '..', 'outside', 'refunds.csv')] }],
@@ -944,13 +933,13 @@ describe('security: session cookie, cross-site requests, ownership, load paths',
     }
     expect(existsSync(join(outside, 'rejects.csv'))).toBe(false);
     expect(existsSync(join(outside, 'rejects-target.csv'))).toBe(false);
-    expect(ok(await s.gql<{ loadHistory: unknown[] }>('{ loadHistory { loadId } }')).loadHistory.length).toBe(loadsBefore);
+    expect(ok(await s.gql<Pick<Query, 'loadHistory'>>('{ loadHistory { loadId } }')).loadHistory.length).toBe(loadsBefore);
     // Inside the folder, by absolute or relative path, a load goes through and writes its rejects there.
     const good = await post({ paths: ['batch'], rejectsOut: join(importDir, 'rejects.csv') });
     expect(good.status).toBe(201);
     expect(good.body.summary?.outcome).toBe('committed');
     expect(existsSync(join(importDir, 'rejects.csv'))).toBe(true);
     expect(readFileSync(join(importDir, 'rejects.csv'), 'utf8').trim().split('\n').length).toBe(1); // header only: the row loaded
-    expect(ok(await s.gql<{ overview: { refunds: number } }>('{ overview { refunds } }')).overview.refunds).toBe(refundsBefore + 1);
+    expect(ok(await s.gql<Pick<Query, 'overview'>>('{ overview { refunds } }')).overview.refunds).toBe(refundsBefore + 1);
   });
 });

@@ -5,6 +5,7 @@ import { order, refund, tempDir, toCsv } from '../../etl/src/testing/factory';
 import { specFixtures } from '../../etl/src/testing/fixtures';
 import { parseCsv } from '../../etl/src/importers/csv';
 import { ADMIN_TOKEN, ok, serveDatabase, type TestServer } from '../support/server';
+import type { Mutation, Query } from '../support/api';
 
 /**
  * Upload in the browser, over HTTP against the real server on an empty database: upload, format
@@ -81,18 +82,9 @@ describe('upload in the browser (HTTP)', () => {
   };
 
   const folders = () => readdirSync(importDir).filter((n) => n.startsWith('up-'));
-  const history = async () =>
-    ok(
-      await s.gql<{ loadHistory: Array<{ loadId: number; outcome: string; rowsLoaded: number; rowsRejected: number }> }>(
-        `{ loadHistory { loadId outcome rowsLoaded rowsRejected } }`,
-      ),
-    ).loadHistory;
+  const history = async () => ok(await s.gql<Pick<Query, 'loadHistory'>>(`{ loadHistory { loadId outcome rowsLoaded rowsRejected } }`)).loadHistory;
   const overview = async () => {
-    const o = ok(
-      await s.gql<{ overview: { refunds: number; orders: number | null } }>(
-        `{ overview(filter: { from: "2000-01-01", to: "2100-01-01" }) { refunds orders } }`,
-      ),
-    ).overview;
+    const o = ok(await s.gql<Pick<Query, 'overview'>>(`{ overview(filter: { from: "2000-01-01", to: "2100-01-01" }) { refunds orders } }`)).overview;
     return { refunds: o.refunds, orders: o.orders ?? 0 };
   };
   const counts = (v: UploadView) => Object.fromEntries((v.summary?.tables ?? []).map((t) => [t.table, [t.read, t.loaded, t.rejected]]));
@@ -115,7 +107,7 @@ describe('upload in the browser (HTTP)', () => {
     dbPath = join(dir, 'u.duckdb');
     importDir = join(dir, 'imports');
     s = await serveDatabase(dbPath, { REFUNDS_IMPORT_DIR: importDir, REFUNDS_UPLOAD_MAX_BYTES: String(MAX) });
-    analystToken = ok(await s.gql<{ issueApiToken: { token: string } }>(`mutation { issueApiToken(userName: "ana", role: "analyst") { token } }`)).issueApiToken
+    analystToken = ok(await s.gql<Pick<Mutation, 'issueApiToken'>>(`mutation { issueApiToken(userName: "ana", role: "analyst") { token } }`)).issueApiToken
       .token;
   }, 60_000);
 
@@ -319,7 +311,7 @@ describe('upload in the browser (HTTP)', () => {
     expect((await api('GET', `/api/uploads/${up.body.id}`)).body.progress).toEqual({ phase: 'done', fraction: 1 });
     expect(await overview()).toMatchObject({ refunds: 2 + 8, orders: 3 + 40 });
     // the audit log names who received and committed the upload
-    const audit = ok(await s.gql<{ auditLog: Array<{ action: string; actor: string; detail: string }> }>(`{ auditLog { action actor detail } }`)).auditLog;
+    const audit = ok(await s.gql<Pick<Query, 'auditLog'>>(`{ auditLog { action actor detail } }`)).auditLog;
     const mine = audit.filter((e) => e.action === 'upload' && e.detail.includes(up.body.id));
     expect(mine.map((e) => e.detail.replace(up.body.id, 'ID'))).toEqual(
       expect.arrayContaining([expect.stringContaining('upload ID received: orders_export.csv'), expect.stringContaining('upload ID committed as load')]),

@@ -1,6 +1,6 @@
 /**
- * Independent reference implementation of /work/shared/spec/metrics.md over the raw canonical
- * files (data-contract.md). Written from the spec text only (not from the server or the ETL), to
+ * Independent reference implementation of metrics.md (the spec, `../shared/spec/` beside the
+ * repository) over the raw canonical files (data-contract.md). Written from the spec text only (not from the server or the ETL), to
  * cross-check the GraphQL API. Pure TypeScript, no database.
  *
  * Arithmetic: amounts are kept exact as bigint in units of 1e-12 of the reporting currency (input

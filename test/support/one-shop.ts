@@ -5,6 +5,7 @@ import { connect, convertExport, loadFiles, openDatabase, queryRows, type LoadSu
 import { formatCsv, parseCsv } from '../../etl/src/importers/csv';
 import { specFixtures } from '../../etl/src/testing/fixtures';
 import { tempDir } from '../../etl/src/testing/factory';
+import { mulberry32 } from './random';
 
 /** The spec's one-shop exports (../shared/fixtures/one-shop) and variants of them, for reconciliation tests. */
 export const ONE_SHOP = specFixtures('one-shop');
@@ -45,18 +46,6 @@ export function sourceFiles(dir: string, source: ShopSource): string[] {
     case 'zendesk-tickets':
       return [join(dir, 'tickets_export.csv'), join(dir, 'satisfaction_ratings.json')];
   }
-}
-
-/** A small deterministic generator (mulberry32), so a variant is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffle<T>(items: T[], rand: () => number): T[] {
@@ -106,7 +95,7 @@ export interface VariantOptions {
  */
 export function writeVariant(opts: VariantOptions): string {
   const dir = tempDir('one-shop-variant-');
-  const rand = rng(opts.seed);
+  const rand = mulberry32(opts.seed);
   const bare = (s: string) => s.trim().replace(/^#/, '');
   const spell = opts.spelling;
 

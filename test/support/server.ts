@@ -39,18 +39,16 @@ export async function startTestServer(tables: Partial<Record<TableName, Row[]>> 
 /** Boots the real server on an existing DuckDB file. */
 export async function serveDatabase(dbPath: string, env: Record<string, string> = {}): Promise<TestServer> {
   const { child, url, logs } = await spawnServer({ REFUNDS_DB: dbPath, ...env });
-  return {
-    url,
-    dbPath,
-    child,
-    logs,
-    async gql(query, variables, token = ADMIN_TOKEN) {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (token) headers.authorization = `Bearer ${token}`;
-      const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-      return (await res.json()) as GqlResult<never>;
-    },
-    close: () => stopServer(child),
+  return { url, dbPath, child, logs, gql: gqlClient(url), close: () => stopServer(child) };
+}
+
+/** POSTs a query to `url`/graphql with the admin token (or `token`; null sends none). */
+export function gqlClient(url: string): TestServer['gql'] {
+  return async (query, variables, token = ADMIN_TOKEN) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    return (await res.json()) as GqlResult<never>;
   };
 }
 
@@ -61,8 +59,13 @@ export function ok<T>(r: GqlResult<T>): T {
 }
 
 /** Starts the built server (`server/dist/main.js`) as a child process and waits for its ready line. */
-export async function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; logs: () => string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'server', 'dist', 'main.js')], {
+export async function spawnServer(
+  env: Record<string, string>,
+  /** Runs this script instead, with the server's path as its first argument (a wrapper that forwards the ready line). */
+  wrapper?: string,
+): Promise<{ child: ChildProcess; url: string; logs: () => string }> {
+  const main = join(ROOT, 'server', 'dist', 'main.js');
+  const child = spawn(process.execPath, wrapper ? [wrapper, main] : [main], {
     env: {
       ...process.env,
       REFUNDS_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -75,7 +78,7 @@ export async function spawnServer(env: Record<string, string>): Promise<{ child:
       NO_COLOR: '1',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [wrapper ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   let out = '';
   const url = await new Promise<string>((resolveUrl, reject) => {

@@ -3,40 +3,47 @@ import { useI18n } from '../common/i18n';
 import { Panel } from '../common/Panel';
 import { Loadable } from '../common/States';
 import { useGql } from '../common/useGql';
+import type * as G from '../common/generated/graphql';
 
-interface AlertRuleRow {
-  id: number;
-  name: string;
-  kind: string;
-  format: string;
-  target: string;
-  threshold: number | null;
-  language: string;
-  owner: string;
-}
+type AlertRuleRow = G.AlertsQuery['alertRules'][number];
 
-interface AlertDeliveryRow {
-  id: number;
-  rule: { name: string };
-  status: string;
-  attempts: number;
-  at: string;
-  summary: string;
-  lastError: string | null;
-}
+type AlertDeliveryRow = G.AlertsQuery['alertDeliveries'][number];
 
-const ALERTS = `query Alerts { alertRules { id name kind format target threshold language owner }
-  alertDeliveries(limit: 200) { id rule { name } status attempts at summary lastError }
-  alertStatus { dataVersion evaluatedDataVersion retrying } }`;
+const ALERTS = /* GraphQL */ `
+  query Alerts {
+    alertRules {
+      id
+      name
+      kind
+      format
+      target
+      threshold
+      language
+      owner
+    }
+    alertDeliveries(limit: 200) {
+      id
+      rule {
+        name
+      }
+      status
+      attempts
+      at
+      summary
+      lastError
+    }
+    alertStatus {
+      dataVersion
+      evaluatedDataVersion
+      retrying
+    }
+  }
+`;
 
 /** Alert rules and the delivery log (every role reads them; rules are managed in GraphQL, see the README). */
 export function AlertsPanel() {
   const { t, fmt } = useI18n();
-  const q = useGql<{
-    alertRules: AlertRuleRow[];
-    alertDeliveries: AlertDeliveryRow[];
-    alertStatus: { dataVersion: number; evaluatedDataVersion: number | null; retrying: number };
-  }>(ALERTS, {});
+  const q = useGql<G.AlertsQuery>(ALERTS, {});
   const title = t('alerts.title');
   const ruleCols: Column<AlertRuleRow>[] = [
     { key: 'name', header: t('alerts.rule'), value: (r) => r.name },

@@ -4,13 +4,21 @@ import type { Me } from '../common/types';
 import { clearGqlCache } from '../common/useGql';
 import { onSessionChangedElsewhere, SESSION_CHANGED_EVENT, signOut } from './session';
 import { SignIn } from './SignIn';
+import type * as G from '../common/generated/graphql';
 
 type AuthState = { status: 'checking' } | { status: 'signedOut'; reason?: 'expired' } | { status: 'signedIn'; me: Me } | { status: 'error'; error: GqlError };
 
-const ME = `query Me { me { name role } }`;
+const ME = /* GraphQL */ `
+  query Me {
+    me {
+      name
+      role
+    }
+  }
+`;
 
 export async function fetchMe(): Promise<Me> {
-  return (await gql<{ me: Me }>(ME)).me;
+  return (await gql<G.MeQuery>(ME)).me;
 }
 
 /** Where earlier versions kept the API token: removed, so an upgraded browser holds no token in web storage. */

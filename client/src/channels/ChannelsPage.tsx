@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { DEFAULTS } from '@refunds/shared';
 import { sequentialColor } from '../common/chart';
 import { DataTable, type Column } from '../common/DataTable';
 import { useDrill } from '../common/DrillDown';
@@ -11,22 +12,35 @@ import { Panel } from '../common/Panel';
 import { EmptyState, Loadable } from '../common/States';
 import { useFilters } from '../common/useFilters';
 import { useGql } from '../common/useGql';
-import { cohortKey, orderCohorts, type Cohort } from './cohorts';
+import { cohortKey, consistencyParams, orderCohorts, type Cohort } from './cohorts';
+import type * as G from '../common/generated/graphql';
 
-interface Consistency {
-  inconsistencyRate: number | null;
-  comparableCohorts: number;
-  inconsistentCohorts: number;
-  n: number;
-  cohorts: Cohort[];
-}
+type Consistency = G.ChannelConsistencyQuery['channelConsistency'];
 
-const QUERY = `query ChannelConsistency($f: RefundFilter, $m: Int, $g: Float) { channelConsistency(filter: $f, minCases: $m, gapThreshold: $g) {
-  inconsistencyRate comparableCohorts inconsistentCohorts n
-  cohorts { reasonCode productLine amountBand gap pValue inconsistent channels { channel n approvalRate } } } }`;
+const QUERY = /* GraphQL */ `
+  query ChannelConsistency($f: RefundFilter, $m: Int, $g: Float) {
+    channelConsistency(filter: $f, minCases: $m, gapThreshold: $g) {
+      inconsistencyRate
+      comparableCohorts
+      inconsistentCohorts
+      n
+      cohorts {
+        reasonCode
+        productLine
+        amountBand
+        gap
+        pValue
+        inconsistent
+        channels {
+          channel
+          n
+          approvalRate
+        }
+      }
+    }
+  }
+`;
 
-const DEFAULT_MIN = 20;
-const DEFAULT_GAP = 0.15;
 const FIRST_ROWS = 25;
 
 function Body({ data, minCases }: { data: Consistency; minCases: number }) {
@@ -163,9 +177,8 @@ function Body({ data, minCases }: { data: Consistency; minCases: number }) {
 export default function ChannelsPage() {
   const { t } = useI18n();
   const { refundFilter, param, setParams } = useFilters();
-  const minCases = Math.max(1, Number(param('minCases')) || DEFAULT_MIN);
-  const gap = Math.min(1, Math.max(0, Number(param('gap')) || DEFAULT_GAP));
-  const q = useGql<{ channelConsistency: Consistency }>(QUERY, { f: refundFilter, m: minCases, g: gap });
+  const { minCases, gap } = consistencyParams(param);
+  const q = useGql<G.ChannelConsistencyQuery>(QUERY, { f: refundFilter, m: minCases, g: gap });
   const controls = (
     <div className="controls">
       <label className="control">
@@ -176,7 +189,9 @@ export default function ChannelsPage() {
           max={1000}
           value={minCases}
           style={{ width: 80 }}
-          onChange={(e) => setParams({ minCases: Number(e.target.value) > 0 && Number(e.target.value) !== DEFAULT_MIN ? e.target.value : null })}
+          onChange={(e) =>
+            setParams({ minCases: Number(e.target.value) > 0 && Number(e.target.value) !== DEFAULTS.consistencyMinCases ? e.target.value : null })
+          }
         />
       </label>
       <label className="control">
@@ -188,7 +203,7 @@ export default function ChannelsPage() {
           step={0.01}
           value={gap}
           style={{ width: 80 }}
-          onChange={(e) => setParams({ gap: Number(e.target.value) !== DEFAULT_GAP ? e.target.value : null })}
+          onChange={(e) => setParams({ gap: e.target.value !== '' && Number(e.target.value) !== DEFAULTS.consistencyGap ? e.target.value : null })}
         />
       </label>
     </div>

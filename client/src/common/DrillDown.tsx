@@ -9,6 +9,7 @@ import { useSession } from './session';
 import { EmptyState, ErrorState, Skeleton } from './States';
 import type { RefundDrill, RefundRow, RefundSources } from './types';
 import { useGql } from './useGql';
+import type * as G from './generated/graphql';
 
 export interface DrillRequest {
   /** What was clicked, in words (the dialog title). */
@@ -24,11 +25,40 @@ export function useDrill(): (r: DrillRequest) => void {
   return useContext(Ctx);
 }
 
-const QUERY = `query Refunds($f: RefundFilter, $d: RefundDrill, $sortBy: String, $sortDir: String, $limit: Int, $offset: Int) {
-  refunds(filter: $f, drill: $d, sortBy: $sortBy, sortDir: $sortDir, limit: $limit, offset: $offset) {
-    total rows { refundId orderId customerId agentId agentName channel productId productLine reasonCode reasonFamily
-      requestedAt decidedAt decision requestedAmount refundedAmount customerType
-      sources { ticketId paymentIds shopOrderId fields { field source } } } } }`;
+const QUERY = /* GraphQL */ `
+  query Refunds($f: RefundFilter, $d: RefundDrill, $sortBy: String, $sortDir: String, $limit: Int, $offset: Int) {
+    refunds(filter: $f, drill: $d, sortBy: $sortBy, sortDir: $sortDir, limit: $limit, offset: $offset) {
+      total
+      rows {
+        refundId
+        orderId
+        customerId
+        agentId
+        agentName
+        channel
+        productId
+        productLine
+        reasonCode
+        reasonFamily
+        requestedAt
+        decidedAt
+        decision
+        requestedAmount
+        refundedAmount
+        customerType
+        sources {
+          ticketId
+          paymentIds
+          shopOrderId
+          fields {
+            field
+            source
+          }
+        }
+      }
+    }
+  }
+`;
 
 const LIMIT = 50;
 const SORTABLE = new Set(['requestedAt', 'decidedAt', 'requestedAmount', 'refundedAmount']);
@@ -55,7 +85,7 @@ function DrillDialog({ req, onClose }: { req: DrillRequest; onClose: () => void 
   const [offset, setOffset] = useState(0);
   const [sort, setSort] = useState<{ by: string; dir: 'asc' | 'desc' }>({ by: 'requestedAt', dir: 'desc' });
   const closeRef = useRef<HTMLButtonElement>(null);
-  const q = useGql<{ refunds: { total: number; rows: RefundRow[] } }>(QUERY, {
+  const q = useGql<G.RefundsQuery>(QUERY, {
     f: req.filter,
     d: cleanDrill(req.drill),
     sortBy: sort.by,

@@ -4,14 +4,35 @@ import { gql, GqlError } from './graphql';
 import { useI18n } from './i18n';
 import { useSession } from './session';
 import { errorText } from './States';
-import type { SavedView } from './types';
 import { clearGqlCache, useGql } from './useGql';
 import { pageOf, viewPayload, viewSearch } from './views';
+import type * as G from './generated/graphql';
 
-const LIST = `query SavedViews { savedViews { id name page filter params owner createdAt } }`;
-const SAVE = `mutation SaveView($name: String!, $page: String!, $filter: String!, $params: String) {
-  saveView(name: $name, page: $page, filter: $filter, params: $params) { id } }`;
-const DELETE = `mutation DeleteSavedView($id: Int!) { deleteSavedView(id: $id) }`;
+const LIST = /* GraphQL */ `
+  query SavedViews {
+    savedViews {
+      id
+      name
+      page
+      filter
+      params
+      owner
+      createdAt
+    }
+  }
+`;
+const SAVE = /* GraphQL */ `
+  mutation SaveView($name: String!, $page: String!, $filter: String!, $params: String) {
+    saveView(name: $name, page: $page, filter: $filter, params: $params) {
+      id
+    }
+  }
+`;
+const DELETE = /* GraphQL */ `
+  mutation DeleteSavedView($id: Int!) {
+    deleteSavedView(id: $id)
+  }
+`;
 
 export function SavedViews() {
   const { t } = useI18n();
@@ -19,7 +40,7 @@ export function SavedViews() {
   const navigate = useNavigate();
   const page = pageOf(location.pathname);
   const { canWrite } = useSession();
-  const list = useGql<{ savedViews: SavedView[] }>(LIST, undefined);
+  const list = useGql<G.SavedViewsQuery>(LIST, undefined);
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
   const [msg, setMsg] = useState<string | null>(null);

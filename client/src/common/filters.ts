@@ -86,6 +86,17 @@ export function isFilterEmpty(f: FilterState): boolean {
   return !f.from && !f.to && LIST_KEYS.every((k) => f[k].length === 0);
 }
 
+/**
+ * A number read from a URL parameter: `fallback` when the parameter is absent, empty or not a
+ * number, else the value clamped to [min, max]. 0 is a value like any other (`Number(x) || d` would
+ * turn it into the default).
+ */
+export function numberParam(raw: string | null, fallback: number, min: number, max: number): number {
+  if (raw === null || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : fallback;
+}
+
 export function addDays(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);

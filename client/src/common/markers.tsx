@@ -1,8 +1,8 @@
 import { ReferenceLine } from 'recharts';
 import type { Grain } from '@refunds/shared';
-import type { Annotation, PolicyChange } from './types';
 import { useGql } from './useGql';
 import { weekStart } from './filters';
+import type * as G from './generated/graphql';
 
 export interface TimeMarker {
   date: string;
@@ -10,14 +10,37 @@ export interface TimeMarker {
   label: string;
 }
 
-const POLICIES = `query PolicyChanges { policyChanges { changeId effectiveAt title description scopeChannel scopeProductLine source } }`;
-const ANNOTATIONS = `query Annotations { annotations { id date metric note author createdAt } }`;
+const POLICIES = /* GraphQL */ `
+  query PolicyChanges {
+    policyChanges {
+      changeId
+      effectiveAt
+      title
+      description
+      scopeChannel
+      scopeProductLine
+      source
+    }
+  }
+`;
+const ANNOTATIONS = /* GraphQL */ `
+  query Annotations {
+    annotations {
+      id
+      date
+      metric
+      note
+      author
+      createdAt
+    }
+  }
+`;
 
 export function usePolicyChanges() {
-  return useGql<{ policyChanges: PolicyChange[] }>(POLICIES, undefined);
+  return useGql<G.PolicyChangesQuery>(POLICIES, undefined);
 }
 export function useAnnotations() {
-  return useGql<{ annotations: Annotation[] }>(ANNOTATIONS, undefined);
+  return useGql<G.AnnotationsQuery>(ANNOTATIONS, undefined);
 }
 
 /** Policy changes and annotations, for the reference lines every time chart draws. */

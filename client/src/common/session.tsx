@@ -1,6 +1,7 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import type { FilterOptions, Me } from './types';
 import { useGql, type GqlState } from './useGql';
+import type * as G from './generated/graphql';
 
 interface Session {
   me: Me;
@@ -13,11 +14,28 @@ interface Session {
 
 const Ctx = createContext<Session | null>(null);
 
-const OPTIONS_QUERY = `query FilterOptions { filterOptions { channels productLines reasonCodes teams campaigns
-  agents { agentId name team } minDate maxDate reportingCurrency } }`;
+const OPTIONS_QUERY = /* GraphQL */ `
+  query FilterOptions {
+    filterOptions {
+      channels
+      productLines
+      reasonCodes
+      teams
+      campaigns
+      agents {
+        agentId
+        name
+        team
+      }
+      minDate
+      maxDate
+      reportingCurrency
+    }
+  }
+`;
 
 export function SessionProvider({ me, children }: { me: Me; children: ReactNode }) {
-  const options = useGql<{ filterOptions: FilterOptions }>(OPTIONS_QUERY, undefined);
+  const options = useGql<G.FilterOptionsQuery>(OPTIONS_QUERY, undefined);
   return <Ctx.Provider value={{ me, canSeeAgents: me.role !== 'product', canWrite: me.role !== 'analyst', options }}>{children}</Ctx.Provider>;
 }
 

@@ -5,17 +5,11 @@ import { useI18n } from '../common/i18n';
 import { Panel } from '../common/Panel';
 import { Loadable } from '../common/States';
 import { useGql } from '../common/useGql';
+import type * as G from '../common/generated/graphql';
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  detail: string;
-  address: string;
-}
+export type AuditEntry = G.AuditLogQuery['auditLog'][number];
 
-const AUDIT = `query AuditLog($limit: Int!) { auditLog(limit: $limit) { id at actor action detail address } }`;
+const AUDIT = /* GraphQL */ `query AuditLog($limit: Int!) { auditLog(limit: $limit) { id at actor action detail address } }`;
 /** The whole log goes in the CSV; the page shows this many newest entries. */
 const CSV_LIMIT = 10_000;
 const SHOWN = 200;
@@ -32,7 +26,7 @@ export function auditCsv(rows: readonly AuditEntry[]): string {
 /** The audit log (admins only): who did what, when, from where; the CSV has every entry, newest first. */
 export function AuditLogPanel() {
   const { t, fmt } = useI18n();
-  const q = useGql<{ auditLog: AuditEntry[] }>(AUDIT, { limit: CSV_LIMIT });
+  const q = useGql<G.AuditLogQuery>(AUDIT, { limit: CSV_LIMIT });
   const title = t('data.audit');
   const cols: Column<AuditEntry>[] = [
     { key: 'at', header: t('data.audit.at'), value: (r) => r.at, text: (r) => fmt.dateTime(r.at) },

@@ -13,42 +13,21 @@ import { UploadPanel } from './UploadPanel';
 import { AuditLogPanel } from './AuditLog';
 import { UsersPanel } from './Users';
 import { AlertsPanel } from '../alerts/AlertsPanel';
+import type * as G from '../common/generated/graphql';
 
-interface LoadRecord {
-  loadId: number;
-  startedAt: string;
-  finishedAt: string | null;
-  durationMs: number;
-  outcome: string;
-  message: string | null;
-  rowsRead: number;
-  rowsLoaded: number;
-  rowsReplaced: number;
-  rowsUnchanged: number;
-  rowsRejected: number;
-  files: Array<{ path: string; sha256: string; table: string }>;
-  tables: Array<{ table: string; read: number; loaded: number; replaced: number; unchanged: number; rejected: number }>;
-}
-interface RejectedRow {
-  loadId: number;
-  table: string;
-  file: string;
-  line: number;
-  column: string;
-  value: string | null;
-  reason: string;
-}
+type LoadRecord = G.LoadHistoryQuery['loadHistory'][number];
+type RejectedRow = G.LoadRejectsQuery['loadRejects'][number];
 
-const HISTORY = `query LoadHistory($limit: Int!) { loadHistory(limit: $limit) { loadId startedAt finishedAt durationMs outcome message
+const HISTORY = /* GraphQL */ `query LoadHistory($limit: Int!) { loadHistory(limit: $limit) { loadId startedAt finishedAt durationMs outcome message
   rowsRead rowsLoaded rowsReplaced rowsUnchanged rowsRejected files { path sha256 table } tables { table read loaded replaced unchanged rejected } } }`;
-const REJECTS = `query LoadRejects($loadId: Int, $limit: Int!, $offset: Int!) { loadRejects(loadId: $loadId, limit: $limit, offset: $offset) {
+const REJECTS = /* GraphQL */ `query LoadRejects($loadId: Int, $limit: Int!, $offset: Int!) { loadRejects(loadId: $loadId, limit: $limit, offset: $offset) {
   loadId table file line column value reason } }`;
 const PAGE = 100;
 
 function Rejects({ loadId, loads }: { loadId: number | null; loads: number }) {
   const { t, fmt } = useI18n();
   const [offset, setOffset] = useState(0);
-  const q = useGql<{ loadRejects: RejectedRow[] }>(REJECTS, { loadId, limit: PAGE, offset });
+  const q = useGql<G.LoadRejectsQuery>(REJECTS, { loadId, limit: PAGE, offset });
   const { reload } = q;
   // "The last load" changes when an upload commits one.
   useEffect(() => {
@@ -118,7 +97,7 @@ export default function DataPage() {
   const { t, fmt } = useI18n();
   const { me } = useSession();
   const { param, setParams } = useFilters();
-  const history = useGql<{ loadHistory: LoadRecord[] }>(HISTORY, { limit: 50 });
+  const history = useGql<G.LoadHistoryQuery>(HISTORY, { limit: 50 });
   const [uploads, setUploads] = useState(0);
   const reloadHistory = history.reload;
   const committed = useCallback(() => {

@@ -5,32 +5,18 @@ import type { MessageKey } from '../common/messages';
 import { Panel } from '../common/Panel';
 import { EmptyState, ErrorState, Skeleton } from '../common/States';
 import { useGql } from '../common/useGql';
+import type * as G from '../common/generated/graphql';
 
-export interface ReconciliationSource {
-  source: string;
-  role: string;
-  records: number;
-  refunds: number;
-}
-export interface ReconciliationConflict {
-  kind: string;
-  refundId: string;
-  orderId: string | null;
-  detail: string;
-}
-interface Reconciliation {
-  sources: ReconciliationSource[];
-  conflicts: ReconciliationConflict[];
-  counts: Array<{ kind: string; count: number }>;
-}
+export type ReconciliationSource = G.ReconciliationQuery['reconciliation']['sources'][number];
+export type ReconciliationConflict = G.ReconciliationQuery['reconciliation']['conflicts'][number];
 
-const QUERY = `query Reconciliation { reconciliation { sources { source role records refunds }
+const QUERY = /* GraphQL */ `query Reconciliation { reconciliation { sources { source role records refunds }
   conflicts { kind refundId orderId detail } counts { kind count } } }`;
 
 /** The Data page's reconciliation section: what each system brought, and where they disagree (reconciliation.md). */
 export function ReconciliationPanel() {
   const { t, fmt } = useI18n();
-  const q = useGql<{ reconciliation: Reconciliation }>(QUERY, {});
+  const q = useGql<G.ReconciliationQuery>(QUERY, {});
   const [kind, setKind] = useState<string | null>(null);
   const title = t('recon.title');
   const kindLabel = (k: string) => t(`recon.kind.${k}` as MessageKey);

@@ -6,28 +6,21 @@ import type { MessageKey } from '../common/messages';
 import { Panel } from '../common/Panel';
 import { errorText, Loadable } from '../common/States';
 import { useGql } from '../common/useGql';
+import type * as G from '../common/generated/graphql';
 
-interface UserRow {
-  id: number;
-  name: string;
-  email: string | null;
-  role: string;
-  disabled: boolean;
-  sso: boolean;
-  hasPassword: boolean;
-}
+type UserRow = G.UsersQuery['users'][number];
 
 const ROLES = ['admin', 'executive', 'product', 'analyst'] as const;
-const USERS = `query Users { users { id name email role disabled sso hasPassword } }`;
-const CREATE = `mutation CreateUser($email: String!, $name: String!, $role: String!, $password: String!) {
+const USERS = /* GraphQL */ `query Users { users { id name email role disabled sso hasPassword } }`;
+const CREATE = /* GraphQL */ `mutation CreateUser($email: String!, $name: String!, $role: String!, $password: String!) {
   createUser(email: $email, name: $name, role: $role, password: $password) { id } }`;
-const UPDATE = `mutation UpdateUser($id: Int!, $role: String, $disabled: Boolean) { updateUser(id: $id, role: $role, disabled: $disabled) { id } }`;
-const RESET = `mutation ResetPassword($id: Int!, $password: String!) { resetPassword(id: $id, password: $password) }`;
+const UPDATE = /* GraphQL */ `mutation UpdateUser($id: Int!, $role: String, $disabled: Boolean) { updateUser(id: $id, role: $role, disabled: $disabled) { id } }`;
+const RESET = /* GraphQL */ `mutation ResetPassword($id: Int!, $password: String!) { resetPassword(id: $id, password: $password) }`;
 
 /** Accounts for admins: create local users, change roles, disable, set a new password. */
 export function UsersPanel() {
   const { t } = useI18n();
-  const q = useGql<{ users: UserRow[] }>(USERS, undefined);
+  const q = useGql<G.UsersQuery>(USERS, undefined);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   const [form, setForm] = useState({ email: '', name: '', role: 'analyst', password: '' });
   const [reset, setReset] = useState({ id: '', password: '' });

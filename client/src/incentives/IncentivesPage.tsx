@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
-import { AGENT_KPIS, OUTCOMES, type Direction } from '@refunds/shared';
+import { AGENT_KPIS, DEFAULTS, isAgentKpi, isOutcome, OUTCOMES, type AgentKpi, type Direction, type Outcome } from '@refunds/shared';
 import { divergingColor } from '../common/chart';
 import { DataTable, type Column } from '../common/DataTable';
 import { useDrill } from '../common/DrillDown';
@@ -12,57 +12,93 @@ import { Page } from '../common/Page';
 import { Panel, PanelLoadable } from '../common/Panel';
 import { useSession } from '../common/session';
 import { EmptyState, ErrorState, Skeleton } from '../common/States';
+import { numberParam } from '../common/filters';
 import { useFilters } from '../common/useFilters';
-import { effectTrustworthy, type RejectionEffectNumbers } from '../common/types';
+import { effectTrustworthy } from '../common/types';
 import { useGql } from '../common/useGql';
 import { EFFECT_QUERY } from '../overview/queries';
 import { planRejections } from './planCost';
-import { decodeWeights, encodeWeights, rankMoves, sameWeights, type AlignedAgent, type RankMove, type Weight } from './whatif';
+import { decodeWeights, encodeWeights, rankMoves, sameWeights, type RankMove, type Weight } from './whatif';
+import type * as G from '../common/generated/graphql';
+import type * as S from '../common/generated/schema';
 
-type Scorecard = {
-  agentId: string;
-  name: string | null;
-  team: string | null;
-  insufficient: boolean;
-} & Record<(typeof AGENT_KPIS)[number] | (typeof OUTCOMES)[number], number | null>;
+/** The scorecard query selects one field per catalog KPI and outcome; Pick fails to compile if the schema lacks one. */
+type Scorecard = Pick<S.AgentScorecard, 'agentId' | 'name' | 'team' | 'insufficient' | (typeof AGENT_KPIS)[number] | (typeof OUTCOMES)[number]>;
 
-interface Correlation {
-  kpi: string;
-  outcome: string;
-  n: number;
-  pearson: number | null;
-  pearsonLow: number | null;
-  pearsonHigh: number | null;
-  spearman: number | null;
-}
+type Correlation = G.KpiOutcomeCorrelationsQuery['kpiOutcomeCorrelations'][number];
 
-interface Alignment {
-  alignment: number | null;
-  n: number;
-  plan: { planId: string | null; source: string; weights: Weight[] };
-  agents: Array<AlignedAgent & { name: string | null }>;
-}
+type Alignment = G.AlignmentFieldsFragment;
 
 const SCORECARDS = `query AgentScorecards($f: RefundFilter, $m: Int) { agentScorecards(filter: $f, minCases: $m) {
   agentId name team insufficient ${[...AGENT_KPIS, ...OUTCOMES].join(' ')} } }`;
-const CORRELATIONS = `query KpiOutcomeCorrelations($f: RefundFilter, $m: Int) { kpiOutcomeCorrelations(filter: $f, minCases: $m) {
-  kpi outcome n pearson pearsonLow pearsonHigh spearman } }`;
-const ALIGN_FIELDS = `alignment n plan { planId source weights { kpi weight direction } } agents { agentId name incentiveScore outcomeScore incentiveRank outcomeRank }`;
-const ALIGNMENT = `query IncentiveAlignment($f: RefundFilter, $m: Int, $plan: String) { incentiveAlignment(filter: $f, minCases: $m, planId: $plan) { ${ALIGN_FIELDS} } }`;
-const PLANS = `query IncentivePlans { incentivePlans { planId effectiveFrom effectiveTo team weights { kpi weight direction } } }`;
+const CORRELATIONS = /* GraphQL */ `
+  query KpiOutcomeCorrelations($f: RefundFilter, $m: Int) {
+    kpiOutcomeCorrelations(filter: $f, minCases: $m) {
+      kpi
+      outcome
+      n
+      pearson
+      pearsonLow
+      pearsonHigh
+      spearman
+    }
+  }
+`;
+const ALIGN_FIELDS = /* GraphQL */ `
+  fragment AlignmentFields on IncentiveAlignment {
+    alignment
+    n
+    plan {
+      planId
+      source
+      weights {
+        kpi
+        weight
+        direction
+      }
+    }
+    agents {
+      agentId
+      name
+      incentiveScore
+      outcomeScore
+      incentiveRank
+      outcomeRank
+    }
+  }
+`;
+const ALIGNMENT = /* GraphQL */ `
+  query IncentiveAlignment($f: RefundFilter, $m: Int, $plan: String) {
+    incentiveAlignment(filter: $f, minCases: $m, planId: $plan) {
+      ...AlignmentFields
+    }
+  }
+  ${ALIGN_FIELDS}
+`;
+const PLANS = /* GraphQL */ `
+  query IncentivePlans {
+    incentivePlans {
+      planId
+      effectiveFrom
+      effectiveTo
+      team
+      weights {
+        kpi
+        weight
+        direction
+      }
+    }
+  }
+`;
 
-interface IncentivePlan {
-  planId: string;
-  effectiveFrom: string;
-  effectiveTo: string | null;
-  team: string | null;
-  weights: Weight[];
-}
-const WHAT_IF = `query WhatIfAlignment($f: RefundFilter, $m: Int, $w: [KpiWeightInput!]) { incentiveAlignment(filter: $f, minCases: $m, weights: $w) { ${ALIGN_FIELDS} } }`;
-
-const DEFAULT_MIN = 30;
-const isKpi = (s: string | null): s is (typeof AGENT_KPIS)[number] => !!s && (AGENT_KPIS as readonly string[]).includes(s);
-const isOutcome = (s: string | null): s is (typeof OUTCOMES)[number] => !!s && (OUTCOMES as readonly string[]).includes(s);
+const WHAT_IF = /* GraphQL */ `
+  query WhatIfAlignment($f: RefundFilter, $m: Int, $w: [KpiWeightInput!]) {
+    incentiveAlignment(filter: $f, minCases: $m, weights: $w) {
+      ...AlignmentFields
+    }
+  }
+  ${ALIGN_FIELDS}
+`;
 
 function agentLabel(a: { agentId: string; name: string | null }, canSeeAgents: boolean): string {
   if (!canSeeAgents || !a.name) return a.agentId;
@@ -312,8 +348,8 @@ function AlignmentPanel({ cards, minCases }: { cards: Scorecard[] | null; minCas
   const { refundFilter, param, setParams } = useFilters();
   const { canSeeAgents } = useSession();
   const planId = param('plan');
-  const plans = useGql<{ incentivePlans: IncentivePlan[] }>(PLANS, undefined);
-  const current = useGql<{ incentiveAlignment: Alignment }>(ALIGNMENT, { f: refundFilter, m: minCases, plan: planId });
+  const plans = useGql<G.IncentivePlansQuery>(PLANS, undefined);
+  const current = useGql<G.IncentiveAlignmentQuery>(ALIGNMENT, { f: refundFilter, m: minCases, plan: planId });
   const rawPlan = current.data?.incentiveAlignment.plan ?? null;
   const plan = rawPlan && rawPlan.weights.length > 0 ? rawPlan : null;
   const planWeights = useMemo(() => plan?.weights ?? [], [plan]);
@@ -322,7 +358,7 @@ function AlignmentPanel({ cards, minCases }: { cards: Scorecard[] | null; minCas
   const debounced = useDebounced(encodeWeights(weights), 350);
   const proposedWeights = decodeWeights(debounced);
   const differs = !!proposedWeights && !sameWeights(proposedWeights, planWeights);
-  const proposed = useGql<{ incentiveAlignment: Alignment }>(WHAT_IF, { f: refundFilter, m: minCases, w: proposedWeights ?? [] }, { skip: !differs });
+  const proposed = useGql<G.WhatIfAlignmentQuery>(WHAT_IF, { f: refundFilter, m: minCases, w: proposedWeights ?? [] }, { skip: !differs });
 
   const cur = current.data?.incentiveAlignment;
   const prop = differs ? proposed.data?.incentiveAlignment : cur;
@@ -461,9 +497,9 @@ function AlignmentPanel({ cards, minCases }: { cards: Scorecard[] | null; minCas
 function PlanRejectionCost({ cards, minCases }: { cards: Scorecard[] | null; minCases: number }) {
   const { t, fmt } = useI18n();
   const { refundFilter, param } = useFilters();
-  const days = 90;
-  const current = useGql<{ incentiveAlignment: Alignment }>(ALIGNMENT, { f: refundFilter, m: minCases, plan: param('plan') });
-  const effect = useGql<{ rejectionEffect: RejectionEffectNumbers }>(EFFECT_QUERY, { f: refundFilter, w: days });
+  const days = DEFAULTS.economicsWindowDays;
+  const current = useGql<G.IncentiveAlignmentQuery>(ALIGNMENT, { f: refundFilter, m: minCases, plan: param('plan') });
+  const effect = useGql<G.RejectionEffectQuery>(EFFECT_QUERY, { f: refundFilter, w: days });
   const e = effect.data?.rejectionEffect;
   const agents = current.data?.incentiveAlignment.agents;
   const top = agents && cards ? planRejections(agents, cards) : null;
@@ -539,11 +575,13 @@ function ScorecardTable({ cards, minCases }: { cards: Scorecard[]; minCases: num
 export default function IncentivesPage() {
   const { t, metricLabel } = useI18n();
   const { refundFilter, param, setParams } = useFilters();
-  const kpi = isKpi(param('kpi')) ? (param('kpi') as (typeof AGENT_KPIS)[number]) : 'handled';
-  const outcome = isOutcome(param('outcome')) ? (param('outcome') as (typeof OUTCOMES)[number]) : 'csatAvg';
-  const minCases = Math.max(1, Number(param('minCases')) || DEFAULT_MIN);
+  const kpiParam = param('kpi') ?? '';
+  const outcomeParam = param('outcome') ?? '';
+  const kpi: AgentKpi = isAgentKpi(kpiParam) ? kpiParam : 'handled';
+  const outcome: Outcome = isOutcome(outcomeParam) ? outcomeParam : 'csatAvg';
+  const minCases = numberParam(param('minCases'), DEFAULTS.agentMinCases, 1, Number.MAX_SAFE_INTEGER);
   const sc = useGql<{ agentScorecards: Scorecard[] }>(SCORECARDS, { f: refundFilter, m: minCases });
-  const corr = useGql<{ kpiOutcomeCorrelations: Correlation[] }>(CORRELATIONS, { f: refundFilter, m: minCases });
+  const corr = useGql<G.KpiOutcomeCorrelationsQuery>(CORRELATIONS, { f: refundFilter, m: minCases });
   const pick = (k: string, o: string) => setParams({ kpi: k, outcome: o });
   const selected = corr.data?.kpiOutcomeCorrelations.find((c) => c.kpi === kpi && c.outcome === outcome);
 
@@ -576,7 +614,7 @@ export default function IncentivesPage() {
           min={1}
           max={1000}
           value={minCases}
-          onChange={(e) => setParams({ minCases: Number(e.target.value) > 0 && Number(e.target.value) !== DEFAULT_MIN ? e.target.value : null })}
+          onChange={(e) => setParams({ minCases: Number(e.target.value) > 0 && Number(e.target.value) !== DEFAULTS.agentMinCases ? e.target.value : null })}
           style={{ width: 80 }}
         />
       </label>

@@ -1,10 +1,7 @@
-import { AGENT_KPIS, type Direction } from '@refunds/shared';
+import { AGENT_KPIS } from '@refunds/shared';
+import type * as G from '../common/generated/graphql';
 
-export interface Weight {
-  kpi: string;
-  weight: number;
-  direction: Direction;
-}
+export type Weight = G.IncentivePlansQuery['incentivePlans'][number]['weights'][number];
 
 export interface AlignedAgent {
   agentId: string;

@@ -1,5 +1,5 @@
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { DECIDED, DIMENSION_BY_NAME, type DimensionName, type RefundFilter } from '@refunds/shared';
+import { DECIDED, DEFAULTS, DIMENSION_BY_NAME, type DimensionName, type RefundFilter } from '@refunds/shared';
 import { colorAt, DECISION_COLORS } from '../common/chart';
 import { DataTable, type Column } from '../common/DataTable';
 import { useDrill, type DrillRequest } from '../common/DrillDown';
@@ -13,30 +13,37 @@ import { useFilters } from '../common/useFilters';
 import { useGql } from '../common/useGql';
 import { RejectionEffectPanel } from './RejectionEffectPanel';
 import { curveQuery, curveRows, WINDOWS } from './curve';
+import type * as G from '../common/generated/graphql';
 
-interface ExperienceGroup {
-  key: string | null;
-  csatAvg: number | null;
-  csatRate: number | null;
-  csatResponses: number;
-  nps: number | null;
-  npsResponses: number;
-  refunds: number;
-}
-interface RepurchaseGroup {
-  key: string | null;
-  eligible: number;
-  repurchased: number;
-  repurchaseRate: number | null;
-  repurchaseRevenue: number | null;
-}
+type ExperienceGroup = G.CustomerExperienceQuery['customerExperience'][number];
+type RepurchaseGroup = G.RepurchaseAfterRefundQuery['repurchaseAfterRefund'][number];
 
 const GROUPS: readonly DimensionName[] = ['DECISION', 'CHANNEL', 'CUSTOMER_TYPE', 'CAMPAIGN'];
-const EXPERIENCE = `query CustomerExperience($f: RefundFilter, $g: Dimension) { customerExperience(filter: $f, groupBy: $g) {
-  key refunds csatAvg csatRate csatResponses nps npsResponses } }`;
-const REPURCHASE = `query RepurchaseAfterRefund($f: RefundFilter, $g: Dimension, $w: Int) { repurchaseAfterRefund(filter: $f, windowDays: $w, groupBy: $g) {
-  key eligible repurchased repurchaseRate repurchaseRevenue } }`;
-const WINDOW = 30;
+const EXPERIENCE = /* GraphQL */ `
+  query CustomerExperience($f: RefundFilter, $g: Dimension) {
+    customerExperience(filter: $f, groupBy: $g) {
+      key
+      refunds
+      csatAvg
+      csatRate
+      csatResponses
+      nps
+      npsResponses
+    }
+  }
+`;
+const REPURCHASE = /* GraphQL */ `
+  query RepurchaseAfterRefund($f: RefundFilter, $g: Dimension, $w: Int) {
+    repurchaseAfterRefund(filter: $f, windowDays: $w, groupBy: $g) {
+      key
+      eligible
+      repurchased
+      repurchaseRate
+      repurchaseRevenue
+    }
+  }
+`;
+const WINDOW = DEFAULTS.repurchaseWindowDays;
 
 /** The refunds behind one group of a dimension. */
 function drillFor(dim: DimensionName, key: string, filter: RefundFilter): Pick<DrillRequest, 'filter' | 'drill'> {
@@ -201,8 +208,8 @@ export default function OutcomesPage() {
   const dim: DimensionName = (GROUPS as readonly string[]).includes(param('by') ?? '') ? (param('by') as DimensionName) : 'DECISION';
   const dimLabel = (DIMENSION_BY_NAME.get(dim)?.label[locale] ?? dim).toLowerCase();
   const keyLabel = useKeyLabel(dim);
-  const exp = useGql<{ customerExperience: ExperienceGroup[] }>(EXPERIENCE, { f: refundFilter, g: dim });
-  const rep = useGql<{ repurchaseAfterRefund: RepurchaseGroup[] }>(REPURCHASE, { f: refundFilter, g: dim, w: WINDOW });
+  const exp = useGql<G.CustomerExperienceQuery>(EXPERIENCE, { f: refundFilter, g: dim });
+  const rep = useGql<G.RepurchaseAfterRefundQuery>(REPURCHASE, { f: refundFilter, g: dim, w: WINDOW });
 
   const controls = (
     <label className="control">

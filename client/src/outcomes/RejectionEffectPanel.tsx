@@ -1,3 +1,4 @@
+import { DEFAULTS } from '@refunds/shared';
 import { useMemo, useState } from 'react';
 import { CartesianGrid, ErrorBar, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { DataTable, type Column } from '../common/DataTable';
@@ -7,27 +8,35 @@ import { useI18n } from '../common/i18n';
 import { MetricLabel } from '../common/MetricLabel';
 import { Panel } from '../common/Panel';
 import { EmptyState, ErrorState, Skeleton } from '../common/States';
-import { effectTrustworthy, type RejectionEffectNumbers } from '../common/types';
+import { effectTrustworthy } from '../common/types';
 import { useFilters } from '../common/useFilters';
 import { useGql } from '../common/useGql';
 import { EFFECT_FIELDS } from '../overview/queries';
+import type * as G from '../common/generated/graphql';
 
 export const EFFECT_WINDOWS = [30, 60, 90, 180] as const;
 
-interface Stratum {
-  reasonCode: string;
-  productLine: string | null;
-  amountBand: string;
-  customerType: string;
-  rejected: number;
-  approved: number;
-  revenueDiff: number | null;
-  rateDiff: number | null;
-  contribution: number | null;
-}
+type Stratum = G.RejectionEffectDetailQuery['rejectionEffect']['strata'][number];
 
-const QUERY = `query RejectionEffectDetail($f: RefundFilter, $w: Int) { rejectionEffect(filter: $f, windowDays: $w) { ${EFFECT_FIELDS}
-  strata { reasonCode productLine amountBand customerType rejected approved revenueDiff rateDiff contribution } } }`;
+const QUERY = /* GraphQL */ `
+  query RejectionEffectDetail($f: RefundFilter, $w: Int) {
+    rejectionEffect(filter: $f, windowDays: $w) {
+      ...RejectionEffectFields
+      strata {
+        reasonCode
+        productLine
+        amountBand
+        customerType
+        rejected
+        approved
+        revenueDiff
+        rateDiff
+        contribution
+      }
+    }
+  }
+  ${EFFECT_FIELDS}
+`;
 
 type SortKey = 'contribution' | 'rejected' | 'approved' | 'revenueDiff' | 'rateDiff';
 
@@ -62,9 +71,9 @@ export function RejectionEffectPanel() {
   const { t, fmt, code } = useI18n();
   const { refundFilter, param, setParams } = useFilters();
   const drill = useDrill();
-  const w = Number(param('ew') ?? 90);
-  const windowDays = (EFFECT_WINDOWS as readonly number[]).includes(w) ? w : 90;
-  const q = useGql<{ rejectionEffect: RejectionEffectNumbers & { strata: Stratum[] } }>(QUERY, { f: refundFilter, w: windowDays });
+  const w = Number(param('ew') ?? DEFAULTS.economicsWindowDays);
+  const windowDays = (EFFECT_WINDOWS as readonly number[]).includes(w) ? w : DEFAULTS.economicsWindowDays;
+  const q = useGql<G.RejectionEffectDetailQuery>(QUERY, { f: refundFilter, w: windowDays });
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'contribution', desc: true });
   const e = q.data?.rejectionEffect;
   const title = t('out.effect');

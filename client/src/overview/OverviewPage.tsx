@@ -1,6 +1,6 @@
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { Link } from 'react-router-dom';
-import { METRIC_BY_NAME } from '@refunds/shared';
+import { DEFAULTS, METRIC_BY_NAME } from '@refunds/shared';
 import { DECISION_COLORS } from '../common/chart';
 import { useDrill } from '../common/DrillDown';
 import { addDays, daysBetween } from '../common/filters';
@@ -12,15 +12,14 @@ import { Panel } from '../common/Panel';
 import { EmptyState, ErrorState, Loadable, Skeleton } from '../common/States';
 import { changeTone } from '../common/format';
 import { useExportNumbers, useExportSentence, useExportTable } from '../common/exportRegistry';
-import { effectTrustworthy, type OverviewNumbers, type RejectionEffectNumbers, type TrendPoint } from '../common/types';
+import { effectTrustworthy, type TrendPoint } from '../common/types';
 import { useFilters } from '../common/useFilters';
 import { useGql } from '../common/useGql';
 import { CARDS } from './cards';
 import { ECONOMICS_QUERY, EFFECT_QUERY, OVERVIEW_QUERY, TREND_QUERY } from './queries';
+import type * as G from '../common/generated/graphql';
 
-type OverviewData = { overview: OverviewNumbers & { previous: OverviewNumbers | null } };
-
-function Cards({ data }: { data: OverviewData['overview'] }) {
+function Cards({ data }: { data: G.OverviewQuery['overview'] }) {
   const { t, fmt, metricLabel } = useI18n();
   const { refundFilter, filter } = useFilters();
   const drill = useDrill();
@@ -113,7 +112,7 @@ function TrendChart() {
   const { refundFilter } = useFilters();
   const drill = useDrill();
   const markers = useTimeMarkers();
-  const q = useGql<{ refundTrend: TrendPoint[] }>(TREND_QUERY, { f: refundFilter, grain: 'WEEK' });
+  const q = useGql<G.RefundTrendQuery>(TREND_QUERY, { f: refundFilter, grain: 'WEEK' });
   const title = t('overview.trend');
   useExportTable(
     q.data
@@ -198,7 +197,7 @@ function TrendChart() {
 function MatchedEffect({ days }: { days: number }) {
   const { t, fmt } = useI18n();
   const { refundFilter, search } = useFilters();
-  const q = useGql<{ rejectionEffect: RejectionEffectNumbers }>(EFFECT_QUERY, { f: refundFilter, w: days });
+  const q = useGql<G.RejectionEffectQuery>(EFFECT_QUERY, { f: refundFilter, w: days });
   const e = q.data?.rejectionEffect;
   const headline = effectTrustworthy(e)
     ? t(e.att <= 0 ? 'overview.effectCost' : 'overview.effectGain', {
@@ -246,11 +245,8 @@ function MatchedEffect({ days }: { days: number }) {
 function Economics() {
   const { t, fmt, metricDef, locale } = useI18n();
   const { refundFilter } = useFilters();
-  const days = 90;
-  const q = useGql<{ rejectionEconomics: { savings: number | null; revenueGap: number | null; net: number | null; rejectedCount: number; eligible: number } }>(
-    ECONOMICS_QUERY,
-    { f: refundFilter, w: days },
-  );
+  const days = DEFAULTS.economicsWindowDays;
+  const q = useGql<G.RejectionEconomicsQuery>(ECONOMICS_QUERY, { f: refundFilter, w: days });
   const e = q.data?.rejectionEconomics;
   const sentence =
     e && e.rejectedCount > 0
@@ -293,7 +289,7 @@ function Economics() {
 export default function OverviewPage() {
   const { t } = useI18n();
   const { refundFilter } = useFilters();
-  const q = useGql<OverviewData>(OVERVIEW_QUERY, { f: refundFilter });
+  const q = useGql<G.OverviewQuery>(OVERVIEW_QUERY, { f: refundFilter });
   const title = t('overview.title');
   return (
     <Page id="overview" title={title}>

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ComposedChart, ErrorBar, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { METRICS, type RefundFilter } from '@refunds/shared';
+import { DEFAULTS, METRICS, type RefundFilter } from '@refunds/shared';
 import { DECISION_COLORS } from '../common/chart';
 import { DataTable, type Column } from '../common/DataTable';
 import { useDrill } from '../common/DrillDown';
 import { useExportNumbers } from '../common/exportRegistry';
-import { addDays } from '../common/filters';
+import { addDays, numberParam } from '../common/filters';
 import { gql, GqlError } from '../common/graphql';
 import { useI18n } from '../common/i18n';
 import { markerLines, useAnnotations, usePolicyChanges, useTimeMarkers } from '../common/markers';
@@ -14,24 +14,59 @@ import { Page } from '../common/Page';
 import { Panel } from '../common/Panel';
 import { useSession } from '../common/session';
 import { EmptyState, ErrorState, errorText, Loadable, Skeleton } from '../common/States';
-import type { PolicyChange, TrendPoint } from '../common/types';
+import type { PolicyChange } from '../common/types';
 import { useFilters } from '../common/useFilters';
 import { clearGqlCache, useGql } from '../common/useGql';
 import { deltaRows, isRateMetric, prePostRows, type ImpactMetric } from './impact';
+import type * as G from '../common/generated/graphql';
 
-interface Impact {
-  changeId: string;
-  effectiveAt: string;
-  metrics: ImpactMetric[];
-}
+type Impact = G.PolicyImpactQuery['policyImpact'];
 
-const IMPACT = `query PolicyImpact($id: String!, $w: Int) { policyImpact(changeId: $id, windowDays: $w) {
-  changeId effectiveAt metrics { metric pre post preN postN delta low high pValue outOfScopeDelta diffInDiff } } }`;
-const TREND = `query PolicyTrend($f: RefundFilter) { refundTrend(filter: $f, grain: WEEK) { period refunds decided approvalRate rejectionRate refundedAmount } }`;
-const ADD = `mutation AddAnnotation($date: Date!, $metric: String, $note: String!) { addAnnotation(date: $date, metric: $metric, note: $note) { id } }`;
-const DELETE = `mutation DeleteAnnotation($id: Int!) { deleteAnnotation(id: $id) }`;
-
-const DEFAULT_WINDOW = 90;
+const IMPACT = /* GraphQL */ `
+  query PolicyImpact($id: String!, $w: Int) {
+    policyImpact(changeId: $id, windowDays: $w) {
+      changeId
+      effectiveAt
+      metrics {
+        metric
+        pre
+        post
+        preN
+        postN
+        delta
+        low
+        high
+        pValue
+        outOfScopeDelta
+        diffInDiff
+      }
+    }
+  }
+`;
+const TREND = /* GraphQL */ `
+  query PolicyTrend($f: RefundFilter) {
+    refundTrend(filter: $f, grain: WEEK) {
+      period
+      refunds
+      decided
+      approvalRate
+      rejectionRate
+      refundedAmount
+    }
+  }
+`;
+const ADD = /* GraphQL */ `
+  mutation AddAnnotation($date: Date!, $metric: String, $note: String!) {
+    addAnnotation(date: $date, metric: $metric, note: $note) {
+      id
+    }
+  }
+`;
+const DELETE = /* GraphQL */ `
+  mutation DeleteAnnotation($id: Int!) {
+    deleteAnnotation(id: $id)
+  }
+`;
 
 function scopeText(c: PolicyChange, all: string): string {
   const parts = [c.scopeChannel, c.scopeProductLine].filter(Boolean);
@@ -220,7 +255,7 @@ function AroundTrend({ change, windowDays, scopeFilter }: { change: PolicyChange
   const { t, fmt, metricLabel } = useI18n();
   const markers = useTimeMarkers();
   const T = change.effectiveAt.slice(0, 10);
-  const q = useGql<{ refundTrend: TrendPoint[] }>(TREND, { f: { ...scopeFilter, from: addDays(T, -windowDays), to: addDays(T, windowDays) } });
+  const q = useGql<G.PolicyTrendQuery>(TREND, { f: { ...scopeFilter, from: addDays(T, -windowDays), to: addDays(T, windowDays) } });
   const title = `${metricLabel('approvalRate')} · ${metricLabel('refunds')} (${change.title ?? change.changeId})`;
   return (
     <Panel title={title} chart hint={t('pol.markersHint')}>
@@ -379,8 +414,8 @@ export default function PolicyPage() {
   const changes = usePolicyChanges();
   const list = [...(changes.data?.policyChanges ?? [])].sort((a, b) => b.effectiveAt.localeCompare(a.effectiveAt));
   const selected = list.find((c) => c.changeId === param('change')) ?? list[0];
-  const windowDays = Math.min(730, Math.max(1, Number(param('window')) || DEFAULT_WINDOW));
-  const impact = useGql<{ policyImpact: Impact }>(IMPACT, { id: selected?.changeId ?? '', w: windowDays }, { skip: !selected });
+  const windowDays = numberParam(param('window'), DEFAULTS.policyWindowDays, 1, 730);
+  const impact = useGql<G.PolicyImpactQuery>(IMPACT, { id: selected?.changeId ?? '', w: windowDays }, { skip: !selected });
 
   const controls = (
     <div className="controls">
@@ -402,7 +437,7 @@ export default function PolicyPage() {
           max={730}
           value={windowDays}
           style={{ width: 80 }}
-          onChange={(e) => setParams({ window: Number(e.target.value) !== DEFAULT_WINDOW ? e.target.value : null })}
+          onChange={(e) => setParams({ window: Number(e.target.value) !== DEFAULTS.policyWindowDays ? e.target.value : null })}
         />
       </label>
     </div>

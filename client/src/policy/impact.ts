@@ -1,18 +1,7 @@
 import { Z_975 } from '@refunds/shared';
+import type * as G from '../common/generated/graphql';
 
-export interface ImpactMetric {
-  metric: string;
-  pre: number | null;
-  post: number | null;
-  preN: number;
-  postN: number;
-  delta: number | null;
-  low: number | null;
-  high: number | null;
-  pValue: number | null;
-  outOfScopeDelta: number | null;
-  diffInDiff: number | null;
-}
+export type ImpactMetric = G.PolicyImpactQuery['policyImpact']['metrics'][number];
 
 const RATE_METRICS = new Set(['approvalRate', 'rejectionRate', 'slaMetRate', 'csatRate', 'repurchaseRate']);
 export const isRateMetric = (m: string): boolean => RATE_METRICS.has(m);

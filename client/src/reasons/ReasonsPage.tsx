@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { GRAINS, REASON_FAMILIES, type Grain, type RefundFilter } from '@refunds/shared';
+import { DEFAULTS, GRAINS, REASON_FAMILIES, type Grain, type RefundFilter } from '@refunds/shared';
 import { colorAt, FAMILY_COLORS } from '../common/chart';
 import { DataTable, type Column } from '../common/DataTable';
 import { useDrill } from '../common/DrillDown';
@@ -16,32 +16,38 @@ import { useFilters } from '../common/useFilters';
 import { useGql } from '../common/useGql';
 import { useBreakdown } from '../common/useBreakdown';
 import { pivot } from './pivot';
+import type * as G from '../common/generated/graphql';
 
-interface ReasonPoint {
-  period: string;
-  reasonCode: string;
-  reasonFamily: string;
-  refunds: number;
-  refundedAmount: number;
-  share: number | null;
-}
-interface Spike {
-  productId: string;
-  productLine: string | null;
-  week: string;
-  count: number;
-  expected: number;
-  ratio: number;
-  pValue: number;
-  topReasonCode: string | null;
-  /** Weekly defect counts of the 12 weeks up to and including `week`. */
-  history: number[];
-}
+type ReasonPoint = G.ReasonTrendsQuery['reasonTrends'][number];
+type Spike = G.RefundSpikesQuery['refundSpikes'][number];
 
-const TRENDS = `query ReasonTrends($f: RefundFilter, $grain: Grain) { reasonTrends(filter: $f, grain: $grain) {
-  period reasonCode reasonFamily refunds refundedAmount share } }`;
-const SPIKES = `query RefundSpikes($f: RefundFilter, $min: Int, $alpha: Float) { refundSpikes(filter: $f, minCount: $min, alpha: $alpha) {
-  productId productLine week count expected ratio pValue topReasonCode history } }`;
+const TRENDS = /* GraphQL */ `
+  query ReasonTrends($f: RefundFilter, $grain: Grain) {
+    reasonTrends(filter: $f, grain: $grain) {
+      period
+      reasonCode
+      reasonFamily
+      refunds
+      refundedAmount
+      share
+    }
+  }
+`;
+const SPIKES = /* GraphQL */ `
+  query RefundSpikes($f: RefundFilter, $min: Int, $alpha: Float) {
+    refundSpikes(filter: $f, minCount: $min, alpha: $alpha) {
+      productId
+      productLine
+      week
+      count
+      expected
+      ratio
+      pValue
+      topReasonCode
+      history
+    }
+  }
+`;
 
 const SPIKES_PER_PAGE = 10;
 
@@ -274,8 +280,8 @@ export default function ReasonsPage() {
   const reason = family ? param('code') : null;
   const product = param('product');
   const week = param('week');
-  const trends = useGql<{ reasonTrends: ReasonPoint[] }>(TRENDS, { f: refundFilter, grain });
-  const spikes = useGql<{ refundSpikes: Spike[] }>(SPIKES, { f: refundFilter, min: 5, alpha: 0.001 });
+  const trends = useGql<G.ReasonTrendsQuery>(TRENDS, { f: refundFilter, grain });
+  const spikes = useGql<G.RefundSpikesQuery>(SPIKES, { f: refundFilter, min: DEFAULTS.spikeMinCount, alpha: DEFAULTS.spikeAlpha });
 
   const crumbs = (
     <nav className="breadcrumb" aria-label="drill">
@@ -344,7 +350,7 @@ export default function ReasonsPage() {
         ) : !spikes.data ? (
           <Skeleton kind="table" />
         ) : spikes.data.refundSpikes.length === 0 ? (
-          <EmptyState>{t('empty.noSpikes', { min: 5, alpha: fmt.decimal(0.001, 3) })}</EmptyState>
+          <EmptyState>{t('empty.noSpikes', { min: DEFAULTS.spikeMinCount, alpha: fmt.decimal(DEFAULTS.spikeAlpha, 3) })}</EmptyState>
         ) : (
           <SpikeList
             spikes={spikes.data.refundSpikes}

@@ -27,16 +27,15 @@
  *   team do not affect the choice, and a team plan does not narrow the agents (use filter.teams).
  */
 import { Injectable } from '@nestjs/common';
-import { AGENT_KPIS, fisherCi, isAgentKpi, OUTCOMES, pearson, spearman, type Direction, type RefundFilter, type Role } from '@refunds/shared';
+import { AGENT_KPIS, isAgentKpi, type RefundFilter, type Role } from '@refunds/shared';
 import { badInput } from '../../common/errors';
-import { npsOf, ratio } from '../../common/semantic/math';
 import { CAN } from '../auth/auth.types';
 import { AgentsRepository, type AgentTallyRow, type PlanRow } from './agents.repository';
 import { directionOf } from './direction.enum';
 import type { AgentScorecard } from './models/agent-scorecard.model';
-import type { AgentAlignment, AlignmentPlan, IncentiveAlignment, IncentivePlan, KpiWeight } from './models/incentive.model';
+import type { AlignmentPlan, IncentiveAlignment, IncentivePlan, KpiWeight } from './models/incentive.model';
 import type { KpiCorrelation } from './models/kpi-correlation.model';
-import { meanOf, ranksDescending, zScoresPresent } from './scoring';
+import { alignmentOf, correlationsOf, scorecardOf } from './scoring';
 
 export interface PlanChoice {
   planId: string | null;
@@ -47,15 +46,6 @@ export interface PlanChoice {
 const byHandledThenId = (a: AgentTallyRow, b: AgentTallyRow): number =>
   b.handled - a.handled || (a.agent_id < b.agent_id ? -1 : a.agent_id > b.agent_id ? 1 : 0);
 
-function sign(d: Direction): 1 | -1 {
-  switch (d) {
-    case 'HIGHER_IS_BETTER':
-      return 1;
-    case 'LOWER_IS_BETTER':
-      return -1;
-  }
-}
-
 @Injectable()
 export class AgentsService {
   constructor(private readonly repo: AgentsRepository) {}
@@ -63,26 +53,7 @@ export class AgentsService {
   /** Scorecards with real ids, in rank order (handled desc, agentId). */
   private async cards(f: RefundFilter, minCases: number): Promise<AgentScorecard[]> {
     const rows = [...(await this.repo.tallies(f))].sort(byHandledThenId);
-    return rows.map((r) => ({
-      agentId: r.agent_id,
-      name: r.name,
-      team: r.team,
-      insufficient: r.handled < minCases,
-      handled: r.handled,
-      approvalRate: ratio(r.approved_or_partial, r.handled),
-      rejectionRate: ratio(r.rejected, r.handled),
-      resolutionHours: r.res_mean,
-      escalationRate: ratio(r.escalated, r.handled),
-      contactsPerRefund: r.contacts_mean,
-      reopenRate: ratio(r.reopened, r.handled),
-      refundCostPerCase: ratio(r.refunded_sum, r.handled),
-      csatAvg: ratio(r.csat_sum, r.csat_n),
-      csatResponses: r.csat_n,
-      nps: npsOf(r.nps_pro, r.nps_det, r.nps_n),
-      npsResponses: r.nps_n,
-      repurchaseRate: ratio(r.rep_yes, r.rep_eligible),
-      repurchaseEligible: r.rep_eligible,
-    }));
+    return rows.map((r) => scorecardOf(r, minCases));
   }
 
   /** Real id -> what the role may see. `cards` must be in rank order. */
@@ -100,26 +71,7 @@ export class AgentsService {
   }
 
   async correlations(f: RefundFilter, minCases: number): Promise<KpiCorrelation[]> {
-    const sufficient = (await this.cards(f, minCases)).filter((c) => !c.insufficient);
-    const out: KpiCorrelation[] = [];
-    for (const kpi of AGENT_KPIS) {
-      for (const outcome of OUTCOMES) {
-        const xs: number[] = [];
-        const ys: number[] = [];
-        for (const c of sufficient) {
-          const x = c[kpi];
-          const y = c[outcome];
-          if (x !== null && y !== null) {
-            xs.push(x);
-            ys.push(y);
-          }
-        }
-        const r = pearson(xs, ys);
-        const ci = r === null ? null : fisherCi(r, xs.length);
-        out.push({ kpi, outcome, n: xs.length, pearson: r, pearsonLow: ci?.low ?? null, pearsonHigh: ci?.high ?? null, spearman: spearman(xs, ys) });
-      }
-    }
-    return out;
+    return correlationsOf((await this.cards(f, minCases)).filter((c) => !c.insufficient));
   }
 
   async plans(): Promise<IncentivePlan[]> {
@@ -144,43 +96,14 @@ export class AgentsService {
   async alignment(f: RefundFilter, minCases: number, choice: PlanChoice, role: Role): Promise<IncentiveAlignment> {
     const [plan, cards] = await Promise.all([this.resolvePlan(f, choice), this.cards(f, minCases)]);
     const labels = this.labels(cards, role);
-    const agents = cards.filter((c) => !c.insufficient);
-
-    const incentive = agents.map(() => 0);
-    for (const w of plan.weights) {
-      if (!isAgentKpi(w.kpi)) continue; // plans are validated on load and in the resolver
-      const kpi = w.kpi;
-      const z = zScoresPresent(agents.map((c) => c[kpi]));
-      const s = sign(w.direction);
-      z.forEach((zi, i) => (incentive[i] += w.weight * s * (zi ?? 0)));
-    }
-
-    const outcomeZ = OUTCOMES.map((o) => zScoresPresent(agents.map((c) => c[o])));
-    const outcome = agents.map((_, i) => meanOf(outcomeZ.map((z) => z[i]).filter((z): z is number => z !== null)));
-
-    const withOutcome = agents.map((_, i) => i).filter((i) => outcome[i] !== null);
-    const incentiveRank = ranksDescending(incentive);
-    const outcomeRanks = ranksDescending(withOutcome.map((i) => outcome[i]!));
-    const outcomeRank = new Map(withOutcome.map((i, k) => [i, outcomeRanks[k]]));
-    const alignment = spearman(
-      withOutcome.map((i) => incentive[i]),
-      withOutcome.map((i) => outcome[i]!),
-    );
-
-    const rows: Array<AgentAlignment & { order: number }> = agents.map((c, i) => {
-      const label = labels.get(c.agentId)!;
-      return {
-        agentId: label.agentId,
-        name: label.name,
-        incentiveScore: incentive[i],
-        outcomeScore: outcome[i],
-        incentiveRank: incentiveRank[i],
-        outcomeRank: outcomeRank.get(i) ?? null,
-        order: i,
-      };
-    });
-    rows.sort((a, b) => a.incentiveRank - b.incentiveRank || a.order - b.order);
-    return { alignment, n: withOutcome.length, plan, agents: rows.map(({ order: _order, ...r }) => r) };
+    return {
+      ...alignmentOf(
+        cards.filter((c) => !c.insufficient),
+        plan.weights,
+        (agentId) => labels.get(agentId)!,
+      ),
+      plan,
+    };
   }
 }
 

@@ -1,4 +1,13 @@
-import { averageRanks, zScores } from '@refunds/shared';
+/*
+ * The statistics behind agent scorecards, KPI x outcome correlations and incentive alignment, with
+ * no I/O (agents.service.ts reads the rows and applies role labels; the choices are documented there).
+ */
+import { AGENT_KPIS, averageRanks, fisherCi, isAgentKpi, OUTCOMES, pearson, spearman, zScores, type Direction } from '@refunds/shared';
+import { npsOf, ratio } from '../../common/semantic/math';
+import type { AgentTallyRow } from './agents.repository';
+import type { AgentScorecard } from './models/agent-scorecard.model';
+import type { AgentAlignment, IncentiveAlignment, KpiWeight } from './models/incentive.model';
+import type { KpiCorrelation } from './models/kpi-correlation.model';
 
 /**
  * z-scores (population sd) over the present values only; a missing value stays missing and does
@@ -22,4 +31,106 @@ export function meanOf(xs: readonly number[]): number | null {
   let s = 0;
   for (const x of xs) s += x;
   return s / xs.length;
+}
+
+/** One agent's scorecard from its tallies (real id, name and team; the service relabels them per role). */
+export function scorecardOf(r: AgentTallyRow, minCases: number): AgentScorecard {
+  return {
+    agentId: r.agent_id,
+    name: r.name,
+    team: r.team,
+    insufficient: r.handled < minCases,
+    handled: r.handled,
+    approvalRate: ratio(r.approved_or_partial, r.handled),
+    rejectionRate: ratio(r.rejected, r.handled),
+    resolutionHours: r.res_mean,
+    escalationRate: ratio(r.escalated, r.handled),
+    contactsPerRefund: r.contacts_mean,
+    reopenRate: ratio(r.reopened, r.handled),
+    refundCostPerCase: ratio(r.refunded_sum, r.handled),
+    csatAvg: ratio(r.csat_sum, r.csat_n),
+    csatResponses: r.csat_n,
+    nps: npsOf(r.nps_pro, r.nps_det, r.nps_n),
+    npsResponses: r.nps_n,
+    repurchaseRate: ratio(r.rep_yes, r.rep_eligible),
+    repurchaseEligible: r.rep_eligible,
+  };
+}
+
+/** Every AGENT_KPIS x OUTCOMES pair over the agents where both values are present. */
+export function correlationsOf(sufficient: readonly AgentScorecard[]): KpiCorrelation[] {
+  const out: KpiCorrelation[] = [];
+  for (const kpi of AGENT_KPIS) {
+    for (const outcome of OUTCOMES) {
+      const xs: number[] = [];
+      const ys: number[] = [];
+      for (const c of sufficient) {
+        const x = c[kpi];
+        const y = c[outcome];
+        if (x !== null && y !== null) {
+          xs.push(x);
+          ys.push(y);
+        }
+      }
+      const r = pearson(xs, ys);
+      const ci = r === null ? null : fisherCi(r, xs.length);
+      out.push({ kpi, outcome, n: xs.length, pearson: r, pearsonLow: ci?.low ?? null, pearsonHigh: ci?.high ?? null, spearman: spearman(xs, ys) });
+    }
+  }
+  return out;
+}
+
+function sign(d: Direction): 1 | -1 {
+  switch (d) {
+    case 'HIGHER_IS_BETTER':
+      return 1;
+    case 'LOWER_IS_BETTER':
+      return -1;
+  }
+}
+
+/**
+ * Incentive score (weighted z-scores of the plan's KPIs, sign by direction) against outcome score
+ * (mean z-score of the outcomes present) over the sufficient agents, and Spearman's rho between them.
+ */
+export function alignmentOf(
+  agents: readonly AgentScorecard[],
+  weights: readonly KpiWeight[],
+  label: (agentId: string) => { agentId: string; name: string | null },
+): Omit<IncentiveAlignment, 'plan'> {
+  const incentive = agents.map(() => 0);
+  for (const w of weights) {
+    if (!isAgentKpi(w.kpi)) continue; // plans are validated on load and in the resolver
+    const kpi = w.kpi;
+    const z = zScoresPresent(agents.map((c) => c[kpi]));
+    const s = sign(w.direction);
+    z.forEach((zi, i) => (incentive[i] += w.weight * s * (zi ?? 0)));
+  }
+
+  const outcomeZ = OUTCOMES.map((o) => zScoresPresent(agents.map((c) => c[o])));
+  const outcome = agents.map((_, i) => meanOf(outcomeZ.map((z) => z[i]).filter((z): z is number => z !== null)));
+
+  const withOutcome = agents.map((_, i) => i).filter((i) => outcome[i] !== null);
+  const incentiveRank = ranksDescending(incentive);
+  const outcomeRanks = ranksDescending(withOutcome.map((i) => outcome[i]!));
+  const outcomeRank = new Map(withOutcome.map((i, k) => [i, outcomeRanks[k]]));
+  const alignment = spearman(
+    withOutcome.map((i) => incentive[i]),
+    withOutcome.map((i) => outcome[i]!),
+  );
+
+  const rows: Array<AgentAlignment & { order: number }> = agents.map((c, i) => {
+    const l = label(c.agentId);
+    return {
+      agentId: l.agentId,
+      name: l.name,
+      incentiveScore: incentive[i],
+      outcomeScore: outcome[i],
+      incentiveRank: incentiveRank[i],
+      outcomeRank: outcomeRank.get(i) ?? null,
+      order: i,
+    };
+  });
+  rows.sort((a, b) => a.incentiveRank - b.incentiveRank || a.order - b.order);
+  return { alignment, n: withOutcome.length, agents: rows.map(({ order: _order, ...r }) => r) };
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
 import { chromium, type BrowserContext, type Download } from 'playwright-core';
+import { CHROMIUM_ARGS } from '@refunds/shared';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import type { AlertRuleEntity } from '../../app-db/entities';
 import { AuthService } from '../auth/auth.service';
@@ -56,15 +57,7 @@ export class PackRenderer {
     const base = this.ownUrl();
     const browser = await chromium.launch({
       executablePath: this.config.alerts.chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
+      args: [...CHROMIUM_ARGS],
     });
     try {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });

@@ -1,0 +1,62 @@
+/** Cross-check, customerExperience: per filter, dimension and grain, and customer types of the edge rows. Setup and comparison rules: ./support.ts. */
+import { ok } from '../../support/server';
+import type { Query } from '../../support/api';
+import { customerExperience, type DimensionName, type GrainName } from '../../reference/metrics';
+import { Comparer, expectNoDiffs, EDGE, FILTERS, EXPERIENCE_Q, useCrosscheck } from './support';
+
+describe('cross-check customerExperience: API vs independent reference (seed 11, 6000 refunds + edge rows)', () => {
+  const ctx = useCrosscheck();
+
+  describe('hand-computed API values on the edge window (from 2026-01-01, channels web/app/chat/phone)', () => {
+    const f = EDGE;
+    test('customer types', async () => {
+      const ex = ok(await ctx.s.gql<Pick<Query, 'customerExperience'>>(EXPERIENCE_Q, { f, d: 'CUSTOMER_TYPE' })).customerExperience;
+      const c = new Comparer();
+      // surveys: new = RX01 (csat 5, nps 6), RX06 (csat 4), RX04 (nps 9); returning = RX05 (csat 2, nps 10)
+      const nw = ex.find((g) => g.key === 'new');
+      const ret = ex.find((g) => g.key === 'returning');
+      c.num('new.csatAvg', nw?.csatAvg ?? null, 4.5);
+      c.eq('new.npsResponses', nw?.npsResponses, 2);
+      c.num('returning.csatAvg', ret?.csatAvg ?? null, 2);
+      c.num('returning.nps', ret?.nps ?? null, 100);
+      expectNoDiffs(c);
+    });
+  });
+
+  describe.each(FILTERS)('filter: $name', ({ f }) => {
+    test.each<[DimensionName, GrainName | undefined]>([
+      ['DECISION', undefined],
+      ['CHANNEL', undefined],
+      ['CUSTOMER_TYPE', undefined],
+      ['PRODUCT_LINE', undefined],
+      ['REASON_CODE', undefined],
+      ['AGENT', undefined],
+      ['TEAM', undefined],
+      ['CAMPAIGN', undefined],
+      ['PERIOD', 'MONTH'],
+      ['PERIOD', 'WEEK'],
+    ])('customerExperience by %s %s', async (dim, grain) => {
+      const a = ok(await ctx.s.gql<Pick<Query, 'customerExperience'>>(EXPERIENCE_Q, { f, d: dim, gr: grain })).customerExperience;
+      // groups without any response carry no information; the API may list them (with null rates) or not
+      const r = customerExperience(ctx.ds, f, dim, grain);
+      const apiKeys = new Set(a.map((x) => x.key));
+      const ref = r.filter((g) => g.csatResponses + g.npsResponses > 0 || apiKeys.has(g.key));
+      const c = new Comparer();
+      c.keyed(
+        'group',
+        a,
+        ref,
+        (x) => String(x.key),
+        (y) => String(y.key),
+        (p, x, y) => {
+          c.num(`${p}.csatAvg`, x.csatAvg, y.csatAvg);
+          c.num(`${p}.csatRate`, x.csatRate, y.csatRate);
+          c.eq(`${p}.csatResponses`, x.csatResponses, y.csatResponses);
+          c.num(`${p}.nps`, x.nps, y.nps);
+          c.eq(`${p}.npsResponses`, x.npsResponses, y.npsResponses);
+        },
+      );
+      expectNoDiffs(c);
+    });
+  });
+});

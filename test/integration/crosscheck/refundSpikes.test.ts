@@ -1,0 +1,48 @@
+/** Cross-check, refundSpikes: per filter and thresholds, and the reference Poisson tail. Setup and comparison rules: ./support.ts. */
+import { ok } from '../../support/server';
+import type { Query } from '../../support/api';
+import { poissonUpperTail, refundSpikes, spikeCandidates } from '../../reference/metrics';
+import { Comparer, expectNoDiffs, FILTERS, SPIKES_Q, useCrosscheck } from './support';
+
+describe('cross-check refundSpikes: API vs independent reference (seed 11, 6000 refunds + edge rows)', () => {
+  const ctx = useCrosscheck();
+
+  describe('the reference handles the edge rows as worked out by hand', () => {
+    test('reference statistics: Poisson tail (values from mpmath, 50 digits)', () => {
+      const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+      expect(rel(poissonUpperTail(13, 0.5), 1.2329271630612981e-14)).toBeLessThan(1e-12);
+      expect(rel(poissonUpperTail(14, 2), 2.930569637115347e-8)).toBeLessThan(1e-12);
+      expect(rel(poissonUpperTail(3, 4.25), 0.7962889094871044)).toBeLessThan(1e-12);
+      expect(rel(poissonUpperTail(40, 20), 5.3202025112462175e-5)).toBeLessThan(1e-12);
+      expect(poissonUpperTail(3, 0.5)).toBeCloseTo(1 - Math.exp(-0.5) * 1.625, 15);
+      expect(spikeCandidates(ctx.ds, {}, 5, 0.001).length).toBeGreaterThan(100);
+    });
+  });
+
+  describe.each(FILTERS)('filter: $name', ({ f }) => {
+    test.each([
+      { minCount: 5, alpha: 0.001 },
+      { minCount: 2, alpha: 0.2 },
+    ])('refundSpikes minCount=$minCount alpha=$alpha', async ({ minCount, alpha }) => {
+      const a = ok(await ctx.s.gql<Pick<Query, 'refundSpikes'>>(SPIKES_Q, { f, m: minCount, a: alpha })).refundSpikes;
+      const r = refundSpikes(ctx.ds, f, minCount, alpha);
+      const c = new Comparer();
+      c.keyed(
+        'spike',
+        a,
+        r,
+        (x) => `${x.productId}|${x.week}`,
+        (x) => `${x.productId}|${x.week}`,
+        (p, x, y) => {
+          c.eq(`${p}.productLine`, x.productLine, y.productLine);
+          c.eq(`${p}.count`, x.count, y.count);
+          c.num(`${p}.expected`, x.expected, y.expected);
+          c.num(`${p}.ratio`, x.ratio, y.ratio);
+          c.num(`${p}.pValue`, x.pValue, y.pValue);
+          c.eq(`${p}.topReasonCode`, x.topReasonCode, y.topReasonCode);
+        },
+      );
+      expectNoDiffs(c);
+    });
+  });
+});

@@ -1,0 +1,42 @@
+/** Cross-check, rejectionEffect: per filter and window. Setup and comparison rules: ./support.ts. */
+import { ok } from '../../support/server';
+import type { Query } from '../../support/api';
+import { rejectionEffect } from '../../reference/metrics';
+import { Comparer, expectNoDiffs, FILTERS, EFFECT_Q, useCrosscheck } from './support';
+
+describe('cross-check rejectionEffect: API vs independent reference (seed 11, 6000 refunds + edge rows)', () => {
+  const ctx = useCrosscheck();
+
+  describe('the reference handles the edge rows as worked out by hand', () => {
+    test('rejectionEffect is matched on the generated data (so the filter comparisons compare numbers, not nulls)', () => {
+      const r = rejectionEffect(ctx.ds, {}, 90);
+      expect(r.matchedRejected).toBeGreaterThan(30);
+      expect(r.matchedStrata).toBeGreaterThan(5);
+    });
+  });
+
+  describe.each(FILTERS)('filter: $name', ({ f }) => {
+    test.each([90, 30, 45])('rejectionEffect windowDays=%d', async (w) => {
+      const a = ok(await ctx.s.gql<Pick<Query, 'rejectionEffect'>>(EFFECT_Q, { f, w })).rejectionEffect;
+      const r = rejectionEffect(ctx.ds, f, w);
+      const c = new Comparer();
+      for (const k of ['matchedRejected', 'matchedStrata'] as const) c.eq(k, a[k], r[k]);
+      for (const k of [
+        'att',
+        'attLow',
+        'attHigh',
+        'rateAtt',
+        'rateLow',
+        'rateHigh',
+        'naiveGap',
+        'rateNaiveGap',
+        'coverage',
+        'lostRevenue',
+        'savings',
+        'net',
+      ] as const)
+        c.num(k, a[k], r[k]);
+      expectNoDiffs(c);
+    });
+  });
+});
