@@ -1,5 +1,5 @@
 import { DIMENSION_BY_NAME, type DimensionName, type Grain } from '@refunds/shared';
-import { ident, raw, type Raw } from '@refunds/etl';
+import { ident, raw, type Raw } from '@refunds/warehouse';
 
 const GRAIN_UNIT: Record<Grain, string> = { DAY: 'day', WEEK: 'week', MONTH: 'month', QUARTER: 'quarter' };
 

@@ -1,5 +1,5 @@
 import { FILTER_COLUMNS, type FilterListField, type RefundFilter } from '@refunds/shared';
-import { ident, join, raw, ROLLUPS, sql, type Raw, type Sql } from '@refunds/etl';
+import { ident, join, raw, ROLLUPS, sql, type Raw, type Sql } from '@refunds/warehouse';
 import { badInput } from '../errors';
 
 export const MAX_LIST = 500;

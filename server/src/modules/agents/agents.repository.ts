@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DEFAULTS, type RefundFilter } from '@refunds/shared';
-import { sql } from '@refunds/etl';
+import { sql } from '@refunds/warehouse';
 import { DuckDbService } from '../../database/duckdb.service';
 import { factSource } from '../../common/semantic/filter';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { raw, sql } from '@refunds/etl';
+import { raw, sql } from '@refunds/warehouse';
 import { DuckDbService } from '../../database/duckdb.service';
 
 export interface OptionsRow {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RefundFilter } from '@refunds/shared';
-import { AMOUNT_BAND_SQL, raw, sql } from '@refunds/etl';
+import { AMOUNT_BAND_SQL, raw, sql } from '@refunds/warehouse';
 import { DuckDbService } from '../../database/duckdb.service';
 import { factSource } from '../../common/semantic/filter';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DEFAULTS, type DimensionName, type Grain, type RefundFilter } from '@refunds/shared';
-import { AMOUNT_BAND_SQL, raw, revColumn, REV_WINDOWS, sql, type Sql } from '@refunds/etl';
+import { AMOUNT_BAND_SQL, raw, revColumn, REV_WINDOWS, sql, type Sql } from '@refunds/warehouse';
 import { DuckDbService } from '../../database/duckdb.service';
 import { dimensionColumn, dimensionSql } from '../../common/semantic/dimensions';
 import { factSource, filterCondition } from '../../common/semantic/filter';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Grain, RefundFilter } from '@refunds/shared';
-import { CUTOFFS_CTE, measuresSql, raw, sql } from '@refunds/etl';
+import { CUTOFFS_CTE, measuresSql, raw, sql } from '@refunds/warehouse';
 import { DuckDbService } from '../../database/duckdb.service';
 import { factSource, filterCondition } from '../../common/semantic/filter';
 import { periodStartSql } from '../../common/semantic/dimensions';

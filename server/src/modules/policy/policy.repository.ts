@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { DEFAULTS } from '@refunds/shared';
-import { sql, type Sql } from '@refunds/etl';
+import { sql, type Sql } from '@refunds/warehouse';
 import { PolicyChangeEntity } from '../../app-db/entities';
 import { DuckDbService } from '../../database/duckdb.service';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Grain, RefundFilter } from '@refunds/shared';
-import { raw, sql } from '@refunds/etl';
+import { raw, sql } from '@refunds/warehouse';
 import { DuckDbService } from '../../database/duckdb.service';
 import { periodStartSql } from '../../common/semantic/dimensions';
 import { factSource, filterCondition } from '../../common/semantic/filter';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Grain, RefundFilter } from '@refunds/shared';
-import { ident, join, raw, sql, type Sql } from '@refunds/etl';
+import { ident, join, raw, sql, type Sql } from '@refunds/warehouse';
 import { DuckDbService } from '../../database/duckdb.service';
 import { periodSql } from '../../common/semantic/dimensions';
 import { filterCondition } from '../../common/semantic/filter';
