@@ -1,4 +1,4 @@
-import { ident, sql, type Raw, type Sql } from './sql';
+import { ident, raw, sql, type Raw, type Sql } from './sql';
 
 export type TimeUnit = 'day' | 'week' | 'month' | 'quarter';
 
@@ -34,6 +34,8 @@ export interface Dialect {
   fsumIf(expr: string, cond: string): string;
   /** Integer sum over the rows where a condition holds (NULL when none). */
   sumIf(expr: string, cond: string): string;
+  /** An aggregate over the rows where a condition holds (ClickHouse: count -> countIf, var_samp -> varSampIf, ...). */
+  aggIf(fn: 'count' | 'avg' | 'var_samp' | 'sum', expr: string, cond: string): string;
   /** `column` is one of the bound list of strings. */
   inList(column: Raw, values: readonly string[]): Sql;
 }
@@ -53,8 +55,21 @@ export const DUCKDB: Dialect = {
   fsum: (expr) => `fsum(${expr})`,
   fsumIf: (expr, cond) => `fsum(${expr}) FILTER (WHERE ${cond})`,
   sumIf: (expr, cond) => `sum(${expr}) FILTER (WHERE ${cond})`,
+  aggIf: (fn, expr, cond) => `${fn}(${expr}) FILTER (WHERE ${cond})`,
   inList: (column, values) => sql`list_contains(CAST(${values} AS VARCHAR[]), ${column})`,
 };
 
 /** The dialect of the engine the server and the loader run on today. */
 export const DEFAULT_DIALECT: Dialect = DUCKDB;
+
+const MARK = '\u0001';
+
+/**
+ * Applies a dialect point to a fragment that binds values (a window length from the request, say):
+ * the dialect's text goes around the fragment, whose values stay bound.
+ */
+export function around(point: (x: string) => string, inner: Sql): Sql {
+  const [before, after, ...rest] = point(MARK).split(MARK);
+  if (after === undefined || rest.length > 0) throw new Error('a dialect point must use its argument exactly once');
+  return sql`${raw(before)}${inner}${raw(after)}`;
+}

@@ -133,3 +133,10 @@ export const ROLLUP_DDL = [
   `CREATE TABLE IF NOT EXISTS order_daily (${ORDER_DAILY_COLUMNS})`,
   `CREATE TABLE IF NOT EXISTS product_weekly (${PRODUCT_WEEKLY_COLUMNS})`,
 ];
+
+/** Every table that holds measures, with its group keys (besides its time column) and the measures it has. */
+export const MEASURE_TABLES: ReadonlyArray<{ table: string; keys: readonly string[]; measures: readonly string[] }> = [
+  ...ROLLUPS.map((r) => ({ table: r.table, keys: r.keys, measures: MEASURES.map((m) => m.name) })),
+  { table: 'product_weekly', keys: ['product_id', 'product_line', 'reason_code', 'reason_family', 'channel', 'campaign'], measures: ['n'] },
+  { table: 'order_daily', keys: ['channel', 'campaign'], measures: ['n'] },
+];

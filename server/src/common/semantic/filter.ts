@@ -1,5 +1,6 @@
 import { FILTER_COLUMNS, type FilterListField, type RefundFilter } from '@refunds/shared';
-import { ident, join, raw, ROLLUPS, sql, type Raw, type Sql } from '@refunds/warehouse';
+import { join, raw, ROLLUPS, sql, type Raw, type Sql } from '@refunds/warehouse';
+import { dialect } from './dialect';
 import { badInput } from '../errors';
 
 export const MAX_LIST = 500;
@@ -36,9 +37,9 @@ export interface FilterParts {
 
 /** Compiles a filter to a parameterised boolean condition over refund_facts (TRUE when empty). */
 export function filterCondition(f: RefundFilter, parts: FilterParts = {}): Sql {
-  const a = parts.alias ? `${ident(parts.alias)}.` : '';
+  const a = parts.alias ? `${dialect.quote(parts.alias)}.` : '';
   const conds: Sql[] = [];
-  const timeCol = raw(a + ident(parts.columns?.time ?? 'requested_at'));
+  const timeCol = raw(a + dialect.quote(parts.columns?.time ?? 'requested_at'));
   if (!parts.withoutTime) {
     const type = raw(parts.dateColumn ? 'DATE' : 'TIMESTAMP');
     if (f.from) conds.push(sql`${timeCol} >= CAST(${f.from} AS ${type})`);
@@ -48,8 +49,8 @@ export function filterCondition(f: RefundFilter, parts: FilterParts = {}): Sql {
     if (parts.only && !parts.only.includes(field)) continue;
     const list = f[field];
     if (!list || list.length === 0) continue;
-    const col = raw(a + ident(parts.columns?.[field] ?? FILTER_COLUMNS[field]));
-    conds.push(sql`list_contains(CAST(${list} AS VARCHAR[]), ${col})`);
+    const col = raw(a + dialect.quote(parts.columns?.[field] ?? FILTER_COLUMNS[field]));
+    conds.push(dialect.inList(col, list));
   }
   return conds.length ? join(conds, ' AND ') : sql`TRUE`;
 }
@@ -80,9 +81,13 @@ export interface FactSource {
   filter: Sql;
 }
 
+/** The fact columns a filter's lists narrow (time aside). */
+export function filterColumnsUsed(f: RefundFilter): string[] {
+  return (Object.keys(FILTER_COLUMNS) as FilterListField[]).filter((k) => f[k]?.length).map((k) => FILTER_COLUMNS[k] as string);
+}
+
 export function factSource(f: RefundFilter, rollupsOn: boolean, needs: readonly (string | undefined)[] = []): FactSource {
-  const used = (Object.keys(FILTER_COLUMNS) as FilterListField[]).filter((k) => f[k]?.length).map((k) => FILTER_COLUMNS[k] as string);
-  const cols = [...used, ...needs.filter((c): c is string => c !== undefined)];
+  const cols = [...filterColumnsUsed(f), ...needs.filter((c): c is string => c !== undefined)];
   const r = rollupsOn ? ROLLUPS.find((x) => cols.every((c) => x.keys.includes(c))) : undefined;
   return r
     ? { rollup: true, table: raw(r.table), time: 'day', filter: filterCondition(f, { columns: { time: 'day' }, dateColumn: true }) }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Grain, RefundFilter } from '@refunds/shared';
-import { CUTOFFS_CTE, measuresSql, raw, sql } from '@refunds/warehouse';
+import { CUTOFFS_CTE, DECIDED_SQL, measuresSql, raw, sql } from '@refunds/warehouse';
 import { DuckDbService } from '../../database/duckdb.service';
+import { dialect as d } from '../../common/semantic/dialect';
 import { factSource, filterCondition } from '../../common/semantic/filter';
 import { periodStartSql } from '../../common/semantic/dimensions';
 
@@ -106,7 +107,7 @@ export class OverviewRepository {
   private async percentiles(f: RefundFilter): Promise<{ p50: number | null; p90: number | null }> {
     const [r] = await this.db.query<{ p50: number | null; p90: number | null }>(sql`
       SELECT quantile_cont(resolution_hours, 0.5) AS p50, quantile_cont(resolution_hours, 0.9) AS p90
-      FROM refund_facts WHERE decision IN ('approved', 'partial', 'rejected') AND ${filterCondition(f)}`);
+      FROM refund_facts WHERE ${DECIDED_SQL} AND ${filterCondition(f)}`);
     return r;
   }
 
@@ -127,17 +128,18 @@ export class OverviewRepository {
     grain: Grain,
   ): Promise<Array<{ period: string; refunds: number; decided: number; approved: number; rejected: number; refunded_amount: number }>> {
     const src = factSource(f, this.db.rollups, ['decision']);
-    const n = raw(src.rollup ? 'n' : '1');
+    const n = src.rollup ? 'n' : '1';
+    const count = (cond: string) => raw(`CAST(coalesce(${d.sumIf(n, cond)}, 0) AS BIGINT)`);
     return this.db.query(sql`
       WITH g AS (
         SELECT ${periodStartSql(grain, src.time)} AS p,
-          CAST(sum(${n}) AS BIGINT) AS refunds,
-          CAST(coalesce(sum(${n}) FILTER (WHERE decision IN ('approved', 'partial', 'rejected')), 0) AS BIGINT) AS decided,
-          CAST(coalesce(sum(${n}) FILTER (WHERE decision IN ('approved', 'partial')), 0) AS BIGINT) AS approved,
-          CAST(coalesce(sum(${n}) FILTER (WHERE decision = 'rejected'), 0) AS BIGINT) AS rejected,
-          coalesce(fsum(refunded_amount), 0) AS refunded_amount
+          CAST(sum(${raw(n)}) AS BIGINT) AS refunds,
+          ${count(DECIDED_SQL.text)} AS decided,
+          ${count(`decision IN ('approved', 'partial')`)} AS approved,
+          ${count(`decision = 'rejected'`)} AS rejected,
+          coalesce(${raw(d.fsum('refunded_amount'))}, 0) AS refunded_amount
         FROM ${src.table} WHERE ${src.filter}
         GROUP BY 1)
-      SELECT strftime(p, '%Y-%m-%d') AS period, refunds, decided, approved, rejected, refunded_amount FROM g ORDER BY p`);
+      SELECT ${raw(d.formatDay('p'))} AS period, refunds, decided, approved, rejected, refunded_amount FROM g ORDER BY p`);
   }
 }
