@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { connect, openDatabase, QueryError, queryRows, runSql, storedReportingCurrency } from '@refunds/engine-duckdb';
-import { DEFAULT_DIALECT, type Dialect, type Sql } from '@refunds/warehouse';
+import type { Sql } from '@refunds/warehouse';
 import { APP_CONFIG, reportingCurrencyFor, type AppConfig } from '../config/config';
 import { AppError } from '../common/errors';
 
@@ -63,9 +63,6 @@ export class DuckDbService implements OnModuleDestroy {
   private readonly cache = new Map<string, Promise<unknown>>();
   private observer: WarehouseObserver | null = null;
   private readonly committedListeners: Array<(dataVersion: number) => void> = [];
-
-  /** The SQL dialect of this engine; repositories build their SQL for it. */
-  readonly dialect: Dialect = DEFAULT_DIALECT;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,

@@ -10,3 +10,4 @@ export * from './facts';
 export * from './fragments';
 export * from './rollups';
 export * from './schema';
+export * from './catalog-check';

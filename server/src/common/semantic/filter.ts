@@ -69,8 +69,8 @@ export function previousPeriod(f: RefundFilter): RefundFilter | null {
 }
 
 /**
- * Where a refund query reads from: the first daily rollup that has every column the filter uses
- * and every column in `needs` (group keys, decision, ...), else refund_facts. `filter` is the
+ * Where a refund query reads from: the first daily rollup (of `among`) that has every column the
+ * filter uses and every column in `needs` (group keys, decision, ...), else refund_facts. `filter` is the
  * WHERE condition for that table.
  */
 export interface FactSource {
@@ -86,9 +86,14 @@ export function filterColumnsUsed(f: RefundFilter): string[] {
   return (Object.keys(FILTER_COLUMNS) as FilterListField[]).filter((k) => f[k]?.length).map((k) => FILTER_COLUMNS[k] as string);
 }
 
-export function factSource(f: RefundFilter, rollupsOn: boolean, needs: readonly (string | undefined)[] = []): FactSource {
+export function factSource(
+  f: RefundFilter,
+  rollupsOn: boolean,
+  needs: readonly (string | undefined)[] = [],
+  among: readonly string[] = ROLLUPS.map((r) => r.table),
+): FactSource {
   const cols = [...filterColumnsUsed(f), ...needs.filter((c): c is string => c !== undefined)];
-  const r = rollupsOn ? ROLLUPS.find((x) => cols.every((c) => x.keys.includes(c))) : undefined;
+  const r = rollupsOn ? ROLLUPS.find((x) => among.includes(x.table) && cols.every((c) => x.keys.includes(c))) : undefined;
   return r
     ? { rollup: true, table: raw(r.table), time: 'day', filter: filterCondition(f, { columns: { time: 'day' }, dateColumn: true }) }
     : { rollup: false, table: raw('refund_facts'), time: 'requested_at', filter: filterCondition(f) };

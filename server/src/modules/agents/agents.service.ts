@@ -29,9 +29,9 @@
 import { Injectable } from '@nestjs/common';
 import { AGENT_KPIS, fisherCi, isAgentKpi, OUTCOMES, pearson, spearman, type Direction, type RefundFilter, type Role } from '@refunds/shared';
 import { badInput } from '../../common/errors';
-import { npsOf, ratio } from '../../common/semantic/math';
+import { denominatorOf, metricValue } from '../../common/semantic/metric-query';
 import { CAN } from '../auth/auth.types';
-import { AgentsRepository, type AgentTallyRow, type PlanRow } from './agents.repository';
+import { AgentsRepository, SCORECARD_METRICS, type PlanRow } from './agents.repository';
 import { directionOf } from './direction.enum';
 import type { AgentScorecard } from './models/agent-scorecard.model';
 import type { AgentAlignment, AlignmentPlan, IncentiveAlignment, IncentivePlan, KpiWeight } from './models/incentive.model';
@@ -44,8 +44,7 @@ export interface PlanChoice {
   weights: KpiWeight[] | null;
 }
 
-const byHandledThenId = (a: AgentTallyRow, b: AgentTallyRow): number =>
-  b.handled - a.handled || (a.agent_id < b.agent_id ? -1 : a.agent_id > b.agent_id ? 1 : 0);
+const byHandledThenId = (a: AgentScorecard, b: AgentScorecard): number => b.handled - a.handled || (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0);
 
 function sign(d: Direction): 1 | -1 {
   switch (d) {
@@ -60,29 +59,33 @@ function sign(d: Direction): 1 | -1 {
 export class AgentsService {
   constructor(private readonly repo: AgentsRepository) {}
 
-  /** Scorecards with real ids, in rank order (handled desc, agentId). */
+  /** Scorecards with real ids, in rank order (handled desc, agentId); each KPI as the catalog computes it. */
   private async cards(f: RefundFilter, minCases: number): Promise<AgentScorecard[]> {
-    const rows = [...(await this.repo.tallies(f))].sort(byHandledThenId);
-    return rows.map((r) => ({
-      agentId: r.agent_id,
-      name: r.name,
-      team: r.team,
-      insufficient: r.handled < minCases,
-      handled: r.handled,
-      approvalRate: ratio(r.approved_or_partial, r.handled),
-      rejectionRate: ratio(r.rejected, r.handled),
-      resolutionHours: r.res_mean,
-      escalationRate: ratio(r.escalated, r.handled),
-      contactsPerRefund: r.contacts_mean,
-      reopenRate: ratio(r.reopened, r.handled),
-      refundCostPerCase: ratio(r.refunded_sum, r.handled),
-      csatAvg: ratio(r.csat_sum, r.csat_n),
-      csatResponses: r.csat_n,
-      nps: npsOf(r.nps_pro, r.nps_det, r.nps_n),
-      npsResponses: r.nps_n,
-      repurchaseRate: ratio(r.rep_yes, r.rep_eligible),
-      repurchaseEligible: r.rep_eligible,
-    }));
+    const cards = (await this.repo.tallies(f)).map(({ agent_id, name, team, rows }) => {
+      const v = (metric: (typeof SCORECARD_METRICS)[number]) => metricValue(metric, rows);
+      const handled = v('handled') ?? 0;
+      return {
+        agentId: agent_id,
+        name,
+        team,
+        insufficient: handled < minCases,
+        handled,
+        approvalRate: v('approvalRate'),
+        rejectionRate: v('rejectionRate'),
+        resolutionHours: v('resolutionHours'),
+        escalationRate: v('escalationRate'),
+        contactsPerRefund: v('contactsPerRefund'),
+        reopenRate: v('reopenRate'),
+        refundCostPerCase: v('refundCostPerCase'),
+        csatAvg: v('csatAvg'),
+        csatResponses: denominatorOf('csatAvg', rows),
+        nps: v('nps'),
+        npsResponses: denominatorOf('nps', rows),
+        repurchaseRate: v('repurchaseRate'),
+        repurchaseEligible: denominatorOf('repurchaseRate', rows),
+      };
+    });
+    return cards.sort(byHandledThenId);
   }
 
   /** Real id -> what the role may see. `cards` must be in rank order. */
