@@ -1,4 +1,4 @@
-import type { Decision, Label } from './types';
+import { DECIDED, type Decision, type Label } from './types';
 
 /**
  * The metric catalog: every number the API returns, declared once as data. The server compiles
@@ -49,10 +49,9 @@ export interface MetricDef extends MetricSource {
   better?: 'higher' | 'lower';
 }
 
-const DECIDED_DECISIONS: readonly Decision[] = ['approved', 'partial', 'rejected'];
 const DAILY: readonly RollupName[] = ['refund_daily', 'agent_daily', 'cohort_daily'];
 const all = (measure: string): MeasureRef => ({ measure });
-const decided = (measure: string): MeasureRef => ({ measure, decisions: DECIDED_DECISIONS });
+const decided = (measure: string): MeasureRef => ({ measure, decisions: DECIDED });
 const of = (measure: string, ...decisions: Decision[]): MeasureRef => ({ measure, decisions });
 const sum = (ref: MeasureRef, rollups = DAILY): MetricSource => ({ compute: { kind: 'sum', sum: ref }, rollups });
 const ratio = (numerator: MeasureRef, denominator: MeasureRef, rollups = DAILY): MetricSource => ({

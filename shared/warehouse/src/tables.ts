@@ -1,4 +1,4 @@
-import { AGENT_KPIS } from '@refunds/shared';
+import { AGENT_KPIS, DECISIONS } from '@refunds/shared';
 import { DECIDED_SQL } from './fragments';
 
 /**
@@ -77,7 +77,7 @@ const refunds = {
     { name: 'requested_at', type: 'timestamp', required: true },
     { name: 'decided_at', type: 'timestamp' },
     { name: 'paid_at', type: 'timestamp' },
-    { name: 'decision', type: 'string', required: true, normalize: 'lower', enum: ['approved', 'partial', 'rejected', 'pending', 'withdrawn'] },
+    { name: 'decision', type: 'string', required: true, normalize: 'lower', enum: DECISIONS },
     { name: 'requested_amount', type: 'decimal', required: true, min: { value: 0 } },
     { name: 'refunded_amount', type: 'decimal', min: { value: 0 } },
     { name: 'currency', type: 'string', normalize: 'upper', currencyCode: true },
