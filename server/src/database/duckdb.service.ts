@@ -182,9 +182,9 @@ export class DuckDbService implements OnModuleDestroy {
       await this.readCurrency();
       this.cache.clear();
       if (this.version !== before) {
-        for (const fn of this.committedListeners) {
+        for (const listener of this.committedListeners) {
           try {
-            fn(this.version);
+            listener(this.version);
           } catch (e) {
             this.logger.error(`a listener of committed loads failed: ${(e as Error).message}`);
           }
