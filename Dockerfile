@@ -4,6 +4,8 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json tsconfig.base.json ./
 COPY shared/package.json shared/
+COPY shared/warehouse/package.json shared/warehouse/
+COPY shared/engine-duckdb/package.json shared/engine-duckdb/
 COPY etl/package.json etl/
 COPY server/package.json server/
 COPY client/package.json client/

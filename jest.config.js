@@ -2,6 +2,8 @@
 const transform = { '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }] };
 const moduleNameMapper = {
   '^@refunds/shared$': '<rootDir>/shared/src/index.ts',
+  '^@refunds/warehouse$': '<rootDir>/shared/warehouse/src/index.ts',
+  '^@refunds/engine-duckdb$': '<rootDir>/shared/engine-duckdb/src/index.ts',
   '^@refunds/etl$': '<rootDir>/etl/src/index.ts',
 };
 module.exports = {
@@ -13,7 +15,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       moduleNameMapper,
-      testMatch: ['<rootDir>/{shared,etl,server}/src/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{shared,shared/warehouse,shared/engine-duckdb,etl,server}/src/**/*.spec.ts'],
     },
     {
       displayName: 'client',

@@ -1,7 +1,7 @@
 import { copyFile, rename, rm, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { connect, openDatabase, queryRows, runSql } from './db/duckdb';
+import { connect, openDatabase, queryRows, runSql } from '@refunds/engine-duckdb';
 import { LoadError } from './load/errors';
 
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { connect, openDatabase } from './db/duckdb';
-import { agreedReportingCurrency, storedReportingCurrency } from './load/checks';
+import { connect, openDatabase, storedReportingCurrency } from '@refunds/engine-duckdb';
+import { agreedReportingCurrency } from './load/checks';
 import { LoadError } from './load/errors';
 import { loadFiles, type LoadOptions, type LoadProgress, type LoadSummary } from './load/load';
 import type { Encoding } from './load/files';

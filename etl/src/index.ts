@@ -1,14 +1,13 @@
-export * from './db/sql';
-export * from './db/duckdb';
+export * from '@refunds/warehouse';
+export * from '@refunds/engine-duckdb';
 export * from './load/errors';
-export * from './load/tables';
 export * from './load/schema';
 export * from './load/derive';
 export * from './load/rollup';
-export { storedReportingCurrency, agreedReportingCurrency } from './load/checks';
+export { agreedReportingCurrency } from './load/checks';
 export { loadFiles, type LoadOptions, type LoadSummary, type LoadReject, type TableSummary, type LoadProgress, type LoadPhase } from './load/load';
 export { convertExport, IMPORT_FORMATS, ImportError, type ImportFormat } from './importers';
 export { generateDataset } from './generate/generate';
-export { CONFLICT_KINDS, type ConflictKind, reconcileStatements } from './reconcile/reconcile';
+export { reconcileStatements } from './reconcile/reconcile';
 export { orderKey, emailCustomerId } from './reconcile/keys';
 export { backupDatabase, backupFile, restoreDatabase, verifyBackup } from './backup';

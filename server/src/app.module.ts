@@ -26,7 +26,8 @@ import { SavedViewsModule } from './modules/saved-views/saved-views.module';
 import { AgentsModule } from './modules/agents/agents.module';
 import { PolicyModule } from './modules/policy/policy.module';
 import { ReconciliationModule } from './modules/reconciliation/reconciliation.module';
-import { UploadsModule } from './modules/uploads/uploads.module';
+import { UploadsModule } from './modules/loads/uploads/uploads.module';
+import { prepareWarehouse } from './modules/loads/warehouse-writer';
 import { AlertsModule } from './modules/alerts/alerts.module';
 
 const production = process.env.NODE_ENV === 'production';
@@ -34,7 +35,7 @@ const production = process.env.NODE_ENV === 'production';
 @Module({
   imports: [
     ConfigModule,
-    DatabaseModule,
+    DatabaseModule.forRoot(prepareWarehouse),
     GraphQLModule.forRoot<ApolloDriverConfig>({
       driver: ApolloDriver,
       // In memory: server/schema.gql is written by `npm run schema` (src/schema.ts) and checked by a test.

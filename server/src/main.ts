@@ -7,6 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig, reportingCurrencyFor, type AppConfig } from './config/config';
+import { assertCatalog } from './config/catalog-check';
 import { storedCurrencyOf } from './database/currency';
 import { createLogger, PinoNestLogger, requestLogger } from './common/http/logging';
 import { rateLimiter, securityHeaders } from './common/http/security';
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
   const logger = new Logger('Bootstrap');
   let config: AppConfig;
   try {
+    assertCatalog();
     config = loadConfig();
     // Before Nest starts: a refusal is one line, not a stack trace from the module factory.
     reportingCurrencyFor(config.reportingCurrencySetting, await storedCurrencyOf(config.duckdbPath), config.duckdbPath);

@@ -1,4 +1,4 @@
-import type { Label } from './types';
+import { DECIDED, type Decision, type Label } from './types';
 
 /**
  * The metric catalog: every number the API returns, declared once as data. The server compiles
@@ -9,7 +9,37 @@ import type { Label } from './types';
 
 export type Unit = 'count' | 'rate' | 'currency' | 'hours' | 'score5' | 'nps' | 'ratio' | 'pvalue' | 'correlation';
 
-export interface MetricDef {
+/**
+ * A measure of the warehouse model (shared/warehouse/src/rollups.ts MEASURES, by name), summed over
+ * the refunds of the given decisions (all refunds when omitted).
+ */
+export interface MeasureRef {
+  measure: string;
+  decisions?: readonly Decision[];
+}
+
+/** Tables that hold measures: the daily rollups, the weekly product counts and the daily order counts. */
+export type RollupName = 'refund_daily' | 'agent_daily' | 'cohort_daily' | 'product_weekly' | 'order_daily';
+
+/**
+ * How the warehouse computes a metric. `sum` and `ratio` are compiled by the server's metric
+ * compiler (server/src/common/semantic/metric-query.ts); `derived` metrics are statistics a
+ * service computes from the tallies it names (matched comparisons, tests, correlations).
+ */
+export type MetricCompute =
+  | { kind: 'sum'; sum: MeasureRef }
+  | { kind: 'ratio'; numerator: MeasureRef; minus?: MeasureRef; denominator: MeasureRef; scale?: number }
+  | { kind: 'derived'; reads: readonly MeasureRef[] };
+
+export interface MetricSource {
+  compute: MetricCompute;
+  /** The tables that can answer it (an empty list: refund_facts only). */
+  rollups: readonly RollupName[];
+  /** Columns it groups or matches by, besides decision: each rollup named must have them. */
+  keys?: readonly string[];
+}
+
+export interface MetricDef extends MetricSource {
   name: string;
   label: Label;
   unit: Unit;
@@ -19,6 +49,79 @@ export interface MetricDef {
   better?: 'higher' | 'lower';
 }
 
+const DAILY: readonly RollupName[] = ['refund_daily', 'agent_daily', 'cohort_daily'];
+const all = (measure: string): MeasureRef => ({ measure });
+const decided = (measure: string): MeasureRef => ({ measure, decisions: DECIDED });
+const of = (measure: string, ...decisions: Decision[]): MeasureRef => ({ measure, decisions });
+const sum = (ref: MeasureRef, rollups = DAILY): MetricSource => ({ compute: { kind: 'sum', sum: ref }, rollups });
+const ratio = (numerator: MeasureRef, denominator: MeasureRef, rollups = DAILY): MetricSource => ({
+  compute: { kind: 'ratio', numerator, denominator },
+  rollups,
+});
+const derived = (reads: MeasureRef[], rollups: readonly RollupName[], keys?: readonly string[]): MetricSource => ({
+  compute: { kind: 'derived', reads },
+  rollups,
+  ...(keys ? { keys } : {}),
+});
+const AGENT = ['agent_id'];
+/** The strata of the matched comparison (metrics.md "What a rejection costs"). */
+const STRATA = ['reason_code', 'product_line', 'amount_band', 'customer_type'];
+const ECONOMICS = [of('eco_eligible', 'approved', 'rejected'), of('eco_requested', 'rejected'), of('eco_rev', 'approved', 'rejected')];
+
+/** The measures of each metric: the one place a metric's numerator and denominator are bound. */
+const SOURCES: Record<string, MetricSource> = {
+  refunds: sum(all('n')),
+  decided: sum(decided('n')),
+  refundedAmount: sum(all('refunded_amount')),
+  approvalRate: ratio(of('n', 'approved', 'partial'), decided('n')),
+  rejectionRate: ratio(of('n', 'rejected'), decided('n')),
+  partialRate: ratio(of('n', 'partial'), decided('n')),
+  // refunds over the orders of order_daily, which has channel and campaign only (see the caveat)
+  refundRate: derived([all('n')], ['refund_daily']),
+  resolutionHours: ratio(decided('res_sum'), decided('res_n')),
+  slaMetRate: ratio(decided('sla_met'), decided('n')),
+  overduePending: sum(of('overdue', 'pending')),
+  payoutFailureRate: ratio(all('payout_failed'), all('payout_n')),
+  evidenceCompleteRate: ratio(all('evidence_true'), all('evidence_n')),
+  reviewGapCount: sum(of('review_gap', 'approved', 'partial')),
+  csatAvg: ratio(all('csat_sum'), all('csat_n')),
+  csatRate: ratio(all('csat_hi'), all('csat_n')),
+  nps: { compute: { kind: 'ratio', numerator: all('nps_pro'), minus: all('nps_det'), denominator: all('nps_n'), scale: 100 }, rollups: DAILY },
+  repurchaseRate: ratio(decided('rep_yes'), decided('rep_eligible')),
+  repurchaseRevenue: derived([decided('rep_rev'), decided('rep_eligible')], DAILY),
+  savings: derived(ECONOMICS, DAILY),
+  revenueGap: derived(ECONOMICS, DAILY),
+  net: derived(ECONOMICS, DAILY),
+  att: derived([...ECONOMICS, of('eco_rev2', 'approved', 'rejected'), of('eco_yes', 'approved', 'rejected')], ['cohort_daily'], STRATA),
+  naiveGap: derived(ECONOMICS, DAILY),
+  coverage: derived([of('eco_eligible', 'approved', 'rejected')], ['cohort_daily'], STRATA),
+  handled: { ...sum(decided('n'), ['agent_daily']), keys: AGENT },
+  escalationRate: { ...ratio(decided('escalated'), decided('n'), ['agent_daily']), keys: AGENT },
+  contactsPerRefund: { ...ratio(decided('contacts_sum'), decided('n'), ['agent_daily']), keys: AGENT },
+  reopenRate: { ...ratio(decided('reopened'), decided('n'), ['agent_daily']), keys: AGENT },
+  refundCostPerCase: { ...ratio(decided('refunded_amount'), decided('n'), ['agent_daily']), keys: AGENT },
+  inconsistencyRate: derived([decided('n'), of('n', 'approved', 'partial')], ['cohort_daily'], ['reason_code', 'product_line', 'amount_band', 'channel']),
+  spikePValue: derived([all('n')], ['product_weekly'], ['product_id']),
+  alignment: derived([decided('n')], ['agent_daily'], AGENT),
+  // a window around a change time, at any hour: refund_facts only
+  policyDelta: derived(
+    [
+      decided('n'),
+      decided('sla_met'),
+      decided('res_sum'),
+      decided('res_n'),
+      decided('rep_yes'),
+      decided('rep_eligible'),
+      all('csat_sum'),
+      all('csat_hi'),
+      all('csat_n'),
+    ],
+    [],
+  ),
+  pearson: derived([decided('n')], ['agent_daily'], AGENT),
+  spearman: derived([decided('n')], ['agent_daily'], AGENT),
+};
+
 const m = (
   name: string,
   unit: Unit,
@@ -27,7 +130,11 @@ const m = (
   formulaEn: string,
   formulaZh: string,
   extra: Partial<Pick<MetricDef, 'caveat' | 'better'>> = {},
-): MetricDef => ({ name, unit, label: { en, 'zh-CN': zh }, formula: { en: formulaEn, 'zh-CN': formulaZh }, ...extra });
+): MetricDef => {
+  const source = SOURCES[name];
+  if (!source) throw new Error(`metric ${name} names no measures`);
+  return { name, unit, label: { en, 'zh-CN': zh }, formula: { en: formulaEn, 'zh-CN': formulaZh }, ...extra, ...source };
+};
 
 export const METRICS: readonly MetricDef[] = [
   m('refunds', 'count', 'Refunds', '退款申请数', 'Count of refund requests matching the filter (by requested_at).', '按申请时间筛选后的退款申请数。'),
@@ -369,6 +476,7 @@ export function validateCatalog(): string[] {
   const names = new Set<string>();
   for (const d of METRICS) {
     if (names.has(d.name)) problems.push(`metric ${d.name} declared twice`);
+    if (d.compute.kind === 'derived' && d.compute.reads.length === 0) problems.push(`metric ${d.name} reads no measures`);
     names.add(d.name);
     if (!d.label.en || !d.label['zh-CN']) problems.push(`metric ${d.name} lacks a label`);
     if (!d.formula.en || !d.formula['zh-CN']) problems.push(`metric ${d.name} lacks a formula`);
@@ -376,5 +484,6 @@ export function validateCatalog(): string[] {
   for (const k of [...AGENT_KPIS, ...OUTCOMES]) if (!names.has(k)) problems.push(`KPI/outcome ${k} has no catalog entry`);
   for (const d of DIMENSIONS) if (!/^[a-z_]+$/.test(d.column)) problems.push(`dimension ${d.name} has an unsafe column`);
   for (const c of Object.values(FILTER_COLUMNS)) if (!/^[a-z_]+$/.test(c)) problems.push(`filter column ${c} is unsafe`);
+  for (const name of Object.keys(SOURCES)) if (!names.has(name)) problems.push(`measures declared for ${name}, which is no metric`);
   return problems;
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { connect, loadFiles, openDatabase } from '@refunds/etl';
 import { tempDir, writeTables, type Row } from '../../etl/src/testing/factory';
-import type { TableName } from '../../etl/src/load/tables';
+import type { TableName } from '@refunds/warehouse';
 
 const ROOT = resolve(__dirname, '..', '..');
 

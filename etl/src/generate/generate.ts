@@ -28,7 +28,7 @@ import {
   type Product,
 } from './world';
 import type { ReasonFamily } from '@refunds/shared';
-import { TABLE_COLUMNS, type CanonicalTable } from '../importers/common';
+import { TABLE_COLUMNS, type CanonicalTable } from '@refunds/warehouse';
 
 export { createRng, Rng } from './rng';
 export { CONFOUNDED, PLANTED, TIMELINE } from './world';

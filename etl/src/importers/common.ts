@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the importers (issue 7): the canonical table layout, the error type,
+ * Shared pieces of the importers (issue 7): the canonical table layout (from the warehouse model), the error type,
  * the warning collector and the value converters every format uses.
  *
  * Choices made here apply to every importer:
@@ -19,6 +19,8 @@
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
+import type { CanonicalTable, ColumnOf, ValueKind } from '@refunds/warehouse';
+import { kindOf, TABLE_COLUMNS } from '@refunds/warehouse';
 
 export type ImportErrorCode = 'UNKNOWN_FORMAT' | 'MISSING_COLUMN' | 'BAD_FILE' | 'BAD_MAPPING' | 'BAD_OPTION' | 'NO_INPUT';
 
@@ -32,46 +34,8 @@ export class ImportError extends Error {
   }
 }
 
-/** Canonical tables and their columns, in data-contract.md order (the output header order). */
-export const TABLE_COLUMNS = {
-  refunds: [
-    'refund_id',
-    'order_id',
-    'customer_id',
-    'agent_id',
-    'channel',
-    'product_id',
-    'product_line',
-    'reason_code',
-    'reason_text',
-    'requested_at',
-    'decided_at',
-    'paid_at',
-    'decision',
-    'requested_amount',
-    'refunded_amount',
-    'currency',
-    'payout_method',
-    'payout_status',
-    'contacts',
-    'escalated',
-    'reopened',
-    'evidence_complete',
-    'reviewer_id',
-    'policy_version',
-    'campaign',
-  ],
-  orders: ['order_id', 'customer_id', 'ordered_at', 'amount', 'currency', 'channel', 'campaign'],
-  surveys: ['survey_id', 'refund_id', 'customer_id', 'kind', 'score', 'responded_at', 'comment'],
-  agents: ['agent_id', 'name', 'team', 'manager_id', 'hired_at'],
-  incentive_plans: ['plan_id', 'effective_from', 'effective_to', 'team', 'kpi', 'weight', 'direction'],
-  policy_changes: ['change_id', 'effective_at', 'title', 'description', 'scope_channel', 'scope_product_line'],
-  fx_rates: ['date', 'currency', 'rate_to_reporting'],
-} as const;
-
-export type CanonicalTable = keyof typeof TABLE_COLUMNS;
-export const CANONICAL_TABLES = Object.keys(TABLE_COLUMNS) as CanonicalTable[];
-export type ColumnOf<T extends CanonicalTable> = (typeof TABLE_COLUMNS)[T][number];
+/** Canonical tables, their columns, keys, required columns and value kinds: the data contract's specs (@refunds/warehouse). */
+export { CANONICAL_TABLES, kindOf, REQUIRED_COLUMNS, TABLE_COLUMNS, TABLE_KEY, type CanonicalTable, type ColumnOf, type ValueKind } from '@refunds/warehouse';
 export type Cell = string | null;
 /**
  * Optional trailing columns of an importer's intermediate CSV: the user's file (base name) and
@@ -82,69 +46,9 @@ export const SOURCE_COLUMNS = ['_source_file', '_source_line'] as const;
 export type SourceColumn = (typeof SOURCE_COLUMNS)[number];
 export type Row<T extends CanonicalTable> = Partial<Record<ColumnOf<T> | SourceColumn, Cell>>;
 export type SourceTableName = 'src_tickets' | 'src_payments' | 'src_shop_orders';
-/** Source records for reconciliation (etl/src/reconcile): columns as in load/tables.ts. */
+/** Source records for reconciliation (etl/src/reconcile): columns as in the warehouse table specs. */
 export type SourceRows = { [T in SourceTableName]?: Array<Record<string, Cell>> };
 export type Tables = { [T in CanonicalTable]?: Row<T>[] } & { sources?: SourceRows };
-
-/** Key column per table: duplicates are collapsed (last one wins, like the loader's replace). */
-export const TABLE_KEY: { [T in CanonicalTable]?: ColumnOf<T> } = {
-  refunds: 'refund_id',
-  orders: 'order_id',
-  surveys: 'survey_id',
-  agents: 'agent_id',
-  policy_changes: 'change_id',
-};
-
-/** Columns a row cannot be loaded without (data-contract "required"); the mapping importer insists on them. */
-export const REQUIRED_COLUMNS: { [T in CanonicalTable]: readonly ColumnOf<T>[] } = {
-  refunds: ['refund_id', 'order_id', 'customer_id', 'channel', 'reason_code', 'requested_at', 'decision', 'requested_amount'],
-  orders: ['order_id', 'customer_id', 'ordered_at'],
-  surveys: ['survey_id', 'customer_id', 'kind', 'score', 'responded_at'],
-  agents: ['agent_id'],
-  incentive_plans: ['plan_id', 'effective_from', 'kpi', 'weight', 'direction'],
-  policy_changes: ['change_id', 'effective_at'],
-  fx_rates: ['date', 'currency', 'rate_to_reporting'],
-};
-
-export type ValueKind = 'timestamp' | 'date' | 'decimal' | 'integer' | 'boolean' | 'currency' | 'lower' | 'code' | 'string';
-
-const KIND_BY_COLUMN: Record<string, ValueKind> = {
-  'refunds.requested_at': 'timestamp',
-  'refunds.decided_at': 'timestamp',
-  'refunds.paid_at': 'timestamp',
-  'refunds.requested_amount': 'decimal',
-  'refunds.refunded_amount': 'decimal',
-  'refunds.currency': 'currency',
-  'refunds.channel': 'lower',
-  'refunds.reason_code': 'code',
-  'refunds.decision': 'lower',
-  'refunds.payout_status': 'lower',
-  'refunds.contacts': 'integer',
-  'refunds.escalated': 'boolean',
-  'refunds.reopened': 'boolean',
-  'refunds.evidence_complete': 'boolean',
-  'orders.ordered_at': 'timestamp',
-  'orders.amount': 'decimal',
-  'orders.currency': 'currency',
-  'orders.channel': 'lower',
-  'surveys.kind': 'lower',
-  'surveys.score': 'integer',
-  'surveys.responded_at': 'timestamp',
-  'agents.hired_at': 'date',
-  'incentive_plans.effective_from': 'date',
-  'incentive_plans.effective_to': 'date',
-  'incentive_plans.weight': 'decimal',
-  'incentive_plans.direction': 'lower',
-  'policy_changes.effective_at': 'timestamp',
-  'policy_changes.scope_channel': 'lower',
-  'fx_rates.date': 'date',
-  'fx_rates.currency': 'currency',
-  'fx_rates.rate_to_reporting': 'decimal',
-};
-
-export function kindOf(table: CanonicalTable, column: string): ValueKind {
-  return KIND_BY_COLUMN[`${table}.${column}`] ?? 'string';
-}
 
 /**
  * Collects warnings by kind so a file with 500 bad dates gives one line

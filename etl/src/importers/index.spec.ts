@@ -66,4 +66,20 @@ describe('convertExport', () => {
     ]);
     expect(r.warnings).toContain('surveys: duplicate survey_id; the last row kept: 1 row (R1)');
   });
+
+  it('collapses rows sharing a composite key (fx_rates: date + currency), as the loader would', async () => {
+    const dir = await tmp();
+    await mkdir(join(dir, 'in'));
+    await writeFile(join(dir, 'in', 'fx.csv'), 'd,c,r\n2024-01-01,USD,7.1\n2024-01-01,EUR,7.8\n2024-01-01,USD,7.2\n2024-01-02,USD,7.3\n');
+    await writeFile(join(dir, 'in', 'map.yaml'), 'table: fx_rates\ncolumns: { date: d, currency: c, rate_to_reporting: r }\n');
+    const r = await convertExport('mapping', [join(dir, 'in')], join(dir, 'out'), {});
+    expect(r.counts).toEqual({ fx_rates: 3 });
+    const rows = parseCsv(await readFile(join(dir, 'out', 'fx_rates.csv'), 'utf8')).records;
+    expect(rows.slice(1).map((x) => x.slice(0, 3))).toEqual([
+      ['2024-01-01', 'USD', '7.2'],
+      ['2024-01-01', 'EUR', '7.8'],
+      ['2024-01-02', 'USD', '7.3'],
+    ]);
+    expect(r.warnings).toContain('fx_rates: duplicate date + currency; the last row kept: 1 row (2024-01-01, USD)');
+  });
 });

@@ -33,7 +33,7 @@ import {
   Warnings,
   canonicalizeRow,
 } from './common';
-import { TABLE_BY_NAME } from '../load/tables';
+import { TABLE_BY_NAME } from '@refunds/warehouse';
 import { type RequestedEncoding, writeCsv } from './csv';
 import { convertMapping } from './mapping';
 import { convertNpsSurvey } from './nps-survey';
@@ -137,22 +137,22 @@ async function expandPaths(format: ImportFormat, paths: string[]): Promise<strin
 }
 
 function dedupe<T extends CanonicalTable>(table: T, rows: Row<T>[], warnings: Warnings): Row<T>[] {
-  const key = TABLE_KEY[table] as keyof Row<T> | undefined;
-  if (key === undefined) return rows;
+  const key = TABLE_KEY[table] as readonly (keyof Row<T>)[];
   const byKey = new Map<string, number>();
   const out: Row<T>[] = [];
   for (const row of rows) {
-    const k = row[key];
-    if (typeof k !== 'string' || k === '') {
+    const parts = key.map((c) => row[c]);
+    if (parts.some((k) => typeof k !== 'string' || k === '')) {
       out.push(row);
       continue;
     }
+    const k = parts.join(', ');
     const at = byKey.get(k);
     if (at === undefined) {
       byKey.set(k, out.length);
       out.push(row);
     } else {
-      warnings.add(`${table}: duplicate ${String(key)}; the last row kept`, k);
+      warnings.add(`${table}: duplicate ${key.map(String).join(' + ')}; the last row kept`, k);
       out[at] = row;
     }
   }

@@ -757,17 +757,19 @@ function checkOrder(b: BoundTable, record: OutRow, where: string, warnings: Warn
 
 /** Without group_by, lines sharing a key would silently collapse to the last: say so, and how to aggregate. */
 function warnDuplicateKeys(b: BoundTable, rows: readonly OutRow[], warnings: Warnings): void {
-  const key = TABLE_KEY[b.ts.table] as string | undefined;
-  if (key === undefined || b.ts.groupBy.length > 0) return;
+  const key = TABLE_KEY[b.ts.table] as readonly string[];
+  if (b.ts.groupBy.length > 0) return;
+  const name = key.join(' + ');
   const seen = new Map<string, string>();
   for (const r of rows) {
-    const k = r[key];
-    if (k === null || k === undefined) continue;
+    const parts = key.map((c) => r[c]);
+    if (parts.some((p) => p === null || p === undefined)) continue;
+    const k = parts.join(', ');
     const here = `${r['_source_file'] ?? ''} line ${r['_source_line'] ?? '?'}`;
     const before = seen.get(k);
     if (before !== undefined) {
       warnings.add(
-        `${FORMAT}: ${b.label}: several lines share one ${key} and only the last is kept; if they are lines of one ${key === 'refund_id' ? 'refund' : key === 'order_id' ? 'order' : 'record'}, set group_by and an aggregate (e.g. amount: { expr: "abs(Quantity) * UnitPrice", aggregate: sum })`,
+        `${FORMAT}: ${b.label}: several lines share one ${name} and only the last is kept; if they are lines of one ${name === 'refund_id' ? 'refund' : name === 'order_id' ? 'order' : 'record'}, set group_by and an aggregate (e.g. amount: { expr: "abs(Quantity) * UnitPrice", aggregate: sum })`,
         `${k}: ${before} and ${here}`,
       );
     }

@@ -62,6 +62,7 @@
  * their latest ticket), manager_id / hired_at unknown.
  */
 import * as path from 'node:path';
+import { DECISIONS } from '@refunds/shared';
 import {
   type Cell,
   type ImportContext,
@@ -128,7 +129,7 @@ const REJECT_TAGS = new Set(['refund_denied', 'refund_rejected', 'refund_decline
 const PARTIAL_TAGS = new Set(['refund_partial', 'partial_refund', 'partially_refunded', 'refund_partially']);
 const WITHDRAWN_TAGS = new Set(['refund_withdrawn', 'refund_cancelled', 'refund_canceled', 'withdrawn']);
 const ESCALATION_TAGS = new Set(['escalated', 'escalation', 'refund_escalated']);
-const DECISIONS = new Set(['approved', 'partial', 'rejected', 'pending', 'withdrawn']);
+const DECISION_NAMES: ReadonlySet<string> = new Set(DECISIONS);
 
 function isRefundTag(tag: string): boolean {
   return tag === 'refund' || tag === 'refunds' || tag.startsWith('refund_') || tag.startsWith('refund-');
@@ -320,7 +321,7 @@ export async function convertZendeskTickets(files: string[], ctx: ImportContext)
       const solved = status === 'solved' || status === 'closed';
       let decision = 'pending';
       const decisionField = toCode(cell(row, c.decisionField));
-      if (DECISIONS.has(decisionField)) decision = decisionField;
+      if (DECISION_NAMES.has(decisionField)) decision = decisionField;
       else if (solved) {
         if (tags.some((x) => REJECT_TAGS.has(x))) decision = 'rejected';
         else if (tags.some((x) => PARTIAL_TAGS.has(x))) decision = 'partial';

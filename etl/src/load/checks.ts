@@ -6,22 +6,13 @@
 import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DEFAULTS } from '@refunds/shared';
-import { queryRows, runSql } from '../db/duckdb';
-import { literal } from '../db/sql';
+import { queryRows, runSql } from '@refunds/engine-duckdb';
+import { literal, TABLE_BY_NAME, type TableName } from '@refunds/warehouse';
 import { detectDateFormat } from '../importers/common';
 import { LoadError } from './errors';
-import { TABLE_BY_NAME, type TableName } from './tables';
 
 // ---------------------------------------------------------------------------------------
 // reporting currency
-
-/** The reporting currency stored when the database was created, null for a database never loaded. */
-export async function storedReportingCurrency(conn: DuckDBConnection): Promise<string | null> {
-  const [table] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'meta' AND schema_name = 'main'`);
-  if (!table || Number(table.n) === 0) return null;
-  const rows = await queryRows<{ v: string }>(conn, `SELECT value AS v FROM meta WHERE key = 'reporting_currency'`);
-  return rows[0]?.v ?? null;
-}
 
 /**
  * The currency a load reports in: the database's own once it has one (the option may only

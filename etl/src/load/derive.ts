@@ -1,42 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DEFAULTS } from '@refunds/shared';
-import { runSql } from '../db/duckdb';
-import { sql, raw } from '../db/sql';
-
-/** Standard windows whose repurchase revenue is precomputed (rev_7 ... rev_365). */
-export const REV_WINDOWS: readonly number[] = DEFAULTS.repurchaseWindows;
-export const revColumn = (w: number): string => `rev_${w}`;
-
-/**
- * One row per refund with everything per-request work would otherwise recompute: amounts in the
- * reporting currency, resolution hours, reason family, team, new vs returning customer, the next
- * order after the decision, repurchase revenue per standard window and survey tallies.
- */
-export const FACTS_DDL = `CREATE TABLE IF NOT EXISTS refund_facts (
-  refund_id VARCHAR, order_id VARCHAR, customer_id VARCHAR, agent_id VARCHAR, channel VARCHAR,
-  product_id VARCHAR, product_line VARCHAR, reason_code VARCHAR, reason_family VARCHAR,
-  requested_at TIMESTAMP, decided_at TIMESTAMP, paid_at TIMESTAMP, decision VARCHAR,
-  requested_amount DOUBLE, refunded_amount DOUBLE, currency VARCHAR, payout_status VARCHAR,
-  contacts INTEGER, escalated BOOLEAN, reopened BOOLEAN, evidence_complete BOOLEAN,
-  reviewer_id VARCHAR, policy_version VARCHAR, campaign VARCHAR, team VARCHAR, customer_type VARCHAR,
-  resolution_hours DOUBLE, next_order_at TIMESTAMP,
-  ${REV_WINDOWS.map((w) => `${revColumn(w)} DOUBLE`).join(', ')},
-  csat_n INTEGER, csat_sum INTEGER, csat_hi INTEGER, nps_n INTEGER, nps_pro INTEGER, nps_det INTEGER,
-  csat_sq BIGINT)`;
-
-/**
- * Columns added to refund_facts after its first release, with the SQL that fills them for rows
- * derived before: ensureSchema adds and fills them once, so an older database needs no reload.
- */
-export const FACTS_ADDED_COLUMNS: ReadonlyArray<{ name: string; type: string; fill: string }> = [
-  {
-    // The sum of squared CSAT scores, so a CSAT variance needs no join to surveys.
-    name: 'csat_sq',
-    type: 'BIGINT',
-    fill: `UPDATE refund_facts SET csat_sq = coalesce(
-             (SELECT sum(s.score * s.score) FROM surveys s WHERE s.refund_id = refund_facts.refund_id AND s.kind = 'csat'), 0)`,
-  },
-];
+import { runSql } from '@refunds/engine-duckdb';
+import { decidedSql, raw, REV_WINDOWS, revColumn, sql } from '@refunds/warehouse';
 
 export type FactsScope = 'all' | 'affected';
 
@@ -99,7 +63,7 @@ export async function recomputeFacts(conn: DuckDBConnection, scope: FactsScope, 
     coalesce(r.contacts, 0), coalesce(r.escalated, false), coalesce(r.reopened, false), r.evidence_complete,
     r.reviewer_id, r.policy_version, r.campaign, a.team,
     CASE WHEN fo.first_at IS NULL OR fo.first_at >= coalesce(ro.ordered_at, r.requested_at) THEN 'new' ELSE 'returning' END,
-    CASE WHEN r.decision IN ('approved', 'partial', 'rejected') THEN epoch(r.decided_at - r.requested_at) / 3600.0 END,
+    CASE WHEN ${decidedSql('r.decision')} THEN epoch(r.decided_at - r.requested_at) / 3600.0 END,
     rv.next_order_at,
     ${raw(revSelect)},
     coalesce(sv.csat_n, 0), coalesce(sv.csat_sum, 0), coalesce(sv.csat_hi, 0),

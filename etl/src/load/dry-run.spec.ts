@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { connect, openDatabase, queryRows } from '../db/duckdb';
+import { connect, openDatabase, queryRows } from '@refunds/engine-duckdb';
 import { order, refund, tempDir, writeTables } from '../testing/factory';
 import { loadFiles } from './load';
 

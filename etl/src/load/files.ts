@@ -4,7 +4,7 @@ import { basename, extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import { LoadError } from './errors';
-import { isTableName, TABLE_NAMES, type TableName } from './tables';
+import { isTableName, TABLE_NAMES, type TableName } from '@refunds/warehouse';
 
 export type FileFormat = 'csv' | 'jsonl' | 'parquet';
 export type Encoding = 'auto' | 'utf-8' | 'gb18030' | 'windows-1252';

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import iconv from 'iconv-lite';
-import { connect, openDatabase, queryRows, runSql } from '../db/duckdb';
+import { connect, openDatabase, queryRows, runSql } from '@refunds/engine-duckdb';
 import { order, refund, survey, tempDir, toCsv, toJsonl, writeTables, type Row } from '../testing/factory';
 import { LoadError } from './errors';
 import { loadFiles } from './load';

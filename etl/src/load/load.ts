@@ -3,23 +3,14 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DEFAULT_REASON_FAMILY_MAP, reasonFamilyPairs } from '@refunds/shared';
-import { QueryError, queryRows, runSql } from '../db/duckdb';
-import { ident, literal, sql } from '../db/sql';
+import { QueryError, queryRows, runSql, storedReportingCurrency } from '@refunds/engine-duckdb';
+import { ident, literal, sql, TABLE_BY_NAME, TABLES, isSourceTable, type TableName, type TableSpec } from '@refunds/warehouse';
 import { recomputeFacts } from './derive';
 import { markRollupsCurrent, rebuildRollups, rollupsCurrent } from './rollup';
-import {
-  agreedReportingCurrency,
-  failWhenAllRejected,
-  recordReportingCurrency,
-  rejectOrigin,
-  rejectsMark,
-  stageSourceMap,
-  storedReportingCurrency,
-} from './checks';
+import { agreedReportingCurrency, failWhenAllRejected, recordReportingCurrency, rejectOrigin, rejectsMark, stageSourceMap } from './checks';
 import { LoadError } from './errors';
 import { hashFile, resolveInputs, sniffEncoding, transcodeToUtf8, type Encoding, type InputFile } from './files';
 import { ensureSchema } from './schema';
-import { TABLE_BY_NAME, TABLES, isSourceTable, type TableName, type TableSpec } from './tables';
 import { mergedAsSource, reconcileStatements } from '../reconcile/reconcile';
 import { validationSql } from './validate';
 

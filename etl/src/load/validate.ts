@@ -1,5 +1,4 @@
-import { ident, literal } from '../db/sql';
-import type { ColumnSpec, TableSpec } from './tables';
+import { ident, literal, type ColumnSpec, type TableSpec } from '@refunds/warehouse';
 
 /**
  * Set-based validation SQL: one pass over the raw (all-VARCHAR) staging table gives every row its

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { connect, queryRows, runSql } from '../db/duckdb';
+import { connect, queryRows, runSql } from '@refunds/engine-duckdb';
 import { loadFiles } from '../load/load';
 import { ensureSchema } from '../load/schema';
 import { tempDir, writeTables } from '../testing/factory';

@@ -25,10 +25,6 @@
 
 export type Source = 'shop' | 'payments' | 'helpdesk';
 
-/** The conflict kinds of reconciliation.md, in the order the spec lists them. */
-export const CONFLICT_KINDS = ['AMOUNT_MISMATCH', 'DECISION_MISMATCH', 'APPROVED_NOT_PAID', 'PAID_WITHOUT_TICKET', 'UNKNOWN_ORDER'] as const;
-export type ConflictKind = (typeof CONFLICT_KINDS)[number];
-
 /** One candidate value of a field: the SQL over the episode row `e`, and the source it comes from. */
 interface Candidate {
   source: Source;

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TABLE_BY_NAME, type TableName } from '../load/tables';
+import { TABLE_BY_NAME, type TableName } from '@refunds/warehouse';
 
 /** Test data factories: canonical rows with sensible defaults, written as CSV or JSONL. */
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { connect, openDatabase, storedReportingCurrency } from '@refunds/etl';
+import { connect, openDatabase, storedReportingCurrency } from '@refunds/engine-duckdb';
 
 /** The reporting currency stored in a DuckDB file (null: no file yet, or never loaded). Opens and closes the file. */
 export async function storedCurrencyOf(duckdbPath: string): Promise<string | null> {

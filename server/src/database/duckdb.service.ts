@@ -1,23 +1,8 @@
 import { appendFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import {
-  backupDatabase,
-  connect,
-  ensureSchema,
-  loadFiles,
-  markRollupsCurrent,
-  openDatabase,
-  QueryError,
-  queryRows,
-  rebuildRollups,
-  rollupsCurrent,
-  runSql,
-  storedReportingCurrency,
-  type LoadOptions,
-  type LoadSummary,
-  type Sql,
-} from '@refunds/etl';
+import { connect, openDatabase, QueryError, queryRows, runSql, storedReportingCurrency } from '@refunds/engine-duckdb';
+import type { Sql } from '@refunds/warehouse';
 import { APP_CONFIG, reportingCurrencyFor, type AppConfig } from '../config/config';
 import { AppError } from '../common/errors';
 
@@ -43,17 +28,27 @@ class Pool {
   }
 }
 
+export type LoadOutcome = 'committed' | 'failed' | 'previewed' | 'error';
+
 /** Receives timings for /metrics; set once by the metrics service. */
 export interface WarehouseObserver {
   query(seconds: number): void;
   cache(hit: boolean): void;
-  load(outcome: LoadSummary['outcome'] | 'error', seconds: number, rows: { read: number; loaded: number; rejected: number }): void;
+  load(outcome: LoadOutcome, seconds: number, rows: { read: number; loaded: number; rejected: number }): void;
 }
+
+/**
+ * Makes an opened warehouse ready to read: creates missing tables and rebuilds rollups an older
+ * loader built. The writer (the ETL) owns both, so the loads module provides it
+ * (modules/loads/warehouse-writer.ts): the reader side never imports the ETL.
+ */
+export type PrepareWarehouse = (writer: DuckDBConnection, log: (message: string) => void) => Promise<void>;
 
 /**
  * The one DuckDB instance of the process. Readers use a small pool; loads run on their own
  * connection in one transaction, so a query sees the data before or after a load, never a mix.
- * Results are cached per data version; a committed load bumps the version.
+ * Results are cached per data version; a committed load bumps the version. Writing (loads,
+ * backups) is the loads module's (WarehouseWriterService), through `write` and `withWriter`.
  */
 @Injectable()
 export class DuckDbService implements OnModuleDestroy {
@@ -69,26 +64,16 @@ export class DuckDbService implements OnModuleDestroy {
   private observer: WarehouseObserver | null = null;
   private readonly committedListeners: Array<(dataVersion: number) => void> = [];
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly prepare: PrepareWarehouse,
+  ) {}
 
   async init(): Promise<void> {
     this.instance = await openDatabase(this.config.duckdbPath);
     this.writer = await connect(this.instance);
-    await ensureSchema(this.writer);
+    await this.prepare(this.writer, (m) => this.logger.warn(m));
     await this.readCurrency();
-    if (!(await rollupsCurrent(this.writer))) {
-      // A database written before the rollups existed, or by an older loader: build them once.
-      this.logger.warn('building the daily rollups for the loaded data (written by an older loader)');
-      await runSql(this.writer, 'BEGIN TRANSACTION');
-      try {
-        await rebuildRollups(this.writer);
-        await markRollupsCurrent(this.writer);
-        await runSql(this.writer, 'COMMIT');
-      } catch (e) {
-        await runSql(this.writer, 'ROLLBACK').catch(() => undefined);
-        throw e;
-      }
-    }
     const conns: DuckDBConnection[] = [];
     for (let i = 0; i < this.config.poolSize; i++) conns.push(await connect(this.instance));
     this.pool = new Pool(conns);
@@ -175,45 +160,43 @@ export class DuckDbService implements OnModuleDestroy {
     return rows;
   }
 
-  /** Loads run one at a time on the writer connection; readers keep answering meanwhile. */
-  load(paths: string[], opts: LoadOptions): Promise<LoadSummary> {
-    const run = this.loadChain.then(async () => {
-      const t0 = performance.now();
-      let summary: LoadSummary;
-      try {
-        summary = await loadFiles(this.writer, paths, {
-          ...opts,
-          reportingCurrency: opts.reportingCurrency ?? this.config.reportingCurrencySetting ?? undefined,
-        });
-      } catch (e) {
-        this.observer?.load('error', (performance.now() - t0) / 1000, { read: 0, loaded: 0, rejected: 0 });
-        throw e;
-      }
-      const sum = (k: 'read' | 'loaded' | 'rejected') => summary.tables.reduce((a, t) => a + t[k], 0);
-      this.observer?.load(summary.outcome, (performance.now() - t0) / 1000, { read: sum('read'), loaded: sum('loaded'), rejected: sum('rejected') });
+  /**
+   * Runs `fn` on the writer connection after every earlier write (loads and backups take turns);
+   * readers keep answering meanwhile.
+   */
+  withWriter<T>(fn: (writer: DuckDBConnection) => Promise<T>): Promise<T> {
+    const run = this.loadChain.then(() => fn(this.writer));
+    this.loadChain = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * A write that may change the data (a load): after it, the data version and currency are read
+   * again and the cache dropped; when the version moved on, the committed-load listeners run.
+   */
+  write<T>(fn: (writer: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.withWriter(async (writer) => {
+      const before = this.version;
+      const result = await fn(writer);
       this.version = await this.readVersion();
       await this.readCurrency();
       this.cache.clear();
-      if (summary.outcome === 'committed') {
-        for (const fn of this.committedListeners) {
+      if (this.version !== before) {
+        for (const listener of this.committedListeners) {
           try {
-            fn(this.version);
+            listener(this.version);
           } catch (e) {
             this.logger.error(`a listener of committed loads failed: ${(e as Error).message}`);
           }
         }
       }
-      return summary;
+      return result;
     });
-    this.loadChain = run.catch(() => undefined);
-    return run;
   }
 
-  /** A consistent copy of the warehouse, written between loads (they share the writer's queue). */
-  backup(out: string): Promise<{ bytes: number }> {
-    const run = this.loadChain.then(() => backupDatabase(this.writer, out));
-    this.loadChain = run.catch(() => undefined);
-    return run;
+  /** For /metrics: a load's outcome, duration and row counts. */
+  recordLoad(outcome: LoadOutcome, seconds: number, rows: { read: number; loaded: number; rejected: number }): void {
+    this.observer?.load(outcome, seconds, rows);
   }
 
   async exec(q: Sql | string): Promise<void> {

@@ -1,16 +1,17 @@
 import { DIMENSION_BY_NAME, type DimensionName, type Grain } from '@refunds/shared';
-import { ident, raw, type Raw } from '@refunds/etl';
+import { raw, type Raw, type TimeUnit } from '@refunds/warehouse';
+import { dialect } from './dialect';
 
-const GRAIN_UNIT: Record<Grain, string> = { DAY: 'day', WEEK: 'week', MONTH: 'month', QUARTER: 'quarter' };
+const GRAIN_UNIT: Record<Grain, TimeUnit> = { DAY: 'day', WEEK: 'week', MONTH: 'month', QUARTER: 'quarter' };
 
 /** The first instant of the period of a timestamp column at a grain (group by this, format later). */
 export function periodStartSql(grain: Grain, column = 'requested_at'): Raw {
-  return raw(`date_trunc('${GRAIN_UNIT[grain]}', ${ident(column)})`);
+  return raw(dialect.dateTrunc(GRAIN_UNIT[grain], dialect.quote(column)));
 }
 
 /** The period key (first day, YYYY-MM-DD) of a timestamp column at a grain. */
 export function periodSql(grain: Grain, column = 'requested_at'): Raw {
-  return raw(`strftime(date_trunc('${GRAIN_UNIT[grain]}', ${ident(column)}), '%Y-%m-%d')`);
+  return raw(dialect.formatDay(dialect.dateTrunc(GRAIN_UNIT[grain], dialect.quote(column))));
 }
 
 /** SQL for a group key: the catalog's column, or the period of the time column for PERIOD. */
@@ -18,7 +19,7 @@ export function dimensionSql(dim: DimensionName, grain: Grain = 'WEEK', timeColu
   if (dim === 'PERIOD') return periodSql(grain, timeColumn);
   const def = DIMENSION_BY_NAME.get(dim);
   if (!def) throw new Error(`dimension ${dim} missing from the catalog`);
-  return raw(ident(def.column));
+  return raw(dialect.quote(def.column));
 }
 
 /** The fact column a dimension groups by; PERIOD needs only the time column, which every rollup has. */

@@ -1,4 +1,5 @@
-import { connect, ensureSchema, openDatabase, queryRows, sql } from '@refunds/etl';
+import { connect, openDatabase, queryRows, runSql } from '@refunds/engine-duckdb';
+import { SCHEMA_DDL, sql } from '@refunds/warehouse';
 import { DIMENSIONS, GRAINS } from '@refunds/shared';
 import { dimensionSql, periodSql } from './dimensions';
 import { filterCondition, previousPeriod, validateFilter } from './filter';
@@ -15,7 +16,7 @@ describe('filters compile to SQL that DuckDB accepts and that binds every value'
   test.each(filters)('EXPLAIN %j', async (f) => {
     const inst = await openDatabase(':memory:');
     const conn = await connect(inst);
-    await ensureSchema(conn);
+    for (const ddl of SCHEMA_DDL) await runSql(conn, ddl);
     const cond = filterCondition(validateFilter(f));
     const { text, values } = cond.render();
     expect(text).not.toMatch(/DROP|o'brien|chat/);
@@ -34,7 +35,7 @@ describe('filters compile to SQL that DuckDB accepts and that binds every value'
   test('the filter narrows rows as the spec says: from inclusive, to exclusive', async () => {
     const inst = await openDatabase(':memory:');
     const conn = await connect(inst);
-    await ensureSchema(conn);
+    for (const ddl of SCHEMA_DDL) await runSql(conn, ddl);
     await queryRows(
       conn,
       `INSERT INTO refund_facts (refund_id, channel, requested_at) VALUES ('a', 'web', '2024-01-01 00:00:00'), ('b', 'web', '2024-03-31 23:59:59'), ('c', 'web', '2024-04-01 00:00:00'), ('d', 'chat', '2024-02-01')`,

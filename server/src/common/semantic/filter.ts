@@ -1,5 +1,6 @@
 import { FILTER_COLUMNS, type FilterListField, type RefundFilter } from '@refunds/shared';
-import { ident, join, raw, ROLLUPS, sql, type Raw, type Sql } from '@refunds/etl';
+import { join, raw, ROLLUPS, sql, type Raw, type Sql } from '@refunds/warehouse';
+import { dialect } from './dialect';
 import { badInput } from '../errors';
 
 export const MAX_LIST = 500;
@@ -36,9 +37,9 @@ export interface FilterParts {
 
 /** Compiles a filter to a parameterised boolean condition over refund_facts (TRUE when empty). */
 export function filterCondition(f: RefundFilter, parts: FilterParts = {}): Sql {
-  const a = parts.alias ? `${ident(parts.alias)}.` : '';
+  const a = parts.alias ? `${dialect.quote(parts.alias)}.` : '';
   const conds: Sql[] = [];
-  const timeCol = raw(a + ident(parts.columns?.time ?? 'requested_at'));
+  const timeCol = raw(a + dialect.quote(parts.columns?.time ?? 'requested_at'));
   if (!parts.withoutTime) {
     const type = raw(parts.dateColumn ? 'DATE' : 'TIMESTAMP');
     if (f.from) conds.push(sql`${timeCol} >= CAST(${f.from} AS ${type})`);
@@ -48,8 +49,8 @@ export function filterCondition(f: RefundFilter, parts: FilterParts = {}): Sql {
     if (parts.only && !parts.only.includes(field)) continue;
     const list = f[field];
     if (!list || list.length === 0) continue;
-    const col = raw(a + ident(parts.columns?.[field] ?? FILTER_COLUMNS[field]));
-    conds.push(sql`list_contains(CAST(${list} AS VARCHAR[]), ${col})`);
+    const col = raw(a + dialect.quote(parts.columns?.[field] ?? FILTER_COLUMNS[field]));
+    conds.push(dialect.inList(col, list));
   }
   return conds.length ? join(conds, ' AND ') : sql`TRUE`;
 }
@@ -68,8 +69,8 @@ export function previousPeriod(f: RefundFilter): RefundFilter | null {
 }
 
 /**
- * Where a refund query reads from: the first daily rollup that has every column the filter uses
- * and every column in `needs` (group keys, decision, ...), else refund_facts. `filter` is the
+ * Where a refund query reads from: the first daily rollup (of `among`) that has every column the
+ * filter uses and every column in `needs` (group keys, decision, ...), else refund_facts. `filter` is the
  * WHERE condition for that table.
  */
 export interface FactSource {
@@ -80,10 +81,19 @@ export interface FactSource {
   filter: Sql;
 }
 
-export function factSource(f: RefundFilter, rollupsOn: boolean, needs: readonly (string | undefined)[] = []): FactSource {
-  const used = (Object.keys(FILTER_COLUMNS) as FilterListField[]).filter((k) => f[k]?.length).map((k) => FILTER_COLUMNS[k] as string);
-  const cols = [...used, ...needs.filter((c): c is string => c !== undefined)];
-  const r = rollupsOn ? ROLLUPS.find((x) => cols.every((c) => x.keys.includes(c))) : undefined;
+/** The fact columns a filter's lists narrow (time aside). */
+export function filterColumnsUsed(f: RefundFilter): string[] {
+  return (Object.keys(FILTER_COLUMNS) as FilterListField[]).filter((k) => f[k]?.length).map((k) => FILTER_COLUMNS[k] as string);
+}
+
+export function factSource(
+  f: RefundFilter,
+  rollupsOn: boolean,
+  needs: readonly (string | undefined)[] = [],
+  among: readonly string[] = ROLLUPS.map((r) => r.table),
+): FactSource {
+  const cols = [...filterColumnsUsed(f), ...needs.filter((c): c is string => c !== undefined)];
+  const r = rollupsOn ? ROLLUPS.find((x) => among.includes(x.table) && cols.every((c) => x.keys.includes(c))) : undefined;
   return r
     ? { rollup: true, table: raw(r.table), time: 'day', filter: filterCondition(f, { columns: { time: 'day' }, dateColumn: true }) }
     : { rollup: false, table: raw('refund_facts'), time: 'requested_at', filter: filterCondition(f) };

@@ -30,7 +30,7 @@ import { Injectable } from '@nestjs/common';
 import { AGENT_KPIS, isAgentKpi, type RefundFilter, type Role } from '@refunds/shared';
 import { badInput } from '../../common/errors';
 import { CAN } from '../auth/auth.types';
-import { AgentsRepository, type AgentTallyRow, type PlanRow } from './agents.repository';
+import { AgentsRepository, type PlanRow } from './agents.repository';
 import { directionOf } from './direction.enum';
 import type { AgentScorecard } from './models/agent-scorecard.model';
 import type { AlignmentPlan, IncentiveAlignment, IncentivePlan, KpiWeight } from './models/incentive.model';
@@ -43,17 +43,15 @@ export interface PlanChoice {
   weights: KpiWeight[] | null;
 }
 
-const byHandledThenId = (a: AgentTallyRow, b: AgentTallyRow): number =>
-  b.handled - a.handled || (a.agent_id < b.agent_id ? -1 : a.agent_id > b.agent_id ? 1 : 0);
+const byHandledThenId = (a: AgentScorecard, b: AgentScorecard): number => b.handled - a.handled || (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0);
 
 @Injectable()
 export class AgentsService {
   constructor(private readonly repo: AgentsRepository) {}
 
-  /** Scorecards with real ids, in rank order (handled desc, agentId). */
+  /** Scorecards with real ids, in rank order (handled desc, agentId); each KPI as the catalog computes it. */
   private async cards(f: RefundFilter, minCases: number): Promise<AgentScorecard[]> {
-    const rows = [...(await this.repo.tallies(f))].sort(byHandledThenId);
-    return rows.map((r) => scorecardOf(r, minCases));
+    return (await this.repo.tallies(f)).map((t) => scorecardOf(t, minCases)).sort(byHandledThenId);
   }
 
   /** Real id -> what the role may see. `cards` must be in rank order. */

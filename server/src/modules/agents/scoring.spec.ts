@@ -1,33 +1,76 @@
-import type { AgentTallyRow } from './agents.repository';
+import type { AgentTally } from './agents.repository';
 import type { AgentScorecard } from './models/agent-scorecard.model';
 import { alignmentOf, correlationsOf, ranksDescending, scorecardOf, zScoresPresent } from './scoring';
 
-const tally = (over: Partial<AgentTallyRow>): AgentTallyRow => ({
-  agent_id: 'A1',
-  name: 'Ann',
-  team: 'Wuhan',
-  handled: 10,
-  approved_or_partial: 7,
-  rejected: 3,
-  res_mean: 12.5,
-  escalated: 2,
-  contacts_mean: 1.4,
-  reopened: 1,
-  refunded_sum: 2500,
-  csat_n: 4,
-  csat_sum: 14,
-  nps_n: 5,
-  nps_pro: 3,
-  nps_det: 1,
-  rep_eligible: 8,
-  rep_yes: 2,
-  ...over,
-});
+/** An agent's totals, written as people count them; `tally` turns them into measure rows per decision. */
+interface Totals {
+  agent_id: string;
+  name: string | null;
+  team: string | null;
+  handled: number;
+  approved_or_partial: number;
+  rejected: number;
+  res_mean: number | null;
+  escalated: number;
+  contacts_mean: number | null;
+  reopened: number;
+  refunded_sum: number;
+  csat_n: number;
+  csat_sum: number;
+  nps_n: number;
+  nps_pro: number;
+  nps_det: number;
+  rep_eligible: number;
+  rep_yes: number;
+}
+
+const tally = (over: Partial<Totals>): AgentTally => {
+  const t: Totals = {
+    agent_id: 'A1',
+    name: 'Ann',
+    team: 'Wuhan',
+    handled: 10,
+    approved_or_partial: 7,
+    rejected: 3,
+    res_mean: 12.5,
+    escalated: 2,
+    contacts_mean: 1.4,
+    reopened: 1,
+    refunded_sum: 2500,
+    csat_n: 4,
+    csat_sum: 14,
+    nps_n: 5,
+    nps_pro: 3,
+    nps_det: 1,
+    rep_eligible: 8,
+    rep_yes: 2,
+    ...over,
+  };
+  // Every total but the decision counts sits on the approved row: the metrics add the decided rows.
+  const approved = {
+    decision: 'approved',
+    n: t.approved_or_partial,
+    res_sum: (t.res_mean ?? 0) * t.handled,
+    res_n: t.res_mean === null ? 0 : t.handled,
+    escalated: t.escalated,
+    contacts_sum: (t.contacts_mean ?? 0) * t.handled,
+    reopened: t.reopened,
+    refunded_amount: t.refunded_sum,
+    csat_n: t.csat_n,
+    csat_sum: t.csat_sum,
+    nps_n: t.nps_n,
+    nps_pro: t.nps_pro,
+    nps_det: t.nps_det,
+    rep_eligible: t.rep_eligible,
+    rep_yes: t.rep_yes,
+  };
+  return { agent_id: t.agent_id, name: t.name, team: t.team, rows: [approved, { decision: 'rejected', n: t.rejected }] };
+};
 
 /** A scorecard with every KPI and outcome missing unless given. */
 const card = (agentId: string, over: Partial<AgentScorecard>): AgentScorecard => ({
   ...scorecardOf(
-    tally({ agent_id: agentId, name: null, team: null, handled: 50, res_mean: null, contacts_mean: null, csat_n: 0, nps_n: 0, rep_eligible: 0 }),
+    tally({ agent_id: agentId, name: null, team: null, handled: 50, approved_or_partial: 50, rejected: 0, res_mean: null, contacts_mean: null, csat_n: 0, nps_n: 0, rep_eligible: 0 }),
     30,
   ),
   approvalRate: null,

@@ -3,8 +3,8 @@
  * no I/O (agents.service.ts reads the rows and applies role labels; the choices are documented there).
  */
 import { AGENT_KPIS, averageRanks, fisherCi, isAgentKpi, OUTCOMES, pearson, spearman, zScores, type Direction } from '@refunds/shared';
-import { npsOf, ratio } from '../../common/semantic/math';
-import type { AgentTallyRow } from './agents.repository';
+import { denominatorOf, metricValue } from '../../common/semantic/metric-query';
+import { SCORECARD_METRICS, type AgentTally } from './agents.repository';
 import type { AgentScorecard } from './models/agent-scorecard.model';
 import type { AgentAlignment, IncentiveAlignment, KpiWeight } from './models/incentive.model';
 import type { KpiCorrelation } from './models/kpi-correlation.model';
@@ -33,27 +33,32 @@ export function meanOf(xs: readonly number[]): number | null {
   return s / xs.length;
 }
 
-/** One agent's scorecard from its tallies (real id, name and team; the service relabels them per role). */
-export function scorecardOf(r: AgentTallyRow, minCases: number): AgentScorecard {
+/**
+ * One agent's scorecard from its measure rows (real id, name and team; the service relabels them per
+ * role): each KPI and outcome as the catalog computes it from its measures.
+ */
+export function scorecardOf({ agent_id, name, team, rows }: AgentTally, minCases: number): AgentScorecard {
+  const v = (metric: (typeof SCORECARD_METRICS)[number]) => metricValue(metric, rows);
+  const handled = v('handled') ?? 0;
   return {
-    agentId: r.agent_id,
-    name: r.name,
-    team: r.team,
-    insufficient: r.handled < minCases,
-    handled: r.handled,
-    approvalRate: ratio(r.approved_or_partial, r.handled),
-    rejectionRate: ratio(r.rejected, r.handled),
-    resolutionHours: r.res_mean,
-    escalationRate: ratio(r.escalated, r.handled),
-    contactsPerRefund: r.contacts_mean,
-    reopenRate: ratio(r.reopened, r.handled),
-    refundCostPerCase: ratio(r.refunded_sum, r.handled),
-    csatAvg: ratio(r.csat_sum, r.csat_n),
-    csatResponses: r.csat_n,
-    nps: npsOf(r.nps_pro, r.nps_det, r.nps_n),
-    npsResponses: r.nps_n,
-    repurchaseRate: ratio(r.rep_yes, r.rep_eligible),
-    repurchaseEligible: r.rep_eligible,
+    agentId: agent_id,
+    name,
+    team,
+    insufficient: handled < minCases,
+    handled,
+    approvalRate: v('approvalRate'),
+    rejectionRate: v('rejectionRate'),
+    resolutionHours: v('resolutionHours'),
+    escalationRate: v('escalationRate'),
+    contactsPerRefund: v('contactsPerRefund'),
+    reopenRate: v('reopenRate'),
+    refundCostPerCase: v('refundCostPerCase'),
+    csatAvg: v('csatAvg'),
+    csatResponses: denominatorOf('csatAvg', rows),
+    nps: v('nps'),
+    npsResponses: denominatorOf('nps', rows),
+    repurchaseRate: v('repurchaseRate'),
+    repurchaseEligible: denominatorOf('repurchaseRate', rows),
   };
 }
 

@@ -2,12 +2,12 @@ import { Body, Controller, HttpCode, HttpException, Inject, Post, type OnModuleI
 import { mkdir } from 'node:fs/promises';
 import { AppError, httpStatus } from '../../common/errors';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
-import { DuckDbService } from '../../database/duckdb.service';
 import { AuditService } from '../audit/audit.service';
 import { Roles } from '../auth/auth.guard';
 import type { Principal } from '../auth/auth.types';
 import { ClientAddress, CurrentPrincipal } from '../auth/current-principal.decorator';
 import { ImportDir } from '../loads/import-dir';
+import { WarehouseWriterService } from '../loads/warehouse-writer';
 
 /** `npm run etl -- backup` hands the backup here while the server owns the DuckDB file. */
 @Controller('api/backups')
@@ -15,7 +15,7 @@ export class BackupsController implements OnModuleInit {
   private readonly dir: ImportDir;
 
   constructor(
-    private readonly db: DuckDbService,
+    private readonly writer: WarehouseWriterService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -33,7 +33,7 @@ export class BackupsController implements OnModuleInit {
     try {
       if (typeof body?.out !== 'string' || !body.out) throw new AppError('BAD_USER_INPUT', 'out: the backup file to write', 'out');
       const out = await this.dir.writable(body.out, 'out');
-      const { bytes } = await this.db.backup(out);
+      const { bytes } = await this.writer.backup(out);
       await this.audit.recordOrLog({ actor: p.name, action: 'backup', detail: `${out} (${bytes} bytes)`, address });
       return { out, bytes };
     } catch (e) {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BackupsController } from './backups.controller';
+import { LoadsModule } from '../loads/loads.module';
 
-@Module({ controllers: [BackupsController] })
+@Module({ imports: [LoadsModule], controllers: [BackupsController] })
 export class BackupsModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { raw, sql } from '@refunds/etl';
+import { raw, sql } from '@refunds/warehouse';
 import { DuckDbService } from '../../database/duckdb.service';
+import { dialect as d } from '../../common/semantic/dialect';
 
 export interface OptionsRow {
   channels: string[];
@@ -28,8 +29,8 @@ export class CatalogRepository {
         ${distinct('reason_code')} AS reason_codes,
         (SELECT coalesce(list(v ORDER BY v), []) FROM (SELECT DISTINCT team AS v FROM agents WHERE team IS NOT NULL)) AS teams,
         ${distinct('campaign')} AS campaigns,
-        (SELECT strftime(min(${raw(time)}), '%Y-%m-%d') FROM ${raw(table)}) AS min_date,
-        (SELECT strftime(max(${raw(time)}), '%Y-%m-%d') FROM ${raw(table)}) AS max_date`);
+        (SELECT ${raw(d.formatDay(`min(${time})`))} FROM ${raw(table)}) AS min_date,
+        (SELECT ${raw(d.formatDay(`max(${time})`))} FROM ${raw(table)}) AS max_date`);
     return row;
   }
 

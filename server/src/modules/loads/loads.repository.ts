@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sql } from '@refunds/etl';
+import { sql } from '@refunds/warehouse';
 import { DuckDbService } from '../../database/duckdb.service';
 
 export interface LoadHistoryRow {

@@ -10,6 +10,7 @@ import type { Principal } from '../auth/auth.types';
 import { ImportDir } from './import-dir';
 import { DuckDbService } from '../../database/duckdb.service';
 import { LoadsRepository } from './loads.repository';
+import { WarehouseWriterService } from './warehouse-writer';
 import type { LoadRecord, RejectedRow } from './models/load.model';
 
 export interface LoadRequest {
@@ -30,6 +31,7 @@ export class LoadsService implements OnModuleInit {
   constructor(
     private readonly repo: LoadsRepository,
     private readonly db: DuckDbService,
+    private readonly writer: WarehouseWriterService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -81,7 +83,7 @@ export class LoadsService implements OnModuleInit {
       paths = [dir];
     }
     try {
-      return await this.db.load(paths, { strict: req.strict, rejectsOut: req.rejectsOut, encoding: req.encoding, reportingCurrency: req.currency });
+      return await this.writer.load(paths, { strict: req.strict, rejectsOut: req.rejectsOut, encoding: req.encoding, reportingCurrency: req.currency });
     } finally {
       await cleanup?.();
     }

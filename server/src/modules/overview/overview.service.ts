@@ -4,7 +4,8 @@ import type { TrendPoint } from './models/trend.model';
 import { previousPeriod } from '../../common/semantic/filter';
 import { ratio } from '../../common/semantic/math';
 import type { Overview } from './models/overview.model';
-import { OverviewRepository } from './overview.repository';
+import { OVERVIEW_METRICS, OverviewRepository } from './overview.repository';
+import { denominatorOf, metricValue, total } from '../../common/semantic/metric-query';
 
 @Injectable()
 export class OverviewService {
@@ -21,34 +22,36 @@ export class OverviewService {
   }
 
   private async compute(f: RefundFilter, percentiles: boolean): Promise<Overview> {
-    const [c, orders] = await Promise.all([this.repo.counts(f, percentiles), this.repo.orderCount(f)]);
+    const [{ rows, p50, p90 }, orders] = await Promise.all([this.repo.counts(f, percentiles), this.repo.orderCount(f)]);
+    const v = (name: (typeof OVERVIEW_METRICS)[number]) => metricValue(name, rows);
+    const refunds = v('refunds') ?? 0;
     return {
-      refunds: c.refunds,
-      decided: c.decided,
-      refundedAmount: c.refunded_amount ?? 0,
-      approvalRate: ratio(c.approved_or_partial, c.decided),
-      rejectionRate: ratio(c.rejected, c.decided),
-      partialRate: ratio(c.partial, c.decided),
-      refundRate: orders === null ? null : ratio(c.refunds, orders),
+      refunds,
+      decided: v('decided') ?? 0,
+      refundedAmount: v('refundedAmount') ?? 0,
+      approvalRate: v('approvalRate'),
+      rejectionRate: v('rejectionRate'),
+      partialRate: v('partialRate'),
+      refundRate: orders === null ? null : ratio(refunds, orders),
       orders,
-      slaMetRate: ratio(c.sla_met, c.decided),
-      resolutionHoursMean: c.res_mean,
-      resolutionHoursP50: c.res_p50,
-      resolutionHoursP90: c.res_p90,
-      overduePending: c.overdue,
-      pending: c.pending,
-      payoutFailureRate: ratio(c.payout_failed, c.payout_n),
-      payoutN: c.payout_n,
-      evidenceCompleteRate: ratio(c.evidence_true, c.evidence_n),
-      evidenceN: c.evidence_n,
-      reviewGapCount: c.review_gap,
-      csatAvg: ratio(c.csat_sum, c.csat_n),
-      csatRate: ratio(c.csat_hi, c.csat_n),
-      csatResponses: c.csat_n,
-      nps: c.nps_n > 0 ? (100 * (c.nps_pro - c.nps_det)) / c.nps_n : null,
-      npsResponses: c.nps_n,
-      repurchaseRate: ratio(c.rep_yes, c.rep_eligible),
-      repurchaseEligible: c.rep_eligible,
+      slaMetRate: v('slaMetRate'),
+      resolutionHoursMean: v('resolutionHours'),
+      resolutionHoursP50: p50,
+      resolutionHoursP90: p90,
+      overduePending: v('overduePending') ?? 0,
+      pending: total({ measure: 'n', decisions: ['pending'] }, rows),
+      payoutFailureRate: v('payoutFailureRate'),
+      payoutN: denominatorOf('payoutFailureRate', rows),
+      evidenceCompleteRate: v('evidenceCompleteRate'),
+      evidenceN: denominatorOf('evidenceCompleteRate', rows),
+      reviewGapCount: v('reviewGapCount') ?? 0,
+      csatAvg: v('csatAvg'),
+      csatRate: v('csatRate'),
+      csatResponses: denominatorOf('csatAvg', rows),
+      nps: v('nps'),
+      npsResponses: denominatorOf('nps', rows),
+      repurchaseRate: v('repurchaseRate'),
+      repurchaseEligible: denominatorOf('repurchaseRate', rows),
       previous: null,
     };
   }

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { DEFAULTS } from '@refunds/shared';
-import { sql, type Sql } from '@refunds/etl';
+import { DECIDED_SQL, raw, sql, type Sql } from '@refunds/warehouse';
 import { PolicyChangeEntity } from '../../app-db/entities';
 import { DuckDbService } from '../../database/duckdb.service';
+import { dialect as d } from '../../common/semantic/dialect';
 
 export interface LoadedChangeRow {
   change_id: string;
@@ -61,39 +62,39 @@ export class PolicyRepository {
    */
   impact(q: ImpactQuery): Promise<ImpactRow[]> {
     const rw = DEFAULTS.repurchaseWindowDays;
-    const decided = sql`decision IN ('approved', 'partial', 'rejected')`;
+    const decided = DECIDED_SQL.text;
+    const countIf = (cond: string) => raw(d.countIf(cond));
     const scope: Sql[] = [];
     if (q.scopeChannel !== null) scope.push(sql`r.channel = ${q.scopeChannel}`);
     if (q.scopeProductLine !== null) scope.push(sql`r.product_line = ${q.scopeProductLine}`);
     const inScope = scope.length === 0 ? sql`TRUE` : scope.length === 1 ? sql`coalesce(${scope[0]}, FALSE)` : sql`coalesce(${scope[0]} AND ${scope[1]}, FALSE)`;
     return this.db.query<ImpactRow>(sql`
       WITH p AS (
-        SELECT CAST(${q.at} AS TIMESTAMP) AS t, to_days(CAST(${q.windowDays} AS INTEGER)) AS w,
-               to_days(CAST(${rw} AS INTEGER)) AS rw, (SELECT max(ordered_at) FROM orders) AS horizon
+        SELECT CAST(${q.at} AS TIMESTAMP) AS t, CAST(${q.windowDays} AS INTEGER) AS wd, (SELECT max(ordered_at) FROM orders) AS horizon
       ),
       f AS (
         SELECT r.decision, r.resolution_hours, r.csat_n, r.csat_sum, r.csat_sq, r.csat_hi, r.decided_at, r.next_order_at,
           CASE WHEN r.requested_at < p.t THEN 'pre' ELSE 'post' END AS period, ${inScope} AS in_scope
         FROM refund_facts r, p
-        WHERE r.requested_at >= p.t - p.w AND r.requested_at < p.t + p.w
+        WHERE r.requested_at >= ${raw(d.subDays('p.t', 'p.wd'))} AND r.requested_at < ${raw(d.addDays('p.t', 'p.wd'))}
       ),
       a AS (
         SELECT in_scope, period,
-          count(*) FILTER (WHERE ${decided}) AS decided,
-          count(*) FILTER (WHERE decision IN ('approved', 'partial')) AS approved_or_partial,
-          count(*) FILTER (WHERE decision = 'rejected') AS rejected,
-          count(*) FILTER (WHERE ${decided} AND resolution_hours <= ${DEFAULTS.slaHours}) AS sla_met,
-          count(resolution_hours) FILTER (WHERE ${decided}) AS res_n,
-          avg(resolution_hours) FILTER (WHERE ${decided}) AS res_mean,
-          var_samp(resolution_hours) FILTER (WHERE ${decided}) AS res_var,
+          ${countIf(decided)} AS decided,
+          ${countIf(`decision IN ('approved', 'partial')`)} AS approved_or_partial,
+          ${countIf(`decision = 'rejected'`)} AS rejected,
+          ${countIf(`${decided} AND resolution_hours <= ${DEFAULTS.slaHours}`)} AS sla_met,
+          ${raw(d.aggIf('count', 'resolution_hours', decided))} AS res_n,
+          ${raw(d.aggIf('avg', 'resolution_hours', decided))} AS res_mean,
+          ${raw(d.aggIf('var_samp', 'resolution_hours', decided))} AS res_var,
           coalesce(sum(csat_n), 0) AS csat_n, coalesce(sum(csat_hi), 0) AS csat_hi,
           -- CSAT per response from per-refund sums of scores and squares: exact integers, no survey join
           CAST(sum(csat_sum) AS DOUBLE) / nullif(sum(csat_n), 0) AS csat_mean,
           CASE WHEN sum(csat_n) > 1 THEN
             CAST(CAST(sum(csat_n) AS HUGEINT) * sum(csat_sq) - CAST(sum(csat_sum) AS HUGEINT) * sum(csat_sum) AS DOUBLE)
               / (CAST(sum(csat_n) AS DOUBLE) * (sum(csat_n) - 1)) END AS csat_var,
-          count(*) FILTER (WHERE ${decided} AND decided_at + p.rw <= p.horizon) AS rep_eligible,
-          count(*) FILTER (WHERE ${decided} AND decided_at + p.rw <= p.horizon AND next_order_at <= decided_at + p.rw) AS rep_yes
+          ${countIf(`${decided} AND ${d.addDays('decided_at', rw)} <= p.horizon`)} AS rep_eligible,
+          ${countIf(`${decided} AND ${d.addDays('decided_at', rw)} <= p.horizon AND next_order_at <= ${d.addDays('decided_at', rw)}`)} AS rep_yes
         FROM f, p
         GROUP BY in_scope, period
       )

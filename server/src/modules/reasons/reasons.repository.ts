@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Grain, RefundFilter } from '@refunds/shared';
-import { raw, sql } from '@refunds/etl';
+import { PRODUCT_WEEKLY_KEYS, raw, sql } from '@refunds/warehouse';
 import { DuckDbService } from '../../database/duckdb.service';
+import { dialect as d } from '../../common/semantic/dialect';
 import { periodStartSql } from '../../common/semantic/dimensions';
-import { factSource, filterCondition } from '../../common/semantic/filter';
+import { factSource, filterColumnsUsed, filterCondition } from '../../common/semantic/filter';
 
 export interface TrendRow {
   period: string;
@@ -39,11 +40,11 @@ export class ReasonsRepository {
     return this.db.query<TrendRow>(sql`
       WITH g AS MATERIALIZED (
         SELECT ${periodStartSql(grain, src.time)} AS p, reason_code, any_value(reason_family) AS reason_family,
-               CAST(sum(${raw(src.rollup ? 'n' : '1')}) AS BIGINT) AS refunds, coalesce(fsum(refunded_amount), 0) AS refunded_amount
+               CAST(sum(${raw(src.rollup ? 'n' : '1')}) AS BIGINT) AS refunds, coalesce(${raw(d.fsum('refunded_amount'))}, 0) AS refunded_amount
         FROM ${src.table} WHERE ${src.filter}
         GROUP BY 1, 2)
       -- the period string is formatted per group, not per row
-      SELECT strftime(p, '%Y-%m-%d') AS period, reason_code, reason_family, refunds, refunded_amount,
+      SELECT ${raw(d.formatDay('p'))} AS period, reason_code, reason_family, refunds, refunded_amount,
              refunds / sum(refunds) OVER (PARTITION BY p) AS share
       FROM g ORDER BY p, reason_code`);
   }
@@ -65,11 +66,10 @@ export class ReasonsRepository {
       OR (${alpha} < 0.5 AND cand.c <= ${lambda} - 0.6931471805599453))`;
     const from = f.from ?? null;
     const to = f.to ?? null;
-    // The weekly product rollup has every filter column but agent and team.
-    const weekly = this.db.rollups && !f.agentIds?.length && !f.teams?.length;
+    const weekly = this.db.rollups && filterColumnsUsed(f).every((c) => PRODUCT_WEEKLY_KEYS.includes(c));
     const base = weekly
       ? sql`SELECT product_id, wk, reason_family = 'defect' AS defect, reason_code, product_line, n FROM product_weekly WHERE ${nonTime}`
-      : sql`SELECT product_id, CAST(date_trunc('week', requested_at) AS DATE) AS wk, reason_family = 'defect' AS defect, reason_code, product_line, 1 AS n
+      : sql`SELECT product_id, ${raw(d.toDate(d.dateTrunc('week', 'requested_at')))} AS wk, reason_family = 'defect' AS defect, reason_code, product_line, 1 AS n
             FROM refund_facts WHERE product_id IS NOT NULL AND ${nonTime}`;
     return this.db.query<SpikeCandidateRow>(sql`
       WITH base AS (${base}),
@@ -100,7 +100,7 @@ export class ReasonsRepository {
           SELECT product_id, wk, reason_code, (-sum(n), reason_code) AS sort_key
           FROM base WHERE defect GROUP BY product_id, wk, reason_code)
         GROUP BY product_id, wk)
-      SELECT cand.product_id, cand.product_line, strftime(cand.wk, '%Y-%m-%d') AS week, cand.c, cand.k,
+      SELECT cand.product_id, cand.product_line, ${raw(d.formatDay('cand.wk'))} AS week, cand.c, cand.k,
         CASE WHEN cand.k > 0 THEN hist.prev_sum / least(8, cand.k) ELSE 0 END AS expected,
         top.top_reason,
         coalesce(hist.hist_list, []) AS hist_counts,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RefundFilter } from '@refunds/shared';
-import { sql } from '@refunds/etl';
+import { sql } from '@refunds/warehouse';
 import { DuckDbService } from '../../database/duckdb.service';
 import { filterCondition } from '../../common/semantic/filter';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RefundFilter } from '@refunds/shared';
-import { CONFLICT_KINDS } from '@refunds/etl';
+import { CONFLICT_KINDS } from '@refunds/warehouse';
 import type { Reconciliation } from './models/reconciliation.model';
 import { ReconciliationRepository } from './reconciliation.repository';
 

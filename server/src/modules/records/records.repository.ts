@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Grain, RefundFilter } from '@refunds/shared';
-import { ident, join, raw, sql, type Sql } from '@refunds/etl';
+import { AMOUNT_BANDS, join, raw, sql, type Sql } from '@refunds/warehouse';
 import { DuckDbService } from '../../database/duckdb.service';
+import { dialect as d } from '../../common/semantic/dialect';
 import { periodSql } from '../../common/semantic/dimensions';
 import { filterCondition } from '../../common/semantic/filter';
 
@@ -15,12 +16,8 @@ export interface DrillSpec {
   amountBand?: string | null;
 }
 
-export const BANDS: Record<string, [number, number | null]> = {
-  '[0,50)': [0, 50],
-  '[50,200)': [50, 200],
-  '[200,1000)': [200, 1000],
-  '[1000,inf)': [1000, null],
-};
+/** The amount bands of the warehouse model, by label. */
+export const BANDS: ReadonlyMap<string, { lo: number; hi: number | null }> = new Map(AMOUNT_BANDS.map((b) => [b.label, b]));
 
 export interface RecordRow {
   refund_id: string;
@@ -68,7 +65,7 @@ export class RecordsRepository {
         r.resolution_hours, r.customer_type, r.campaign, s.ticket_id, s.payment_ids, s.shop_order_id, s.lineage, count(*) OVER () AS total
       FROM refund_facts r LEFT JOIN agents a ON a.agent_id = r.agent_id LEFT JOIN refund_sources s ON s.refund_id = r.refund_id
       WHERE ${selection(f, drill)}
-      ORDER BY ${raw(`r.${ident(sortColumn)}`)} ${raw(desc ? 'DESC' : 'ASC')} NULLS LAST, r.refund_id
+      ORDER BY ${raw(`r.${d.quote(sortColumn)}`)} ${raw(desc ? 'DESC' : 'ASC')} NULLS LAST, r.refund_id
       LIMIT ${limit} OFFSET ${offset}`);
   }
 
@@ -87,7 +84,7 @@ export class RecordsRepository {
     const detail = by === 'product_id' ? 'mode(r.product_line)' : 'any_value(r.reason_family)';
     return this.db.query(sql`
       WITH g AS (
-        SELECT ${raw(`r.${ident(by)}`)} AS key, ${raw(detail)} AS detail, count(*) AS refunds, coalesce(fsum(r.refunded_amount), 0) AS refunded_amount
+        SELECT ${raw(`r.${d.quote(by)}`)} AS key, ${raw(detail)} AS detail, count(*) AS refunds, coalesce(${raw(d.fsum('r.refunded_amount'))}, 0) AS refunded_amount
         FROM refund_facts r WHERE ${selection(f, drill)}
         GROUP BY 1)
       SELECT key, detail, refunds, refunded_amount, CAST(sum(refunds) OVER () AS BIGINT) AS total
@@ -99,7 +96,7 @@ export class RecordsRepository {
 function selection(f: RefundFilter, drill: DrillSpec): Sql {
   const conds: Sql[] = [filterCondition(f, { alias: 'r' })];
   const list = (col: string, v?: string[] | null) => {
-    if (v && v.length) conds.push(sql`list_contains(CAST(${v} AS VARCHAR[]), ${raw(`r.${ident(col)}`)})`);
+    if (v && v.length) conds.push(d.inList(raw(`r.${d.quote(col)}`), v));
   };
   list('decision', drill.decisions);
   list('reason_family', drill.reasonFamilies);
@@ -107,7 +104,7 @@ function selection(f: RefundFilter, drill: DrillSpec): Sql {
   list('customer_type', drill.customerTypes);
   if (drill.periodStart) conds.push(sql`${periodSql(drill.grain ?? 'WEEK', 'requested_at')} = ${drill.periodStart}`);
   if (drill.amountBand) {
-    const [lo, hi] = BANDS[drill.amountBand];
+    const { lo, hi } = BANDS.get(drill.amountBand)!;
     conds.push(hi === null ? sql`r.requested_amount >= ${lo}` : sql`r.requested_amount >= ${lo} AND r.requested_amount < ${hi}`);
   }
   return join(conds, ' AND ');

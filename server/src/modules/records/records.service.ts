@@ -97,7 +97,7 @@ function validateDrill(drill: DrillSpec): void {
   for (const d of drill.reasonFamilies ?? [])
     if (!(REASON_FAMILIES as readonly string[]).includes(d)) throw badInput('drill.reasonFamilies', `unknown family "${d.slice(0, 40)}"`);
   for (const d of drill.customerTypes ?? []) if (d !== 'new' && d !== 'returning') throw badInput('drill.customerTypes', 'new or returning');
-  if (drill.amountBand && !Object.hasOwn(BANDS, drill.amountBand)) throw badInput('drill.amountBand', `one of ${Object.keys(BANDS).join(', ')}`);
+  if (drill.amountBand && !BANDS.has(drill.amountBand)) throw badInput('drill.amountBand', `one of ${[...BANDS.keys()].join(', ')}`);
   if (drill.periodStart && !isValidDate(drill.periodStart)) throw badInput('drill.periodStart', 'YYYY-MM-DD');
   if ((drill.productIds?.length ?? 0) > 500) throw badInput('drill.productIds', 'at most 500');
 }

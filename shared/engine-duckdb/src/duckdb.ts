@@ -1,5 +1,5 @@
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { Sql } from './sql';
+import { DuckDBConnection, DuckDBInstance, listValue, type DuckDBValue } from '@duckdb/node-api';
+import type { BindValue, Sql } from '@refunds/warehouse';
 
 export interface OpenOptions {
   /** DuckDB `threads` setting; default: DuckDB's own (cores). */
@@ -35,8 +35,19 @@ export class QueryError extends Error {
   }
 }
 
+/** The text with `$n` placeholders and the values as DuckDB binds them (lists as LIST values). */
+export function toDuckDB(q: Sql): { text: string; values: DuckDBValue[] } {
+  const { text, values } = q.render();
+  return { text, values: values.map(toDuckDBValue) };
+}
+
+function toDuckDBValue(v: BindValue): DuckDBValue {
+  if (Array.isArray(v)) return listValue(v as DuckDBValue[]);
+  return v as DuckDBValue;
+}
+
 export async function runSql(conn: DuckDBConnection, q: Sql | string): Promise<void> {
-  const { text, values } = typeof q === 'string' ? { text: q, values: [] } : q.toDuckDB();
+  const { text, values } = typeof q === 'string' ? { text: q, values: [] } : toDuckDB(q);
   try {
     await conn.run(text, values.length ? values : undefined);
   } catch (e) {
@@ -46,7 +57,7 @@ export async function runSql(conn: DuckDBConnection, q: Sql | string): Promise<v
 
 /** Runs a query and returns its rows as plain JS objects (BIGINT -> number, DOUBLE, VARCHAR, TIMESTAMP -> Date). */
 export async function queryRows<T = Record<string, unknown>>(conn: DuckDBConnection, q: Sql | string): Promise<T[]> {
-  const { text, values } = typeof q === 'string' ? { text: q, values: [] } : q.toDuckDB();
+  const { text, values } = typeof q === 'string' ? { text: q, values: [] } : toDuckDB(q);
   try {
     const reader = await conn.runAndReadAll(text, values.length ? values : undefined);
     return reader.getRowObjectsJS().map(normalizeRow) as T[];
@@ -61,4 +72,12 @@ function normalizeRow(row: Record<string, unknown>): Record<string, unknown> {
     if (typeof v === 'bigint') row[k] = Number(v);
   }
   return row;
+}
+
+/** The reporting currency stored when the database was created, null for a database never loaded. */
+export async function storedReportingCurrency(conn: DuckDBConnection): Promise<string | null> {
+  const [table] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'meta' AND schema_name = 'main'`);
+  if (!table || Number(table.n) === 0) return null;
+  const rows = await queryRows<{ v: string }>(conn, `SELECT value AS v FROM meta WHERE key = 'reporting_currency'`);
+  return rows[0]?.v ?? null;
 }

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpException, Param, Post, Req, Res } from '@nestjs/common';
 import { ImportError, LoadError } from '@refunds/etl';
 import type { Request, Response } from 'express';
-import { AppError } from '../../common/errors';
-import { Roles } from '../auth/auth.guard';
-import { AuditService } from '../audit/audit.service';
-import { addressOf } from '../auth/auth.types';
-import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import type { Principal } from '../auth/auth.types';
+import { AppError } from '../../../common/errors';
+import { Roles } from '../../auth/auth.guard';
+import { AuditService } from '../../audit/audit.service';
+import { addressOf } from '../../auth/auth.types';
+import { CurrentPrincipal } from '../../auth/current-principal.decorator';
+import type { Principal } from '../../auth/auth.types';
 import { parseRunUpload } from './dto/run-upload.dto';
 import type { UploadLimits, UploadView } from './models/upload.model';
 import { closeAfterResponse, tooLarge } from './multipart';

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { isTableName } from '@refunds/etl';
+import { isTableName } from '@refunds/warehouse';
 import type { UploadFormat } from './models/upload.model';
 
 /** Enough of a file to see its header or its first JSON objects. */

@@ -1,4 +1,4 @@
-import { badInput } from '../../../common/errors';
+import { badInput } from '../../../../common/errors';
 import { isUploadFormat, type UploadFormat } from '../models/upload.model';
 
 /** Body of preview and commit: the format of each file (by its stored name), else the detected one. */

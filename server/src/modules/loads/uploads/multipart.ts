@@ -1,7 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import type { Request, Response } from 'express';
 import multer, { MulterError } from 'multer';
-import { AppError } from '../../common/errors';
+import { AppError } from '../../../common/errors';
 import { sanitizeFileName, uniqueName } from './detect';
 
 export interface ReceivedFile {

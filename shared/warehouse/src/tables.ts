@@ -1,6 +1,12 @@
-import { AGENT_KPIS } from '@refunds/shared';
+import { AGENT_KPIS, DECISIONS } from '@refunds/shared';
+import { DECIDED_SQL } from './fragments';
 
-/** Column types of the data contract; each maps to one parse rule in validate.ts. */
+/**
+ * The data contract (data-contract.md): one declaration of every table the loader validates, the
+ * importers write and the generator produces.
+ */
+
+/** Column types of the data contract; each maps to one parse rule in the loader (etl/src/load/validate.ts). */
 export type ColumnType = 'string' | 'timestamp' | 'date' | 'decimal' | 'integer' | 'boolean';
 export type Normalize = 'lower' | 'upper' | 'reason';
 
@@ -16,6 +22,8 @@ export interface ColumnSpec {
   min?: { value: number; exclusive?: boolean };
   /** Must be exactly three letters once normalized (ISO 4217). */
   currencyCode?: boolean;
+  /** How importers write the value when it differs from `type` (a hire date: a day, loaded as a timestamp). */
+  importAs?: 'date';
 }
 
 /**
@@ -52,7 +60,7 @@ export const TABLE_NAMES = [
 export type TableName = (typeof TABLE_NAMES)[number];
 export const isTableName = (s: string): s is TableName => (TABLE_NAMES as readonly string[]).includes(s);
 
-const refunds: TableSpec = {
+const refunds = {
   name: 'refunds',
   key: ['refund_id'],
   fx: { currency: 'currency', at: 'requested_at' },
@@ -69,7 +77,7 @@ const refunds: TableSpec = {
     { name: 'requested_at', type: 'timestamp', required: true },
     { name: 'decided_at', type: 'timestamp' },
     { name: 'paid_at', type: 'timestamp' },
-    { name: 'decision', type: 'string', required: true, normalize: 'lower', enum: ['approved', 'partial', 'rejected', 'pending', 'withdrawn'] },
+    { name: 'decision', type: 'string', required: true, normalize: 'lower', enum: DECISIONS },
     { name: 'requested_amount', type: 'decimal', required: true, min: { value: 0 } },
     { name: 'refunded_amount', type: 'decimal', min: { value: 0 } },
     { name: 'currency', type: 'string', normalize: 'upper', currencyCode: true },
@@ -88,7 +96,7 @@ const refunds: TableSpec = {
     { column: 'paid_at', bad: `paid_at < decided_at`, reason: 'paid_at is before decided_at' },
     {
       column: 'decided_at',
-      bad: `decision IN ('approved','partial','rejected') AND decided_at IS NULL`,
+      bad: `${DECIDED_SQL.text} AND decided_at IS NULL`,
       reason: 'a decided refund (approved, partial, rejected) needs decided_at',
     },
     { column: 'decided_at', bad: `decision = 'pending' AND decided_at IS NOT NULL`, reason: 'decided_at must be empty while the refund is pending' },
@@ -100,9 +108,9 @@ const refunds: TableSpec = {
       reason: 'refunded_amount must be empty while the refund is pending',
     },
   ],
-};
+} as const satisfies TableSpec;
 
-const orders: TableSpec = {
+const orders = {
   name: 'orders',
   key: ['order_id'],
   fx: { currency: 'currency', at: 'ordered_at' },
@@ -116,9 +124,9 @@ const orders: TableSpec = {
     { name: 'campaign', type: 'string' },
   ],
   rules: [],
-};
+} as const satisfies TableSpec;
 
-const surveys: TableSpec = {
+const surveys = {
   name: 'surveys',
   key: ['survey_id'],
   columns: [
@@ -134,9 +142,9 @@ const surveys: TableSpec = {
     { column: 'score', bad: `kind = 'csat' AND (score < 1 OR score > 5)`, reason: 'a csat score must be 1..5' },
     { column: 'score', bad: `kind = 'nps' AND (score < 0 OR score > 10)`, reason: 'an nps score must be 0..10' },
   ],
-};
+} as const satisfies TableSpec;
 
-const agents: TableSpec = {
+const agents = {
   name: 'agents',
   key: ['agent_id'],
   columns: [
@@ -144,12 +152,12 @@ const agents: TableSpec = {
     { name: 'name', type: 'string' },
     { name: 'team', type: 'string' },
     { name: 'manager_id', type: 'string' },
-    { name: 'hired_at', type: 'timestamp' },
+    { name: 'hired_at', type: 'timestamp', importAs: 'date' },
   ],
   rules: [],
-};
+} as const satisfies TableSpec;
 
-const incentivePlans: TableSpec = {
+const incentivePlans = {
   name: 'incentive_plans',
   key: ['plan_id', 'kpi'],
   columns: [
@@ -162,9 +170,9 @@ const incentivePlans: TableSpec = {
     { name: 'direction', type: 'string', required: true, normalize: 'lower', enum: ['higher_is_better', 'lower_is_better'] },
   ],
   rules: [{ column: 'effective_to', bad: `effective_to < effective_from`, reason: 'effective_to is before effective_from' }],
-};
+} as const satisfies TableSpec;
 
-const policyChanges: TableSpec = {
+const policyChanges = {
   name: 'policy_changes',
   key: ['change_id'],
   columns: [
@@ -176,9 +184,9 @@ const policyChanges: TableSpec = {
     { name: 'scope_product_line', type: 'string' },
   ],
   rules: [],
-};
+} as const satisfies TableSpec;
 
-const fxRates: TableSpec = {
+const fxRates = {
   name: 'fx_rates',
   key: ['date', 'currency'],
   columns: [
@@ -187,7 +195,7 @@ const fxRates: TableSpec = {
     { name: 'rate_to_reporting', type: 'decimal', required: true, min: { value: 0, exclusive: true } },
   ],
   rules: [],
-};
+} as const satisfies TableSpec;
 
 /**
  * Source records (reconciliation.md): what the shop, the payment provider and the helpdesk each say
@@ -283,4 +291,51 @@ export function sqlType(t: ColumnType): string {
     case 'boolean':
       return 'BOOLEAN';
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// The canonical tables as the importers see them (etl/src/importers): derived from the specs above.
+
+const CANONICAL = {
+  refunds,
+  orders,
+  surveys,
+  agents,
+  incentive_plans: incentivePlans,
+  policy_changes: policyChanges,
+  fx_rates: fxRates,
+} as const;
+
+/** The canonical tables an importer may write, in data-contract.md order. */
+export type CanonicalTable = keyof typeof CANONICAL;
+export const CANONICAL_TABLES = Object.keys(CANONICAL) as CanonicalTable[];
+export type ColumnOf<T extends CanonicalTable> = (typeof CANONICAL)[T]['columns'][number]['name'];
+
+type ColumnsPerTable = { readonly [T in CanonicalTable]: readonly ColumnOf<T>[] };
+const perTable = (f: (spec: TableSpec) => readonly string[]) => Object.fromEntries(CANONICAL_TABLES.map((t) => [t, f(CANONICAL[t])])) as ColumnsPerTable;
+
+/** Columns per canonical table, in data-contract.md order (the importers' output header order). */
+export const TABLE_COLUMNS = perTable((t) => t.columns.map((c) => c.name));
+/** Key columns per canonical table: rows sharing a key replace each other. */
+export const TABLE_KEY = perTable((t) => t.key);
+/** Columns a row cannot be loaded without (data-contract "required"). */
+export const REQUIRED_COLUMNS = perTable((t) => t.columns.filter((c) => c.required).map((c) => c.name));
+
+/** How an importer converts a value of a column before the loader sees it. */
+export type ValueKind = 'timestamp' | 'date' | 'decimal' | 'integer' | 'boolean' | 'currency' | 'lower' | 'code' | 'string';
+
+function valueKind(c: ColumnSpec): ValueKind {
+  if (c.importAs) return c.importAs;
+  if (c.currencyCode) return 'currency';
+  if (c.normalize === 'lower') return 'lower';
+  if (c.normalize === 'reason') return 'code';
+  return c.type;
+}
+
+const KIND_BY_COLUMN: ReadonlyMap<string, ValueKind> = new Map(
+  CANONICAL_TABLES.flatMap((t) => (CANONICAL[t].columns as readonly ColumnSpec[]).map((c) => [`${t}.${c.name}`, valueKind(c)] as const)),
+);
+
+export function kindOf(table: CanonicalTable, column: string): ValueKind {
+  return KIND_BY_COLUMN.get(`${table}.${column}`) ?? 'string';
 }

@@ -1,6 +1,4 @@
-import { listValue, type DuckDBValue } from '@duckdb/node-api';
-
-/** A value a query may bind: scalars, or lists of strings/numbers (bound as DuckDB lists). */
+/** A value a query may bind: scalars, or lists of strings/numbers (bound as the engine's lists or arrays). */
 export type BindValue = string | number | boolean | null | bigint | readonly string[] | readonly number[];
 
 /** Quotes an identifier. Identifiers must come from the catalog or table specs, never from a client. */
@@ -30,16 +28,6 @@ export class Sql {
     for (let i = 0; i < this.values.length; i++) text += `$${offset + i + 1}` + this.parts[i + 1];
     return { text, values: [...this.values] };
   }
-
-  toDuckDB(): { text: string; values: DuckDBValue[] } {
-    const { text, values } = this.render();
-    return { text, values: values.map(toDuckDBValue) };
-  }
-}
-
-function toDuckDBValue(v: BindValue): DuckDBValue {
-  if (Array.isArray(v)) return listValue(v as DuckDBValue[]);
-  return v as DuckDBValue;
 }
 
 type Part = Sql | BindValue | Raw;

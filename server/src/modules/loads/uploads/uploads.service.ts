@@ -3,10 +3,11 @@ import { basename, join } from 'node:path';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { convertExport, type LoadProgress } from '@refunds/etl';
 import type { Request, Response } from 'express';
-import { APP_CONFIG, type AppConfig } from '../../config/config';
-import { AppError, badInput } from '../../common/errors';
-import { DuckDbService } from '../../database/duckdb.service';
-import type { Principal } from '../auth/auth.types';
+import { APP_CONFIG, type AppConfig } from '../../../config/config';
+import { AppError, badInput } from '../../../common/errors';
+import { DuckDbService } from '../../../database/duckdb.service';
+import { WarehouseWriterService } from '../warehouse-writer';
+import type { Principal } from '../../auth/auth.types';
 import { detectFormat, readHead } from './detect';
 import type { RunUploadDto } from './dto/run-upload.dto';
 import {
@@ -29,7 +30,7 @@ const notFound = (id: string) => new AppError('NOT_FOUND', `upload ${id} not fou
 
 /**
  * Browser uploads: files stream into the import folder, their format is sniffed, and preview and
- * commit run the CLI's path (convertExport, then DuckDbService.load on the one writer connection);
+ * commit run the CLI's path (convertExport, then WarehouseWriterService.load on the one writer connection);
  * a preview is that same load rolled back.
  */
 @Injectable()
@@ -42,6 +43,7 @@ export class UploadsService implements OnModuleInit {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repo: UploadsRepository,
     private readonly db: DuckDbService,
+    private readonly writer: WarehouseWriterService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -141,7 +143,7 @@ export class UploadsService implements OnModuleInit {
         }
         rt.progress = { phase: p.phase, table: p.table, file: p.file && basename(p.file), fraction: Math.min(1, (step + p.fraction) / steps) };
       };
-      const summary = await this.db.load(paths, { dryRun: mode === 'preview', onProgress });
+      const summary = await this.writer.load(paths, { dryRun: mode === 'preview', onProgress });
       Object.assign(rt, { state: mode === 'preview' ? 'previewed' : 'committed', progress: { phase: 'done', fraction: 1 }, summary });
       if (mode === 'commit') this.logger.log(`upload ${id} committed as load ${summary.loadId}`);
       return this.view(manifest);

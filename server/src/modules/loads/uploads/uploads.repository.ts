@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { APP_CONFIG, type AppConfig } from '../../../config/config';
 import type { UploadManifest } from './models/upload.model';
 
 /** Upload folders are named `up-` + 24 hex digits; nothing else in the import folder is touched. */

@@ -1,5 +1,5 @@
 import { csvHeader, detectFormat, sanitizeFileName, uniqueName } from './detect';
-import { DEFAULT_UPLOAD_MAX_BYTES, loadConfig } from '../../config/config';
+import { DEFAULT_UPLOAD_MAX_BYTES, loadConfig } from '../../../config/config';
 
 describe('detectFormat', () => {
   test.each([

@@ -1,0 +1,44 @@
+import { AMOUNT_BANDS, amountBandSql, around, DECIDED_SQL, DUCKDB as d, raw, sql } from '@refunds/warehouse';
+import { connect, openDatabase, queryRows } from './duckdb';
+
+/** The DuckDB dialect points and the model's fragments, run on DuckDB against values worked out by hand. */
+describe('the DuckDB dialect', () => {
+  const rows = raw(`(VALUES (TIMESTAMP '2025-03-05 10:30:00', 49.99, 'approved', 'web'), (TIMESTAMP '2025-03-31 23:00:00', 50, 'pending', 'chat'),
+    (TIMESTAMP '2025-04-01 00:00:00', 999.5, 'rejected', 'web'), (TIMESTAMP '2025-04-02 08:00:00', 1000, 'withdrawn', 'app')) t(ts, amount, decision, channel)`);
+
+  test('date points, conditional aggregates, list membership and amount bands', async () => {
+    const conn = await connect(await openDatabase(':memory:'));
+    try {
+      const [r] = await queryRows<Record<string, unknown>>(
+        conn,
+        sql`SELECT
+          ${raw(d.formatDay(d.dateTrunc('week', 'min(ts)')))} AS wk,
+          ${raw(d.formatDay(d.dateTrunc('month', 'max(ts)')))} AS mon,
+          ${raw(d.formatDay(d.dateTrunc('quarter', 'max(ts)')))} AS qtr,
+          ${raw(d.formatDay(d.addDays('min(ts)', 30)))} AS plus30,
+          ${raw(d.formatDay(d.subHours('min(ts)', 48)))} AS minus48h,
+          ${raw(d.countIf(DECIDED_SQL.text))} AS decided,
+          ${raw(`coalesce(${d.fsumIf('amount', `decision = 'rejected'`)}, 0)`)} AS rejected_amount,
+          ${around(d.countIf, sql`channel = ${'web'}`)} AS web,
+          list(${raw(amountBandSql('amount'))} ORDER BY ts) AS bands
+        FROM ${rows}`,
+      );
+      expect(r).toMatchObject({
+        wk: '2025-03-03', // the Monday of Wednesday 2025-03-05
+        mon: '2025-04-01',
+        qtr: '2025-04-01',
+        plus30: '2025-04-04',
+        minus48h: '2025-03-03',
+        decided: 2,
+        rejected_amount: 999.5,
+        web: 2,
+        bands: ['[0,50)', '[50,200)', '[200,1000)', '[1000,inf)'],
+      });
+      expect(AMOUNT_BANDS.map((b) => b.label)).toEqual(r.bands);
+      const [m] = await queryRows<{ n: number }>(conn, sql`SELECT count(*) AS n FROM ${rows} WHERE ${d.inList(raw('channel'), ['web', 'app'])}`);
+      expect(m.n).toBe(3);
+    } finally {
+      conn.closeSync();
+    }
+  });
+});

@@ -1,0 +1,75 @@
+import { ident, raw, sql, type Raw, type Sql } from './sql';
+
+export type TimeUnit = 'day' | 'week' | 'month' | 'quarter';
+
+/**
+ * Where SQL engines differ, and nothing else: every query and rollup of the warehouse is written
+ * in the common SQL both engines read, plus these points. Arguments and results are SQL text
+ * (trusted: columns and fragments of the model, never client input); values are bound through
+ * `inList`, whose list is a parameter.
+ *
+ * DuckDB is implemented below. A ClickHouse dialect fills the same points, e.g. `toStartOfWeek(x, 1)`,
+ * `x - toIntervalDay(n)`, `countIf(c)`, `sumIf(x, c)`, `has(?, col)` and `sum` (ClickHouse's float
+ * sum is already deterministic per part order; `sumKahan` when exactness matters).
+ */
+export interface Dialect {
+  readonly name: 'duckdb' | 'clickhouse';
+  /** Quotes an identifier (checked against the identifier pattern first). */
+  quote(name: string): string;
+  /** The first instant of the day / ISO week (Monday) / month / quarter holding a timestamp. */
+  dateTrunc(unit: TimeUnit, expr: string): string;
+  /** The date (no time) of a timestamp. */
+  toDate(expr: string): string;
+  /** `YYYY-MM-DD` text of a date or timestamp. */
+  formatDay(expr: string): string;
+  /** A timestamp plus or minus a whole number of days (a literal or an integer expression). */
+  addDays(expr: string, days: number | string): string;
+  subDays(expr: string, days: number | string): string;
+  subHours(expr: string, hours: number | string): string;
+  /** Number of rows where a condition holds. */
+  countIf(cond: string): string;
+  /** Float sum that does not depend on the order rows arrive in (same answer on every run). */
+  fsum(expr: string): string;
+  /** Float sum over the rows where a condition holds (NULL when none). */
+  fsumIf(expr: string, cond: string): string;
+  /** Integer sum over the rows where a condition holds (NULL when none). */
+  sumIf(expr: string, cond: string): string;
+  /** An aggregate over the rows where a condition holds (ClickHouse: count -> countIf, var_samp -> varSampIf, ...). */
+  aggIf(fn: 'count' | 'avg' | 'var_samp' | 'sum', expr: string, cond: string): string;
+  /** `column` is one of the bound list of strings. */
+  inList(column: Raw, values: readonly string[]): Sql;
+}
+
+const days = (n: number | string) => (typeof n === 'number' ? String(n) : n);
+
+export const DUCKDB: Dialect = {
+  name: 'duckdb',
+  quote: ident,
+  dateTrunc: (unit, expr) => `date_trunc('${unit}', ${expr})`,
+  toDate: (expr) => `CAST(${expr} AS DATE)`,
+  formatDay: (expr) => `strftime(${expr}, '%Y-%m-%d')`,
+  addDays: (expr, n) => `${expr} + to_days(CAST(${days(n)} AS INTEGER))`,
+  subDays: (expr, n) => `${expr} - to_days(CAST(${days(n)} AS INTEGER))`,
+  subHours: (expr, n) => `${expr} - to_hours(CAST(${days(n)} AS BIGINT))`,
+  countIf: (cond) => `count(*) FILTER (WHERE ${cond})`,
+  fsum: (expr) => `fsum(${expr})`,
+  fsumIf: (expr, cond) => `fsum(${expr}) FILTER (WHERE ${cond})`,
+  sumIf: (expr, cond) => `sum(${expr}) FILTER (WHERE ${cond})`,
+  aggIf: (fn, expr, cond) => `${fn}(${expr}) FILTER (WHERE ${cond})`,
+  inList: (column, values) => sql`list_contains(CAST(${values} AS VARCHAR[]), ${column})`,
+};
+
+/** The dialect of the engine the server and the loader run on today. */
+export const DEFAULT_DIALECT: Dialect = DUCKDB;
+
+const MARK = '\u0001';
+
+/**
+ * Applies a dialect point to a fragment that binds values (a window length from the request, say):
+ * the dialect's text goes around the fragment, whose values stay bound.
+ */
+export function around(point: (x: string) => string, inner: Sql): Sql {
+  const [before, after, ...rest] = point(MARK).split(MARK);
+  if (after === undefined || rest.length > 0) throw new Error('a dialect point must use its argument exactly once');
+  return sql`${raw(before)}${inner}${raw(after)}`;
+}

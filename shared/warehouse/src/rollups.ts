@@ -1,0 +1,142 @@
+import { DEFAULTS } from '@refunds/shared';
+import { DUCKDB, type Dialect } from './dialect';
+import { revColumn } from './facts';
+import { AMOUNT_BAND_SQL } from './fragments';
+import { raw, type Raw } from './sql';
+
+/**
+ * Daily rollups of refund_facts and orders, rebuilt with every load that changes the facts
+ * (etl/src/load/rollup.ts builds them). Most panels group and filter only by the columns kept in
+ * one of them, and at 10M refunds a rollup has a fifth of the rows or fewer. Anything else (a
+ * product line filter on agent scorecards, say) reads refund_facts.
+ */
+
+export type RollupTable = 'refund_daily' | 'agent_daily' | 'cohort_daily';
+
+export interface RollupSpec {
+  table: RollupTable;
+  /** Group columns besides `day` (the UTC date of requested_at); names as in refund_facts. */
+  keys: readonly string[];
+}
+
+/**
+ * Daily rollups, smallest first: a query reads the first one that has every column it filters or
+ * groups by. refund_daily has what most panels filter on; agent_daily adds agents (which would
+ * multiply refund_daily's rows); cohort_daily adds the amount band and customer type, for channel
+ * cohorts and new-vs-returning splits (at 10M: 1.4M, 0.4M and 3.0M rows).
+ */
+export const ROLLUPS: readonly RollupSpec[] = [
+  { table: 'refund_daily', keys: ['channel', 'product_line', 'reason_code', 'reason_family', 'campaign', 'decision'] },
+  { table: 'agent_daily', keys: ['agent_id', 'team', 'channel', 'decision'] },
+  { table: 'cohort_daily', keys: ['channel', 'product_line', 'reason_code', 'reason_family', 'campaign', 'decision', 'customer_type', 'amount_band'] },
+];
+
+/** The filter columns product_weekly has (spikes with an agent or team filter read refund_facts). */
+export const PRODUCT_WEEKLY_KEYS: readonly string[] = ['product_line', 'reason_code', 'channel', 'campaign'];
+
+/** A measure: an aggregate over refund_facts rows, and how rollup rows of it add up. */
+export interface MeasureDef {
+  name: string;
+  /** Aggregate over refund_facts rows (the cut-offs CTE `h` is in scope). */
+  fact: (d: Dialect) => string;
+  /** Aggregate over rollup rows that gives the same number: counts add up exactly, float sums with fsum. */
+  merge: 'sum' | 'fsum';
+}
+
+const sla = DEFAULTS.slaHours;
+const w = DEFAULTS.repurchaseWindowDays;
+const eco = DEFAULTS.economicsWindowDays;
+const coalesce0 = (x: string) => `coalesce(${x}, 0)`;
+const repurchasedWithin = (d: Dialect, days: number) => `next_order_at <= ${d.addDays('decided_at', days)}`;
+
+/** Additive measures: each is a count or a sum, so any set of rollup rows adds up exactly. */
+export const MEASURES: readonly MeasureDef[] = [
+  { name: 'n', fact: () => 'count(*)', merge: 'sum' },
+  { name: 'refunded_amount', fact: (d) => coalesce0(d.fsum('refunded_amount')), merge: 'fsum' },
+  { name: 'sla_met', fact: (d) => d.countIf(`resolution_hours <= ${sla}`), merge: 'sum' },
+  { name: 'res_sum', fact: (d) => coalesce0(d.fsum('resolution_hours')), merge: 'fsum' },
+  { name: 'res_n', fact: () => 'count(resolution_hours)', merge: 'sum' },
+  { name: 'overdue', fact: (d) => d.countIf('requested_at < h.overdue_cutoff'), merge: 'sum' },
+  { name: 'payout_failed', fact: (d) => d.countIf(`payout_status = 'failed'`), merge: 'sum' },
+  { name: 'payout_n', fact: () => 'count(payout_status)', merge: 'sum' },
+  { name: 'evidence_true', fact: (d) => d.countIf('evidence_complete'), merge: 'sum' },
+  { name: 'evidence_n', fact: () => 'count(evidence_complete)', merge: 'sum' },
+  { name: 'escalated', fact: (d) => d.countIf('escalated'), merge: 'sum' },
+  { name: 'reopened', fact: (d) => d.countIf('reopened'), merge: 'sum' },
+  { name: 'contacts_sum', fact: () => 'coalesce(sum(contacts), 0)', merge: 'sum' },
+  {
+    name: 'review_gap',
+    fact: (d) => d.countIf(`refunded_amount >= ${DEFAULTS.reviewThreshold} AND (reviewer_id IS NULL OR reviewer_id = agent_id)`),
+    merge: 'sum',
+  },
+  { name: 'csat_n', fact: () => 'coalesce(sum(csat_n), 0)', merge: 'sum' },
+  { name: 'csat_sum', fact: () => 'coalesce(sum(csat_sum), 0)', merge: 'sum' },
+  { name: 'csat_hi', fact: () => 'coalesce(sum(csat_hi), 0)', merge: 'sum' },
+  { name: 'nps_n', fact: () => 'coalesce(sum(nps_n), 0)', merge: 'sum' },
+  { name: 'nps_pro', fact: () => 'coalesce(sum(nps_pro), 0)', merge: 'sum' },
+  { name: 'nps_det', fact: () => 'coalesce(sum(nps_det), 0)', merge: 'sum' },
+  { name: 'rep_eligible', fact: (d) => d.countIf('decided_at <= h.rep_cutoff'), merge: 'sum' },
+  // Repurchase revenue of the default window, and rejection economics' default window (eligibility,
+  // requested amount, revenue), so the dashboard's default views read the rollups too.
+  { name: 'rep_rev', fact: (d) => coalesce0(d.fsumIf(revColumn(w), 'decided_at <= h.rep_cutoff')), merge: 'fsum' },
+  { name: 'eco_eligible', fact: (d) => d.countIf('decided_at <= h.eco_cutoff'), merge: 'sum' },
+  { name: 'eco_requested', fact: (d) => coalesce0(d.fsumIf('requested_amount', 'decided_at <= h.eco_cutoff')), merge: 'fsum' },
+  { name: 'eco_rev', fact: (d) => coalesce0(d.fsumIf(revColumn(eco), 'decided_at <= h.eco_cutoff')), merge: 'fsum' },
+  // rejectionEffect (matched comparison) at the economics window: the sum of squared revenue and the
+  // repurchased count, so its per-stratum variances come from the rollup too.
+  { name: 'eco_rev2', fact: (d) => coalesce0(d.fsumIf(`${revColumn(eco)} * ${revColumn(eco)}`, 'decided_at <= h.eco_cutoff')), merge: 'fsum' },
+  { name: 'eco_yes', fact: (d) => d.countIf(`decided_at <= h.eco_cutoff AND ${repurchasedWithin(d, eco)}`), merge: 'sum' },
+  { name: 'rep_yes', fact: (d) => d.countIf(`decided_at <= h.rep_cutoff AND ${repurchasedWithin(d, w)}`), merge: 'sum' },
+];
+export const MEASURE_BY_NAME: ReadonlyMap<string, MeasureDef> = new Map(MEASURES.map((m) => [m.name, m]));
+export const isMeasure = (name: string): boolean => MEASURE_BY_NAME.has(name);
+
+/** The measures as DuckDB text (what the loader's rollups are built with and what their signature covers). */
+export const DAILY_MEASURES: ReadonlyArray<{ name: string; fact: string; merge: 'sum' | 'fsum' }> = MEASURES.map((m) => ({
+  name: m.name,
+  fact: m.fact(DUCKDB),
+  merge: m.merge,
+}));
+export type DailyMeasure = (typeof MEASURES)[number]['name'];
+
+/**
+ * The SELECT list of the named measures, aliased by name, over refund_facts (`fact`) or over a
+ * rollup (`rollup`). Counts merged from a rollup are cast back to BIGINT so both sources return
+ * the same types.
+ */
+export function measuresSql(source: 'fact' | 'rollup', names: readonly string[] = MEASURES.map((m) => m.name), d: Dialect = DUCKDB): Raw {
+  return raw(names.map((name) => measureSql(source, name, d)).join(',\n  '));
+}
+
+/** One measure's aggregate, aliased by its name. */
+export function measureSql(source: 'fact' | 'rollup', name: string, d: Dialect = DUCKDB): string {
+  const m = MEASURE_BY_NAME.get(name);
+  if (!m) throw new Error(`unknown rollup measure ${name}`);
+  if (source === 'fact') return `${m.fact(d)} AS ${name}`;
+  return m.merge === 'sum' ? `CAST(sum(${name}) AS BIGINT) AS ${name}` : `coalesce(${d.fsum(name)}, 0) AS ${name}`;
+}
+
+/** A rollup key as selected from refund_facts (the amount band is computed). */
+export const keySelect = (k: string) => (k === 'amount_band' ? `${AMOUNT_BAND_SQL} AS amount_band` : k);
+
+/** Column declarations of a rollup table. */
+export const rollupColumns = (r: RollupSpec) =>
+  `day DATE, ${r.keys.map((k) => `${k} VARCHAR`).join(', ')}, ${DAILY_MEASURES.map((m) => `${m.name} ${m.merge === 'fsum' ? 'DOUBLE' : 'BIGINT'}`).join(', ')}`;
+export const ORDER_DAILY_COLUMNS = 'day DATE, channel VARCHAR, campaign VARCHAR, n BIGINT';
+/** Refunds per ISO week (its Monday) and product, for spike detection; the filter columns of refund_daily minus time. */
+export const PRODUCT_WEEKLY_COLUMNS =
+  'wk DATE, product_id VARCHAR, product_line VARCHAR, reason_code VARCHAR, reason_family VARCHAR, channel VARCHAR, campaign VARCHAR, n BIGINT';
+
+/** Creates the rollup tables when missing (the loader fills them). */
+export const ROLLUP_DDL = [
+  ...ROLLUPS.map((r) => `CREATE TABLE IF NOT EXISTS ${r.table} (${rollupColumns(r)})`),
+  `CREATE TABLE IF NOT EXISTS order_daily (${ORDER_DAILY_COLUMNS})`,
+  `CREATE TABLE IF NOT EXISTS product_weekly (${PRODUCT_WEEKLY_COLUMNS})`,
+];
+
+/** Every table that holds measures, with its group keys (besides its time column) and the measures it has. */
+export const MEASURE_TABLES: ReadonlyArray<{ table: string; keys: readonly string[]; measures: readonly string[] }> = [
+  ...ROLLUPS.map((r) => ({ table: r.table, keys: r.keys, measures: MEASURES.map((m) => m.name) })),
+  { table: 'product_weekly', keys: ['product_id', 'product_line', 'reason_code', 'reason_family', 'channel', 'campaign'], measures: ['n'] },
+  { table: 'order_daily', keys: ['channel', 'campaign'], measures: ['n'] },
+];
