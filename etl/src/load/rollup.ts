@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { DEFAULTS } from '@refunds/shared';
-import { queryRows, runSql } from '../db/duckdb';
 import { raw, type Raw } from '../db/sql';
 import { revColumn } from './derive';
 
 /**
- * Daily rollups of refund_facts and orders, rebuilt with every load that changes the facts. Most
+ * Daily rollups of refund_facts and orders, kept up to date by every load (./rollup-build). Most
  * panels group and filter only by the columns kept in one of them, and at 10M refunds a rollup has
  * a fifth of the rows or fewer. Anything else (a product line filter on agent scorecards, say)
  * reads refund_facts.
@@ -123,13 +121,11 @@ export function measuresSql(source: 'fact' | 'rollup', names: readonly string[] 
   return raw(parts.join(',\n  '));
 }
 
-const keySelect = (k: string) => (k === 'amount_band' ? `${AMOUNT_BAND_SQL} AS amount_band` : k);
-
-const rollupColumns = (r: RollupSpec) =>
+export const rollupColumns = (r: RollupSpec) =>
   `day DATE, ${r.keys.map((k) => `${k} VARCHAR`).join(', ')}, ${DAILY_MEASURES.map((m) => `${m.name} ${m.merge === 'fsum' ? 'DOUBLE' : 'BIGINT'}`).join(', ')}`;
-const ORDER_DAILY_COLUMNS = 'day DATE, channel VARCHAR, campaign VARCHAR, n BIGINT';
+export const ORDER_DAILY_COLUMNS = 'day DATE, channel VARCHAR, campaign VARCHAR, n BIGINT';
 /** Refunds per ISO week (its Monday) and product, for spike detection; the filter columns of refund_daily minus time. */
-const PRODUCT_WEEKLY_COLUMNS =
+export const PRODUCT_WEEKLY_COLUMNS =
   'wk DATE, product_id VARCHAR, product_line VARCHAR, reason_code VARCHAR, reason_family VARCHAR, channel VARCHAR, campaign VARCHAR, n BIGINT';
 /** The filter columns product_weekly has (spikes with an agent or team filter read refund_facts). */
 export const PRODUCT_WEEKLY_KEYS: readonly string[] = ['product_line', 'reason_code', 'channel', 'campaign'];
@@ -148,48 +144,3 @@ export const ROLLUP_DDL = [
   `CREATE TABLE IF NOT EXISTS order_daily (${ORDER_DAILY_COLUMNS})`,
   `CREATE TABLE IF NOT EXISTS product_weekly (${PRODUCT_WEEKLY_COLUMNS})`,
 ];
-
-/**
- * Rebuilds the rollups from refund_facts and orders, replacing the tables (their columns may have
- * changed). Runs inside the caller's transaction (the load's, or the server's one-off upgrade),
- * which then calls markRollupsCurrent.
- */
-export async function rebuildRollups(conn: DuckDBConnection): Promise<void> {
-  for (const r of ROLLUPS) {
-    await runSql(conn, `CREATE OR REPLACE TABLE ${r.table} (${rollupColumns(r)})`);
-    // Sorted by day so a time filter skips whole row groups.
-    await runSql(
-      conn,
-      `INSERT INTO ${r.table}
-       WITH ${CUTOFFS_CTE.text}
-       SELECT CAST(requested_at AS DATE) AS day, ${r.keys.map(keySelect).join(', ')},
-         ${measuresSql('fact').text}
-       FROM refund_facts, h
-       GROUP BY ALL ORDER BY day`,
-    );
-  }
-  await runSql(conn, `CREATE OR REPLACE TABLE order_daily (${ORDER_DAILY_COLUMNS})`);
-  await runSql(conn, `INSERT INTO order_daily SELECT CAST(ordered_at AS DATE) AS day, channel, campaign, count(*) AS n FROM orders GROUP BY ALL ORDER BY day`);
-  await runSql(conn, `CREATE OR REPLACE TABLE product_weekly (${PRODUCT_WEEKLY_COLUMNS})`);
-  await runSql(
-    conn,
-    `INSERT INTO product_weekly
-     SELECT CAST(date_trunc('week', requested_at) AS DATE) AS wk, product_id, product_line, reason_code, reason_family, channel, campaign, count(*) AS n
-     FROM refund_facts WHERE product_id IS NOT NULL
-     GROUP BY ALL ORDER BY product_id, wk`,
-  );
-}
-
-/** Records that the rollups match the data version now in meta (call after bumping it). */
-export async function markRollupsCurrent(conn: DuckDBConnection): Promise<void> {
-  await runSql(conn, `INSERT OR REPLACE INTO meta SELECT 'rollup_version', value || ':${ROLLUP_SIGNATURE}' FROM meta WHERE key = 'data_version'`);
-}
-
-/** True when the rollups were built by this definition from the data version now committed. */
-export async function rollupsCurrent(conn: DuckDBConnection): Promise<boolean> {
-  const [r] = await queryRows<{ ok: boolean }>(
-    conn,
-    `SELECT coalesce((SELECT value FROM meta WHERE key = 'rollup_version') = (SELECT value || ':${ROLLUP_SIGNATURE}' FROM meta WHERE key = 'data_version'), false) AS ok`,
-  );
-  return r.ok;
-}
