@@ -255,7 +255,12 @@ describe('incrementally maintained rollups', () => {
   const work = tempDir('refunds-rollup-inc-');
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  async function check(base: readonly Op[], increments: ReadonlyArray<readonly Op[]>, run: number): Promise<void> {
+  async function check(
+    base: readonly Op[],
+    increments: ReadonlyArray<readonly Op[]>,
+    run: number,
+    after?: (increment: number, conn: DuckDBConnection) => Promise<void>,
+  ): Promise<void> {
     const dbPath = join(work, `run-${run}.duckdb`);
     const inst = await openDatabase(dbPath);
     const conn = await connect(inst);
@@ -287,6 +292,7 @@ describe('incrementally maintained rollups', () => {
           `SELECT (SELECT count(*) FROM refund_facts) AS facts, (SELECT coalesce(sum(n), 0) FROM refund_daily) AS rolled`,
         );
         expect(rolled).toBe(facts);
+        await after?.(i, conn);
       }
     } finally {
       conn.closeSync();
@@ -299,7 +305,7 @@ describe('incrementally maintained rollups', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(refundSpec, { minLength: 3, maxLength: 12 }),
-        fc.array(fc.array(op, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.array(op, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 3 }),
         (base, incs) =>
           check(
             base.map((r) => ({ kind: 'refund', r })),
@@ -307,13 +313,13 @@ describe('incrementally maintained rollups', () => {
             run++,
           ),
       ),
-      { numRuns: 30 },
+      { numRuns: 12 },
     );
   }, 300_000);
 
   test('a later order and a later refund move the cut-offs, and rows far from the new data change', async () => {
-    // By hand: R-early was decided 40 days before the latest order, so it is outside the 30-day
-    // repurchase horizon... until an order 20 days later moves the horizon past it.
+    // By hand: one refund, then orders far later than it (the repurchase horizon moves past it),
+    // then a much later refund (the overdue cut-off moves past it).
     const r: RefundSpec = {
       customer: 'C1',
       requested: 10 * 24,
@@ -339,6 +345,22 @@ describe('incrementally maintained rollups', () => {
         [{ kind: 'refund', r: { ...r, customer: 'C3', requested: 100 * 24, decision: 'pending' } }],
       ],
       1000,
+      async (i, conn) => {
+        // R1 (the base refund, requested on day 10, decided on day 11). Repurchase horizon = latest
+        // order - 30 days: day -25 at the base load (R1 not eligible), day 21 after the first order
+        // and day 41 after the second (eligible). Overdue cut-off = latest request - 48 h: R1 is the
+        // latest request until the pending refund of day 100 arrives.
+        const [r1] = await queryRows<{ rep: number; overdue: number }>(
+          conn,
+          `SELECT sum(rep_eligible) AS rep, sum(overdue) AS overdue FROM refund_daily WHERE day = DATE '2025-01-11'`,
+        );
+        expect(r1).toEqual({ rep: 1, overdue: i === 2 ? 1 : 0 });
+        const [late] = await queryRows<{ n: number; overdue: number }>(
+          conn,
+          `SELECT coalesce(sum(n), 0) AS n, coalesce(sum(overdue), 0) AS overdue FROM refund_daily WHERE day = DATE '2025-04-11'`,
+        );
+        expect(late).toEqual(i === 2 ? { n: 1, overdue: 0 } : { n: 0, overdue: 0 });
+      },
     );
   }, 60_000);
 });
