@@ -194,6 +194,7 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
         await rebuildRollups(conn);
         rollups = 'full';
       }
+      await runSql(conn, `DROP TABLE IF EXISTS _facts_new`);
     } else if (!(await rollupsCurrent(conn))) {
       await rebuildRollups(conn);
       rollups = 'full';

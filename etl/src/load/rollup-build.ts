@@ -97,7 +97,7 @@ async function rollupInputColumns(conn: DuckDBConnection): Promise<string[]> {
     conn,
     `SELECT column_name AS name FROM duckdb_columns() WHERE table_name = 'refund_facts' AND schema_name = 'main' ORDER BY column_index`,
   );
-  return cols.map((c) => c.name).filter((c) => new RegExp(`\\b${c}\\b`).test(text) || Object.values(CUTOFF_COLUMNS).includes(c));
+  return cols.map((c) => c.name).filter((c) => c === 'refund_id' || new RegExp(`\\b${c}\\b`).test(text) || Object.values(CUTOFF_COLUMNS).includes(c));
 }
 
 /**
@@ -157,8 +157,8 @@ export async function prepareRollupUpdate(conn: DuckDBConnection): Promise<boole
 }
 
 /**
- * Updates the rollups after recomputeFacts('affected'), given `_rollup_old` (prepareRollupUpdate)
- * and `_order_changes` (ordered_at, channel, campaign of new orders and of the replaced versions
+ * Updates the rollups after recomputeFacts('affected'), given `_rollup_old` (prepareRollupUpdate),
+ * `_facts_new` (recomputeFacts) and `_order_changes` (ordered_at, channel, campaign of new orders and of the replaced versions
  * of changed ones). Returns 'full' when it had to rebuild instead (a cut-off appeared or vanished).
  */
 export async function updateRollups(conn: DuckDBConnection): Promise<'incremental' | 'full'> {
@@ -169,17 +169,22 @@ export async function updateRollups(conn: DuckDBConnection): Promise<'incrementa
     await rebuildRollups(conn);
     return 'full';
   }
-  const cols = (await rollupInputColumns(conn)).join(', ');
+  const inputs = await rollupInputColumns(conn);
+  const cols = inputs.join(', ');
+  // Facts that changed in a column some rollup reads (refund_id is the key of refund_facts): the old
+  // version and the new one.
   await runSql(
     conn,
-    `CREATE OR REPLACE TEMP TABLE _rollup_new AS SELECT ${cols} FROM refund_facts WHERE customer_id IN (SELECT customer_id FROM _affected_customers)`,
+    `CREATE OR REPLACE TEMP TABLE _rollup_changed AS
+     SELECT coalesce(o.refund_id, n.refund_id) AS refund_id
+     FROM _rollup_old o FULL JOIN (SELECT ${cols} FROM _facts_new) n ON o.refund_id = n.refund_id
+     WHERE o.refund_id IS NULL OR n.refund_id IS NULL OR NOT (${inputs.map((c) => `o.${c} IS NOT DISTINCT FROM n.${c}`).join(' AND ')})`,
   );
-  // Facts that changed in a column some rollup reads: the old version and the new one.
   await runSql(
     conn,
     `CREATE OR REPLACE TEMP TABLE _rollup_changes AS
-     (SELECT * FROM _rollup_old EXCEPT ALL SELECT * FROM _rollup_new)
-     UNION ALL (SELECT * FROM _rollup_new EXCEPT ALL SELECT * FROM _rollup_old)`,
+     SELECT * FROM _rollup_old WHERE refund_id IN (SELECT refund_id FROM _rollup_changed)
+     UNION ALL SELECT ${cols} FROM _facts_new WHERE refund_id IN (SELECT refund_id FROM _rollup_changed)`,
   );
   // Facts on the other side of a cut-off than at the last build.
   for (const k of keys) {
@@ -194,7 +199,7 @@ export async function updateRollups(conn: DuckDBConnection): Promise<'incrementa
     );
   }
   for (const b of BUILDS) await updateGroups(conn, b, b.source === 'orders' ? '_order_changes' : '_rollup_changes');
-  await runSql(conn, `DROP TABLE IF EXISTS _rollup_old; DROP TABLE IF EXISTS _rollup_new; DROP TABLE IF EXISTS _rollup_changes`);
+  for (const t of ['_rollup_old', '_rollup_changed', '_rollup_changes', '_rollup_keys', '_facts_new']) await runSql(conn, `DROP TABLE IF EXISTS ${t}`);
   await storeCutoffs(conn);
   return 'incremental';
 }
