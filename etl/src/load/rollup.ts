@@ -103,6 +103,9 @@ export const DAILY_MEASURES: readonly Measure[] = [
     fact: `count(*) FILTER (WHERE decided_at <= h.rep_cutoff AND next_order_at <= decided_at + to_days(CAST(${w} AS INTEGER)))`,
     merge: 'sum',
   },
+  // Sums of squares for Welch's t in policyImpact (changes effective at midnight read refund_daily).
+  { name: 'res_sq', fact: 'coalesce(fsum(resolution_hours * resolution_hours), 0)', merge: 'fsum' },
+  { name: 'csat_sq', fact: 'coalesce(sum(csat_sq), 0)', merge: 'sum' },
 ];
 export type DailyMeasure = (typeof DAILY_MEASURES)[number]['name'];
 
