@@ -169,8 +169,8 @@ class World {
           if (!this.refunds.length) break;
           const old = this.refunds[o.pick % this.refunds.length];
           // Same refund and order; the customer stays (the order is the customer's).
-          const r = { ...this.refundRow({ ...o.r, customer: String(old.customer_id) }, String(old.refund_id)), order_id: old.order_id };
-          refunds.set(String(r.refund_id), r);
+          const r: Row = { ...this.refundRow({ ...o.r, customer: String(old.customer_id) }, String(old.refund_id)), order_id: old.order_id };
+          refunds.set(String(old.refund_id), r);
           break;
         }
         case 'replaceOrder': {
