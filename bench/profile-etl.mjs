@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Where does an ETL load spend its time? Runs etl/dist's loadFiles in-process with the DuckDB
 // connection's run/runAndReadAll wrapped to time every statement (no ETL change), then prints the
-// slowest statements. Usage: node bench/profile-etl.mjs DIR [--db FILE] [--twice] [--top 25] [--dump PREFIX]
-// (--dump writes PREFIX.load.json / PREFIX.reload.json with every statement's full SQL and time)
+// slowest statements. Usage: node bench/profile-etl.mjs DIR [--db FILE [--increment]] [--twice] [--top 25] [--dump PREFIX]
+// (--increment loads into the existing --db; --dump writes PREFIX.load.json / PREFIX.reload.json with every statement's full SQL and time)
 import { createRequire } from 'node:module';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
@@ -69,8 +69,11 @@ async function once(label) {
     );
 }
 
-rmSync(db, { force: true });
-rmSync(`${db}.wal`, { force: true });
+// --increment: load DIR into the existing --db (a nightly increment) instead of a fresh file.
+if (!args.includes('--increment')) {
+  rmSync(db, { force: true });
+  rmSync(`${db}.wal`, { force: true });
+}
 await once('load');
 if (twice) await once('reload');
 if (!args.includes('--db')) rmSync(db, { force: true });

@@ -16,6 +16,7 @@ import { OPERATIONS, isMissingOperation, mixedBodies, variants } from './queries
 import { NAIVE } from './naive-sql.mjs';
 import { fmtDur, fmtMs, fmtRatio, mdTable, p50, p95, percentile, ratio, textTable, timeRuns } from './stats.mjs';
 import { measurePages } from './browser.mjs';
+import { makeIncrements } from './increments.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = join(ROOT, 'bench');
@@ -203,6 +204,7 @@ async function plainLoad(dir, dbPath) {
 
 function parseLoadSummary(stdout) {
   const m = /load (\d+) (\w+) in ([\d.]+) s/.exec(stdout);
+  const rollups = /rollups (\w+)/.exec(stdout)?.[1] ?? null;
   const tables = {};
   for (const line of stdout.split('\n')) {
     const cells = line.trim().split(/\s+/);
@@ -214,6 +216,7 @@ function parseLoadSummary(stdout) {
   const sum = (k) => Object.values(tables).reduce((a, t) => a + t[k], 0);
   return {
     outcome: m?.[2] ?? null,
+    rollups,
     reportedMs: m ? Number(m[3]) * 1000 : null,
     tables,
     read: sum('read'),
@@ -340,6 +343,24 @@ async function benchSize(n, results) {
   log(`  plain DuckDB load again: ${fmtDur(plain2.ms)} (the faster one is the floor)`);
   R.plainRuns = [R.plain.ms, plain2.ms];
   if (plain2.ms < R.plain.ms) R.plain = plain2;
+
+  // ---- 2b. nightly increments, one after the other on a copy of the loaded file (the queries read the full load)
+  const inc = await makeIncrements(gen.dir, join(DATA, `inc-${n}`));
+  const incDb = join(work, 'increment.duckdb');
+  copyFileSync(apiDb, incDb);
+  R.increments = {};
+  for (const [key, dir, label, rows] of [
+    ['refunds', inc.newRefunds, `1% new refunds (${inc.refunds} refunds, ${inc.surveys} surveys)`, inc.refunds + inc.surveys],
+    ['orders', inc.newOrders, `1% new orders (${inc.orders} orders)`, inc.orders],
+  ]) {
+    const x = await etlLoad(incDb, dir, `ETL increment, ${label}`, opts.loadTimeoutMin);
+    R.increments[key] = { ...x, label, expectedRows: rows };
+    log(
+      `  increment ${label}: ${fmtDur(x.ms)} ${x.error ? `FAILED ${x.error}` : `(${fmtPct(ratio(x.ms, R.load.ms))} of the full load; ${x.loaded} loaded${x.loaded === rows ? '' : ` (expected ${rows})`}; rollups ${x.rollups})`}`,
+    );
+    if (x.error) R.notes.push(`increment ${label} failed: ${x.error}`);
+  }
+  rmSync(incDb, { force: true });
 
   // Separate copy for direct queries: DuckDB allows one process per file.
   copyFileSync(apiDb, directDb);
@@ -604,6 +625,8 @@ const TARGETS = {
   speedup: 20,
   overhead: 1.2,
   loadP99: 1000,
+  incRefunds: 0.05,
+  incOrders: 0.1,
 };
 
 function loadRows(results) {
@@ -620,6 +643,21 @@ function loadRows(results) {
   ]);
 }
 const LOAD_HEAD = ['refunds', 'input', 'plain ms', 'ETL load ms', 'load/plain', 'reload ms', 'reload/plain', 'reload loaded/replaced', 'db file'];
+
+const fmtPct = (r) => (r === null || r === undefined ? '-' : `${(r * 100).toFixed(1)}%`);
+function incrementRows(results) {
+  return results.sizes.flatMap((R) =>
+    Object.values(R.increments ?? {}).map((x) => [
+      R.n.toLocaleString('en'),
+      x.label,
+      x.error ? `failed: ${x.error}` : fmtMs(x.ms),
+      fmtPct(ratio(x.ms, R.load?.ms)),
+      x.error ? '-' : `${x.loaded}${x.loaded === x.expectedRows ? '' : ` (expected ${x.expectedRows})`}`,
+      x.rollups ?? '-',
+    ]),
+  );
+}
+const INCREMENT_HEAD = ['refunds', 'increment', 'ETL ms', 'of the full load', 'rows loaded', 'rollups'];
 
 function queryRows(R) {
   return (R.queries ?? []).map((q) => {
@@ -701,6 +739,20 @@ function targets(results) {
     const verdict = (x, r, target) => (x?.timedOut ? (r !== null && r > target ? false : null) : x?.error ? false : r === null ? null : r <= target);
     out.push([n, `ETL load <= ${TARGETS.loadRatio}x plain`, shown(R.load, lr), mark(verdict(R.load, lr, TARGETS.loadRatio))]);
     if (R.reload) out.push([n, `reload <= ${TARGETS.reloadRatio}x plain`, shown(R.reload, rr), mark(verdict(R.reload, rr, TARGETS.reloadRatio))]);
+    for (const [key, target] of [
+      ['refunds', TARGETS.incRefunds],
+      ['orders', TARGETS.incOrders],
+    ]) {
+      const x = R.increments?.[key];
+      if (!x) continue;
+      const r = ratio(x.ms, R.load?.ms);
+      out.push([
+        n,
+        `1% new ${key} <= ${fmtPct(target)} of the full load`,
+        x.error ? 'failed' : fmtPct(r),
+        mark(x.error ? false : r === null ? null : r <= target),
+      ]);
+    }
     const qs = (R.queries ?? []).filter((q) => q.apiP50 !== undefined);
     if (qs.length) {
       const slow50 = qs.filter((q) => q.apiP50 > TARGETS.p50);
@@ -766,6 +818,15 @@ function writeReport(results, final) {
     '',
   );
   lines.push(mdTable(LOAD_HEAD, loadRows(results)), '');
+  const ir = incrementRows(results);
+  if (ir.length) {
+    lines.push('### Nightly increments', '');
+    lines.push(
+      "After the reload, on a copy of the loaded file, one after the other: `node etl/dist/cli.js load --db copy.duckdb DIR` (process wall time) with the files of `bench/increments.mjs`: copies of the latest 1% of refunds (and their surveys), then of the latest 1% of orders, with new ids, moved forward past the loaded data. The new orders are existing customers' orders, so earlier refunds' repurchase facts change. *of the full load* = increment / ETL load above. *rollups*: how the load brought the rollups up to date (incremental = only the changed groups).",
+      '',
+    );
+    lines.push(mdTable(INCREMENT_HEAD, ir), '');
+  }
   for (const R of results.sizes) {
     if (!R.queries?.length) continue;
     lines.push(`## Queries, ${R.n.toLocaleString('en')} refunds (result cache off)`, '');
@@ -822,6 +883,7 @@ function keptAnalysis() {
 
 function printTables(results) {
   log('\n' + textTable(LOAD_HEAD, loadRows(results)));
+  if (incrementRows(results).length) log('\nincrements:\n' + textTable(INCREMENT_HEAD, incrementRows(results)));
   for (const R of results.sizes) if (R.queries?.length) log(`\nqueries, ${R.n.toLocaleString('en')} refunds:\n` + textTable(QUERY_HEAD, queryRows(R)));
   const lt = loadTestRows(results);
   if (lt.length) log('\nmixed load:\n' + textTable(LOADTEST_HEAD, lt));

@@ -91,7 +91,11 @@ export function formatSummary(s: LoadSummary): string {
   const rows = s.tables.map((t) => [t.table, t.read, t.loaded, t.replaced, t.unchanged, t.rejected].map(String));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [`load ${s.loadId} ${s.outcome} in ${(s.durationMs / 1000).toFixed(1)} s (data version ${s.dataVersion})`, fmt(head), ...rows.map(fmt)].join('\n');
+  return [
+    `load ${s.loadId} ${s.outcome} in ${(s.durationMs / 1000).toFixed(1)} s (data version ${s.dataVersion}${s.rollups ? `, rollups ${s.rollups}` : ''})`,
+    fmt(head),
+    ...rows.map(fmt),
+  ].join('\n');
 }
 
 interface ServerInfo {

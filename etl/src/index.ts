@@ -4,6 +4,7 @@ export * from './load/errors';
 export * from './load/schema';
 export * from './load/derive';
 export * from './load/rollup';
+export * from './load/rollup-build';
 export { agreedReportingCurrency } from './load/checks';
 export { loadFiles, type LoadOptions, type LoadSummary, type LoadReject, type TableSummary, type LoadProgress, type LoadPhase } from './load/load';
 export { convertExport, IMPORT_FORMATS, ImportError, type ImportFormat } from './importers';

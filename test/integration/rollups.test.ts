@@ -144,8 +144,10 @@ describe('daily rollups answer exactly as refund_facts', () => {
       diffs.push(...same(ok(a), ok(b), label));
     };
     await both('filterOptions', OPTIONS_Q, {});
-    const changes = ok(await on.gql<Pick<Query, 'policyChanges'>>(`{ policyChanges { changeId } }`)).policyChanges;
+    const changes = ok(await on.gql<Pick<Query, 'policyChanges'>>(`{ policyChanges { changeId effectiveAt } }`)).policyChanges;
     expect(changes.length).toBeGreaterThan(0);
+    // Changes effective at midnight UTC answer from refund_daily (sums of squares for the variances).
+    expect(changes.some((c) => /T00:00:00(\.0+)?Z$/.test(c.effectiveAt))).toBe(true);
     for (const { changeId } of changes) for (const w of [30, 90]) await both(`policy ${changeId} ${w}`, POLICY_Q, { c: changeId, w });
     for (const { name, f } of FILTERS) {
       await both(`${name} overview`, OVERVIEW_Q, { f });

@@ -7,6 +7,8 @@ export type FactsScope = 'all' | 'affected';
 /**
  * Recomputes refund_facts. With scope 'affected', only the customers listed in the temp table
  * `_affected_customers` are recomputed: their repurchase facts depend only on their own orders.
+ * Their new facts are also left in the temp table `_facts_new` (the rollup update compares them
+ * with the old ones).
  */
 export async function recomputeFacts(conn: DuckDBConnection, scope: FactsScope, reportingCurrency: string): Promise<void> {
   const onlyAffected = scope === 'affected';
@@ -16,11 +18,13 @@ export async function recomputeFacts(conn: DuckDBConnection, scope: FactsScope, 
   );
   const revSelect = REV_WINDOWS.map((w) => `CASE WHEN r.decided_at IS NULL THEN NULL ELSE coalesce(rv.${revColumn(w)}, 0) END`).join(', ');
 
+  // Named as in refund_facts (the SELECT below fills it by position).
+  if (onlyAffected) await runSql(conn, `CREATE OR REPLACE TEMP TABLE _facts_new AS SELECT * FROM refund_facts LIMIT 0`);
   if (onlyAffected) await runSql(conn, `DELETE FROM refund_facts WHERE customer_id IN (SELECT customer_id FROM _affected_customers)`);
   else await runSql(conn, `DELETE FROM refund_facts`);
 
   const q = sql`
-  INSERT INTO refund_facts
+  INSERT INTO ${raw(onlyAffected ? '_facts_new' : 'refund_facts')}
   WITH
   r0 AS (SELECT * FROM refunds ${restrict('customer_id')}),
   o_raw AS (SELECT * FROM orders ${restrict('customer_id')}),
@@ -38,6 +42,8 @@ export async function recomputeFacts(conn: DuckDBConnection, scope: FactsScope, 
     SELECT r0.*, CASE WHEN coalesce(r0.currency, ${reportingCurrency}) = ${reportingCurrency} THEN 1 ELSE fd.rate END AS rate
     FROM r0 LEFT JOIN fx_day fd ON fd.currency = r0.currency AND fd.d = CAST(r0.requested_at AS DATE)
   ),
+  -- the refund's own order (it need not be among the customer's orders)
+  ro AS (SELECT order_id, ordered_at FROM orders ${raw(onlyAffected ? 'WHERE order_id IN (SELECT order_id FROM r0)' : '')}),
   first_order AS (SELECT customer_id, min(ordered_at) AS first_at FROM o GROUP BY customer_id),
   rv AS (
     SELECT r.refund_id, min(o.ordered_at) AS next_order_at,
@@ -72,10 +78,11 @@ export async function recomputeFacts(conn: DuckDBConnection, scope: FactsScope, 
   FROM r
   LEFT JOIN reason_families rf ON rf.reason_code = r.reason_code
   LEFT JOIN agents a ON a.agent_id = r.agent_id
-  LEFT JOIN orders ro ON ro.order_id = r.order_id
+  LEFT JOIN ro ON ro.order_id = r.order_id
   LEFT JOIN first_order fo ON fo.customer_id = r.customer_id
   LEFT JOIN rv ON rv.refund_id = r.refund_id
   LEFT JOIN sv ON sv.refund_id = r.refund_id
   ${raw(onlyAffected ? '' : 'ORDER BY r.requested_at')}`;
   await runSql(conn, q);
+  if (onlyAffected) await runSql(conn, `INSERT INTO refund_facts SELECT * FROM _facts_new`);
 }

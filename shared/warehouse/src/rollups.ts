@@ -87,6 +87,9 @@ export const MEASURES: readonly MeasureDef[] = [
   { name: 'eco_rev2', fact: (d) => coalesce0(d.fsumIf(`${revColumn(eco)} * ${revColumn(eco)}`, 'decided_at <= h.eco_cutoff')), merge: 'fsum' },
   { name: 'eco_yes', fact: (d) => d.countIf(`decided_at <= h.eco_cutoff AND ${repurchasedWithin(d, eco)}`), merge: 'sum' },
   { name: 'rep_yes', fact: (d) => d.countIf(`decided_at <= h.rep_cutoff AND ${repurchasedWithin(d, w)}`), merge: 'sum' },
+  // Sums of squares for Welch's t in policyImpact (changes effective at midnight read refund_daily).
+  { name: 'res_sq', fact: (d) => coalesce0(d.fsum('resolution_hours * resolution_hours')), merge: 'fsum' },
+  { name: 'csat_sq', fact: () => 'coalesce(sum(csat_sq), 0)', merge: 'sum' },
 ];
 export const MEASURE_BY_NAME: ReadonlyMap<string, MeasureDef> = new Map(MEASURES.map((m) => [m.name, m]));
 export const isMeasure = (name: string): boolean => MEASURE_BY_NAME.has(name);

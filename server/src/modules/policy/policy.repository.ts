@@ -68,6 +68,8 @@ export class PolicyRepository {
     if (q.scopeChannel !== null) scope.push(sql`r.channel = ${q.scopeChannel}`);
     if (q.scopeProductLine !== null) scope.push(sql`r.product_line = ${q.scopeProductLine}`);
     const inScope = scope.length === 0 ? sql`TRUE` : scope.length === 1 ? sql`coalesce(${scope[0]}, FALSE)` : sql`coalesce(${scope[0]} AND ${scope[1]}, FALSE)`;
+    // A change effective at midnight splits whole days: the daily rollup has every tally.
+    if (this.db.rollups && /^\d{4}-\d{2}-\d{2} 00:00:00(\.0*)?$/.test(q.at)) return this.impactFromRollup(q, decided, inScope);
     return this.db.query<ImpactRow>(sql`
       WITH p AS (
         SELECT CAST(${q.at} AS TIMESTAMP) AS t, CAST(${q.windowDays} AS INTEGER) AS wd, (SELECT max(ordered_at) FROM orders) AS horizon
@@ -96,6 +98,44 @@ export class PolicyRepository {
           ${countIf(`${decided} AND ${d.addDays('decided_at', rw)} <= p.horizon`)} AS rep_eligible,
           ${countIf(`${decided} AND ${d.addDays('decided_at', rw)} <= p.horizon AND next_order_at <= ${d.addDays('decided_at', rw)}`)} AS rep_yes
         FROM f, p
+        GROUP BY in_scope, period
+      )
+      SELECT * FROM a`);
+  }
+
+  /**
+   * impact() from refund_daily, for a change at midnight UTC. Its tallies are the rollup's sums over
+   * the days of each side; the variances come from sums and sums of squares (refund_daily's
+   * rep_eligible and rep_yes use the same horizon, latest order - the repurchase window).
+   */
+  private impactFromRollup(q: ImpactQuery, decided: string, inScope: Sql): Promise<ImpactRow[]> {
+    const n = (m: string, where?: string) => raw(`CAST(coalesce(${where ? d.sumIf(m, where) : `sum(${m})`}, 0) AS BIGINT)`);
+    const resN = d.sumIf('res_n', decided);
+    const resSum = d.fsumIf('res_sum', decided);
+    return this.db.query<ImpactRow>(sql`
+      WITH p AS (SELECT CAST(CAST(${q.at} AS TIMESTAMP) AS DATE) AS t, CAST(${q.windowDays} AS INTEGER) AS w),
+      f AS (
+        SELECT r.*, CASE WHEN r.day < p.t THEN 'pre' ELSE 'post' END AS period, ${inScope} AS in_scope
+        FROM refund_daily r, p
+        WHERE r.day >= p.t - p.w AND r.day < p.t + p.w
+      ),
+      a AS (
+        SELECT in_scope, period,
+          ${n('n', decided)} AS decided,
+          ${n('n', `decision IN ('approved', 'partial')`)} AS approved_or_partial,
+          ${n('n', `decision = 'rejected'`)} AS rejected,
+          ${n('sla_met', decided)} AS sla_met,
+          ${n('res_n', decided)} AS res_n,
+          ${raw(`${resSum} / nullif(${resN}, 0)`)} AS res_mean,
+          ${raw(`CASE WHEN ${resN} > 1 THEN (${d.fsumIf('res_sq', decided)} - ${resSum} * ${resSum} / ${resN}) / (${resN} - 1) END`)} AS res_var,
+          ${n('csat_n')} AS csat_n, ${n('csat_hi')} AS csat_hi,
+          CAST(sum(csat_sum) AS DOUBLE) / nullif(sum(csat_n), 0) AS csat_mean,
+          CASE WHEN sum(csat_n) > 1 THEN
+            CAST(CAST(sum(csat_n) AS HUGEINT) * sum(csat_sq) - CAST(sum(csat_sum) AS HUGEINT) * sum(csat_sum) AS DOUBLE)
+              / (CAST(sum(csat_n) AS DOUBLE) * (sum(csat_n) - 1)) END AS csat_var,
+          ${n('rep_eligible', decided)} AS rep_eligible,
+          ${n('rep_yes', decided)} AS rep_yes
+        FROM f
         GROUP BY in_scope, period
       )
       SELECT * FROM a`);

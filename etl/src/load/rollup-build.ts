@@ -1,0 +1,246 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows, runSql } from '@refunds/engine-duckdb';
+import {
+  AMOUNT_BAND_SQL,
+  CUTOFFS_CTE,
+  ORDER_DAILY_COLUMNS,
+  PRODUCT_WEEKLY_COLUMNS,
+  ROLLUPS,
+  measuresSql,
+  raw,
+  rollupColumns,
+  sql,
+  type Raw,
+  type Sql,
+} from '@refunds/warehouse';
+import { ROLLUP_SIGNATURE } from './rollup';
+
+/**
+ * Building and maintaining the rollups the warehouse model declares (shared/warehouse/src/rollups.ts). A load that recomputes only some
+ * customers' facts updates only the rollup rows those facts fall in (delete and re-insert by group
+ * key: every measure is a count or a sum, so a group recomputed from its facts is exact), plus the
+ * rows whose facts cross a data-wide cut-off that moved (see CUTOFF_COLUMNS).
+ */
+
+interface Build {
+  table: string;
+  columns: string;
+  source: 'refund_facts' | 'orders';
+  /** Group columns: name, and the expression over a source row that gives it. */
+  groups: ReadonlyArray<readonly [string, string]>;
+  measures: string;
+  where: string;
+  /** Sort order of a full build, so a time filter skips whole row groups. */
+  order: string;
+  /** The source's timestamp every group's first column is the date (or week) of. */
+  time: string;
+}
+
+const BUILDS: readonly Build[] = [
+  ...ROLLUPS.map((r): Build => ({
+    table: r.table,
+    columns: rollupColumns(r),
+    source: 'refund_facts',
+    groups: [['day', 'CAST(requested_at AS DATE)'], ...r.keys.map((k): [string, string] => [k, k === 'amount_band' ? AMOUNT_BAND_SQL : k])],
+    measures: measuresSql('fact').text,
+    where: 'true',
+    order: 'day',
+    time: 'requested_at',
+  })),
+  {
+    table: 'order_daily',
+    columns: ORDER_DAILY_COLUMNS,
+    source: 'orders',
+    groups: [
+      ['day', 'CAST(ordered_at AS DATE)'],
+      ['channel', 'channel'],
+      ['campaign', 'campaign'],
+    ],
+    measures: 'count(*) AS n',
+    where: 'true',
+    order: 'day',
+    time: 'ordered_at',
+  },
+  {
+    table: 'product_weekly',
+    columns: PRODUCT_WEEKLY_COLUMNS,
+    source: 'refund_facts',
+    groups: [
+      ['wk', `CAST(date_trunc('week', requested_at) AS DATE)`],
+      ...['product_id', 'product_line', 'reason_code', 'reason_family', 'channel', 'campaign'].map((k): [string, string] => [k, k]),
+    ],
+    measures: 'count(*) AS n',
+    where: 'product_id IS NOT NULL',
+    order: 'product_id, wk',
+    time: 'requested_at',
+  },
+];
+
+const usesCutoffs = (b: Build) => /\bh\./.test(b.measures);
+
+const groupSelect = (b: Build, prefix = '') => raw(b.groups.map(([n, e]) => `${e} AS ${prefix}${n}`).join(', '));
+
+/** The rollup's rows aggregated from `from` (the source table, or a subset of its rows). */
+function aggregateSql(b: Build, from: Sql | Raw): Sql {
+  const h = usesCutoffs(b);
+  return sql`${raw(h ? `WITH ${CUTOFFS_CTE.text} ` : '')}SELECT ${groupSelect(b)},
+    ${raw(b.measures)}
+  FROM ${from}${raw(h ? ', h' : '')} WHERE ${raw(b.where)} GROUP BY ALL`;
+}
+
+/**
+ * The fact column each cut-off of CUTOFFS_CTE is compared with: when a cut-off moves from a to b,
+ * only facts with that column between a and b can change their measures. Checked against every
+ * measure below, so a new comparison cannot be missed silently.
+ */
+const CUTOFF_COLUMNS: Readonly<Record<string, string>> = { rep_cutoff: 'decided_at', eco_cutoff: 'decided_at', overdue_cutoff: 'requested_at' };
+for (const b of BUILDS) {
+  const uses = [...b.measures.matchAll(/\bh\.(\w+)/g)].length;
+  const checked = [...b.measures.matchAll(/(\w+)\s*(?:<=|<|>=|>)\s*h\.(\w+)/g)].filter(([, col, cut]) => CUTOFF_COLUMNS[cut] === col).length;
+  if (uses !== checked) throw new Error(`rollup ${b.table}: a measure uses a cut-off other than as "${Object.entries(CUTOFF_COLUMNS).join(', ')} <= h.cut"`);
+}
+
+/** Columns of refund_facts the rollups read; a fact whose other columns change leaves every rollup as it was. */
+async function rollupInputColumns(conn: DuckDBConnection): Promise<string[]> {
+  const text = BUILDS.filter((b) => b.source === 'refund_facts')
+    .flatMap((b) => [...b.groups.map(([, e]) => e), b.measures, b.where])
+    .join('\n');
+  const cols = await queryRows<{ name: string }>(
+    conn,
+    `SELECT column_name AS name FROM duckdb_columns() WHERE table_name = 'refund_facts' AND schema_name = 'main' ORDER BY column_index`,
+  );
+  return cols.map((c) => c.name).filter((c) => c === 'refund_id' || new RegExp(`\\b${c}\\b`).test(text) || Object.values(CUTOFF_COLUMNS).includes(c));
+}
+
+/**
+ * Rebuilds every rollup from refund_facts and orders, replacing the tables (their columns may have
+ * changed). Runs inside the caller's transaction (the load's, or the server's one-off upgrade),
+ * which then calls markRollupsCurrent.
+ */
+export async function rebuildRollups(conn: DuckDBConnection): Promise<void> {
+  for (const b of BUILDS) {
+    await runSql(conn, `CREATE OR REPLACE TABLE ${b.table} (${b.columns})`);
+    await runSql(conn, sql`INSERT INTO ${raw(b.table)} ${aggregateSql(b, raw(b.source))} ORDER BY ${raw(b.order)}`);
+  }
+  await storeCutoffs(conn);
+}
+
+interface Cutoffs {
+  rep_cutoff: string | null;
+  eco_cutoff: string | null;
+  overdue_cutoff: string | null;
+}
+const CUTOFFS_KEY = 'rollup_cutoffs';
+
+async function currentCutoffs(conn: DuckDBConnection): Promise<Cutoffs> {
+  const [c] = await queryRows<Cutoffs>(
+    conn,
+    `WITH ${CUTOFFS_CTE.text} SELECT ${Object.keys(CUTOFF_COLUMNS)
+      .map((k) => `CAST(${k} AS VARCHAR) AS ${k}`)
+      .join(', ')} FROM h`,
+  );
+  return c;
+}
+
+/** The cut-offs the rollups were computed with, kept beside them so the next load knows what moved. */
+async function storeCutoffs(conn: DuckDBConnection): Promise<void> {
+  const c = await currentCutoffs(conn);
+  await runSql(conn, sql`INSERT OR REPLACE INTO meta VALUES (${CUTOFFS_KEY}, ${JSON.stringify(c)})`);
+}
+
+async function storedCutoffs(conn: DuckDBConnection): Promise<Cutoffs | null> {
+  const rows = await queryRows<{ value: string }>(conn, sql`SELECT value FROM meta WHERE key = ${CUTOFFS_KEY}`);
+  return rows.length ? (JSON.parse(rows[0].value) as Cutoffs) : null;
+}
+
+/**
+ * Whether the rollups can be updated incrementally after this load, and if so, keeps the
+ * rollup-relevant columns of the facts about to be recomputed (customers in `_affected_customers`)
+ * as `_rollup_old`. Call inside the load's transaction before recomputeFacts('affected').
+ */
+export async function prepareRollupUpdate(conn: DuckDBConnection): Promise<boolean> {
+  if (!(await rollupsCurrent(conn)) || !(await storedCutoffs(conn))) return false;
+  const cols = (await rollupInputColumns(conn)).join(', ');
+  await runSql(
+    conn,
+    `CREATE OR REPLACE TEMP TABLE _rollup_old AS SELECT ${cols} FROM refund_facts WHERE customer_id IN (SELECT customer_id FROM _affected_customers)`,
+  );
+  return true;
+}
+
+/**
+ * Updates the rollups after recomputeFacts('affected'), given `_rollup_old` (prepareRollupUpdate),
+ * `_facts_new` (recomputeFacts) and `_order_changes` (ordered_at, channel, campaign of new orders and of the replaced versions
+ * of changed ones). Returns 'full' when it had to rebuild instead (a cut-off appeared or vanished).
+ */
+export async function updateRollups(conn: DuckDBConnection): Promise<'incremental' | 'full'> {
+  const before = await storedCutoffs(conn);
+  const after = await currentCutoffs(conn);
+  const keys = Object.keys(CUTOFF_COLUMNS) as Array<keyof Cutoffs>;
+  if (!before || keys.some((k) => (before[k] === null) !== (after[k] === null))) {
+    await rebuildRollups(conn);
+    return 'full';
+  }
+  const inputs = await rollupInputColumns(conn);
+  const cols = inputs.join(', ');
+  // Facts that changed in a column some rollup reads (refund_id is the key of refund_facts): the old
+  // version and the new one.
+  await runSql(
+    conn,
+    `CREATE OR REPLACE TEMP TABLE _rollup_changed AS
+     SELECT coalesce(o.refund_id, n.refund_id) AS refund_id
+     FROM _rollup_old o FULL JOIN (SELECT ${cols} FROM _facts_new) n ON o.refund_id = n.refund_id
+     WHERE o.refund_id IS NULL OR n.refund_id IS NULL OR NOT (${inputs.map((c) => `o.${c} IS NOT DISTINCT FROM n.${c}`).join(' AND ')})`,
+  );
+  await runSql(
+    conn,
+    `CREATE OR REPLACE TEMP TABLE _rollup_changes AS
+     SELECT * FROM _rollup_old WHERE refund_id IN (SELECT refund_id FROM _rollup_changed)
+     UNION ALL SELECT ${cols} FROM _facts_new WHERE refund_id IN (SELECT refund_id FROM _rollup_changed)`,
+  );
+  // Facts on the other side of a cut-off than at the last build.
+  for (const k of keys) {
+    const a = before[k];
+    const b = after[k];
+    if (a === null || b === null || a === b) continue;
+    const [lo, hi] = a < b ? [a, b] : [b, a];
+    const col = raw(CUTOFF_COLUMNS[k]);
+    await runSql(
+      conn,
+      sql`INSERT INTO _rollup_changes SELECT ${raw(cols)} FROM refund_facts WHERE ${col} >= CAST(${lo} AS TIMESTAMP) AND ${col} <= CAST(${hi} AS TIMESTAMP)`,
+    );
+  }
+  for (const b of BUILDS) await updateGroups(conn, b, b.source === 'orders' ? '_order_changes' : '_rollup_changes');
+  for (const t of ['_rollup_old', '_rollup_changed', '_rollup_changes', '_rollup_keys', '_facts_new']) await runSql(conn, `DROP TABLE IF EXISTS ${t}`);
+  await storeCutoffs(conn);
+  return 'incremental';
+}
+
+/** Deletes the groups of `b` that rows of `changes` fall in and aggregates them again from the source. */
+async function updateGroups(conn: DuckDBConnection, b: Build, changes: string): Promise<void> {
+  const names = b.groups.map(([n]) => n);
+  await runSql(conn, sql`CREATE OR REPLACE TEMP TABLE _rollup_keys AS SELECT DISTINCT ${groupSelect(b)} FROM ${raw(changes)} WHERE ${raw(b.where)}`);
+  const [{ lo }] = await queryRows<{ lo: string | null }>(conn, `SELECT CAST(min(${names[0]}) AS VARCHAR) AS lo FROM _rollup_keys`);
+  if (lo === null) return;
+  const match = (a: string, k: string) => names.map((n) => `${a}.${n} IS NOT DISTINCT FROM ${k}.${n}`).join(' AND ');
+  await runSql(conn, `DELETE FROM ${b.table} t USING _rollup_keys k WHERE ${match('t', 'k')}`);
+  // Every row of a group is at or after the group's first day, so the scan skips older row groups.
+  const inGroups = sql`(SELECT s.* EXCLUDE (${raw(names.map((n) => `__g_${n}`).join(', '))}) FROM (
+      SELECT *, ${groupSelect(b, '__g_')} FROM ${raw(b.source)} WHERE ${raw(b.time)} >= CAST(${lo} AS TIMESTAMP)) s
+    SEMI JOIN _rollup_keys k ON ${raw(names.map((n) => `s.__g_${n} IS NOT DISTINCT FROM k.${n}`).join(' AND '))})`;
+  await runSql(conn, sql`INSERT INTO ${raw(b.table)} ${aggregateSql(b, sql`${inGroups} f`)}`);
+}
+
+/** Records that the rollups match the data version now in meta (call after bumping it). */
+export async function markRollupsCurrent(conn: DuckDBConnection): Promise<void> {
+  await runSql(conn, `INSERT OR REPLACE INTO meta SELECT 'rollup_version', value || ':${ROLLUP_SIGNATURE}' FROM meta WHERE key = 'data_version'`);
+}
+
+/** True when the rollups were built by this definition from the data version now committed. */
+export async function rollupsCurrent(conn: DuckDBConnection): Promise<boolean> {
+  const [r] = await queryRows<{ ok: boolean }>(
+    conn,
+    `SELECT coalesce((SELECT value FROM meta WHERE key = 'rollup_version') = (SELECT value || ':${ROLLUP_SIGNATURE}' FROM meta WHERE key = 'data_version'), false) AS ok`,
+  );
+  return r.ok;
+}
