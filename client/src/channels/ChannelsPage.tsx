@@ -17,29 +17,7 @@ import type * as G from '../common/generated/graphql';
 
 type Consistency = G.ChannelConsistencyQuery['channelConsistency'];
 
-const QUERY = /* GraphQL */ `
-  query ChannelConsistency($f: RefundFilter, $m: Int, $g: Float) {
-    channelConsistency(filter: $f, minCases: $m, gapThreshold: $g) {
-      inconsistencyRate
-      comparableCohorts
-      inconsistentCohorts
-      n
-      cohorts {
-        reasonCode
-        productLine
-        amountBand
-        gap
-        pValue
-        inconsistent
-        channels {
-          channel
-          n
-          approvalRate
-        }
-      }
-    }
-  }
-`;
+const QUERY = /* GraphQL */ `query ChannelConsistency($f: RefundFilter, $m: Int, $g: Float) { channelConsistency(filter: $f, minCases: $m, gapThreshold: $g) { inconsistencyRate comparableCohorts inconsistentCohorts n cohorts { reasonCode productLine amountBand gap pValue inconsistent channels { channel n approvalRate } } } }`;
 
 const FIRST_ROWS = 25;
 

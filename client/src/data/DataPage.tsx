@@ -18,10 +18,8 @@ import type * as G from '../common/generated/graphql';
 type LoadRecord = G.LoadHistoryQuery['loadHistory'][number];
 type RejectedRow = G.LoadRejectsQuery['loadRejects'][number];
 
-const HISTORY = /* GraphQL */ `query LoadHistory($limit: Int!) { loadHistory(limit: $limit) { loadId startedAt finishedAt durationMs outcome message
-  rowsRead rowsLoaded rowsReplaced rowsUnchanged rowsRejected files { path sha256 table } tables { table read loaded replaced unchanged rejected } } }`;
-const REJECTS = /* GraphQL */ `query LoadRejects($loadId: Int, $limit: Int!, $offset: Int!) { loadRejects(loadId: $loadId, limit: $limit, offset: $offset) {
-  loadId table file line column value reason } }`;
+const HISTORY = /* GraphQL */ `query LoadHistory($limit: Int!) { loadHistory(limit: $limit) { loadId startedAt finishedAt durationMs outcome message rowsRead rowsLoaded rowsReplaced rowsUnchanged rowsRejected files { path sha256 table } tables { table read loaded replaced unchanged rejected } } }`;
+const REJECTS = /* GraphQL */ `query LoadRejects($loadId: Int, $limit: Int!, $offset: Int!) { loadRejects(loadId: $loadId, limit: $limit, offset: $offset) { loadId table file line column value reason } }`;
 const PAGE = 100;
 
 function Rejects({ loadId, loads }: { loadId: number | null; loads: number }) {

@@ -31,74 +31,14 @@ type Alignment = G.AlignmentFieldsFragment;
 
 const SCORECARDS = `query AgentScorecards($f: RefundFilter, $m: Int) { agentScorecards(filter: $f, minCases: $m) {
   agentId name team insufficient ${[...AGENT_KPIS, ...OUTCOMES].join(' ')} } }`;
-const CORRELATIONS = /* GraphQL */ `
-  query KpiOutcomeCorrelations($f: RefundFilter, $m: Int) {
-    kpiOutcomeCorrelations(filter: $f, minCases: $m) {
-      kpi
-      outcome
-      n
-      pearson
-      pearsonLow
-      pearsonHigh
-      spearman
-    }
-  }
-`;
-const ALIGN_FIELDS = /* GraphQL */ `
-  fragment AlignmentFields on IncentiveAlignment {
-    alignment
-    n
-    plan {
-      planId
-      source
-      weights {
-        kpi
-        weight
-        direction
-      }
-    }
-    agents {
-      agentId
-      name
-      incentiveScore
-      outcomeScore
-      incentiveRank
-      outcomeRank
-    }
-  }
-`;
-const ALIGNMENT = /* GraphQL */ `
-  query IncentiveAlignment($f: RefundFilter, $m: Int, $plan: String) {
-    incentiveAlignment(filter: $f, minCases: $m, planId: $plan) {
-      ...AlignmentFields
-    }
-  }
-  ${ALIGN_FIELDS}
-`;
-const PLANS = /* GraphQL */ `
-  query IncentivePlans {
-    incentivePlans {
-      planId
-      effectiveFrom
-      effectiveTo
-      team
-      weights {
-        kpi
-        weight
-        direction
-      }
-    }
-  }
-`;
+const CORRELATIONS = /* GraphQL */ `query KpiOutcomeCorrelations($f: RefundFilter, $m: Int) { kpiOutcomeCorrelations(filter: $f, minCases: $m) { kpi outcome n pearson pearsonLow pearsonHigh spearman } }`;
+const ALIGN_FIELDS = /* GraphQL */ `fragment AlignmentFields on IncentiveAlignment { alignment n plan { planId source weights { kpi weight direction } } agents { agentId name incentiveScore outcomeScore incentiveRank outcomeRank } }`;
+const ALIGNMENT = /* GraphQL */ `query IncentiveAlignment($f: RefundFilter, $m: Int, $plan: String) { incentiveAlignment(filter: $f, minCases: $m, planId: $plan) { ...AlignmentFields } }
+  ${ALIGN_FIELDS}`;
+const PLANS = /* GraphQL */ `query IncentivePlans { incentivePlans { planId effectiveFrom effectiveTo team weights { kpi weight direction } } }`;
 
-const WHAT_IF = /* GraphQL */ `
-  query WhatIfAlignment($f: RefundFilter, $m: Int, $w: [KpiWeightInput!]) {
-    incentiveAlignment(filter: $f, minCases: $m, weights: $w) {
-      ...AlignmentFields
-    }
-  }
-  ${ALIGN_FIELDS}
-`;
+const WHAT_IF = /* GraphQL */ `query WhatIfAlignment($f: RefundFilter, $m: Int, $w: [KpiWeightInput!]) { incentiveAlignment(filter: $f, minCases: $m, weights: $w) { ...AlignmentFields } }
+  ${ALIGN_FIELDS}`;
 
 function agentLabel(a: { agentId: string; name: string | null }, canSeeAgents: boolean): string {
   if (!canSeeAgents || !a.name) return a.agentId;

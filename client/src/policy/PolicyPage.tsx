@@ -22,51 +22,10 @@ import type * as G from '../common/generated/graphql';
 
 type Impact = G.PolicyImpactQuery['policyImpact'];
 
-const IMPACT = /* GraphQL */ `
-  query PolicyImpact($id: String!, $w: Int) {
-    policyImpact(changeId: $id, windowDays: $w) {
-      changeId
-      effectiveAt
-      metrics {
-        metric
-        pre
-        post
-        preN
-        postN
-        delta
-        low
-        high
-        pValue
-        outOfScopeDelta
-        diffInDiff
-      }
-    }
-  }
-`;
-const TREND = /* GraphQL */ `
-  query PolicyTrend($f: RefundFilter) {
-    refundTrend(filter: $f, grain: WEEK) {
-      period
-      refunds
-      decided
-      approvalRate
-      rejectionRate
-      refundedAmount
-    }
-  }
-`;
-const ADD = /* GraphQL */ `
-  mutation AddAnnotation($date: Date!, $metric: String, $note: String!) {
-    addAnnotation(date: $date, metric: $metric, note: $note) {
-      id
-    }
-  }
-`;
-const DELETE = /* GraphQL */ `
-  mutation DeleteAnnotation($id: Int!) {
-    deleteAnnotation(id: $id)
-  }
-`;
+const IMPACT = /* GraphQL */ `query PolicyImpact($id: String!, $w: Int) { policyImpact(changeId: $id, windowDays: $w) { changeId effectiveAt metrics { metric pre post preN postN delta low high pValue outOfScopeDelta diffInDiff } } }`;
+const TREND = /* GraphQL */ `query PolicyTrend($f: RefundFilter) { refundTrend(filter: $f, grain: WEEK) { period refunds decided approvalRate rejectionRate refundedAmount } }`;
+const ADD = /* GraphQL */ `mutation AddAnnotation($date: Date!, $metric: String, $note: String!) { addAnnotation(date: $date, metric: $metric, note: $note) { id } }`;
+const DELETE = /* GraphQL */ `mutation DeleteAnnotation($id: Int!) { deleteAnnotation(id: $id) }`;
 
 function scopeText(c: PolicyChange, all: string): string {
   const parts = [c.scopeChannel, c.scopeProductLine].filter(Boolean);
