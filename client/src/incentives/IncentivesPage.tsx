@@ -8,6 +8,7 @@ import { useExportNumbers, useExportSentence } from '../common/exportRegistry';
 import { HeatMap } from '../common/HeatMap';
 import { useI18n } from '../common/i18n';
 import { MetricLabel } from '../common/MetricLabel';
+import { NumberParamInput } from '../common/NumberParamInput';
 import { Page } from '../common/Page';
 import { Panel, PanelLoadable } from '../common/Panel';
 import { useSession } from '../common/session';
@@ -547,17 +548,7 @@ export default function IncentivesPage() {
           ))}
         </select>
       </label>
-      <label className="control">
-        <span className="field-label">{t('inc.minCases')}</span>
-        <input
-          type="number"
-          min={1}
-          max={1000}
-          value={minCases}
-          onChange={(e) => setParams({ minCases: Number(e.target.value) > 0 && Number(e.target.value) !== DEFAULTS.agentMinCases ? e.target.value : null })}
-          style={{ width: 80 }}
-        />
-      </label>
+      <NumberParamInput label={t('inc.minCases')} param="minCases" value={minCases} fallback={DEFAULTS.agentMinCases} min={1} max={1000} />
     </div>
   );
 

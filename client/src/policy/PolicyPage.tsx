@@ -10,6 +10,7 @@ import { gql, GqlError } from '../common/graphql';
 import { useI18n } from '../common/i18n';
 import { markerLines, useAnnotations, usePolicyChanges, useTimeMarkers } from '../common/markers';
 import { MetricLabel } from '../common/MetricLabel';
+import { NumberParamInput } from '../common/NumberParamInput';
 import { Page } from '../common/Page';
 import { Panel } from '../common/Panel';
 import { useSession } from '../common/session';
@@ -388,17 +389,7 @@ export default function PolicyPage() {
           ))}
         </select>
       </label>
-      <label className="control">
-        <span className="field-label">{t('pol.window')}</span>
-        <input
-          type="number"
-          min={1}
-          max={730}
-          value={windowDays}
-          style={{ width: 80 }}
-          onChange={(e) => setParams({ window: Number(e.target.value) !== DEFAULTS.policyWindowDays ? e.target.value : null })}
-        />
-      </label>
+      <NumberParamInput label={t('pol.window')} param="window" value={windowDays} fallback={DEFAULTS.policyWindowDays} min={1} max={730} />
     </div>
   );
 
