@@ -33,10 +33,7 @@ function resolversOf(root: Type<unknown>): Array<Type<unknown>> {
     const cls = 'module' in target ? target.module : target;
     if (seen.has(target)) return;
     seen.add(target);
-    const providers = [
-      ...((Reflect.getMetadata('providers', cls) as unknown[] | undefined) ?? []),
-      ...('module' in target ? (target.providers ?? []) : []),
-    ];
+    const providers = [...((Reflect.getMetadata('providers', cls) as unknown[] | undefined) ?? []), ...('module' in target ? (target.providers ?? []) : [])];
     for (const p of providers) {
       const c = typeof p === 'function' ? p : (p as { useClass?: unknown }).useClass;
       if (typeof c === 'function' && Reflect.hasMetadata(RESOLVER_NAME_METADATA, c)) resolvers.add(c as Type<unknown>);

@@ -4,3 +4,4 @@ export * from './reason-families';
 export * from './stats';
 export * from './matched';
 export * from './chromium';
+export * from './links';

@@ -4,12 +4,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
+import type { SMTPServer } from 'smtp-server';
 import { generateDataset } from '../../etl/src/generate/generate';
 import { PLANTED } from '../../etl/src/generate/world';
 import { tempDir } from '../../etl/src/testing/factory';
 import { ADMIN_TOKEN, ok, serveDatabase, type TestServer } from '../support/server';
+import { startSmtp } from '../support/smtp';
 import { launchBrowser, openSession, settle, shoot, SCREENSHOTS } from './browser';
 import { feishuCardHtml, type FeishuCard } from './feishu-card';
 
@@ -27,7 +28,7 @@ describe('Alerts panel on the Data page', () => {
   let feishu: Server;
   const cards: FeishuCard[] = [];
   let smtp: SMTPServer;
-  const mails: ParsedMail[] = [];
+  let mails: ParsedMail[] = [];
 
   beforeAll(async () => {
     hook = createServer((_req, res) => res.writeHead(503).end());
@@ -42,25 +43,14 @@ describe('Alerts panel on the Data page', () => {
       });
     });
     await new Promise<void>((r) => feishu.listen(0, '127.0.0.1', () => r()));
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, _session, cb) {
-        simpleParser(stream)
-          .then((m) => {
-            mails.push(m);
-            cb();
-          })
-          .catch((e: Error) => cb(e));
-      },
-    });
-    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
+    const started = await startSmtp();
+    smtp = started.server;
+    mails = started.mails;
     const dir = tempDir('refunds-e2e-alerts-');
     await generateDataset({ out: join(dir, 'imports', 'all'), refunds: 8000, seed: 5 });
     s = await serveDatabase(join(dir, 'alerts.duckdb'), {
       REFUNDS_ALERT_ALLOW_PRIVATE: '1',
-      REFUNDS_SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+      REFUNDS_SMTP_URL: `smtp://127.0.0.1:${started.port}`,
       REFUNDS_PUBLIC_URL: 'https://refunds.example.com',
       REFUNDS_ALERT_RETRY_SECONDS: '0.2,0.2,0.2,0.2',
       REFUNDS_PACK_TICK_SECONDS: '1',

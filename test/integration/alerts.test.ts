@@ -3,13 +3,12 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { generateDataset } from '../../etl/src/generate/generate';
 import { PLANTED } from '../../etl/src/generate/world';
 import { tempDir } from '../../etl/src/testing/factory';
 import { ADMIN_TOKEN, ok, serveDatabase, type TestServer } from '../support/server';
 import type { Query } from '../support/api';
+import { startSmtp } from '../support/smtp';
 
 /**
  * Alerts end to end: the real server on an empty database, rules for every format, the generated
@@ -48,24 +47,6 @@ function startReceiver(): Promise<{ server: Server; url: string; got: Received[]
     });
   });
   return new Promise((res) => server.listen(0, '127.0.0.1', () => res({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, got })));
-}
-
-function startSmtp(): Promise<{ server: SMTPServer; port: number; mails: ParsedMail[] }> {
-  const mails: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, cb) {
-      simpleParser(stream)
-        .then((m) => {
-          mails.push(m);
-          cb();
-        })
-        .catch((e: Error) => cb(e));
-    },
-  });
-  return new Promise((res) => server.listen(0, '127.0.0.1', () => res({ server, port: (server.server.address() as AddressInfo).port, mails })));
 }
 
 /** Spike weeks of one product that follow each other form one episode, keyed by its first week. */

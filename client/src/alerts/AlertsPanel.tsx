@@ -9,36 +9,7 @@ type AlertRuleRow = G.AlertsQuery['alertRules'][number];
 
 type AlertDeliveryRow = G.AlertsQuery['alertDeliveries'][number];
 
-const ALERTS = /* GraphQL */ `
-  query Alerts {
-    alertRules {
-      id
-      name
-      kind
-      format
-      target
-      threshold
-      language
-      owner
-    }
-    alertDeliveries(limit: 200) {
-      id
-      rule {
-        name
-      }
-      status
-      attempts
-      at
-      summary
-      lastError
-    }
-    alertStatus {
-      dataVersion
-      evaluatedDataVersion
-      retrying
-    }
-  }
-`;
+const ALERTS = /* GraphQL */ `query Alerts { alertRules { id name kind format target threshold language owner } alertDeliveries(limit: 200) { id rule { name } status attempts at summary lastError } alertStatus { dataVersion evaluatedDataVersion retrying } }`;
 
 /** Alert rules and the delivery log (every role reads them; rules are managed in GraphQL, see the README). */
 export function AlertsPanel() {

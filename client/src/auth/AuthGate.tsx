@@ -8,14 +8,7 @@ import type * as G from '../common/generated/graphql';
 
 type AuthState = { status: 'checking' } | { status: 'signedOut'; reason?: 'expired' } | { status: 'signedIn'; me: Me } | { status: 'error'; error: GqlError };
 
-const ME = /* GraphQL */ `
-  query Me {
-    me {
-      name
-      role
-    }
-  }
-`;
+const ME = /* GraphQL */ `query Me { me { name role } }`;
 
 export async function fetchMe(): Promise<Me> {
   return (await gql<G.MeQuery>(ME)).me;

@@ -7,6 +7,7 @@ import { useExportNumbers } from '../common/exportRegistry';
 import { HeatMap } from '../common/HeatMap';
 import { useI18n } from '../common/i18n';
 import { MetricLabel } from '../common/MetricLabel';
+import { NumberParamInput } from '../common/NumberParamInput';
 import { Page } from '../common/Page';
 import { Panel } from '../common/Panel';
 import { EmptyState, Loadable } from '../common/States';
@@ -17,29 +18,7 @@ import type * as G from '../common/generated/graphql';
 
 type Consistency = G.ChannelConsistencyQuery['channelConsistency'];
 
-const QUERY = /* GraphQL */ `
-  query ChannelConsistency($f: RefundFilter, $m: Int, $g: Float) {
-    channelConsistency(filter: $f, minCases: $m, gapThreshold: $g) {
-      inconsistencyRate
-      comparableCohorts
-      inconsistentCohorts
-      n
-      cohorts {
-        reasonCode
-        productLine
-        amountBand
-        gap
-        pValue
-        inconsistent
-        channels {
-          channel
-          n
-          approvalRate
-        }
-      }
-    }
-  }
-`;
+const QUERY = /* GraphQL */ `query ChannelConsistency($f: RefundFilter, $m: Int, $g: Float) { channelConsistency(filter: $f, minCases: $m, gapThreshold: $g) { inconsistencyRate comparableCohorts inconsistentCohorts n cohorts { reasonCode productLine amountBand gap pValue inconsistent channels { channel n approvalRate } } } }`;
 
 const FIRST_ROWS = 25;
 
@@ -176,36 +155,13 @@ function Body({ data, minCases }: { data: Consistency; minCases: number }) {
 
 export default function ChannelsPage() {
   const { t } = useI18n();
-  const { refundFilter, param, setParams } = useFilters();
+  const { refundFilter, param } = useFilters();
   const { minCases, gap } = consistencyParams(param);
   const q = useGql<G.ChannelConsistencyQuery>(QUERY, { f: refundFilter, m: minCases, g: gap });
   const controls = (
     <div className="controls">
-      <label className="control">
-        <span className="field-label">{t('ch.minCases')}</span>
-        <input
-          type="number"
-          min={1}
-          max={1000}
-          value={minCases}
-          style={{ width: 80 }}
-          onChange={(e) =>
-            setParams({ minCases: Number(e.target.value) > 0 && Number(e.target.value) !== DEFAULTS.consistencyMinCases ? e.target.value : null })
-          }
-        />
-      </label>
-      <label className="control">
-        <span className="field-label">{t('ch.gapThreshold')}</span>
-        <input
-          type="number"
-          min={0}
-          max={1}
-          step={0.01}
-          value={gap}
-          style={{ width: 80 }}
-          onChange={(e) => setParams({ gap: e.target.value !== '' && Number(e.target.value) !== DEFAULTS.consistencyGap ? e.target.value : null })}
-        />
-      </label>
+      <NumberParamInput label={t('ch.minCases')} param="minCases" value={minCases} fallback={DEFAULTS.consistencyMinCases} min={1} max={1000} />
+      <NumberParamInput label={t('ch.gapThreshold')} param="gap" value={gap} fallback={DEFAULTS.consistencyGap} min={0} max={1} step={0.01} />
     </div>
   );
   return (

@@ -25,40 +25,7 @@ export function useDrill(): (r: DrillRequest) => void {
   return useContext(Ctx);
 }
 
-const QUERY = /* GraphQL */ `
-  query Refunds($f: RefundFilter, $d: RefundDrill, $sortBy: String, $sortDir: String, $limit: Int, $offset: Int) {
-    refunds(filter: $f, drill: $d, sortBy: $sortBy, sortDir: $sortDir, limit: $limit, offset: $offset) {
-      total
-      rows {
-        refundId
-        orderId
-        customerId
-        agentId
-        agentName
-        channel
-        productId
-        productLine
-        reasonCode
-        reasonFamily
-        requestedAt
-        decidedAt
-        decision
-        requestedAmount
-        refundedAmount
-        customerType
-        sources {
-          ticketId
-          paymentIds
-          shopOrderId
-          fields {
-            field
-            source
-          }
-        }
-      }
-    }
-  }
-`;
+const QUERY = /* GraphQL */ `query Refunds($f: RefundFilter, $d: RefundDrill, $sortBy: String, $sortDir: String, $limit: Int, $offset: Int) { refunds(filter: $f, drill: $d, sortBy: $sortBy, sortDir: $sortDir, limit: $limit, offset: $offset) { total rows { refundId orderId customerId agentId agentName channel productId productLine reasonCode reasonFamily requestedAt decidedAt decision requestedAmount refundedAmount customerType sources { ticketId paymentIds shopOrderId fields { field source } } } } }`;
 
 const LIMIT = 50;
 const SORTABLE = new Set(['requestedAt', 'decidedAt', 'requestedAmount', 'refundedAmount']);

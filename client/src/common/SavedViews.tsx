@@ -8,31 +8,9 @@ import { clearGqlCache, useGql } from './useGql';
 import { pageOf, viewPayload, viewSearch } from './views';
 import type * as G from './generated/graphql';
 
-const LIST = /* GraphQL */ `
-  query SavedViews {
-    savedViews {
-      id
-      name
-      page
-      filter
-      params
-      owner
-      createdAt
-    }
-  }
-`;
-const SAVE = /* GraphQL */ `
-  mutation SaveView($name: String!, $page: String!, $filter: String!, $params: String) {
-    saveView(name: $name, page: $page, filter: $filter, params: $params) {
-      id
-    }
-  }
-`;
-const DELETE = /* GraphQL */ `
-  mutation DeleteSavedView($id: Int!) {
-    deleteSavedView(id: $id)
-  }
-`;
+const LIST = /* GraphQL */ `query SavedViews { savedViews { id name page filter params owner createdAt } }`;
+const SAVE = /* GraphQL */ `mutation SaveView($name: String!, $page: String!, $filter: String!, $params: String) { saveView(name: $name, page: $page, filter: $filter, params: $params) { id } }`;
+const DELETE = /* GraphQL */ `mutation DeleteSavedView($id: Int!) { deleteSavedView(id: $id) }`;
 
 export function SavedViews() {
   const { t } = useI18n();

@@ -1,4 +1,4 @@
-import type { RefundFilter } from '@refunds/shared';
+import { FILTER_LIST_PARAMS, type RefundFilter } from '@refunds/shared';
 
 /**
  * The filter lives in the URL query string so a link reproduces the view. Lists use repeated keys
@@ -18,14 +18,7 @@ export interface FilterState {
 
 export type ListKey = 'channels' | 'productLines' | 'reasonCodes' | 'agentIds' | 'teams' | 'campaigns';
 
-export const LIST_PARAMS: Readonly<Record<ListKey, string>> = {
-  channels: 'channel',
-  productLines: 'productLine',
-  reasonCodes: 'reason',
-  agentIds: 'agent',
-  teams: 'team',
-  campaigns: 'campaign',
-};
+export const LIST_PARAMS: Readonly<Record<ListKey, string>> = FILTER_LIST_PARAMS;
 const LIST_KEYS = Object.keys(LIST_PARAMS) as ListKey[];
 
 /** Every query-string key the filter owns; pages keep their own keys (e.g. `kpi`, `change`) beside these. */

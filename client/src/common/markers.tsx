@@ -10,31 +10,8 @@ export interface TimeMarker {
   label: string;
 }
 
-const POLICIES = /* GraphQL */ `
-  query PolicyChanges {
-    policyChanges {
-      changeId
-      effectiveAt
-      title
-      description
-      scopeChannel
-      scopeProductLine
-      source
-    }
-  }
-`;
-const ANNOTATIONS = /* GraphQL */ `
-  query Annotations {
-    annotations {
-      id
-      date
-      metric
-      note
-      author
-      createdAt
-    }
-  }
-`;
+const POLICIES = /* GraphQL */ `query PolicyChanges { policyChanges { changeId effectiveAt title description scopeChannel scopeProductLine source } }`;
+const ANNOTATIONS = /* GraphQL */ `query Annotations { annotations { id date metric note author createdAt } }`;
 
 export function usePolicyChanges() {
   return useGql<G.PolicyChangesQuery>(POLICIES, undefined);

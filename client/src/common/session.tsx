@@ -14,25 +14,7 @@ interface Session {
 
 const Ctx = createContext<Session | null>(null);
 
-const OPTIONS_QUERY = /* GraphQL */ `
-  query FilterOptions {
-    filterOptions {
-      channels
-      productLines
-      reasonCodes
-      teams
-      campaigns
-      agents {
-        agentId
-        name
-        team
-      }
-      minDate
-      maxDate
-      reportingCurrency
-    }
-  }
-`;
+const OPTIONS_QUERY = /* GraphQL */ `query FilterOptions { filterOptions { channels productLines reasonCodes teams campaigns agents { agentId name team } minDate maxDate reportingCurrency } }`;
 
 export function SessionProvider({ me, children }: { me: Me; children: ReactNode }) {
   const options = useGql<G.FilterOptionsQuery>(OPTIONS_QUERY, undefined);

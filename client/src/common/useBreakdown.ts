@@ -10,19 +10,7 @@ export interface BreakdownBar {
   amount: number;
 }
 
-const QUERY = /* GraphQL */ `
-  query Breakdown($f: RefundFilter, $d: RefundDrill, $by: BreakdownBy!, $n: Int) {
-    refundBreakdown(filter: $f, drill: $d, by: $by, limit: $n) {
-      total
-      groups {
-        key
-        detail
-        refunds
-        refundedAmount
-      }
-    }
-  }
-`;
+const QUERY = /* GraphQL */ `query Breakdown($f: RefundFilter, $d: RefundDrill, $by: BreakdownBy!, $n: Int) { refundBreakdown(filter: $f, drill: $d, by: $by, limit: $n) { total groups { key detail refunds refundedAmount } } }`;
 
 /** Exact refund counts per product or reason code behind a selection (the server groups; top `limit`). */
 export function useBreakdown(filter: RefundFilter, drill: RefundDrill | undefined, by: 'PRODUCT' | 'REASON_CODE', limit: number) {

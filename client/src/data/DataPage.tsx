@@ -13,15 +13,14 @@ import { UploadPanel } from './UploadPanel';
 import { AuditLogPanel } from './AuditLog';
 import { UsersPanel } from './Users';
 import { AlertsPanel } from '../alerts/AlertsPanel';
+import { tableCountColumns } from './tableColumns';
 import type * as G from '../common/generated/graphql';
 
 type LoadRecord = G.LoadHistoryQuery['loadHistory'][number];
 type RejectedRow = G.LoadRejectsQuery['loadRejects'][number];
 
-const HISTORY = /* GraphQL */ `query LoadHistory($limit: Int!) { loadHistory(limit: $limit) { loadId startedAt finishedAt durationMs outcome message
-  rowsRead rowsLoaded rowsReplaced rowsUnchanged rowsRejected files { path sha256 table } tables { table read loaded replaced unchanged rejected } } }`;
-const REJECTS = /* GraphQL */ `query LoadRejects($loadId: Int, $limit: Int!, $offset: Int!) { loadRejects(loadId: $loadId, limit: $limit, offset: $offset) {
-  loadId table file line column value reason } }`;
+const HISTORY = /* GraphQL */ `query LoadHistory($limit: Int!) { loadHistory(limit: $limit) { loadId startedAt finishedAt durationMs outcome message rowsRead rowsLoaded rowsReplaced rowsUnchanged rowsRejected files { path sha256 table } tables { table read loaded replaced unchanged rejected } } }`;
+const REJECTS = /* GraphQL */ `query LoadRejects($loadId: Int, $limit: Int!, $offset: Int!) { loadRejects(loadId: $loadId, limit: $limit, offset: $offset) { loadId table file line column value reason } }`;
 const PAGE = 100;
 
 function Rejects({ loadId, loads }: { loadId: number | null; loads: number }) {
@@ -75,16 +74,7 @@ function Rejects({ loadId, loads }: { loadId: number | null; loads: number }) {
 function TableSummary({ load }: { load: LoadRecord | undefined }) {
   const { t, fmt } = useI18n();
   if (!load) return null;
-  type T = LoadRecord['tables'][number];
-  const n = (k: keyof Omit<T, 'table'>, label: Parameters<typeof t>[0]): Column<T> => ({ key: k, header: t(label), numeric: true, value: (r) => r[k], text: (r) => fmt.number(r[k]) });
-  const cols: Column<T>[] = [
-    { key: 'table', header: t('data.col.table'), value: (r) => r.table },
-    n('read', 'data.col.read'),
-    n('loaded', 'data.col.loaded'),
-    n('replaced', 'data.col.replaced'),
-    n('unchanged', 'data.col.unchanged'),
-    n('rejected', 'data.col.rejected'),
-  ];
+  const cols = tableCountColumns<LoadRecord['tables'][number]>(t, fmt);
   const title = t('data.tables', { id: load.loadId });
   return (
     <Panel title={title}>

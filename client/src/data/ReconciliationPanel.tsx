@@ -10,8 +10,7 @@ import type * as G from '../common/generated/graphql';
 export type ReconciliationSource = G.ReconciliationQuery['reconciliation']['sources'][number];
 export type ReconciliationConflict = G.ReconciliationQuery['reconciliation']['conflicts'][number];
 
-const QUERY = /* GraphQL */ `query Reconciliation { reconciliation { sources { source role records refunds }
-  conflicts { kind refundId orderId detail } counts { kind count } } }`;
+const QUERY = /* GraphQL */ `query Reconciliation { reconciliation { sources { source role records refunds } conflicts { kind refundId orderId detail } counts { kind count } } }`;
 
 /** The Data page's reconciliation section: what each system brought, and where they disagree (reconciliation.md). */
 export function ReconciliationPanel() {

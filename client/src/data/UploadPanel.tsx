@@ -3,6 +3,7 @@ import { DataTable, type Column } from '../common/DataTable';
 import { useI18n } from '../common/i18n';
 import type { MessageKey } from '../common/messages';
 import { Panel } from '../common/Panel';
+import { tableCountColumns } from './tableColumns';
 import { UPLOAD_FORMATS, sendFiles, uploadApi, UploadError, type UploadFormat, type UploadLimits, type UploadProgress, type UploadReject, type UploadSummary, type UploadView } from './uploads';
 
 type Step = 'idle' | 'uploading' | 'ready' | 'previewing' | 'previewed' | 'committing' | 'committed';
@@ -49,21 +50,7 @@ function PreviewResult({ summary, warnings, committed }: { summary: UploadSummar
   const { t, fmt } = useI18n();
   type T = UploadSummary['tables'][number];
   const sum = (k: 'read' | 'loaded' | 'rejected' | 'replaced' | 'unchanged') => summary.tables.reduce((a, r) => a + r[k], 0);
-  const n = (k: 'read' | 'loaded' | 'replaced' | 'unchanged' | 'rejected', label: MessageKey): Column<T> => ({
-    key: k,
-    header: t(label),
-    numeric: true,
-    value: (r) => r[k],
-    text: (r) => fmt.number(r[k]),
-  });
-  const cols: Column<T>[] = [
-    { key: 'table', header: t('data.col.table'), value: (r) => r.table },
-    n('read', 'data.col.read'),
-    n('loaded', 'data.col.loaded'),
-    n('replaced', 'data.col.replaced'),
-    n('unchanged', 'data.col.unchanged'),
-    n('rejected', 'data.col.rejected'),
-  ];
+  const cols = tableCountColumns<T>(t, fmt);
   const rejectCols: Column<UploadReject>[] = [
     { key: 'table', header: t('data.col.table'), value: (r) => r.table },
     { key: 'file', header: t('data.col.file'), value: (r) => r.file },

@@ -12,8 +12,7 @@ type UserRow = G.UsersQuery['users'][number];
 
 const ROLES = ['admin', 'executive', 'product', 'analyst'] as const;
 const USERS = /* GraphQL */ `query Users { users { id name email role disabled sso hasPassword } }`;
-const CREATE = /* GraphQL */ `mutation CreateUser($email: String!, $name: String!, $role: String!, $password: String!) {
-  createUser(email: $email, name: $name, role: $role, password: $password) { id } }`;
+const CREATE = /* GraphQL */ `mutation CreateUser($email: String!, $name: String!, $role: String!, $password: String!) { createUser(email: $email, name: $name, role: $role, password: $password) { id } }`;
 const UPDATE = /* GraphQL */ `mutation UpdateUser($id: Int!, $role: String, $disabled: Boolean) { updateUser(id: $id, role: $role, disabled: $disabled) { id } }`;
 const RESET = /* GraphQL */ `mutation ResetPassword($id: Int!, $password: String!) { resetPassword(id: $id, password: $password) }`;
 

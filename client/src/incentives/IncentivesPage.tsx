@@ -8,6 +8,7 @@ import { useExportNumbers, useExportSentence } from '../common/exportRegistry';
 import { HeatMap } from '../common/HeatMap';
 import { useI18n } from '../common/i18n';
 import { MetricLabel } from '../common/MetricLabel';
+import { NumberParamInput } from '../common/NumberParamInput';
 import { Page } from '../common/Page';
 import { Panel, PanelLoadable } from '../common/Panel';
 import { useSession } from '../common/session';
@@ -31,74 +32,14 @@ type Alignment = G.AlignmentFieldsFragment;
 
 const SCORECARDS = `query AgentScorecards($f: RefundFilter, $m: Int) { agentScorecards(filter: $f, minCases: $m) {
   agentId name team insufficient ${[...AGENT_KPIS, ...OUTCOMES].join(' ')} } }`;
-const CORRELATIONS = /* GraphQL */ `
-  query KpiOutcomeCorrelations($f: RefundFilter, $m: Int) {
-    kpiOutcomeCorrelations(filter: $f, minCases: $m) {
-      kpi
-      outcome
-      n
-      pearson
-      pearsonLow
-      pearsonHigh
-      spearman
-    }
-  }
-`;
-const ALIGN_FIELDS = /* GraphQL */ `
-  fragment AlignmentFields on IncentiveAlignment {
-    alignment
-    n
-    plan {
-      planId
-      source
-      weights {
-        kpi
-        weight
-        direction
-      }
-    }
-    agents {
-      agentId
-      name
-      incentiveScore
-      outcomeScore
-      incentiveRank
-      outcomeRank
-    }
-  }
-`;
-const ALIGNMENT = /* GraphQL */ `
-  query IncentiveAlignment($f: RefundFilter, $m: Int, $plan: String) {
-    incentiveAlignment(filter: $f, minCases: $m, planId: $plan) {
-      ...AlignmentFields
-    }
-  }
-  ${ALIGN_FIELDS}
-`;
-const PLANS = /* GraphQL */ `
-  query IncentivePlans {
-    incentivePlans {
-      planId
-      effectiveFrom
-      effectiveTo
-      team
-      weights {
-        kpi
-        weight
-        direction
-      }
-    }
-  }
-`;
+const CORRELATIONS = /* GraphQL */ `query KpiOutcomeCorrelations($f: RefundFilter, $m: Int) { kpiOutcomeCorrelations(filter: $f, minCases: $m) { kpi outcome n pearson pearsonLow pearsonHigh spearman } }`;
+const ALIGN_FIELDS = /* GraphQL */ `fragment AlignmentFields on IncentiveAlignment { alignment n plan { planId source weights { kpi weight direction } } agents { agentId name incentiveScore outcomeScore incentiveRank outcomeRank } }`;
+const ALIGNMENT = /* GraphQL */ `query IncentiveAlignment($f: RefundFilter, $m: Int, $plan: String) { incentiveAlignment(filter: $f, minCases: $m, planId: $plan) { ...AlignmentFields } }
+  ${ALIGN_FIELDS}`;
+const PLANS = /* GraphQL */ `query IncentivePlans { incentivePlans { planId effectiveFrom effectiveTo team weights { kpi weight direction } } }`;
 
-const WHAT_IF = /* GraphQL */ `
-  query WhatIfAlignment($f: RefundFilter, $m: Int, $w: [KpiWeightInput!]) {
-    incentiveAlignment(filter: $f, minCases: $m, weights: $w) {
-      ...AlignmentFields
-    }
-  }
-  ${ALIGN_FIELDS}
-`;
+const WHAT_IF = /* GraphQL */ `query WhatIfAlignment($f: RefundFilter, $m: Int, $w: [KpiWeightInput!]) { incentiveAlignment(filter: $f, minCases: $m, weights: $w) { ...AlignmentFields } }
+  ${ALIGN_FIELDS}`;
 
 function agentLabel(a: { agentId: string; name: string | null }, canSeeAgents: boolean): string {
   if (!canSeeAgents || !a.name) return a.agentId;
@@ -607,17 +548,7 @@ export default function IncentivesPage() {
           ))}
         </select>
       </label>
-      <label className="control">
-        <span className="field-label">{t('inc.minCases')}</span>
-        <input
-          type="number"
-          min={1}
-          max={1000}
-          value={minCases}
-          onChange={(e) => setParams({ minCases: Number(e.target.value) > 0 && Number(e.target.value) !== DEFAULTS.agentMinCases ? e.target.value : null })}
-          style={{ width: 80 }}
-        />
-      </label>
+      <NumberParamInput label={t('inc.minCases')} param="minCases" value={minCases} fallback={DEFAULTS.agentMinCases} min={1} max={1000} />
     </div>
   );
 

@@ -19,30 +19,8 @@ type ExperienceGroup = G.CustomerExperienceQuery['customerExperience'][number];
 type RepurchaseGroup = G.RepurchaseAfterRefundQuery['repurchaseAfterRefund'][number];
 
 const GROUPS: readonly DimensionName[] = ['DECISION', 'CHANNEL', 'CUSTOMER_TYPE', 'CAMPAIGN'];
-const EXPERIENCE = /* GraphQL */ `
-  query CustomerExperience($f: RefundFilter, $g: Dimension) {
-    customerExperience(filter: $f, groupBy: $g) {
-      key
-      refunds
-      csatAvg
-      csatRate
-      csatResponses
-      nps
-      npsResponses
-    }
-  }
-`;
-const REPURCHASE = /* GraphQL */ `
-  query RepurchaseAfterRefund($f: RefundFilter, $g: Dimension, $w: Int) {
-    repurchaseAfterRefund(filter: $f, windowDays: $w, groupBy: $g) {
-      key
-      eligible
-      repurchased
-      repurchaseRate
-      repurchaseRevenue
-    }
-  }
-`;
+const EXPERIENCE = /* GraphQL */ `query CustomerExperience($f: RefundFilter, $g: Dimension) { customerExperience(filter: $f, groupBy: $g) { key refunds csatAvg csatRate csatResponses nps npsResponses } }`;
+const REPURCHASE = /* GraphQL */ `query RepurchaseAfterRefund($f: RefundFilter, $g: Dimension, $w: Int) { repurchaseAfterRefund(filter: $f, windowDays: $w, groupBy: $g) { key eligible repurchased repurchaseRate repurchaseRevenue } }`;
 const WINDOW = DEFAULTS.repurchaseWindowDays;
 
 /** The refunds behind one group of a dimension. */

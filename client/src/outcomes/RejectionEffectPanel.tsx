@@ -18,25 +18,8 @@ export const EFFECT_WINDOWS = [30, 60, 90, 180] as const;
 
 type Stratum = G.RejectionEffectDetailQuery['rejectionEffect']['strata'][number];
 
-const QUERY = /* GraphQL */ `
-  query RejectionEffectDetail($f: RefundFilter, $w: Int) {
-    rejectionEffect(filter: $f, windowDays: $w) {
-      ...RejectionEffectFields
-      strata {
-        reasonCode
-        productLine
-        amountBand
-        customerType
-        rejected
-        approved
-        revenueDiff
-        rateDiff
-        contribution
-      }
-    }
-  }
-  ${EFFECT_FIELDS}
-`;
+const QUERY = /* GraphQL */ `query RejectionEffectDetail($f: RefundFilter, $w: Int) { rejectionEffect(filter: $f, windowDays: $w) { ...RejectionEffectFields strata { reasonCode productLine amountBand customerType rejected approved revenueDiff rateDiff contribution } } }
+  ${EFFECT_FIELDS}`;
 
 type SortKey = 'contribution' | 'rejected' | 'approved' | 'revenueDiff' | 'rateDiff';
 

@@ -10,6 +10,7 @@ import { gql, GqlError } from '../common/graphql';
 import { useI18n } from '../common/i18n';
 import { markerLines, useAnnotations, usePolicyChanges, useTimeMarkers } from '../common/markers';
 import { MetricLabel } from '../common/MetricLabel';
+import { NumberParamInput } from '../common/NumberParamInput';
 import { Page } from '../common/Page';
 import { Panel } from '../common/Panel';
 import { useSession } from '../common/session';
@@ -22,51 +23,10 @@ import type * as G from '../common/generated/graphql';
 
 type Impact = G.PolicyImpactQuery['policyImpact'];
 
-const IMPACT = /* GraphQL */ `
-  query PolicyImpact($id: String!, $w: Int) {
-    policyImpact(changeId: $id, windowDays: $w) {
-      changeId
-      effectiveAt
-      metrics {
-        metric
-        pre
-        post
-        preN
-        postN
-        delta
-        low
-        high
-        pValue
-        outOfScopeDelta
-        diffInDiff
-      }
-    }
-  }
-`;
-const TREND = /* GraphQL */ `
-  query PolicyTrend($f: RefundFilter) {
-    refundTrend(filter: $f, grain: WEEK) {
-      period
-      refunds
-      decided
-      approvalRate
-      rejectionRate
-      refundedAmount
-    }
-  }
-`;
-const ADD = /* GraphQL */ `
-  mutation AddAnnotation($date: Date!, $metric: String, $note: String!) {
-    addAnnotation(date: $date, metric: $metric, note: $note) {
-      id
-    }
-  }
-`;
-const DELETE = /* GraphQL */ `
-  mutation DeleteAnnotation($id: Int!) {
-    deleteAnnotation(id: $id)
-  }
-`;
+const IMPACT = /* GraphQL */ `query PolicyImpact($id: String!, $w: Int) { policyImpact(changeId: $id, windowDays: $w) { changeId effectiveAt metrics { metric pre post preN postN delta low high pValue outOfScopeDelta diffInDiff } } }`;
+const TREND = /* GraphQL */ `query PolicyTrend($f: RefundFilter) { refundTrend(filter: $f, grain: WEEK) { period refunds decided approvalRate rejectionRate refundedAmount } }`;
+const ADD = /* GraphQL */ `mutation AddAnnotation($date: Date!, $metric: String, $note: String!) { addAnnotation(date: $date, metric: $metric, note: $note) { id } }`;
+const DELETE = /* GraphQL */ `mutation DeleteAnnotation($id: Int!) { deleteAnnotation(id: $id) }`;
 
 function scopeText(c: PolicyChange, all: string): string {
   const parts = [c.scopeChannel, c.scopeProductLine].filter(Boolean);
@@ -429,17 +389,7 @@ export default function PolicyPage() {
           ))}
         </select>
       </label>
-      <label className="control">
-        <span className="field-label">{t('pol.window')}</span>
-        <input
-          type="number"
-          min={1}
-          max={730}
-          value={windowDays}
-          style={{ width: 80 }}
-          onChange={(e) => setParams({ window: Number(e.target.value) !== DEFAULTS.policyWindowDays ? e.target.value : null })}
-        />
-      </label>
+      <NumberParamInput label={t('pol.window')} param="window" value={windowDays} fallback={DEFAULTS.policyWindowDays} min={1} max={730} />
     </div>
   );
 

@@ -21,33 +21,8 @@ import type * as G from '../common/generated/graphql';
 type ReasonPoint = G.ReasonTrendsQuery['reasonTrends'][number];
 type Spike = G.RefundSpikesQuery['refundSpikes'][number];
 
-const TRENDS = /* GraphQL */ `
-  query ReasonTrends($f: RefundFilter, $grain: Grain) {
-    reasonTrends(filter: $f, grain: $grain) {
-      period
-      reasonCode
-      reasonFamily
-      refunds
-      refundedAmount
-      share
-    }
-  }
-`;
-const SPIKES = /* GraphQL */ `
-  query RefundSpikes($f: RefundFilter, $min: Int, $alpha: Float) {
-    refundSpikes(filter: $f, minCount: $min, alpha: $alpha) {
-      productId
-      productLine
-      week
-      count
-      expected
-      ratio
-      pValue
-      topReasonCode
-      history
-    }
-  }
-`;
+const TRENDS = /* GraphQL */ `query ReasonTrends($f: RefundFilter, $grain: Grain) { reasonTrends(filter: $f, grain: $grain) { period reasonCode reasonFamily refunds refundedAmount share } }`;
+const SPIKES = /* GraphQL */ `query RefundSpikes($f: RefundFilter, $min: Int, $alpha: Float) { refundSpikes(filter: $f, minCount: $min, alpha: $alpha) { productId productLine week count expected ratio pValue topReasonCode history } }`;
 
 const SPIKES_PER_PAGE = 10;
 

@@ -1,23 +1,13 @@
 import { createHmac } from 'node:crypto';
-import type { RefundFilter } from '@refunds/shared';
+import { FILTER_LIST_PARAMS, type RefundFilter } from '@refunds/shared';
 import { AlertFormat, AlertKind, type AlertLanguage } from './alert-kinds';
 import type { Finding, FindingFacts } from './findings';
-
-/** The client's query-string names of the filter (client/src/common/filters.ts). */
-const LIST_PARAMS: Record<string, string> = {
-  channels: 'channel',
-  productLines: 'productLine',
-  reasonCodes: 'reason',
-  agentIds: 'agent',
-  teams: 'team',
-  campaigns: 'campaign',
-};
 
 export function dashboardLink(base: string, page: string, f: RefundFilter): string {
   const q = new URLSearchParams();
   if (f.from) q.set('from', f.from);
   if (f.to) q.set('to', f.to);
-  for (const [k, name] of Object.entries(LIST_PARAMS)) {
+  for (const [k, name] of Object.entries(FILTER_LIST_PARAMS)) {
     const v = (f as Record<string, unknown>)[k];
     if (Array.isArray(v)) for (const x of [...(v as string[])].sort()) q.append(name, x);
   }
