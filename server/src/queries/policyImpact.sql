@@ -21,93 +21,136 @@ ORDER BY
 WITH
   p AS (
     SELECT
-      CAST($1 AS TIMESTAMP) AS t,
-      CAST($2 AS INTEGER) AS wd,
-      (
-        SELECT
-          max(ordered_at)
-        FROM
-          orders
-      ) AS horizon
+      CAST(CAST($1 AS TIMESTAMP) AS DATE) AS t,
+      CAST($2 AS INTEGER) AS w
   ),
   f AS (
     SELECT
-      r.decision,
-      r.resolution_hours,
-      r.csat_n,
-      r.csat_sum,
-      r.csat_sq,
-      r.csat_hi,
-      r.decided_at,
-      r.next_order_at,
+      r.*,
       CASE
-        WHEN r.requested_at < p.t THEN 'pre'
+        WHEN r.day < p.t THEN 'pre'
         ELSE 'post'
       END AS period,
       coalesce(r.channel = $3, FALSE) AS in_scope
     FROM
-      refund_facts r,
+      refund_daily r,
       p
     WHERE
-      r.requested_at >= p.t - to_days(CAST(p.wd AS INTEGER))
-      AND r.requested_at < p.t + to_days(CAST(p.wd AS INTEGER))
+      r.day >= p.t - p.w
+      AND r.day < p.t + p.w
   ),
   a AS (
     SELECT
       in_scope,
       period,
-      count(*) FILTER(
-        WHERE
-          decision IN ('approved', 'partial', 'rejected')
+      CAST(
+        coalesce(
+          sum(n) FILTER(
+            WHERE
+              decision IN ('approved', 'partial', 'rejected')
+          ),
+          0
+        ) AS BIGINT
       ) AS decided,
-      count(*) FILTER(
-        WHERE
-          decision IN ('approved', 'partial')
+      CAST(
+        coalesce(
+          sum(n) FILTER(
+            WHERE
+              decision IN ('approved', 'partial')
+          ),
+          0
+        ) AS BIGINT
       ) AS approved_or_partial,
-      count(*) FILTER(
-        WHERE
-          decision = 'rejected'
+      CAST(
+        coalesce(
+          sum(n) FILTER(
+            WHERE
+              decision = 'rejected'
+          ),
+          0
+        ) AS BIGINT
       ) AS rejected,
-      count(*) FILTER(
-        WHERE
-          decision IN ('approved', 'partial', 'rejected')
-          AND resolution_hours <= 48
+      CAST(
+        coalesce(
+          sum(sla_met) FILTER(
+            WHERE
+              decision IN ('approved', 'partial', 'rejected')
+          ),
+          0
+        ) AS BIGINT
       ) AS sla_met,
-      count(resolution_hours) FILTER(
-        WHERE
-          decision IN ('approved', 'partial', 'rejected')
+      CAST(
+        coalesce(
+          sum(res_n) FILTER(
+            WHERE
+              decision IN ('approved', 'partial', 'rejected')
+          ),
+          0
+        ) AS BIGINT
       ) AS res_n,
-      avg(resolution_hours) FILTER(
+      fsum(res_sum) FILTER(
         WHERE
           decision IN ('approved', 'partial', 'rejected')
+      ) / nullif(
+        sum(res_n) FILTER(
+          WHERE
+            decision IN ('approved', 'partial', 'rejected')
+        ),
+        0
       ) AS res_mean,
-      var_samp(resolution_hours) FILTER(
-        WHERE
-          decision IN ('approved', 'partial', 'rejected')
-      ) AS res_var,
-      coalesce(sum(csat_n), 0) AS csat_n,
-      coalesce(sum(csat_hi), 0) AS csat_hi,
-      -- CSAT per response from per-refund sums of scores and squares: exact integers, no survey join
+      CASE
+        WHEN sum(res_n) FILTER(
+          WHERE
+            decision IN ('approved', 'partial', 'rejected')
+        ) > 1 THEN (
+          fsum(res_sq) FILTER(
+            WHERE
+              decision IN ('approved', 'partial', 'rejected')
+          ) - fsum(res_sum) FILTER(
+            WHERE
+              decision IN ('approved', 'partial', 'rejected')
+          ) * fsum(res_sum) FILTER(
+            WHERE
+              decision IN ('approved', 'partial', 'rejected')
+          ) / sum(res_n) FILTER(
+            WHERE
+              decision IN ('approved', 'partial', 'rejected')
+          )
+        ) / (
+          sum(res_n) FILTER(
+            WHERE
+              decision IN ('approved', 'partial', 'rejected')
+          ) - 1
+        )
+      END AS res_var,
+      CAST(coalesce(sum(csat_n), 0) AS BIGINT) AS csat_n,
+      CAST(coalesce(sum(csat_hi), 0) AS BIGINT) AS csat_hi,
       CAST(sum(csat_sum) AS DOUBLE) / nullif(sum(csat_n), 0) AS csat_mean,
       CASE
         WHEN sum(csat_n) > 1 THEN CAST(
           CAST(sum(csat_n) AS HUGEINT) * sum(csat_sq) - CAST(sum(csat_sum) AS HUGEINT) * sum(csat_sum) AS DOUBLE
         ) / (CAST(sum(csat_n) AS DOUBLE) * (sum(csat_n) - 1))
       END AS csat_var,
-      count(*) FILTER(
-        WHERE
-          decision IN ('approved', 'partial', 'rejected')
-          AND decided_at + to_days(CAST(30 AS INTEGER)) <= p.horizon
+      CAST(
+        coalesce(
+          sum(rep_eligible) FILTER(
+            WHERE
+              decision IN ('approved', 'partial', 'rejected')
+          ),
+          0
+        ) AS BIGINT
       ) AS rep_eligible,
-      count(*) FILTER(
-        WHERE
-          decision IN ('approved', 'partial', 'rejected')
-          AND decided_at + to_days(CAST(30 AS INTEGER)) <= p.horizon
-          AND next_order_at <= decided_at + to_days(CAST(30 AS INTEGER))
+      CAST(
+        coalesce(
+          sum(rep_yes) FILTER(
+            WHERE
+              decision IN ('approved', 'partial', 'rejected')
+          ),
+          0
+        ) AS BIGINT
       ) AS rep_yes
     FROM
-      f,
-      p
+      f
     GROUP BY
       in_scope,
       period
