@@ -1,0 +1,311 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { agreedReportingCurrency, recordReportingCurrency } from '../load/checks';
+import { connect, openDatabase, queryRows, runSql } from '../db/duckdb';
+import { ident, sql } from '../db/sql';
+import { LoadError } from '../load/errors';
+import { resolveInputs } from '../load/files';
+import { loadFiles, type LoadOptions, type LoadSummary } from '../load/load';
+import { ensureSchema } from '../load/schema';
+import { isSourceTable, TABLE_BY_NAME, type TableName } from '../load/tables';
+import { ClickHouseWarehouse, WarehouseError } from './client';
+import { factsInsertSql, latest } from './derive';
+import { chIdent, numberLiteral, stringLiteral } from './literal';
+import { ALL_TABLES, CH_TABLE, ensureClickHouseSchema, nodesOf, type ChNames } from './schema';
+
+/**
+ * Loading into a ClickHouse warehouse. The batch is validated exactly as on DuckDB, by the same
+ * loader on a temporary DuckDB file holding only the batch (and the warehouse's fx rates, which the
+ * validation needs): rejects, --strict, "every row rejected" and the reporting currency behave the
+ * same. The accepted rows are inserted into ClickHouse under a new data version, the facts of the
+ * customers they touch are derived inside ClickHouse (shard-locally, INSERT ... SELECT), and one
+ * insert into load_versions publishes the version. Nothing needs all the data on one machine.
+ */
+
+export type ClickHousePhase = 'inserted' | 'derived';
+
+export interface ClickHouseLoadOptions extends LoadOptions {
+  /** Test hook: called after the rows are inserted and after the facts are derived (before the commit). */
+  onClickHousePhase?: (phase: ClickHousePhase) => void | Promise<void>;
+}
+
+const BATCH_ROWS = 50_000;
+
+/** The version readers see: the newest committed load (0 before the first). */
+export async function committedVersion(w: ClickHouseWarehouse, names: ChNames): Promise<number> {
+  const [{ v }] = await w.query<{ v: string }>(`SELECT max(version) AS v FROM ${names.local('load_versions')}`);
+  return Number(v);
+}
+
+export async function loadIntoClickHouse(url: string, paths: readonly string[], opts: ClickHouseLoadOptions = {}): Promise<LoadSummary> {
+  const inputs = await resolveInputs(paths);
+  const sources = inputs.filter((f) => isSourceTable(f.table));
+  if (sources.length > 0)
+    throw new LoadError(
+      'UNSUPPORTED_FORMAT',
+      `${sources[0].path}: source records (${sources[0].table}) are reconciled on DuckDB only; import them into a DuckDB file, or load canonical refunds into ClickHouse`,
+      sources[0].path,
+    );
+  let w: ClickHouseWarehouse;
+  try {
+    w = await ClickHouseWarehouse.connect(url);
+  } catch (e) {
+    throw asLoadError(e);
+  }
+  const tmp = await mkdtemp(join(tmpdir(), 'refunds-ch-load-'));
+  const started = Date.now();
+  let loadId = 0;
+  let names: ChNames | null = null;
+  try {
+    names = await ensureClickHouseSchema(w);
+    const committed = await committedVersion(w, names);
+    await dropUncommitted(w, names, committed);
+    const [{ last }] = await w.query<{ last: string }>(`SELECT max(load_id) AS last FROM ${names.local('load_history')}`);
+    loadId = Math.max(committed, Number(last)) + 1;
+    await w.insert(names.local('load_history'), [historyRow(loadId, started, 'started', null, [], null)]);
+
+    const stored = await w.query<{ v: string }>(
+      `SELECT argMax(value, _version) AS v FROM ${names.local('meta')} WHERE key = 'reporting_currency' AND _version <= ${committed} GROUP BY key`,
+    );
+    const reporting = agreedReportingCurrency(stored[0]?.v ?? null, opts.reportingCurrency);
+
+    const instance = await openDatabase(join(tmp, 'batch.duckdb'));
+    const conn = await connect(instance);
+    let summary: LoadSummary;
+    try {
+      await ensureSchema(conn);
+      await recordReportingCurrency(conn, reporting);
+      await seedFxRates(w, names, committed, conn);
+      summary = await loadFiles(conn, paths, { ...opts, reportingCurrency: reporting });
+      if (summary.outcome === 'previewed') return summary;
+      await copyTables(w, names, conn, loadId, summary);
+      const familiesChanged = await copyReasonFamilies(w, names, conn, committed, loadId);
+      await copyRejects(w, names, conn, loadId);
+      const full = familiesChanged || summary.tables.some((t) => (t.table === 'agents' || t.table === 'fx_rates') && t.loaded > 0);
+      await markAffected(w, names, loadId, full, summary);
+      await opts.onClickHousePhase?.('inserted');
+      for (let i = 0; i < (w.cluster === null ? 1 : w.nodes.length); i++) await w.command(factsInsertSql(names, loadId, reporting), i);
+      await opts.onClickHousePhase?.('derived');
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+    if (stored.length === 0) await w.insert(names.local('meta'), [{ key: 'reporting_currency', value: reporting, _version: loadId }]);
+    // The commit: one row, one insert. Readers pin max(version) and see all of this load or none of it.
+    await w.insert(names.local('load_versions'), [{ version: loadId, committed_at: Date.now() * 1000 }]);
+    const result: LoadSummary = { ...summary, loadId, dataVersion: loadId, durationMs: Date.now() - started };
+    await w.insert(names.local('load_history'), [
+      historyRow(
+        loadId,
+        started,
+        'committed',
+        null,
+        inputs.map((f) => f.path),
+        result,
+      ),
+    ]);
+    return result;
+  } catch (e) {
+    const err = asLoadError(e);
+    if (names && loadId > 0 && !opts.dryRun)
+      await w
+        .insert(names.local('load_history'), [
+          historyRow(
+            loadId,
+            started,
+            'failed',
+            err.message,
+            inputs.map((f) => f.path),
+            null,
+          ),
+        ])
+        .catch(() => undefined);
+    throw err;
+  } finally {
+    await w.close();
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+function asLoadError(e: unknown): LoadError {
+  if (e instanceof LoadError) return e;
+  if (e instanceof WarehouseError) return new LoadError('DATABASE_ERROR', e.message);
+  return new LoadError('DATABASE_ERROR', e instanceof Error ? e.message : String(e));
+}
+
+function historyRow(loadId: number, started: number, outcome: string, message: string | null, files: string[], s: LoadSummary | null) {
+  const sum = (k: 'read' | 'loaded' | 'replaced' | 'unchanged' | 'rejected') => (s ? s.tables.reduce((a, t) => a + t[k], 0) : 0);
+  return {
+    load_id: loadId,
+    started_at: started * 1000,
+    finished_at: outcome === 'started' ? null : Date.now() * 1000,
+    outcome,
+    message,
+    files: JSON.stringify(files),
+    rows_read: sum('read'),
+    rows_loaded: sum('loaded'),
+    rows_replaced: sum('replaced'),
+    rows_unchanged: sum('unchanged'),
+    rows_rejected: sum('rejected'),
+    duration_ms: Date.now() - started,
+    tables: JSON.stringify(s?.tables ?? []),
+  };
+}
+
+/**
+ * Rows of versions newer than the committed one belong to a load that died before its commit:
+ * invisible to readers, and deleted before a new load reuses nothing of them.
+ */
+async function dropUncommitted(w: ClickHouseWarehouse, names: ChNames, committed: number): Promise<void> {
+  for (const t of ALL_TABLES) {
+    if (!t.columns.some((c) => c.name === '_version')) continue;
+    for (const i of nodesOf(w, t)) {
+      const [{ n }] = await w.query<{ n: string }>(`SELECT count() AS n FROM ${names.local(t.name)} WHERE _version > ${committed}`, i);
+      if (Number(n) === 0) continue;
+      await w.command(`ALTER TABLE ${names.local(t.name)} DELETE WHERE _version > ${committed}`, i);
+      // Mutations run in the background; wait until the rows are gone.
+      for (let tries = 0; ; tries++) {
+        const [{ left }] = await w.query<{ left: string }>(`SELECT count() AS left FROM ${names.local(t.name)} WHERE _version > ${committed}`, i);
+        if (Number(left) === 0) break;
+        if (tries > 600) throw new Error(`ClickHouse at ${w.url.redacted}: rows of an unfinished load in ${t.name} were not deleted in 60 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+}
+
+async function seedFxRates(w: ClickHouseWarehouse, names: ChNames, committed: number, conn: DuckDBConnection): Promise<void> {
+  const rows = await w.query<{ date: string; currency: string; rate: number }>(
+    `SELECT toString(date) AS date, currency, rate_to_reporting AS rate FROM ${latest(names, 'fx_rates', committed)}`,
+  );
+  for (const r of rows) await runSql(conn, sql`INSERT INTO fx_rates VALUES (CAST(${r.date} AS DATE), ${r.currency}, ${Number(r.rate)})`);
+}
+
+/** DuckDB expression giving a column as the warehouse stores it (timestamps in microseconds, dates as text, booleans 0/1). */
+function exportExpr(table: TableName, col: string): string {
+  const c = TABLE_BY_NAME.get(table)!.columns.find((x) => x.name === col)!;
+  const q = ident(col);
+  switch (c.type) {
+    case 'timestamp':
+      return `epoch_us(${q}) AS ${q}`;
+    case 'date':
+      return `strftime(${q}, '%Y-%m-%d') AS ${q}`;
+    case 'boolean':
+      return `CAST(${q} AS INTEGER) AS ${q}`;
+    case 'string':
+    case 'decimal':
+    case 'integer':
+      return q;
+  }
+}
+
+/** Inserts the batch's accepted rows (the temp database's tables) under the load's version. */
+async function copyTables(w: ClickHouseWarehouse, names: ChNames, conn: DuckDBConnection, loadId: number, summary: LoadSummary): Promise<void> {
+  for (const t of summary.tables) {
+    const spec = TABLE_BY_NAME.get(t.table)!;
+    const chTable = CH_TABLE.get(t.table)!;
+    const cols = spec.columns.map((c) => exportExpr(t.table, c.name)).join(', ');
+    for (let offset = 0; ; offset += BATCH_ROWS) {
+      const rows = await queryRows<Record<string, unknown>>(
+        conn,
+        `SELECT ${cols} FROM ${ident(t.table)} ORDER BY ${spec.key.map(ident).join(', ')} LIMIT ${BATCH_ROWS} OFFSET ${offset}`,
+      );
+      if (rows.length === 0) break;
+      const values = rows.map((r) => ({ ...r, _version: loadId, _deleted: 0 }));
+      if (w.cluster !== null && chTable.placement === 'sharded') {
+        // Through the Distributed table, synchronously: the insert returns once every shard has its rows.
+        await w.insert(names.all(t.table), values, 0, { insert_distributed_sync: 1 });
+      } else {
+        for (const i of nodesOf(w, chTable)) await w.insert(names.local(t.table), values, i);
+      }
+      if (rows.length < BATCH_ROWS) break;
+    }
+    if (w.cluster !== null && chTable.placement === 'sharded') await tombstoneMoved(w, names, t.table, loadId);
+  }
+}
+
+/**
+ * A row replaced by one of another customer moved shards: the old shard still has the old row as its
+ * newest for the key. A deleted marker under the new version hides it there.
+ */
+async function tombstoneMoved(w: ClickHouseWarehouse, names: ChNames, table: TableName, loadId: number): Promise<void> {
+  const spec = TABLE_BY_NAME.get(table)!;
+  const key = spec.key.length === 1 ? chIdent(spec.key[0]) : `(${spec.key.map(chIdent).join(', ')})`;
+  const cols = CH_TABLE.get(table)!.columns.map((c) => c.name);
+  const select = cols.map((c) => (c === '_version' ? `${loadId} AS _version` : c === '_deleted' ? '1 AS _deleted' : chIdent(c))).join(', ');
+  for (let i = 0; i < w.nodes.length; i++) {
+    await w.command(
+      `INSERT INTO ${names.local(table)} (${cols.map(chIdent).join(', ')})
+       SELECT ${select} FROM ${latest(names, table, loadId)} WHERE _version < ${loadId}
+         AND ${key} IN (SELECT ${key} FROM ${names.all(table)} WHERE _version = ${loadId})
+         AND ${key} NOT IN (SELECT ${key} FROM ${names.local(table)} WHERE _version = ${loadId})`,
+      i,
+    );
+  }
+}
+
+/** Writes the reason families to every shard when they differ from the stored ones; true when they did. */
+async function copyReasonFamilies(w: ClickHouseWarehouse, names: ChNames, conn: DuckDBConnection, committed: number, loadId: number): Promise<boolean> {
+  const mine = await queryRows<{ reason_code: string; family: string }>(conn, `SELECT reason_code, family FROM reason_families ORDER BY 1, 2`);
+  const stored = await w.query<{ reason_code: string; family: string }>(
+    `SELECT reason_code, family FROM ${latest(names, 'reason_families', committed)} ORDER BY reason_code, family`,
+  );
+  const key = (rows: Array<{ reason_code: string; family: string }>) => rows.map((r) => `${r.reason_code}=${r.family}`).join('|');
+  if (key(mine) === key(stored)) return false;
+  const gone = stored.filter((s) => !mine.some((m) => m.reason_code === s.reason_code));
+  const rows = [...mine.map((m) => ({ ...m, _version: loadId, _deleted: 0 })), ...gone.map((g) => ({ ...g, _version: loadId, _deleted: 1 }))];
+  for (const i of nodesOf(w, CH_TABLE.get('reason_families')!)) await w.insert(names.local('reason_families'), rows, i);
+  return true;
+}
+
+async function copyRejects(w: ClickHouseWarehouse, names: ChNames, conn: DuckDBConnection, loadId: number): Promise<void> {
+  const rows = await queryRows<Record<string, unknown>>(conn, `SELECT table_name, file, line, column_name, value, reason FROM load_rejects`);
+  for (let i = 0; i < rows.length; i += BATCH_ROWS) {
+    await w.insert(
+      names.local('load_rejects'),
+      rows.slice(i, i + BATCH_ROWS).map((r) => ({ ...r, load_id: loadId })),
+    );
+  }
+}
+
+/**
+ * Lists in fact_versions, under the load's version, the customers whose facts change: those of the
+ * batch's refunds, orders and surveys, old and new (a replaced row may have had another customer),
+ * or every customer when a dimension changed (agents, fx rates, reason families). Shard by shard.
+ */
+async function markAffected(w: ClickHouseWarehouse, names: ChNames, loadId: number, full: boolean, summary: LoadSummary): Promise<void> {
+  const v = numberLiteral(loadId);
+  const loaded = new Set(summary.tables.filter((t) => t.loaded > 0).map((t) => t.table));
+  const parts: string[] = [];
+  if (full) parts.push(`SELECT customer_id FROM ${names.local('refunds')} WHERE _version <= ${v}`);
+  else {
+    if (loaded.has('refunds'))
+      parts.push(
+        `SELECT customer_id FROM ${names.local('refunds')} WHERE _version <= ${v} AND refund_id IN (SELECT refund_id FROM ${names.all('refunds')} WHERE _version = ${v})`,
+      );
+    if (loaded.has('orders'))
+      parts.push(
+        `SELECT customer_id FROM ${names.local('orders')} WHERE _version <= ${v} AND order_id IN (SELECT order_id FROM ${names.all('orders')} WHERE _version = ${v})`,
+      );
+    if (loaded.has('surveys'))
+      parts.push(
+        `SELECT customer_id FROM ${names.local('refunds')} WHERE _version <= ${v} AND refund_id IN (SELECT refund_id FROM ${names.all('surveys')}
+           WHERE _version <= ${v} AND survey_id IN (SELECT survey_id FROM ${names.all('surveys')} WHERE _version = ${v}))`,
+      );
+  }
+  if (parts.length === 0) return;
+  for (let i = 0; i < (w.cluster === null ? 1 : w.nodes.length); i++) {
+    await w.command(
+      `INSERT INTO ${names.local('fact_versions')} (customer_id, _version) SELECT DISTINCT customer_id, ${v} FROM (${parts.join(' UNION ALL ')})`,
+      i,
+    );
+  }
+}
+
+/** Rows of a table as of a version, for tests and tools: sharded tables through the Distributed table. */
+export async function readLatest(w: ClickHouseWarehouse, names: ChNames, table: TableName, version: number): Promise<Array<Record<string, unknown>>> {
+  const t = latest(names, table, version).replace(names.local(table), CH_TABLE.get(table)!.placement === 'sharded' ? names.all(table) : names.local(table));
+  return w.query(`SELECT * FROM ${t}`);
+}
