@@ -12,7 +12,7 @@ import { ensureSchema } from '../load/schema';
 import { isSourceTable, TABLE_BY_NAME, type TableName } from '../load/tables';
 import { ClickHouseWarehouse, WarehouseError } from './client';
 import { factsInsertSql, latest } from './derive';
-import { chIdent, numberLiteral, stringLiteral } from './literal';
+import { chIdent, numberLiteral } from './literal';
 import { ALL_TABLES, CH_TABLE, ensureClickHouseSchema, nodesOf, type ChNames } from './schema';
 
 /**
