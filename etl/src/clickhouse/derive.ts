@@ -44,24 +44,24 @@ export function factsInsertSql(names: ChNames, version: number, reportingCurrenc
 
   const orders = `(SELECT customer_id AS o_customer, order_id AS o_id, ordered_at AS o_at,
         ifNull(amount, 0.) * ${rate('ordered_at')} AS o_amount
-      FROM ${latest(names, 'orders', version, affected)} ANY LEFT JOIN ${fxArrays} USING currency)`;
+      FROM ${latest(names, 'orders', version, affected)} AS l ANY LEFT JOIN ${fxArrays} AS j USING currency)`;
   const perCustomer = `(SELECT o_customer AS customer_id, 1 AS has_orders, min(o_at) AS first_at, groupArray((o_at, o_id, o_amount)) AS os
       FROM ${orders} GROUP BY o_customer)`;
 
-  const r1 = `(SELECT *, ${rate('requested_at')} AS rate FROM ${latest(names, 'refunds', version, affected)}
-      ANY LEFT JOIN ${fxArrays} USING currency)`;
-  const r2 = `(SELECT * FROM ${r1} ANY LEFT JOIN (SELECT reason_code, toNullable(family) AS reason_family FROM ${latest(names, 'reason_families', version)}) USING reason_code)`;
-  const r3 = `(SELECT * FROM ${r2} ANY LEFT JOIN (SELECT agent_id, team FROM ${latest(names, 'agents', version)}) USING agent_id)`;
-  const r4 = `(SELECT * FROM ${r3} ANY LEFT JOIN (SELECT order_id, toNullable(ordered_at) AS ro_ordered_at
-      FROM ${latest(names, 'orders', version, `order_id IN (SELECT order_id FROM ${latest(names, 'refunds', version, affected)})`)}) USING order_id)`;
-  const r5 = `(SELECT * FROM ${r4} ANY LEFT JOIN ${perCustomer} USING customer_id)`;
+  const r1 = `(SELECT *, ${rate('requested_at')} AS rate FROM ${latest(names, 'refunds', version, affected)} AS l
+      ANY LEFT JOIN ${fxArrays} AS j USING currency)`;
+  const r2 = `(SELECT * FROM ${r1} AS l ANY LEFT JOIN (SELECT reason_code, toNullable(family) AS reason_family FROM ${latest(names, 'reason_families', version)}) AS j USING reason_code)`;
+  const r3 = `(SELECT * FROM ${r2} AS l ANY LEFT JOIN (SELECT agent_id, team FROM ${latest(names, 'agents', version)}) AS j USING agent_id)`;
+  const r4 = `(SELECT * FROM ${r3} AS l ANY LEFT JOIN (SELECT order_id, toNullable(ordered_at) AS ro_ordered_at
+      FROM ${latest(names, 'orders', version, `order_id IN (SELECT order_id FROM ${latest(names, 'refunds', version, affected)})`)}) AS j USING order_id)`;
+  const r5 = `(SELECT * FROM ${r4} AS l ANY LEFT JOIN ${perCustomer} AS j USING customer_id)`;
   const surveys = `(SELECT refund_id, countIf(kind = 'csat') AS csat_n, sumIf(score, kind = 'csat') AS csat_sum,
         countIf(kind = 'csat' AND score >= 4) AS csat_hi, countIf(kind = 'nps') AS nps_n,
         countIf(kind = 'nps' AND score >= 9) AS nps_pro, countIf(kind = 'nps' AND score <= 6) AS nps_det,
         sumIf(toInt64(score) * score, kind = 'csat') AS csat_sq
       FROM ${latest(names, 'surveys', version, `refund_id IN (SELECT refund_id FROM ${latest(names, 'refunds', version, affected)})`)}
       WHERE refund_id IS NOT NULL GROUP BY refund_id)`;
-  const r6 = `(SELECT * FROM ${r5} ANY LEFT JOIN ${surveys} USING refund_id)`;
+  const r6 = `(SELECT * FROM ${r5} AS l ANY LEFT JOIN ${surveys} AS j USING refund_id)`;
 
   // Orders after the decision, other than the refunded one: (ordered_at, order_id, amount) tuples.
   const later = `arrayFilter((x, dec, oid) -> x.1 > dec AND x.2 != oid, os, replicate(ifNull(decided_at, ${MAX_TS}), os), replicate(order_id, os))`;

@@ -184,7 +184,7 @@ async function seedFxRates(w: ClickHouseWarehouse, names: ChNames, committed: nu
 }
 
 /** DuckDB expression giving a column as the warehouse stores it (timestamps in microseconds, dates as text, booleans 0/1). */
-function exportExpr(table: TableName, col: string): string {
+export function exportExpr(table: TableName, col: string): string {
   const c = TABLE_BY_NAME.get(table)!.columns.find((x) => x.name === col)!;
   const q = ident(col);
   switch (c.type) {

@@ -209,7 +209,7 @@ export class ChNames {
 export const shardingKey = (t: ChTable): string =>
   t.columns.find((c) => c.name === 'customer_id')?.type.startsWith('Nullable') ? `cityHash64(ifNull(customer_id, ''))` : 'cityHash64(customer_id)';
 
-function mergeTreeDdl(name: string, t: ChTable): string {
+export function mergeTreeDdl(name: string, t: ChTable): string {
   const cols = t.columns.map((c) => `${chIdent(c.name)} ${c.type}`).join(', ');
   return `CREATE TABLE IF NOT EXISTS ${name} (${cols}) ENGINE = MergeTree ORDER BY (${t.orderBy.map(chIdent).join(', ')})`;
 }
