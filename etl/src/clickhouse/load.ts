@@ -234,13 +234,14 @@ async function tombstoneMoved(w: ClickHouseWarehouse, names: ChNames, table: Tab
   const spec = TABLE_BY_NAME.get(table)!;
   const key = spec.key.length === 1 ? chIdent(spec.key[0]) : `(${spec.key.map(chIdent).join(', ')})`;
   const cols = CH_TABLE.get(table)!.columns.map((c) => c.name);
+  // The filter sits in a subquery: ClickHouse lets a SELECT alias (`N AS _version`) shadow the column in WHERE.
   const select = cols.map((c) => (c === '_version' ? `${loadId} AS _version` : c === '_deleted' ? '1 AS _deleted' : chIdent(c))).join(', ');
   for (let i = 0; i < w.nodes.length; i++) {
     await w.command(
       `INSERT INTO ${names.local(table)} (${cols.map(chIdent).join(', ')})
-       SELECT ${select} FROM ${latest(names, table, loadId)} WHERE _version < ${loadId}
+       SELECT ${select} FROM (SELECT * FROM ${latest(names, table, loadId)} WHERE _version < ${loadId}
          AND ${key} IN (SELECT ${key} FROM ${names.all(table)} WHERE _version = ${loadId})
-         AND ${key} NOT IN (SELECT ${key} FROM ${names.local(table)} WHERE _version = ${loadId})`,
+         AND ${key} NOT IN (SELECT ${key} FROM ${names.local(table)} WHERE _version = ${loadId}))`,
       i,
     );
   }
