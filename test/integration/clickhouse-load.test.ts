@@ -212,4 +212,32 @@ describeClickHouse('loading into a two-shard ClickHouse cluster', () => {
       await w.close();
     }
   });
+
+  // Last: it kills a shard.
+  test('a shard going down gives an error, never a partial number', async () => {
+    const w = await ClickHouseWarehouse.connect(ch.url('refunds'));
+    try {
+      const names = new ChNames('refunds', w.cluster);
+      const v = await committedVersion(w, names);
+      const whole = `SELECT count() AS n, sum(rev_30) AS rev FROM ${factsAt(names, v)}`;
+      const [all] = await w.query<{ n: string }>(whole);
+      expect(Number(all.n)).toBeGreaterThan(2500);
+      // Mid-query: each block sleeps, so the query is still running on both shards when one dies.
+      const slow = w.query(`SELECT count() AS n FROM ${names.all('refund_facts')} WHERE sleep(0.5) = 0`, 0, { max_block_size: 500 });
+      const outcome = slow.then(
+        (rows) => ({ rows }),
+        (e: unknown) => ({ error: e as Error }),
+      );
+      await new Promise((r) => setTimeout(r, 400));
+      await ch.kill(1);
+      const mid = await outcome;
+      expect('error' in mid ? mid.error.message : `answered ${JSON.stringify(mid)}`).toMatch(
+        /refunds:\*\*\*@.*(Connection refused|connect|Attempt to read after eof|NETWORK_ERROR|ECONNRESET|socket)/i,
+      );
+      // And after: the Distributed table does not skip the missing shard.
+      await expect(w.query(whole)).rejects.toThrow(/Connection refused|connect/i);
+    } finally {
+      await w.close();
+    }
+  });
 });

@@ -102,7 +102,9 @@ export class ClickHouseWarehouse {
   async query<T = Record<string, unknown>>(statement: string, node = 0, settings: Record<string, string | number> = {}): Promise<T[]> {
     const n = this.nodes[node];
     try {
-      const rs = await n.client.query({ query: statement, format: 'JSONEachRow', clickhouse_settings: settings });
+      // A shard that does not answer fails the query (never a partial sum over the shards that did).
+      const all = this.url.cluster === null ? settings : { skip_unavailable_shards: 0, ...settings };
+      const rs = await n.client.query({ query: statement, format: 'JSONEachRow', clickhouse_settings: all });
       return await rs.json<T>();
     } catch (e) {
       throw describeFailure(this.url, n, e, statement);

@@ -39,6 +39,28 @@ export async function committedVersion(w: ClickHouseWarehouse, names: ChNames): 
   return Number(v);
 }
 
+/** The warehouse's reporting currency; null before its first load (or when the database does not exist yet). */
+export async function clickHouseReportingCurrency(url: string): Promise<string | null> {
+  let w: ClickHouseWarehouse;
+  try {
+    w = await ClickHouseWarehouse.connect(url);
+  } catch (e) {
+    throw asLoadError(e);
+  }
+  try {
+    const names = await ensureClickHouseSchema(w);
+    const v = await committedVersion(w, names);
+    const rows = await w.query<{ v: string }>(
+      `SELECT argMax(value, _version) AS v FROM ${names.local('meta')} WHERE key = 'reporting_currency' AND _version <= ${v} GROUP BY key`,
+    );
+    return rows[0]?.v ?? null;
+  } catch (e) {
+    throw asLoadError(e);
+  } finally {
+    await w.close();
+  }
+}
+
 export async function loadIntoClickHouse(url: string, paths: readonly string[], opts: ClickHouseLoadOptions = {}): Promise<LoadSummary> {
   const inputs = await resolveInputs(paths);
   const sources = inputs.filter((f) => isSourceTable(f.table));
