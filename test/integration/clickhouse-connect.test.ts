@@ -1,6 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { order, refund, writeTables } from '../../etl/src/testing/factory';
 import { ClickHouseWarehouse, WarehouseError } from '../../etl/src/clickhouse/client';
 import { CH_PASSWORD, describeClickHouse, startClickHouseCluster, type ClickHouseCluster } from '../support/clickhouse';
+
+const CLI = join(resolve(__dirname, '..', '..'), 'etl', 'dist', 'cli.js');
+const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
 
 async function closedPort(): Promise<number> {
   return new Promise((res) => {
@@ -71,5 +77,28 @@ describeClickHouse('connecting to a ClickHouse warehouse', () => {
     expect(e.message).toContain(`127.0.0.1:${port}`);
     expect(e.message).not.toContain(encodeURIComponent(CH_PASSWORD));
     expect(e.message).not.toContain(CH_PASSWORD);
+  });
+
+  test('the CLI loads into the warehouse URL, and words a bad URL and a wrong password without the password', () => {
+    const dir = writeTables({
+      orders: [order({ order_id: 'O1', customer_id: 'C1' })],
+      refunds: [refund({ refund_id: 'R1', order_id: 'O1', customer_id: 'C1' }), refund({ refund_id: 'R2', decision: 'maybe' })],
+    });
+    const good = cli('load', '--db', ch.url('cli'), dir);
+    expect(good.stderr).not.toMatch(/error/);
+    expect(good.status).toBe(0);
+    expect(good.stdout).toMatch(/committed .*\(data version 1\)/);
+    expect(good.stdout).toMatch(/refunds +2 +1 +0 +0 +1/);
+
+    const wrong = cli('load', '--db', ch.url('cli', { password: 'hunter2-secret' }), dir);
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toContain('refused the credentials of user "refunds"');
+    expect(wrong.stderr).toContain('clickhouse://refunds:***@');
+    expect(wrong.stderr).not.toContain('hunter2');
+
+    const bad = cli('load', '--db', 'clickhouse://refunds:hunter2-secret@127.0.0.1/cli', dir);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('invalid ClickHouse URL clickhouse://refunds:***@127.0.0.1/cli');
+    expect(bad.stderr).not.toContain('hunter2');
   });
 });
