@@ -4,7 +4,7 @@ import { connect, loadFiles, openDatabase, queryRows } from '@refunds/etl';
 import { generateDataset } from '../../etl/src/generate/generate';
 import { tempDir } from '../../etl/src/testing/factory';
 import { factsAt, factsInsertSql } from '../../etl/src/clickhouse/derive';
-import { exportExpr } from '../../etl/src/clickhouse/load';
+import { classifySql, exportExpr } from '../../etl/src/clickhouse/load';
 import { chIdent } from '../../etl/src/clickhouse/literal';
 import { ALL_TABLES, ChNames, FACTS_COLUMNS, mergeTreeDdl } from '../../etl/src/clickhouse/schema';
 import { TABLE_BY_NAME, type TableName } from '../../etl/src/load/tables';
@@ -45,6 +45,14 @@ test('warehouse DDL, facts derivation and pinned reads run on current ClickHouse
     session.query(
       `INSERT INTO ${names.local('reason_families')} FORMAT JSONEachRow\n${families.map((f) => JSON.stringify({ ...f, _version: 1, _deleted: 0 })).join('\n')}`,
     );
+    // The load's row classification: against version 0 every refund is new; against itself, unchanged.
+    const counts = (committed: number) => {
+      const c = JSON.parse(session.query(`${classifySql(names, 'refunds', committed, 1)} FORMAT JSONEachRow`, 'TSVRaw')) as Row;
+      return [Number(c.fresh), Number(c.same), Number(c.changed)];
+    };
+    const n = (await queryRows<{ n: number }>(conn, 'SELECT count(*) AS n FROM refunds'))[0].n;
+    expect(counts(0)).toEqual([Number(n), 0, 0]);
+    expect(counts(1)).toEqual([0, Number(n), 0]);
     session.query(`INSERT INTO ${names.local('fact_versions')} SELECT DISTINCT customer_id, 1 FROM ${names.local('refunds')}`);
     session.query(factsInsertSql(names, 1, 'CNY'));
 

@@ -192,6 +192,7 @@ describeClickHouse('loading into a two-shard ClickHouse cluster', () => {
       const after = await factsOf(w, names, v2);
       expect(mismatches(after, await duckFacts(dir, [first], [second]))).toEqual([]);
       // Computed by hand: X sees the 70 repurchase 3 days after its decision; Y is now the other customer's, rejected, once.
+      expect(done.tables.find((t) => t.table === 'orders')).toMatchObject({ loaded: 1, replaced: 0, unchanged: 0 });
       const x = after.find((r) => r.refund_id === 'X')!;
       expect([x.next_order_at, x.rev_7]).toEqual([Date.parse('2024-03-05T10:00:00Z') * 1000, 70]);
       expect(after.filter((r) => r.refund_id === 'Y').map((r) => [r.customer_id, r.decision])).toEqual([[ca, 'rejected']]);
@@ -202,6 +203,11 @@ describeClickHouse('loading into a two-shard ClickHouse cluster', () => {
       // The same batch again: a new version, the same facts.
       const again = await loadIntoClickHouse(url, [second]);
       expect(again.dataVersion).toBeGreaterThan(v2);
+      // Counted as DuckDB counts them: nothing loaded, every row unchanged.
+      expect(again.tables.map((t) => [t.table, t.loaded, t.replaced, t.unchanged])).toEqual([
+        ['orders', 0, 0, 1],
+        ['refunds', 0, 0, 1],
+      ]);
       const unversioned = (rows: Row[]) => rows.map(({ _version, ...r }) => r);
       expect(unversioned(await factsOf(w, names, again.dataVersion))).toEqual(unversioned(after));
       const history = await w.query<{ load_id: string; outcome: string }>(

@@ -103,6 +103,7 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
       summary = await loadFiles(conn, paths, { ...opts, reportingCurrency: reporting });
       if (summary.outcome === 'previewed') return summary;
       await copyTables(w, names, conn, loadId, summary);
+      summary = { ...summary, tables: await classifyRows(w, names, summary, committed, loadId) };
       const familiesChanged = await copyReasonFamilies(w, names, conn, committed, loadId);
       await copyRejects(w, names, conn, loadId);
       const full = familiesChanged || summary.tables.some((t) => (t.table === 'agents' || t.table === 'fx_rates') && t.loaded > 0);
@@ -267,6 +268,44 @@ async function tombstoneMoved(w: ClickHouseWarehouse, names: ChNames, table: Tab
       i,
     );
   }
+}
+
+/** A row's values as one comparable text (NULL distinct from every string). */
+function rowText(table: TableName): string {
+  const parts = TABLE_BY_NAME.get(table)!.columns.map((c) => `ifNull(concat('V', toString(${chIdent(c.name)})), 'N')`);
+  return `arrayStringConcat([${parts.join(', ')}], '\\x1f')`;
+}
+
+/** Counts of a table's rows under `loadId` that are new, the same as, or changed from the newest committed row of their key (one shard). */
+export function classifySql(names: ChNames, table: TableName, committed: number, loadId: number): string {
+  const key = TABLE_BY_NAME.get(table)!.key.map(chIdent).join(', ');
+  return `SELECT countIf(had = 0) AS fresh, countIf(had = 1 AND now_text = old_text) AS same, countIf(had = 1 AND now_text != old_text) AS changed
+    FROM (SELECT ${key}, ${rowText(table)} AS now_text FROM ${names.local(table)} WHERE _version = ${loadId} AND _deleted = 0) AS l
+    ANY LEFT JOIN (SELECT ${key}, ${rowText(table)} AS old_text, 1 AS had FROM ${latest(names, table, committed)}) AS j USING ${key}`;
+}
+
+/**
+ * Loaded, replaced and unchanged as DuckDB counts them: each accepted row of the batch against the
+ * newest committed row of its key (compared shard by shard; a key that moved shards counts as new).
+ * Unchanged rows are written again under the new version all the same, which changes no answer.
+ */
+async function classifyRows(w: ClickHouseWarehouse, names: ChNames, summary: LoadSummary, committed: number, loadId: number): Promise<LoadSummary['tables']> {
+  const out: LoadSummary['tables'] = [];
+  for (const t of summary.tables) {
+    const chTable = CH_TABLE.get(t.table)!;
+    const nodes = w.cluster !== null && chTable.placement === 'sharded' ? w.nodes.map((_, i) => i) : [0];
+    let fresh = 0;
+    let same = 0;
+    let changed = 0;
+    for (const i of nodes) {
+      const [c] = await w.query<{ fresh: string; same: string; changed: string }>(classifySql(names, t.table, committed, loadId), i);
+      fresh += Number(c.fresh);
+      same += Number(c.same);
+      changed += Number(c.changed);
+    }
+    out.push({ ...t, loaded: fresh + changed, replaced: changed, unchanged: same });
+  }
+  return out;
 }
 
 /** Writes the reason families to every shard when they differ from the stored ones; true when they did. */
