@@ -29,6 +29,8 @@ export type ClickHousePhase = 'inserted' | 'derived';
 export interface ClickHouseLoadOptions extends LoadOptions {
   /** Test hook: called after the rows are inserted and after the facts are derived (before the commit). */
   onClickHousePhase?: (phase: ClickHousePhase) => void | Promise<void>;
+  /** Rows per insert (default 50,000). */
+  batchRows?: number;
 }
 
 const BATCH_ROWS = 50_000;
@@ -102,7 +104,7 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
       await seedFxRates(w, names, committed, conn);
       summary = await loadFiles(conn, paths, { ...opts, reportingCurrency: reporting });
       if (summary.outcome === 'previewed') return summary;
-      await copyTables(w, names, conn, loadId, summary);
+      await copyTables(w, names, conn, loadId, summary, opts.batchRows ?? BATCH_ROWS);
       summary = { ...summary, tables: await classifyRows(w, names, summary, committed, loadId) };
       const familiesChanged = await copyReasonFamilies(w, names, conn, committed, loadId);
       await copyRejects(w, names, conn, loadId);
@@ -225,17 +227,16 @@ export function exportExpr(table: TableName, col: string): string {
 }
 
 /** Inserts the batch's accepted rows (the temp database's tables) under the load's version. */
-async function copyTables(w: ClickHouseWarehouse, names: ChNames, conn: DuckDBConnection, loadId: number, summary: LoadSummary): Promise<void> {
+async function copyTables(w: ClickHouseWarehouse, names: ChNames, conn: DuckDBConnection, loadId: number, summary: LoadSummary, page: number): Promise<void> {
   for (const t of summary.tables) {
     const spec = TABLE_BY_NAME.get(t.table)!;
     const chTable = CH_TABLE.get(t.table)!;
     const cols = spec.columns.map((c) => exportExpr(t.table, c.name)).join(', ');
-    for (let offset = 0; ; offset += BATCH_ROWS) {
-      const rows = await queryRows<Record<string, unknown>>(
-        conn,
-        `SELECT ${cols} FROM ${ident(t.table)} ORDER BY ${spec.key.map(ident).join(', ')} LIMIT ${BATCH_ROWS} OFFSET ${offset}`,
-      );
-      if (rows.length === 0) break;
+    // Pages by rowid range: no sort, each page read once (OFFSET would re-sort the table per page).
+    const [{ top }] = await queryRows<{ top: number | null }>(conn, `SELECT max(rowid) AS top FROM ${ident(t.table)}`);
+    for (let from = 0; top !== null && from <= top; from += page) {
+      const rows = await queryRows<Record<string, unknown>>(conn, `SELECT ${cols} FROM ${ident(t.table)} WHERE rowid >= ${from} AND rowid < ${from + page}`);
+      if (rows.length === 0) continue;
       const values = rows.map((r) => ({ ...r, _version: loadId, _deleted: 0 }));
       if (w.cluster !== null && chTable.placement === 'sharded') {
         // Through the Distributed table, synchronously: the insert returns once every shard has its rows.
@@ -243,7 +244,6 @@ async function copyTables(w: ClickHouseWarehouse, names: ChNames, conn: DuckDBCo
       } else {
         for (const i of nodesOf(w, chTable)) await w.insert(names.local(t.table), values, i);
       }
-      if (rows.length < BATCH_ROWS) break;
     }
     if (w.cluster !== null && chTable.placement === 'sharded') await tombstoneMoved(w, names, t.table, loadId);
   }
