@@ -8,6 +8,7 @@ import { factsAt } from '../../etl/src/clickhouse/derive';
 import { committedVersion, loadIntoClickHouse, readLatest } from '../../etl/src/clickhouse/load';
 import { ChNames, FACTS_COLUMNS } from '../../etl/src/clickhouse/schema';
 import { describeClickHouse, startClickHouseCluster, type ClickHouseCluster } from '../support/clickhouse';
+import { append, EDGE_FX, EDGE_ORDERS, EDGE_REFUNDS, EDGE_SURVEYS } from '../support/edge-rows';
 
 const CANONICAL = ['agents', 'incentive_plans', 'policy_changes', 'fx_rates', 'orders', 'refunds', 'surveys'];
 
@@ -76,19 +77,25 @@ describeClickHouse('loading into a two-shard ClickHouse cluster', () => {
   beforeAll(async () => {
     ch = await startClickHouseCluster();
     dir = tempDir('refunds-chload-');
-    await generateDataset({ out: join(dir, 'gen'), refunds: 3000, seed: 11 });
+    // The reference cross-check's data: seed 11, 6000 refunds, plus its hand-made edge rows.
+    await generateDataset({ out: join(dir, 'gen'), refunds: 6000, seed: 11 });
+    append(join(dir, 'gen'), 'fx_rates', EDGE_FX);
+    append(join(dir, 'gen'), 'orders', EDGE_ORDERS);
+    append(join(dir, 'gen'), 'refunds', EDGE_REFUNDS);
+    append(join(dir, 'gen'), 'surveys', EDGE_SURVEYS);
     files = CANONICAL.map((t) => join(dir, 'gen', `${t}.csv`)).filter((f) => existsSync(f));
   }, 120_000);
   afterAll(async () => {
     await ch?.stop();
   });
 
-  test('facts derived inside ClickHouse equal DuckDB refund_facts, column by column, with both shards holding data', async () => {
+  test('facts derived inside ClickHouse equal DuckDB refund_facts, column by column, on generated data and edge rows, with both shards holding data', async () => {
     // Small pages, so the rows go in many inserts.
     const summary = await loadIntoClickHouse(ch.url('refunds'), files, { batchRows: 700 });
     expect(summary.outcome).toBe('committed');
     const expected = await duckFacts(dir, files);
-    expect(expected.size).toBeGreaterThan(2500);
+    expect(expected.size).toBeGreaterThan(6000);
+    expect(summary.tables.find((t) => t.table === 'refunds')).toMatchObject({ rejected: 4 });
 
     const w = await ClickHouseWarehouse.connect(ch.url('refunds'));
     try {
