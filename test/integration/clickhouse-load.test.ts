@@ -227,6 +227,43 @@ describeClickHouse('loading into a two-shard ClickHouse cluster', () => {
     }
   });
 
+  test('one load at a time: a second load is refused while the first runs, and the first still commits', async () => {
+    const url = ch.url('concurrent');
+    const batch = writeTables({
+      orders: [order({ order_id: 'O1', customer_id: 'C1' })],
+      refunds: [refund({ refund_id: 'R1', order_id: 'O1', customer_id: 'C1' })],
+    });
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    let reached: () => void = () => undefined;
+    const atInsert = new Promise<void>((r) => (reached = r));
+    const first = loadIntoClickHouse(url, [batch], {
+      onClickHousePhase: async (p) => {
+        if (p !== 'inserted') return;
+        reached();
+        await held;
+      },
+    });
+    await atInsert;
+    await expect(loadIntoClickHouse(url, [batch])).rejects.toMatchObject({
+      code: 'LOAD_IN_PROGRESS',
+      message: expect.stringMatching(/load 1 into clickhouse:\/\/refunds:\*\*\*@.* is still running/),
+    });
+    release();
+    expect((await first).outcome).toBe('committed');
+    const again = await loadIntoClickHouse(url, [batch]);
+    expect(again.dataVersion).toBe(2);
+    const w = await ClickHouseWarehouse.connect(url);
+    try {
+      const [h] = await w.query<{ files: string }>(`SELECT files FROM concurrent.load_history WHERE load_id = 2 AND outcome = 'committed'`);
+      expect(JSON.parse(h.files)).toEqual(
+        expect.arrayContaining([expect.objectContaining({ table: 'refunds', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })]),
+      );
+    } finally {
+      await w.close();
+    }
+  });
+
   // Last: it kills a shard.
   test('a shard going down gives an error, never a partial number', async () => {
     const w = await ClickHouseWarehouse.connect(ch.url('refunds'));

@@ -6,7 +6,7 @@ import { agreedReportingCurrency, recordReportingCurrency } from '../load/checks
 import { connect, openDatabase, queryRows, runSql } from '../db/duckdb';
 import { ident, sql } from '../db/sql';
 import { LoadError } from '../load/errors';
-import { resolveInputs } from '../load/files';
+import { hashFile, resolveInputs } from '../load/files';
 import { loadFiles, type LoadOptions, type LoadSummary } from '../load/load';
 import { ensureSchema } from '../load/schema';
 import { isSourceTable, TABLE_BY_NAME, type TableName } from '../load/tables';
@@ -82,13 +82,29 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
   const started = Date.now();
   let loadId = 0;
   let names: ChNames | null = null;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let files: HistoryFile[] = inputs.map((f) => ({ path: f.path, table: f.table, sha256: '' }));
   try {
     names = await ensureClickHouseSchema(w);
+    const history = names.local('load_history');
+    await refuseWhileRunning(w, history);
     const committed = await committedVersion(w, names);
-    await dropUncommitted(w, names, committed);
-    const [{ last }] = await w.query<{ last: string }>(`SELECT max(load_id) AS last FROM ${names.local('load_history')}`);
+    const [{ last }] = await w.query<{ last: string }>(`SELECT max(load_id) AS last FROM ${history}`);
     loadId = Math.max(committed, Number(last)) + 1;
-    await w.insert(names.local('load_history'), [historyRow(loadId, started, 'started', null, [], null)]);
+    await w.insert(history, [historyRow(loadId, started, 'started', null, [], null)]);
+    // Another load that started at the same moment took the same id: the later one gives way.
+    const [{ rivals }] = await w.query<{ rivals: string }>(`SELECT count() AS rivals FROM ${history} WHERE load_id = ${loadId} AND outcome = 'started'`);
+    if (Number(rivals) > 1) {
+      loadId = 0;
+      throw new LoadError('LOAD_IN_PROGRESS', `another load into ${w.url.redacted} started at the same moment; try again`);
+    }
+    // A lease: while this load runs it says so every few seconds, and a new load waits for it.
+    const id = loadId;
+    heartbeat = setInterval(() => {
+      void w.insert(history, [historyRow(id, started, 'running', null, [], null)]).catch(() => undefined);
+    }, HEARTBEAT_MS);
+    await dropUncommitted(w, names, committed);
+    files = await Promise.all(inputs.map(async (f) => ({ path: f.path, table: f.table, sha256: await hashFile(f.path) })));
 
     const stored = await w.query<{ v: string }>(
       `SELECT argMax(value, _version) AS v FROM ${names.local('meta')} WHERE key = 'reporting_currency' AND _version <= ${committed} GROUP BY key`,
@@ -121,34 +137,15 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
     // The commit: one row, one insert. Readers pin max(version) and see all of this load or none of it.
     await w.insert(names.local('load_versions'), [{ version: loadId, committed_at: Date.now() * 1000 }]);
     const result: LoadSummary = { ...summary, loadId, dataVersion: loadId, durationMs: Date.now() - started };
-    await w.insert(names.local('load_history'), [
-      historyRow(
-        loadId,
-        started,
-        'committed',
-        null,
-        inputs.map((f) => f.path),
-        result,
-      ),
-    ]);
+    await w.insert(names.local('load_history'), [historyRow(loadId, started, 'committed', null, files, result)]);
     return result;
   } catch (e) {
     const err = asLoadError(e);
     if (names && loadId > 0 && !opts.dryRun)
-      await w
-        .insert(names.local('load_history'), [
-          historyRow(
-            loadId,
-            started,
-            'failed',
-            err.message,
-            inputs.map((f) => f.path),
-            null,
-          ),
-        ])
-        .catch(() => undefined);
+      await w.insert(names.local('load_history'), [historyRow(loadId, started, 'failed', err.message, files, null)]).catch(() => undefined);
     throw err;
   } finally {
+    clearInterval(heartbeat);
     await w.close();
     await rm(tmp, { recursive: true, force: true });
   }
@@ -160,11 +157,36 @@ function asLoadError(e: unknown): LoadError {
   return new LoadError('DATABASE_ERROR', e instanceof Error ? e.message : String(e));
 }
 
-function historyRow(loadId: number, started: number, outcome: string, message: string | null, files: string[], s: LoadSummary | null) {
+interface HistoryFile {
+  path: string;
+  table: string;
+  sha256: string;
+}
+
+const HEARTBEAT_MS = 5_000;
+/** A load whose last sign of life is older than this died (its rows of an uncommitted version are dropped). */
+const LEASE_MS = 30_000;
+
+/** Refuses to start while another load is running (it said so within the lease). */
+async function refuseWhileRunning(w: ClickHouseWarehouse, history: string): Promise<void> {
+  const running = await w.query<{ load_id: string; ago: string }>(
+    `SELECT load_id, (toInt64(${Date.now() * 1000}) - max(ifNull(finished_at, started_at))) / 1000 AS ago
+     FROM ${history} GROUP BY load_id
+     HAVING argMax(outcome, ifNull(finished_at, started_at)) IN ('started', 'running') AND ago < ${LEASE_MS}`,
+  );
+  if (running.length > 0)
+    throw new LoadError(
+      'LOAD_IN_PROGRESS',
+      `load ${running[0].load_id} into ${w.url.redacted} is still running (last seen ${Math.round(Number(running[0].ago) / 1000)} s ago); try again when it has finished`,
+    );
+}
+
+function historyRow(loadId: number, started: number, outcome: string, message: string | null, files: HistoryFile[], s: LoadSummary | null) {
   const sum = (k: 'read' | 'loaded' | 'replaced' | 'unchanged' | 'rejected') => (s ? s.tables.reduce((a, t) => a + t[k], 0) : 0);
   return {
     load_id: loadId,
     started_at: started * 1000,
+    // For 'running' rows: when the load last said it was alive.
     finished_at: outcome === 'started' ? null : Date.now() * 1000,
     outcome,
     message,
