@@ -3,6 +3,9 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { order, refund, writeTables } from '../../etl/src/testing/factory';
 import { ClickHouseWarehouse, WarehouseError } from '../../etl/src/clickhouse/client';
+import { factsAt } from '../../etl/src/clickhouse/derive';
+import { committedVersion, loadIntoClickHouse } from '../../etl/src/clickhouse/load';
+import { ChNames } from '../../etl/src/clickhouse/schema';
 import { CH_PASSWORD, describeClickHouse, startClickHouseCluster, type ClickHouseCluster } from '../support/clickhouse';
 
 const CLI = join(resolve(__dirname, '..', '..'), 'etl', 'dist', 'cli.js');
@@ -100,5 +103,38 @@ describeClickHouse('connecting to a ClickHouse warehouse', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('invalid ClickHouse URL clickhouse://refunds:***@127.0.0.1/cli');
     expect(bad.stderr).not.toContain('hunter2');
+  });
+
+  test('without cluster: plain MergeTree tables on one server, facts computed by hand', async () => {
+    const url = ch.url('single', { cluster: false, shards: [1] });
+    const dir = writeTables({
+      orders: [
+        order({ order_id: 'O1', customer_id: 'C1', ordered_at: '2024-02-01T10:00:00Z', amount: 100 }),
+        order({ order_id: 'O2', customer_id: 'C1', ordered_at: '2024-03-04T10:00:00Z', amount: 30 }),
+        order({ order_id: 'O3', customer_id: 'C1', ordered_at: '2024-03-20T10:00:00Z', amount: 12.5 }),
+      ],
+      refunds: [refund({ refund_id: 'R1', order_id: 'O1', customer_id: 'C1', requested_at: '2024-03-01T10:00:00Z', decided_at: '2024-03-02T16:30:00Z' })],
+    });
+    const s = await loadIntoClickHouse(url, [dir]);
+    const w = await ClickHouseWarehouse.connect(url);
+    try {
+      const engines = await w.query<{ name: string; engine: string }>(`SELECT name, engine FROM system.tables WHERE database = 'single' ORDER BY name`);
+      expect(new Set(engines.map((e) => e.engine))).toEqual(new Set(['MergeTree']));
+      expect(engines.map((e) => e.name)).toContain('refund_facts');
+      const [other] = await w.query<{ n: string }>(`SELECT count() AS n FROM system.databases WHERE name = 'single'`, 0);
+      expect(other.n).toBe('1');
+      expect((await ch.query(0, `SELECT count() FROM system.databases WHERE name = 'single'`)).trim()).toBe('0');
+      const names = new ChNames('single', null);
+      expect(await committedVersion(w, names)).toBe(s.dataVersion);
+      const [f] = await w.query<{ next_order_at: number; rev_7: number; rev_30: number; resolution_hours: number; customer_type: string }>(
+        `SELECT next_order_at, rev_7, rev_30, resolution_hours, customer_type FROM ${factsAt(names, s.dataVersion)}`,
+        0,
+        { output_format_json_quote_64bit_integers: 0 },
+      );
+      // Decided 2024-03-02 16:30: the next order is O2 (1.7 days later); O3 is within 30 days, not 7; 30.5 hours to decide.
+      expect(f).toEqual({ next_order_at: Date.parse('2024-03-04T10:00:00Z') * 1000, rev_7: 30, rev_30: 42.5, resolution_hours: 30.5, customer_type: 'new' });
+    } finally {
+      await w.close();
+    }
   });
 });
