@@ -154,13 +154,13 @@ describeClickHouse('loading into a two-shard ClickHouse cluster', () => {
       surveys: [survey({ survey_id: 'S1', refund_id: 'X', customer_id: ca, score: 5 })],
     });
     // The second batch: a repurchase for X, and Y replaced by a rejected refund of the other customer (it moves shards;
-    // its order is now one of that customer's, as a refund's order is: see the README on orders of another customer).
+    // its order and a new survey of it stay with the first customer, on the other shard).
     const second = writeTables({
       orders: [order({ order_id: 'OA2', customer_id: ca, ordered_at: '2024-03-05T10:00:00Z', amount: 70 })],
       refunds: [
         refund({
           refund_id: 'Y',
-          order_id: 'OA1',
+          order_id: 'OB1',
           customer_id: ca,
           decided_at: '2024-03-03T10:00:00Z',
           decision: 'rejected',
@@ -168,6 +168,8 @@ describeClickHouse('loading into a two-shard ClickHouse cluster', () => {
           refunded_amount: 0,
         }),
       ],
+      // A survey of Y under the customer Y had before: it sits on the other shard.
+      surveys: [survey({ survey_id: 'S2', refund_id: 'Y', customer_id: cb, kind: 'csat', score: 2 })],
     });
     const v1 = (await loadIntoClickHouse(url, [first])).dataVersion;
     const w = await ClickHouseWarehouse.connect(url);
@@ -203,7 +205,10 @@ describeClickHouse('loading into a two-shard ClickHouse cluster', () => {
       expect(done.tables.find((t) => t.table === 'orders')).toMatchObject({ loaded: 1, replaced: 0, unchanged: 0 });
       const x = after.find((r) => r.refund_id === 'X')!;
       expect([x.next_order_at, x.rev_7]).toEqual([Date.parse('2024-03-05T10:00:00Z') * 1000, 70]);
-      expect(after.filter((r) => r.refund_id === 'Y').map((r) => [r.customer_id, r.decision])).toEqual([[ca, 'rejected']]);
+      expect(after.filter((r) => r.refund_id === 'Y').map((r) => [r.customer_id, r.decision, r.csat_n, r.customer_type])).toEqual([[ca, 'rejected', 1, 'new']]);
+      // The crashed load's rows were deleted by the next one.
+      for (const t of ['refunds', 'orders', 'refund_facts', 'fact_versions'])
+        expect(Number((await w.query<{ n: string }>(`SELECT count() AS n FROM versions.${t} WHERE _version = ${v1 + 1}`))[0].n)).toBe(0);
       expect((await readLatest(w, names, 'refunds', v2)).map((r) => r.refund_id).sort()).toEqual(['X', 'Y']);
       // The earlier version still reads as it was (a reader that pinned it keeps its answer).
       expect(await factsOf(w, names, v1)).toEqual(before);
@@ -215,6 +220,7 @@ describeClickHouse('loading into a two-shard ClickHouse cluster', () => {
       expect(again.tables.map((t) => [t.table, t.loaded, t.replaced, t.unchanged])).toEqual([
         ['orders', 0, 0, 1],
         ['refunds', 0, 0, 1],
+        ['surveys', 0, 0, 1],
       ]);
       const unversioned = (rows: Row[]) => rows.map(({ _version, ...r }) => r);
       expect(unversioned(await factsOf(w, names, again.dataVersion))).toEqual(unversioned(after));

@@ -17,6 +17,8 @@ import { CH_TABLE, FACTS_COLUMNS, type ChNames } from './schema';
  * - the fx rate of a day (DuckDB: ASOF join) is the last (date, rate) at or before it in the sorted
  *   array of the currency's rates;
  * - each join is its own SELECT level; sums use Kahan summation as DuckDB's fsum does.
+ * A refund's order and surveys are looked up by id on every shard (GLOBAL IN): they normally sit on
+ * the refund's shard, but a row naming another customer is found all the same.
  */
 
 /** The newest row per key of a data table at `version`, without deleted keys. */
@@ -24,6 +26,17 @@ export function latest(names: ChNames, table: TableName | 'reason_families', ver
   const t = CH_TABLE.get(table)!;
   const key = (t.key ?? TABLE_BY_NAME.get(table as TableName)!.key).map(chIdent).join(', ');
   return `(SELECT * FROM (SELECT * FROM ${names.local(table)} WHERE _version <= ${numberLiteral(version)} AND (${where})
+    ORDER BY _version DESC LIMIT 1 BY ${key}) WHERE _deleted = 0)`;
+}
+
+/**
+ * `latest` over every shard (the Distributed table), for the few rows a shard's refunds may need from
+ * another shard: the refund's order and its surveys when they carry another customer (DuckDB joins
+ * them by id wherever they are). `where` filters with GLOBAL IN, so the ids are this shard's.
+ */
+export function latestEverywhere(names: ChNames, table: TableName, version: number, where: string): string {
+  const key = TABLE_BY_NAME.get(table)!.key.map(chIdent).join(', ');
+  return `(SELECT * FROM (SELECT * FROM ${names.all(table)} WHERE _version <= ${numberLiteral(version)} AND (${where})
     ORDER BY _version DESC LIMIT 1 BY ${key}) WHERE _deleted = 0)`;
 }
 
@@ -53,13 +66,13 @@ export function factsInsertSql(names: ChNames, version: number, reportingCurrenc
   const r2 = `(SELECT * FROM ${r1} AS l ANY LEFT JOIN (SELECT reason_code, toNullable(family) AS reason_family FROM ${latest(names, 'reason_families', version)}) AS j USING reason_code)`;
   const r3 = `(SELECT * FROM ${r2} AS l ANY LEFT JOIN (SELECT agent_id, team FROM ${latest(names, 'agents', version)}) AS j USING agent_id)`;
   const r4 = `(SELECT * FROM ${r3} AS l ANY LEFT JOIN (SELECT order_id, toNullable(ordered_at) AS ro_ordered_at
-      FROM ${latest(names, 'orders', version, `order_id IN (SELECT order_id FROM ${latest(names, 'refunds', version, affected)})`)}) AS j USING order_id)`;
+      FROM ${latestEverywhere(names, 'orders', version, `order_id GLOBAL IN (SELECT order_id FROM ${latest(names, 'refunds', version, affected)})`)}) AS j USING order_id)`;
   const r5 = `(SELECT * FROM ${r4} AS l ANY LEFT JOIN ${perCustomer} AS j USING customer_id)`;
   const surveys = `(SELECT refund_id, countIf(kind = 'csat') AS csat_n, sumIf(score, kind = 'csat') AS csat_sum,
         countIf(kind = 'csat' AND score >= 4) AS csat_hi, countIf(kind = 'nps') AS nps_n,
         countIf(kind = 'nps' AND score >= 9) AS nps_pro, countIf(kind = 'nps' AND score <= 6) AS nps_det,
         sumIf(toInt64(score) * score, kind = 'csat') AS csat_sq
-      FROM ${latest(names, 'surveys', version, `refund_id IN (SELECT refund_id FROM ${latest(names, 'refunds', version, affected)})`)}
+      FROM ${latestEverywhere(names, 'surveys', version, `refund_id GLOBAL IN (SELECT refund_id FROM ${latest(names, 'refunds', version, affected)})`)}
       WHERE refund_id IS NOT NULL GROUP BY refund_id)`;
   const r6 = `(SELECT * FROM ${r5} AS l ANY LEFT JOIN ${surveys} AS j USING refund_id)`;
 

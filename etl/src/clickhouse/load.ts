@@ -376,7 +376,7 @@ async function markAffected(w: ClickHouseWarehouse, names: ChNames, loadId: numb
     if (loaded.has('surveys'))
       parts.push(
         `SELECT customer_id FROM ${names.local('refunds')} WHERE _version <= ${v} AND refund_id IN (SELECT refund_id FROM ${names.all('surveys')}
-           WHERE _version <= ${v} AND survey_id IN (SELECT survey_id FROM ${names.all('surveys')} WHERE _version = ${v}))`,
+           WHERE _version <= ${v} AND survey_id GLOBAL IN (SELECT survey_id FROM ${names.all('surveys')} WHERE _version = ${v}))`,
       );
   }
   if (parts.length === 0) return;
