@@ -164,6 +164,11 @@ export async function startClickHouseCluster(count = 2): Promise<ClickHouseClust
     rmSync(root, { recursive: true, force: true });
     throw e;
   }
+  // A test run that ends without afterAll (a crash, a timeout) leaves no server behind.
+  const onExit = () => {
+    for (const s of shards) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+  };
+  process.once('exit', onExit);
   return {
     shards,
     dir: root,
@@ -176,6 +181,7 @@ export async function startClickHouseCluster(count = 2): Promise<ClickHouseClust
     query: (i, statement) => httpQuery(shards[i].endpoint, statement),
     kill: (i) => stopChild(shards[i].child, 'SIGKILL'),
     async stop() {
+      process.removeListener('exit', onExit);
       await Promise.all(shards.map((s) => stopChild(s.child)));
       rmSync(root, { recursive: true, force: true });
     },
