@@ -232,7 +232,7 @@ export async function ensureClickHouseSchema(w: ClickHouseWarehouse): Promise<Ch
     if (Number(shards) === 0) throw new Error(`ClickHouse at ${w.url.redacted}: no cluster "${w.cluster}" in remote_servers`);
     if (Number(shards) !== w.nodes.length)
       throw new Error(
-        `ClickHouse at ${w.url.redacted}: cluster "${w.cluster}" has ${shards} shard(s) but the URL lists ${w.nodes.length} endpoint(s); list one HTTP endpoint per shard, in the order of remote_servers`,
+        `ClickHouse at ${w.url.redacted}: cluster "${w.cluster}" has ${shards} shard(s) but the URL lists ${w.nodes.length} endpoint(s); list one HTTP endpoint per shard`,
       );
   }
   const nodes = w.cluster === null ? [0] : w.nodes.map((_, i) => i);
