@@ -137,4 +137,12 @@ describeClickHouse('connecting to a ClickHouse warehouse', () => {
       await w.close();
     }
   });
+
+  test('a cluster URL must list every shard (ON CLUSTER, which needs Keeper, is not used)', async () => {
+    const dir = writeTables({ refunds: [refund({ refund_id: 'R1' })] });
+    await expect(loadIntoClickHouse(ch.url('partial', { shards: [0] }), [dir])).rejects.toThrow(
+      /cluster "refunds_test" has 2 shard\(s\) but the URL lists 1 endpoint\(s\); list one HTTP endpoint per shard/,
+    );
+    await expect(loadIntoClickHouse(ch.url('partial').replace('refunds_test', 'nope'), [dir])).rejects.toThrow(/no cluster "nope" in remote_servers/);
+  });
 });
