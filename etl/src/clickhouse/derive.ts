@@ -1,5 +1,6 @@
 import { REV_WINDOWS, revColumn } from '../load/derive';
 import { TABLE_BY_NAME, type TableName } from '../load/tables';
+import { hoursBetween, plusDays, tsToDate } from './expressions';
 import { chIdent, numberLiteral, stringLiteral } from './literal';
 import { CH_TABLE, FACTS_COLUMNS, type ChNames } from './schema';
 
@@ -51,7 +52,7 @@ export function factsInsertSql(names: ChNames, version: number, reportingCurrenc
       FROM ${latest(names, 'fx_rates', version)} GROUP BY currency)`;
   // Rate of a row: 1 in the reporting currency, else the newest rate at or before the day of `at`.
   const rate = (at: string) => {
-    const upTo = `arrayFilter((x, d) -> x.1 <= d, fx, replicate(toDate(toDateTime(intDiv(${at}, 1000000), 'UTC')), fx))`;
+    const upTo = `arrayFilter((x, d) -> x.1 <= d, fx, replicate(${tsToDate(at)}, fx))`;
     return `multiIf(ifNull(currency, ${R}) = ${R}, 1., empty(${upTo}), NULL, ${upTo}[-1].2)`;
   };
 
@@ -78,8 +79,7 @@ export function factsInsertSql(names: ChNames, version: number, reportingCurrenc
 
   // Orders after the decision, other than the refunded one: (ordered_at, order_id, amount) tuples.
   const later = `arrayFilter((x, dec, oid) -> x.1 > dec AND x.2 != oid, os, replicate(ifNull(decided_at, ${MAX_TS}), os), replicate(order_id, os))`;
-  const within = (w: number) =>
-    `arrayFilter((x, dec) -> x.1 <= dec + toInt64(${w * 86_400_000_000}), ${later}, replicate(ifNull(decided_at, ${MAX_TS}), ${later}))`;
+  const within = (w: number) => `arrayFilter((x, dec) -> x.1 <= ${plusDays('dec', w)}, ${later}, replicate(ifNull(decided_at, ${MAX_TS}), ${later}))`;
   const rev = (w: number) => `if(decided_at IS NULL, NULL, toNullable(arrayReduce('sumKahan', arrayMap(x -> ifNull(x.3, 0.), ${within(w)}))))`;
 
   const select: Record<string, string> = {
@@ -109,7 +109,7 @@ export function factsInsertSql(names: ChNames, version: number, reportingCurrenc
     campaign: 'campaign',
     team: 'team',
     customer_type: `if(has_orders = 0 OR first_at >= ifNull(ro_ordered_at, requested_at), 'new', 'returning')`,
-    resolution_hours: `if(decision IN ('approved', 'partial', 'rejected'), toNullable((decided_at - requested_at) / 1000000 / 3600.), NULL)`,
+    resolution_hours: `if(decision IN ('approved', 'partial', 'rejected'), toNullable(${hoursBetween('requested_at', 'decided_at')}), NULL)`,
     next_order_at: `if(empty(${later}), NULL, toNullable(arrayReduce('min', arrayMap(x -> x.1, ${later}))))`,
     ...Object.fromEntries(REV_WINDOWS.map((w) => [revColumn(w), rev(w)])),
     csat_n: 'csat_n',
