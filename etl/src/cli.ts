@@ -6,17 +6,32 @@ import { agreedReportingCurrency } from './load/checks';
 import { LoadError } from './load/errors';
 import { loadFiles, type LoadOptions, type LoadProgress, type LoadSummary } from './load/load';
 import type { Encoding } from './load/files';
+import { clickHouseReportingCurrency, loadIntoClickHouse } from './clickhouse/load';
+import { isClickHouseUrl, parseClickHouseUrl, WarehouseUrlError } from './clickhouse/url';
 
 const USAGE = `usage:
-  refunds-etl load --db FILE [--currency CODE] [--strict] [--rejects OUT.csv] [--encoding auto|utf-8|gb18030|latin1] PATH...
+  refunds-etl load --db FILE|URL [--currency CODE] [--strict] [--rejects OUT.csv] [--encoding auto|utf-8|gb18030|latin1] PATH...
   refunds-etl generate --out DIR --refunds N --seed S [--confounded]
-  refunds-etl import --format NAME --db FILE [--mapping FILE] [--currency CODE] [--strict] [--rejects OUT.csv] [--encoding ...] PATH...
+  refunds-etl import --format NAME --db FILE|URL [--mapping FILE] [--currency CODE] [--strict] [--rejects OUT.csv] [--encoding ...] PATH...
   refunds-etl backup --db FILE OUT.duckdb      (handed to the server when one serves FILE)
   refunds-etl restore --db FILE BACKUP.duckdb  (with the server stopped)
 
   --currency: reporting currency of a new database (default CNY); an existing database keeps its own.
   --confounded: new customers are rejected more and buy again less, with a known effect of a rejection
-                (CONFOUNDED in etl/src/generate/world.ts), to check the matched estimate against.`;
+                (CONFOUNDED in etl/src/generate/world.ts), to check the matched estimate against.
+  URL: a ClickHouse warehouse, clickhouse://[user[:password]@]host:port[,host:port...]/database[?cluster=NAME]`;
+
+/** A ClickHouse URL checked before anything runs (a bad one is a usage error naming it without its password). */
+function checkWarehouseUrl(db: string): boolean {
+  if (!isClickHouseUrl(db)) return false;
+  try {
+    parseClickHouseUrl(db);
+  } catch (e) {
+    if (e instanceof WarehouseUrlError) throw new UsageError(e.message);
+    throw e;
+  }
+  return true;
+}
 
 export interface ParsedArgs {
   command: string;
@@ -198,18 +213,24 @@ async function cmdLoad(a: ParsedArgs, format?: string): Promise<number> {
     // Lets fault-injection tests kill the process at a known point of the load.
     onPhase: process.env.REFUNDS_DEBUG_PHASES ? (phase, table) => void process.stderr.write(`phase ${table} ${phase}\n`) : undefined,
   };
-  const server = a.flags.local ? null : runningServer(db);
+  const warehouse = checkWarehouseUrl(db);
+  const server = a.flags.local || warehouse ? null : runningServer(db);
   let paths = a.positional;
   let cleanup: (() => Promise<void>) | undefined;
   if (format && !server) {
     // importers fill missing currencies with the database's reporting currency
-    const currency = agreedReportingCurrency(await databaseCurrency(db), opts.reportingCurrency);
+    const stored = warehouse ? await clickHouseReportingCurrency(db) : await databaseCurrency(db);
+    const currency = agreedReportingCurrency(stored, opts.reportingCurrency);
     const converted = await convert(format, paths, str(a.flags, 'mapping'), currency, encoding);
     paths = [converted.dir];
     cleanup = converted.cleanup;
   }
   try {
-    const summary = server ? await loadViaServer(server, paths, opts, format, str(a.flags, 'mapping')) : await loadLocal(db, paths, opts);
+    const summary = server
+      ? await loadViaServer(server, paths, opts, format, str(a.flags, 'mapping'))
+      : warehouse
+        ? await loadIntoClickHouse(db, paths, opts)
+        : await loadLocal(db, paths, opts);
     process.stdout.write(formatSummary(summary) + '\n');
     return 0;
   } finally {
@@ -275,6 +296,7 @@ async function cmdBackup(a: ParsedArgs): Promise<number> {
   const db = str(a.flags, 'db');
   if (!db) throw new UsageError('--db FILE is required');
   if (a.positional.length !== 1) throw new UsageError('give one output file: backup --db FILE OUT.duckdb');
+  if (checkWarehouseUrl(db)) throw new UsageError('backup copies a DuckDB file; back up a ClickHouse warehouse with ClickHouse itself');
   const out = resolve(a.positional[0]);
   const { backupFile } = await import('./backup');
   const server = a.flags.local ? null : runningServer(db);
@@ -302,6 +324,7 @@ async function cmdRestore(a: ParsedArgs): Promise<number> {
   const db = str(a.flags, 'db');
   if (!db) throw new UsageError('--db FILE is required');
   if (a.positional.length !== 1) throw new UsageError('give one backup file: restore --db FILE BACKUP.duckdb');
+  if (checkWarehouseUrl(db)) throw new UsageError('restore writes a DuckDB file; restore a ClickHouse warehouse with ClickHouse itself');
   const server = runningServer(db);
   if (server) throw new LoadError('LOAD_IN_PROGRESS', `a server (pid ${server.pid}) serves ${db}; stop it before restoring`);
   const { restoreDatabase } = await import('./backup');

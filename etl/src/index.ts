@@ -12,3 +12,6 @@ export { generateDataset } from './generate/generate';
 export { reconcileStatements } from './reconcile/reconcile';
 export { orderKey, emailCustomerId } from './reconcile/keys';
 export { backupDatabase, backupFile, restoreDatabase, verifyBackup } from './backup';
+export { isClickHouseUrl, parseClickHouseUrl, redactWarehouseUrl, WarehouseUrlError, type ClickHouseUrl } from './clickhouse/url';
+export { ClickHouseWarehouse, WarehouseError } from './clickhouse/client';
+export { loadIntoClickHouse, committedVersion } from './clickhouse/load';

@@ -5,7 +5,7 @@
  * under filters one of the rollups covers (time, channel, product line, reason, campaign; or time,
  * channel, agent, team) and filters none covers (agent with product line: refund_facts); then again after an incremental load
  * that moves the data-wide cut-offs (latest request, latest order), and after a server upgrade of
- * a database whose rollups are missing. The reference cross-check (crosscheck.test.ts) compares
+ * a database whose rollups are missing. The reference cross-check (test/integration/crosscheck/) compares
  * the default (rollup) path with an independent implementation.
  */
 import { copyFileSync, rmSync } from 'node:fs';

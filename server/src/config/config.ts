@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULTS, ROLES, type Role } from '@refunds/shared';
+import { isClickHouseUrl, parseClickHouseUrl } from '@refunds/etl';
 
 export interface AppConfig {
   duckdbPath: string;
@@ -101,10 +102,27 @@ function importDirProblem(dir: string): string | null {
 
 export class ConfigError extends Error {}
 
+/**
+ * REFUNDS_DB may name a ClickHouse warehouse (api-contract.md). The ETL loads into one; the API's
+ * queries still run on DuckDB only, so the server says so at boot instead of serving nothing.
+ * The URL is shown without its password.
+ */
+function clickHouseWarehouseProblem(db: string | undefined): string | null {
+  if (!db || !isClickHouseUrl(db)) return null;
+  try {
+    const u = parseClickHouseUrl(db);
+    return `REFUNDS_DB: the API cannot serve from the ClickHouse warehouse ${u.redacted} yet (its queries run on DuckDB); refunds-etl load --db takes the URL`;
+  } catch (e) {
+    return `REFUNDS_DB: ${(e as Error).message}`;
+  }
+}
+
 /** Reads and validates the environment once at boot; every problem is reported together. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
-  const duckdbPath = resolve(env.REFUNDS_DB ?? join(process.cwd(), 'data', 'refunds.duckdb'));
+  const warehouseProblem = clickHouseWarehouseProblem(env.REFUNDS_DB);
+  if (warehouseProblem) problems.push(warehouseProblem);
+  const duckdbPath = resolve(warehouseProblem ? process.cwd() : (env.REFUNDS_DB ?? join(process.cwd(), 'data', 'refunds.duckdb')));
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number, got "${env.PORT}"`);
   const adminToken = env.REFUNDS_ADMIN_TOKEN?.trim() || null;
