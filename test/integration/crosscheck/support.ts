@@ -18,18 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import { append, EDGE_FX, EDGE_ORDERS, EDGE_REFUNDS, EDGE_SURVEYS } from '../../support/edge-rows';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { connect, loadFiles, openDatabase } from '@refunds/etl';
@@ -179,7 +168,9 @@ function hashTree(h: ReturnType<typeof createHash>, dir: string): void {
 
 function cacheKey(): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ SEED, REFUNDS })).update(readFileSync(__filename)).update(readFileSync(join(ROOT, 'test', 'support', 'edge-rows.ts')));
+  h.update(JSON.stringify({ SEED, REFUNDS }))
+    .update(readFileSync(__filename))
+    .update(readFileSync(join(ROOT, 'test', 'support', 'edge-rows.ts')));
   hashTree(h, join(ROOT, 'etl', 'src'));
   hashTree(h, join(ROOT, 'shared', 'src'));
   hashTree(h, join(ROOT, 'shared', 'warehouse', 'src'));
