@@ -70,7 +70,19 @@ const tally = (over: Partial<Totals>): AgentTally => {
 /** A scorecard with every KPI and outcome missing unless given. */
 const card = (agentId: string, over: Partial<AgentScorecard>): AgentScorecard => ({
   ...scorecardOf(
-    tally({ agent_id: agentId, name: null, team: null, handled: 50, approved_or_partial: 50, rejected: 0, res_mean: null, contacts_mean: null, csat_n: 0, nps_n: 0, rep_eligible: 0 }),
+    tally({
+      agent_id: agentId,
+      name: null,
+      team: null,
+      handled: 50,
+      approved_or_partial: 50,
+      rejected: 0,
+      res_mean: null,
+      contacts_mean: null,
+      csat_n: 0,
+      nps_n: 0,
+      rep_eligible: 0,
+    }),
     30,
   ),
   approvalRate: null,
