@@ -136,7 +136,9 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
     if (stored.length === 0) await w.insert(names.local('meta'), [{ key: 'reporting_currency', value: reporting, _version: loadId }]);
     // The commit: one row, one insert. Readers pin max(version) and see all of this load or none of it.
     await w.insert(names.local('load_versions'), [{ version: loadId, committed_at: Date.now() * 1000 }]);
-    const result: LoadSummary = { ...summary, loadId, dataVersion: loadId, durationMs: Date.now() - started };
+    // The rollups of the local validation file are not the warehouse's: ClickHouse has none yet.
+    const { rollups: _validationRollups, ...validated } = summary;
+    const result: LoadSummary = { ...validated, loadId, dataVersion: loadId, durationMs: Date.now() - started };
     await w.insert(names.local('load_history'), [historyRow(loadId, started, 'committed', null, files, result)]);
     return result;
   } catch (e) {
