@@ -1,0 +1,6 @@
+export * from './url';
+export * from './client';
+export * from './literal';
+export * from './expressions';
+export * from './schema';
+export * from './dialect';
