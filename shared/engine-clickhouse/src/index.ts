@@ -4,3 +4,4 @@ export * from './literal';
 export * from './expressions';
 export * from './schema';
 export * from './dialect';
+export * from './engine';

@@ -50,6 +50,8 @@ export interface Dialect {
   quantileCont(expr: string, q: number): string;
   /** True: the cut-offs are a CTE `h` joined to refund_facts; false: each is an inline scalar subquery (no CTE over a subquery on ClickHouse 18.16). */
   readonly cutoffsCte: boolean;
+  /** Whether a subquery returns a row (ClickHouse 18.16 has no EXISTS). */
+  exists(subquery: string): string;
 }
 
 const days = (n: number | string) => (typeof n === 'number' ? String(n) : n);
@@ -74,6 +76,7 @@ export const DUCKDB: Dialect = {
   maxOrNull: (expr) => `max(${expr})`,
   quantileCont: (expr, q) => `quantile_cont(${expr}, ${q})`,
   cutoffsCte: true,
+  exists: (subquery) => `EXISTS (${subquery})`,
 };
 
 /** The dialect of the engine the server and the loader run on today. */
