@@ -50,6 +50,10 @@ export interface Dialect {
   quantileCont(expr: string, q: number): string;
   /** True: the cut-offs are a CTE `h` joined to refund_facts; false: each is an inline scalar subquery (no CTE over a subquery on ClickHouse 18.16). */
   readonly cutoffsCte: boolean;
+  /** SQL's TRUE (ClickHouse 18.16 knows no TRUE: 1). */
+  readonly true: string;
+  /** A SELECT's aliases are seen in its whole statement, shadowing columns of the same name (ClickHouse). */
+  readonly globalAliases: boolean;
   /** Whether a subquery returns a row (ClickHouse 18.16 has no EXISTS). */
   exists(subquery: string): string;
 }
@@ -76,6 +80,8 @@ export const DUCKDB: Dialect = {
   maxOrNull: (expr) => `max(${expr})`,
   quantileCont: (expr, q) => `quantile_cont(${expr}, ${q})`,
   cutoffsCte: true,
+  true: 'TRUE',
+  globalAliases: false,
   exists: (subquery) => `EXISTS (${subquery})`,
 };
 

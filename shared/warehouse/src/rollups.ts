@@ -107,16 +107,20 @@ export type DailyMeasure = (typeof MEASURES)[number]['name'];
  * rollup (`rollup`). Counts merged from a rollup are cast back to BIGINT so both sources return
  * the same types.
  */
-export function measuresSql(source: 'fact' | 'rollup', names: readonly string[] = MEASURES.map((m) => m.name), d: Dialect = DUCKDB): Raw {
-  return raw(names.map((name) => measureSql(source, name, d)).join(',\n  '));
+export function measuresSql(source: 'fact' | 'rollup', names: readonly string[] = MEASURES.map((m) => m.name), d: Dialect = DUCKDB, aliasPrefix = ''): Raw {
+  return raw(names.map((name) => measureSql(source, name, d, aliasPrefix)).join(',\n  '));
 }
 
-/** One measure's aggregate, aliased by its name. */
-export function measureSql(source: 'fact' | 'rollup', name: string, d: Dialect = DUCKDB): string {
+/**
+ * One measure's aggregate, aliased by its name (after `aliasPrefix`: on ClickHouse an alias is seen
+ * in the whole SELECT, so `sum(refunded_amount) AS refunded_amount` would aggregate itself).
+ */
+export function measureSql(source: 'fact' | 'rollup', name: string, d: Dialect = DUCKDB, aliasPrefix = ''): string {
   const m = MEASURE_BY_NAME.get(name);
   if (!m) throw new Error(`unknown rollup measure ${name}`);
-  if (source === 'fact') return `${m.fact(d)} AS ${name}`;
-  return m.merge === 'sum' ? `CAST(sum(${name}) AS BIGINT) AS ${name}` : `coalesce(${d.fsum(name)}, 0) AS ${name}`;
+  const as = `${aliasPrefix}${name}`;
+  if (source === 'fact') return `${m.fact(d)} AS ${as}`;
+  return m.merge === 'sum' ? `CAST(sum(${name}) AS BIGINT) AS ${as}` : `coalesce(${d.fsum(name)}, 0) AS ${as}`;
 }
 
 /** A rollup key as selected from refund_facts (the amount band is computed). */

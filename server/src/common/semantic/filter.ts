@@ -55,7 +55,7 @@ export function filterCondition(f: RefundFilter, parts: FilterParts = {}): Sql {
     const col = raw(a + d.quote(parts.columns?.[field] ?? FILTER_COLUMNS[field]));
     conds.push(d.inList(col, list));
   }
-  return conds.length ? join(conds, ' AND ') : sql`TRUE`;
+  return conds.length ? join(conds, ' AND ') : sql`${raw(d.true)}`;
 }
 
 const EARLIEST_DAY = Date.parse('0001-01-01T00:00:00Z');

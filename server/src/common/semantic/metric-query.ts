@@ -42,9 +42,14 @@ export function compileMetrics(req: MetricRequest): Sql {
   const src = factSource(req.filter, req.rollups, keys, allowed, d);
   const where = req.where ? sql`${req.where} AND ${src.filter}` : src.filter;
   const group = raw(keys.map((k) => d.quote(k)).join(', '));
-  if (src.rollup) return sql`SELECT ${group}, ${measuresSql('rollup', measures, d)} FROM ${src.table} WHERE ${where} GROUP BY ${group}`;
+  // Where aliases shadow columns, the measures are named apart inside and renamed outside.
+  const prefix = d.globalAliases ? 'm_' : '';
   const facts = factsWithCutoffs(d);
-  return sql`${facts.with}SELECT ${group}, ${measuresSql('fact', measures, d)} FROM ${facts.from} WHERE ${where} GROUP BY ${group}`;
+  const inner = src.rollup
+    ? sql`SELECT ${group}, ${measuresSql('rollup', measures, d, prefix)} FROM ${src.table} WHERE ${where} GROUP BY ${group}`
+    : sql`${facts.with}SELECT ${group}, ${measuresSql('fact', measures, d, prefix)} FROM ${facts.from} WHERE ${where} GROUP BY ${group}`;
+  if (!prefix) return inner;
+  return sql`SELECT ${group}, ${raw(measures.map((m) => `${prefix}${m} AS ${m}`).join(', '))} FROM (${inner})`;
 }
 
 /** A measure summed over the rows of the decisions it is scoped to. */
