@@ -9,6 +9,7 @@ import { generateDataset } from '../../etl/src/generate/generate';
 import { tempDir } from '../../etl/src/testing/factory';
 import { loadIntoClickHouse } from '../../etl/src/clickhouse/load';
 import type { Overview } from '../../server/src/modules/overview/models/overview.model';
+import type { TrendPoint } from '../../server/src/modules/overview/models/trend.model';
 import { describeClickHouse, startClickHouseCluster, type ClickHouseCluster } from '../support/clickhouse';
 import { append, EDGE_FX, EDGE_ORDERS, EDGE_REFUNDS, EDGE_SURVEYS } from '../support/edge-rows';
 
@@ -28,31 +29,52 @@ type RunSpec =
   | { engine: 'chdb'; path: string; database: string; version: number };
 
 /** The overview of each filter on one warehouse, by the built server's repository and service (overview-runner.cjs). */
-function overviews(spec: RunSpec, filters: readonly RefundFilter[]): { version: string | null; answers: Overview[] } {
+interface Answer {
+  overview: Overview;
+  trend: Record<'DAY' | 'WEEK' | 'MONTH' | 'QUARTER', TrendPoint[]>;
+}
+
+function overviews(spec: RunSpec, filters: readonly RefundFilter[]): { version: string | null; answers: Answer[] } {
   const out = execFileSync(process.execPath, [RUNNER], { input: JSON.stringify({ ...spec, filters }), encoding: 'utf8', maxBuffer: 1 << 26 });
-  return JSON.parse(out) as { version: string | null; answers: Overview[] };
+  return JSON.parse(out) as { version: string | null; answers: Answer[] };
 }
 
 /** Differences between two overviews, field by field (doubles to 1e-9 relative: Kahan sums in another order). */
+const close = (x: unknown, y: unknown) => (typeof x === 'number' && typeof y === 'number' ? Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(y)) : x === y);
+
+/** Differences between two answers, field by field (doubles to 1e-9 relative: Kahan sums in another order). */
 function differences(a: Overview | null | undefined, b: Overview | null | undefined, path = ''): string[] {
   if (!a || !b) return (a ?? null) === (b ?? null) ? [] : [`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`];
   const out: string[] = [];
   for (const k of Object.keys(b) as Array<keyof Overview>) {
-    if (k === 'previous') {
-      out.push(...differences(a.previous, b.previous, `${path}previous.`));
-      continue;
-    }
-    const x = a[k] as number | null;
-    const y = b[k] as number | null;
-    const same = typeof x === 'number' && typeof y === 'number' ? Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(y)) : x === y;
-    if (!same) out.push(`${path}${k}: ClickHouse ${JSON.stringify(x)} DuckDB ${JSON.stringify(y)}`);
+    if (k === 'previous') out.push(...differences(a.previous, b.previous, `${path}previous.`));
+    else if (!close(a[k], b[k])) out.push(`${path}${k}: ClickHouse ${JSON.stringify(a[k])} DuckDB ${JSON.stringify(b[k])}`);
   }
   return out;
 }
 
-function compare(got: Overview[], want: Overview[], filters: readonly RefundFilter[]): void {
+function trendDifferences(a: Answer['trend'], b: Answer['trend']): string[] {
+  const out: string[] = [];
+  for (const grain of ['DAY', 'WEEK', 'MONTH', 'QUARTER'] as const) {
+    if (a[grain].length !== b[grain].length) out.push(`${grain}: ${a[grain].length} periods, DuckDB ${b[grain].length}`);
+    b[grain].forEach((p, i) => {
+      for (const k of Object.keys(p) as Array<keyof TrendPoint>)
+        if (!close(a[grain][i]?.[k], p[k]))
+          out.push(`${grain} ${p.period} ${k}: ClickHouse ${JSON.stringify(a[grain][i]?.[k])} DuckDB ${JSON.stringify(p[k])}`);
+    });
+  }
+  return out.slice(0, 20);
+}
+
+function compare(got: Answer[], want: Answer[], filters: readonly RefundFilter[]): void {
   expect(got).toHaveLength(filters.length);
-  filters.forEach((f, i) => expect({ filter: f, diff: differences(got[i], want[i]) }).toEqual({ filter: f, diff: [] }));
+  filters.forEach((f, i) =>
+    expect({ filter: f, diff: differences(got[i].overview, want[i].overview), trend: trendDifferences(got[i].trend, want[i].trend) }).toEqual({
+      filter: f,
+      diff: [],
+      trend: [],
+    }),
+  );
 }
 
 describeClickHouse('overview on ClickHouse', () => {
@@ -60,7 +82,7 @@ describeClickHouse('overview on ClickHouse', () => {
   let dir: string;
   let duckFile: string;
   let filters: RefundFilter[];
-  let expected: Overview[];
+  let expected: Answer[];
 
   beforeAll(async () => {
     ch = await startClickHouseCluster();
@@ -109,14 +131,16 @@ describeClickHouse('overview on ClickHouse', () => {
   });
 
   test('DuckDB answers are not empty, and its rollups agree with refund_facts (the reference the ClickHouse answers are held to)', () => {
-    const all = expected[0];
+    const all = expected[0].overview;
+    expect(expected[0].trend.WEEK.length).toBeGreaterThan(20);
+    expect(expected[0].trend.DAY.reduce((n, p) => n + p.refunds, 0)).toBe(all.refunds);
     expect(all.refunds).toBeGreaterThan(6000);
     expect(all.orders).toBeGreaterThan(all.refunds);
     for (const k of ['approvalRate', 'csatAvg', 'nps', 'repurchaseRate', 'resolutionHoursP90', 'refundRate', 'payoutFailureRate'] as const)
       expect(all[k]).not.toBeNull();
     expect(all.overduePending + all.reviewGapCount).toBeGreaterThan(0);
-    expect(expected[1].previous).not.toBeNull();
-    expect(expected[2].refunds).toBeLessThan(all.refunds);
+    expect(expected[1].overview.previous).not.toBeNull();
+    expect(expected[2].overview.refunds).toBeLessThan(all.refunds);
     compare(overviews({ engine: 'duckdb', file: duckFile, rollups: true }, filters).answers, expected, filters);
   });
 

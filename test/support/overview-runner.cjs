@@ -1,11 +1,11 @@
 'use strict';
 /**
- * Runs the `overview` contract query of the built server (server/dist: its Nest providers do not
+ * Runs the `overview` contract query (and the overview's trend at every grain) of the built server (server/dist: its Nest providers do not
  * load under Jest) on one warehouse and prints the answers as JSON, one per filter. Input on stdin:
  *   { "engine": "duckdb", "file": "...", "filters": [...] }
  *   { "engine": "clickhouse", "url": "clickhouse://...", "filters": [...] }
  *   { "engine": "chdb", "path": "<chdb session folder>", "database": "refunds", "version": 1, "filters": [...] }
- * Each filter runs with the previous period and percentiles. Used by test/integration/clickhouse-overview.test.ts.
+ * Each filter runs with the previous period and percentiles; answers are `{ overview, trend: { DAY, WEEK, MONTH, QUARTER } }`. Used by test/integration/clickhouse-overview.test.ts.
  */
 const { join } = require('node:path');
 
@@ -62,7 +62,11 @@ async function main() {
   try {
     const service = new OverviewService(new OverviewRepository(r.w));
     const answers = [];
-    for (const f of spec.filters) answers.push(await service.overview(f, true, true));
+    for (const f of spec.filters) {
+      const trend = {};
+      for (const grain of ['DAY', 'WEEK', 'MONTH', 'QUARTER']) trend[grain] = await service.trend(f, grain);
+      answers.push({ overview: await service.overview(f, true, true), trend });
+    }
     process.stdout.write(JSON.stringify({ version: r.version ?? null, answers }));
   } finally {
     await r.close();

@@ -114,6 +114,7 @@ export function clickhouseDialect(names: ChNames): Dialect {
       return nullWhenNone(n, `(${at(`${lo} + 1`)} + (${pos} - ${lo}) * (${at(`least(${lo} + 2, ${n})`)} - ${at(`${lo} + 1`)}))`);
     },
     cutoffsCte: false,
+    int64: (expr) => `toInt64(${expr})`,
     true: '1',
     globalAliases: true,
     exists: (subquery) => `((SELECT count() FROM (${subquery} LIMIT 1)) > 0)`,

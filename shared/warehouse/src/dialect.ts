@@ -50,6 +50,8 @@ export interface Dialect {
   quantileCont(expr: string, q: number): string;
   /** True: the cut-offs are a CTE `h` joined to refund_facts; false: each is an inline scalar subquery (no CTE over a subquery on ClickHouse 18.16). */
   readonly cutoffsCte: boolean;
+  /** An integer expression as a 64-bit integer (DuckDB: CAST AS BIGINT; sums of integers are HUGEINT there). */
+  int64(expr: string): string;
   /** SQL's TRUE (ClickHouse 18.16 knows no TRUE: 1). */
   readonly true: string;
   /** A SELECT's aliases are seen in its whole statement, shadowing columns of the same name (ClickHouse). */
@@ -80,6 +82,7 @@ export const DUCKDB: Dialect = {
   maxOrNull: (expr) => `max(${expr})`,
   quantileCont: (expr, q) => `quantile_cont(${expr}, ${q})`,
   cutoffsCte: true,
+  int64: (expr) => `CAST(${expr} AS BIGINT)`,
   true: 'TRUE',
   globalAliases: false,
   exists: (subquery) => `EXISTS (${subquery})`,

@@ -71,17 +71,19 @@ export class OverviewRepository {
     const d = this.db.dialect;
     const src = factSource(f, this.db.rollups, ['decision'], undefined, d);
     const n = src.rollup ? 'n' : '1';
-    const count = (cond: string) => raw(`CAST(coalesce(${d.sumIf(n, cond)}, 0) AS BIGINT)`);
+    const count = (cond: string) => raw(d.int64(`coalesce(${d.sumIf(n, cond)}, 0)`));
+    // A subquery, not a CTE (ClickHouse 18.16 has none); the amount is named apart inside, where a
+    // ClickHouse alias would shadow the column it sums.
     return this.db.query(sql`
-      WITH g AS (
-        SELECT ${periodStartSql(grain, src.time)} AS p,
-          CAST(sum(${raw(n)}) AS BIGINT) AS refunds,
+      SELECT ${raw(d.formatDay('p'))} AS period, refunds, decided, approved, rejected, amount AS refunded_amount FROM (
+        SELECT ${periodStartSql(grain, src.time, d)} AS p,
+          ${raw(d.int64(`sum(${n})`))} AS refunds,
           ${count(DECIDED_SQL.text)} AS decided,
           ${count(`decision IN ('approved', 'partial')`)} AS approved,
           ${count(`decision = 'rejected'`)} AS rejected,
-          coalesce(${raw(d.fsum('refunded_amount'))}, 0) AS refunded_amount
+          coalesce(${raw(d.fsum('refunded_amount'))}, 0) AS amount
         FROM ${src.table} WHERE ${src.filter}
-        GROUP BY 1)
-      SELECT ${raw(d.formatDay('p'))} AS period, refunds, decided, approved, rejected, refunded_amount FROM g ORDER BY p`);
+        GROUP BY p) AS g
+      ORDER BY p`);
   }
 }
