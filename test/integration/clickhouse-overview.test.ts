@@ -3,10 +3,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from 'chdb';
 import type { RefundFilter } from '@refunds/shared';
+import { DECIDED_SQL, raw, sql } from '@refunds/warehouse';
 import { connect, loadFiles, openDatabase, queryRows } from '@refunds/etl';
 import { ALL_TABLES, ChNames, ClickHouseEngine, mergeTreeDdl } from '@refunds/engine-clickhouse';
 import { generateDataset } from '../../etl/src/generate/generate';
-import { tempDir } from '../../etl/src/testing/factory';
+import { order, refund, tempDir, writeTables } from '../../etl/src/testing/factory';
 import { loadIntoClickHouse } from '../../etl/src/clickhouse/load';
 import type { Overview } from '../../server/src/modules/overview/models/overview.model';
 import type { TrendPoint } from '../../server/src/modules/overview/models/trend.model';
@@ -173,5 +174,41 @@ describeClickHouse('overview on ClickHouse', () => {
     const current = overviews({ engine: 'chdb', path, database: 'refunds', version }, filters);
     expect(Number(current.version?.split('.')[0])).toBeGreaterThanOrEqual(24);
     compare(current.answers, expected, filters);
+  });
+  test('a pinned reader keeps answering from its version while a load commits a newer one', async () => {
+    const url = ch.url('pinned');
+    const first = writeTables({
+      orders: [order({ order_id: 'O1', customer_id: 'C1' }), order({ order_id: 'O2', customer_id: 'C2' })],
+      refunds: [
+        refund({ refund_id: 'R1', order_id: 'O1', customer_id: 'C1', decision: 'approved', refunded_amount: 10 }),
+        refund({ refund_id: 'R2', order_id: 'O2', customer_id: 'C2', decision: 'pending', decided_at: null, refunded_amount: null }),
+      ],
+    });
+    const second = writeTables({
+      orders: [order({ order_id: 'O3', customer_id: 'C3' })],
+      refunds: [
+        refund({ refund_id: 'R2', order_id: 'O2', customer_id: 'C2', decision: 'rejected', refunded_amount: 0 }),
+        refund({ refund_id: 'R3', order_id: 'O3', customer_id: 'C3', decision: 'partial', refunded_amount: 4 }),
+      ],
+    });
+    expect((await loadIntoClickHouse(url, [first])).outcome).toBe('committed');
+    const engine = await ClickHouseEngine.connect(url);
+    try {
+      const d = engine.dialect;
+      const counts = sql`SELECT count(*) AS n, ${raw(d.countIf(DECIDED_SQL.text))} AS decided, ${raw(d.fsum('refunded_amount'))} AS amount,
+          (SELECT count(*) FROM ${raw(d.table('orders'))}) AS orders FROM ${raw(d.table('refund_facts'))}`;
+      const r2 = sql`SELECT decision FROM ${raw(d.table('refunds'))} WHERE refund_id = ${'R2'}`;
+      const before = await engine.pin();
+      expect(await before.query(counts)).toEqual([{ n: 2, decided: 1, amount: 10, orders: 2 }]);
+
+      expect((await loadIntoClickHouse(url, [second])).outcome).toBe('committed');
+      // The pinned reader still sees the first load; a new statement sees both.
+      expect(await before.query(counts)).toEqual([{ n: 2, decided: 1, amount: 10, orders: 2 }]);
+      expect(await before.query(r2)).toEqual([{ decision: 'pending' }]);
+      expect(await engine.query(counts)).toEqual([{ n: 3, decided: 3, amount: 14, orders: 3 }]);
+      expect(await engine.query(r2)).toEqual([{ decision: 'rejected' }]);
+    } finally {
+      await engine.close();
+    }
   });
 });
