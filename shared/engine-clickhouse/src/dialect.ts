@@ -45,13 +45,24 @@ export function dayStartMicros(day: string): bigint {
 export function pinnedRead(names: ChNames, table: string): string {
   const t = CH_TABLE.get(table);
   if (!t) throw new Error(`table ${table} is not on ClickHouse yet (rollups are read from refund_facts there)`);
-  if (table === 'refund_facts')
-    return `(SELECT * FROM ${names.all('refund_facts')} WHERE _version <= ${PINNED_VERSION} AND (customer_id, _version) IN
-    (SELECT customer_id, max(_version) FROM ${names.local('fact_versions')} WHERE _version <= ${PINNED_VERSION} GROUP BY customer_id)) AS ${chIdent(table)}`;
+  if (table === 'refund_facts') return `${factsAtVersion(names, PINNED_VERSION)} AS ${chIdent(table)}`;
   if (!t.key) return `${names.all(table)} AS ${chIdent(table)}`;
-  const key = t.key.map(chIdent).join(', ');
-  return `(SELECT * FROM (SELECT * FROM ${names.all(table)} WHERE _version <= ${PINNED_VERSION}
-    ORDER BY _version DESC LIMIT 1 BY ${key}) WHERE _deleted = 0) AS ${chIdent(table)}`;
+  return `${newestRows(names.all(table), t.key, PINNED_VERSION)} AS ${chIdent(table)}`;
+}
+
+/** The newest row per key at or below `version` (SQL text) among the rows of `from` passing `where`, without deletions. */
+export function newestRows(from: string, key: readonly string[], version: string, where = '1'): string {
+  return `(SELECT * FROM (SELECT * FROM ${from} WHERE _version <= ${version} AND (${where})
+    ORDER BY _version DESC LIMIT 1 BY ${key.map(chIdent).join(', ')}) WHERE _deleted = 0)`;
+}
+
+/**
+ * refund_facts at `version` (SQL text): per customer, the rows of its newest rewrite at or before it.
+ * On a cluster the subquery reads each shard's local fact_versions, which lists that shard's customers.
+ */
+export function factsAtVersion(names: ChNames, version: string): string {
+  return `(SELECT * FROM ${names.all('refund_facts')} WHERE _version <= ${version} AND (customer_id, _version) IN
+    (SELECT customer_id, max(_version) FROM ${names.local('fact_versions')} WHERE _version <= ${version} GROUP BY customer_id))`;
 }
 
 const GRAIN: Record<TimeUnit, 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER'> = { day: 'DAY', week: 'WEEK', month: 'MONTH', quarter: 'QUARTER' };
