@@ -6,6 +6,7 @@ COPY package.json package-lock.json tsconfig.base.json ./
 COPY shared/package.json shared/
 COPY shared/warehouse/package.json shared/warehouse/
 COPY shared/engine-duckdb/package.json shared/engine-duckdb/
+COPY shared/engine-clickhouse/package.json shared/engine-clickhouse/
 COPY etl/package.json etl/
 COPY server/package.json server/
 COPY client/package.json client/

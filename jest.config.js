@@ -4,6 +4,7 @@ const moduleNameMapper = {
   '^@refunds/shared$': '<rootDir>/shared/src/index.ts',
   '^@refunds/warehouse$': '<rootDir>/shared/warehouse/src/index.ts',
   '^@refunds/engine-duckdb$': '<rootDir>/shared/engine-duckdb/src/index.ts',
+  '^@refunds/engine-clickhouse$': '<rootDir>/shared/engine-clickhouse/src/index.ts',
   '^@refunds/etl$': '<rootDir>/etl/src/index.ts',
 };
 module.exports = {
@@ -15,7 +16,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       moduleNameMapper,
-      testMatch: ['<rootDir>/{shared,shared/warehouse,shared/engine-duckdb,etl,server}/src/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{shared,shared/warehouse,shared/engine-duckdb,shared/engine-clickhouse,etl,server}/src/**/*.spec.ts'],
     },
     {
       displayName: 'client',

@@ -3,6 +3,7 @@ import { TABLE_BY_NAME, type TableName } from '@refunds/warehouse';
 import { hoursBetween, plusDays, tsToDate } from './expressions';
 import { chIdent, numberLiteral, stringLiteral } from './literal';
 import { CH_TABLE, FACTS_COLUMNS, type ChNames } from './schema';
+import { factsAtVersion, newestRows } from '@refunds/engine-clickhouse';
 
 /**
  * refund_facts on ClickHouse: the same columns and rules as DuckDB's recomputeFacts
@@ -25,9 +26,7 @@ import { CH_TABLE, FACTS_COLUMNS, type ChNames } from './schema';
 /** The newest row per key of a data table at `version`, without deleted keys. */
 export function latest(names: ChNames, table: TableName | 'reason_families', version: number, where = '1'): string {
   const t = CH_TABLE.get(table)!;
-  const key = (t.key ?? TABLE_BY_NAME.get(table as TableName)!.key).map(chIdent).join(', ');
-  return `(SELECT * FROM (SELECT * FROM ${names.local(table)} WHERE _version <= ${numberLiteral(version)} AND (${where})
-    ORDER BY _version DESC LIMIT 1 BY ${key}) WHERE _deleted = 0)`;
+  return newestRows(names.local(table), t.key ?? TABLE_BY_NAME.get(table as TableName)!.key, numberLiteral(version), where);
 }
 
 /**
@@ -36,9 +35,7 @@ export function latest(names: ChNames, table: TableName | 'reason_families', ver
  * them by id wherever they are). `where` filters with GLOBAL IN, so the ids are this shard's.
  */
 export function latestEverywhere(names: ChNames, table: TableName, version: number, where: string): string {
-  const key = TABLE_BY_NAME.get(table)!.key.map(chIdent).join(', ');
-  return `(SELECT * FROM (SELECT * FROM ${names.all(table)} WHERE _version <= ${numberLiteral(version)} AND (${where})
-    ORDER BY _version DESC LIMIT 1 BY ${key}) WHERE _deleted = 0)`;
+  return newestRows(names.all(table), TABLE_BY_NAME.get(table)!.key, numberLiteral(version), where);
 }
 
 const MAX_TS = 'toInt64(9223372036854775807)';
@@ -134,7 +131,5 @@ FROM ${r6}`;
  * fact_versions, which holds exactly that shard's customers.
  */
 export function factsAt(names: ChNames, version: number): string {
-  const v = numberLiteral(version);
-  return `(SELECT * FROM ${names.all('refund_facts')} WHERE _version <= ${v} AND (customer_id, _version) IN
-    (SELECT customer_id, max(_version) FROM ${names.local('fact_versions')} WHERE _version <= ${v} GROUP BY customer_id))`;
+  return factsAtVersion(names, numberLiteral(version));
 }

@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULTS, ROLES, type Role } from '@refunds/shared';
-import { isClickHouseUrl, parseClickHouseUrl } from '@refunds/etl';
+import { isClickHouseUrl, parseClickHouseUrl } from '@refunds/engine-clickhouse';
 
 export interface AppConfig {
   duckdbPath: string;

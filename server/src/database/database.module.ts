@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { DuckDbService, type PrepareWarehouse } from './duckdb.service';
+import { WAREHOUSE } from './warehouse';
 
 /** The warehouse connection of the process; `prepare` comes from the writer (the loads module). */
 @Global()
@@ -19,8 +20,10 @@ export class DatabaseModule {
             return s;
           },
         },
+        // Repositories moved to the engine-neutral reader take it by this token (overview so far).
+        { provide: WAREHOUSE, useExisting: DuckDbService },
       ],
-      exports: [DuckDbService],
+      exports: [DuckDbService, WAREHOUSE],
     };
   }
 }

@@ -2,9 +2,10 @@ import { appendFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { connect, openDatabase, QueryError, queryRows, runSql, storedReportingCurrency } from '@refunds/engine-duckdb';
-import type { Sql } from '@refunds/warehouse';
+import type { Dialect, Sql, Warehouse } from '@refunds/warehouse';
 import { APP_CONFIG, reportingCurrencyFor, type AppConfig } from '../config/config';
 import { AppError } from '../common/errors';
+import { dialect } from '../common/semantic/dialect';
 
 /** Limits concurrency to the pool: DuckDB runs one query per connection at a time. */
 class Pool {
@@ -51,7 +52,8 @@ export type PrepareWarehouse = (writer: DuckDBConnection, log: (message: string)
  * backups) is the loads module's (WarehouseWriterService), through `write` and `withWriter`.
  */
 @Injectable()
-export class DuckDbService implements OnModuleDestroy {
+export class DuckDbService implements OnModuleDestroy, Warehouse {
+  readonly dialect: Dialect = dialect;
   private readonly logger = new Logger('DuckDB');
   private instance!: DuckDBInstance;
   private pool!: Pool;

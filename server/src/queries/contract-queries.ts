@@ -12,7 +12,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { connect, openDatabase, queryRows, runSql } from '@refunds/engine-duckdb';
 import type { RefundFilter } from '@refunds/shared';
-import { SCHEMA_DDL, type BindValue, type Sql } from '@refunds/warehouse';
+import { DUCKDB, SCHEMA_DDL, type BindValue, type Dialect, type Sql } from '@refunds/warehouse';
 import { format } from 'sql-formatter';
 import type { Repository } from 'typeorm';
 import type { PolicyChangeEntity } from '../app-db/entities';
@@ -96,6 +96,7 @@ export interface Statement {
 
 /** Stands in for DuckDbService: runs each query on the given connection and records it. */
 class RecordingWarehouse {
+  readonly dialect: Dialect = DUCKDB;
   readonly rollups = true;
   readonly reportingCurrency = 'CNY';
   statements: Statement[] = [];

@@ -41,4 +41,32 @@ describe('the DuckDB dialect', () => {
       conn.closeSync();
     }
   });
+  test('day bounds, quantiles, NULL over no rows, EXISTS, 64-bit integers and TRUE (the points the ClickHouse dialect mirrors)', async () => {
+    const conn = await connect(await openDatabase(':memory:'));
+    try {
+      const [r] = await queryRows<Record<string, unknown>>(
+        conn,
+        sql`SELECT
+          ${around(d.countIf, d.dayBound(raw('ts'), '>=', '2025-04-01', 'timestamp'))} AS from_april,
+          ${raw(d.quantileCont('amount', 0.5))} AS median,
+          ${raw(d.quantileCont('amount', 0.9))} AS q90,
+          ${raw(d.aggIf('avg', 'amount', `decision = 'none'`))} AS none_avg,
+          ${raw(d.aggIf('var_samp', 'amount', `decision = 'approved'`))} AS one_var,
+          ${raw(d.int64('sum(1)'))} AS n,
+          ${raw(d.exists(`SELECT 1 FROM ${rows.text} WHERE amount > 999`))} AS some,
+          ${raw(d.true)} AS t
+        FROM ${rows}`,
+      );
+      // Sorted amounts 49.99, 50, 999.5, 1000: position 1.5 and 2.7.
+      expect(r).toMatchObject({ from_april: 2, median: 524.75, none_avg: null, one_var: null, n: 4, some: true, t: true });
+      expect(r.q90).toBeCloseTo(999.85, 9);
+      const [m] = await queryRows<{ n: number; latest: unknown }>(
+        conn,
+        sql`SELECT count(*) AS n, ${raw(d.maxOrNull('ts'))} AS latest FROM ${rows} WHERE ${d.dayBound(raw('CAST(ts AS DATE)'), '<', '2025-04-01', 'date')} AND amount > 10000`,
+      );
+      expect(m).toEqual({ n: 0, latest: null });
+    } finally {
+      conn.closeSync();
+    }
+  });
 });

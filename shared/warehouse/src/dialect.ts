@@ -8,9 +8,8 @@ export type TimeUnit = 'day' | 'week' | 'month' | 'quarter';
  * (trusted: columns and fragments of the model, never client input); values are bound through
  * `inList`, whose list is a parameter.
  *
- * DuckDB is implemented below. A ClickHouse dialect fills the same points, e.g. `toStartOfWeek(x, 1)`,
- * `x - toIntervalDay(n)`, `countIf(c)`, `sumIf(x, c)`, `has(?, col)` and `sum` (ClickHouse's float
- * sum is already deterministic per part order; `sumKahan` when exactness matters).
+ * DuckDB is implemented below; ClickHouse in `@refunds/engine-clickhouse` (clickhouseDialect), whose
+ * SQL runs on 18.16 and current releases.
  */
 export interface Dialect {
   readonly name: 'duckdb' | 'clickhouse';
@@ -38,6 +37,27 @@ export interface Dialect {
   aggIf(fn: 'count' | 'avg' | 'var_samp' | 'sum', expr: string, cond: string): string;
   /** `column` is one of the bound list of strings. */
   inList(column: Raw, values: readonly string[]): Sql;
+  /**
+   * `column op <first instant of day>`, where `day` is a request's `YYYY-MM-DD` (bound). `of` says
+   * what the column holds: a timestamp (refund_facts' requested_at) or a date (a rollup's `day`).
+   */
+  dayBound(column: Raw, op: '>=' | '<', day: string, of: 'timestamp' | 'date'): Sql;
+  /** Where a query reads a warehouse table from (ClickHouse: the rows of the pinned data version). */
+  table(name: string): string;
+  /** max() of a column, NULL over no rows (ClickHouse gives 0 for a non-Nullable column). */
+  maxOrNull(expr: string): string;
+  /** Continuous quantile (linear interpolation between the two nearest values), NULL over no rows. */
+  quantileCont(expr: string, q: number): string;
+  /** True: the cut-offs are a CTE `h` joined to refund_facts; false: each is an inline scalar subquery (no CTE over a subquery on ClickHouse 18.16). */
+  readonly cutoffsCte: boolean;
+  /** An integer expression as a 64-bit integer (DuckDB: CAST AS BIGINT; sums of integers are HUGEINT there). */
+  int64(expr: string): string;
+  /** SQL's TRUE (ClickHouse 18.16 knows no TRUE: 1). */
+  readonly true: string;
+  /** A SELECT's aliases are seen in its whole statement, shadowing columns of the same name (ClickHouse). */
+  readonly globalAliases: boolean;
+  /** Whether a subquery returns a row (ClickHouse 18.16 has no EXISTS). */
+  exists(subquery: string): string;
 }
 
 const days = (n: number | string) => (typeof n === 'number' ? String(n) : n);
@@ -57,6 +77,15 @@ export const DUCKDB: Dialect = {
   sumIf: (expr, cond) => `sum(${expr}) FILTER (WHERE ${cond})`,
   aggIf: (fn, expr, cond) => `${fn}(${expr}) FILTER (WHERE ${cond})`,
   inList: (column, values) => sql`list_contains(CAST(${values} AS VARCHAR[]), ${column})`,
+  dayBound: (column, op, day, of) => sql`${column} ${raw(op)} CAST(${day} AS ${raw(of === 'date' ? 'DATE' : 'TIMESTAMP')})`,
+  table: (name) => name,
+  maxOrNull: (expr) => `max(${expr})`,
+  quantileCont: (expr, q) => `quantile_cont(${expr}, ${q})`,
+  cutoffsCte: true,
+  int64: (expr) => `CAST(${expr} AS BIGINT)`,
+  true: 'TRUE',
+  globalAliases: false,
+  exists: (subquery) => `EXISTS (${subquery})`,
 };
 
 /** The dialect of the engine the server and the loader run on today. */

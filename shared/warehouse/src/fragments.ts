@@ -37,10 +37,36 @@ export const AMOUNT_BAND_SQL = amountBandSql();
  * metrics.md's default window), the economics horizon, and the overdue as-of time (latest request -
  * SLA hours). Both the rollup and the refund_facts fallback compute them with this CTE, so they agree.
  */
+export type CutoffName = 'rep_cutoff' | 'eco_cutoff' | 'overdue_cutoff';
+
+function cutoffDefinition(d: Dialect, name: CutoffName): string {
+  const latestOrder = `(SELECT ${d.maxOrNull('ordered_at')} FROM ${d.table('orders')})`;
+  switch (name) {
+    case 'rep_cutoff':
+      return d.subDays(latestOrder, DEFAULTS.repurchaseWindowDays);
+    case 'eco_cutoff':
+      return d.subDays(latestOrder, DEFAULTS.economicsWindowDays);
+    case 'overdue_cutoff':
+      return d.subHours(`(SELECT ${d.maxOrNull('requested_at')} FROM ${d.table('refund_facts')})`, DEFAULTS.slaHours);
+  }
+}
+
 export function cutoffsCte(d: Dialect = DUCKDB): Raw {
   return raw(`h AS (
-  SELECT ${d.subDays('(SELECT max(ordered_at) FROM orders)', DEFAULTS.repurchaseWindowDays)} AS rep_cutoff,
-         ${d.subDays('(SELECT max(ordered_at) FROM orders)', DEFAULTS.economicsWindowDays)} AS eco_cutoff,
-         ${d.subHours('(SELECT max(requested_at) FROM refund_facts)', DEFAULTS.slaHours)} AS overdue_cutoff)`);
+  SELECT ${cutoffDefinition(d, 'rep_cutoff')} AS rep_cutoff,
+         ${cutoffDefinition(d, 'eco_cutoff')} AS eco_cutoff,
+         ${cutoffDefinition(d, 'overdue_cutoff')} AS overdue_cutoff)`);
 }
 export const CUTOFFS_CTE: Raw = cutoffsCte();
+
+/** A cut-off inside a measure: a column of the CTE `h`, or (dialects without it) its scalar subquery. */
+export function cutoffRef(d: Dialect, name: CutoffName): string {
+  return d.cutoffsCte ? `h.${name}` : `(${cutoffDefinition(d, name)})`;
+}
+
+/** The WITH clause (or nothing) and the FROM of a query over refund_facts whose measures use cut-offs. */
+export function factsWithCutoffs(d: Dialect): { with: Raw; from: Raw } {
+  return d.cutoffsCte
+    ? { with: raw(`WITH ${cutoffsCte(d).text} `), from: raw(`${d.table('refund_facts')}, h`) }
+    : { with: raw(''), from: raw(d.table('refund_facts')) };
+}

@@ -11,3 +11,4 @@ export * from './fragments';
 export * from './rollups';
 export * from './schema';
 export * from './catalog-check';
+export * from './engine';

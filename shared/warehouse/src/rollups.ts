@@ -1,7 +1,7 @@
 import { DEFAULTS } from '@refunds/shared';
 import { DUCKDB, type Dialect } from './dialect';
 import { revColumn } from './facts';
-import { AMOUNT_BAND_SQL } from './fragments';
+import { AMOUNT_BAND_SQL, cutoffRef } from './fragments';
 import { raw, type Raw } from './sql';
 
 /**
@@ -56,7 +56,7 @@ export const MEASURES: readonly MeasureDef[] = [
   { name: 'sla_met', fact: (d) => d.countIf(`resolution_hours <= ${sla}`), merge: 'sum' },
   { name: 'res_sum', fact: (d) => coalesce0(d.fsum('resolution_hours')), merge: 'fsum' },
   { name: 'res_n', fact: () => 'count(resolution_hours)', merge: 'sum' },
-  { name: 'overdue', fact: (d) => d.countIf('requested_at < h.overdue_cutoff'), merge: 'sum' },
+  { name: 'overdue', fact: (d) => d.countIf(`requested_at < ${cutoffRef(d, 'overdue_cutoff')}`), merge: 'sum' },
   { name: 'payout_failed', fact: (d) => d.countIf(`payout_status = 'failed'`), merge: 'sum' },
   { name: 'payout_n', fact: () => 'count(payout_status)', merge: 'sum' },
   { name: 'evidence_true', fact: (d) => d.countIf('evidence_complete'), merge: 'sum' },
@@ -75,18 +75,18 @@ export const MEASURES: readonly MeasureDef[] = [
   { name: 'nps_n', fact: () => 'coalesce(sum(nps_n), 0)', merge: 'sum' },
   { name: 'nps_pro', fact: () => 'coalesce(sum(nps_pro), 0)', merge: 'sum' },
   { name: 'nps_det', fact: () => 'coalesce(sum(nps_det), 0)', merge: 'sum' },
-  { name: 'rep_eligible', fact: (d) => d.countIf('decided_at <= h.rep_cutoff'), merge: 'sum' },
+  { name: 'rep_eligible', fact: (d) => d.countIf(`decided_at <= ${cutoffRef(d, 'rep_cutoff')}`), merge: 'sum' },
   // Repurchase revenue of the default window, and rejection economics' default window (eligibility,
   // requested amount, revenue), so the dashboard's default views read the rollups too.
-  { name: 'rep_rev', fact: (d) => coalesce0(d.fsumIf(revColumn(w), 'decided_at <= h.rep_cutoff')), merge: 'fsum' },
-  { name: 'eco_eligible', fact: (d) => d.countIf('decided_at <= h.eco_cutoff'), merge: 'sum' },
-  { name: 'eco_requested', fact: (d) => coalesce0(d.fsumIf('requested_amount', 'decided_at <= h.eco_cutoff')), merge: 'fsum' },
-  { name: 'eco_rev', fact: (d) => coalesce0(d.fsumIf(revColumn(eco), 'decided_at <= h.eco_cutoff')), merge: 'fsum' },
+  { name: 'rep_rev', fact: (d) => coalesce0(d.fsumIf(revColumn(w), `decided_at <= ${cutoffRef(d, 'rep_cutoff')}`)), merge: 'fsum' },
+  { name: 'eco_eligible', fact: (d) => d.countIf(`decided_at <= ${cutoffRef(d, 'eco_cutoff')}`), merge: 'sum' },
+  { name: 'eco_requested', fact: (d) => coalesce0(d.fsumIf('requested_amount', `decided_at <= ${cutoffRef(d, 'eco_cutoff')}`)), merge: 'fsum' },
+  { name: 'eco_rev', fact: (d) => coalesce0(d.fsumIf(revColumn(eco), `decided_at <= ${cutoffRef(d, 'eco_cutoff')}`)), merge: 'fsum' },
   // rejectionEffect (matched comparison) at the economics window: the sum of squared revenue and the
   // repurchased count, so its per-stratum variances come from the rollup too.
-  { name: 'eco_rev2', fact: (d) => coalesce0(d.fsumIf(`${revColumn(eco)} * ${revColumn(eco)}`, 'decided_at <= h.eco_cutoff')), merge: 'fsum' },
-  { name: 'eco_yes', fact: (d) => d.countIf(`decided_at <= h.eco_cutoff AND ${repurchasedWithin(d, eco)}`), merge: 'sum' },
-  { name: 'rep_yes', fact: (d) => d.countIf(`decided_at <= h.rep_cutoff AND ${repurchasedWithin(d, w)}`), merge: 'sum' },
+  { name: 'eco_rev2', fact: (d) => coalesce0(d.fsumIf(`${revColumn(eco)} * ${revColumn(eco)}`, `decided_at <= ${cutoffRef(d, 'eco_cutoff')}`)), merge: 'fsum' },
+  { name: 'eco_yes', fact: (d) => d.countIf(`decided_at <= ${cutoffRef(d, 'eco_cutoff')} AND ${repurchasedWithin(d, eco)}`), merge: 'sum' },
+  { name: 'rep_yes', fact: (d) => d.countIf(`decided_at <= ${cutoffRef(d, 'rep_cutoff')} AND ${repurchasedWithin(d, w)}`), merge: 'sum' },
   // Sums of squares for Welch's t in policyImpact (changes effective at midnight read refund_daily).
   { name: 'res_sq', fact: (d) => coalesce0(d.fsum('resolution_hours * resolution_hours')), merge: 'fsum' },
   { name: 'csat_sq', fact: () => 'coalesce(sum(csat_sq), 0)', merge: 'sum' },
@@ -107,16 +107,20 @@ export type DailyMeasure = (typeof MEASURES)[number]['name'];
  * rollup (`rollup`). Counts merged from a rollup are cast back to BIGINT so both sources return
  * the same types.
  */
-export function measuresSql(source: 'fact' | 'rollup', names: readonly string[] = MEASURES.map((m) => m.name), d: Dialect = DUCKDB): Raw {
-  return raw(names.map((name) => measureSql(source, name, d)).join(',\n  '));
+export function measuresSql(source: 'fact' | 'rollup', names: readonly string[] = MEASURES.map((m) => m.name), d: Dialect = DUCKDB, aliasPrefix = ''): Raw {
+  return raw(names.map((name) => measureSql(source, name, d, aliasPrefix)).join(',\n  '));
 }
 
-/** One measure's aggregate, aliased by its name. */
-export function measureSql(source: 'fact' | 'rollup', name: string, d: Dialect = DUCKDB): string {
+/**
+ * One measure's aggregate, aliased by its name (after `aliasPrefix`: on ClickHouse an alias is seen
+ * in the whole SELECT, so `sum(refunded_amount) AS refunded_amount` would aggregate itself).
+ */
+export function measureSql(source: 'fact' | 'rollup', name: string, d: Dialect = DUCKDB, aliasPrefix = ''): string {
   const m = MEASURE_BY_NAME.get(name);
   if (!m) throw new Error(`unknown rollup measure ${name}`);
-  if (source === 'fact') return `${m.fact(d)} AS ${name}`;
-  return m.merge === 'sum' ? `CAST(sum(${name}) AS BIGINT) AS ${name}` : `coalesce(${d.fsum(name)}, 0) AS ${name}`;
+  const as = `${aliasPrefix}${name}`;
+  if (source === 'fact') return `${m.fact(d)} AS ${as}`;
+  return m.merge === 'sum' ? `CAST(sum(${name}) AS BIGINT) AS ${as}` : `coalesce(${d.fsum(name)}, 0) AS ${as}`;
 }
 
 /** A rollup key as selected from refund_facts (the amount band is computed). */

@@ -1,12 +1,12 @@
 import { DIMENSION_BY_NAME, type DimensionName, type Grain } from '@refunds/shared';
-import { raw, type Raw, type TimeUnit } from '@refunds/warehouse';
+import { raw, type Dialect, type Raw, type TimeUnit } from '@refunds/warehouse';
 import { dialect } from './dialect';
 
 const GRAIN_UNIT: Record<Grain, TimeUnit> = { DAY: 'day', WEEK: 'week', MONTH: 'month', QUARTER: 'quarter' };
 
 /** The first instant of the period of a timestamp column at a grain (group by this, format later). */
-export function periodStartSql(grain: Grain, column = 'requested_at'): Raw {
-  return raw(dialect.dateTrunc(GRAIN_UNIT[grain], dialect.quote(column)));
+export function periodStartSql(grain: Grain, column = 'requested_at', d: Dialect = dialect): Raw {
+  return raw(d.dateTrunc(GRAIN_UNIT[grain], d.quote(column)));
 }
 
 /** The period key (first day, YYYY-MM-DD) of a timestamp column at a grain. */

@@ -1,5 +1,5 @@
 import { FILTER_COLUMNS, type FilterListField, type RefundFilter } from '@refunds/shared';
-import { join, raw, ROLLUPS, sql, type Raw, type Sql } from '@refunds/warehouse';
+import { join, raw, ROLLUPS, sql, type Dialect, type Raw, type Sql } from '@refunds/warehouse';
 import { dialect } from './dialect';
 import { badInput } from '../errors';
 
@@ -33,26 +33,29 @@ export interface FilterParts {
   alias?: string;
   /** The time column is a DATE (the rollups' `day`): compare with dates, so row-group pruning applies. */
   dateColumn?: boolean;
+  /** The warehouse's dialect (the server's default engine when absent). */
+  dialect?: Dialect;
 }
 
 /** Compiles a filter to a parameterised boolean condition over refund_facts (TRUE when empty). */
 export function filterCondition(f: RefundFilter, parts: FilterParts = {}): Sql {
-  const a = parts.alias ? `${dialect.quote(parts.alias)}.` : '';
+  const d = parts.dialect ?? dialect;
+  const a = parts.alias ? `${d.quote(parts.alias)}.` : '';
   const conds: Sql[] = [];
-  const timeCol = raw(a + dialect.quote(parts.columns?.time ?? 'requested_at'));
+  const timeCol = raw(a + d.quote(parts.columns?.time ?? 'requested_at'));
   if (!parts.withoutTime) {
-    const type = raw(parts.dateColumn ? 'DATE' : 'TIMESTAMP');
-    if (f.from) conds.push(sql`${timeCol} >= CAST(${f.from} AS ${type})`);
-    if (f.to) conds.push(sql`${timeCol} < CAST(${f.to} AS ${type})`);
+    const of = parts.dateColumn ? 'date' : 'timestamp';
+    if (f.from) conds.push(d.dayBound(timeCol, '>=', f.from, of));
+    if (f.to) conds.push(d.dayBound(timeCol, '<', f.to, of));
   }
   for (const field of Object.keys(FILTER_COLUMNS) as FilterListField[]) {
     if (parts.only && !parts.only.includes(field)) continue;
     const list = f[field];
     if (!list || list.length === 0) continue;
-    const col = raw(a + dialect.quote(parts.columns?.[field] ?? FILTER_COLUMNS[field]));
-    conds.push(dialect.inList(col, list));
+    const col = raw(a + d.quote(parts.columns?.[field] ?? FILTER_COLUMNS[field]));
+    conds.push(d.inList(col, list));
   }
-  return conds.length ? join(conds, ' AND ') : sql`TRUE`;
+  return conds.length ? join(conds, ' AND ') : sql`${raw(d.true)}`;
 }
 
 const EARLIEST_DAY = Date.parse('0001-01-01T00:00:00Z');
@@ -91,10 +94,11 @@ export function factSource(
   rollupsOn: boolean,
   needs: readonly (string | undefined)[] = [],
   among: readonly string[] = ROLLUPS.map((r) => r.table),
+  d: Dialect = dialect,
 ): FactSource {
   const cols = [...filterColumnsUsed(f), ...needs.filter((c): c is string => c !== undefined)];
   const r = rollupsOn ? ROLLUPS.find((x) => among.includes(x.table) && cols.every((c) => x.keys.includes(c))) : undefined;
   return r
-    ? { rollup: true, table: raw(r.table), time: 'day', filter: filterCondition(f, { columns: { time: 'day' }, dateColumn: true }) }
-    : { rollup: false, table: raw('refund_facts'), time: 'requested_at', filter: filterCondition(f) };
+    ? { rollup: true, table: raw(d.table(r.table)), time: 'day', filter: filterCondition(f, { columns: { time: 'day' }, dateColumn: true, dialect: d }) }
+    : { rollup: false, table: raw(d.table('refund_facts')), time: 'requested_at', filter: filterCondition(f, { dialect: d }) };
 }

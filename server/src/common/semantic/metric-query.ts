@@ -1,5 +1,5 @@
 import { METRIC_BY_NAME, type Decision, type MeasureRef, type MetricDef, type RefundFilter, type RollupName } from '@refunds/shared';
-import { CUTOFFS_CTE, measuresSql, metricMeasureRefs, raw, sql, type Raw, type Sql } from '@refunds/warehouse';
+import { factsWithCutoffs, measuresSql, metricMeasureRefs, raw, sql, type Dialect, type Raw, type Sql } from '@refunds/warehouse';
 import { dialect } from './dialect';
 import { factSource } from './filter';
 
@@ -19,6 +19,8 @@ export interface MetricRequest {
   where?: Raw;
   /** Whether the rollups may answer (off only to compare against refund_facts). */
   rollups: boolean;
+  /** The warehouse's dialect (the server's default engine when absent). */
+  dialect?: Dialect;
 }
 
 /** Measure totals of one group and decision, by measure name. */
@@ -36,12 +38,18 @@ export function compileMetrics(req: MetricRequest): Sql {
   const measures = [...new Set(defs.flatMap(metricMeasureRefs).map((r) => r.measure))];
   const keys = [...(req.groupBy ?? []), 'decision'];
   const allowed = defs.reduce<readonly RollupName[]>((acc, d) => acc.filter((t) => d.rollups.includes(t)), ['refund_daily', 'agent_daily', 'cohort_daily']);
-  const src = factSource(req.filter, req.rollups, keys, allowed);
+  const d = req.dialect ?? dialect;
+  const src = factSource(req.filter, req.rollups, keys, allowed, d);
   const where = req.where ? sql`${req.where} AND ${src.filter}` : src.filter;
-  const group = raw(keys.map((k) => dialect.quote(k)).join(', '));
-  return src.rollup
-    ? sql`SELECT ${group}, ${measuresSql('rollup', measures, dialect)} FROM ${src.table} WHERE ${where} GROUP BY ${group}`
-    : sql`WITH ${CUTOFFS_CTE} SELECT ${group}, ${measuresSql('fact', measures, dialect)} FROM refund_facts, h WHERE ${where} GROUP BY ${group}`;
+  const group = raw(keys.map((k) => d.quote(k)).join(', '));
+  // Where aliases shadow columns, the measures are named apart inside and renamed outside.
+  const prefix = d.globalAliases ? 'm_' : '';
+  const facts = factsWithCutoffs(d);
+  const inner = src.rollup
+    ? sql`SELECT ${group}, ${measuresSql('rollup', measures, d, prefix)} FROM ${src.table} WHERE ${where} GROUP BY ${group}`
+    : sql`${facts.with}SELECT ${group}, ${measuresSql('fact', measures, d, prefix)} FROM ${facts.from} WHERE ${where} GROUP BY ${group}`;
+  if (!prefix) return inner;
+  return sql`SELECT ${group}, ${raw(measures.map((m) => `${prefix}${m} AS ${m}`).join(', '))} FROM (${inner})`;
 }
 
 /** A measure summed over the rows of the decisions it is scoped to. */

@@ -1,8 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Grain, RefundFilter } from '@refunds/shared';
-import { DECIDED_SQL, raw, sql } from '@refunds/warehouse';
-import { DuckDbService } from '../../database/duckdb.service';
-import { dialect as d } from '../../common/semantic/dialect';
+import { DECIDED_SQL, raw, sql, type Warehouse } from '@refunds/warehouse';
+import { WAREHOUSE } from '../../database/warehouse';
 import { factSource, filterCondition } from '../../common/semantic/filter';
 import { compileMetrics, type MeasureRow } from '../../common/semantic/metric-query';
 import { periodStartSql } from '../../common/semantic/dimensions';
@@ -29,7 +28,7 @@ export const OVERVIEW_METRICS = [
 
 @Injectable()
 export class OverviewRepository {
-  constructor(private readonly db: DuckDbService) {}
+  constructor(@Inject(WAREHOUSE) private readonly db: Warehouse) {}
 
   /**
    * One scan grouped by decision (five groups) through the metric compiler, from the daily rollup
@@ -38,27 +37,29 @@ export class OverviewRepository {
    */
   async counts(f: RefundFilter, percentiles: boolean): Promise<{ rows: MeasureRow[]; p50: number | null; p90: number | null }> {
     const [rows, pct] = await Promise.all([
-      this.db.query<MeasureRow>(compileMetrics({ metrics: OVERVIEW_METRICS, filter: f, rollups: this.db.rollups })),
+      this.db.query<MeasureRow>(compileMetrics({ metrics: OVERVIEW_METRICS, filter: f, rollups: this.db.rollups, dialect: this.db.dialect })),
       percentiles ? this.percentiles(f) : Promise.resolve({ p50: null, p90: null }),
     ]);
     return { rows, ...pct };
   }
 
   private async percentiles(f: RefundFilter): Promise<{ p50: number | null; p90: number | null }> {
+    const d = this.db.dialect;
     const [r] = await this.db.query<{ p50: number | null; p90: number | null }>(sql`
-      SELECT quantile_cont(resolution_hours, 0.5) AS p50, quantile_cont(resolution_hours, 0.9) AS p90
-      FROM refund_facts WHERE ${DECIDED_SQL} AND ${filterCondition(f)}`);
+      SELECT ${raw(d.quantileCont('resolution_hours', 0.5))} AS p50, ${raw(d.quantileCont('resolution_hours', 0.9))} AS p90
+      FROM ${raw(d.table('refund_facts'))} WHERE ${DECIDED_SQL} AND ${filterCondition(f, { dialect: d })}`);
     return r;
   }
 
   /** Orders in the filter's time range whose channel and campaign pass it; null when no orders are loaded. */
   async orderCount(f: RefundFilter): Promise<number | null> {
     const only = ['channels', 'campaigns'] as const;
+    const d = this.db.dialect;
     const q = this.db.rollups
-      ? sql`SELECT (SELECT coalesce(sum(n), 0) FROM order_daily WHERE ${filterCondition(f, { only, columns: { time: 'day' }, dateColumn: true })}) AS n,
-               EXISTS (SELECT 1 FROM order_daily) AS any_orders`
-      : sql`SELECT (SELECT count(*) FROM orders WHERE ${filterCondition(f, { only, columns: { time: 'ordered_at' } })}) AS n,
-               EXISTS (SELECT 1 FROM orders) AS any_orders`;
+      ? sql`SELECT (SELECT coalesce(sum(n), 0) FROM ${raw(d.table('order_daily'))} WHERE ${filterCondition(f, { only, columns: { time: 'day' }, dateColumn: true, dialect: d })}) AS n,
+               ${raw(d.exists(`SELECT 1 FROM ${d.table('order_daily')}`))} AS any_orders`
+      : sql`SELECT (SELECT count(*) FROM ${raw(d.table('orders'))} WHERE ${filterCondition(f, { only, columns: { time: 'ordered_at' }, dialect: d })}) AS n,
+               ${raw(d.exists(`SELECT 1 FROM ${d.table('orders')}`))} AS any_orders`;
     const [row] = await this.db.query<{ n: number; any_orders: boolean }>(q);
     return row.any_orders ? row.n : null;
   }
@@ -67,19 +68,22 @@ export class OverviewRepository {
     f: RefundFilter,
     grain: Grain,
   ): Promise<Array<{ period: string; refunds: number; decided: number; approved: number; rejected: number; refunded_amount: number }>> {
-    const src = factSource(f, this.db.rollups, ['decision']);
+    const d = this.db.dialect;
+    const src = factSource(f, this.db.rollups, ['decision'], undefined, d);
     const n = src.rollup ? 'n' : '1';
-    const count = (cond: string) => raw(`CAST(coalesce(${d.sumIf(n, cond)}, 0) AS BIGINT)`);
+    const count = (cond: string) => raw(d.int64(`coalesce(${d.sumIf(n, cond)}, 0)`));
+    // A subquery, not a CTE (ClickHouse 18.16 has none); the amount is named apart inside, where a
+    // ClickHouse alias would shadow the column it sums.
     return this.db.query(sql`
-      WITH g AS (
-        SELECT ${periodStartSql(grain, src.time)} AS p,
-          CAST(sum(${raw(n)}) AS BIGINT) AS refunds,
+      SELECT ${raw(d.formatDay('p'))} AS period, refunds, decided, approved, rejected, amount AS refunded_amount FROM (
+        SELECT ${periodStartSql(grain, src.time, d)} AS p,
+          ${raw(d.int64(`sum(${n})`))} AS refunds,
           ${count(DECIDED_SQL.text)} AS decided,
           ${count(`decision IN ('approved', 'partial')`)} AS approved,
           ${count(`decision = 'rejected'`)} AS rejected,
-          coalesce(${raw(d.fsum('refunded_amount'))}, 0) AS refunded_amount
+          coalesce(${raw(d.fsum('refunded_amount'))}, 0) AS amount
         FROM ${src.table} WHERE ${src.filter}
-        GROUP BY 1)
-      SELECT ${raw(d.formatDay('p'))} AS period, refunds, decided, approved, rejected, refunded_amount FROM g ORDER BY p`);
+        GROUP BY p) AS g
+      ORDER BY p`);
   }
 }

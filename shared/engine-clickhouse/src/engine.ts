@@ -1,0 +1,52 @@
+import type { Dialect, Sql, Warehouse } from '@refunds/warehouse';
+import { ClickHouseWarehouse } from './client';
+import { clickhouseDialect, compileClickHouse } from './dialect';
+import { ChNames } from './schema';
+
+/**
+ * The server's reader of a ClickHouse warehouse (`Warehouse`): statements are written with the
+ * ClickHouse dialect, compiled with their values inlined, and read the data version pinned when
+ * the statement (or the `pin()`ned reader) started, so every answer is from before or after a load.
+ * The rollups are not built on ClickHouse yet: queries answer from refund_facts.
+ */
+export class ClickHouseEngine implements Warehouse {
+  readonly dialect: Dialect;
+  readonly rollups = false;
+  readonly names: ChNames;
+
+  constructor(readonly warehouse: ClickHouseWarehouse) {
+    this.names = new ChNames(warehouse.database, warehouse.cluster);
+    this.dialect = clickhouseDialect(this.names);
+  }
+
+  static async connect(url: string): Promise<ClickHouseEngine> {
+    return new ClickHouseEngine(await ClickHouseWarehouse.connect(url));
+  }
+
+  /** The newest committed load (0 before the first): load_versions lives on the first endpoint. */
+  async committedVersion(): Promise<number> {
+    const [row] = await this.warehouse.query<{ v: number | string }>(`SELECT max(version) AS v FROM ${this.names.local('load_versions')}`);
+    return Number(row?.v ?? 0);
+  }
+
+  /** Runs a read at `version`, else at the newest committed version. */
+  async query<T>(q: Sql, version?: number): Promise<T[]> {
+    const v = version ?? (await this.committedVersion());
+    // Counts and sums come back as JSON numbers, as the DuckDB reader gives them.
+    return this.warehouse.query<T>(compileClickHouse(q, v), 0, { output_format_json_quote_64bit_integers: 0 });
+  }
+
+  /** A reader fixed at the version committed now: a request's several queries see one version. */
+  async pin(): Promise<Warehouse> {
+    const v = await this.committedVersion();
+    return { dialect: this.dialect, rollups: this.rollups, query: <T>(q: Sql) => this.query<T>(q, v) };
+  }
+
+  async ping(): Promise<void> {
+    await this.committedVersion();
+  }
+
+  close(): Promise<void> {
+    return this.warehouse.close();
+  }
+}

@@ -1,0 +1,7 @@
+export * from './url';
+export * from './client';
+export * from './literal';
+export * from './expressions';
+export * from './schema';
+export * from './dialect';
+export * from './engine';

@@ -1,0 +1,252 @@
+import { REV_WINDOWS, revColumn } from '@refunds/warehouse';
+import { TABLES, type ColumnSpec, type ColumnType, type TableName } from '@refunds/warehouse';
+import type { ClickHouseWarehouse } from './client';
+import { chIdent, stringLiteral } from './literal';
+
+/**
+ * The warehouse's tables on ClickHouse, from the same table specs as DuckDB.
+ *
+ * Placement (with `cluster`; without it every table is one plain MergeTree on the first endpoint):
+ * - **sharded**: orders, refunds, surveys, the source records, refund_facts and fact_versions. A local
+ *   MergeTree `<t>_local` on every shard and a Distributed `<t>` over them, sharded by
+ *   `cityHash64(customer_id)`, so a customer's orders, refunds, surveys and facts sit on one shard and
+ *   the facts are derived shard-locally.
+ * - **replicated**: the small dimension tables without a customer (agents, incentive_plans,
+ *   policy_changes, fx_rates, reason_families): the same rows written to a local table on every
+ *   shard, so shard-local derivation joins them without leaving the shard. Read from any one shard.
+ * - **coordinator**: load bookkeeping (load_history, load_rejects, meta, load_versions) on the first
+ *   endpoint only.
+ *
+ * Versions: every data row carries `_version`, the load that wrote it. A load writes new rows under a
+ * new version; it becomes visible when one row is inserted into `load_versions` (the commit). Readers
+ * pin `max(version)` of load_versions and read rows with `_version <= pinned`, the newest row per key
+ * (refund_facts: the rows of each customer's newest version in fact_versions). A load that crashes
+ * leaves rows of an uncommitted version, invisible to readers; the next load deletes them first.
+ *
+ * Types: ClickHouse 18.16 has no DateTime64 and its DateTime has no fraction of a second, so
+ * timestamps are Int64 microseconds since 1970-01-01 UTC (exact, as DuckDB's TIMESTAMP); dates are
+ * Date (1970-01-01 .. 2105-12-31); booleans UInt8 (18.16 has no Bool); decimals Float64 as DuckDB's DOUBLE.
+ */
+
+export type Placement = 'sharded' | 'replicated' | 'coordinator';
+
+export interface ChColumn {
+  name: string;
+  type: string;
+}
+
+export interface ChTable {
+  name: string;
+  placement: Placement;
+  columns: readonly ChColumn[];
+  /** MergeTree sort key. */
+  orderBy: readonly string[];
+  /** Key columns: the newest `_version` per key is the row (data tables only). */
+  key?: readonly string[];
+}
+
+export function chType(t: ColumnType): string {
+  switch (t) {
+    case 'string':
+      return 'String';
+    case 'timestamp':
+      return 'Int64';
+    case 'date':
+      return 'Date';
+    case 'decimal':
+      return 'Float64';
+    case 'integer':
+      return 'Int32';
+    case 'boolean':
+      return 'UInt8';
+  }
+}
+
+const colType = (c: ColumnSpec, forceRequired: boolean): string => (c.required || forceRequired ? chType(c.type) : `Nullable(${chType(c.type)})`);
+
+const SHARDED: ReadonlySet<TableName> = new Set(['orders', 'refunds', 'surveys', 'src_tickets', 'src_payments', 'src_shop_orders']);
+
+const VERSION_COLS: readonly ChColumn[] = [
+  { name: '_version', type: 'UInt64' },
+  { name: '_deleted', type: 'UInt8' },
+];
+
+/** Data tables from the table specs (key columns are never null: they are required by validation). */
+export const DATA_TABLES: readonly ChTable[] = TABLES.map((t) => ({
+  name: t.name,
+  placement: SHARDED.has(t.name) ? 'sharded' : 'replicated',
+  columns: [...t.columns.map((c) => ({ name: c.name, type: colType(c, t.key.includes(c.name)) })), ...VERSION_COLS],
+  orderBy: [...t.key, '_version'],
+  key: t.key,
+}));
+
+const S = 'Nullable(String)';
+const TS = 'Nullable(Int64)';
+const F = 'Nullable(Float64)';
+
+/** refund_facts as FACTS_DDL (etl/src/load/derive.ts) declares it, plus `_version`. */
+export const FACTS_COLUMNS: readonly ChColumn[] = [
+  { name: 'refund_id', type: 'String' },
+  { name: 'order_id', type: 'String' },
+  { name: 'customer_id', type: 'String' },
+  ...['agent_id', 'channel', 'product_id', 'product_line', 'reason_code', 'reason_family'].map((name) => ({ name, type: S })),
+  { name: 'requested_at', type: TS },
+  { name: 'decided_at', type: TS },
+  { name: 'paid_at', type: TS },
+  { name: 'decision', type: S },
+  { name: 'requested_amount', type: F },
+  { name: 'refunded_amount', type: F },
+  { name: 'currency', type: S },
+  { name: 'payout_status', type: S },
+  { name: 'contacts', type: 'Nullable(Int32)' },
+  { name: 'escalated', type: 'Nullable(UInt8)' },
+  { name: 'reopened', type: 'Nullable(UInt8)' },
+  { name: 'evidence_complete', type: 'Nullable(UInt8)' },
+  ...['reviewer_id', 'policy_version', 'campaign', 'team', 'customer_type'].map((name) => ({ name, type: S })),
+  { name: 'resolution_hours', type: F },
+  { name: 'next_order_at', type: TS },
+  ...REV_WINDOWS.map((w) => ({ name: revColumn(w), type: F })),
+  ...['csat_n', 'csat_sum', 'csat_hi', 'nps_n', 'nps_pro', 'nps_det'].map((name) => ({ name, type: 'Nullable(Int32)' })),
+  { name: 'csat_sq', type: 'Nullable(Int64)' },
+  { name: '_version', type: 'UInt64' },
+];
+
+export const DERIVED_TABLES: readonly ChTable[] = [
+  { name: 'refund_facts', placement: 'sharded', columns: FACTS_COLUMNS, orderBy: ['customer_id', 'refund_id', '_version'] },
+  // Which customers' facts a load rewrote: readers take each customer's newest version (<= pinned).
+  {
+    name: 'fact_versions',
+    placement: 'sharded',
+    columns: [
+      { name: 'customer_id', type: 'String' },
+      { name: '_version', type: 'UInt64' },
+    ],
+    orderBy: ['customer_id', '_version'],
+  },
+  {
+    name: 'reason_families',
+    placement: 'replicated',
+    columns: [{ name: 'reason_code', type: 'String' }, { name: 'family', type: 'String' }, ...VERSION_COLS],
+    orderBy: ['reason_code', '_version'],
+    key: ['reason_code'],
+  },
+];
+
+export const BOOKKEEPING_TABLES: readonly ChTable[] = [
+  {
+    name: 'load_history',
+    placement: 'coordinator',
+    columns: [
+      { name: 'load_id', type: 'UInt64' },
+      { name: 'started_at', type: 'Int64' },
+      { name: 'finished_at', type: TS },
+      { name: 'outcome', type: 'String' },
+      { name: 'message', type: S },
+      { name: 'files', type: 'String' },
+      ...['rows_read', 'rows_loaded', 'rows_replaced', 'rows_unchanged', 'rows_rejected', 'duration_ms'].map((name) => ({ name, type: 'Int64' })),
+      { name: 'tables', type: 'String' },
+    ],
+    orderBy: ['load_id'],
+  },
+  {
+    name: 'load_rejects',
+    placement: 'coordinator',
+    columns: [
+      { name: 'load_id', type: 'UInt64' },
+      { name: 'table_name', type: 'String' },
+      { name: 'file', type: 'String' },
+      { name: 'line', type: 'Int64' },
+      { name: 'column_name', type: 'String' },
+      { name: 'value', type: S },
+      { name: 'reason', type: 'String' },
+    ],
+    orderBy: ['load_id', 'table_name', 'file', 'line'],
+  },
+  {
+    name: 'meta',
+    placement: 'coordinator',
+    columns: [
+      { name: 'key', type: 'String' },
+      { name: 'value', type: 'String' },
+      { name: '_version', type: 'UInt64' },
+    ],
+    orderBy: ['key', '_version'],
+  },
+  {
+    name: 'load_versions',
+    placement: 'coordinator',
+    columns: [
+      { name: 'version', type: 'UInt64' },
+      { name: 'committed_at', type: 'Int64' },
+    ],
+    orderBy: ['version'],
+  },
+];
+
+export const ALL_TABLES: readonly ChTable[] = [...DATA_TABLES, ...DERIVED_TABLES, ...BOOKKEEPING_TABLES];
+export const CH_TABLE: ReadonlyMap<string, ChTable> = new Map(ALL_TABLES.map((t) => [t.name, t]));
+
+/** Names of one warehouse's tables: `db.<t>_local` and `db.<t>` with a cluster, `db.<t>` for both without. */
+export class ChNames {
+  constructor(
+    readonly database: string,
+    readonly cluster: string | null,
+  ) {}
+
+  /** The table a query on all the data reads (Distributed for sharded tables on a cluster). */
+  all(table: string): string {
+    return `${chIdent(this.database)}.${chIdent(table)}`;
+  }
+
+  /** The table on one shard (local MergeTree). */
+  local(table: string): string {
+    const t = CH_TABLE.get(table);
+    const sharded = this.cluster !== null && t?.placement === 'sharded';
+    return `${chIdent(this.database)}.${chIdent(sharded ? `${table}_local` : table)}`;
+  }
+}
+
+export const shardingKey = (t: ChTable): string =>
+  t.columns.find((c) => c.name === 'customer_id')?.type.startsWith('Nullable') ? `cityHash64(ifNull(customer_id, ''))` : 'cityHash64(customer_id)';
+
+export function mergeTreeDdl(name: string, t: ChTable): string {
+  const cols = t.columns.map((c) => `${chIdent(c.name)} ${c.type}`).join(', ');
+  return `CREATE TABLE IF NOT EXISTS ${name} (${cols}) ENGINE = MergeTree ORDER BY (${t.orderBy.map(chIdent).join(', ')})`;
+}
+
+/** Nodes a table lives on: coordinator tables on the first endpoint; without a cluster, everything there. */
+export function nodesOf(w: ClickHouseWarehouse, t: ChTable): number[] {
+  if (w.cluster === null || t.placement === 'coordinator') return [0];
+  return w.nodes.map((_, i) => i);
+}
+
+/**
+ * Creates the database and every table (idempotent). With a cluster the URL must list one endpoint
+ * per shard: schema changes run on each of them (`ON CLUSTER` needs ZooKeeper/Keeper, which a
+ * two-process test cluster does not have).
+ */
+export async function ensureClickHouseSchema(w: ClickHouseWarehouse): Promise<ChNames> {
+  const names = new ChNames(w.database, w.cluster);
+  if (w.cluster !== null) {
+    const [{ shards }] = await w.query<{ shards: string }>(`SELECT count() AS shards FROM system.clusters WHERE cluster = ${stringLiteral(w.cluster)}`);
+    if (Number(shards) === 0) throw new Error(`ClickHouse at ${w.url.redacted}: no cluster "${w.cluster}" in remote_servers`);
+    if (Number(shards) !== w.nodes.length)
+      throw new Error(
+        `ClickHouse at ${w.url.redacted}: cluster "${w.cluster}" has ${shards} shard(s) but the URL lists ${w.nodes.length} endpoint(s); list one HTTP endpoint per shard`,
+      );
+  }
+  const nodes = w.cluster === null ? [0] : w.nodes.map((_, i) => i);
+  for (const i of nodes) await w.command(`CREATE DATABASE IF NOT EXISTS ${chIdent(w.database)}`, i);
+  for (const t of ALL_TABLES) {
+    for (const i of nodesOf(w, t)) {
+      await w.command(mergeTreeDdl(names.local(t.name), t), i);
+      if (w.cluster !== null && t.placement === 'sharded') {
+        await w.command(
+          `CREATE TABLE IF NOT EXISTS ${names.all(t.name)} AS ${names.local(t.name)} ENGINE = Distributed(${chIdent(w.cluster)}, ${chIdent(w.database)}, ${chIdent(`${t.name}_local`)}, ${shardingKey(t)})`,
+          i,
+        );
+      }
+    }
+  }
+  return names;
+}
