@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from 'chdb';
@@ -11,6 +10,7 @@ import { order, refund, tempDir, writeTables } from '../../etl/src/testing/facto
 import { loadIntoClickHouse } from '../../etl/src/clickhouse/load';
 import type { Overview } from '../../server/src/modules/overview/models/overview.model';
 import type { TrendPoint } from '../../server/src/modules/overview/models/trend.model';
+import { runServices, type RunSpec, type ServiceCall } from '../support/run-services';
 import { describeClickHouse, startClickHouseCluster, type ClickHouseCluster } from '../support/clickhouse';
 import { append, EDGE_FX, EDGE_ORDERS, EDGE_REFUNDS, EDGE_SURVEYS } from '../support/edge-rows';
 
@@ -22,22 +22,28 @@ import { append, EDGE_FX, EDGE_ORDERS, EDGE_REFUNDS, EDGE_SURVEYS } from '../sup
  */
 const CANONICAL = ['agents', 'incentive_plans', 'policy_changes', 'fx_rates', 'orders', 'refunds', 'surveys'];
 
-const RUNNER = join(__dirname, '..', 'support', 'overview-runner.cjs');
+const GRAINS = ['DAY', 'WEEK', 'MONTH', 'QUARTER'] as const;
 
-type RunSpec =
-  | { engine: 'duckdb'; file: string; rollups?: boolean }
-  | { engine: 'clickhouse'; url: string }
-  | { engine: 'chdb'; path: string; database: string; version: number };
-
-/** The overview of each filter on one warehouse, by the built server's repository and service (overview-runner.cjs). */
+/** The overview of each filter on one warehouse, by the built server's repository and service. */
 interface Answer {
   overview: Overview;
-  trend: Record<'DAY' | 'WEEK' | 'MONTH' | 'QUARTER', TrendPoint[]>;
+  trend: Record<(typeof GRAINS)[number], TrendPoint[]>;
 }
 
 function overviews(spec: RunSpec, filters: readonly RefundFilter[]): { version: string | null; answers: Answer[] } {
-  const out = execFileSync(process.execPath, [RUNNER], { input: JSON.stringify({ ...spec, filters }), encoding: 'utf8', maxBuffer: 1 << 26 });
-  return JSON.parse(out) as { version: string | null; answers: Answer[] };
+  const calls: ServiceCall[] = filters.flatMap((f) => [
+    { module: 'overview', method: 'overview', args: [f, true, true] },
+    ...GRAINS.map((g) => ({ module: 'overview', method: 'trend', args: [f, g] })),
+  ]);
+  const { version, answers } = runServices(spec, calls);
+  const per = GRAINS.length + 1;
+  return {
+    version,
+    answers: filters.map((_, i) => {
+      const [overview, ...trends] = answers.slice(i * per, (i + 1) * per);
+      return { overview: overview as Overview, trend: Object.fromEntries(GRAINS.map((g, j) => [g, trends[j]])) as Answer['trend'] };
+    }),
+  };
 }
 
 /** Differences between two overviews, field by field (doubles to 1e-9 relative: Kahan sums in another order). */
@@ -56,7 +62,7 @@ function differences(a: Overview | null | undefined, b: Overview | null | undefi
 
 function trendDifferences(a: Answer['trend'], b: Answer['trend']): string[] {
   const out: string[] = [];
-  for (const grain of ['DAY', 'WEEK', 'MONTH', 'QUARTER'] as const) {
+  for (const grain of GRAINS) {
     if (a[grain].length !== b[grain].length) out.push(`${grain}: ${a[grain].length} periods, DuckDB ${b[grain].length}`);
     b[grain].forEach((p, i) => {
       for (const k of Object.keys(p) as Array<keyof TrendPoint>)

@@ -1,17 +1,16 @@
 'use strict';
 /**
- * Runs the `overview` contract query (and the overview's trend at every grain) of the built server (server/dist: its Nest providers do not
- * load under Jest) on one warehouse and prints the answers as JSON, one per filter. Input on stdin:
- *   { "engine": "duckdb", "file": "...", "filters": [...] }
- *   { "engine": "clickhouse", "url": "clickhouse://...", "filters": [...] }
- *   { "engine": "chdb", "path": "<chdb session folder>", "database": "refunds", "version": 1, "filters": [...] }
- * Each filter runs with the previous period and percentiles; answers are `{ overview, trend: { DAY, WEEK, MONTH, QUARTER } }`. Used by test/integration/clickhouse-overview.test.ts.
+ * Runs service methods of the built server (server/dist: its Nest providers do not load under Jest) on one warehouse and prints
+ * the answers as JSON, one per call. Each call names a module of server/src/modules, whose `<Module>Service` is built on its
+ * `<Module>Repository` reading the warehouse. Input on stdin:
+ *   { "engine": "duckdb", "file": "...", "rollups": false, "calls": [{ "module": "overview", "method": "trend", "args": [{}, "WEEK"] }] }
+ *   { "engine": "clickhouse", "url": "clickhouse://...", "calls": [...] }
+ *   { "engine": "chdb", "path": "<chdb session folder>", "database": "refunds", "version": 1, "calls": [...] }
+ * Output: { "version": <chdb's ClickHouse version or null>, "answers": [...] }. Used by test/integration/clickhouse-*.test.ts.
  */
 const { join } = require('node:path');
 
 const root = join(__dirname, '..', '..');
-const { OverviewRepository } = require(join(root, 'server/dist/modules/overview/overview.repository.js'));
-const { OverviewService } = require(join(root, 'server/dist/modules/overview/overview.service.js'));
 const { DUCKDB } = require(join(root, 'shared/warehouse/dist/index.js'));
 
 async function reader(spec) {
@@ -60,17 +59,26 @@ async function main() {
   const spec = JSON.parse(input);
   const r = await reader(spec);
   try {
-    const service = new OverviewService(new OverviewRepository(r.w));
+    const services = new Map();
     const answers = [];
-    for (const f of spec.filters) {
-      const trend = {};
-      for (const grain of ['DAY', 'WEEK', 'MONTH', 'QUARTER']) trend[grain] = await service.trend(f, grain);
-      answers.push({ overview: await service.overview(f, true, true), trend });
+    for (const call of spec.calls) {
+      if (!services.has(call.module)) services.set(call.module, service(call.module, r.w));
+      answers.push(await services.get(call.module)[call.method](...call.args));
     }
     process.stdout.write(JSON.stringify({ version: r.version ?? null, answers }));
   } finally {
     await r.close();
   }
+}
+
+const pascal = (m) => m.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase());
+
+/** `<Module>Service` over `<Module>Repository` on the warehouse (repositories take the warehouse first; app-record stores are not needed). */
+function service(module, w) {
+  const dir = join(root, 'server/dist/modules', module);
+  const Repository = require(join(dir, `${module}.repository.js`))[`${pascal(module)}Repository`];
+  const Service = require(join(dir, `${module}.service.js`))[`${pascal(module)}Service`];
+  return new Service(new Repository(w));
 }
 
 main().catch((e) => {
