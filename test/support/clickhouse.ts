@@ -167,6 +167,11 @@ export async function startClickHouseCluster(count = 2): Promise<ClickHouseClust
   // A test run that ends without afterAll (a crash, a timeout) leaves no server behind.
   const onExit = () => {
     for (const s of shards) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+    try {
+      rmSync(root, { recursive: true, force: true });
+    } catch {
+      // a shard still closing its files: the temp folder is the system's to clear
+    }
   };
   process.once('exit', onExit);
   return {

@@ -10,6 +10,7 @@ import { hashFile, resolveInputs } from '../load/files';
 import { loadFiles, type LoadOptions, type LoadSummary } from '../load/load';
 import { ensureSchema } from '../load/schema';
 import { isSourceTable, TABLE_BY_NAME, type TableName } from '@refunds/warehouse';
+import { storedCurrencyAt } from '@refunds/engine-clickhouse';
 import { ClickHouseWarehouse, WarehouseError } from './client';
 import { factsInsertSql, latest } from './derive';
 import { chIdent, numberLiteral } from './literal';
@@ -52,10 +53,7 @@ export async function clickHouseReportingCurrency(url: string): Promise<string |
   try {
     const names = await ensureClickHouseSchema(w);
     const v = await committedVersion(w, names);
-    const rows = await w.query<{ v: string }>(
-      `SELECT argMax(value, _version) AS v FROM ${names.local('meta')} WHERE key = 'reporting_currency' AND _version <= ${v} GROUP BY key`,
-    );
-    return rows[0]?.v ?? null;
+    return await storedCurrencyAt(w, names, v);
   } catch (e) {
     throw asLoadError(e);
   } finally {
@@ -106,10 +104,8 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
     await dropUncommitted(w, names, committed);
     files = await Promise.all(inputs.map(async (f) => ({ path: f.path, table: f.table, sha256: await hashFile(f.path) })));
 
-    const stored = await w.query<{ v: string }>(
-      `SELECT argMax(value, _version) AS v FROM ${names.local('meta')} WHERE key = 'reporting_currency' AND _version <= ${committed} GROUP BY key`,
-    );
-    const reporting = agreedReportingCurrency(stored[0]?.v ?? null, opts.reportingCurrency);
+    const stored = await storedCurrencyAt(w, names, committed);
+    const reporting = agreedReportingCurrency(stored, opts.reportingCurrency);
 
     const instance = await openDatabase(join(tmp, 'batch.duckdb'));
     const conn = await connect(instance);
@@ -133,7 +129,7 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
       conn.closeSync();
       instance.closeSync();
     }
-    if (stored.length === 0) await w.insert(names.local('meta'), [{ key: 'reporting_currency', value: reporting, _version: loadId }]);
+    if (stored === null) await w.insert(names.local('meta'), [{ key: 'reporting_currency', value: reporting, _version: loadId }]);
     // The commit: one row, one insert. Readers pin max(version) and see all of this load or none of it.
     await w.insert(names.local('load_versions'), [{ version: loadId, committed_at: Date.now() * 1000 }]);
     // The rollups of the local validation file are not the warehouse's: ClickHouse has none yet.

@@ -8,7 +8,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/auth.types';
 import { ImportDir } from './import-dir';
-import { DuckDbService } from '../../database/duckdb.service';
+import { WarehouseService } from '../../database/warehouse';
 import { LoadsRepository } from './loads.repository';
 import { WarehouseWriterService } from './warehouse-writer';
 import type { LoadRecord, RejectedRow } from './models/load.model';
@@ -30,7 +30,7 @@ export class LoadsService implements OnModuleInit {
 
   constructor(
     private readonly repo: LoadsRepository,
-    private readonly db: DuckDbService,
+    private readonly db: WarehouseService,
     private readonly writer: WarehouseWriterService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
