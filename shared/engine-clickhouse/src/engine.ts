@@ -60,7 +60,9 @@ export class ClickHouseEngine implements Warehouse {
     return { dialect: this.dialect, rollups: this.rollups, query: <T>(q: Sql) => this.queryAt<T>(q, v) };
   }
 
+  /** Every endpoint (shard) answers, and the first has the load bookkeeping. */
   async ping(): Promise<void> {
+    await Promise.all(this.warehouse.nodes.map((_, i) => this.warehouse.query('SELECT 1 AS one', i)));
     await this.committedVersion();
   }
 

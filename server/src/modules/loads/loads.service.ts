@@ -47,6 +47,7 @@ export class LoadsService implements OnModuleInit {
    * inside REFUNDS_IMPORT_DIR and writes rejects only there.
    */
   async load(req: LoadRequest, by: Principal, address: string): Promise<LoadSummary> {
+    this.writer.assertWritable();
     if (!Array.isArray(req.paths) || req.paths.length === 0 || req.paths.length > 100 || req.paths.some((p) => typeof p !== 'string'))
       throw badInput('paths', 'a non-empty list of file paths');
     if (req.rejectsOut !== undefined && typeof req.rejectsOut !== 'string') throw badInput('rejectsOut', 'a file path');

@@ -44,6 +44,11 @@ export class WarehouseWriterService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Refuses before anything else is looked at when the warehouse is not the server's to write. */
+  assertWritable(): void {
+    void this.db;
+  }
+
   /** The DuckDB warehouse; a ClickHouse warehouse is loaded by the ETL, not through the server. */
   private get db(): DuckDbService {
     if (this.warehouse instanceof DuckDbService) return this.warehouse;

@@ -57,6 +57,7 @@ export class UploadsService implements OnModuleInit {
   }
 
   async create(req: Request, res: Response, who: Principal): Promise<UploadView> {
+    this.writer.assertWritable();
     const { id } = await this.repo.create();
     try {
       const received = await receiveFiles(req, res, {
