@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { agreedReportingCurrency, recordReportingCurrency } from '../load/checks';
 import { connect, openDatabase, queryRows, runSql } from '@refunds/engine-duckdb';
-import { ident, sql } from '@refunds/warehouse';
+import { ident, raw, sql } from '@refunds/warehouse';
 import { LoadError } from '../load/errors';
 import { hashFile, resolveInputs } from '../load/files';
 import { loadFiles, type LoadOptions, type LoadSummary } from '../load/load';
 import { ensureSchema } from '../load/schema';
 import { isSourceTable, TABLE_BY_NAME, type TableName } from '@refunds/warehouse';
-import { storedCurrencyAt } from '@refunds/engine-clickhouse';
+import { clickhouseDialect, compileClickHouse, LATEST_KEYS, storedCurrencyAt } from '@refunds/engine-clickhouse';
 import { ClickHouseWarehouse, WarehouseError } from './client';
 import { factsInsertSql, latest } from './derive';
 import { chIdent, numberLiteral } from './literal';
@@ -35,6 +35,22 @@ export interface ClickHouseLoadOptions extends LoadOptions {
 }
 
 const BATCH_ROWS = 50_000;
+
+/** The data's latest order and request time at a version, as the `meta` rows the ClickHouse dialect's `latest` reads. */
+async function latestTimes(w: ClickHouseWarehouse, names: ChNames, version: number): Promise<Array<Record<string, unknown>>> {
+  const d = clickhouseDialect(names);
+  const [row] = await w.query<{ o: string | null; r: string | null }>(
+    compileClickHouse(
+      sql`SELECT (SELECT ${raw(d.maxOrNull('ordered_at'))} FROM ${raw(d.table('orders'))}) AS o,
+                 (SELECT ${raw(d.maxOrNull('requested_at'))} FROM ${raw(d.table('refund_facts'))}) AS r`,
+      version,
+    ),
+  );
+  return [
+    { key: LATEST_KEYS.ordered_at, value: row.o ?? '', _version: version },
+    { key: LATEST_KEYS.requested_at, value: row.r ?? '', _version: version },
+  ];
+}
 
 /** The version readers see: the newest committed load (0 before the first). */
 export async function committedVersion(w: ClickHouseWarehouse, names: ChNames): Promise<number> {
@@ -130,6 +146,7 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
       instance.closeSync();
     }
     if (stored === null) await w.insert(names.local('meta'), [{ key: 'reporting_currency', value: reporting, _version: loadId }]);
+    await w.insert(names.local('meta'), await latestTimes(w, names, loadId));
     // The commit: one row, one insert. Readers pin max(version) and see all of this load or none of it.
     await w.insert(names.local('load_versions'), [{ version: loadId, committed_at: Date.now() * 1000 }]);
     // The rollups of the local validation file are not the warehouse's: ClickHouse has none yet.

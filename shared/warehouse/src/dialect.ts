@@ -58,6 +58,11 @@ export interface Dialect {
   readonly globalAliases: boolean;
   /** Whether a subquery returns a row (ClickHouse 18.16 has no EXISTS). */
   exists(subquery: string): string;
+  /**
+   * The data's latest order time or request time (a scalar subquery; NULL without rows), which the
+   * cut-offs hang on. ClickHouse reads the value its loader stored with the data version.
+   */
+  latest(column: 'ordered_at' | 'requested_at'): string;
 }
 
 const days = (n: number | string) => (typeof n === 'number' ? String(n) : n);
@@ -86,6 +91,7 @@ export const DUCKDB: Dialect = {
   true: 'TRUE',
   globalAliases: false,
   exists: (subquery) => `EXISTS (${subquery})`,
+  latest: (column) => `(SELECT max(${column}) FROM ${column === 'ordered_at' ? 'orders' : 'refund_facts'})`,
 };
 
 /** The dialect of the engine the server and the loader run on today. */
