@@ -129,6 +129,20 @@ export function clickhouseDialect(names: ChNames): Dialect {
     true: '1',
     globalAliases: true,
     exists: (subquery) => `((SELECT count() FROM (${subquery} LIMIT 1)) > 0)`,
+
+    // Source-record imports are refused (etl/src/clickhouse/load.ts): no lineage or conflict tables.
+    reconciles: false,
+    sortedList: (expr) => `arraySort(groupArray(${expr}))`,
+    // In the sorted values, a value's occurrence number reaches its count at its last copy: the first
+    // position reaching the top count is the smallest of the most frequent values (18.16 has no exact mode).
+    mode: (expr) => {
+      const s = `arraySort(groupArrayIf(assumeNotNull(${expr}), isNotNull(${expr})))`;
+      const seen = `arrayEnumerateUniq(${s})`;
+      return `if(count(${expr}) = 0, NULL, arrayElement(${s}, indexOf(${seen}, arrayReduce('max', ${seen}))))`;
+    },
+    // Toward zero, as DuckDB's reader truncates microseconds to a Date.
+    timestampMs: (expr) => `intDiv(${expr}, 1000)`,
+    md5Hex: (expr) => `lower(hex(MD5(${expr})))`,
   };
 }
 
