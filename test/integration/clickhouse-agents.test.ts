@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { DEFAULTS, type Grain, type RefundFilter, type Role } from '@refunds/shared';
+import { compileClickHouse } from '@refunds/engine-clickhouse';
+import { PORT_POINTS, portPoints } from '../../shared/engine-clickhouse/src/port-points.testing';
 import { tempDir } from '../../etl/src/testing/factory';
 import type { Principal } from '../../server/src/modules/auth/auth.types';
 import { runServices, type RunSpec, type ServiceCall } from '../support/run-services';
@@ -43,7 +45,11 @@ function buildCalls(ref: ReferenceData): { filters: RefundFilter[]; calls: Label
     { from: '2000-01-01', to: '9999-12-31' },
     { from: '1990-01-01', to: '1990-02-01' },
   ];
-  const calls: Labelled[] = [call('plans', 'agents', 'plans'), call('options admin', 'catalog', 'options', who('admin')), call('options product', 'catalog', 'options', who('product'))];
+  const calls: Labelled[] = [
+    call('plans', 'agents', 'plans'),
+    call('options admin', 'catalog', 'options', who('admin')),
+    call('options product', 'catalog', 'options', who('product')),
+  ];
   const weights = [
     { kpi: 'rejectionRate', weight: 2, direction: 'LOWER_IS_BETTER' },
     { kpi: 'handled', weight: 0.5, direction: 'HIGHER_IS_BETTER' },
@@ -56,6 +62,7 @@ function buildCalls(ref: ReferenceData): { filters: RefundFilter[]; calls: Label
       calls.push(call(`${fl} correlations ${minCases}`, 'agents', 'correlations', f, minCases));
       calls.push(call(`${fl} alignment in effect ${minCases}`, 'agents', 'alignment', f, minCases, { planId: null, weights: null }, 'executive'));
     }
+    calls.push(call(`${fl} alignment named plan`, 'agents', 'alignment', f, 3, { planId: top.plan_id, weights: null }, 'analyst'));
     calls.push(call(`${fl} scorecards product`, 'agents', 'scorecards', f, 1, 'product'));
     calls.push(call(`${fl} alignment what-if product`, 'agents', 'alignment', f, 5, { planId: null, weights }, 'product'));
     calls.push(call(`${fl} alignment what-if`, 'agents', 'alignment', f, 5, { planId: null, weights }, 'admin'));
@@ -180,6 +187,10 @@ describeClickHouse('agents, records, catalog and reconciliation on ClickHouse', 
     expect(answer<Array<{ pearson: number | null }>>('filter 0 correlations 1').some((c) => c.pearson !== null)).toBe(true);
     expect(answer<{ plan: { source: string }; alignment: number | null }>('filter 0 alignment what-if').plan.source).toBe('weights');
     expect(answer<unknown[]>('plans').length).toBeGreaterThan(0);
+    expect(answer<{ plan: { source: string; planId: string } }>('filter 0 alignment named plan').plan).toMatchObject({
+      source: 'planId',
+      planId: ref.top.plan_id,
+    });
     const page = answer<PageAnswer>('filter 0 page');
     expect(page.rows).toHaveLength(50);
     expect(page.total).toBeGreaterThan(6000);
@@ -190,8 +201,29 @@ describeClickHouse('agents, records, catalog and reconciliation on ClickHouse', 
     expect(options.channels.length).toBeGreaterThan(1);
     expect(options.agents.length).toBeGreaterThan(5);
     expect(answer<{ agents: unknown[] }>('options product').agents).toEqual([]);
-    expect(answer<{ sources: unknown[] }>('filter 0 reconciliation').sources).toEqual([{ source: 'files', role: 'files', records: page.total, refunds: page.total }]);
+    expect(answer<{ sources: unknown[] }>('filter 0 reconciliation').sources).toEqual([
+      { source: 'files', role: 'files', records: page.total, refunds: page.total },
+    ]);
     compare(run({ engine: 'duckdb', file: ref.duckFile, rollups: true }, calls).answers, expected, calls);
+  });
+
+  test('the comparison sees a difference past 1e-9 relative, a missing row and a changed string', () => {
+    const found = (a: unknown, b: unknown) => {
+      const out: string[] = [];
+      differences(a, b, 'x', out);
+      return out.length;
+    };
+    expect([found({ v: 1 + 1e-7 }, { v: 1 }), found([1, 2], [1]), found({ s: 'a' }, { s: 'b' }), found({ v: 1e6 + 1e-4 }, { v: 1e6 })]).toEqual([1, 1, 1, 0]);
+  });
+
+  test('the dialect points these modules added give the hand-worked values on 18.16 (chdb: the dialect spec)', async () => {
+    const body = await ch.query(0, `${compileClickHouse(portPoints())} FORMAT JSONEachRow`);
+    // 18.16 quotes 64-bit integers in JSON.
+    const rows = body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.map((r) => ({ ...r, g: Number(r.g), first_ms: Number(r.first_ms), last_ms: Number(r.last_ms) }))).toEqual(PORT_POINTS);
   });
 
   test('the two-shard 18.16 cluster gives DuckDB answers, call by call', () => {

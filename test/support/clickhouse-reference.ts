@@ -17,7 +17,7 @@ const CANONICAL = ['agents', 'incentive_plans', 'policy_changes', 'fx_rates', 'o
 export interface ReferenceData {
   duckFile: string;
   /** Most frequent values and dates inside the data, to build filters from. */
-  top: { channel: string; reason_code: string; campaign: string; product_id: string; team: string; agent_id: string };
+  top: { channel: string; reason_code: string; campaign: string; product_id: string; team: string; agent_id: string; plan_id: string };
   span: { mid: string; late: string };
 }
 
@@ -37,7 +37,7 @@ export async function loadReference(dir: string, ch: ClickHouseCluster, database
     const [top] = await queryRows<ReferenceData['top']>(
       conn,
       `SELECT mode(channel) AS channel, mode(reason_code) AS reason_code, mode(campaign) AS campaign, mode(product_id) AS product_id,
-              mode(team) AS team, mode(agent_id) AS agent_id FROM refund_facts`,
+              mode(team) AS team, mode(agent_id) AS agent_id, (SELECT max(plan_id) FROM incentive_plans) AS plan_id FROM refund_facts`,
     );
     const [span] = await queryRows<ReferenceData['span']>(
       conn,

@@ -56,8 +56,12 @@ describe('compileClickHouse', () => {
   test('points of the agents, records and catalog ports, on current ClickHouse (chdb) against values worked out by hand', () => {
     // 18.16 runs the same statement in test/integration/clickhouse-agents.test.ts.
     const body = chdbQuery(`${compileClickHouse(portPoints())} FORMAT JSONEachRow`, 'TSVRaw');
-    expect(body.trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual(PORT_POINTS);
+    expect(
+      body
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual(PORT_POINTS);
     expect(d.reconciles).toBe(false);
   });
 });
-

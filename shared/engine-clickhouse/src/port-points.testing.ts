@@ -10,7 +10,7 @@ import { ChNames } from './schema';
 export function portPoints(): Sql {
   const d = clickhouseDialect(new ChNames('refunds', null));
   const rows = `(SELECT arrayJoin([1, 2, 3, 4, 5, 6, 7]) AS i, [toNullable('b'), 'a', NULL, 'a', 'b', 'c', NULL][i] AS v, if(i = 7, 2, 1) AS g,
-    [toInt64(-100), 1735689600001900, 0, 0, 0, 0, 0][i] AS ts)`;
+    [toInt64(-100), toInt64(1735689600001900), toInt64(0), toInt64(0), toInt64(0), toInt64(0), toInt64(0)][i] AS ts)`;
   const list = (where: string) => `(SELECT ${d.sortedList('v')} FROM ${rows} WHERE ${where})`;
   return sql`SELECT g, ${raw(d.mode('v'))} AS m, ${raw(list('v IS NOT NULL'))} AS l, ${raw(list('0'))} AS none, ${raw(d.timestampMs('min(ts)'))} AS first_ms,
       ${raw(d.timestampMs('max(ts)'))} AS last_ms, ${raw(d.md5Hex(`'sc1'`))} AS h

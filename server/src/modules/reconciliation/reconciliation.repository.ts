@@ -25,6 +25,7 @@ export class ReconciliationRepository {
   /** Records per source system, and the refunds under the filter each one contributes to. */
   sources(f: RefundFilter): Promise<SourceRow[]> {
     if (!this.db.dialect.reconciles) return this.unreconciledSources(f);
+    // DuckDB's SQL (only warehouses that reconcile have refund_sources).
     return this.db.query<SourceRow>(sql`
       WITH sel AS (
         SELECT r.refund_id, s.ticket_source, s.payment_source, s.shop_source, s.refund_id IS NULL AS from_file

@@ -68,7 +68,9 @@ export class RecordsRepository {
     const customer =
       pseudonymSalt === null ? sql`customer_id` : sql`concat('anon-', substring(${around(d.md5Hex, sql`concat(${pseudonymSalt}, customer_id)`)}, 1, 10))`;
     // Timestamps under other names: a ClickHouse alias would shadow the column it converts (and the sort).
-    const rows = await this.db.query<Omit<RecordRow, 'requested_at' | 'decided_at' | SourceColumn | 'agent_name'> & { requested_ms: Date | number; decided_ms: Date | number | null }>(sql`
+    const rows = await this.db.query<
+      Omit<RecordRow, 'requested_at' | 'decided_at' | SourceColumn | 'agent_name'> & { requested_ms: Date | number; decided_ms: Date | number | null }
+    >(sql`
       SELECT refund_id, order_id, ${customer} AS customer_ref, agent_id, channel, product_id, product_line,
         reason_code, reason_family, ${raw(d.timestampMs('requested_at'))} AS requested_ms, ${raw(d.timestampMs('decided_at'))} AS decided_ms, decision,
         requested_amount, refunded_amount, resolution_hours, customer_type, campaign, (SELECT count(*) FROM ${facts} WHERE ${where}) AS total
