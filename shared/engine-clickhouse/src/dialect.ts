@@ -136,6 +136,20 @@ export function clickhouseDialect(names: ChNames): Dialect {
     // loader stores both maxima with each data version (LATEST_KEYS), '' for none.
     latest: (column) =>
       `(SELECT toInt64OrNull(argMax(value, _version)) FROM ${names.local('meta')} WHERE key = '${LATEST_KEYS[column]}' AND _version <= ${PINNED_VERSION})`,
+
+    // Source-record imports are refused (etl/src/clickhouse/load.ts): no lineage or conflict tables.
+    reconciles: false,
+    sortedList: (expr) => `arraySort(groupArray(${expr}))`,
+    // In the sorted values, a value's occurrence number reaches its count at its last copy: the first
+    // position reaching the top count is the smallest of the most frequent values (18.16 has no exact mode).
+    mode: (expr) => {
+      const s = `arraySort(groupArrayIf(assumeNotNull(${expr}), isNotNull(${expr})))`;
+      const seen = `arrayEnumerateUniq(${s})`;
+      return `if(count(${expr}) = 0, NULL, arrayElement(${s}, indexOf(${seen}, arrayReduce('max', ${seen}))))`;
+    },
+    // Toward zero, as DuckDB's reader truncates microseconds to a Date.
+    timestampMs: (expr) => `intDiv(${expr}, 1000)`,
+    md5Hex: (expr) => `lower(hex(MD5(${expr})))`,
   };
 }
 

@@ -63,6 +63,21 @@ export interface Dialect {
    * cut-offs hang on. ClickHouse reads the value its loader stored with the data version.
    */
   latest(column: 'ordered_at' | 'requested_at'): string;
+
+  // Points of the agents, records, catalog and reconciliation ports.
+  /** Whether loads reconcile source records, so refund_sources and reconciliation_conflicts exist (ClickHouse refuses source-record imports). */
+  readonly reconciles: boolean;
+  /** An aggregate: the group's values as a sorted list, [] over no rows (callers keep NULLs out). */
+  sortedList(expr: string): string;
+  /** An aggregate: the most frequent non-NULL value, ties to the smallest; NULL when none. */
+  mode(expr: string): string;
+  /**
+   * A stored timestamp as the reader returns it: DuckDB a TIMESTAMP (read as a Date, truncated to the
+   * millisecond toward zero), ClickHouse the same milliseconds since 1970 as a number (`asTimestamp` makes it a Date).
+   */
+  timestampMs(expr: string): string;
+  /** The MD5 digest of a string as 32 lower-case hex digits. */
+  md5Hex(expr: string): string;
 }
 
 const days = (n: number | string) => (typeof n === 'number' ? String(n) : n);
@@ -92,7 +107,19 @@ export const DUCKDB: Dialect = {
   globalAliases: false,
   exists: (subquery) => `EXISTS (${subquery})`,
   latest: (column) => `(SELECT max(${column}) FROM ${column === 'ordered_at' ? 'orders' : 'refund_facts'})`,
+
+  reconciles: true,
+  sortedList: (expr) => `coalesce(list(${expr} ORDER BY ${expr}), [])`,
+  // Ordered, so the first value to reach the top count (DuckDB's tie rule) is the smallest.
+  mode: (expr) => `mode(${expr} ORDER BY ${expr})`,
+  timestampMs: (expr) => expr,
+  md5Hex: (expr) => `md5(${expr})`,
 };
+
+/** A value of `timestampMs` as a Date (null stays null). */
+export function asTimestamp(v: Date | number | null): Date | null {
+  return typeof v === 'number' ? new Date(v) : v;
+}
 
 /** The dialect of the engine the server and the loader run on today. */
 export const DEFAULT_DIALECT: Dialect = DUCKDB;
