@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { DIMENSIONS, type RefundFilter } from '@refunds/shared';
+import { connect, openDatabase, queryRows } from '@refunds/etl';
 import type { Principal } from '../../server/src/modules/auth/auth.types';
 import type { ExperienceGroup, RejectionEconomics, RejectionEffect, RepurchaseGroup } from '../../server/src/modules/outcomes/models/outcomes.model';
 import type { PolicyChange, PolicyImpact } from '../../server/src/modules/policy/models/policy.model';
@@ -127,6 +128,58 @@ describeClickHouse('outcomes and policy on ClickHouse', () => {
 
   test('the two-shard 18.16 cluster gives DuckDB numbers, call by call', () => {
     expectSame(run({ engine: 'clickhouse', url: ch.url('outcomes') }, calls).answers, expected);
+  });
+
+  test('a window without a precomputed column, worked by hand on the edge rows (2026), on every engine', async () => {
+    // phone: RX05 (rejected, decided 2026-01-09 12:00) repurchases OX52 at exactly decided + 30 d (200 CNY; OX53 at
+    // decided_at is not after it); RX07 (partial) has no other order. web: RX01 (approved) has OX03 at decided + 30 d
+    // (100 CNY), RX06 (approved, decided 2026-01-08 00:00:01) has OX61, 50 USD at 2026-02-07 00:00:02.
+    const inst = await openDatabase(ref.duckFile);
+    const conn = await connect(inst);
+    let usd: number;
+    try {
+      const [r] = await queryRows<{ rate: number }>(
+        conn,
+        `SELECT rate_to_reporting AS rate FROM fx_rates WHERE currency = 'USD' AND date <= DATE '2026-02-07' ORDER BY date DESC LIMIT 1`,
+      );
+      usd = r.rate;
+    } finally {
+      conn.closeSync();
+      inst.closeSync();
+    }
+    expect(usd).toBeGreaterThan(1);
+    const phone = { from: '2026-01-01', channels: ['phone'] };
+    const web = { from: '2026-01-01', channels: ['web'] };
+    const hand: Labelled[] = [
+      { label: 'phone 31', module: 'outcomes', method: 'repurchase', args: [phone, 31, 'DECISION', 'WEEK', WHO] },
+      { label: 'phone 29', module: 'outcomes', method: 'repurchase', args: [phone, 29, 'DECISION', 'WEEK', WHO] },
+      { label: 'web 31', module: 'outcomes', method: 'repurchase', args: [web, 31, 'DECISION', 'WEEK', WHO] },
+    ];
+    const want = new Map<string, unknown>([
+      [
+        'phone 31',
+        [
+          { key: 'partial', eligible: 1, repurchased: 0, repurchaseRate: 0, repurchaseRevenue: 0 },
+          { key: 'rejected', eligible: 1, repurchased: 1, repurchaseRate: 1, repurchaseRevenue: 200 },
+        ],
+      ],
+      [
+        'phone 29',
+        [
+          { key: 'partial', eligible: 1, repurchased: 0, repurchaseRate: 0, repurchaseRevenue: 0 },
+          { key: 'rejected', eligible: 1, repurchased: 0, repurchaseRate: 0, repurchaseRevenue: 0 },
+        ],
+      ],
+      ['web 31', [{ key: 'approved', eligible: 2, repurchased: 2, repurchaseRate: 1, repurchaseRevenue: (100 + 50 * usd) / 2 }]],
+    ]);
+    for (const spec of [
+      { engine: 'duckdb', file: ref.duckFile },
+      { engine: 'duckdb', file: ref.duckFile, rollups: true },
+      { engine: 'clickhouse', url: ch.url('outcomes') },
+    ] as RunSpec[]) {
+      const got = run(spec, hand).answers;
+      expect({ engine: spec, diff: [...want].flatMap(([l, w]) => differences(got.get(l), w, l)) }).toEqual({ engine: spec, diff: [] });
+    }
   });
 
   test('the same statements run on current ClickHouse (chdb) and give DuckDB numbers', async () => {

@@ -126,7 +126,10 @@ const INSTANT_RE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/;
 
 /** `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC), else an error: what `instant` accepts. */
 export function checkInstant(iso: string): string {
-  if (!INSTANT_RE.test(iso) || Number.isNaN(Date.parse(`${iso.replace(' ', 'T')}Z`))) throw new Error(`not a UTC instant YYYY-MM-DD HH:MM:SS: ${JSON.stringify(iso)}`);
+  const t = INSTANT_RE.test(iso) ? Date.parse(`${iso.slice(0, 19).replace(' ', 'T')}Z`) : NaN;
+  // Date.parse takes 2025-02-30 for March 2: the instant must print back as written.
+  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 19) !== iso.slice(0, 19).replace(' ', 'T'))
+    throw new Error(`not a UTC instant YYYY-MM-DD HH:MM:SS: ${JSON.stringify(iso)}`);
   return iso;
 }
 
