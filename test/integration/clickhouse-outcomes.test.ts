@@ -48,7 +48,12 @@ interface Labelled extends ServiceCall {
 
 function outcomeCalls(filters: readonly RefundFilter[]): Labelled[] {
   return filters.flatMap((f, i) => [
-    ...GROUPINGS.map(([dim, grain]): Labelled => ({ label: `#${i} experience ${dim} ${grain}`, module: 'outcomes', method: 'experience', args: [f, dim, grain, WHO] })),
+    ...GROUPINGS.map(([dim, grain]): Labelled => ({
+      label: `#${i} experience ${dim} ${grain}`,
+      module: 'outcomes',
+      method: 'experience',
+      args: [f, dim, grain, WHO],
+    })),
     ...GROUPED_WINDOWS.flatMap((w) =>
       GROUPINGS.map(([dim, grain]): Labelled => ({
         label: `#${i} repurchase ${w} ${dim} ${grain}`,
@@ -57,7 +62,12 @@ function outcomeCalls(filters: readonly RefundFilter[]): Labelled[] {
         args: [f, w, dim, grain, WHO],
       })),
     ),
-    ...REPURCHASE_WINDOWS.map((w): Labelled => ({ label: `#${i} repurchase ${w}`, module: 'outcomes', method: 'repurchase', args: [f, w, 'DECISION', 'WEEK', WHO] })),
+    ...REPURCHASE_WINDOWS.map((w): Labelled => ({
+      label: `#${i} repurchase ${w}`,
+      module: 'outcomes',
+      method: 'repurchase',
+      args: [f, w, 'DECISION', 'WEEK', WHO],
+    })),
     ...ECONOMICS_WINDOWS.map((w): Labelled => ({ label: `#${i} economics ${w}`, module: 'outcomes', method: 'economics', args: [f, w] })),
     ...ECONOMICS_WINDOWS.map((w): Labelled => ({ label: `#${i} effect ${w}`, module: 'outcomes', method: 'effect', args: [f, w] })),
   ]);
