@@ -5,6 +5,7 @@ import { DEFAULTS } from '@refunds/shared';
 import { DECIDED_SQL, raw, sql, type Sql, type Warehouse } from '@refunds/warehouse';
 import { PolicyChangeEntity } from '../../app-db/entities';
 import { WAREHOUSE } from '../../database/warehouse';
+import { csatMoments, shiftDays } from './policy.stats';
 
 export interface LoadedChangeRow {
   change_id: string;
@@ -38,27 +39,9 @@ export interface ImpactRow {
 /** What the SQL returns: CSAT as integer sums, whose moments are finished exactly here (csatMoments). */
 type ImpactSums = Omit<ImpactRow, 'csat_mean' | 'csat_var'> & { csat_sum: number; csat_sq: number };
 
-/**
- * CSAT mean and sample variance per response from the integer sums of scores and squares. The
- * numerator n * sum(x^2) - sum(x)^2 is exact in BigInt (it can pass 2^63 long before the sums do;
- * ClickHouse 18.16 has no 128-bit integer), then divided as doubles.
- */
-export function csatMoments(n: number, sum: number, sq: number): { csat_mean: number | null; csat_var: number | null } {
-  return {
-    csat_mean: n > 0 ? sum / n : null,
-    csat_var: n > 1 ? Number(BigInt(n) * BigInt(sq) - BigInt(sum) * BigInt(sum)) / (n * (n - 1)) : null,
-  };
-}
-
 /** in_scope comes as 1/0 (ClickHouse has no booleans). */
 const finish = (rows: readonly ImpactSums[]): ImpactRow[] =>
   rows.map(({ csat_sum, csat_sq, ...r }) => ({ ...r, in_scope: Boolean(r.in_scope), ...csatMoments(Number(r.csat_n), Number(csat_sum), Number(csat_sq)) }));
-
-/** `YYYY-MM-DD HH:MM:SS.fff` (UTC) moved by whole days: the bounds of a policy window, worked out before they are bound. */
-export function shiftDays(at: string, days: number): string {
-  const t = Date.parse(`${at.replace(' ', 'T')}Z`) + days * 86_400_000;
-  return new Date(t).toISOString().replace('T', ' ').replace('Z', '');
-}
 
 export interface ImpactQuery {
   /** Change time as a UTC 'YYYY-MM-DD HH:MM:SS.fff' (refund_facts timestamps are naive UTC). */
