@@ -6,7 +6,7 @@ import { tempDir } from '../../etl/src/testing/factory';
 import type { Principal } from '../../server/src/modules/auth/auth.types';
 import { runServices, type RunSpec, type ServiceCall } from '../support/run-services';
 import { describeClickHouse, startClickHouseCluster, type ClickHouseCluster } from '../support/clickhouse';
-import { copyToChdb, loadReference, type ReferenceData } from '../support/clickhouse-reference';
+import { copyToChdb, loadReference, type Reference } from '../support/clickhouse-reference';
 
 /**
  * agents, records, catalog and reconciliation on ClickHouse: every service method their resolvers call,
@@ -34,7 +34,7 @@ function periodOf(day: string, grain: Grain): string {
   return d.toISOString().slice(0, 10);
 }
 
-function buildCalls(ref: ReferenceData): { filters: RefundFilter[]; calls: Labelled[] } {
+function buildCalls(ref: Reference): { filters: RefundFilter[]; calls: Labelled[] } {
   const { top, span } = ref;
   const filters: RefundFilter[] = [
     {},
@@ -160,14 +160,14 @@ function compare(got: unknown[], want: unknown[], calls: readonly Labelled[]): v
 describeClickHouse('agents, records, catalog and reconciliation on ClickHouse', () => {
   let ch: ClickHouseCluster;
   let dir: string;
-  let ref: ReferenceData;
+  let ref: Reference;
   let calls: Labelled[];
   let expected: unknown[];
 
   beforeAll(async () => {
     ch = await startClickHouseCluster();
     dir = tempDir('refunds-chagents-');
-    ref = await loadReference(dir, ch, DB);
+    ref = await loadReference(ch, DB);
     calls = buildCalls(ref).calls;
     expected = run({ engine: 'duckdb', file: ref.duckFile }, calls).answers;
   }, 300_000);
@@ -233,7 +233,7 @@ describeClickHouse('agents, records, catalog and reconciliation on ClickHouse', 
   test('the same statements run on current ClickHouse (chdb) and give DuckDB answers', async () => {
     const path = join(dir, 'chdb');
     const tables = ['orders', 'refund_facts', 'agents', 'incentive_plans', 'src_tickets', 'src_payments', 'src_shop_orders'];
-    const version = await copyToChdb(ch, DB, path, tables);
+    const { version } = await copyToChdb(ch, DB, path, tables);
     const current = run({ engine: 'chdb', path, database: DB, version }, calls);
     expect(Number(current.version?.split('.')[0])).toBeGreaterThanOrEqual(24);
     compare(current.answers, expected, calls);

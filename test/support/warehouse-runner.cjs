@@ -74,15 +74,21 @@ async function main() {
 const pascal = (m) => m.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase());
 
 /**
- * `<Module>Service` over `<Module>Repository` on the warehouse (repositories take the warehouse first; app-record stores are not
- * needed). The warehouse is also the service's second argument, for services that read the warehouse service itself (catalog: its
+ * An app-record store (TypeORM repository) with no rows, for repositories that take one after the warehouse (policy's
+ * app-entered changes): the answers compared are the warehouse's alone.
+ */
+const EMPTY_STORE = { find: async () => [], findOne: async () => null };
+
+/**
+ * `<Module>Service` over `<Module>Repository` on the warehouse (repositories take the warehouse first, then an empty app store if
+ * any). The warehouse is also the service's second argument, for services that read the warehouse service itself (catalog: its
  * reporting currency, which this reader lacks: absent from the answers).
  */
 function service(module, w) {
   const dir = join(root, 'server/dist/modules', module);
   const Repository = require(join(dir, `${module}.repository.js`))[`${pascal(module)}Repository`];
   const Service = require(join(dir, `${module}.service.js`))[`${pascal(module)}Service`];
-  return new Service(new Repository(w), w);
+  return new Service(new Repository(w, EMPTY_STORE), w);
 }
 
 main().catch((e) => {

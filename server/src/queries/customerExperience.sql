@@ -5,21 +5,33 @@
 
 -- [1] binds: $1 = "2025-01-01", $2 = "2025-04-01", $3 = ["web","chat"]
 SELECT
-  CAST("decision" AS VARCHAR) AS key,
-  CAST(sum(n) AS BIGINT) AS refunds,
-  CAST(sum(csat_n) AS BIGINT) AS csat_n,
-  CAST(sum(csat_sum) AS BIGINT) AS csat_sum,
-  CAST(sum(csat_hi) AS BIGINT) AS csat_hi,
-  CAST(sum(nps_n) AS BIGINT) AS nps_n,
-  CAST(sum(nps_pro) AS BIGINT) AS nps_pro,
-  CAST(sum(nps_det) AS BIGINT) AS nps_det
+  g_key AS key,
+  g_refunds AS refunds,
+  g_csat_n AS csat_n,
+  g_csat_sum AS csat_sum,
+  g_csat_hi AS csat_hi,
+  g_nps_n AS nps_n,
+  g_nps_pro AS nps_pro,
+  g_nps_det AS nps_det
 FROM
-  refund_daily
-WHERE
-  "day" >= CAST($1 AS DATE)
-  AND "day" < CAST($2 AS DATE)
-  AND list_contains(CAST($3 AS VARCHAR[]), "channel")
-GROUP BY
-  1
+  (
+    SELECT
+      "decision" AS g_key,
+      CAST(sum(n) AS BIGINT) AS g_refunds,
+      CAST(sum(csat_n) AS BIGINT) AS g_csat_n,
+      CAST(sum(csat_sum) AS BIGINT) AS g_csat_sum,
+      CAST(sum(csat_hi) AS BIGINT) AS g_csat_hi,
+      CAST(sum(nps_n) AS BIGINT) AS g_nps_n,
+      CAST(sum(nps_pro) AS BIGINT) AS g_nps_pro,
+      CAST(sum(nps_det) AS BIGINT) AS g_nps_det
+    FROM
+      refund_daily
+    WHERE
+      "day" >= CAST($1 AS DATE)
+      AND "day" < CAST($2 AS DATE)
+      AND list_contains(CAST($3 AS VARCHAR[]), "channel")
+    GROUP BY
+      g_key
+  ) AS g
 ORDER BY
-  1 NULLS LAST;
+  key NULLS LAST;

@@ -6,7 +6,7 @@
 -- [1] binds: none
 SELECT
   change_id,
-  effective_at,
+  epoch_us(effective_at) AS effective_us,
   title,
   description,
   scope_channel,
@@ -31,7 +31,10 @@ WITH
         WHEN r.day < p.t THEN 'pre'
         ELSE 'post'
       END AS period,
-      coalesce(r.channel = $3, FALSE) AS in_scope
+      CASE
+        WHEN channel = $3 THEN 1
+        ELSE 0
+      END AS in_scope
     FROM
       refund_daily r,
       p
@@ -125,12 +128,8 @@ WITH
       END AS res_var,
       CAST(coalesce(sum(csat_n), 0) AS BIGINT) AS csat_n,
       CAST(coalesce(sum(csat_hi), 0) AS BIGINT) AS csat_hi,
-      CAST(sum(csat_sum) AS DOUBLE) / nullif(sum(csat_n), 0) AS csat_mean,
-      CASE
-        WHEN sum(csat_n) > 1 THEN CAST(
-          CAST(sum(csat_n) AS HUGEINT) * sum(csat_sq) - CAST(sum(csat_sum) AS HUGEINT) * sum(csat_sum) AS DOUBLE
-        ) / (CAST(sum(csat_n) AS DOUBLE) * (sum(csat_n) - 1))
-      END AS csat_var,
+      CAST(coalesce(sum(csat_sum), 0) AS BIGINT) AS csat_sum,
+      CAST(coalesce(sum(csat_sq), 0) AS BIGINT) AS csat_sq,
       CAST(
         coalesce(
           sum(rep_eligible) FILTER(

@@ -3,62 +3,83 @@
 -- Engine: DuckDB, daily rollups on (the default).
 -- 1 statement, in the order the query sends them.
 
--- [1] binds: $1 = 45, $2 = "2025-01-01", $3 = "2025-04-01", $4 = ["web","chat"], $5 = 45, $6 = "CNY", $7 = "CNY", $8 = 45
+-- [1] binds: $1 = 45, $2 = "2025-01-01", $3 = "2025-04-01", $4 = ["web","chat"], $5 = 45
 WITH
-  h AS (
-    SELECT
-      max(ordered_at) AS horizon
-    FROM
-      orders
-  ),
   e AS (
     SELECT
-      refund_facts.*
+      *
     FROM
-      refund_facts,
-      h
+      refund_facts
     WHERE
       decision IN ('approved', 'partial', 'rejected')
-      AND decided_at + to_days(CAST($1 AS INTEGER)) <= h.horizon
+      AND decided_at + to_days(CAST($1 AS INTEGER)) <= (
+        SELECT
+          max(ordered_at)
+        FROM
+          orders
+      )
       AND "requested_at" >= CAST($2 AS TIMESTAMP)
       AND "requested_at" < CAST($3 AS TIMESTAMP)
       AND list_contains(CAST($4 AS VARCHAR[]), "channel")
   )
 SELECT
-  CAST(
-    strftime(date_trunc('week', "requested_at"), '%Y-%m-%d') AS VARCHAR
-  ) AS key,
-  count(*) AS eligible,
-  count(*) FILTER(
-    WHERE
-      next_order_at <= decided_at + to_days(CAST($5 AS INTEGER))
-  ) AS repurchased,
-  fsum(coalesce(rv.revenue, 0)) AS revenue_sum
+  g_key AS key,
+  g_eligible AS eligible,
+  g_repurchased AS repurchased,
+  g_revenue AS revenue_sum
 FROM
-  e
-  LEFT JOIN (
+  (
     SELECT
-      e2.refund_id,
-      fsum(
-        coalesce(o.amount, 0) * CASE
-          WHEN coalesce(o.currency, $6) = $7 THEN 1
-          ELSE fx.rate_to_reporting
-        END
-      ) AS revenue
+      strftime(date_trunc('week', "requested_at"), '%Y-%m-%d') AS g_key,
+      count(*) AS g_eligible,
+      count(*) FILTER(
+        WHERE
+          next_order_at <= decided_at + to_days(CAST($5 AS INTEGER))
+      ) AS g_repurchased,
+      fsum(coalesce(rv.revenue, 0)) AS g_revenue
     FROM
-      e e2
-      JOIN (
-        orders o
-        ASOF LEFT JOIN fx_rates fx ON o.currency = fx.currency
-        AND CAST(o.ordered_at AS DATE) >= fx.date
-      ) ON o.customer_id = e2.customer_id
-      AND o.order_id <> e2.order_id
-      AND o.ordered_at > e2.decided_at
-      AND o.ordered_at <= e2.decided_at + to_days(CAST($8 AS INTEGER))
+      e
+      LEFT JOIN (
+        SELECT
+          e2.refund_id,
+          fsum(
+            coalesce(o.amount, 0) * CASE
+              WHEN coalesce(
+                o.currency,
+                (
+                  SELECT
+                    max(value)
+                  FROM
+                    meta
+                  WHERE
+                    key = 'reporting_currency'
+                )
+              ) = (
+                SELECT
+                  max(value)
+                FROM
+                  meta
+                WHERE
+                  key = 'reporting_currency'
+              ) THEN 1
+              ELSE fx.rate_to_reporting
+            END
+          ) AS revenue
+        FROM
+          e e2
+          JOIN (
+            orders o
+            ASOF LEFT JOIN fx_rates fx ON o.currency = fx.currency
+            AND CAST(o.ordered_at AS DATE) >= fx.date
+          ) ON o.customer_id = e2.customer_id
+          AND o.order_id <> e2.order_id
+          AND o.ordered_at > e2.decided_at
+          AND o.ordered_at <= e2.decided_at + to_days(CAST(45 AS INTEGER))
+        GROUP BY
+          e2.refund_id
+      ) rv ON rv.refund_id = e.refund_id
     GROUP BY
-      e2.refund_id
-  ) rv ON rv.refund_id = e.refund_id
-GROUP BY
-  1
+      g_key
+  ) AS g
 ORDER BY
-  1 NULLS LAST;
+  key NULLS LAST;

@@ -64,4 +64,22 @@ describe('compileClickHouse', () => {
     ).toEqual(PORT_POINTS);
     expect(d.reconciles).toBe(false);
   });
+
+  test('instants become their microseconds; other windows read the pinned orders and fx rates', () => {
+    // 2025-02-14T13:45:30.250Z is 1739540730.25 s after 1970; one microsecond past it keeps the sixth digit.
+    expect(compileClickHouse(d.instant('2025-02-14 13:45:30.250'))).toBe('1739540730250000');
+    expect(compileClickHouse(d.instant('2025-02-14 13:45:30.250001'))).toBe('1739540730250001');
+    expect(compileClickHouse(d.instant('1969-12-31 23:59:59.5'))).toBe('(-500000)');
+    expect(() => d.instant('2025-02-30 00:00:00')).toThrow(/not a UTC instant/);
+    expect(() => d.instant("2025-02-14 00:00:00' OR 1")).toThrow(/not a UTC instant/);
+    expect(d.epochMicros('effective_at')).toBe('toInt64(effective_at)');
+    const w = d.windowRevenue(45, `'CNY'`);
+    const text = compileClickHouse(sql`SELECT ${raw(w.value)} FROM e ${raw(w.join)}`, 3);
+    expect(text).toContain('_version <= 3');
+    expect(text).toContain('`refunds`.`orders`');
+    expect(text).toContain('`refunds`.`fx_rates`');
+    expect(text).toContain(`toInt64(45) * 86400000000`);
+    expect(w.join).toMatch(/USING customer_id$/);
+    expect(() => d.windowRevenue(4.5, `'CNY'`)).toThrow(/whole number/);
+  });
 });

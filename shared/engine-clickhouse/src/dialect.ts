@@ -1,4 +1,4 @@
-import { raw, sql, type BindValue, type Dialect, type Raw, type Sql, type TimeUnit } from '@refunds/warehouse';
+import { checkInstant, raw, sql, wholeDays, type BindValue, type Dialect, type Raw, type Sql, type TimeUnit } from '@refunds/warehouse';
 import { truncToGrain, tsToDate } from './expressions';
 import { bigintLiteral, chIdent, chLiteral, LiteralError, numberLiteral, stringArrayLiteral } from './literal';
 import { CH_TABLE, type ChNames } from './schema';
@@ -150,7 +150,33 @@ export function clickhouseDialect(names: ChNames): Dialect {
     // Toward zero, as DuckDB's reader truncates microseconds to a Date.
     timestampMs: (expr) => `intDiv(${expr}, 1000)`,
     md5Hex: (expr) => `lower(hex(MD5(${expr})))`,
+
+    // No ASOF join on 18.16: as the facts derivation does it (etl/src/clickhouse/derive.ts), each
+    // customer's orders are gathered in an array, converted at the last fx rate on or before their day
+    // (the sorted (date, rate) array of their currency), and filtered per refund.
+    windowRevenue: (w, currency) => {
+      const upTo = `arrayFilter((x, d) -> x.1 <= d, fx, replicate(${tsToDate('ordered_at')}, fx))`;
+      const rate = `multiIf(ifNull(currency, ${currency}) = ${currency}, 1., empty(${upTo}), NULL, ${upTo}[-1].2)`;
+      const fx = `(SELECT currency, arraySort(groupArray((date, rate_to_reporting))) AS fx FROM ${pinnedRead(names, 'fx_rates')} GROUP BY currency)`;
+      const orders = `(SELECT customer_id, ordered_at AS w_at, order_id AS w_id, ifNull(amount, 0.) * ${rate} AS w_amount
+        FROM ${pinnedRead(names, 'orders')} ANY LEFT JOIN ${fx} AS w_fx USING currency)`;
+      const dec = `ifNull(decided_at, toInt64(9223372036854775807))`;
+      const inWindow = `arrayFilter((x, dec, oid) -> x.1 > dec AND x.1 <= dec + toInt64(${wholeDays(w)}) * ${US_PER_DAY} AND x.2 != oid,
+        w_orders, replicate(${dec}, w_orders), replicate(order_id, w_orders))`;
+      return {
+        join: `ANY LEFT JOIN (SELECT customer_id, groupArray((w_at, w_id, w_amount)) AS w_orders FROM ${orders} GROUP BY customer_id) AS w USING customer_id`,
+        value: `arrayReduce('sumKahan', arrayMap(x -> ifNull(x.3, 0.), ${inWindow}))`,
+      };
+    },
+    instant: (iso) => sql`${instantMicros(iso)}`,
+    epochMicros: (expr) => `toInt64(${expr})`,
   };
+}
+
+/** Microseconds since 1970 UTC of `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC). */
+export function instantMicros(iso: string): bigint {
+  const [whole, frac = ''] = checkInstant(iso).split('.');
+  return BigInt(Date.parse(`${whole.replace(' ', 'T')}Z`)) * 1000n + BigInt(frac.padEnd(6, '0'));
 }
 
 function inline(v: BindValue): string {

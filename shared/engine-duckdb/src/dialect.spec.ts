@@ -98,4 +98,53 @@ describe('the DuckDB dialect', () => {
       conn.closeSync();
     }
   });
+
+  test('revenue within any window (ASOF fx rate of the order day), instants and epoch microseconds', async () => {
+    const conn = await connect(await openDatabase(':memory:'));
+    try {
+      // C1's refund R1 of order O1, decided 2025-03-01 12:00. Its other orders: O2 at decided_at (out), O3 10 USD on
+      // 2025-03-05 (USD 7.0 from 03-01; 7.2 from 03-06 is later), O4 20 CNY on 2025-03-11 12:00 (in at 10 days, not at 9),
+      // O5 5 EUR with no EUR rate yet (no amount). C2's refund R2 has no other order.
+      await queryRows(
+        conn,
+        `CREATE TABLE orders AS SELECT * FROM (VALUES
+          ('O1', 'C1', TIMESTAMP '2025-02-20 00:00:00', 100.0, 'CNY'), ('O2', 'C1', TIMESTAMP '2025-03-01 12:00:00', 1.0, 'CNY'),
+          ('O3', 'C1', TIMESTAMP '2025-03-05 08:00:00', 10.0, 'USD'), ('O4', 'C1', TIMESTAMP '2025-03-11 12:00:00', 20.0, NULL),
+          ('O5', 'C1', TIMESTAMP '2025-03-02 00:00:00', 5.0, 'EUR'), ('O9', 'C2', TIMESTAMP '2025-01-01 00:00:00', 9.0, 'CNY'))
+          t(order_id, customer_id, ordered_at, amount, currency)`,
+      );
+      await queryRows(
+        conn,
+        `CREATE TABLE fx_rates AS SELECT * FROM (VALUES (DATE '2025-03-01', 'USD', 7.0), (DATE '2025-03-06', 'USD', 7.2), (DATE '2025-04-01', 'EUR', 8.0))
+          t(date, currency, rate_to_reporting)`,
+      );
+      const revenue = async (days: number) => {
+        const w = d.windowRevenue(days, `'CNY'`);
+        return queryRows<{ refund_id: string; rev: number }>(
+          conn,
+          `WITH e AS (SELECT * FROM (VALUES ('R1', 'O1', 'C1', TIMESTAMP '2025-03-01 12:00:00'), ('R2', 'O9', 'C2', TIMESTAMP '2025-01-02 00:00:00'))
+             t(refund_id, order_id, customer_id, decided_at))
+           SELECT e.refund_id, ${w.value} AS rev FROM e ${w.join} ORDER BY e.refund_id`,
+        );
+      };
+      expect(await revenue(10)).toEqual([
+        { refund_id: 'R1', rev: 90 },
+        { refund_id: 'R2', rev: 0 },
+      ]);
+      expect(await revenue(9)).toEqual([
+        { refund_id: 'R1', rev: 70 },
+        { refund_id: 'R2', rev: 0 },
+      ]);
+      expect(() => d.windowRevenue(1.5, `'CNY'`)).toThrow(/whole number/);
+      const [t] = await queryRows<{ us: number; before: number; later: boolean }>(
+        conn,
+        sql`SELECT ${raw(d.epochMicros('ts'))} AS us, ${raw(d.epochMicros(`TIMESTAMP '1969-12-31 23:59:59.5'`))} AS before, ts > TIMESTAMP '2025-02-14 13:45:30.249' AS later
+          FROM (SELECT ${d.instant('2025-02-14 13:45:30.250')} AS ts)`,
+      );
+      expect(t).toEqual({ us: Date.UTC(2025, 1, 14, 13, 45, 30, 250) * 1000, before: -500_000, later: true });
+      expect(() => d.instant("2025-02-14' OR 1")).toThrow(/not a UTC instant/);
+    } finally {
+      conn.closeSync();
+    }
+  });
 });

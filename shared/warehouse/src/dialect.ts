@@ -78,6 +78,19 @@ export interface Dialect {
   timestampMs(expr: string): string;
   /** The MD5 digest of a string as 32 lower-case hex digits. */
   md5Hex(expr: string): string;
+
+  // Outcomes and policy (rejection economics for any window, policy changes).
+  /**
+   * Repurchase revenue within a window refund_facts holds no column for: per refund of `e`, the
+   * customer's other orders in (decided_at, decided_at + days], in the reporting currency (`currency`,
+   * SQL text) at the fx rate of the order's day. `join` follows `FROM e` (DuckDB reads `e` again, so
+   * `e` must be a CTE there); `value` is the revenue of a row of `e`, 0 without such orders.
+   */
+  windowRevenue(days: number, currency: string): { join: string; value: string };
+  /** A UTC instant given as `YYYY-MM-DD HH:MM:SS[.fff]` (bound), comparable with stored timestamps. */
+  instant(iso: string): Sql;
+  /** A timestamp as whole microseconds since 1970 UTC. */
+  epochMicros(expr: string): string;
 }
 
 const days = (n: number | string) => (typeof n === 'number' ? String(n) : n);
@@ -114,11 +127,43 @@ export const DUCKDB: Dialect = {
   mode: (expr) => `mode(${expr} ORDER BY ${expr})`,
   timestampMs: (expr) => expr,
   md5Hex: (expr) => `md5(${expr})`,
+
+  windowRevenue: (w, currency) => {
+    const rate = `CASE WHEN coalesce(o.currency, ${currency}) = ${currency} THEN 1 ELSE fx.rate_to_reporting END`;
+    return {
+      join: `LEFT JOIN (
+      SELECT e2.refund_id, fsum(coalesce(o.amount, 0) * ${rate}) AS revenue
+      FROM e e2 JOIN (orders o ASOF LEFT JOIN fx_rates fx ON o.currency = fx.currency AND CAST(o.ordered_at AS DATE) >= fx.date)
+        ON o.customer_id = e2.customer_id AND o.order_id <> e2.order_id
+       AND o.ordered_at > e2.decided_at AND o.ordered_at <= e2.decided_at + to_days(CAST(${wholeDays(w)} AS INTEGER))
+      GROUP BY e2.refund_id) rv ON rv.refund_id = e.refund_id`,
+      value: 'coalesce(rv.revenue, 0)',
+    };
+  },
+  instant: (iso) => sql`CAST(${checkInstant(iso)} AS TIMESTAMP)`,
+  epochMicros: (expr) => `epoch_us(${expr})`,
 };
 
 /** A value of `timestampMs` as a Date (null stays null). */
 export function asTimestamp(v: Date | number | null): Date | null {
   return typeof v === 'number' ? new Date(v) : v;
+}
+
+/** A window length, checked to be a whole number of days before it goes into SQL text. */
+export function wholeDays(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`not a whole number of days: ${n}`);
+  return String(n);
+}
+
+const INSTANT_RE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/;
+
+/** `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC), else an error: what `instant` accepts. */
+export function checkInstant(iso: string): string {
+  const t = INSTANT_RE.test(iso) ? Date.parse(`${iso.slice(0, 19).replace(' ', 'T')}Z`) : NaN;
+  // Date.parse takes 2025-02-30 for March 2: the instant must print back as written.
+  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 19) !== iso.slice(0, 19).replace(' ', 'T'))
+    throw new Error(`not a UTC instant YYYY-MM-DD HH:MM:SS: ${JSON.stringify(iso)}`);
+  return iso;
 }
 
 /** The dialect of the engine the server and the loader run on today. */

@@ -15,11 +15,11 @@ export function periodSql(grain: Grain, column = 'requested_at', d: Dialect = di
 }
 
 /** SQL for a group key: the catalog's column, or the period of the time column for PERIOD. */
-export function dimensionSql(dim: DimensionName, grain: Grain = 'WEEK', timeColumn = 'requested_at'): Raw {
-  if (dim === 'PERIOD') return periodSql(grain, timeColumn);
+export function dimensionSql(dim: DimensionName, grain: Grain = 'WEEK', timeColumn = 'requested_at', d: Dialect = dialect): Raw {
+  if (dim === 'PERIOD') return periodSql(grain, timeColumn, d);
   const def = DIMENSION_BY_NAME.get(dim);
   if (!def) throw new Error(`dimension ${dim} missing from the catalog`);
-  return raw(dialect.quote(def.column));
+  return raw(d.quote(def.column));
 }
 
 /** The fact column a dimension groups by; PERIOD needs only the time column, which every rollup has. */

@@ -1,8 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DEFAULTS, type DimensionName, type Grain, type RefundFilter } from '@refunds/shared';
-import { amountBandSql, around, DECIDED_SQL, raw, revColumn, REV_WINDOWS, sql, type Sql } from '@refunds/warehouse';
-import { DuckDbService } from '../../database/duckdb.service';
-import { dialect as d } from '../../common/semantic/dialect';
+import { amountBandSql, around, DECIDED_SQL, raw, revColumn, REV_WINDOWS, sql, type Dialect, type Raw, type Sql, type Warehouse } from '@refunds/warehouse';
+import { WAREHOUSE } from '../../database/warehouse';
 import { dimensionColumn, dimensionSql } from '../../common/semantic/dimensions';
 import { factSource, filterCondition } from '../../common/semantic/filter';
 
@@ -40,17 +39,28 @@ export interface RepurchaseRow {
 
 @Injectable()
 export class OutcomesRepository {
-  constructor(private readonly db: DuckDbService) {}
+  constructor(@Inject(WAREHOUSE) private readonly db: Warehouse) {}
+
+  /*
+   * Written for DuckDB and ClickHouse (18.16 and current) alike: group keys and measures are named
+   * apart inside (g_*: a ClickHouse alias would shadow the column it sums) and renamed outside; groups
+   * and orders name their alias, never a position (18.16 reads `GROUP BY 1` as a constant).
+   */
 
   experience(f: RefundFilter, dim: DimensionName, grain: Grain): Promise<ExperienceRow[]> {
-    const src = factSource(f, this.db.rollups, [dimensionColumn(dim)]);
+    const d = this.db.dialect;
+    const src = factSource(f, this.db.rollups, [dimensionColumn(dim)], undefined, d);
+    const total = (m: string) => raw(d.int64(`sum(${m})`));
     return this.db.query<ExperienceRow>(sql`
-      SELECT CAST(${dimensionSql(dim, grain, src.time)} AS VARCHAR) AS key,
-        CAST(sum(${raw(src.rollup ? 'n' : '1')}) AS BIGINT) AS refunds,
-        CAST(sum(csat_n) AS BIGINT) AS csat_n, CAST(sum(csat_sum) AS BIGINT) AS csat_sum, CAST(sum(csat_hi) AS BIGINT) AS csat_hi,
-        CAST(sum(nps_n) AS BIGINT) AS nps_n, CAST(sum(nps_pro) AS BIGINT) AS nps_pro, CAST(sum(nps_det) AS BIGINT) AS nps_det
-      FROM ${src.table} WHERE ${src.filter}
-      GROUP BY 1 ORDER BY 1 NULLS LAST`);
+      SELECT g_key AS key, g_refunds AS refunds, g_csat_n AS csat_n, g_csat_sum AS csat_sum, g_csat_hi AS csat_hi,
+        g_nps_n AS nps_n, g_nps_pro AS nps_pro, g_nps_det AS nps_det
+      FROM (
+        SELECT ${dimensionSql(dim, grain, src.time, d)} AS g_key, ${total(src.rollup ? 'n' : '1')} AS g_refunds,
+          ${total('csat_n')} AS g_csat_n, ${total('csat_sum')} AS g_csat_sum, ${total('csat_hi')} AS g_csat_hi,
+          ${total('nps_n')} AS g_nps_n, ${total('nps_pro')} AS g_nps_pro, ${total('nps_det')} AS g_nps_det
+        FROM ${src.table} WHERE ${src.filter}
+        GROUP BY g_key) AS g
+      ORDER BY key NULLS LAST`);
   }
 
   /**
@@ -58,48 +68,53 @@ export class OutcomesRepository {
    * and the summed revenue of those windows: precomputed for the standard windows, else joined.
    */
   repurchase(f: RefundFilter, windowDays: number, dim: DimensionName, grain: Grain): Promise<RepurchaseRow[]> {
-    const src = factSource(f, this.db.rollups, ['decision', dimensionColumn(dim)]);
+    const d = this.db.dialect;
+    const src = factSource(f, this.db.rollups, ['decision', dimensionColumn(dim)], undefined, d);
     if (src.rollup && windowDays === DEFAULTS.repurchaseWindowDays) {
       return this.db.query<RepurchaseRow>(sql`
-        SELECT CAST(${dimensionSql(dim, grain, src.time)} AS VARCHAR) AS key, CAST(sum(rep_eligible) AS BIGINT) AS eligible,
+        SELECT ${dimensionSql(dim, grain, src.time, d)} AS key, CAST(sum(rep_eligible) AS BIGINT) AS eligible,
           CAST(sum(rep_yes) AS BIGINT) AS repurchased, ${raw(d.fsum('rep_rev'))} AS revenue_sum
         FROM ${src.table}
         WHERE ${DECIDED_SQL} AND ${src.filter}
-        GROUP BY 1 HAVING sum(rep_eligible) > 0 ORDER BY 1 NULLS LAST`);
+        GROUP BY key HAVING sum(rep_eligible) > 0 ORDER BY key NULLS LAST`);
     }
-    const revenue = this.revenueSql(windowDays);
+    const e = this.eligible(d, DECIDED_SQL, f, windowDays);
+    const rev = this.revenue(d, windowDays);
     return this.db.query<RepurchaseRow>(sql`
-      WITH h AS (SELECT max(ordered_at) AS horizon FROM orders),
-      e AS (
-        SELECT refund_facts.* FROM refund_facts, h
-        WHERE ${DECIDED_SQL}
-          AND ${this.plusWindow('decided_at', windowDays)} <= h.horizon AND ${filterCondition(f)})
-      SELECT CAST(${dimensionSql(dim, grain)} AS VARCHAR) AS key, count(*) AS eligible,
-        ${around(d.countIf, sql`next_order_at <= ${this.plusWindow('decided_at', windowDays)}`)} AS repurchased,
-        ${raw(d.fsum(revenue))} AS revenue_sum
-      FROM e ${this.revenueJoin(windowDays)}
-      GROUP BY 1 ORDER BY 1 NULLS LAST`);
+      ${e.with}SELECT g_key AS key, g_eligible AS eligible, g_repurchased AS repurchased, g_revenue AS revenue_sum
+      FROM (
+        SELECT ${dimensionSql(dim, grain, 'requested_at', d)} AS g_key, count(*) AS g_eligible,
+          ${around(d.countIf, sql`next_order_at <= ${this.plusWindow(d, 'decided_at', windowDays)}`)} AS g_repurchased,
+          ${raw(d.fsum(rev.value))} AS g_revenue
+        FROM ${e.from} ${rev.join}
+        GROUP BY g_key) AS g
+      ORDER BY key NULLS LAST`);
   }
 
   /** A timestamp column plus the request's window (bound). */
-  private plusWindow(column: string, windowDays: number): Sql {
+  private plusWindow(d: Dialect, column: string, windowDays: number): Sql {
     return around((x) => d.addDays(column, x), sql`${windowDays}`);
   }
 
-  private revenueSql(w: number): string {
-    return REV_WINDOWS.includes(w) ? `e.${revColumn(w)}` : 'coalesce(rv.revenue, 0)';
+  /**
+   * The refunds whose window has closed by the horizon (the latest order), passing the filter and
+   * `where`, as `e`: a CTE where the engine has them (DuckDB's revenue join for other windows reads
+   * `e` twice), else a subquery.
+   */
+  private eligible(d: Dialect, where: Raw, f: RefundFilter, windowDays: number): { with: Sql; from: Sql } {
+    const horizon = raw(`(SELECT ${d.maxOrNull('ordered_at')} FROM ${d.table('orders')})`);
+    const body = sql`SELECT * FROM ${raw(d.table('refund_facts'))}
+        WHERE ${where} AND ${this.plusWindow(d, 'decided_at', windowDays)} <= ${horizon} AND ${filterCondition(f, { dialect: d })}`;
+    return d.cutoffsCte ? { with: sql`WITH e AS (${body}) `, from: sql`e` } : { with: sql``, from: sql`(${body}) AS e` };
   }
 
-  /** Revenue for a non-standard window: orders converted with fx_rates, summed per refund. */
-  private revenueJoin(w: number): Sql {
-    if (REV_WINDOWS.includes(w)) return sql``;
-    const rep = this.db.reportingCurrency;
-    return sql`LEFT JOIN (
-      SELECT e2.refund_id, ${around(d.fsum, sql`coalesce(o.amount, 0) * CASE WHEN coalesce(o.currency, ${rep}) = ${rep} THEN 1 ELSE fx.rate_to_reporting END`)} AS revenue
-      FROM e e2 JOIN (orders o ASOF LEFT JOIN fx_rates fx ON o.currency = fx.currency AND CAST(o.ordered_at AS DATE) >= fx.date)
-        ON o.customer_id = e2.customer_id AND o.order_id <> e2.order_id
-       AND o.ordered_at > e2.decided_at AND o.ordered_at <= ${this.plusWindow('e2.decided_at', w)}
-      GROUP BY e2.refund_id) rv ON rv.refund_id = e.refund_id`;
+  /** A refund's repurchase revenue within the window: its refund_facts column for the standard windows, else joined from orders. */
+  private revenue(d: Dialect, w: number): { value: string; join: Raw } {
+    if (REV_WINDOWS.includes(w)) return { value: revColumn(w), join: raw('') };
+    // The currency the load converted the facts to (the same for every load of a warehouse).
+    const currency = `(SELECT max(value) FROM ${d.table('meta')} WHERE key = 'reporting_currency')`;
+    const r = d.windowRevenue(w, currency);
+    return { value: r.value, join: raw(r.join) };
   }
 
   /**
@@ -107,7 +122,8 @@ export class OutcomesRepository {
    * sums and sums of squares of window revenue and the repurchased count (0/1 squares are itself).
    */
   effectStrata(f: RefundFilter, windowDays: number): Promise<EffectStratumRow[]> {
-    const src = factSource(f, this.db.rollups, ['decision', 'reason_code', 'product_line', 'amount_band', 'customer_type']);
+    const d = this.db.dialect;
+    const src = factSource(f, this.db.rollups, ['decision', 'reason_code', 'product_line', 'amount_band', 'customer_type'], undefined, d);
     const fsum0 = (x: string) => raw(`coalesce(${d.fsum(x)}, 0)`);
     if (src.rollup && windowDays === DEFAULTS.economicsWindowDays) {
       // The economics-window measures of the model (eco_*), merged over the rollup's rows.
@@ -119,24 +135,24 @@ export class OutcomesRepository {
         WHERE decision IN ('approved', 'rejected') AND ${src.filter}
         GROUP BY ALL HAVING sum(eco_eligible) > 0`);
     }
+    const e = this.eligible(d, raw(`decision IN ('approved', 'rejected')`), f, windowDays);
+    const rev = this.revenue(d, windowDays);
     return this.db.query<EffectStratumRow>(sql`
-      WITH h AS (SELECT max(ordered_at) AS horizon FROM orders),
-      e AS (
-        SELECT refund_facts.* FROM refund_facts, h
-        WHERE decision IN ('approved', 'rejected') AND ${this.plusWindow('decided_at', windowDays)} <= h.horizon AND ${filterCondition(f)}),
-      x AS (
-        SELECT e.reason_code, e.product_line, ${raw(amountBandSql('e.requested_amount'))} AS amount_band, e.customer_type, e.decision,
-          e.requested_amount, CAST(coalesce(${raw(this.revenueSql(windowDays))}, 0) AS DOUBLE) AS rev,
-          CASE WHEN e.next_order_at <= ${this.plusWindow('e.decided_at', windowDays)} THEN 1 ELSE 0 END AS rep
-        FROM e ${this.revenueJoin(windowDays)})
-      SELECT reason_code, product_line, amount_band, customer_type, decision, count(*) AS n,
-        ${raw(d.fsum('rev'))} AS rev_sum, ${raw(d.fsum('rev * rev'))} AS rev_sq, CAST(sum(rep) AS BIGINT) AS rep_sum, ${raw(d.fsum('requested_amount'))} AS requested_sum
-      FROM x GROUP BY ALL`);
+      ${e.with}SELECT reason_code, product_line, amount_band, customer_type, decision, count(*) AS n,
+        ${raw(d.fsum('rev'))} AS rev_sum, ${raw(d.fsum('rev * rev'))} AS rev_sq, ${raw(d.int64('sum(rep)'))} AS rep_sum,
+        ${raw(d.fsum('requested_amount'))} AS requested_sum
+      FROM (
+        SELECT reason_code, product_line, ${raw(amountBandSql('requested_amount'))} AS amount_band, customer_type, decision, requested_amount,
+          coalesce(${raw(rev.value)}, 0.0) AS rev,
+          CASE WHEN next_order_at <= ${this.plusWindow(d, 'decided_at', windowDays)} THEN 1 ELSE 0 END AS rep
+        FROM ${e.from} ${rev.join}) AS x
+      GROUP BY reason_code, product_line, amount_band, customer_type, decision`);
   }
 
   /** Per decision over eligible refunds: count, summed requested amount and summed window revenue. */
   economics(f: RefundFilter, windowDays: number): Promise<Array<{ decision: string; n: number; requested: number; revenue_sum: number }>> {
-    const src = factSource(f, this.db.rollups, ['decision']);
+    const d = this.db.dialect;
+    const src = factSource(f, this.db.rollups, ['decision'], undefined, d);
     const fsum0 = (x: string) => raw(`coalesce(${d.fsum(x)}, 0)`);
     if (src.rollup && windowDays === DEFAULTS.economicsWindowDays) {
       return this.db.query(sql`
@@ -145,14 +161,11 @@ export class OutcomesRepository {
         WHERE ${DECIDED_SQL} AND ${src.filter}
         GROUP BY decision HAVING sum(eco_eligible) > 0`);
     }
+    const e = this.eligible(d, DECIDED_SQL, f, windowDays);
+    const rev = this.revenue(d, windowDays);
     return this.db.query(sql`
-      WITH h AS (SELECT max(ordered_at) AS horizon FROM orders),
-      e AS (
-        SELECT refund_facts.* FROM refund_facts, h
-        WHERE ${DECIDED_SQL}
-          AND ${this.plusWindow('decided_at', windowDays)} <= h.horizon AND ${filterCondition(f)})
-      SELECT decision, count(*) AS n, ${fsum0('requested_amount')} AS requested, ${fsum0(this.revenueSql(windowDays))} AS revenue_sum
-      FROM e ${this.revenueJoin(windowDays)}
+      ${e.with}SELECT decision, count(*) AS n, ${fsum0('requested_amount')} AS requested, ${fsum0(rev.value)} AS revenue_sum
+      FROM ${e.from} ${rev.join}
       GROUP BY decision`);
   }
 }

@@ -1,15 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { DEFAULTS } from '@refunds/shared';
-import { DECIDED_SQL, raw, sql, type Sql } from '@refunds/warehouse';
+import { DECIDED_SQL, raw, sql, type Sql, type Warehouse } from '@refunds/warehouse';
 import { PolicyChangeEntity } from '../../app-db/entities';
-import { DuckDbService } from '../../database/duckdb.service';
-import { dialect as d } from '../../common/semantic/dialect';
+import { WAREHOUSE } from '../../database/warehouse';
+import { csatMoments, shiftDays } from './policy.stats';
 
 export interface LoadedChangeRow {
   change_id: string;
-  effective_at: Date;
+  /** Microseconds since 1970 UTC. */
+  effective_us: number;
   title: string | null;
   description: string | null;
   scope_channel: string | null;
@@ -35,6 +36,13 @@ export interface ImpactRow {
   rep_yes: number;
 }
 
+/** What the SQL returns: CSAT as integer sums, whose moments are finished exactly here (csatMoments). */
+type ImpactSums = Omit<ImpactRow, 'csat_mean' | 'csat_var'> & { csat_sum: number; csat_sq: number };
+
+/** in_scope comes as 1/0 (ClickHouse has no booleans). */
+const finish = (rows: readonly ImpactSums[]): ImpactRow[] =>
+  rows.map(({ csat_sum, csat_sq, ...r }) => ({ ...r, in_scope: Boolean(r.in_scope), ...csatMoments(Number(r.csat_n), Number(csat_sum), Number(csat_sq)) }));
+
 export interface ImpactQuery {
   /** Change time as a UTC 'YYYY-MM-DD HH:MM:SS.fff' (refund_facts timestamps are naive UTC). */
   at: string;
@@ -46,61 +54,63 @@ export interface ImpactQuery {
 @Injectable()
 export class PolicyRepository {
   constructor(
-    private readonly db: DuckDbService,
+    @Inject(WAREHOUSE) private readonly db: Warehouse,
     @InjectRepository(PolicyChangeEntity) private readonly store: Repository<PolicyChangeEntity>,
   ) {}
 
   loadedChanges(): Promise<LoadedChangeRow[]> {
+    const d = this.db.dialect;
     return this.db.query<LoadedChangeRow>(sql`
-      SELECT change_id, effective_at, title, description, scope_channel, scope_product_line
-      FROM policy_changes ORDER BY effective_at, change_id`);
+      SELECT change_id, ${raw(d.epochMicros('effective_at'))} AS effective_us, title, description, scope_channel, scope_product_line
+      FROM ${raw(d.table('policy_changes'))} ORDER BY effective_at, change_id`);
   }
 
   /**
    * Pre/post x in/out-of-scope tallies for the refunds requested in [T - W, T + W). Resolution and
    * CSAT come with mean, sample variance and n for Welch's t; CSAT is per survey response.
    */
-  impact(q: ImpactQuery): Promise<ImpactRow[]> {
+  async impact(q: ImpactQuery): Promise<ImpactRow[]> {
+    const d = this.db.dialect;
     const rw = DEFAULTS.repurchaseWindowDays;
     const decided = DECIDED_SQL.text;
     const countIf = (cond: string) => raw(d.countIf(cond));
     const scope: Sql[] = [];
-    if (q.scopeChannel !== null) scope.push(sql`r.channel = ${q.scopeChannel}`);
-    if (q.scopeProductLine !== null) scope.push(sql`r.product_line = ${q.scopeProductLine}`);
-    const inScope = scope.length === 0 ? sql`TRUE` : scope.length === 1 ? sql`coalesce(${scope[0]}, FALSE)` : sql`coalesce(${scope[0]} AND ${scope[1]}, FALSE)`;
+    if (q.scopeChannel !== null) scope.push(sql`channel = ${q.scopeChannel}`);
+    if (q.scopeProductLine !== null) scope.push(sql`product_line = ${q.scopeProductLine}`);
+    // 1/0 on every engine (a NULL scope column is out of scope); finish() makes it a boolean.
+    const inScope = scope.length === 0 ? sql`1` : sql`CASE WHEN ${scope.length === 1 ? scope[0] : sql`${scope[0]} AND ${scope[1]}`} THEN 1 ELSE 0 END`;
     // A change effective at midnight splits whole days: the daily rollup has every tally.
-    if (this.db.rollups && /^\d{4}-\d{2}-\d{2} 00:00:00(\.0*)?$/.test(q.at)) return this.impactFromRollup(q, decided, inScope);
-    return this.db.query<ImpactRow>(sql`
-      WITH p AS (
-        SELECT CAST(${q.at} AS TIMESTAMP) AS t, CAST(${q.windowDays} AS INTEGER) AS wd, (SELECT max(ordered_at) FROM orders) AS horizon
-      ),
-      f AS (
-        SELECT r.decision, r.resolution_hours, r.csat_n, r.csat_sum, r.csat_sq, r.csat_hi, r.decided_at, r.next_order_at,
-          CASE WHEN r.requested_at < p.t THEN 'pre' ELSE 'post' END AS period, ${inScope} AS in_scope
-        FROM refund_facts r, p
-        WHERE r.requested_at >= ${raw(d.subDays('p.t', 'p.wd'))} AND r.requested_at < ${raw(d.addDays('p.t', 'p.wd'))}
-      ),
-      a AS (
+    if (this.db.rollups && /^\d{4}-\d{2}-\d{2} 00:00:00(\.0*)?$/.test(q.at)) return finish(await this.impactFromRollup(q, decided, inScope));
+    const t = d.instant(q.at);
+    const total = (m: string) => raw(d.int64(`coalesce(sum(${m}), 0)`));
+    // Subqueries, not CTEs, and measures named apart (a_*) inside: ClickHouse 18.16 runs it too.
+    return finish(
+      await this.db.query<ImpactSums>(sql`
+      SELECT in_scope, period, a_decided AS decided, a_approved_or_partial AS approved_or_partial, a_rejected AS rejected, a_sla_met AS sla_met,
+        a_res_n AS res_n, a_res_mean AS res_mean, a_res_var AS res_var, a_csat_n AS csat_n, a_csat_hi AS csat_hi, a_csat_sum AS csat_sum,
+        a_csat_sq AS csat_sq, a_rep_eligible AS rep_eligible, a_rep_yes AS rep_yes
+      FROM (
         SELECT in_scope, period,
-          ${countIf(decided)} AS decided,
-          ${countIf(`decision IN ('approved', 'partial')`)} AS approved_or_partial,
-          ${countIf(`decision = 'rejected'`)} AS rejected,
-          ${countIf(`${decided} AND resolution_hours <= ${DEFAULTS.slaHours}`)} AS sla_met,
-          ${raw(d.aggIf('count', 'resolution_hours', decided))} AS res_n,
-          ${raw(d.aggIf('avg', 'resolution_hours', decided))} AS res_mean,
-          ${raw(d.aggIf('var_samp', 'resolution_hours', decided))} AS res_var,
-          coalesce(sum(csat_n), 0) AS csat_n, coalesce(sum(csat_hi), 0) AS csat_hi,
+          ${countIf(decided)} AS a_decided,
+          ${countIf(`decision IN ('approved', 'partial')`)} AS a_approved_or_partial,
+          ${countIf(`decision = 'rejected'`)} AS a_rejected,
+          ${countIf(`${decided} AND resolution_hours <= ${DEFAULTS.slaHours}`)} AS a_sla_met,
+          ${raw(d.aggIf('count', 'resolution_hours', decided))} AS a_res_n,
+          ${raw(d.aggIf('avg', 'resolution_hours', decided))} AS a_res_mean,
+          ${raw(d.aggIf('var_samp', 'resolution_hours', decided))} AS a_res_var,
           -- CSAT per response from per-refund sums of scores and squares: exact integers, no survey join
-          CAST(sum(csat_sum) AS DOUBLE) / nullif(sum(csat_n), 0) AS csat_mean,
-          CASE WHEN sum(csat_n) > 1 THEN
-            CAST(CAST(sum(csat_n) AS HUGEINT) * sum(csat_sq) - CAST(sum(csat_sum) AS HUGEINT) * sum(csat_sum) AS DOUBLE)
-              / (CAST(sum(csat_n) AS DOUBLE) * (sum(csat_n) - 1)) END AS csat_var,
-          ${countIf(`${decided} AND ${d.addDays('decided_at', rw)} <= p.horizon`)} AS rep_eligible,
-          ${countIf(`${decided} AND ${d.addDays('decided_at', rw)} <= p.horizon AND next_order_at <= ${d.addDays('decided_at', rw)}`)} AS rep_yes
-        FROM f, p
-        GROUP BY in_scope, period
-      )
-      SELECT * FROM a`);
+          ${total('csat_n')} AS a_csat_n, ${total('csat_hi')} AS a_csat_hi, ${total('csat_sum')} AS a_csat_sum, ${total('csat_sq')} AS a_csat_sq,
+          ${countIf(`${decided} AND ${d.addDays('decided_at', rw)} <= horizon`)} AS a_rep_eligible,
+          ${countIf(`${decided} AND ${d.addDays('decided_at', rw)} <= horizon AND next_order_at <= ${d.addDays('decided_at', rw)}`)} AS a_rep_yes
+        FROM (
+          SELECT decision, resolution_hours, csat_n, csat_sum, csat_sq, csat_hi, decided_at, next_order_at,
+            CASE WHEN requested_at < ${t} THEN 'pre' ELSE 'post' END AS period, ${inScope} AS in_scope,
+            (SELECT ${raw(d.maxOrNull('ordered_at'))} FROM ${raw(d.table('orders'))}) AS horizon
+          FROM ${raw(d.table('refund_facts'))}
+          WHERE requested_at >= ${d.instant(shiftDays(q.at, -q.windowDays))} AND requested_at < ${d.instant(shiftDays(q.at, q.windowDays))}
+        ) AS f
+        GROUP BY in_scope, period) AS a`),
+    );
   }
 
   /**
@@ -108,11 +118,12 @@ export class PolicyRepository {
    * the days of each side; the variances come from sums and sums of squares (refund_daily's
    * rep_eligible and rep_yes use the same horizon, latest order - the repurchase window).
    */
-  private impactFromRollup(q: ImpactQuery, decided: string, inScope: Sql): Promise<ImpactRow[]> {
+  private impactFromRollup(q: ImpactQuery, decided: string, inScope: Sql): Promise<ImpactSums[]> {
+    const d = this.db.dialect;
     const n = (m: string, where?: string) => raw(`CAST(coalesce(${where ? d.sumIf(m, where) : `sum(${m})`}, 0) AS BIGINT)`);
     const resN = d.sumIf('res_n', decided);
     const resSum = d.fsumIf('res_sum', decided);
-    return this.db.query<ImpactRow>(sql`
+    return this.db.query<ImpactSums>(sql`
       WITH p AS (SELECT CAST(CAST(${q.at} AS TIMESTAMP) AS DATE) AS t, CAST(${q.windowDays} AS INTEGER) AS w),
       f AS (
         SELECT r.*, CASE WHEN r.day < p.t THEN 'pre' ELSE 'post' END AS period, ${inScope} AS in_scope
@@ -128,11 +139,7 @@ export class PolicyRepository {
           ${n('res_n', decided)} AS res_n,
           ${raw(`${resSum} / nullif(${resN}, 0)`)} AS res_mean,
           ${raw(`CASE WHEN ${resN} > 1 THEN (${d.fsumIf('res_sq', decided)} - ${resSum} * ${resSum} / ${resN}) / (${resN} - 1) END`)} AS res_var,
-          ${n('csat_n')} AS csat_n, ${n('csat_hi')} AS csat_hi,
-          CAST(sum(csat_sum) AS DOUBLE) / nullif(sum(csat_n), 0) AS csat_mean,
-          CASE WHEN sum(csat_n) > 1 THEN
-            CAST(CAST(sum(csat_n) AS HUGEINT) * sum(csat_sq) - CAST(sum(csat_sum) AS HUGEINT) * sum(csat_sum) AS DOUBLE)
-              / (CAST(sum(csat_n) AS DOUBLE) * (sum(csat_n) - 1)) END AS csat_var,
+          ${n('csat_n')} AS csat_n, ${n('csat_hi')} AS csat_hi, ${n('csat_sum')} AS csat_sum, ${n('csat_sq')} AS csat_sq,
           ${n('rep_eligible', decided)} AS rep_eligible,
           ${n('rep_yes', decided)} AS rep_yes
         FROM f

@@ -121,7 +121,7 @@ export class PolicyService {
     for (const r of loaded) {
       byId.set(r.change_id, {
         changeId: r.change_id,
-        effectiveAt: r.effective_at.toISOString(),
+        effectiveAt: new Date(Math.floor(Number(r.effective_us) / 1000)).toISOString(),
         title: r.title,
         description: r.description,
         scopeChannel: r.scope_channel,
