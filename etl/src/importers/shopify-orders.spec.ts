@@ -6,14 +6,10 @@ import { emailCustomerId } from '../reconcile/keys';
 import { parseCsv } from './csv';
 import { productLineOf } from './shopify-orders';
 import { specFixtures } from '../testing/fixtures';
+import { readOut } from '../testing/importers';
 
 const SAMPLE = specFixtures('shopify', 'orders_export.csv');
 const FIX = join(__dirname, '__fixtures__');
-
-async function readOut(file: string): Promise<Array<Record<string, string>>> {
-  const [header = [], ...rows] = parseCsv(await readFile(file, 'utf8')).records;
-  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
-}
 
 async function convert(paths: string[]) {
   const out = await mkdtemp(join(tmpdir(), 'shopify-spec-'));

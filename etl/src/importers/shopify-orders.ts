@@ -195,22 +195,17 @@ export async function convertShopifyOrders(files: string[], ctx: ImportContext):
   const refundRows: Row<'refunds'>[] = [];
   const shopOrders: Array<Record<string, Cell>> = [];
 
-  const ts = (raw: string, what: string, where: string): Cell => {
-    const v = parseTimestamp(raw);
-    if (v === undefined) {
+  /** `parse(raw)`, or the text as written (with a warning) when it cannot be read. */
+  const readOrKeep =
+    (parse: (raw: string) => Cell | undefined) =>
+    (raw: string, what: string, where: string): Cell => {
+      const v = parse(raw);
+      if (v !== undefined) return v;
       warnings.add(`${FORMAT}: unreadable ${what} kept as written`, where);
       return raw;
-    }
-    return v;
-  };
-  const money = (raw: string, what: string, where: string): Cell => {
-    const v = parseDecimal(raw);
-    if (v === undefined) {
-      warnings.add(`${FORMAT}: unreadable ${what} kept as written`, where);
-      return raw;
-    }
-    return v;
-  };
+    };
+  const ts = readOrKeep(parseTimestamp);
+  const money = readOrKeep(parseDecimal);
 
   for (const order of orders.values()) {
     const h = order.header;
