@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { connect, openDatabase, storedReportingCurrency } from '@refunds/engine-duckdb';
 import { agreedReportingCurrency } from './load/checks';
 import { LoadError } from './load/errors';
@@ -157,7 +158,8 @@ async function loadViaServer(info: ServerInfo, paths: string[], opts: LoadOption
   return body.summary;
 }
 
-async function loadLocal(db: string, paths: string[], opts: LoadOptions): Promise<LoadSummary> {
+/** Runs `work` on a connection to the DuckDB file `db`, closed after it; a file DuckDB cannot open is a DATABASE_ERROR. */
+async function withDatabase<T>(db: string, work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
   let instance;
   try {
     instance = await openDatabase(db);
@@ -166,11 +168,15 @@ async function loadLocal(db: string, paths: string[], opts: LoadOptions): Promis
   }
   const conn = await connect(instance);
   try {
-    return await loadFiles(conn, paths, opts);
+    return await work(conn);
   } finally {
     conn.closeSync();
     instance.closeSync();
   }
+}
+
+function loadLocal(db: string, paths: string[], opts: LoadOptions): Promise<LoadSummary> {
+  return withDatabase(db, (conn) => loadFiles(conn, paths, opts));
 }
 
 /** REFUNDS_REASON_FAMILIES: a JSON file {family: [reason codes]} replacing the default mapping. */
@@ -254,19 +260,7 @@ const ENCODINGS: Record<string, Encoding> = {
 /** The reporting currency a database file was created with; null for a new file. */
 async function databaseCurrency(db: string): Promise<string | null> {
   if (!existsSync(db)) return null;
-  let instance;
-  try {
-    instance = await openDatabase(db);
-  } catch (e) {
-    throw new LoadError('DATABASE_ERROR', `cannot open ${db}: ${(e as Error).message.split('\n')[0]}`);
-  }
-  const conn = await connect(instance);
-  try {
-    return await storedReportingCurrency(conn);
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
+  return withDatabase(db, storedReportingCurrency);
 }
 
 async function convert(
