@@ -5,22 +5,13 @@ import { convertExport } from './index';
 import { emailCustomerId } from '../reconcile/keys';
 import { channelFromVia, csatScore } from './zendesk-tickets';
 import { specFixtures } from '../testing/fixtures';
-import { readOut, tally } from '../testing/importers';
+import { convertAndRead, tally } from '../testing/importers';
 
 const TICKETS = specFixtures('zendesk', 'tickets_export.csv');
 const RATINGS = specFixtures('zendesk', 'satisfaction_ratings.json');
 const FIX = join(__dirname, '__fixtures__');
 
-async function convert(paths: string[]) {
-  const out = await mkdtemp(join(tmpdir(), 'zendesk-spec-'));
-  const result = await convertExport('zendesk-tickets', paths, out, { alone: true });
-  return {
-    result,
-    refunds: await readOut(join(out, 'refunds.csv')),
-    surveys: await readOut(join(out, 'surveys.csv')),
-    agents: await readOut(join(out, 'agents.csv')),
-  };
-}
+const convert = (paths: string[]) => convertAndRead('zendesk-tickets', paths, ['refunds', 'surveys', 'agents'], { alone: true });
 
 describe('zendesk-tickets on the sample export + ratings', () => {
   let r: Awaited<ReturnType<typeof convert>>;
