@@ -136,26 +136,39 @@ function runningServer(db: string): ServerInfo | null {
   }
 }
 
-async function loadViaServer(info: ServerInfo, paths: string[], opts: LoadOptions, format?: string, mapping?: string): Promise<LoadSummary> {
+/**
+ * Hands a job (`what`: the load, the backup) to the server that serves the database: POST `body` to
+ * `path` with the admin token of REFUNDS_ADMIN_TOKEN. Returns the answer and whether it was a success.
+ */
+async function postToServer<T>(
+  info: ServerInfo,
+  path: string,
+  what: string,
+  body: unknown,
+): Promise<{ ok: boolean; status: number; body: T & { error?: { message: string } } }> {
   const token = process.env.REFUNDS_ADMIN_TOKEN;
   if (!token)
-    throw new LoadError('LOAD_IN_PROGRESS', `a server (pid ${info.pid}) serves this database; set REFUNDS_ADMIN_TOKEN so the load can be handed to it`);
-  const res = await fetch(`${info.url}/api/loads`, {
+    throw new LoadError('LOAD_IN_PROGRESS', `a server (pid ${info.pid}) serves this database; set REFUNDS_ADMIN_TOKEN so ${what} can be handed to it`);
+  const res = await fetch(`${info.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({
-      paths: paths.map((p) => resolve(p)),
-      strict: opts.strict,
-      rejectsOut: opts.rejectsOut && resolve(opts.rejectsOut),
-      encoding: opts.encoding,
-      currency: opts.reportingCurrency,
-      format,
-      mapping: mapping && resolve(mapping),
-    }),
+    body: JSON.stringify(body),
   });
-  const body = (await res.json()) as { summary?: LoadSummary; error?: { code: string; message: string } };
-  if (!res.ok || !body.summary) throw new LoadError('DATABASE_ERROR', body.error?.message ?? `server answered ${res.status}`);
-  return body.summary;
+  return { ok: res.ok, status: res.status, body: (await res.json()) as T & { error?: { message: string } } };
+}
+
+async function loadViaServer(info: ServerInfo, paths: string[], opts: LoadOptions, format?: string, mapping?: string): Promise<LoadSummary> {
+  const res = await postToServer<{ summary?: LoadSummary }>(info, '/api/loads', 'the load', {
+    paths: paths.map((p) => resolve(p)),
+    strict: opts.strict,
+    rejectsOut: opts.rejectsOut && resolve(opts.rejectsOut),
+    encoding: opts.encoding,
+    currency: opts.reportingCurrency,
+    format,
+    mapping: mapping && resolve(mapping),
+  });
+  if (!res.ok || !res.body.summary) throw new LoadError('DATABASE_ERROR', res.body.error?.message ?? `server answered ${res.status}`);
+  return res.body.summary;
 }
 
 /** Runs `work` on a connection to the DuckDB file `db`, closed after it; a file DuckDB cannot open is a DATABASE_ERROR. */
@@ -296,17 +309,9 @@ async function cmdBackup(a: ParsedArgs): Promise<number> {
   const server = a.flags.local ? null : runningServer(db);
   let bytes: number;
   if (server) {
-    const token = process.env.REFUNDS_ADMIN_TOKEN;
-    if (!token)
-      throw new LoadError('LOAD_IN_PROGRESS', `a server (pid ${server.pid}) serves this database; set REFUNDS_ADMIN_TOKEN so the backup can be handed to it`);
-    const res = await fetch(`${server.url}/api/backups`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ out }),
-    });
-    const body = (await res.json()) as { bytes?: number; error?: { message: string } };
-    if (!res.ok || body.bytes === undefined) throw new LoadError('BACKUP_FAILED', body.error?.message ?? `server answered ${res.status}`);
-    bytes = body.bytes;
+    const res = await postToServer<{ bytes?: number }>(server, '/api/backups', 'the backup', { out });
+    if (!res.ok || res.body.bytes === undefined) throw new LoadError('BACKUP_FAILED', res.body.error?.message ?? `server answered ${res.status}`);
+    bytes = res.body.bytes;
   } else {
     bytes = (await backupFile(resolve(db), out)).bytes;
   }
