@@ -1,4 +1,8 @@
 // GraphQL operations of shared/spec/api-contract.md, with the fields the contract names.
+import { createRequire } from 'node:module';
+
+/** A small seeded PRNG (mulberry32, @refunds/shared), so the mixed load is the same on every run. */
+const { mulberry32 } = createRequire(import.meta.url)('@refunds/shared');
 
 const OVERVIEW = `query Bench($filter: RefundFilter) { overview(filter: $filter) {
   refunds decided refundedAmount approvalRate rejectionRate partialRate refundRate slaMetRate overduePending
@@ -80,25 +84,13 @@ export function isMissingOperation(body) {
   return code === 'GRAPHQL_VALIDATION_FAILED' || /Cannot query field/.test(e.message ?? '');
 }
 
-/** A small seeded PRNG (mulberry32), so the mixed load is the same on every run. */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Request bodies for the mixed load: a pool of `distinct` bodies (every operation with varied filters:
  * all / a quarter / a month / a year, channel subsets, product lines), drawn `count` times with a skew
  * (u^2: the first bodies, unfiltered and default-like views, are the most popular), as dashboard users do.
  */
 export function mixedBodies(ctx, { distinct = 400, count = 20000, seed = 7 } = {}) {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const pick = (xs) => xs[Math.floor(rand() * xs.length)];
   const subset = (xs) => xs.filter(() => rand() < 0.4);
   const ops = OPERATIONS.filter((o) => !ctx.missing?.has(o.name));

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { connect, openDatabase, storedReportingCurrency } from '@refunds/engine-duckdb';
 import { agreedReportingCurrency } from './load/checks';
 import { LoadError } from './load/errors';
@@ -135,29 +136,43 @@ function runningServer(db: string): ServerInfo | null {
   }
 }
 
-async function loadViaServer(info: ServerInfo, paths: string[], opts: LoadOptions, format?: string, mapping?: string): Promise<LoadSummary> {
+/**
+ * Hands a job (`what`: the load, the backup) to the server that serves the database: POST `body` to
+ * `path` with the admin token of REFUNDS_ADMIN_TOKEN. Returns the answer and whether it was a success.
+ */
+async function postToServer<T>(
+  info: ServerInfo,
+  path: string,
+  what: string,
+  body: unknown,
+): Promise<{ ok: boolean; status: number; body: T & { error?: { message: string } } }> {
   const token = process.env.REFUNDS_ADMIN_TOKEN;
   if (!token)
-    throw new LoadError('LOAD_IN_PROGRESS', `a server (pid ${info.pid}) serves this database; set REFUNDS_ADMIN_TOKEN so the load can be handed to it`);
-  const res = await fetch(`${info.url}/api/loads`, {
+    throw new LoadError('LOAD_IN_PROGRESS', `a server (pid ${info.pid}) serves this database; set REFUNDS_ADMIN_TOKEN so ${what} can be handed to it`);
+  const res = await fetch(`${info.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({
-      paths: paths.map((p) => resolve(p)),
-      strict: opts.strict,
-      rejectsOut: opts.rejectsOut && resolve(opts.rejectsOut),
-      encoding: opts.encoding,
-      currency: opts.reportingCurrency,
-      format,
-      mapping: mapping && resolve(mapping),
-    }),
+    body: JSON.stringify(body),
   });
-  const body = (await res.json()) as { summary?: LoadSummary; error?: { code: string; message: string } };
-  if (!res.ok || !body.summary) throw new LoadError('DATABASE_ERROR', body.error?.message ?? `server answered ${res.status}`);
-  return body.summary;
+  return { ok: res.ok, status: res.status, body: (await res.json()) as T & { error?: { message: string } } };
 }
 
-async function loadLocal(db: string, paths: string[], opts: LoadOptions): Promise<LoadSummary> {
+async function loadViaServer(info: ServerInfo, paths: string[], opts: LoadOptions, format?: string, mapping?: string): Promise<LoadSummary> {
+  const res = await postToServer<{ summary?: LoadSummary }>(info, '/api/loads', 'the load', {
+    paths: paths.map((p) => resolve(p)),
+    strict: opts.strict,
+    rejectsOut: opts.rejectsOut && resolve(opts.rejectsOut),
+    encoding: opts.encoding,
+    currency: opts.reportingCurrency,
+    format,
+    mapping: mapping && resolve(mapping),
+  });
+  if (!res.ok || !res.body.summary) throw new LoadError('DATABASE_ERROR', res.body.error?.message ?? `server answered ${res.status}`);
+  return res.body.summary;
+}
+
+/** Runs `work` on a connection to the DuckDB file `db`, closed after it; a file DuckDB cannot open is a DATABASE_ERROR. */
+async function withDatabase<T>(db: string, work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
   let instance;
   try {
     instance = await openDatabase(db);
@@ -166,11 +181,15 @@ async function loadLocal(db: string, paths: string[], opts: LoadOptions): Promis
   }
   const conn = await connect(instance);
   try {
-    return await loadFiles(conn, paths, opts);
+    return await work(conn);
   } finally {
     conn.closeSync();
     instance.closeSync();
   }
+}
+
+function loadLocal(db: string, paths: string[], opts: LoadOptions): Promise<LoadSummary> {
+  return withDatabase(db, (conn) => loadFiles(conn, paths, opts));
 }
 
 /** REFUNDS_REASON_FAMILIES: a JSON file {family: [reason codes]} replacing the default mapping. */
@@ -254,19 +273,7 @@ const ENCODINGS: Record<string, Encoding> = {
 /** The reporting currency a database file was created with; null for a new file. */
 async function databaseCurrency(db: string): Promise<string | null> {
   if (!existsSync(db)) return null;
-  let instance;
-  try {
-    instance = await openDatabase(db);
-  } catch (e) {
-    throw new LoadError('DATABASE_ERROR', `cannot open ${db}: ${(e as Error).message.split('\n')[0]}`);
-  }
-  const conn = await connect(instance);
-  try {
-    return await storedReportingCurrency(conn);
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
+  return withDatabase(db, storedReportingCurrency);
 }
 
 async function convert(
@@ -302,17 +309,9 @@ async function cmdBackup(a: ParsedArgs): Promise<number> {
   const server = a.flags.local ? null : runningServer(db);
   let bytes: number;
   if (server) {
-    const token = process.env.REFUNDS_ADMIN_TOKEN;
-    if (!token)
-      throw new LoadError('LOAD_IN_PROGRESS', `a server (pid ${server.pid}) serves this database; set REFUNDS_ADMIN_TOKEN so the backup can be handed to it`);
-    const res = await fetch(`${server.url}/api/backups`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ out }),
-    });
-    const body = (await res.json()) as { bytes?: number; error?: { message: string } };
-    if (!res.ok || body.bytes === undefined) throw new LoadError('BACKUP_FAILED', body.error?.message ?? `server answered ${res.status}`);
-    bytes = body.bytes;
+    const res = await postToServer<{ bytes?: number }>(server, '/api/backups', 'the backup', { out });
+    if (!res.ok || res.body.bytes === undefined) throw new LoadError('BACKUP_FAILED', res.body.error?.message ?? `server answered ${res.status}`);
+    bytes = res.body.bytes;
   } else {
     bytes = (await backupFile(resolve(db), out)).bytes;
   }

@@ -5,3 +5,4 @@ export * from './stats';
 export * from './matched';
 export * from './chromium';
 export * from './links';
+export * from './random';

@@ -28,3 +28,13 @@ export interface Label {
   en: string;
   'zh-CN': string;
 }
+
+/** A row a load rejected (the loader's load_rejects, and the upload API's answer). */
+export interface LoadReject {
+  table: string;
+  file: string;
+  line: number;
+  column: string;
+  value: string | null;
+  reason: string;
+}

@@ -1,6 +1,6 @@
 import { agent, order, refund, survey, type Row } from '../../etl/src/testing/factory';
 import { ok, startTestServer, type TestServer } from '../support/server';
-import { mulberry32 } from '../support/random';
+import { mulberry32 } from '@refunds/shared';
 import type { IncentiveAlignment, KpiCorrelation } from '../support/api';
 
 /*

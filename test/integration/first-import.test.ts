@@ -57,22 +57,17 @@ describe('a line-level export through the mapping alone', () => {
     expect(first.status).toBe(0);
     expect(first.stderr).toMatch(/online-retail-lines\.csv decoded as windows-1252/);
     expect(first.stderr).toMatch(/ordered_at: dates read as M\/D\/YYYY H:mm/);
-    const orders = await select<{ n: number; amount: number; guests: number }>(
-      db,
-      `SELECT count(*)::INT AS n, sum(amount) AS amount, count(*) FILTER (WHERE customer_id LIKE 'guest:%')::INT AS guests FROM orders`,
-    );
+    const totals = async (table: string, amount: string) =>
+      (
+        await select<{ n: number; amount: number; guests: number }>(
+          db,
+          `SELECT count(*)::INT AS n, sum(${amount}) AS amount, count(*) FILTER (WHERE customer_id LIKE 'guest:%')::INT AS guests FROM ${table}`,
+        )
+      )[0];
     // by hand from the fixture: 57.64 + 22.20 + 7.53 + 42.20 + 32.85 (the 'A' adjustment is no order)
-    expect(orders[0]?.n).toBe(5);
-    expect(orders[0]?.amount).toBeCloseTo(162.42, 9);
-    expect(orders[0]?.guests).toBe(1);
-    const refunds = await select<{ n: number; amount: number; guests: number }>(
-      db,
-      `SELECT count(*)::INT AS n, sum(refunded_amount) AS amount, count(*) FILTER (WHERE customer_id LIKE 'guest:%')::INT AS guests FROM refunds`,
-    );
+    expect(await totals('orders', 'amount')).toEqual({ n: 5, amount: expect.closeTo(162.42, 9), guests: 1 });
     // C536379 27.50 + C536383 4.65 + C537000 2 x 4.25 + C538001 (4.95 + 18)
-    expect(refunds[0]?.n).toBe(4);
-    expect(refunds[0]?.amount).toBeCloseTo(63.6, 9);
-    expect(refunds[0]?.guests).toBe(1);
+    expect(await totals('refunds', 'refunded_amount')).toEqual({ n: 4, amount: expect.closeTo(63.6, 9), guests: 1 });
     const text = await select<{ d: string }>(db, `SELECT reason_text AS d FROM refunds WHERE refund_id = 'uci:C538001'`);
     expect(text).toEqual([{ d: 'SET/3 CRÈME BRÛLÉE RAMEKINS' }]); // Latin-1 bytes, decoded as such
     expect(await select(db, `SELECT value FROM meta WHERE key = 'reporting_currency'`)).toEqual([{ value: 'GBP' }]);

@@ -1,6 +1,6 @@
 import { order, refund, survey, type Row } from '../../etl/src/testing/factory';
 import { ok, startTestServer, type GqlResult, type TestServer } from '../support/server';
-import { mulberry32 } from '../support/random';
+import { mulberry32 } from '@refunds/shared';
 import type { PolicyImpact } from '../support/api';
 
 /*

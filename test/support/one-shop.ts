@@ -5,7 +5,7 @@ import { connect, convertExport, loadFiles, openDatabase, queryRows, type LoadSu
 import { formatCsv, parseCsv } from '../../etl/src/importers/csv';
 import { specFixtures } from '../../etl/src/testing/fixtures';
 import { tempDir } from '../../etl/src/testing/factory';
-import { mulberry32 } from './random';
+import { mulberry32 } from '@refunds/shared';
 
 /** The spec's one-shop exports (../shared/fixtures/one-shop) and variants of them, for reconciliation tests. */
 export const ONE_SHOP = specFixtures('one-shop');

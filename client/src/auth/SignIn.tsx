@@ -4,6 +4,7 @@ import { LocaleSwitch } from '../common/LocaleSwitch';
 import { useI18n } from '../common/i18n';
 import { errorText } from '../common/States';
 import { providers, signIn, type SignInOutcome } from './session';
+import { InputField } from '../common/Field';
 
 /** What the single-sign-on callback reports in the query string when it did not sign anyone in. */
 function ssoProblem(): 'no-access' | 'failed' | null {
@@ -96,30 +97,26 @@ export function SignIn({ reason, error, onRetry }: { reason?: 'expired'; error?:
           }}
         >
           <p className="muted">{t('signIn.intro')}</p>
-          <label className="field">
-            <span className="field-label">{t('signIn.email')}</span>
-            <input
-              name="email"
-              type="email"
-              autoComplete="username"
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-              required
-              data-testid="email-input"
-            />
-          </label>
-          <label className="field">
-            <span className="field-label">{t('signIn.password')}</span>
-            <input
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              required
-              data-testid="password-input"
-            />
-          </label>
+          <InputField
+            label={t('signIn.email')}
+            name="email"
+            type="email"
+            autoComplete="username"
+            value={email}
+            onValue={setEmail}
+            required
+            data-testid="email-input"
+          />
+          <InputField
+            label={t('signIn.password')}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onValue={setPassword}
+            required
+            data-testid="password-input"
+          />
           <button type="submit" className="btn primary" disabled={busy || !email.trim() || !password} data-testid="sign-in-password">
             {busy ? t('signIn.checking') : t('signIn.submit')}
           </button>
@@ -132,18 +129,16 @@ export function SignIn({ reason, error, onRetry }: { reason?: 'expired'; error?:
             if (token.trim()) void submit({ token: token.trim() }, 'signIn.invalid');
           }}
         >
-          <label className="field">
-            <span className="field-label">{t('signIn.tokenIntro')}</span>
-            <input
-              name="token"
-              type="password"
-              autoComplete="off"
-              value={token}
-              onChange={(e) => setTokenValue(e.target.value)}
-              required
-              data-testid="token-input"
-            />
-          </label>
+          <InputField
+            label={t('signIn.tokenIntro')}
+            name="token"
+            type="password"
+            autoComplete="off"
+            value={token}
+            onValue={setTokenValue}
+            required
+            data-testid="token-input"
+          />
           <button type="submit" className="btn" disabled={busy || !token.trim()} data-testid="sign-in">
             {busy ? t('signIn.checking') : t('signIn.submit')}
           </button>

@@ -7,6 +7,7 @@ import { SavedViews } from './SavedViews';
 import { useSession } from './session';
 import { errorText } from './States';
 import { useFilters } from './useFilters';
+import { InputField } from './Field';
 
 const PRESETS: readonly Preset[] = ['30d', '90d', '12m', 'all'];
 
@@ -65,33 +66,29 @@ export function FilterBar({ viewsOnly = false }: { viewsOnly?: boolean }) {
   return (
     <section className="filter-bar" aria-label={t('filter.title')} data-testid="filter-bar">
       <div className="filter-row">
-        <label className="field">
-          <span className="field-label">{t('filter.from')}</span>
-          <input
-            type="date"
-            name="from"
-            value={from}
-            min={o?.minDate ?? undefined}
-            onChange={(e) => {
-              setFrom(e.target.value);
-              applyDates(e.target.value, to);
-            }}
-            aria-invalid={badRange}
-          />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('filter.to')}</span>
-          <input
-            type="date"
-            name="to"
-            value={to}
-            onChange={(e) => {
-              setTo(e.target.value);
-              applyDates(from, e.target.value);
-            }}
-            aria-invalid={badRange}
-          />
-        </label>
+        <InputField
+          label={t('filter.from')}
+          type="date"
+          name="from"
+          value={from}
+          min={o?.minDate ?? undefined}
+          onValue={(v) => {
+            setFrom(v);
+            applyDates(v, to);
+          }}
+          aria-invalid={badRange}
+        />
+        <InputField
+          label={t('filter.to')}
+          type="date"
+          name="to"
+          value={to}
+          onValue={(v) => {
+            setTo(v);
+            applyDates(from, v);
+          }}
+          aria-invalid={badRange}
+        />
         {o?.minDate && o.maxDate && (
           <div className="presets" role="group">
             {PRESETS.map((p) => (

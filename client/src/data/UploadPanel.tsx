@@ -61,31 +61,23 @@ function PreviewResult({ summary, warnings, committed }: { summary: UploadSummar
   ];
   const rejects = summary.rejects ?? [];
   const title = committed ? t('upload.committedTables', { id: summary.loadId }) : t('upload.previewTables');
+  const stats = [
+    ['read', t('upload.rowsRead'), 'preview-read'],
+    ['loaded', committed ? t('upload.rowsLoaded') : t('upload.rowsToLoad'), 'preview-loaded'],
+    ['unchanged', t('upload.rowsUnchanged'), undefined],
+    ['rejected', t('upload.rowsRejected'), 'preview-rejected'],
+  ] as const;
   return (
     <div className="upload-result" data-testid="preview-summary">
       <div className="stat-row upload-stats">
-        <div className="stat">
-          <div className="card-label">{t('upload.rowsRead')}</div>
-          <div className="big-number" data-testid="preview-read">
-            {fmt.number(sum('read'))}
+        {stats.map(([k, label, testId]) => (
+          <div className="stat" key={k}>
+            <div className="card-label">{label}</div>
+            <div className="big-number" data-testid={testId}>
+              {fmt.number(sum(k))}
+            </div>
           </div>
-        </div>
-        <div className="stat">
-          <div className="card-label">{committed ? t('upload.rowsLoaded') : t('upload.rowsToLoad')}</div>
-          <div className="big-number" data-testid="preview-loaded">
-            {fmt.number(sum('loaded'))}
-          </div>
-        </div>
-        <div className="stat">
-          <div className="card-label">{t('upload.rowsUnchanged')}</div>
-          <div className="big-number">{fmt.number(sum('unchanged'))}</div>
-        </div>
-        <div className="stat">
-          <div className="card-label">{t('upload.rowsRejected')}</div>
-          <div className="big-number" data-testid="preview-rejected">
-            {fmt.number(sum('rejected'))}
-          </div>
-        </div>
+        ))}
       </div>
       <DataTable title={title} rows={summary.tables} columns={cols} rowKey={(r) => r.table} caption={title} compact />
       {summary.conflicts && summary.conflicts.length > 0 && (

@@ -7,6 +7,7 @@ import { Panel } from '../common/Panel';
 import { errorText, Loadable } from '../common/States';
 import { useGql } from '../common/useGql';
 import type * as G from '../common/generated/graphql';
+import { InputField, SelectField } from '../common/Field';
 
 type UserRow = G.UsersQuery['users'][number];
 
@@ -92,36 +93,25 @@ export function UsersPanel() {
                 void run(CREATE, form, t('users.created')).then((ok) => ok && setForm({ email: '', name: '', role: 'analyst', password: '' }));
               }}
             >
-              <label className="field">
-                <span className="field-label">{t('users.email')}</span>
-                <input name="new-user-email" type="email" required value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
-              </label>
-              <label className="field">
-                <span className="field-label">{t('users.name')}</span>
-                <input name="new-user-name" required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
-              </label>
-              <label className="field">
-                <span className="field-label">{t('users.role')}</span>
-                <select name="new-user-role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value })}>
-                  {ROLES.map((x) => (
-                    <option key={x} value={x}>
-                      {roleName(x)}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label className="field">
-                <span className="field-label">{t('users.initialPassword')}</span>
-                <input
-                  name="new-user-password"
-                  type="password"
-                  autoComplete="new-password"
-                  required
-                  minLength={12}
-                  value={form.password}
-                  onChange={(e) => setForm({ ...form, password: e.target.value })}
-                />
-              </label>
+              <InputField label={t('users.email')} name="new-user-email" type="email" required value={form.email} onValue={(email) => setForm({ ...form, email })} />
+              <InputField label={t('users.name')} name="new-user-name" required value={form.name} onValue={(name) => setForm({ ...form, name })} />
+              <SelectField label={t('users.role')} name="new-user-role" value={form.role} onValue={(role) => setForm({ ...form, role })}>
+                {ROLES.map((x) => (
+                  <option key={x} value={x}>
+                    {roleName(x)}
+                  </option>
+                ))}
+              </SelectField>
+              <InputField
+                label={t('users.initialPassword')}
+                name="new-user-password"
+                type="password"
+                autoComplete="new-password"
+                required
+                minLength={12}
+                value={form.password}
+                onValue={(password) => setForm({ ...form, password })}
+              />
               <button type="submit" className="btn primary" data-testid="create-user">
                 {t('users.createButton')}
               </button>
@@ -136,29 +126,24 @@ export function UsersPanel() {
                 );
               }}
             >
-              <label className="field">
-                <span className="field-label">{t('users.name')}</span>
-                <select name="reset-user" required value={reset.id} onChange={(e) => setReset({ ...reset, id: e.target.value })}>
-                  <option value="">—</option>
-                  {d.users.map((u) => (
-                    <option key={u.id} value={String(u.id)}>
-                      {u.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label className="field">
-                <span className="field-label">{t('users.newPassword')}</span>
-                <input
-                  name="reset-password"
-                  type="password"
-                  autoComplete="new-password"
-                  required
-                  minLength={12}
-                  value={reset.password}
-                  onChange={(e) => setReset({ ...reset, password: e.target.value })}
-                />
-              </label>
+              <SelectField label={t('users.name')} name="reset-user" required value={reset.id} onValue={(id) => setReset({ ...reset, id })}>
+                <option value="">—</option>
+                {d.users.map((u) => (
+                  <option key={u.id} value={String(u.id)}>
+                    {u.name}
+                  </option>
+                ))}
+              </SelectField>
+              <InputField
+                label={t('users.newPassword')}
+                name="reset-password"
+                type="password"
+                autoComplete="new-password"
+                required
+                minLength={12}
+                value={reset.password}
+                onValue={(password) => setReset({ ...reset, password })}
+              />
               <button type="submit" className="btn" data-testid="reset-password">
                 {t('users.resetButton')}
               </button>

@@ -1,4 +1,5 @@
 /** The upload API (`/api/uploads`, admins only): XMLHttpRequest for the upload so its progress shows. */
+import type { LoadReject } from '@refunds/shared';
 import { UNAUTHENTICATED_EVENT } from '../common/graphql';
 
 /**
@@ -10,14 +11,7 @@ const CLIENT_HEADER = ['X-Requested-With', 'refunds-dashboard'] as const;
 export type UploadFormat = 'shopify-orders' | 'stripe-refunds' | 'zendesk-tickets' | 'nps-survey' | 'mapping' | 'load';
 export const UPLOAD_FORMATS: readonly UploadFormat[] = ['shopify-orders', 'stripe-refunds', 'zendesk-tickets', 'nps-survey', 'mapping', 'load'];
 
-export interface UploadReject {
-  table: string;
-  file: string;
-  line: number;
-  column: string;
-  value: string | null;
-  reason: string;
-}
+export type UploadReject = LoadReject;
 
 export interface UploadSummary {
   loadId: number;

@@ -1,7 +1,7 @@
-import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, CartesianGrid, ComposedChart, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { Link } from 'react-router-dom';
 import { DEFAULTS, METRIC_BY_NAME } from '@refunds/shared';
-import { DECISION_COLORS } from '../common/chart';
+import { approvalRateLine } from '../common/trend-lines';
 import { useDrill } from '../common/DrillDown';
 import { addDays, daysBetween } from '../common/filters';
 import { useI18n } from '../common/i18n';
@@ -172,17 +172,7 @@ function TrendChart() {
                       if (p) openWeek(p);
                     }}
                   />
-                  <Line
-                    yAxisId="rate"
-                    dataKey="approvalRate"
-                    name={metricLabel('approvalRate')}
-                    stroke={DECISION_COLORS.approved}
-                    strokeWidth={2}
-                    dot={{ r: 2 }}
-                    activeDot={{ r: 5, cursor: 'pointer' }}
-                    connectNulls
-                    isAnimationActive={false}
-                  />
+                  {approvalRateLine(metricLabel('approvalRate'), { clickable: true })}
                   {markerLines(markers, periods, 'WEEK', 'n')}
                 </ComposedChart>
               </ResponsiveContainer>

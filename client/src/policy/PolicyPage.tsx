@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { Bar, BarChart, CartesianGrid, ComposedChart, ErrorBar, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, ComposedChart, ErrorBar, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { DEFAULTS, METRICS, type RefundFilter } from '@refunds/shared';
-import { DECISION_COLORS } from '../common/chart';
+import { approvalRateLine } from '../common/trend-lines';
 import { DataTable, type Column } from '../common/DataTable';
 import { useDrill } from '../common/DrillDown';
 import { useExportNumbers } from '../common/exportRegistry';
@@ -20,6 +20,7 @@ import { useFilters } from '../common/useFilters';
 import { clearGqlCache, useGql } from '../common/useGql';
 import { deltaRows, isRateMetric, prePostRows, type ImpactMetric } from './impact';
 import type * as G from '../common/generated/graphql';
+import { InputField, SelectField } from '../common/Field';
 
 type Impact = G.PolicyImpactQuery['policyImpact'];
 
@@ -234,16 +235,7 @@ function AroundTrend({ change, windowDays, scopeFilter }: { change: PolicyChange
                 />
                 <Legend verticalAlign="top" />
                 <Bar yAxisId="n" dataKey="refunds" name={metricLabel('refunds')} fill="#94a3b8" isAnimationActive={false} />
-                <Line
-                  yAxisId="rate"
-                  dataKey="approvalRate"
-                  name={metricLabel('approvalRate')}
-                  stroke={DECISION_COLORS.approved}
-                  strokeWidth={2}
-                  dot={{ r: 2 }}
-                  connectNulls
-                  isAnimationActive={false}
-                />
+                {approvalRateLine(metricLabel('approvalRate'))}
                 {markerLines(
                   markers,
                   d.refundTrend.map((p) => p.period),
@@ -335,25 +327,16 @@ function Annotations() {
             void add();
           }}
         >
-          <label className="field">
-            <span className="field-label">{t('pol.date')}</span>
-            <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required name="annotation-date" />
-          </label>
-          <label className="field">
-            <span className="field-label">{t('pol.metricOpt')}</span>
-            <select value={metric} onChange={(e) => setMetric(e.target.value)} name="annotation-metric">
-              <option value="">{t('common.none')}</option>
-              {METRICS.filter((m) => !['pearson', 'spearman'].includes(m.name)).map((m) => (
-                <option key={m.name} value={m.name}>
-                  {m.label[locale]}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field grow">
-            <span className="field-label">{t('pol.note')}</span>
-            <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} required name="annotation-note" />
-          </label>
+          <InputField label={t('pol.date')} type="date" value={date} onValue={setDate} required name="annotation-date" />
+          <SelectField label={t('pol.metricOpt')} value={metric} onValue={setMetric} name="annotation-metric">
+            <option value="">{t('common.none')}</option>
+            {METRICS.filter((m) => !['pearson', 'spearman'].includes(m.name)).map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.label[locale]}
+              </option>
+            ))}
+          </SelectField>
+          <InputField label={t('pol.note')} grow value={note} onValue={setNote} maxLength={500} required name="annotation-note" />
           <button type="submit" className="btn primary" disabled={busy}>
             {t('pol.add')}
           </button>

@@ -160,34 +160,18 @@ function ProductBreakdown({ filter, reason, title }: { filter: RefundFilter; rea
           : undefined
       }
     >
-      {sample.error ? (
-        <ErrorState error={sample.error} what={title} onRetry={sample.reload} />
-      ) : !sample.bars ? (
-        <Skeleton />
-      ) : counts.length === 0 ? (
-        <EmptyState>{t('empty.noRefunds')}</EmptyState>
-      ) : (
-        <div className="chart" data-testid="product-breakdown">
-          <ResponsiveContainer width="100%" height={Math.max(160, counts.length * 26 + 40)}>
-            <BarChart data={counts} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 8 }}>
-              <CartesianGrid stroke="#e5e7eb" horizontal={false} />
-              <XAxis type="number" tickFormatter={(v: number) => fmt.compact(v)} tick={{ fontSize: 11 }} allowDecimals={false} />
-              <YAxis type="category" dataKey="key" width={110} tick={{ fontSize: 11 }} />
-              <Tooltip formatter={(v) => [fmt.number(Number(v)), t('rs.col.refunds')]} />
-              <Bar
-                dataKey="count"
-                fill="#b91c1c"
-                isAnimationActive={false}
-                cursor="pointer"
-                onClick={(bar) => {
-                  const k = (bar.payload as { key?: string } | undefined)?.key;
-                  if (k && k !== '—') drill({ title: `${reason ?? ''} · ${k}`, filter: f, drill: { productIds: [k] } });
-                }}
-              />
-            </BarChart>
-          </ResponsiveContainer>
-        </div>
-      )}
+      <CountBars
+        sample={sample}
+        title={title}
+        testId="product-breakdown"
+        minHeight={160}
+        keyWidth={110}
+        color="#b91c1c"
+        compactTicks
+        onPick={(k) => {
+          if (k !== '—') drill({ title: `${reason ?? ''} · ${k}`, filter: f, drill: { productIds: [k] } });
+        }}
+      />
     </Panel>
   );
 }
@@ -344,42 +328,70 @@ export default function ReasonsPage() {
 
 /** Reason codes of one product in the current range (the page is focused on a spike). */
 function ProductFocus({ product }: { product: string }) {
-  const { t, fmt } = useI18n();
+  const { t } = useI18n();
   const { refundFilter } = useFilters();
   const drill = useDrill();
   const sample = useBreakdown(refundFilter, { productIds: [product] }, 'REASON_CODE', 12);
-  const counts = sample.bars ?? [];
   const title = `${t('rs.col.product')} ${product}: ${t('rs.level.reason')}`;
   return (
     <Panel title={title} chart>
-      {sample.error ? (
-        <ErrorState error={sample.error} what={title} onRetry={sample.reload} />
-      ) : !sample.bars ? (
-        <Skeleton />
-      ) : counts.length === 0 ? (
-        <EmptyState>{t('empty.noRefunds')}</EmptyState>
-      ) : (
-        <div className="chart">
-          <ResponsiveContainer width="100%" height={Math.max(140, counts.length * 26 + 40)}>
-            <BarChart data={counts} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 8 }}>
-              <CartesianGrid stroke="#e5e7eb" horizontal={false} />
-              <XAxis type="number" allowDecimals={false} tick={{ fontSize: 11 }} />
-              <YAxis type="category" dataKey="key" width={150} tick={{ fontSize: 11 }} />
-              <Tooltip formatter={(v) => [fmt.number(Number(v)), t('rs.col.refunds')]} />
-              <Bar
-                dataKey="count"
-                fill="#1d4ed8"
-                isAnimationActive={false}
-                cursor="pointer"
-                onClick={(bar) => {
-                  const k = (bar.payload as { key?: string } | undefined)?.key;
-                  if (k) drill({ title: `${product} · ${k}`, filter: { ...refundFilter, reasonCodes: [k] }, drill: { productIds: [product] } });
-                }}
-              />
-            </BarChart>
-          </ResponsiveContainer>
-        </div>
-      )}
+      <CountBars
+        sample={sample}
+        title={title}
+        minHeight={140}
+        keyWidth={150}
+        color="#1d4ed8"
+        onPick={(k) => drill({ title: `${product} · ${k}`, filter: { ...refundFilter, reasonCodes: [k] }, drill: { productIds: [product] } })}
+      />
     </Panel>
+  );
+}
+
+/** A breakdown sample as horizontal count bars (or its error, loading or empty state); a click on a bar picks its key. */
+function CountBars({
+  sample,
+  title,
+  testId,
+  minHeight,
+  keyWidth,
+  color,
+  compactTicks = false,
+  onPick,
+}: {
+  sample: ReturnType<typeof useBreakdown>;
+  title: string;
+  testId?: string;
+  minHeight: number;
+  keyWidth: number;
+  color: string;
+  compactTicks?: boolean;
+  onPick: (key: string) => void;
+}) {
+  const { t, fmt } = useI18n();
+  const counts = sample.bars ?? [];
+  if (sample.error) return <ErrorState error={sample.error} what={title} onRetry={sample.reload} />;
+  if (!sample.bars) return <Skeleton />;
+  if (counts.length === 0) return <EmptyState>{t('empty.noRefunds')}</EmptyState>;
+  return (
+    <div className="chart" data-testid={testId}>
+      <ResponsiveContainer width="100%" height={Math.max(minHeight, counts.length * 26 + 40)}>
+        <BarChart data={counts} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 8 }}>
+          <CartesianGrid stroke="#e5e7eb" horizontal={false} />
+          <XAxis type="number" tickFormatter={compactTicks ? (v: number) => fmt.compact(v) : undefined} tick={{ fontSize: 11 }} allowDecimals={false} />
+          <YAxis type="category" dataKey="key" width={keyWidth} tick={{ fontSize: 11 }} />
+          <Tooltip formatter={(v) => [fmt.number(Number(v)), t('rs.col.refunds')]} />
+          <Bar
+            dataKey="count"
+            fill={color}
+            isAnimationActive={false}
+            cursor="pointer"
+            onClick={(bar) => {
+              const k = (bar.payload as { key?: string } | undefined)?.key;
+              if (k) onPick(k);
+            }}
+          />
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
   );
 }

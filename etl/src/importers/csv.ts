@@ -261,6 +261,33 @@ export function csvTableFromText(file: string, format: string, text: string, enc
   return new CsvTable(file, format, header, rows, parsed.lines.slice(1), encoding);
 }
 
+/**
+ * Whether an export holds JSON rather than CSV: by its name (`.json`, and `.jsonl` where JSON Lines
+ * are accepted) or its first character.
+ */
+export function isJsonText(file: string, text: string, jsonLines = false): boolean {
+  const start = text.trimStart();
+  return (jsonLines ? /\.jsonl?$/i : /\.json$/i).test(file) || start.startsWith('{') || start.startsWith('[');
+}
+
+/** Parses a JSON export (with `jsonLines`, also one JSON value a line); BAD_FILE names the file. */
+export function parseJsonText(file: string, format: string, text: string, jsonLines = false): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const lines = jsonLines ? text.split(/\r?\n/).filter((l) => l.trim() !== '') : [];
+    if (lines.length > 1) {
+      try {
+        return lines.map((l) => JSON.parse(l) as unknown);
+      } catch {
+        /* fall through to the original error */
+      }
+    }
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ImportError('BAD_FILE', `${format}: ${path.basename(file)} is not valid JSON: ${reason}`);
+  }
+}
+
 export async function readCsvTable(file: string, format: string, requested: RequestedEncoding = 'auto'): Promise<CsvTable> {
   const { text, encoding } = await readText(file, format, requested);
   return csvTableFromText(file, format, text, encoding);

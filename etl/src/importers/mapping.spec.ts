@@ -4,21 +4,11 @@ import { join } from 'node:path';
 import { convertExport, ImportError, pseudonymousId, TABLE_COLUMNS } from './index';
 import { parseCsv } from './csv';
 import { specFixtures } from '../testing/fixtures';
+import { readOut, tally } from '../testing/importers';
 
 const HELPDESK = specFixtures('helpdesk', 'customer_support_tickets.csv');
 const EXAMPLE = join(__dirname, 'examples', 'helpdesk-mapping.yaml');
 const FIX = join(__dirname, '__fixtures__');
-
-async function readOut(file: string): Promise<Array<Record<string, string>>> {
-  const [header = [], ...rows] = parseCsv(await readFile(file, 'utf8')).records;
-  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
-}
-
-function tally(rows: Array<Record<string, string>>, col: string): Record<string, number> {
-  const m: Record<string, number> = {};
-  for (const r of rows) m[r[col] ?? ''] = (m[r[col] ?? ''] ?? 0) + 1;
-  return m;
-}
 
 async function tmp(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'mapping-spec-'));

@@ -1,23 +1,13 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { convertExport } from './index';
-import { parseCsv } from './csv';
 import { specFixtures } from '../testing/fixtures';
+import { convertAndRead } from '../testing/importers';
 
 const SAMPLE = specFixtures('surveys', 'nps_responses.csv');
 const FIX = join(__dirname, '__fixtures__');
 
-async function readOut(file: string): Promise<Array<Record<string, string>>> {
-  const [header = [], ...rows] = parseCsv(await readFile(file, 'utf8')).records;
-  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
-}
-
-async function convert(paths: string[]) {
-  const out = await mkdtemp(join(tmpdir(), 'nps-spec-'));
-  const result = await convertExport('nps-survey', paths, out);
-  return { result, surveys: await readOut(join(out, 'surveys.csv')) };
-}
+const convert = (paths: string[]) => convertAndRead('nps-survey', paths, ['surveys']);
 
 describe('nps-survey on the sample', () => {
   it('writes 40 NPS answers: 10 promoters, 8 passives, 22 detractors (NPS -30)', async () => {

@@ -42,7 +42,7 @@ import {
   parseTimestamp,
   pseudonymousId,
 } from './common';
-import { cell, csvTableFromText, readText } from './csv';
+import { cell, csvTableFromText, isJsonText, parseJsonText, readText } from './csv';
 
 const FORMAT = 'nps-survey';
 
@@ -93,16 +93,8 @@ export async function convertNpsSurvey(files: string[], ctx: ImportContext): Pro
 
   for (const file of files) {
     const { text, encoding } = await readText(file, FORMAT);
-    const trimmed = text.trimStart();
-    if (/\.json$/i.test(file) || trimmed.startsWith('[') || trimmed.startsWith('{')) {
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
-        throw new ImportError('BAD_FILE', `${FORMAT}: ${path.basename(file)} is not valid JSON: ${reason}`);
-      }
-      answers.push(...answersFromJson(value, file));
+    if (isJsonText(file, text)) {
+      answers.push(...answersFromJson(parseJsonText(file, FORMAT, text), file));
       continue;
     }
     const t = csvTableFromText(file, FORMAT, text, encoding);

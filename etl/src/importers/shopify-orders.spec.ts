@@ -6,20 +6,12 @@ import { emailCustomerId } from '../reconcile/keys';
 import { parseCsv } from './csv';
 import { productLineOf } from './shopify-orders';
 import { specFixtures } from '../testing/fixtures';
+import { convertAndRead } from '../testing/importers';
 
 const SAMPLE = specFixtures('shopify', 'orders_export.csv');
 const FIX = join(__dirname, '__fixtures__');
 
-async function readOut(file: string): Promise<Array<Record<string, string>>> {
-  const [header = [], ...rows] = parseCsv(await readFile(file, 'utf8')).records;
-  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
-}
-
-async function convert(paths: string[]) {
-  const out = await mkdtemp(join(tmpdir(), 'shopify-spec-'));
-  const result = await convertExport('shopify-orders', paths, out, { alone: true });
-  return { result, orders: await readOut(join(out, 'orders.csv')), refunds: await readOut(join(out, 'refunds.csv')), out };
-}
+const convert = (paths: string[]) => convertAndRead('shopify-orders', paths, ['orders', 'refunds'], { alone: true });
 
 describe('shopify-orders on the sample export', () => {
   let r: Awaited<ReturnType<typeof convert>>;

@@ -195,22 +195,17 @@ export async function convertShopifyOrders(files: string[], ctx: ImportContext):
   const refundRows: Row<'refunds'>[] = [];
   const shopOrders: Array<Record<string, Cell>> = [];
 
-  const ts = (raw: string, what: string, where: string): Cell => {
-    const v = parseTimestamp(raw);
-    if (v === undefined) {
+  /** `parse(raw)`, or the text as written (with a warning) when it cannot be read. */
+  const readOrKeep =
+    (parse: (raw: string) => Cell | undefined) =>
+    (raw: string, what: string, where: string): Cell => {
+      const v = parse(raw);
+      if (v !== undefined) return v;
       warnings.add(`${FORMAT}: unreadable ${what} kept as written`, where);
       return raw;
-    }
-    return v;
-  };
-  const money = (raw: string, what: string, where: string): Cell => {
-    const v = parseDecimal(raw);
-    if (v === undefined) {
-      warnings.add(`${FORMAT}: unreadable ${what} kept as written`, where);
-      return raw;
-    }
-    return v;
-  };
+    };
+  const ts = readOrKeep(parseTimestamp);
+  const money = readOrKeep(parseDecimal);
 
   for (const order of orders.values()) {
     const h = order.header;
@@ -225,29 +220,17 @@ export async function convertShopifyOrders(files: string[], ctx: ImportContext):
     const campaign = emptyToNull(h.discountCode);
     const orderedAt = ts(h.createdAt, 'Created at', order.where);
 
-    orderRows.push({
-      order_id: order.orderId,
-      customer_id: customerId,
-      ordered_at: orderedAt,
-      amount: total,
-      currency,
-      channel,
-      campaign,
-    });
+    const orderRow: Row<'orders'> = { order_id: order.orderId, customer_id: customerId, ordered_at: orderedAt, amount: total, currency, channel, campaign };
+    orderRows.push(orderRow);
 
     const status = toCode(h.financialStatus);
     const first = order.items[0];
     const reasonRaw = toCode(h.cancelReason);
+    // the order as the shop reports it (the columns are written in the table's order)
     const shop: Record<string, Cell> = {
+      ...orderRow,
       order_key: orderKey(order.orderId),
-      order_id: order.orderId,
       source: 'shopify',
-      customer_id: customerId,
-      ordered_at: orderedAt,
-      amount: total,
-      currency,
-      channel,
-      campaign,
       product_id: emptyToNull(first?.sku),
       product_line: first ? productLineOf(first.name) : null,
       financial_status: emptyToNull(status),

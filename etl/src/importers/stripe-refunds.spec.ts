@@ -1,23 +1,13 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { convertExport } from './index';
-import { parseCsv } from './csv';
 import { specFixtures } from '../testing/fixtures';
+import { convertAndRead } from '../testing/importers';
 
 const SAMPLE = specFixtures('stripe', 'refunds.json');
 const FIX = join(__dirname, '__fixtures__');
 
-async function readOut(file: string): Promise<Array<Record<string, string>>> {
-  const [header = [], ...rows] = parseCsv(await readFile(file, 'utf8')).records;
-  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
-}
-
-async function convert(paths: string[], reportingCurrency?: string) {
-  const out = await mkdtemp(join(tmpdir(), 'stripe-spec-'));
-  const result = await convertExport('stripe-refunds', paths, out, { reportingCurrency, alone: true });
-  return { result, refunds: await readOut(join(out, 'refunds.csv')) };
-}
+const convert = (paths: string[], reportingCurrency?: string) => convertAndRead('stripe-refunds', paths, ['refunds'], { reportingCurrency, alone: true });
 
 describe('stripe-refunds on the sample list', () => {
   let r: Awaited<ReturnType<typeof convert>>;

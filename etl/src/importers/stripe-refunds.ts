@@ -67,7 +67,7 @@ import {
   parseTimestamp,
   toCode,
 } from './common';
-import { type CsvTable, cell, csvTableFromText, readText } from './csv';
+import { type CsvTable, cell, csvTableFromText, isJsonText, parseJsonText, readText } from './csv';
 import { orderKey } from '../reconcile/keys';
 
 const FORMAT = 'stripe-refunds';
@@ -187,24 +187,6 @@ function collectJson(value: unknown, file: string, out: StripeRefund[], warnings
     if (typeof got === 'string') warnings.add(`${FORMAT}: ${got}`, where);
     else out.push(got);
   });
-}
-
-function parseJsonFile(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    // JSON Lines
-    const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-    if (lines.length > 1) {
-      try {
-        return lines.map((l) => JSON.parse(l) as unknown);
-      } catch {
-        /* fall through to the original error */
-      }
-    }
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new ImportError('BAD_FILE', `${FORMAT}: ${path.basename(file)} is not valid JSON: ${reason}`);
-  }
 }
 
 /** The order number a refund's metadata gives (reconciliation.md: metadata.order_id, else metadata.order_number). */
@@ -402,11 +384,10 @@ export async function convertStripeRefunds(files: string[], ctx: ImportContext):
 
   for (const file of files) {
     const { text } = await readText(file, FORMAT);
-    const trimmed = text.trimStart();
-    const looksJson = /\.jsonl?$/i.test(file) || trimmed.startsWith('{') || trimmed.startsWith('[');
-    if (looksJson) {
+    if (isJsonText(file, text, true)) {
       const before = refunds.length;
-      collectJson(parseJsonFile(text, file), file, refunds, warnings);
+      collectJson(parseJsonText(file, FORMAT, text, true), file, refunds, warnings);
+      const trimmed = text.trimStart();
       if (refunds.length === before && trimmed !== '' && trimmed !== '[]') {
         throw new ImportError('BAD_FILE', `${FORMAT}: ${path.basename(file)} holds no Stripe refund objects`);
       }

@@ -1,37 +1,17 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convertExport } from './index';
 import { emailCustomerId } from '../reconcile/keys';
-import { parseCsv } from './csv';
 import { channelFromVia, csatScore } from './zendesk-tickets';
 import { specFixtures } from '../testing/fixtures';
+import { convertAndRead, tally } from '../testing/importers';
 
 const TICKETS = specFixtures('zendesk', 'tickets_export.csv');
 const RATINGS = specFixtures('zendesk', 'satisfaction_ratings.json');
 const FIX = join(__dirname, '__fixtures__');
 
-async function readOut(file: string): Promise<Array<Record<string, string>>> {
-  const [header = [], ...rows] = parseCsv(await readFile(file, 'utf8')).records;
-  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
-}
-
-async function convert(paths: string[]) {
-  const out = await mkdtemp(join(tmpdir(), 'zendesk-spec-'));
-  const result = await convertExport('zendesk-tickets', paths, out, { alone: true });
-  return {
-    result,
-    refunds: await readOut(join(out, 'refunds.csv')),
-    surveys: await readOut(join(out, 'surveys.csv')),
-    agents: await readOut(join(out, 'agents.csv')),
-  };
-}
-
-function tally(rows: Array<Record<string, string>>, col: string): Record<string, number> {
-  const m: Record<string, number> = {};
-  for (const r of rows) m[r[col] ?? ''] = (m[r[col] ?? ''] ?? 0) + 1;
-  return m;
-}
+const convert = (paths: string[]) => convertAndRead('zendesk-tickets', paths, ['refunds', 'surveys', 'agents'], { alone: true });
 
 describe('zendesk-tickets on the sample export + ratings', () => {
   let r: Awaited<ReturnType<typeof convert>>;

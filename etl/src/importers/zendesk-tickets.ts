@@ -78,7 +78,7 @@ import {
   toCode,
   withSource,
 } from './common';
-import { type CsvTable, cell, csvTableFromText, readText } from './csv';
+import { type CsvTable, cell, csvTableFromText, isJsonText, parseJsonText, readText } from './csv';
 import { emailCustomerId, orderKey } from '../reconcile/keys';
 
 const FORMAT = 'zendesk-tickets';
@@ -212,16 +212,8 @@ export async function convertZendeskTickets(files: string[], ctx: ImportContext)
 
   for (const file of files) {
     const { text, encoding } = await readText(file, FORMAT);
-    const trimmed = text.trimStart();
-    if (/\.json$/i.test(file) || trimmed.startsWith('{') || trimmed.startsWith('[')) {
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
-        throw new ImportError('BAD_FILE', `${FORMAT}: ${path.basename(file)} is not valid JSON: ${reason}`);
-      }
-      if (!collectRatings(value, file, ratings)) {
+    if (isJsonText(file, text)) {
+      if (!collectRatings(parseJsonText(file, FORMAT, text), file, ratings)) {
         throw new ImportError('BAD_FILE', `${FORMAT}: ${path.basename(file)} is not a satisfaction_ratings export`);
       }
       continue;

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DEFAULT_REASON_FAMILY_MAP, reasonFamilyPairs } from '@refunds/shared';
+import { DEFAULT_REASON_FAMILY_MAP, reasonFamilyPairs, type LoadReject } from '@refunds/shared';
 import { QueryError, queryRows, runSql, storedReportingCurrency } from '@refunds/engine-duckdb';
 import { ident, literal, sql, TABLE_BY_NAME, TABLES, isSourceTable, type TableName, type TableSpec } from '@refunds/warehouse';
 import { recomputeFacts } from './derive';
@@ -46,15 +46,7 @@ export interface TableSummary {
   rejected: number;
 }
 
-/** A rejected row as recorded in load_rejects. */
-export interface LoadReject {
-  table: string;
-  file: string;
-  line: number;
-  column: string;
-  value: string | null;
-  reason: string;
-}
+export type { LoadReject };
 
 export interface LoadSummary {
   loadId: number;

@@ -36,95 +36,30 @@ const t = (c: string) => `e.t_${c}`;
 const s = (c: string) => `e.s_${c}`;
 const p = (c: string) => `e.p_${c}`;
 
+/** A source's column of the episode relation, by the source's name. */
+const COLUMN_OF: Record<Source, (c: string) => string> = { shop: s, helpdesk: t, payments: p };
+
+/**
+ * A field of the precedence table: its sources in order, each giving the column of the field's name
+ * unless `columns` names another expression for it.
+ */
+function precedence(field: string, sources: Source[], columns: Partial<Record<Source, string>> = {}): { field: string; candidates: Candidate[] } {
+  return { field, candidates: sources.map((source) => ({ source, expr: columns[source] ?? COLUMN_OF[source](field) })) };
+}
+
 /** Fields taken as the first non-null candidate: the precedence table of reconciliation.md. */
 export const PRECEDENCE: ReadonlyArray<{ field: string; candidates: Candidate[] }> = [
-  {
-    field: 'order_id',
-    candidates: [
-      { source: 'shop', expr: s('order_id') },
-      { source: 'helpdesk', expr: `trim(${t('order_ref')})` },
-      { source: 'payments', expr: `trim(${p('order_ref')})` },
-    ],
-  },
-  {
-    field: 'customer_id',
-    candidates: [
-      { source: 'shop', expr: s('customer_id') },
-      { source: 'helpdesk', expr: t('customer_id') },
-      { source: 'payments', expr: p('customer_id') },
-    ],
-  },
-  {
-    field: 'product_id',
-    candidates: [
-      { source: 'shop', expr: s('product_id') },
-      { source: 'helpdesk', expr: t('product_id') },
-      { source: 'payments', expr: p('product_id') },
-    ],
-  },
-  {
-    field: 'product_line',
-    candidates: [
-      { source: 'shop', expr: s('product_line') },
-      { source: 'helpdesk', expr: t('product_line') },
-      { source: 'payments', expr: p('product_line') },
-    ],
-  },
-  {
-    field: 'campaign',
-    candidates: [
-      { source: 'shop', expr: s('campaign') },
-      { source: 'helpdesk', expr: t('campaign') },
-      { source: 'payments', expr: p('campaign') },
-    ],
-  },
-  {
-    field: 'requested_at',
-    candidates: [
-      { source: 'helpdesk', expr: t('requested_at') },
-      { source: 'payments', expr: p('first_at') },
-      { source: 'shop', expr: s('refund_at') },
-    ],
-  },
-  {
-    field: 'agent_id',
-    candidates: [
-      { source: 'helpdesk', expr: t('agent_id') },
-      { source: 'payments', expr: p('agent_id') },
-    ],
-  },
-  {
-    field: 'channel',
-    candidates: [
-      { source: 'helpdesk', expr: t('channel') },
-      { source: 'shop', expr: s('channel') },
-      { source: 'payments', expr: p('channel') },
-    ],
-  },
-  {
-    field: 'reason_code',
-    candidates: [
-      { source: 'helpdesk', expr: t('reason_code') },
-      { source: 'payments', expr: p('reason_code') },
-      { source: 'shop', expr: s('reason_code') },
-    ],
-  },
-  {
-    field: 'reason_text',
-    candidates: [
-      { source: 'helpdesk', expr: t('reason_text') },
-      { source: 'payments', expr: p('reason_text') },
-      { source: 'shop', expr: s('reason_text') },
-    ],
-  },
-  {
-    field: 'currency',
-    candidates: [
-      { source: 'payments', expr: p('currency') },
-      { source: 'shop', expr: s('currency') },
-      { source: 'helpdesk', expr: t('currency') },
-    ],
-  },
+  precedence('order_id', ['shop', 'helpdesk', 'payments'], { helpdesk: `trim(${t('order_ref')})`, payments: `trim(${p('order_ref')})` }),
+  precedence('customer_id', ['shop', 'helpdesk', 'payments']),
+  precedence('product_id', ['shop', 'helpdesk', 'payments']),
+  precedence('product_line', ['shop', 'helpdesk', 'payments']),
+  precedence('campaign', ['shop', 'helpdesk', 'payments']),
+  precedence('requested_at', ['helpdesk', 'payments', 'shop'], { payments: p('first_at'), shop: s('refund_at') }),
+  precedence('agent_id', ['helpdesk', 'payments']),
+  precedence('channel', ['helpdesk', 'shop', 'payments']),
+  precedence('reason_code', ['helpdesk', 'payments', 'shop']),
+  precedence('reason_text', ['helpdesk', 'payments', 'shop']),
+  precedence('currency', ['payments', 'shop', 'helpdesk']),
 ];
 
 /** Helpdesk-only fields, copied from the ticket. */

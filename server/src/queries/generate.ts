@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CONTRACT_QUERIES, contractStatements, renderQueryFile } from './contract-queries';
+import { CONTRACT_QUERIES, contractStatements, renderQueryFiles } from './contract-queries';
 
 /** The checked-in files sit beside the sources, also when this runs from server/dist/queries. */
 export const QUERIES_DIR = resolve(__dirname, '..', '..', 'src', 'queries');
@@ -19,17 +19,18 @@ export interface GeneratedQuery {
 
 async function main(): Promise<void> {
   const statements = await contractStatements();
+  const files = renderQueryFiles(statements);
   if (process.argv.includes('--json')) {
     const out: GeneratedQuery[] = CONTRACT_QUERIES.map((q) => {
       const list = statements.get(q.name) ?? [];
-      return { name: q.name, file: renderQueryFile(q, list), statements: list.map((s) => ({ text: s.text, values: s.values.map(jsonValue) })) };
+      return { name: q.name, file: files.get(q.name) ?? '', statements: list.map((s) => ({ text: s.text, values: s.values.map(jsonValue) })) };
     });
     process.stdout.write(JSON.stringify(out));
     return;
   }
   for (const q of CONTRACT_QUERIES) {
     const file = join(QUERIES_DIR, `${q.name}.sql`);
-    writeFileSync(file, renderQueryFile(q, statements.get(q.name) ?? []));
+    writeFileSync(file, files.get(q.name) ?? '');
     process.stdout.write(`wrote ${file}\n`);
   }
 }

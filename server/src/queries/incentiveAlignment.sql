@@ -19,47 +19,7 @@ ORDER BY
   kpi;
 
 -- [2] binds: $1 = "2025-01-01", $2 = "2025-04-01", $3 = ["web","chat"]
-SELECT
-  *
-FROM
-  (
-    SELECT
-      "agent_id",
-      "decision",
-      CAST(sum(n) AS BIGINT) AS n,
-      coalesce(fsum(res_sum), 0) AS res_sum,
-      CAST(sum(res_n) AS BIGINT) AS res_n,
-      CAST(sum(escalated) AS BIGINT) AS escalated,
-      CAST(sum(contacts_sum) AS BIGINT) AS contacts_sum,
-      CAST(sum(reopened) AS BIGINT) AS reopened,
-      coalesce(fsum(refunded_amount), 0) AS refunded_amount,
-      CAST(sum(csat_sum) AS BIGINT) AS csat_sum,
-      CAST(sum(csat_n) AS BIGINT) AS csat_n,
-      CAST(sum(nps_pro) AS BIGINT) AS nps_pro,
-      CAST(sum(nps_n) AS BIGINT) AS nps_n,
-      CAST(sum(nps_det) AS BIGINT) AS nps_det,
-      CAST(sum(rep_yes) AS BIGINT) AS rep_yes,
-      CAST(sum(rep_eligible) AS BIGINT) AS rep_eligible
-    FROM
-      agent_daily
-    WHERE
-      decision IN ('approved', 'partial', 'rejected')
-      AND agent_id IS NOT NULL
-      AND "day" >= CAST($1 AS DATE)
-      AND "day" < CAST($2 AS DATE)
-      AND list_contains(CAST($3 AS VARCHAR[]), "channel")
-    GROUP BY
-      "agent_id",
-      "decision"
-  ) AS g
-ORDER BY
-  agent_id,
-  decision;
+-- The statement of agentScorecards.sql [1].
 
 -- [3] binds: none
-SELECT
-  agent_id,
-  name,
-  team
-FROM
-  agents;
+-- The statement of agentScorecards.sql [2].

@@ -45,9 +45,7 @@ describe('cross-check channelConsistency: API vs independent reference (seed 11,
       const a = ok(await ctx.s.gql<Pick<Query, 'channelConsistency'>>(CONSISTENCY_Q, { f, m: minCases, g: gapThreshold })).channelConsistency;
       const r = channelConsistency(ctx.ds, f, minCases, gapThreshold);
       const c = new Comparer();
-      c.num('inconsistencyRate', a.inconsistencyRate, r.inconsistencyRate);
-      c.eq('comparableCohorts', a.comparableCohorts, r.comparableCohorts);
-      c.eq('inconsistentCohorts', a.inconsistentCohorts, r.inconsistentCohorts);
+      c.fields('', a, r, { eq: ['comparableCohorts', 'inconsistentCohorts'], num: ['inconsistencyRate'] });
       c.keyed(
         'cohort',
         a.cohorts,
@@ -55,19 +53,14 @@ describe('cross-check channelConsistency: API vs independent reference (seed 11,
         (x) => `${x.reasonCode}|${x.productLine}|${x.amountBand}`,
         (y) => `${y.reasonCode}|${y.productLine}|${bandLabel(y.band)}`,
         (p, x, y) => {
-          c.num(`${p}.gap`, x.gap, y.gap);
-          c.num(`${p}.pValue`, x.pValue, y.pValue);
-          c.eq(`${p}.inconsistent`, x.inconsistent, y.inconsistent);
+          c.fields(p, x, y, { eq: ['inconsistent'], num: ['gap', 'pValue'] });
           c.keyed(
             `${p}.channels`,
             x.channels,
             y.channels,
             (u) => u.channel,
             (v) => v.channel,
-            (q, u, v) => {
-              c.eq(`${q}.n`, u.n, v.n);
-              c.num(`${q}.approvalRate`, u.approvalRate, v.approvalRate);
-            },
+            (q, u, v) => c.fields(q, u, v, { eq: ['n'], num: ['approvalRate'] }),
           );
         },
       );

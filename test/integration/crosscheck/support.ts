@@ -33,6 +33,12 @@ export type Num = number | null;
 // ---------------------------------------------------------------------------------------------
 // Comparison helpers
 
+/** The fields of a pair to compare: `eq` exactly, `num` as numbers (Comparer.num). */
+export interface FieldSpec<A, R> {
+  eq?: ReadonlyArray<keyof A & keyof R & string>;
+  num?: ReadonlyArray<keyof A & keyof R & string>;
+}
+
 interface Diff {
   path: string;
   api: unknown;
@@ -66,6 +72,13 @@ export class Comparer {
     if (api !== ref) this.add(path, api, ref);
   }
 
+  /** Compares the named fields of an API object with the reference's. */
+  fields<A, R>(path: string, api: A, ref: R, spec: FieldSpec<A, R>): void {
+    const at = (k: string) => (path ? `${path}.${k}` : k);
+    for (const k of spec.eq ?? []) this.eq(at(k), api[k], ref[k]);
+    for (const k of spec.num ?? []) this.num(at(k), api[k], ref[k] as Num);
+  }
+
   /** Compares two keyed collections: keys must match, then `each` compares the pairs. */
   keyed<A, R>(path: string, api: readonly A[], ref: readonly R[], keyA: (a: A) => string, keyR: (r: R) => string, each: (p: string, a: A, r: R) => void): void {
     const am = new Map<string, A>();
@@ -86,6 +99,13 @@ export class Comparer {
 
 export function expectNoDiffs(c: Comparer): void {
   expect(c.diffs).toEqual([]);
+}
+
+/** The API's rows against the reference's, both keyed by `key`: the same keys, and the named fields equal. */
+export function expectSameRows<A, R>(path: string, api: readonly A[], ref: readonly R[], key: (x: A | R) => string, spec: FieldSpec<A, R>): void {
+  const c = new Comparer();
+  c.keyed(path, api, ref, key, key, (p, a, r) => c.fields(p, a, r, spec));
+  expectNoDiffs(c);
 }
 
 // Edge rows: test/support/edge-rows.ts (shared with the ClickHouse cross-check)

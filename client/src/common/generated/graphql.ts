@@ -3,57 +3,26 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
-export type AlertDeliveryStatus =
-  | 'DELIVERED'
-  | 'FAILED'
-  | 'RETRYING';
+import type { AlertDeliveryStatus } from './schema';
+import type { AlertFormat } from './schema';
+import type { AlertKind } from './schema';
+import type { BreakdownBy } from './schema';
+import type { Dimension } from './schema';
+import type { Direction } from './schema';
+import type { Grain } from './schema';
+export { AlertDeliveryStatus };
 
-export type AlertFormat =
-  | 'DINGTALK'
-  | 'EMAIL'
-  | 'FEISHU'
-  | 'JSON'
-  | 'SLACK'
-  | 'WECOM';
+export { AlertFormat };
 
-export type AlertKind =
-  | 'CHANNEL_INCONSISTENCY'
-  | 'INCENTIVE_MISALIGNMENT'
-  | 'PAYOUT_FAILURES'
-  | 'REFUND_SPIKE'
-  | 'SCHEDULED_PACK'
-  | 'SLA_BREACH';
+export { AlertKind };
 
-/** What refundBreakdown groups the selected refunds by */
-export type BreakdownBy =
-  | 'PRODUCT'
-  | 'REASON_CODE';
+export { BreakdownBy };
 
-/** A refund dimension to group by (the metric catalog names each) */
-export type Dimension =
-  | 'AGENT'
-  | 'CAMPAIGN'
-  | 'CHANNEL'
-  | 'CUSTOMER_TYPE'
-  | 'DECISION'
-  | 'PERIOD'
-  | 'PRODUCT_LINE'
-  | 'REASON_CODE'
-  | 'TEAM';
+export { Dimension };
 
-/** Which way of a KPI an incentive plan rewards */
-export type Direction =
-  /** A higher value raises the incentive score */
-  | 'HIGHER_IS_BETTER'
-  /** A lower value raises the incentive score (z-score sign flipped) */
-  | 'LOWER_IS_BETTER';
+export { Direction };
 
-/** Periods in UTC keyed by their first day; WEEK is the ISO week (Monday) */
-export type Grain =
-  | 'DAY'
-  | 'MONTH'
-  | 'QUARTER'
-  | 'WEEK';
+export { Grain };
 
 /** One KPI of a what-if incentive plan */
 export type KpiWeightInput = {

@@ -10,8 +10,8 @@ import { SavedViewsRepository } from './saved-views.repository';
 
 export const PAGES = ['/', '/incentives', '/reasons', '/channels', '/outcomes', '/policy', '/data'] as const;
 
-/** Parses a stored filter strictly: only RefundFilter's keys, with their types. */
-export function parseFilterJson(json: string, arg = 'filter'): RefundFilter {
+/** A JSON object (not an array), or BAD_USER_INPUT on `arg`. */
+function parseJsonObject(json: string, arg: string): object {
   let v: unknown;
   try {
     v = JSON.parse(json);
@@ -19,8 +19,13 @@ export function parseFilterJson(json: string, arg = 'filter'): RefundFilter {
     throw badInput(arg, 'is not valid JSON');
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw badInput(arg, 'must be a JSON object');
+  return v;
+}
+
+/** Parses a stored filter strictly: only RefundFilter's keys, with their types. */
+export function parseFilterJson(json: string, arg = 'filter'): RefundFilter {
   const out: RefundFilter = {};
-  for (const [k, val] of Object.entries(v)) {
+  for (const [k, val] of Object.entries(parseJsonObject(json, arg))) {
     if (k === 'from' || k === 'to') {
       if (val === null) continue;
       if (typeof val !== 'string' || !isValidDate(val)) throw badInput(`${arg}.${k}`, 'must be YYYY-MM-DD');
@@ -41,14 +46,7 @@ const PARAM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
  */
 export function parseParamsJson(json: string, arg = 'params'): Record<string, string[]> {
   if (json.length > 20_000) throw badInput(arg, 'at most 20000 characters');
-  let v: unknown;
-  try {
-    v = JSON.parse(json);
-  } catch {
-    throw badInput(arg, 'is not valid JSON');
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw badInput(arg, 'must be a JSON object');
-  const entries = Object.entries(v);
+  const entries = Object.entries(parseJsonObject(json, arg));
   if (entries.length > 30) throw badInput(arg, 'at most 30 parameters');
   const out: Record<string, string[]> = {};
   for (const [k, val] of entries) {
