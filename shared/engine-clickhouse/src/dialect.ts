@@ -129,6 +129,14 @@ export function clickhouseDialect(names: ChNames): Dialect {
     true: '1',
     globalAliases: true,
     exists: (subquery) => `((SELECT count() FROM (${subquery} LIMIT 1)) > 0)`,
+
+    ctes: false,
+    join: (kind) => (kind === 'inner' ? 'ALL INNER JOIN' : 'ALL LEFT JOIN'),
+    anyValue: (expr) => `any(${expr})`,
+    argMin: (arg, key) => `argMin(${arg}, ${key})`,
+    // groupArray keeps no order: pairs (order, value) sorted by their first element.
+    sortedList: (expr, orderBy, cond) =>
+      `arrayMap(kv -> kv.2, arraySort(kv -> kv.1, groupArrayIf((${orderBy}, ${expr}), ${notNullCond(cond)})))`,
   };
 }
 

@@ -58,6 +58,21 @@ export interface Dialect {
   readonly globalAliases: boolean;
   /** Whether a subquery returns a row (ClickHouse 18.16 has no EXISTS). */
   exists(subquery: string): string;
+
+  // Points of the reasons and channels queries.
+  /** `WITH name AS (subquery)` is available (ClickHouse 18.16 has none: see `Ctes`, which writes the subquery in place). */
+  readonly ctes: boolean;
+  /**
+   * The keyword of an equi-join (USING or ON equalities). ClickHouse 18.16 needs the strictness (ALL) and
+   * takes one JOIN per SELECT; in a LEFT JOIN its unmatched non-Nullable columns are 0 or '', not NULL.
+   */
+  join(kind: 'inner' | 'left'): string;
+  /** Any one value of an expression in the group. */
+  anyValue(expr: string): string;
+  /** `arg` at the row with the smallest `key` (a tuple `(a, b)` compares left to right); rows with a NULL `arg` are skipped. */
+  argMin(arg: string, key: string): string;
+  /** The values of `expr` over the rows where `cond` holds, sorted by `orderBy` (unique per group); an empty list when none. */
+  sortedList(expr: string, orderBy: string, cond: string): string;
 }
 
 const days = (n: number | string) => (typeof n === 'number' ? String(n) : n);
@@ -86,6 +101,12 @@ export const DUCKDB: Dialect = {
   true: 'TRUE',
   globalAliases: false,
   exists: (subquery) => `EXISTS (${subquery})`,
+
+  ctes: true,
+  join: (kind) => (kind === 'inner' ? 'JOIN' : 'LEFT JOIN'),
+  anyValue: (expr) => `any_value(${expr})`,
+  argMin: (arg, key) => `arg_min(${arg}, ${key})`,
+  sortedList: (expr, orderBy, cond) => `coalesce(list(${expr} ORDER BY ${orderBy}) FILTER (WHERE ${cond}), [])`,
 };
 
 /** The dialect of the engine the server and the loader run on today. */

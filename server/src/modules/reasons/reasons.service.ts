@@ -10,13 +10,16 @@ export class ReasonsService {
 
   async trends(f: RefundFilter, grain: Grain): Promise<ReasonTrendPoint[]> {
     const rows = await this.repo.trends(f, grain);
+    // The share of the period, from the few aggregated rows (ClickHouse 18.16 has no window sum).
+    const perPeriod = new Map<string, number>();
+    for (const r of rows) perPeriod.set(r.period, (perPeriod.get(r.period) ?? 0) + r.refunds);
     return rows.map((r) => ({
       period: r.period,
       reasonCode: r.reason_code,
       reasonFamily: r.reason_family,
       refunds: r.refunds,
       refundedAmount: r.refunded_amount,
-      share: r.share,
+      share: r.refunds / (perPeriod.get(r.period) ?? r.refunds),
     }));
   }
 
