@@ -137,6 +137,7 @@ export function clickhouseDialect(names: ChNames): Dialect {
     // groupArray keeps no order: pairs (order, value) sorted by their first element.
     sortedList: (expr, orderBy, cond) =>
       `arrayMap(kv -> kv.2, arraySort(kv -> kv.1, groupArrayIf((${orderBy}, ${expr}), ${notNullCond(cond)})))`,
+    periodDate: (unit, expr) => truncToGrain(expr, GRAIN[unit]),
   };
 }
 

@@ -73,6 +73,8 @@ export interface Dialect {
   argMin(arg: string, key: string): string;
   /** The values of `expr` over the rows where `cond` holds, sorted by `orderBy` (unique per group); an empty list when none. */
   sortedList(expr: string, orderBy: string, cond: string): string;
+  /** The first day of the day / week / month / quarter holding a stored timestamp, as a date (`dateTrunc` gives a timestamp on DuckDB). */
+  periodDate(unit: TimeUnit, expr: string): string;
 }
 
 const days = (n: number | string) => (typeof n === 'number' ? String(n) : n);
@@ -107,6 +109,7 @@ export const DUCKDB: Dialect = {
   anyValue: (expr) => `any_value(${expr})`,
   argMin: (arg, key) => `arg_min(${arg}, ${key})`,
   sortedList: (expr, orderBy, cond) => `coalesce(list(${expr} ORDER BY ${orderBy}) FILTER (WHERE ${cond}), [])`,
+  periodDate: (unit, expr) => `CAST(date_trunc('${unit}', ${expr}) AS DATE)`,
 };
 
 /** The dialect of the engine the server and the loader run on today. */

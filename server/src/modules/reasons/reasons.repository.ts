@@ -66,7 +66,7 @@ export class ReasonsRepository {
       'base',
       weekly
         ? sql`SELECT product_id, wk, reason_family = 'defect' AS defect, reason_code, product_line, n FROM ${raw(d.table('product_weekly'))} WHERE ${nonTime}`
-        : sql`SELECT product_id, ${raw(d.toDate(d.dateTrunc('week', 'requested_at')))} AS wk, reason_family = 'defect' AS defect, reason_code, product_line, 1 AS n
+        : sql`SELECT product_id, ${raw(d.periodDate('week', 'requested_at'))} AS wk, reason_family = 'defect' AS defect, reason_code, product_line, 1 AS n
               FROM ${raw(d.table('refund_facts'))} WHERE product_id IS NOT NULL AND ${nonTime}`,
     );
     // Per product: its first week with any refund, and its most frequent line (ties: alphabetically first).
