@@ -1,4 +1,7 @@
+import { query as chdbQuery } from 'chdb';
 import type { RefundFilter } from '@refunds/shared';
+import { raw, sql, type Sql } from '@refunds/warehouse';
+import { ChNames, clickhouseDialect, compileClickHouse } from '@refunds/engine-clickhouse';
 import type { ChannelConsistency } from '../../server/src/modules/channels/models/channels.model';
 import type { ReasonTrendPoint, RefundSpike } from '../../server/src/modules/reasons/models/reasons.model';
 import { describeClickHouse } from '../support/clickhouse';
@@ -67,6 +70,47 @@ function compare(got: Answers[], want: Answers[], filters: readonly RefundFilter
   });
 }
 
+/**
+ * The dialect points these modules added, on hand-made rows, as in the DuckDB dialect spec
+ * (shared/engine-duckdb/src/dialect.spec.ts), which gives the same answers except where noted.
+ */
+function pointStatements(): Sql[] {
+  const d = clickhouseDialect(new ChNames('refunds', null));
+  const t = raw(`(SELECT 1 AS g, 3 AS v, 2 AS o, 1 AS c UNION ALL SELECT 1, 5, 1, 1 UNION ALL SELECT 1, 7, 3, 0 UNION ALL SELECT 2, 4, 1, 0) AS t`);
+  const joined = (kind: 'inner' | 'left') =>
+    sql`SELECT k, a, b FROM (SELECT 1 AS k, 'x' AS a UNION ALL SELECT 2 AS k, 'y' AS a) AS l ${raw(d.join(kind))} (SELECT 1 AS k, 'z' AS b) AS r USING (k) ORDER BY k`;
+  // 2024-01-07T23:59:59.999Z (a Sunday), 2024-01-08T00:00Z and 2024-05-15T12:00Z as stored (microseconds)
+  const [sun, mon, may] = ['toInt64(1704671999999000)', 'toInt64(1704672000000000)', 'toInt64(1715774400000000)'];
+  return [
+    sql`SELECT g, ${raw(d.anyValue('g'))} AS any_g, ${raw(d.argMin('v', '(-c, o)'))} AS top, ${raw(d.sortedList('v', 'o', 'c = 1'))} AS l FROM ${t} GROUP BY g ORDER BY g`,
+    joined('inner'),
+    joined('left'),
+    sql`SELECT ${raw(d.formatDay(d.periodDate('week', sun)))} AS wk, ${raw(d.periodDate('week', mon))} - ${raw(d.periodDate('week', sun))} AS days,
+      ${raw(d.formatDay(d.periodDate('quarter', may)))} AS qtr`,
+  ];
+}
+
+const POINT_ANSWERS = [
+  [
+    { g: 1, any_g: 1, top: 5, l: [5, 3] },
+    { g: 2, any_g: 2, top: 4, l: [] },
+  ],
+  [{ k: 1, a: 'x', b: 'z' }],
+  // An unmatched row of a LEFT JOIN gets the column's default ('') on ClickHouse, NULL on DuckDB: the
+  // queries join to the right only columns that are Nullable (NULL there too) or rows that always match.
+  [
+    { k: 1, a: 'x', b: 'z' },
+    { k: 2, a: 'y', b: '' },
+  ],
+  [{ wk: '2024-01-01', days: 7, qtr: '2024-04-01' }],
+];
+
+const jsonRows = (body: string): unknown[] =>
+  body
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as unknown);
+
 describeClickHouse('reasons and channels on ClickHouse', () => {
   let ref: Reference;
   let filters: RefundFilter[];
@@ -121,6 +165,14 @@ describeClickHouse('reasons and channels on ClickHouse', () => {
     ]);
     expect(edge.n).toBe(10);
     compare(answersOn(ref.duckdbRollups, filters).answers, expected, filters);
+  });
+
+  test('the dialect points of these queries on 18.16 and on current ClickHouse (chdb), on hand-made rows', async () => {
+    const statements = pointStatements().map((q) => `${compileClickHouse(q)} FORMAT JSONEachRow`);
+    const old = [];
+    for (const s of statements) old.push(jsonRows(await ref.ch.query(0, s)));
+    expect(old).toEqual(POINT_ANSWERS);
+    expect(statements.map((s) => jsonRows(chdbQuery(s, 'TSVRaw')))).toEqual(POINT_ANSWERS);
   });
 
   test('the two-shard 18.16 cluster gives DuckDB answers, filter by filter', () => {
