@@ -3,7 +3,7 @@
 -- Engine: DuckDB, daily rollups on (the default).
 -- 1 statement, in the order the query sends them.
 
--- [1] binds: $1 = ["web","chat"], $2 = 5, $3 = "2025-01-01", $4 = "2025-04-01", $5 = 0.001, $6 = 0.001
+-- [1] binds: $1 = ["web","chat"], $2 = 5, $3 = "2025-01-01", $4 = "2025-04-01", $5 = 77, $6 = 0.001, $7 = 0.001
 WITH
   "base" AS (
     SELECT
@@ -87,26 +87,35 @@ WITH
   )
 SELECT
   product_id,
-  line AS product_line,
+  top_line AS product_line,
   strftime(wk, '%Y-%m-%d') AS week,
-  c,
-  k,
+  cnt AS c,
+  weeks_before AS k,
   CASE
-    WHEN k > 0 THEN prev_sum / least(8, k)
+    WHEN weeks_before > 0 THEN prev_sum / least(8, weeks_before)
     ELSE 0
   END AS expected,
-  top_reason,
-  hist_list AS hist_counts,
-  hist_wks AS hist_weeks
+  top_code AS top_reason,
+  ago1,
+  ago2,
+  ago3,
+  ago4,
+  ago5,
+  ago6,
+  ago7,
+  ago8,
+  ago9,
+  ago10,
+  ago11
 FROM
   (
     SELECT
       product_id,
       wk,
-      c,
-      top_reason,
-      line,
-      k,
+      any_value(c) AS cnt,
+      any_value(top_reason) AS top_code,
+      any_value(line) AS top_line,
+      any_value(k) AS weeks_before,
       coalesce(
         sum(h_c) FILTER(
           WHERE
@@ -116,29 +125,82 @@ FROM
         0
       ) AS prev_sum,
       coalesce(
-        list(
-          h_c
-          ORDER BY
-            h_wk
-        ) FILTER(
+        sum(h_c) FILTER(
           WHERE
-            h_wk < wk
-            AND wk - h_wk <= 77
+            wk - h_wk = 7
         ),
-        []
-      ) AS hist_list,
+        0
+      ) AS ago1,
       coalesce(
-        list(
-          strftime(h_wk, '%Y-%m-%d')
-          ORDER BY
-            h_wk
-        ) FILTER(
+        sum(h_c) FILTER(
           WHERE
-            h_wk < wk
-            AND wk - h_wk <= 77
+            wk - h_wk = 14
         ),
-        []
-      ) AS hist_wks
+        0
+      ) AS ago2,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 21
+        ),
+        0
+      ) AS ago3,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 28
+        ),
+        0
+      ) AS ago4,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 35
+        ),
+        0
+      ) AS ago5,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 42
+        ),
+        0
+      ) AS ago6,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 49
+        ),
+        0
+      ) AS ago7,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 56
+        ),
+        0
+      ) AS ago8,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 63
+        ),
+        0
+      ) AS ago9,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 70
+        ),
+        0
+      ) AS ago10,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 77
+        ),
+        0
+      ) AS ago11
     FROM
       "cand" AS cd
       JOIN (
@@ -151,39 +213,35 @@ FROM
       ) AS h USING (product_id)
     WHERE
       h_wk <= wk
-      AND wk - h_wk <= 77
+      AND wk - h_wk <= $5
     GROUP BY
       product_id,
-      wk,
-      c,
-      top_reason,
-      line,
-      k
+      wk
   ) AS hs
 WHERE
   NOT (
     (
       - greatest(
         CASE
-          WHEN k > 0 THEN prev_sum / least(8, k)
+          WHEN weeks_before > 0 THEN prev_sum / least(8, weeks_before)
           ELSE 0
         END,
         0.5
-      ) + c * ln(
+      ) + cnt * ln(
         greatest(
           CASE
-            WHEN k > 0 THEN prev_sum / least(8, k)
+            WHEN weeks_before > 0 THEN prev_sum / least(8, weeks_before)
             ELSE 0
           END,
           0.5
         )
-      ) - lgamma(c + 1) >= ln($5) + 1e-9
+      ) - lgamma(cnt + 1) >= ln($6) + 1e-9
     )
     OR (
-      $6 < 0.5
-      AND c <= greatest(
+      $7 < 0.5
+      AND cnt <= greatest(
         CASE
-          WHEN k > 0 THEN prev_sum / least(8, k)
+          WHEN weeks_before > 0 THEN prev_sum / least(8, weeks_before)
           ELSE 0
         END,
         0.5

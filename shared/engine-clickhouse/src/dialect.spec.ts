@@ -53,12 +53,11 @@ describe('compileClickHouse', () => {
 });
 
 describe('the points of the reasons and channels queries (run on 18.16 and chdb in test/integration/clickhouse-reasons.test.ts)', () => {
-  test('no CTEs; joins with their strictness; any, argMin, sorted lists from pairs, period dates', () => {
+  test('no CTEs; joins with their strictness; any, argMin, period dates', () => {
     expect(d.ctes).toBe(false);
     expect([d.join('inner'), d.join('left')]).toEqual(['ALL INNER JOIN', 'ALL LEFT JOIN']);
     expect(d.anyValue('x')).toBe('any(x)');
     expect(d.argMin('v', '(-c, o)')).toBe('argMin(v, (-c, o))');
-    expect(d.sortedList('v', 'o', 'c = 1')).toBe('arrayMap(kv -> kv.2, arraySort(kv -> kv.1, groupArrayIf((o, v), ifNull(c = 1, 0))))');
     expect(d.periodDate('week', 'ts')).toBe("toMonday(toDateTime(intDiv(ts, 1000000), 'UTC'))");
   });
 });

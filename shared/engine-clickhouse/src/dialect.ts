@@ -134,9 +134,6 @@ export function clickhouseDialect(names: ChNames): Dialect {
     join: (kind) => (kind === 'inner' ? 'ALL INNER JOIN' : 'ALL LEFT JOIN'),
     anyValue: (expr) => `any(${expr})`,
     argMin: (arg, key) => `argMin(${arg}, ${key})`,
-    // groupArray keeps no order: pairs (order, value) sorted by their first element.
-    sortedList: (expr, orderBy, cond) =>
-      `arrayMap(kv -> kv.2, arraySort(kv -> kv.1, groupArrayIf((${orderBy}, ${expr}), ${notNullCond(cond)})))`,
     periodDate: (unit, expr) => truncToGrain(expr, GRAIN[unit]),
   };
 }

@@ -71,8 +71,6 @@ export interface Dialect {
   anyValue(expr: string): string;
   /** `arg` at the row with the smallest `key` (a tuple `(a, b)` compares left to right); rows with a NULL `arg` are skipped. */
   argMin(arg: string, key: string): string;
-  /** The values of `expr` over the rows where `cond` holds, sorted by `orderBy` (unique per group); an empty list when none. */
-  sortedList(expr: string, orderBy: string, cond: string): string;
   /** The first day of the day / week / month / quarter holding a stored timestamp, as a date (`dateTrunc` gives a timestamp on DuckDB). */
   periodDate(unit: TimeUnit, expr: string): string;
 }
@@ -108,7 +106,6 @@ export const DUCKDB: Dialect = {
   join: (kind) => (kind === 'inner' ? 'JOIN' : 'LEFT JOIN'),
   anyValue: (expr) => `any_value(${expr})`,
   argMin: (arg, key) => `arg_min(${arg}, ${key})`,
-  sortedList: (expr, orderBy, cond) => `coalesce(list(${expr} ORDER BY ${orderBy}) FILTER (WHERE ${cond}), [])`,
   periodDate: (unit, expr) => `CAST(date_trunc('${unit}', ${expr}) AS DATE)`,
 };
 

@@ -22,10 +22,12 @@ export interface SpikeCandidateRow {
   k: number;
   expected: number;
   top_reason: string | null;
-  /** Defect counts of the 11 weeks before `week` that had any, with their weeks. */
-  hist_counts: number[];
-  hist_weeks: string[];
+  /** Defect counts of the 11 weeks before `week`, oldest first (0 for a week without any). */
+  history: number[];
 }
+
+/** The weeks before a candidate week its sparkline shows. */
+const HISTORY_WEEKS = 11;
 
 /** metrics.md: the Poisson rate never goes below 0.5, so a quiet history cannot make every refund a spike. */
 export const LAMBDA_FLOOR = 0.5;
@@ -57,7 +59,7 @@ export class ReasonsRepository {
    * Written for both engines: named subqueries through `Ctes` (CTEs on DuckDB, in place on
    * ClickHouse), one equi-join per SELECT, week distances as differences of dates.
    */
-  spikeCandidates(f: RefundFilter, minCount: number, alpha: number): Promise<SpikeCandidateRow[]> {
+  async spikeCandidates(f: RefundFilter, minCount: number, alpha: number): Promise<SpikeCandidateRow[]> {
     const d = this.db.dialect;
     const q = new Ctes(d);
     const nonTime = filterCondition(f, { withoutTime: true, dialect: d });
@@ -93,31 +95,42 @@ export class ReasonsRepository {
           FROM ${weeks} AS w ${raw(d.join('inner'))} ${product} AS p USING (product_id)
           WHERE ${join(bounds, ' AND ')}`,
     );
-    // Each candidate joined to its product's weeks of the 11 before it and itself (so it always has a row).
-    const before = (days: string) => `h_wk < wk AND wk - h_wk <= ${days}`;
+    // Each candidate joined to its product's weeks of the 11 before it and itself (so it always has a row),
+    // grouped by the candidate's key alone (its other columns taken with anyValue, named apart for ClickHouse).
+    const ago = Array.from({ length: HISTORY_WEEKS }, (_, i) => i + 1);
     const hist = sql`
-      SELECT product_id, wk, c, top_reason, line, k,
-        coalesce(${raw(d.sumIf('h_c', before('7 * least(8, k)')))}, 0) AS prev_sum,
-        ${raw(d.sortedList('h_c', 'h_wk', before('77')))} AS hist_list,
-        ${raw(d.sortedList(d.formatDay('h_wk'), 'h_wk', before('77')))} AS hist_wks
+      SELECT product_id, wk, ${raw(d.anyValue('c'))} AS cnt, ${raw(d.anyValue('top_reason'))} AS top_code, ${raw(d.anyValue('line'))} AS top_line,
+        ${raw(d.anyValue('k'))} AS weeks_before,
+        coalesce(${raw(d.sumIf('h_c', 'h_wk < wk AND wk - h_wk <= 7 * least(8, k)'))}, 0) AS prev_sum,
+        ${raw(ago.map((i) => `coalesce(${d.sumIf('h_c', `wk - h_wk = ${7 * i}`)}, 0) AS ago${i}`).join(', '))}
       FROM ${cand} AS cd ${raw(d.join('inner'))} (SELECT product_id, wk AS h_wk, c AS h_c FROM ${weeks} AS w2) AS h USING (product_id)
-      WHERE h_wk <= wk AND wk - h_wk <= 77
-      GROUP BY product_id, wk, c, top_reason, line, k`;
+      WHERE h_wk <= wk AND wk - h_wk <= ${7 * HISTORY_WEEKS}
+      GROUP BY product_id, wk`;
     // Weeks whose Poisson tail is provably >= alpha are dropped in SQL, so their histories are never
     // sent to JavaScript; the exact test runs on the rest. Two lower bounds of P(X >= c):
     // P(X = c) (the first term of the tail), and 1/2 when c <= lambda - ln 2 (the median of a
     // Poisson variable is at least lambda - ln 2). A 1e-9 margin absorbs rounding in lgamma.
-    const expected = 'CASE WHEN k > 0 THEN prev_sum / least(8, k) ELSE 0 END';
+    const expected = 'CASE WHEN weeks_before > 0 THEN prev_sum / least(8, weeks_before) ELSE 0 END';
     const lambda = raw(`greatest(${expected}, ${LAMBDA_FLOOR})`);
     const surelyNotSpike = sql`(
-      (-${lambda} + c * ln(${lambda}) - lgamma(c + 1) >= ln(${alpha}) + 1e-9)
-      OR (${alpha} < 0.5 AND c <= ${lambda} - 0.6931471805599453))`;
-    return this.db.query<SpikeCandidateRow>(
+      (-${lambda} + cnt * ln(${lambda}) - lgamma(cnt + 1) >= ln(${alpha}) + 1e-9)
+      OR (${alpha} < 0.5 AND cnt <= ${lambda} - 0.6931471805599453))`;
+    const rows = await this.db.query<Omit<SpikeCandidateRow, 'history'> & Record<`ago${number}`, number>>(
       q.statement(sql`
-        SELECT product_id, line AS product_line, ${raw(d.formatDay('wk'))} AS week, c, k, ${raw(expected)} AS expected, top_reason,
-          hist_list AS hist_counts, hist_wks AS hist_weeks
+        SELECT product_id, top_line AS product_line, ${raw(d.formatDay('wk'))} AS week, cnt AS c, weeks_before AS k, ${raw(expected)} AS expected,
+          top_code AS top_reason, ${raw(ago.map((i) => `ago${i}`).join(', '))}
         FROM (${hist}) AS hs
         WHERE NOT ${surelyNotSpike}`),
     );
+    return rows.map((r) => ({
+      product_id: r.product_id,
+      product_line: r.product_line,
+      week: r.week,
+      c: r.c,
+      k: r.k,
+      expected: r.expected,
+      top_reason: r.top_reason,
+      history: ago.map((i) => Number(r[`ago${HISTORY_WEEKS + 1 - i}`])),
+    }));
   }
 }
