@@ -186,8 +186,26 @@ describeClickHouse('reasons and channels on ClickHouse', () => {
     // both 2 of 2 in [0,50) (gap 0); no other 2026 cohort has two channels with 2 decided refunds.
     const edge = expected[5].consistency[1];
     expect(edge.cohorts.map((c) => [c.reasonCode, c.productLine, c.amountBand, c.gap, c.channels.map((x) => [x.channel, x.n, x.approvalRate])])).toEqual([
-      ['size', 'toys', '[50,200)', 0.5, [['marketplace', 2, 1], ['store', 4, 0.5]]],
-      ['size', 'toys', '[0,50)', 0, [['marketplace', 2, 1], ['store', 2, 1]]],
+      [
+        'size',
+        'toys',
+        '[50,200)',
+        0.5,
+        [
+          ['marketplace', 2, 1],
+          ['store', 4, 0.5],
+        ],
+      ],
+      [
+        'size',
+        'toys',
+        '[0,50)',
+        0,
+        [
+          ['marketplace', 2, 1],
+          ['store', 2, 1],
+        ],
+      ],
     ]);
     expect(edge.n).toBe(10);
     compare(answersOn(ref.duckdbRollups, filters).answers, expected, filters);
