@@ -1,3 +1,5 @@
+const fs = require('node:fs'); // eslint-disable-line @typescript-eslint/no-require-imports
+
 /** One Jest run for every workspace: unit tests beside the code, integration and e2e tests in test/. */
 const transform = { '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }] };
 const moduleNameMapper = {
@@ -42,5 +44,20 @@ module.exports = {
       moduleNameMapper,
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
     },
+    // The whole reference cross-check again, with the API on a two-shard ClickHouse cluster
+    // (test/integration/crosscheck/support.ts); where clickhouse-server is installed (.ci/run installs it).
+    ...(fs.existsSync(process.env.REFUNDS_CLICKHOUSE_SERVER ?? '/usr/sbin/clickhouse-server')
+      ? [
+          {
+            displayName: 'crosscheck-clickhouse',
+            rootDir: __dirname,
+            testEnvironment: 'node',
+            transform,
+            moduleNameMapper,
+            testMatch: ['<rootDir>/test/integration/crosscheck/*.test.ts'],
+            setupFiles: ['<rootDir>/test/integration/crosscheck/on-clickhouse.cjs'],
+          },
+        ]
+      : []),
   ],
 };

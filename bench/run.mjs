@@ -873,11 +873,13 @@ function writeReport(results, final) {
   writeFileSync(raw, JSON.stringify({ ...results, sizes: results.sizes.map((R) => ({ ...R })) }, null, 1));
 }
 
-/** Keeps the hand-written analysis and the soak section (bench/soak.mjs) of an earlier RESULTS.md across runs. */
+/** Keeps the hand-written analysis, the soak section (bench/soak.mjs) and the ClickHouse section (bench/clickhouse.mjs) of an earlier RESULTS.md across runs. */
 function keptAnalysis() {
   if (!existsSync(opts.out)) return null;
   const md = readFileSync(opts.out, 'utf8');
-  const keep = [/<!-- analysis -->[\s\S]*?<!-- \/analysis -->/, /<!-- soak -->[\s\S]*?<!-- \/soak -->/].map((re) => re.exec(md)?.[0]).filter(Boolean);
+  const keep = [/<!-- analysis -->[\s\S]*?<!-- \/analysis -->/, /<!-- soak -->[\s\S]*?<!-- \/soak -->/, /<!-- clickhouse -->[\s\S]*?<!-- \/clickhouse -->/]
+    .map((re) => re.exec(md)?.[0])
+    .filter(Boolean);
   return keep.length ? keep.join('\n\n') : null;
 }
 

@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { ConfigError, loadConfig, reportingCurrencyFor, type AppConfig } from './config/config';
 import { assertCatalog } from './config/catalog-check';
 import { storedCurrencyOf } from './database/currency';
+import { requestScope, WarehouseService } from './database/warehouse';
 import { createLogger, PinoNestLogger, requestLogger } from './common/http/logging';
 import { rateLimiter, securityHeaders } from './common/http/security';
 import { AuthService } from './modules/auth/auth.service';
@@ -25,6 +26,8 @@ export async function bootstrap(config: AppConfig = loadConfig()): Promise<NestE
   app.disable('x-powered-by');
   // X-Forwarded-Proto/-For are believed only from the proxies REFUNDS_TRUST_PROXY names.
   app.set('trust proxy', config.trustProxy);
+  // Each request reads one data version of the warehouse (see requestScope).
+  app.use((_req: Request, _res: Response, next: NextFunction) => requestScope.run({}, next));
   // Before the body parser: its refusals (413, broken JSON) carry the headers too, and a client over
   // its rate limit is turned away before its body is read.
   app.use(securityHeaders);
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
     assertCatalog();
     config = loadConfig();
     // Before Nest starts: a refusal is one line, not a stack trace from the module factory.
-    reportingCurrencyFor(config.reportingCurrencySetting, await storedCurrencyOf(config.duckdbPath), config.duckdbPath);
+    if (config.clickhouseUrl === null) reportingCurrencyFor(config.reportingCurrencySetting, await storedCurrencyOf(config.duckdbPath), config.duckdbPath);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     logger.error(e.message);
@@ -73,7 +76,10 @@ async function main(): Promise<void> {
   const cleanup = () => rmSync(infoPath, { force: true });
   process.on('exit', cleanup);
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void app.close().finally(() => process.exit(0)));
-  process.stdout.write(`ready: ${url}/ (GraphQL at ${url}/graphql, DuckDB ${config.duckdbPath}, app store ${config.appDb.type})\n`);
+  const warehouse = app.get(WarehouseService);
+  process.stdout.write(
+    `ready: ${url}/ (GraphQL at ${url}/graphql, ${warehouse.engine === 'duckdb' ? 'DuckDB' : 'ClickHouse'} ${warehouse.location}, app store ${config.appDb.type})\n`,
+  );
 }
 
 if (require.main === module) {

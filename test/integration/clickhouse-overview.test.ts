@@ -167,7 +167,7 @@ describeClickHouse('overview on ClickHouse', () => {
       for (const t of ALL_TABLES) session.query(mergeTreeDdl(names.local(t.name), t));
       version = await engine.committedVersion();
       expect(version).toBeGreaterThan(0);
-      for (const t of ['orders', 'refund_facts', 'fact_versions', 'load_versions']) {
+      for (const t of ['orders', 'refund_facts', 'fact_versions', 'load_versions', 'meta']) {
         const rows = await engine.warehouse.query<Record<string, unknown>>(`SELECT * FROM ${engine.names.all(t)}`, 0, {
           output_format_json_quote_64bit_integers: 0,
         });

@@ -5,8 +5,10 @@ import { ChNames, clickhouseDialect, compileClickHouse } from '@refunds/engine-c
 import { connect, openDatabase, queryRows } from '@refunds/etl';
 import type { ChannelConsistency } from '../../server/src/modules/channels/models/channels.model';
 import type { ReasonTrendPoint, RefundSpike } from '../../server/src/modules/reasons/models/reasons.model';
-import { describeClickHouse } from '../support/clickhouse';
-import { answerDifferences, copyToChdb, loadReference, type Reference } from '../support/clickhouse-reference';
+import { join } from 'node:path';
+import { tempDir } from '../../etl/src/testing/factory';
+import { describeClickHouse, startClickHouseCluster, type ClickHouseCluster } from '../support/clickhouse';
+import { copyToChdb, loadReference, type ReferenceData } from '../support/clickhouse-reference';
 import { runServices, type RunSpec, type ServiceCall } from '../support/run-services';
 
 /**
@@ -15,6 +17,7 @@ import { runServices, type RunSpec, type ServiceCall } from '../support/run-serv
  * 18.16 cluster and on current ClickHouse (chdb), give DuckDB's answers (with and without its rollups)
  * on the cross-check's data (seed 11 and the edge rows).
  */
+const DB = 'refunds';
 const GRAINS = ['DAY', 'WEEK', 'MONTH', 'QUARTER'] as const;
 const SPIKES = [
   { minCount: 5, alpha: 0.001 },
@@ -57,6 +60,30 @@ function answersOn(spec: RunSpec, filters: readonly RefundFilter[]): { version: 
       };
     }),
   };
+}
+
+/** Equal, doubles to 1e-9 relative (Kahan sums in another order). */
+const closeTo = (x: unknown, y: unknown): boolean =>
+  typeof x === 'number' && typeof y === 'number' ? Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(y)) : x === y;
+
+/** Where two answers differ (at most 20), walking objects and arrays; numbers compared with `closeTo`. */
+function answerDifferences(got: unknown, want: unknown, path: string): string[] {
+  const out: string[] = [];
+  const walk = (a: unknown, b: unknown, p: string): void => {
+    if (out.length >= 20) return;
+    if (Array.isArray(b)) {
+      if (!Array.isArray(a)) out.push(`${p}: got ${JSON.stringify(a)}, want an array`);
+      else if (a.length !== b.length) out.push(`${p}: ${a.length} items, want ${b.length}`);
+      else b.forEach((x, i) => walk(a[i], x, `${p}[${i}]`));
+    } else if (b !== null && typeof b === 'object') {
+      if (a === null || typeof a !== 'object') out.push(`${p}: got ${JSON.stringify(a)}, want an object`);
+      else
+        for (const k of new Set([...Object.keys(a), ...Object.keys(b)]))
+          walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${p}.${k}`);
+    } else if (!closeTo(a, b)) out.push(`${p}: got ${JSON.stringify(a)}, want ${JSON.stringify(b)}`);
+  };
+  walk(got, want, path);
+  return out;
 }
 
 function compare(got: Answers[], want: Answers[], filters: readonly RefundFilter[]): void {
@@ -113,12 +140,16 @@ const jsonRows = (body: string): unknown[] =>
     .map((l) => JSON.parse(l) as unknown);
 
 describeClickHouse('reasons and channels on ClickHouse', () => {
-  let ref: Reference;
+  let ch: ClickHouseCluster;
+  let dir: string;
+  let ref: ReferenceData;
   let filters: RefundFilter[];
   let expected: Answers[];
 
   beforeAll(async () => {
-    ref = await loadReference('refunds-chreasons-');
+    ch = await startClickHouseCluster();
+    dir = tempDir('refunds-chreasons-');
+    ref = await loadReference(dir, ch, DB);
     const { top, span } = ref;
     filters = [
       {},
@@ -126,16 +157,16 @@ describeClickHouse('reasons and channels on ClickHouse', () => {
       { channels: [top.channel, "o'brien\\"] },
       { from: span.mid, reasonCodes: [top.reason_code], campaigns: [top.campaign] },
       // an agent: spikes read refund_facts on DuckDB even with rollups (product_weekly has no agent)
-      { productLines: [top.product_line], agentIds: [top.agent_id] },
+      { teams: [top.team], agentIds: [top.agent_id] },
       // the edge rows only (all in 2026), with the hand-made channel-consistency fixture
       { from: '2026-01-01' },
       { from: '2000-01-01', to: '9999-12-31' },
     ];
-    expected = answersOn(ref.duckdb, filters).answers;
+    expected = answersOn({ engine: 'duckdb', file: ref.duckFile }, filters).answers;
   }, 300_000);
 
   afterAll(async () => {
-    await ref?.stop();
+    await ch?.stop();
   });
 
   test('DuckDB answers are not empty and hold hand-checked numbers, and its rollups give the same answers', async () => {
@@ -208,24 +239,25 @@ describeClickHouse('reasons and channels on ClickHouse', () => {
       ],
     ]);
     expect(edge.n).toBe(10);
-    compare(answersOn(ref.duckdbRollups, filters).answers, expected, filters);
+    compare(answersOn({ engine: 'duckdb', file: ref.duckFile, rollups: true }, filters).answers, expected, filters);
   });
 
   test('the dialect points of these queries on 18.16 and on current ClickHouse (chdb), on hand-made rows', async () => {
     const statements = pointStatements().map((q) => `${compileClickHouse(q)} FORMAT JSONEachRow`);
     const old = [];
-    for (const s of statements) old.push(jsonRows(await ref.ch.query(0, s)));
+    for (const s of statements) old.push(jsonRows(await ch.query(0, s)));
     expect(old).toEqual(POINT_ANSWERS);
     expect(statements.map((s) => jsonRows(chdbQuery(s, 'TSVRaw')))).toEqual(POINT_ANSWERS);
   });
 
   test('the two-shard 18.16 cluster gives DuckDB answers, filter by filter', () => {
-    compare(answersOn(ref.cluster, filters).answers, expected, filters);
+    compare(answersOn({ engine: 'clickhouse', url: ch.url(DB) }, filters).answers, expected, filters);
   });
 
   test('the same statements run on current ClickHouse (chdb) and give DuckDB answers', async () => {
-    const spec = await copyToChdb(ref, ['refund_facts']);
-    const current = answersOn(spec, filters);
+    const path = join(dir, 'chdb');
+    const version = await copyToChdb(ch, DB, path, ['refund_facts']);
+    const current = answersOn({ engine: 'chdb', path, database: DB, version }, filters);
     expect(Number(current.version?.split('.')[0])).toBeGreaterThanOrEqual(24);
     compare(current.answers, expected, filters);
   });

@@ -4,35 +4,24 @@ import { Session } from 'chdb';
 import { connect, loadFiles, openDatabase, queryRows } from '@refunds/etl';
 import { ALL_TABLES, ChNames, ClickHouseEngine, mergeTreeDdl } from '@refunds/engine-clickhouse';
 import { generateDataset } from '../../etl/src/generate/generate';
-import { tempDir } from '../../etl/src/testing/factory';
 import { loadIntoClickHouse } from '../../etl/src/clickhouse/load';
-import { startClickHouseCluster, type ClickHouseCluster } from './clickhouse';
+import type { ClickHouseCluster } from './clickhouse';
 import { append, EDGE_FX, EDGE_ORDERS, EDGE_REFUNDS, EDGE_SURVEYS } from './edge-rows';
-import type { RunSpec } from './run-services';
 
 /**
- * The reference data of the ClickHouse ports (test/integration/clickhouse-*.test.ts): the cross-check's
- * data set (seed 11, 6000 refunds, and the edge rows) in a DuckDB file and on a two-shard 18.16
- * cluster, with values of it that make selective filters, and a copy for current ClickHouse (chdb).
+ * The reference cross-check's data (seed 11, 6000 refunds, plus the edge rows) loaded into a DuckDB file and
+ * into a ClickHouse database, for tests that compare a module's answers on both engines.
  */
 const CANONICAL = ['agents', 'incentive_plans', 'policy_changes', 'fx_rates', 'orders', 'refunds', 'surveys'];
 
-export interface Reference {
-  ch: ClickHouseCluster;
-  dir: string;
+export interface ReferenceData {
   duckFile: string;
-  /** The most frequent value of some fact columns, and two days inside the data (YYYY-MM-DD). */
-  top: { channel: string; reason_code: string; campaign: string; product_line: string; agent_id: string };
+  /** Most frequent values and dates inside the data, to build filters from. */
+  top: { channel: string; reason_code: string; campaign: string; product_id: string; team: string; agent_id: string; plan_id: string };
   span: { mid: string; late: string };
-  duckdb: RunSpec;
-  duckdbRollups: RunSpec;
-  cluster: RunSpec;
-  stop(): Promise<void>;
 }
 
-export async function loadReference(prefix: string): Promise<Reference> {
-  const ch = await startClickHouseCluster();
-  const dir = tempDir(prefix);
+export async function loadReference(dir: string, ch: ClickHouseCluster, database: string): Promise<ReferenceData> {
   await generateDataset({ out: join(dir, 'gen'), refunds: 6000, seed: 11 });
   append(join(dir, 'gen'), 'fx_rates', EDGE_FX);
   append(join(dir, 'gen'), 'orders', EDGE_ORDERS);
@@ -42,83 +31,47 @@ export async function loadReference(prefix: string): Promise<Reference> {
   const duckFile = join(dir, 'ref.duckdb');
   const inst = await openDatabase(duckFile);
   const conn = await connect(inst);
-  let top: Reference['top'];
-  let span: Reference['span'];
+  let data: ReferenceData;
   try {
     await loadFiles(conn, files);
-    [top] = await queryRows<Reference['top']>(
+    const [top] = await queryRows<ReferenceData['top']>(
       conn,
-      `SELECT mode(channel) AS channel, mode(reason_code) AS reason_code, mode(campaign) AS campaign, mode(product_line) AS product_line,
-              mode(agent_id) AS agent_id FROM refund_facts`,
+      `SELECT mode(channel) AS channel, mode(reason_code) AS reason_code, mode(campaign) AS campaign, mode(product_id) AS product_id,
+              mode(team) AS team, mode(agent_id) AS agent_id, (SELECT max(plan_id) FROM incentive_plans) AS plan_id FROM refund_facts`,
     );
-    [span] = await queryRows<Reference['span']>(
+    const [span] = await queryRows<ReferenceData['span']>(
       conn,
       `SELECT strftime(min(requested_at) + (max(requested_at) - min(requested_at)) / 2, '%Y-%m-%d') AS mid,
               strftime(max(requested_at) - INTERVAL 20 DAY, '%Y-%m-%d') AS late FROM refund_facts`,
     );
+    data = { duckFile, top, span };
   } finally {
     conn.closeSync();
     inst.closeSync();
   }
-  const summary = await loadIntoClickHouse(ch.url('refunds'), files);
-  if (summary.outcome !== 'committed') throw new Error(`the reference load into ClickHouse ended ${summary.outcome}`);
-  return {
-    ch,
-    dir,
-    duckFile,
-    top,
-    span,
-    duckdb: { engine: 'duckdb', file: duckFile },
-    duckdbRollups: { engine: 'duckdb', file: duckFile, rollups: true },
-    cluster: { engine: 'clickhouse', url: ch.url('refunds') },
-    stop: () => ch.stop(),
-  };
+  const summary = await loadIntoClickHouse(ch.url(database), files);
+  if (summary.outcome !== 'committed') throw new Error(`ClickHouse load: ${summary.outcome}`);
+  return data;
 }
 
-/** Copies `tables` (with the versioning tables) from the cluster into an embedded current ClickHouse; the spec to read it. */
-export async function copyToChdb(ref: Reference, tables: readonly string[]): Promise<RunSpec & { engine: 'chdb' }> {
-  const path = join(ref.dir, 'chdb');
-  const names = new ChNames('refunds', null);
-  const engine = await ClickHouseEngine.connect(ref.ch.url('refunds'));
+/** Copies tables of a ClickHouse database into an embedded current ClickHouse (chdb) at `path`; returns the committed version. */
+export async function copyToChdb(ch: ClickHouseCluster, database: string, path: string, tables: readonly string[]): Promise<number> {
+  const names = new ChNames(database, null);
+  const engine = await ClickHouseEngine.connect(ch.url(database));
   const session = new Session(path);
   try {
-    session.query('CREATE DATABASE IF NOT EXISTS refunds');
+    session.query(`CREATE DATABASE IF NOT EXISTS ${database}`);
     for (const t of ALL_TABLES) session.query(mergeTreeDdl(names.local(t.name), t));
     const version = await engine.committedVersion();
-    for (const t of new Set([...tables, 'fact_versions', 'load_versions'])) {
+    for (const t of new Set([...tables, 'fact_versions', 'load_versions', 'meta'])) {
       const rows = await engine.warehouse.query<Record<string, unknown>>(`SELECT * FROM ${engine.names.all(t)}`, 0, {
         output_format_json_quote_64bit_integers: 0,
       });
-      session.query(`INSERT INTO ${names.local(t)} FORMAT JSONEachRow\n${rows.map((r) => JSON.stringify(r)).join('\n')}`);
+      if (rows.length) session.query(`INSERT INTO ${names.local(t)} FORMAT JSONEachRow\n${rows.map((r) => JSON.stringify(r)).join('\n')}`);
     }
-    return { engine: 'chdb', path, database: 'refunds', version };
+    return version;
   } finally {
     session.close();
     await engine.close();
   }
-}
-
-/** Equal, doubles to 1e-9 relative (Kahan sums in another order). */
-export const closeTo = (x: unknown, y: unknown): boolean =>
-  typeof x === 'number' && typeof y === 'number' ? Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(y)) : x === y;
-
-/** Where two answers differ (at most `limit`), walking objects and arrays; numbers compared with `closeTo`. */
-export function answerDifferences(got: unknown, want: unknown, path = '', limit = 20): string[] {
-  const out: string[] = [];
-  const walk = (a: unknown, b: unknown, p: string): void => {
-    if (out.length >= limit) return;
-    if (Array.isArray(b)) {
-      if (!Array.isArray(a)) out.push(`${p}: got ${JSON.stringify(a)}, want an array`);
-      else if (a.length !== b.length) out.push(`${p}: ${a.length} items, want ${b.length}`);
-      else b.forEach((x, i) => walk(a[i], x, `${p}[${i}]`));
-    } else if (b !== null && typeof b === 'object') {
-      if (a === null || typeof a !== 'object') out.push(`${p}: got ${JSON.stringify(a)}, want an object`);
-      else {
-        const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-        for (const k of keys) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], p ? `${p}.${k}` : k);
-      }
-    } else if (!closeTo(a, b)) out.push(`${p}: got ${JSON.stringify(a)}, want ${JSON.stringify(b)}`);
-  };
-  walk(got, want, path);
-  return out;
 }

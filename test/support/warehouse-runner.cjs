@@ -73,12 +73,16 @@ async function main() {
 
 const pascal = (m) => m.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase());
 
-/** `<Module>Service` over `<Module>Repository` on the warehouse (repositories take the warehouse first; app-record stores are not needed). */
+/**
+ * `<Module>Service` over `<Module>Repository` on the warehouse (repositories take the warehouse first; app-record stores are not
+ * needed). The warehouse is also the service's second argument, for services that read the warehouse service itself (catalog: its
+ * reporting currency, which this reader lacks: absent from the answers).
+ */
 function service(module, w) {
   const dir = join(root, 'server/dist/modules', module);
   const Repository = require(join(dir, `${module}.repository.js`))[`${pascal(module)}Repository`];
   const Service = require(join(dir, `${module}.service.js`))[`${pascal(module)}Service`];
-  return new Service(new Repository(w));
+  return new Service(new Repository(w), w);
 }
 
 main().catch((e) => {

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { agreedReportingCurrency, recordReportingCurrency } from '../load/checks';
 import { connect, openDatabase, queryRows, runSql } from '@refunds/engine-duckdb';
-import { ident, sql } from '@refunds/warehouse';
+import { ident, raw, sql } from '@refunds/warehouse';
 import { LoadError } from '../load/errors';
 import { hashFile, resolveInputs } from '../load/files';
 import { loadFiles, type LoadOptions, type LoadSummary } from '../load/load';
 import { ensureSchema } from '../load/schema';
 import { isSourceTable, TABLE_BY_NAME, type TableName } from '@refunds/warehouse';
+import { clickhouseDialect, compileClickHouse, LATEST_KEYS, storedCurrencyAt } from '@refunds/engine-clickhouse';
 import { ClickHouseWarehouse, WarehouseError } from './client';
 import { factsInsertSql, latest } from './derive';
 import { chIdent, numberLiteral } from './literal';
@@ -35,6 +36,22 @@ export interface ClickHouseLoadOptions extends LoadOptions {
 
 const BATCH_ROWS = 50_000;
 
+/** The data's latest order and request time at a version, as the `meta` rows the ClickHouse dialect's `latest` reads. */
+async function latestTimes(w: ClickHouseWarehouse, names: ChNames, version: number): Promise<Array<Record<string, unknown>>> {
+  const d = clickhouseDialect(names);
+  const [row] = await w.query<{ o: string | null; r: string | null }>(
+    compileClickHouse(
+      sql`SELECT (SELECT ${raw(d.maxOrNull('ordered_at'))} FROM ${raw(d.table('orders'))}) AS o,
+                 (SELECT ${raw(d.maxOrNull('requested_at'))} FROM ${raw(d.table('refund_facts'))}) AS r`,
+      version,
+    ),
+  );
+  return [
+    { key: LATEST_KEYS.ordered_at, value: row.o ?? '', _version: version },
+    { key: LATEST_KEYS.requested_at, value: row.r ?? '', _version: version },
+  ];
+}
+
 /** The version readers see: the newest committed load (0 before the first). */
 export async function committedVersion(w: ClickHouseWarehouse, names: ChNames): Promise<number> {
   const [{ v }] = await w.query<{ v: string }>(`SELECT max(version) AS v FROM ${names.local('load_versions')}`);
@@ -52,10 +69,7 @@ export async function clickHouseReportingCurrency(url: string): Promise<string |
   try {
     const names = await ensureClickHouseSchema(w);
     const v = await committedVersion(w, names);
-    const rows = await w.query<{ v: string }>(
-      `SELECT argMax(value, _version) AS v FROM ${names.local('meta')} WHERE key = 'reporting_currency' AND _version <= ${v} GROUP BY key`,
-    );
-    return rows[0]?.v ?? null;
+    return await storedCurrencyAt(w, names, v);
   } catch (e) {
     throw asLoadError(e);
   } finally {
@@ -106,10 +120,8 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
     await dropUncommitted(w, names, committed);
     files = await Promise.all(inputs.map(async (f) => ({ path: f.path, table: f.table, sha256: await hashFile(f.path) })));
 
-    const stored = await w.query<{ v: string }>(
-      `SELECT argMax(value, _version) AS v FROM ${names.local('meta')} WHERE key = 'reporting_currency' AND _version <= ${committed} GROUP BY key`,
-    );
-    const reporting = agreedReportingCurrency(stored[0]?.v ?? null, opts.reportingCurrency);
+    const stored = await storedCurrencyAt(w, names, committed);
+    const reporting = agreedReportingCurrency(stored, opts.reportingCurrency);
 
     const instance = await openDatabase(join(tmp, 'batch.duckdb'));
     const conn = await connect(instance);
@@ -133,7 +145,8 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
       conn.closeSync();
       instance.closeSync();
     }
-    if (stored.length === 0) await w.insert(names.local('meta'), [{ key: 'reporting_currency', value: reporting, _version: loadId }]);
+    if (stored === null) await w.insert(names.local('meta'), [{ key: 'reporting_currency', value: reporting, _version: loadId }]);
+    await w.insert(names.local('meta'), await latestTimes(w, names, loadId));
     // The commit: one row, one insert. Readers pin max(version) and see all of this load or none of it.
     await w.insert(names.local('load_versions'), [{ version: loadId, committed_at: Date.now() * 1000 }]);
     // The rollups of the local validation file are not the warehouse's: ClickHouse has none yet.

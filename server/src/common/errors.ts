@@ -1,6 +1,15 @@
 /** One code per failure; `toGraphQLCode` is the single mapping to GraphQL error codes. */
 export type AppErrorCode =
-  'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'RATE_LIMITED' | 'DATABASE_UNAVAILABLE' | 'INTERNAL' | 'PAYLOAD_TOO_LARGE' | 'CONFLICT';
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'RATE_LIMITED'
+  | 'DATABASE_UNAVAILABLE'
+  | 'INTERNAL'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'CONFLICT'
+  | 'READ_ONLY_WAREHOUSE';
 
 /**
  * An expected failure with its code. AppErrorFilter hands it to GraphQL (or HTTP) unlogged: bad
@@ -29,6 +38,7 @@ export function toGraphQLCode(code: AppErrorCode): string {
     case 'NOT_FOUND':
     case 'PAYLOAD_TOO_LARGE':
     case 'CONFLICT':
+    case 'READ_ONLY_WAREHOUSE':
       return 'BAD_USER_INPUT';
     case 'RATE_LIMITED':
       return 'RATE_LIMITED';
@@ -52,6 +62,7 @@ export function httpStatus(code: AppErrorCode): number {
     case 'PAYLOAD_TOO_LARGE':
       return 413;
     case 'CONFLICT':
+    case 'READ_ONLY_WAREHOUSE':
       return 409;
     case 'RATE_LIMITED':
       return 429;

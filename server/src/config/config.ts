@@ -4,7 +4,10 @@ import { DEFAULTS, ROLES, type Role } from '@refunds/shared';
 import { isClickHouseUrl, parseClickHouseUrl } from '@refunds/engine-clickhouse';
 
 export interface AppConfig {
+  /** The DuckDB warehouse file; with a ClickHouse warehouse, only the anchor of the local files' default folder. */
   duckdbPath: string;
+  /** REFUNDS_DB when it is a ClickHouse URL (the warehouse is then ClickHouse, read-only to the server). */
+  clickhouseUrl: string | null;
   port: number;
   host: string;
   adminToken: string | null;
@@ -103,26 +106,26 @@ function importDirProblem(dir: string): string | null {
 export class ConfigError extends Error {}
 
 /**
- * REFUNDS_DB may name a ClickHouse warehouse (api-contract.md). The ETL loads into one; the API's
- * queries still run on DuckDB only, so the server says so at boot instead of serving nothing.
- * The URL is shown without its password.
+ * REFUNDS_DB names a DuckDB file or a ClickHouse warehouse (api-contract.md). A malformed URL is a
+ * configuration problem; an unreachable server is not (it may come up later; /readyz says so).
  */
-function clickHouseWarehouseProblem(db: string | undefined): string | null {
+function clickHouseUrlOf(db: string | undefined, problems: string[]): string | null {
   if (!db || !isClickHouseUrl(db)) return null;
   try {
-    const u = parseClickHouseUrl(db);
-    return `REFUNDS_DB: the API cannot serve from the ClickHouse warehouse ${u.redacted} yet (its queries run on DuckDB); refunds-etl load --db takes the URL`;
+    parseClickHouseUrl(db);
+    return db;
   } catch (e) {
-    return `REFUNDS_DB: ${(e as Error).message}`;
+    problems.push(`REFUNDS_DB: ${(e as Error).message}`);
+    return db;
   }
 }
 
 /** Reads and validates the environment once at boot; every problem is reported together. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
-  const warehouseProblem = clickHouseWarehouseProblem(env.REFUNDS_DB);
-  if (warehouseProblem) problems.push(warehouseProblem);
-  const duckdbPath = resolve(warehouseProblem ? process.cwd() : (env.REFUNDS_DB ?? join(process.cwd(), 'data', 'refunds.duckdb')));
+  const clickhouseUrl = clickHouseUrlOf(env.REFUNDS_DB, problems);
+  // With ClickHouse, the local files (app store, imports, backups) default to ./data as without REFUNDS_DB.
+  const duckdbPath = resolve(clickhouseUrl === null && env.REFUNDS_DB ? env.REFUNDS_DB : join(process.cwd(), 'data', 'refunds.duckdb'));
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number, got "${env.PORT}"`);
   const adminToken = env.REFUNDS_ADMIN_TOKEN?.trim() || null;
@@ -163,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (problems.length) throw new ConfigError(`invalid configuration:\n- ${problems.join('\n- ')}`);
   return {
     duckdbPath,
+    clickhouseUrl,
     port,
     host: env.HOST ?? '0.0.0.0',
     adminToken,

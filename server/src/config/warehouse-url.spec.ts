@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
 
 describe('REFUNDS_DB as a ClickHouse warehouse URL', () => {
@@ -11,10 +12,10 @@ describe('REFUNDS_DB as a ClickHouse warehouse URL', () => {
     return 'accepted';
   };
 
-  test('a well-formed URL is understood, and refused for serving with a reason that hides the password', () => {
-    const msg = problem('clickhouse://app:top-secret@ch1:8123,ch2:8123/refunds?cluster=two');
-    expect(msg).toContain('REFUNDS_DB: the API cannot serve from the ClickHouse warehouse clickhouse://app:***@ch1:8123,ch2:8123/refunds?cluster=two yet');
-    expect(msg).not.toContain('top-secret');
+  test('a well-formed URL is the warehouse; the local files default to ./data', () => {
+    const c = loadConfig({ REFUNDS_DB: 'clickhouse://app:top-secret@ch1:8123,ch2:8123/refunds?cluster=two', REFUNDS_IMPORT_DIR: '/tmp' });
+    expect(c.clickhouseUrl).toBe('clickhouse://app:top-secret@ch1:8123,ch2:8123/refunds?cluster=two');
+    expect(c.appDb).toEqual({ type: 'sqlite', path: join(process.cwd(), 'data', 'refunds-app.sqlite') });
   });
 
   test('a malformed URL names what is wrong, without the password', () => {
@@ -25,6 +26,8 @@ describe('REFUNDS_DB as a ClickHouse warehouse URL', () => {
   });
 
   test('a DuckDB file is as before', () => {
-    expect(loadConfig({ REFUNDS_DB: '/srv/data/w.duckdb', REFUNDS_IMPORT_DIR: '/tmp' }).duckdbPath).toBe('/srv/data/w.duckdb');
+    const c = loadConfig({ REFUNDS_DB: '/srv/data/w.duckdb', REFUNDS_IMPORT_DIR: '/tmp' });
+    expect(c.duckdbPath).toBe('/srv/data/w.duckdb');
+    expect(c.clickhouseUrl).toBeNull();
   });
 });

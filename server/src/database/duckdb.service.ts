@@ -2,10 +2,13 @@ import { appendFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { connect, openDatabase, QueryError, queryRows, runSql, storedReportingCurrency } from '@refunds/engine-duckdb';
-import type { Dialect, Sql, Warehouse } from '@refunds/warehouse';
+import type { Dialect, Sql } from '@refunds/warehouse';
 import { APP_CONFIG, reportingCurrencyFor, type AppConfig } from '../config/config';
 import { AppError } from '../common/errors';
 import { dialect } from '../common/semantic/dialect';
+import { WarehouseService, type LoadOutcome, type WarehouseObserver } from './warehouse';
+
+export type { LoadOutcome, WarehouseObserver } from './warehouse';
 
 /** Limits concurrency to the pool: DuckDB runs one query per connection at a time. */
 class Pool {
@@ -29,15 +32,6 @@ class Pool {
   }
 }
 
-export type LoadOutcome = 'committed' | 'failed' | 'previewed' | 'error';
-
-/** Receives timings for /metrics; set once by the metrics service. */
-export interface WarehouseObserver {
-  query(seconds: number): void;
-  cache(hit: boolean): void;
-  load(outcome: LoadOutcome, seconds: number, rows: { read: number; loaded: number; rejected: number }): void;
-}
-
 /**
  * Makes an opened warehouse ready to read: creates missing tables and rebuilds rollups an older
  * loader built. The writer (the ETL) owns both, so the loads module provides it
@@ -52,7 +46,8 @@ export type PrepareWarehouse = (writer: DuckDBConnection, log: (message: string)
  * backups) is the loads module's (WarehouseWriterService), through `write` and `withWriter`.
  */
 @Injectable()
-export class DuckDbService implements OnModuleDestroy, Warehouse {
+export class DuckDbService extends WarehouseService implements OnModuleDestroy {
+  readonly engine = 'duckdb';
   readonly dialect: Dialect = dialect;
   private readonly logger = new Logger('DuckDB');
   private instance!: DuckDBInstance;
@@ -69,7 +64,13 @@ export class DuckDbService implements OnModuleDestroy, Warehouse {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly prepare: PrepareWarehouse,
-  ) {}
+  ) {
+    super();
+  }
+
+  get location(): string {
+    return this.config.duckdbPath;
+  }
 
   async init(): Promise<void> {
     this.instance = await openDatabase(this.config.duckdbPath);

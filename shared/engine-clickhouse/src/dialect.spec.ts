@@ -3,6 +3,8 @@ import { raw, sql } from '@refunds/warehouse';
 import { clickhouseDialect, compileClickHouse, dayStartMicros, PINNED_VERSION } from './dialect';
 import { stringLiteral } from './literal';
 import { ChNames } from './schema';
+import { PORT_POINTS, portPoints } from './port-points.testing';
+import { query as chdbQuery } from 'chdb';
 
 const d = clickhouseDialect(new ChNames('refunds', 'c1'));
 
@@ -49,6 +51,18 @@ describe('compileClickHouse', () => {
         expect(text).toBe(`a = ${stringLiteral(s)} AND has([${list.map(stringLiteral).join(', ')}], b)`);
       }),
     );
+  });
+
+  test('points of the agents, records and catalog ports, on current ClickHouse (chdb) against values worked out by hand', () => {
+    // 18.16 runs the same statement in test/integration/clickhouse-agents.test.ts.
+    const body = chdbQuery(`${compileClickHouse(portPoints())} FORMAT JSONEachRow`, 'TSVRaw');
+    expect(
+      body
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual(PORT_POINTS);
+    expect(d.reconciles).toBe(false);
   });
 });
 

@@ -20,6 +20,9 @@ import { CH_TABLE, type ChNames } from './schema';
 /** Stands for the pinned data version in dialect text until `compileClickHouse` writes the number. */
 export const PINNED_VERSION = '__refunds_pinned_version__';
 
+/** The `meta` keys under which a load stores the data's latest order and request time (Int64 micros as text, '' for none). */
+export const LATEST_KEYS = { ordered_at: 'latest_ordered_at', requested_at: 'latest_requested_at' } as const;
+
 const US_PER_DAY = 86_400_000_000;
 const US_PER_HOUR = 3_600_000_000;
 
@@ -129,6 +132,24 @@ export function clickhouseDialect(names: ChNames): Dialect {
     true: '1',
     globalAliases: true,
     exists: (subquery) => `((SELECT count() FROM (${subquery} LIMIT 1)) > 0)`,
+    // Scanning every order's newest version for its maximum costs a sort of all orders per query: the
+    // loader stores both maxima with each data version (LATEST_KEYS), '' for none.
+    latest: (column) =>
+      `(SELECT toInt64OrNull(argMax(value, _version)) FROM ${names.local('meta')} WHERE key = '${LATEST_KEYS[column]}' AND _version <= ${PINNED_VERSION})`,
+
+    // Source-record imports are refused (etl/src/clickhouse/load.ts): no lineage or conflict tables.
+    reconciles: false,
+    sortedList: (expr) => `arraySort(groupArray(${expr}))`,
+    // In the sorted values, a value's occurrence number reaches its count at its last copy: the first
+    // position reaching the top count is the smallest of the most frequent values (18.16 has no exact mode).
+    mode: (expr) => {
+      const s = `arraySort(groupArrayIf(assumeNotNull(${expr}), isNotNull(${expr})))`;
+      const seen = `arrayEnumerateUniq(${s})`;
+      return `if(count(${expr}) = 0, NULL, arrayElement(${s}, indexOf(${seen}, arrayReduce('max', ${seen}))))`;
+    },
+    // Toward zero, as DuckDB's reader truncates microseconds to a Date.
+    timestampMs: (expr) => `intDiv(${expr}, 1000)`,
+    md5Hex: (expr) => `lower(hex(MD5(${expr})))`,
 
     ctes: false,
     join: (kind) => (kind === 'inner' ? 'ALL INNER JOIN' : 'ALL LEFT JOIN'),

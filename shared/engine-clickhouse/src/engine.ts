@@ -2,6 +2,15 @@ import type { Dialect, Sql, Warehouse } from '@refunds/warehouse';
 import { ClickHouseWarehouse } from './client';
 import { clickhouseDialect, compileClickHouse } from './dialect';
 import { ChNames } from './schema';
+import type { ClickHouseUrl } from './url';
+
+/** The reporting currency stored in `meta` as of a data version; null before the first load. */
+export async function storedCurrencyAt(w: ClickHouseWarehouse, names: ChNames, version: number): Promise<string | null> {
+  const rows = await w.query<{ v: string }>(
+    `SELECT argMax(value, _version) AS v FROM ${names.local('meta')} WHERE key = 'reporting_currency' AND _version <= ${Math.trunc(version)} GROUP BY key`,
+  );
+  return rows[0]?.v ?? null;
+}
 
 /**
  * The server's reader of a ClickHouse warehouse (`Warehouse`): statements are written with the
@@ -19,7 +28,7 @@ export class ClickHouseEngine implements Warehouse {
     this.dialect = clickhouseDialect(this.names);
   }
 
-  static async connect(url: string): Promise<ClickHouseEngine> {
+  static async connect(url: string | ClickHouseUrl): Promise<ClickHouseEngine> {
     return new ClickHouseEngine(await ClickHouseWarehouse.connect(url));
   }
 
@@ -29,9 +38,18 @@ export class ClickHouseEngine implements Warehouse {
     return Number(row?.v ?? 0);
   }
 
-  /** Runs a read at `version`, else at the newest committed version. */
-  async query<T>(q: Sql, version?: number): Promise<T[]> {
-    const v = version ?? (await this.committedVersion());
+  /** The reporting currency stored with the data as of `version`; null before the first load. */
+  async storedCurrency(version: number): Promise<string | null> {
+    return storedCurrencyAt(this.warehouse, this.names, version);
+  }
+
+  /** Runs a read at the newest committed version (this reader caches nothing). */
+  async query<T>(q: Sql): Promise<T[]> {
+    return this.queryAt<T>(q, await this.committedVersion());
+  }
+
+  /** Runs a read at `version`. */
+  async queryAt<T>(q: Sql, v: number): Promise<T[]> {
     // Counts and sums come back as JSON numbers, as the DuckDB reader gives them.
     return this.warehouse.query<T>(compileClickHouse(q, v), 0, { output_format_json_quote_64bit_integers: 0 });
   }
@@ -39,10 +57,12 @@ export class ClickHouseEngine implements Warehouse {
   /** A reader fixed at the version committed now: a request's several queries see one version. */
   async pin(): Promise<Warehouse> {
     const v = await this.committedVersion();
-    return { dialect: this.dialect, rollups: this.rollups, query: <T>(q: Sql) => this.query<T>(q, v) };
+    return { dialect: this.dialect, rollups: this.rollups, query: <T>(q: Sql) => this.queryAt<T>(q, v) };
   }
 
+  /** Every endpoint (shard) answers, and the first has the load bookkeeping. */
   async ping(): Promise<void> {
+    await Promise.all(this.warehouse.nodes.map((_, i) => this.warehouse.query('SELECT 1 AS one', i)));
     await this.committedVersion();
   }
 

@@ -5,3 +5,4 @@ export * from './expressions';
 export * from './schema';
 export * from './dialect';
 export * from './engine';
+export * from './local-cluster';

@@ -1,4 +1,4 @@
-import { AMOUNT_BANDS, amountBandSql, around, DECIDED_SQL, DUCKDB as d, raw, sql } from '@refunds/warehouse';
+import { AMOUNT_BANDS, amountBandSql, around, asTimestamp, DECIDED_SQL, DUCKDB as d, raw, sql } from '@refunds/warehouse';
 import { connect, openDatabase, queryRows } from './duckdb';
 
 /** The DuckDB dialect points and the model's fragments, run on DuckDB against values worked out by hand. */
@@ -65,6 +65,35 @@ describe('the DuckDB dialect', () => {
         sql`SELECT count(*) AS n, ${raw(d.maxOrNull('ts'))} AS latest FROM ${rows} WHERE ${d.dayBound(raw('CAST(ts AS DATE)'), '<', '2025-04-01', 'date')} AND amount > 10000`,
       );
       expect(m).toEqual({ n: 0, latest: null });
+    } finally {
+      conn.closeSync();
+    }
+  });
+
+  test('sorted lists, the mode with ties to the smallest, timestamps as read, MD5 in hex, and reconciliation (agents, records, catalog)', async () => {
+    const conn = await connect(await openDatabase(':memory:'));
+    const values = raw(`(VALUES ('b', 1), ('a', 1), (NULL, 1), ('a', 1), ('b', 1), ('c', 1), (NULL, 2)) t(v, g)`);
+    try {
+      const rows = await queryRows<Record<string, unknown>>(
+        conn,
+        sql`SELECT g, ${raw(d.mode('v'))} AS m, (SELECT ${raw(d.sortedList('v'))} FROM ${values} WHERE v IS NOT NULL AND g = 1) AS l
+          FROM ${values} GROUP BY g ORDER BY g`,
+      );
+      // a and b both twice: the smallest; a group of NULLs only has none.
+      expect(rows).toEqual([
+        { g: 1, m: 'a', l: ['a', 'a', 'b', 'b', 'c'] },
+        { g: 2, m: null, l: ['a', 'a', 'b', 'b', 'c'] },
+      ]);
+      const [e] = await queryRows<Record<string, unknown>>(
+        conn,
+        sql`SELECT (SELECT ${raw(d.sortedList('v'))} FROM ${values} WHERE g = 3) AS empty, ${raw(d.md5Hex(`'sc1'`))} AS h,
+          ${raw(d.timestampMs(`TIMESTAMP '1969-12-31 23:59:59.9999'`))} AS before, ${raw(d.timestampMs(`TIMESTAMP '2025-01-01 00:00:00.0019'`))} AS after`,
+      );
+      // md5('sc1') by node:crypto; 100 µs before 1970 truncates toward zero to 0 ms, 1.9 ms after 2025 to 1 ms.
+      expect(e).toEqual({ empty: [], h: 'a693ea2b7245e8daaa323e258ddc9e95', before: new Date(0), after: new Date(Date.UTC(2025, 0, 1, 0, 0, 0, 1)) });
+      expect(asTimestamp(Date.UTC(2025, 0, 1))).toEqual(new Date(Date.UTC(2025, 0, 1)));
+      expect(asTimestamp(null)).toBeNull();
+      expect(d.reconciles).toBe(true);
     } finally {
       conn.closeSync();
     }

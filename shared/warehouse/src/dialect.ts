@@ -58,6 +58,26 @@ export interface Dialect {
   readonly globalAliases: boolean;
   /** Whether a subquery returns a row (ClickHouse 18.16 has no EXISTS). */
   exists(subquery: string): string;
+  /**
+   * The data's latest order time or request time (a scalar subquery; NULL without rows), which the
+   * cut-offs hang on. ClickHouse reads the value its loader stored with the data version.
+   */
+  latest(column: 'ordered_at' | 'requested_at'): string;
+
+  // Points of the agents, records, catalog and reconciliation ports.
+  /** Whether loads reconcile source records, so refund_sources and reconciliation_conflicts exist (ClickHouse refuses source-record imports). */
+  readonly reconciles: boolean;
+  /** An aggregate: the group's values as a sorted list, [] over no rows (callers keep NULLs out). */
+  sortedList(expr: string): string;
+  /** An aggregate: the most frequent non-NULL value, ties to the smallest; NULL when none. */
+  mode(expr: string): string;
+  /**
+   * A stored timestamp as the reader returns it: DuckDB a TIMESTAMP (read as a Date, truncated to the
+   * millisecond toward zero), ClickHouse the same milliseconds since 1970 as a number (`asTimestamp` makes it a Date).
+   */
+  timestampMs(expr: string): string;
+  /** The MD5 digest of a string as 32 lower-case hex digits. */
+  md5Hex(expr: string): string;
 
   // Points of the reasons and channels queries.
   /** `WITH name AS (subquery)` is available (ClickHouse 18.16 has none: see `Ctes`, which writes the subquery in place). */
@@ -101,6 +121,14 @@ export const DUCKDB: Dialect = {
   true: 'TRUE',
   globalAliases: false,
   exists: (subquery) => `EXISTS (${subquery})`,
+  latest: (column) => `(SELECT max(${column}) FROM ${column === 'ordered_at' ? 'orders' : 'refund_facts'})`,
+
+  reconciles: true,
+  sortedList: (expr) => `coalesce(list(${expr} ORDER BY ${expr}), [])`,
+  // Ordered, so the first value to reach the top count (DuckDB's tie rule) is the smallest.
+  mode: (expr) => `mode(${expr} ORDER BY ${expr})`,
+  timestampMs: (expr) => expr,
+  md5Hex: (expr) => `md5(${expr})`,
 
   ctes: true,
   join: (kind) => (kind === 'inner' ? 'JOIN' : 'LEFT JOIN'),
@@ -108,6 +136,11 @@ export const DUCKDB: Dialect = {
   argMin: (arg, key) => `arg_min(${arg}, ${key})`,
   periodDate: (unit, expr) => `CAST(date_trunc('${unit}', ${expr}) AS DATE)`,
 };
+
+/** A value of `timestampMs` as a Date (null stays null). */
+export function asTimestamp(v: Date | number | null): Date | null {
+  return typeof v === 'number' ? new Date(v) : v;
+}
 
 /** The dialect of the engine the server and the loader run on today. */
 export const DEFAULT_DIALECT: Dialect = DUCKDB;

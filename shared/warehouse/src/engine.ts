@@ -10,6 +10,6 @@ export interface Warehouse {
   readonly dialect: Dialect;
   /** Whether queries may answer from the daily rollups. */
   readonly rollups: boolean;
-  /** Runs a read query; rows as objects by column name (counts as numbers). */
-  query<T>(q: Sql): Promise<T[]>;
+  /** Runs a read query; rows as objects by column name (counts as numbers). `cache: false` for bookkeeping that must be fresh. */
+  query<T>(q: Sql, opts?: { cache?: boolean }): Promise<T[]>;
 }

@@ -40,14 +40,14 @@ export const AMOUNT_BAND_SQL = amountBandSql();
 export type CutoffName = 'rep_cutoff' | 'eco_cutoff' | 'overdue_cutoff';
 
 function cutoffDefinition(d: Dialect, name: CutoffName): string {
-  const latestOrder = `(SELECT ${d.maxOrNull('ordered_at')} FROM ${d.table('orders')})`;
+  const latestOrder = d.latest('ordered_at');
   switch (name) {
     case 'rep_cutoff':
       return d.subDays(latestOrder, DEFAULTS.repurchaseWindowDays);
     case 'eco_cutoff':
       return d.subDays(latestOrder, DEFAULTS.economicsWindowDays);
     case 'overdue_cutoff':
-      return d.subHours(`(SELECT ${d.maxOrNull('requested_at')} FROM ${d.table('refund_facts')})`, DEFAULTS.slaHours);
+      return d.subHours(d.latest('requested_at'), DEFAULTS.slaHours);
   }
 }
 

@@ -15,13 +15,15 @@
  * keyed by a hash of everything that shapes them (the generator and loader sources in etl/src and
  * shared/src, the edge rows, seed and size). Each Jest worker boots the built server (`server/dist`,
  * so run `npm run build` first) once, on its own copy of that database, for all the files it runs.
+ * The `crosscheck-clickhouse` Jest project runs the same files with the API on a ClickHouse cluster.
  */
 import { createHash } from 'node:crypto';
 import { append, EDGE_FX, EDGE_ORDERS, EDGE_REFUNDS, EDGE_SURVEYS } from '../../support/edge-rows';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { connect, loadFiles, openDatabase } from '@refunds/etl';
+import { connect, loadFiles, loadIntoClickHouse, openDatabase } from '@refunds/etl';
+import { startClickHouseCluster } from '../../support/clickhouse';
 import { generateDataset } from '../../../etl/src/generate/generate';
 import { gqlClient, spawnServer, type TestServer } from '../../support/server';
 import { AMOUNT_BANDS, filterRefunds, loadDataset, type RefDataset, type RefundFilter } from '../../reference/metrics';
@@ -234,25 +236,69 @@ export interface Crosscheck {
 const WRAPPER = join(__dirname, 'serve-until-parent-exits.mjs');
 
 /**
+ * Which warehouse the API serves from: DuckDB (the cached file), or, in the `crosscheck-clickhouse`
+ * Jest project (jest.config.js sets CROSSCHECK_WAREHOUSE), a two-shard ClickHouse cluster on loopback
+ * loaded with the same files by the ClickHouse loader. The reference and every comparison are the same.
+ */
+export const WAREHOUSE: 'duckdb' | 'clickhouse' = process.env.CROSSCHECK_WAREHOUSE === 'clickhouse' ? 'clickhouse' : 'duckdb';
+
+const answers = (url: string): Promise<boolean> =>
+  fetch(url).then(
+    (r) => r.ok,
+    () => false,
+  );
+
+/**
+ * The worker's two-shard cluster, loaded with the cached data folder: started by the first cross-check
+ * file the worker runs and killed when the worker exits (the harness's exit hook); later files find it
+ * through `<dir>/cluster.json`. Returns the warehouse URL.
+ */
+async function sharedCluster(cached: string, dir: string): Promise<string> {
+  const info = join(dir, 'cluster.json');
+  if (existsSync(info)) {
+    const { url, pings } = JSON.parse(readFileSync(info, 'utf8')) as { url: string; pings: string[] };
+    if ((await Promise.all(pings.map(answers))).every(Boolean)) return url;
+  }
+  const ch = await startClickHouseCluster();
+  // Outlives this test file without keeping the worker alive.
+  for (const shard of ch.shards) {
+    for (const stream of [shard.child.stdout, shard.child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+    shard.child.unref();
+  }
+  const url = ch.url('refunds');
+  const data = join(cached, 'data');
+  const files = readdirSync(data)
+    .filter((f) => f.endsWith('.csv'))
+    .map((f) => join(data, f));
+  const summary = await loadIntoClickHouse(url, files);
+  if (summary.outcome !== 'committed') throw new Error(`the ClickHouse load did not commit: ${JSON.stringify(summary)}`);
+  writeFileSync(info, JSON.stringify({ url, pings: ch.shards.map((x) => `${x.endpoint}/ping`) }));
+  return url;
+}
+
+/**
  * One server per Jest worker process for all the cross-check files it runs (booting the server takes
- * several seconds; the files only read). It runs on its own copy of the cached database and stops when
- * the worker exits: the wrapper watches its stdin, a pipe from this process.
+ * several seconds; the files only read). It runs on its own copy of the cached database (or on the
+ * worker's ClickHouse cluster) and stops when the worker exits: the wrapper watches its stdin, a pipe
+ * from this process.
  */
 async function sharedServer(cached: string): Promise<string> {
-  const dir = join(CACHE, `serve-${process.pid}-${basename(cached)}`);
+  const dir = join(CACHE, `serve-${WAREHOUSE}-${process.pid}-${basename(cached)}`);
   const info = join(dir, 'server.json');
   if (existsSync(info)) {
     const { url } = JSON.parse(readFileSync(info, 'utf8')) as { url: string };
-    const up = await fetch(`${url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) return url;
+    if (await answers(`${url}/readyz`)) return url;
   }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  copyFileSync(join(cached, 'warehouse.duckdb'), join(dir, 'warehouse.duckdb'));
-  const { child, url } = await spawnServer({ REFUNDS_DB: join(dir, 'warehouse.duckdb') }, WRAPPER);
+  let env: Record<string, string>;
+  if (WAREHOUSE === 'clickhouse')
+    env = { REFUNDS_DB: await sharedCluster(cached, dir), REFUNDS_APP_DB: join(dir, 'app.sqlite'), REFUNDS_IMPORT_DIR: join(dir, 'imports') };
+  else {
+    copyFileSync(join(cached, 'warehouse.duckdb'), join(dir, 'warehouse.duckdb'));
+    env = { REFUNDS_DB: join(dir, 'warehouse.duckdb') };
+  }
+  const { child, url } = await spawnServer({ ...env, REFUNDS_SERVE_DIR: dir }, WRAPPER);
   // Outlives this test file without keeping the worker alive.
   for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
   child.unref();

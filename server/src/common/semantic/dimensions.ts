@@ -10,8 +10,8 @@ export function periodStartSql(grain: Grain, column = 'requested_at', d: Dialect
 }
 
 /** The period key (first day, YYYY-MM-DD) of a timestamp column at a grain. */
-export function periodSql(grain: Grain, column = 'requested_at'): Raw {
-  return raw(dialect.formatDay(dialect.dateTrunc(GRAIN_UNIT[grain], dialect.quote(column))));
+export function periodSql(grain: Grain, column = 'requested_at', d: Dialect = dialect): Raw {
+  return raw(d.formatDay(d.dateTrunc(GRAIN_UNIT[grain], d.quote(column))));
 }
 
 /** SQL for a group key: the catalog's column, or the period of the time column for PERIOD. */

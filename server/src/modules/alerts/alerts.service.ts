@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/config';
 import type { AlertRuleEntity } from '../../app-db/entities';
 import { AppError, badInput } from '../../common/errors';
 import { validateFilter } from '../../common/semantic/filter';
-import { DuckDbService } from '../../database/duckdb.service';
+import { requestScope, WarehouseService } from '../../database/warehouse';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/auth.types';
 import { parseFilterJson } from '../saved-views/saved-views.service';
@@ -65,7 +65,7 @@ export class AlertsService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly repo: AlertsRepository,
     private readonly evaluator: AlertEvaluator,
     private readonly delivery: AlertDeliveryService,
-    private readonly db: DuckDbService,
+    private readonly db: WarehouseService,
     private readonly audit: AuditService,
   ) {}
 
@@ -135,14 +135,17 @@ export class AlertsService implements OnApplicationBootstrap, OnModuleDestroy {
     if (Number(stored) === target) return;
     const version = target;
     const rules = await this.repo.listRules();
-    for (const rule of rules) {
-      if (rule.kind === AlertKind.SCHEDULED_PACK) continue;
-      try {
-        await this.evaluateRule(rule);
-      } catch (e) {
-        this.logger.error(`rule ${rule.id} (${rule.name}) could not be evaluated: ${(e as Error).message}`);
+    // Every rule reads the version it is recorded against, even if another load commits meanwhile.
+    await requestScope.run({ version }, async () => {
+      for (const rule of rules) {
+        if (rule.kind === AlertKind.SCHEDULED_PACK) continue;
+        try {
+          await this.evaluateRule(rule);
+        } catch (e) {
+          this.logger.error(`rule ${rule.id} (${rule.name}) could not be evaluated: ${(e as Error).message}`);
+        }
       }
-    }
+    });
     await this.repo.setState(EVALUATED_VERSION, String(version));
     this.logger.log(`alert rules evaluated on data version ${version}`);
     this.delivery.kick();

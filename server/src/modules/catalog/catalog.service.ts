@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { METRICS } from '@refunds/shared';
-import { DuckDbService } from '../../database/duckdb.service';
+import { WarehouseService } from '../../database/warehouse';
 import { CAN, type Principal } from '../auth/auth.types';
 import { CatalogRepository } from './catalog.repository';
 import type { FilterOptions, MetricInfo } from './models/catalog.model';
@@ -9,7 +9,7 @@ import type { FilterOptions, MetricInfo } from './models/catalog.model';
 export class CatalogService {
   constructor(
     private readonly repo: CatalogRepository,
-    private readonly db: DuckDbService,
+    private readonly db: WarehouseService,
   ) {}
 
   metrics(): MetricInfo[] {

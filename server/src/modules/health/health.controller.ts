@@ -2,7 +2,7 @@ import { Controller, Get, Header, Res } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
-import { DuckDbService } from '../../database/duckdb.service';
+import { WarehouseService } from '../../database/warehouse';
 import { Public, PublicWhen, Roles } from '../auth/auth.guard';
 import { MetricsService } from './metrics.service';
 
@@ -28,7 +28,7 @@ async function check(fn: () => Promise<unknown>): Promise<string> {
 @Controller()
 export class HealthController {
   constructor(
-    private readonly db: DuckDbService,
+    private readonly db: WarehouseService,
     @InjectDataSource() private readonly appDb: DataSource,
     private readonly metrics: MetricsService,
   ) {}

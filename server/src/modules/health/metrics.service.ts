@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { DuckDbService } from '../../database/duckdb.service';
+import { WarehouseService } from '../../database/warehouse';
 
 const OPERATION = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** Operation names are client-chosen: past this many distinct ones, the rest are counted as "other". */
@@ -63,7 +63,7 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(db: DuckDbService) {
+  constructor(db: WarehouseService) {
     // Process metrics, among them nodejs_eventloop_lag_seconds and its percentiles.
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
     db.observe({

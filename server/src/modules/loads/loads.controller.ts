@@ -17,7 +17,8 @@ export class LoadsController {
     try {
       return { summary: await this.loads.load(body ?? { paths: [] }, p, address) };
     } catch (e) {
-      if (e instanceof AppError && e.code === 'FORBIDDEN') throw new HttpException({ error: { code: e.code, message: e.message } }, httpStatus(e.code));
+      if (e instanceof AppError && (e.code === 'FORBIDDEN' || e.code === 'READ_ONLY_WAREHOUSE'))
+        throw new HttpException({ error: { code: e.code, message: e.message } }, httpStatus(e.code));
       const code = e instanceof LoadError || e instanceof AppError ? e.code : 'LOAD_FAILED';
       throw new HttpException({ error: { code, message: (e as Error).message } }, 422);
     }

@@ -8,7 +8,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/auth.types';
 import { ImportDir } from './import-dir';
-import { DuckDbService } from '../../database/duckdb.service';
+import { WarehouseService } from '../../database/warehouse';
 import { LoadsRepository } from './loads.repository';
 import { WarehouseWriterService } from './warehouse-writer';
 import type { LoadRecord, RejectedRow } from './models/load.model';
@@ -30,7 +30,7 @@ export class LoadsService implements OnModuleInit {
 
   constructor(
     private readonly repo: LoadsRepository,
-    private readonly db: DuckDbService,
+    private readonly db: WarehouseService,
     private readonly writer: WarehouseWriterService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -47,6 +47,7 @@ export class LoadsService implements OnModuleInit {
    * inside REFUNDS_IMPORT_DIR and writes rejects only there.
    */
   async load(req: LoadRequest, by: Principal, address: string): Promise<LoadSummary> {
+    this.writer.assertWritable();
     if (!Array.isArray(req.paths) || req.paths.length === 0 || req.paths.length > 100 || req.paths.some((p) => typeof p !== 'string'))
       throw badInput('paths', 'a non-empty list of file paths');
     if (req.rejectsOut !== undefined && typeof req.rejectsOut !== 'string') throw badInput('rejectsOut', 'a file path');

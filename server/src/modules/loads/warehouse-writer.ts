@@ -12,11 +12,13 @@ import {
   type LoadSummary,
 } from '@refunds/etl';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { AppError } from '../../common/errors';
 import { DuckDbService } from '../../database/duckdb.service';
+import { WarehouseService } from '../../database/warehouse';
 
 /**
  * The server's side of the writer: the only place (with the rest of this module) that runs the
- * ETL. Readers go through DuckDbService and the warehouse model alone.
+ * ETL. Readers go through WarehouseService and the warehouse model alone.
  */
 
 /** Creates missing tables and, for a database written before the rollups existed or by an older loader, builds them once. */
@@ -38,9 +40,23 @@ export async function prepareWarehouse(writer: DuckDBConnection, log: (message: 
 @Injectable()
 export class WarehouseWriterService {
   constructor(
-    private readonly db: DuckDbService,
+    private readonly warehouse: WarehouseService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Refuses before anything else is looked at when the warehouse is not the server's to write. */
+  assertWritable(): void {
+    void this.db;
+  }
+
+  /** The DuckDB warehouse; a ClickHouse warehouse is loaded by the ETL, not through the server. */
+  private get db(): DuckDbService {
+    if (this.warehouse instanceof DuckDbService) return this.warehouse;
+    throw new AppError(
+      'READ_ONLY_WAREHOUSE',
+      `the warehouse is ClickHouse (${this.warehouse.location}), which the server only reads: load it with refunds-etl load --db <its URL>`,
+    );
+  }
 
   /** Loads run one at a time on the writer connection; readers keep answering meanwhile. */
   load(paths: string[], opts: LoadOptions): Promise<LoadSummary> {

@@ -1,8 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Grain, RefundFilter } from '@refunds/shared';
-import { AMOUNT_BANDS, join, raw, sql, type Sql } from '@refunds/warehouse';
-import { DuckDbService } from '../../database/duckdb.service';
-import { dialect as d } from '../../common/semantic/dialect';
+import { AMOUNT_BANDS, around, asTimestamp, join, raw, sql, type Dialect, type Sql, type Warehouse } from '@refunds/warehouse';
+import { WAREHOUSE } from '../../database/warehouse';
 import { periodSql } from '../../common/semantic/dimensions';
 import { filterCondition } from '../../common/semantic/filter';
 
@@ -47,9 +46,14 @@ export interface RecordRow {
 
 @Injectable()
 export class RecordsRepository {
-  constructor(private readonly db: DuckDbService) {}
+  constructor(@Inject(WAREHOUSE) private readonly db: Warehouse) {}
 
-  page(
+  /**
+   * One page of the selection, sorted by a column (nulls last) and then refund_id, so ties page the
+   * same on every engine. The total is a scalar subquery (ClickHouse 18.16 has no window functions);
+   * agent names and lineage are read for the page's rows only.
+   */
+  async page(
     f: RefundFilter,
     drill: DrillSpec,
     sortColumn: string,
@@ -58,54 +62,104 @@ export class RecordsRepository {
     offset: number,
     pseudonymSalt: string | null,
   ): Promise<RecordRow[]> {
-    const customer = pseudonymSalt === null ? sql`r.customer_id` : sql`'anon-' || substr(md5(${pseudonymSalt} || r.customer_id), 1, 10)`;
-    return this.db.query<RecordRow>(sql`
-      SELECT r.refund_id, r.order_id, ${customer} AS customer_ref, r.agent_id, a.name AS agent_name, r.channel, r.product_id, r.product_line,
-        r.reason_code, r.reason_family, r.requested_at, r.decided_at, r.decision, r.requested_amount, r.refunded_amount,
-        r.resolution_hours, r.customer_type, r.campaign, s.ticket_id, s.payment_ids, s.shop_order_id, s.lineage, count(*) OVER () AS total
-      FROM refund_facts r LEFT JOIN agents a ON a.agent_id = r.agent_id LEFT JOIN refund_sources s ON s.refund_id = r.refund_id
-      WHERE ${selection(f, drill)}
-      ORDER BY ${raw(`r.${d.quote(sortColumn)}`)} ${raw(desc ? 'DESC' : 'ASC')} NULLS LAST, r.refund_id
+    const d = this.db.dialect;
+    const facts = raw(d.table('refund_facts'));
+    const where = selection(f, drill, d);
+    const customer =
+      pseudonymSalt === null ? sql`customer_id` : sql`concat('anon-', substring(${around(d.md5Hex, sql`concat(${pseudonymSalt}, customer_id)`)}, 1, 10))`;
+    // Timestamps under other names: a ClickHouse alias would shadow the column it converts (and the sort).
+    const rows = await this.db.query<
+      Omit<RecordRow, 'requested_at' | 'decided_at' | SourceColumn | 'agent_name'> & { requested_ms: Date | number; decided_ms: Date | number | null }
+    >(sql`
+      SELECT refund_id, order_id, ${customer} AS customer_ref, agent_id, channel, product_id, product_line,
+        reason_code, reason_family, ${raw(d.timestampMs('requested_at'))} AS requested_ms, ${raw(d.timestampMs('decided_at'))} AS decided_ms, decision,
+        requested_amount, refunded_amount, resolution_hours, customer_type, campaign, (SELECT count(*) FROM ${facts} WHERE ${where}) AS total
+      FROM ${facts}
+      WHERE ${where}
+      ORDER BY ${raw(d.quote(sortColumn))} ${raw(desc ? 'DESC' : 'ASC')} NULLS LAST, refund_id
       LIMIT ${limit} OFFSET ${offset}`);
+    if (rows.length === 0) return [];
+    const agentIds = [...new Set(rows.flatMap((r) => (r.agent_id === null ? [] : [r.agent_id])))];
+    const [names, sources] = await Promise.all([
+      agentIds.length
+        ? this.db.query<{ agent_id: string; name: string | null }>(
+            sql`SELECT agent_id, name FROM ${raw(d.table('agents'))} WHERE ${d.inList(raw('agent_id'), agentIds)}`,
+          )
+        : Promise.resolve([]),
+      // Lineage exists only where loads reconcile source records (not on ClickHouse).
+      d.reconciles
+        ? this.db.query<Pick<RecordRow, SourceColumn> & { refund_id: string }>(
+            sql`SELECT refund_id, ticket_id, payment_ids, shop_order_id, lineage FROM refund_sources WHERE ${d.inList(
+              raw('refund_id'),
+              rows.map((r) => r.refund_id),
+            )}`,
+          )
+        : Promise.resolve([]),
+    ]);
+    const nameOf = new Map(names.map((n) => [n.agent_id, n.name]));
+    const sourceOf = new Map(sources.map((s) => [s.refund_id, s]));
+    return rows.map(({ requested_ms, decided_ms, ...r }) => {
+      const s = sourceOf.get(r.refund_id);
+      return {
+        ...r,
+        agent_name: r.agent_id === null ? null : (nameOf.get(r.agent_id) ?? null),
+        requested_at: asTimestamp(requested_ms)!,
+        decided_at: asTimestamp(decided_ms),
+        ticket_id: s?.ticket_id ?? null,
+        payment_ids: s?.payment_ids ?? null,
+        shop_order_id: s?.shop_order_id ?? null,
+        lineage: s?.lineage ?? null,
+      };
+    });
   }
 
   async count(f: RefundFilter, drill: DrillSpec): Promise<number> {
-    const [r] = await this.db.query<{ n: number }>(sql`SELECT count(*) AS n FROM refund_facts r WHERE ${selection(f, drill)}`);
+    const d = this.db.dialect;
+    const [r] = await this.db.query<{ n: number }>(sql`SELECT count(*) AS n FROM ${raw(d.table('refund_facts'))} WHERE ${selection(f, drill, d)}`);
     return r.n;
   }
 
-  /** Refunds and refunded amount per product (with its usual line) or per reason code (with its family), largest first. */
-  breakdown(
+  /**
+   * Refunds and refunded amount per product (with its most frequent line, ties to the smallest) or per
+   * reason code (with its family), largest first; the total is every refund of the selection.
+   */
+  async breakdown(
     f: RefundFilter,
     drill: DrillSpec,
     by: 'product_id' | 'reason_code',
     limit: number,
   ): Promise<Array<{ key: string | null; detail: string | null; refunds: number; refunded_amount: number; total: number }>> {
-    const detail = by === 'product_id' ? 'mode(r.product_line)' : 'any_value(r.reason_family)';
-    return this.db.query(sql`
-      WITH g AS (
-        SELECT ${raw(`r.${d.quote(by)}`)} AS key, ${raw(detail)} AS detail, count(*) AS refunds, coalesce(${raw(d.fsum('r.refunded_amount'))}, 0) AS refunded_amount
-        FROM refund_facts r WHERE ${selection(f, drill)}
-        GROUP BY 1)
-      SELECT key, detail, refunds, refunded_amount, CAST(sum(refunds) OVER () AS BIGINT) AS total
-      FROM g ORDER BY refunds DESC, key NULLS LAST LIMIT ${limit}`);
+    const d = this.db.dialect;
+    const facts = raw(d.table('refund_facts'));
+    const where = selection(f, drill, d);
+    const detail = by === 'product_id' ? d.mode('product_line') : 'min(reason_family)';
+    const rows = await this.db.query<{ key: string | null; detail: string | null; refunds: number; refunded: number; total: number }>(sql`
+      SELECT key, detail, refunds, refunded, (SELECT count(*) FROM ${facts} WHERE ${where}) AS total
+      FROM (
+        SELECT ${raw(d.quote(by))} AS key, ${raw(detail)} AS detail, count(*) AS refunds, coalesce(${raw(d.fsum('refunded_amount'))}, 0) AS refunded
+        FROM ${facts} WHERE ${where}
+        GROUP BY ${raw(d.quote(by))}) AS g
+      ORDER BY refunds DESC, key NULLS LAST LIMIT ${limit}`);
+    return rows.map(({ refunded, ...r }) => ({ ...r, refunded_amount: refunded }));
   }
 }
 
-/** The refunds a filter plus a drill selects, over refund_facts aliased `r`. */
-function selection(f: RefundFilter, drill: DrillSpec): Sql {
-  const conds: Sql[] = [filterCondition(f, { alias: 'r' })];
+type SourceColumn = 'ticket_id' | 'payment_ids' | 'shop_order_id' | 'lineage';
+
+/** The refunds a filter plus a drill selects, over refund_facts. */
+function selection(f: RefundFilter, drill: DrillSpec, d: Dialect): Sql {
+  const conds: Sql[] = [filterCondition(f, { dialect: d })];
   const list = (col: string, v?: string[] | null) => {
-    if (v && v.length) conds.push(d.inList(raw(`r.${d.quote(col)}`), v));
+    if (v && v.length) conds.push(d.inList(raw(d.quote(col)), v));
   };
   list('decision', drill.decisions);
   list('reason_family', drill.reasonFamilies);
   list('product_id', drill.productIds);
   list('customer_type', drill.customerTypes);
-  if (drill.periodStart) conds.push(sql`${periodSql(drill.grain ?? 'WEEK', 'requested_at')} = ${drill.periodStart}`);
+  if (drill.periodStart) conds.push(sql`${periodSql(drill.grain ?? 'WEEK', 'requested_at', d)} = ${drill.periodStart}`);
   if (drill.amountBand) {
     const { lo, hi } = BANDS.get(drill.amountBand)!;
-    conds.push(hi === null ? sql`r.requested_amount >= ${lo}` : sql`r.requested_amount >= ${lo} AND r.requested_amount < ${hi}`);
+    conds.push(hi === null ? sql`requested_amount >= ${lo}` : sql`requested_amount >= ${lo} AND requested_amount < ${hi}`);
   }
   return join(conds, ' AND ');
 }

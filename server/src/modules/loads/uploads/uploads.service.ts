@@ -5,7 +5,7 @@ import { convertExport, type LoadProgress } from '@refunds/etl';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../../config/config';
 import { AppError, badInput } from '../../../common/errors';
-import { DuckDbService } from '../../../database/duckdb.service';
+import { WarehouseService } from '../../../database/warehouse';
 import { WarehouseWriterService } from '../warehouse-writer';
 import type { Principal } from '../../auth/auth.types';
 import { detectFormat, readHead } from './detect';
@@ -42,7 +42,7 @@ export class UploadsService implements OnModuleInit {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repo: UploadsRepository,
-    private readonly db: DuckDbService,
+    private readonly db: WarehouseService,
     private readonly writer: WarehouseWriterService,
   ) {}
 
@@ -57,6 +57,7 @@ export class UploadsService implements OnModuleInit {
   }
 
   async create(req: Request, res: Response, who: Principal): Promise<UploadView> {
+    this.writer.assertWritable();
     const { id } = await this.repo.create();
     try {
       const received = await receiveFiles(req, res, {
