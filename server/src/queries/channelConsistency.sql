@@ -4,14 +4,21 @@
 -- 1 statement, in the order the query sends them.
 
 -- [1] binds: $1 = "2025-01-01", $2 = "2025-04-01", $3 = ["web","chat"], $4 = 20
-WITH
-  cells AS MATERIALIZED (
+SELECT
+  reason_code,
+  product_line,
+  band AS amount_band,
+  channel,
+  cases AS n,
+  appr AS approved
+FROM
+  (
     SELECT
       reason_code,
       product_line,
-      amount_band,
+      amount_band AS band,
       channel,
-      CAST(sum(n) AS BIGINT) AS n,
+      CAST(sum(n) AS BIGINT) AS cases,
       CAST(
         coalesce(
           sum(n) FILTER(
@@ -20,7 +27,7 @@ WITH
           ),
           0
         ) AS BIGINT
-      ) AS approved
+      ) AS appr
     FROM
       cohort_daily
     WHERE
@@ -28,21 +35,14 @@ WITH
       AND "day" >= CAST($1 AS DATE)
       AND "day" < CAST($2 AS DATE)
       AND list_contains(CAST($3 AS VARCHAR[]), "channel")
-    GROUP BY ALL
-    HAVING
-      sum(n) >= $4
-  )
-SELECT
-  *
-FROM
-  cells
-QUALIFY
-  count(*) OVER (
-    PARTITION BY
+    GROUP BY
       reason_code,
       product_line,
-      amount_band
-  ) >= 2
+      band,
+      channel
+    HAVING
+      sum(n) >= $4
+  ) AS cells
 ORDER BY
   reason_code,
   product_line NULLS FIRST,

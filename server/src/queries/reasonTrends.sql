@@ -4,14 +4,20 @@
 -- 1 statement, in the order the query sends them.
 
 -- [1] binds: $1 = "2025-01-01", $2 = "2025-04-01", $3 = ["web","chat"]
-WITH
-  g AS MATERIALIZED (
+SELECT
+  strftime(p, '%Y-%m-%d') AS period,
+  reason_code,
+  family AS reason_family,
+  refunds,
+  amount AS refunded_amount
+FROM
+  (
     SELECT
       date_trunc('week', "day") AS p,
       reason_code,
-      any_value(reason_family) AS reason_family,
+      any_value(reason_family) AS family,
       CAST(sum(n) AS BIGINT) AS refunds,
-      coalesce(fsum(refunded_amount), 0) AS refunded_amount
+      coalesce(fsum(refunded_amount), 0) AS amount
     FROM
       refund_daily
     WHERE
@@ -19,22 +25,9 @@ WITH
       AND "day" < CAST($2 AS DATE)
       AND list_contains(CAST($3 AS VARCHAR[]), "channel")
     GROUP BY
-      1,
-      2
-  )
-  -- the period string is formatted per group, not per row
-SELECT
-  strftime(p, '%Y-%m-%d') AS period,
-  reason_code,
-  reason_family,
-  refunds,
-  refunded_amount,
-  refunds / sum(refunds) OVER (
-    PARTITION BY
-      p
-  ) AS share
-FROM
-  g
+      p,
+      reason_code
+  ) AS g
 ORDER BY
   p,
   reason_code;

@@ -3,9 +3,9 @@
 -- Engine: DuckDB, daily rollups on (the default).
 -- 1 statement, in the order the query sends them.
 
--- [1] binds: $1 = ["web","chat"], $2 = 5, $3 = "2025-01-01", $4 = "2025-01-01", $5 = "2025-04-01", $6 = "2025-04-01", $7 = 0.001, $8 = 0.001
+-- [1] binds: $1 = ["web","chat"], $2 = 5, $3 = "2025-01-01", $4 = "2025-04-01", $5 = 77, $6 = 0.001, $7 = 0.001
 WITH
-  base AS (
+  "base" AS (
     SELECT
       product_id,
       wk,
@@ -18,188 +18,230 @@ WITH
     WHERE
       list_contains(CAST($1 AS VARCHAR[]), "channel")
   ),
-  first_wk AS (
+  "product" AS (
     SELECT
       product_id,
-      min(wk) AS first_wk
-    FROM
-      base
-    GROUP BY
-      product_id
-  ),
-  counts AS (
-    SELECT
-      product_id,
-      wk,
-      CAST(sum(n) AS BIGINT) AS c
-    FROM
-      base
-    WHERE
-      defect
-    GROUP BY
-      product_id,
-      wk
-  ),
-  cand0 AS (
-    SELECT
-      c.product_id,
-      c.wk,
-      c.c,
-      CAST(datediff('day', fw.first_wk, c.wk) / 7 AS INTEGER) AS k
-    FROM
-      counts c
-      JOIN first_wk fw USING (product_id)
-    WHERE
-      c.c >= $2
-      AND (
-        $3::DATE IS NULL
-        OR c.wk >= $4::DATE
-      )
-      AND (
-        $5::DATE IS NULL
-        OR c.wk < $6::DATE
-      )
-  ),
-  -- the product's most frequent line (ties: alphabetically first), only for products with a candidate week
-  line AS (
-    SELECT
-      product_id,
-      arg_min(product_line, (- c, product_line)) AS product_line
+      min(fw) AS first_wk,
+      arg_min(
+        product_line,
+        (product_line IS NULL, - lc, product_line)
+      ) AS line
     FROM
       (
         SELECT
           product_id,
           product_line,
-          sum(n) AS c
+          min(wk) AS fw,
+          sum(n) AS lc
         FROM
-          base
-        WHERE
-          product_line IS NOT NULL
-          AND product_id IN (
-            SELECT
-              product_id
-            FROM
-              cand0
-          )
-        GROUP BY ALL
-      )
+          "base" AS b
+        GROUP BY
+          product_id,
+          product_line
+      ) AS pl
     GROUP BY
       product_id
   ),
-  cand AS (
-    SELECT
-      cand0.*,
-      line.product_line
-    FROM
-      cand0
-      LEFT JOIN line USING (product_id)
-  ),
-  hist AS (
-    SELECT
-      cand.product_id,
-      cand.wk,
-      coalesce(
-        sum(h.c) FILTER(
-          WHERE
-            h.wk >= cand.wk - to_days(CAST(7 * least(8, cand.k) AS INTEGER))
-        ),
-        0
-      ) AS prev_sum,
-      list(
-        h.c
-        ORDER BY
-          h.wk
-      ) FILTER(
-        WHERE
-          h.wk >= cand.wk - to_days(77)
-      ) AS hist_list,
-      list(
-        h.wk
-        ORDER BY
-          h.wk
-      ) FILTER(
-        WHERE
-          h.wk >= cand.wk - to_days(77)
-      ) AS hist_wks
-    FROM
-      cand
-      LEFT JOIN counts h ON h.product_id = cand.product_id
-      AND h.wk < cand.wk
-      AND h.wk >= cand.wk - to_days(77)
-    GROUP BY
-      cand.product_id,
-      cand.wk
-  ),
-  top AS (
+  "weeks" AS (
     SELECT
       product_id,
       wk,
-      arg_min(reason_code, sort_key) AS top_reason
+      CAST(sum(rc) AS BIGINT) AS c,
+      arg_min(reason_code, (- rc, reason_code)) AS top_reason
     FROM
       (
         SELECT
           product_id,
           wk,
           reason_code,
-          (- sum(n), reason_code) AS sort_key
+          sum(n) AS rc
         FROM
-          base
+          "base" AS b
         WHERE
           defect
         GROUP BY
           product_id,
           wk,
           reason_code
-      )
+      ) AS wr
     GROUP BY
       product_id,
       wk
+  ),
+  "cand" AS (
+    SELECT
+      product_id,
+      wk,
+      c,
+      top_reason,
+      line,
+      CAST((wk - first_wk) / 7 AS BIGINT) AS k
+    FROM
+      "weeks" AS w
+      JOIN "product" AS p USING (product_id)
+    WHERE
+      c >= $2
+      AND wk - first_wk >= 28
+      AND wk >= CAST($3 AS DATE)
+      AND wk < CAST($4 AS DATE)
   )
 SELECT
-  cand.product_id,
-  cand.product_line,
-  strftime(cand.wk, '%Y-%m-%d') AS week,
-  cand.c,
-  cand.k,
+  product_id,
+  top_line AS product_line,
+  strftime(wk, '%Y-%m-%d') AS week,
+  cnt AS c,
+  weeks_before AS k,
   CASE
-    WHEN cand.k > 0 THEN hist.prev_sum / least(8, cand.k)
+    WHEN weeks_before > 0 THEN prev_sum / least(8, weeks_before)
     ELSE 0
   END AS expected,
-  top.top_reason,
-  coalesce(hist.hist_list, []) AS hist_counts,
-  coalesce(
-    list_transform(hist.hist_wks, w -> strftime(w, '%Y-%m-%d')),
-    []
-  ) AS hist_weeks
+  top_code AS top_reason,
+  ago1,
+  ago2,
+  ago3,
+  ago4,
+  ago5,
+  ago6,
+  ago7,
+  ago8,
+  ago9,
+  ago10,
+  ago11
 FROM
-  cand
-  JOIN hist USING (product_id, wk)
-  JOIN top USING (product_id, wk)
+  (
+    SELECT
+      product_id,
+      wk,
+      any_value(c) AS cnt,
+      any_value(top_reason) AS top_code,
+      any_value(line) AS top_line,
+      any_value(k) AS weeks_before,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            h_wk < wk
+            AND wk - h_wk <= 7 * least(8, k)
+        ),
+        0
+      ) AS prev_sum,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 7
+        ),
+        0
+      ) AS ago1,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 14
+        ),
+        0
+      ) AS ago2,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 21
+        ),
+        0
+      ) AS ago3,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 28
+        ),
+        0
+      ) AS ago4,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 35
+        ),
+        0
+      ) AS ago5,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 42
+        ),
+        0
+      ) AS ago6,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 49
+        ),
+        0
+      ) AS ago7,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 56
+        ),
+        0
+      ) AS ago8,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 63
+        ),
+        0
+      ) AS ago9,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 70
+        ),
+        0
+      ) AS ago10,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 77
+        ),
+        0
+      ) AS ago11
+    FROM
+      "cand" AS cd
+      JOIN (
+        SELECT
+          product_id,
+          wk AS h_wk,
+          c AS h_c
+        FROM
+          "weeks" AS w2
+      ) AS h USING (product_id)
+    WHERE
+      h_wk <= wk
+      AND wk - h_wk <= $5
+    GROUP BY
+      product_id,
+      wk
+  ) AS hs
 WHERE
-  cand.k >= 4
-  AND NOT (
+  NOT (
     (
       - greatest(
         CASE
-          WHEN cand.k > 0 THEN hist.prev_sum / least(8, cand.k)
+          WHEN weeks_before > 0 THEN prev_sum / least(8, weeks_before)
           ELSE 0
         END,
         0.5
-      ) + cand.c * ln(
+      ) + cnt * ln(
         greatest(
           CASE
-            WHEN cand.k > 0 THEN hist.prev_sum / least(8, cand.k)
+            WHEN weeks_before > 0 THEN prev_sum / least(8, weeks_before)
             ELSE 0
           END,
           0.5
         )
-      ) - lgamma(cand.c + 1) >= ln($7) + 1e-9
+      ) - lgamma(cnt + 1) >= ln($6) + 1e-9
     )
     OR (
-      $8 < 0.5
-      AND cand.c <= greatest(
+      $7 < 0.5
+      AND cnt <= greatest(
         CASE
-          WHEN cand.k > 0 THEN hist.prev_sum / least(8, cand.k)
+          WHEN weeks_before > 0 THEN prev_sum / least(8, weeks_before)
           ELSE 0
         END,
         0.5

@@ -83,3 +83,13 @@ describe('compileClickHouse', () => {
     expect(() => d.windowRevenue(4.5, `'CNY'`)).toThrow(/whole number/);
   });
 });
+
+describe('the points of the reasons and channels queries (run on 18.16 and chdb in test/integration/clickhouse-reasons.test.ts)', () => {
+  test('no CTEs; joins with their strictness; any, argMin, period dates', () => {
+    expect(d.ctes).toBe(false);
+    expect([d.join('inner'), d.join('left')]).toEqual(['ALL INNER JOIN', 'ALL LEFT JOIN']);
+    expect(d.anyValue('x')).toBe('any(x)');
+    expect(d.argMin('v', '(-c, o)')).toBe('argMin(v, (-c, o))');
+    expect(d.periodDate('week', 'ts')).toBe("toMonday(toDateTime(intDiv(ts, 1000000), 'UTC'))");
+  });
+});

@@ -170,6 +170,11 @@ export function clickhouseDialect(names: ChNames): Dialect {
     },
     instant: (iso) => sql`${instantMicros(iso)}`,
     epochMicros: (expr) => `toInt64(${expr})`,
+    ctes: false,
+    join: (kind) => (kind === 'inner' ? 'ALL INNER JOIN' : 'ALL LEFT JOIN'),
+    anyValue: (expr) => `any(${expr})`,
+    argMin: (arg, key) => `argMin(${arg}, ${key})`,
+    periodDate: (unit, expr) => truncToGrain(expr, GRAIN[unit]),
   };
 }
 

@@ -147,4 +147,43 @@ describe('the DuckDB dialect', () => {
       conn.closeSync();
     }
   });
+
+  // The points of the reasons and channels queries; the same rows and answers run on ClickHouse in
+  // test/integration/clickhouse-reasons.test.ts.
+  test('any value, arg_min by a tuple, joins and period dates', async () => {
+    const conn = await connect(await openDatabase(':memory:'));
+    const t = raw(`(SELECT 1 AS g, 3 AS v, 2 AS o, 1 AS c UNION ALL SELECT 1, 5, 1, 1 UNION ALL SELECT 1, 7, 3, 0 UNION ALL SELECT 2, 4, 1, 0) AS t`);
+    try {
+      const rows = await queryRows<Record<string, unknown>>(
+        conn,
+        sql`SELECT g, ${raw(d.anyValue('g'))} AS any_g, ${raw(d.argMin('v', '(-c, o)'))} AS top
+          FROM ${t} GROUP BY g ORDER BY g`,
+      );
+      // g = 1: the rows with c = 1 come first, then the smallest o: v = 5. g = 2: its one row.
+      expect(rows).toEqual([
+        { g: 1, any_g: 1, top: 5 },
+        { g: 2, any_g: 2, top: 4 },
+      ]);
+      const joined = (kind: 'inner' | 'left') =>
+        queryRows(
+          conn,
+          sql`SELECT k, a, b FROM (SELECT 1 AS k, 'x' AS a UNION ALL SELECT 2 AS k, 'y' AS a) AS l ${raw(d.join(kind))} (SELECT 1 AS k, 'z' AS b) AS r USING (k) ORDER BY k`,
+        );
+      expect(await joined('inner')).toEqual([{ k: 1, a: 'x', b: 'z' }]);
+      expect(await joined('left')).toEqual([
+        { k: 1, a: 'x', b: 'z' },
+        { k: 2, a: 'y', b: null },
+      ]);
+      const [p] = await queryRows<Record<string, unknown>>(
+        conn,
+        sql`SELECT ${raw(d.formatDay(d.periodDate('week', "TIMESTAMP '2024-01-07 23:59:59.999'")))} AS wk,
+          ${raw(d.periodDate('week', "TIMESTAMP '2024-01-08 00:00:00'"))} - ${raw(d.periodDate('week', "TIMESTAMP '2024-01-07 23:59:59.999'"))} AS days,
+          ${raw(d.formatDay(d.periodDate('quarter', "TIMESTAMP '2024-05-15 12:00:00'")))} AS qtr`,
+      );
+      expect(p).toEqual({ wk: '2024-01-01', days: 7, qtr: '2024-04-01' });
+      expect(d.ctes).toBe(true);
+    } finally {
+      conn.closeSync();
+    }
+  });
 });

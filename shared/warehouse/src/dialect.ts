@@ -91,6 +91,20 @@ export interface Dialect {
   instant(iso: string): Sql;
   /** A timestamp as whole microseconds since 1970 UTC. */
   epochMicros(expr: string): string;
+  // Points of the reasons and channels queries.
+  /** `WITH name AS (subquery)` is available (ClickHouse 18.16 has none: see `Ctes`, which writes the subquery in place). */
+  readonly ctes: boolean;
+  /**
+   * The keyword of an equi-join (USING or ON equalities). ClickHouse 18.16 needs the strictness (ALL) and
+   * takes one JOIN per SELECT; in a LEFT JOIN its unmatched non-Nullable columns are 0 or '', not NULL.
+   */
+  join(kind: 'inner' | 'left'): string;
+  /** Any one value of an expression in the group. */
+  anyValue(expr: string): string;
+  /** `arg` at the row with the smallest `key` (a tuple `(a, b)` compares left to right); rows with a NULL `arg` are skipped. */
+  argMin(arg: string, key: string): string;
+  /** The first day of the day / week / month / quarter holding a stored timestamp, as a date (`dateTrunc` gives a timestamp on DuckDB). */
+  periodDate(unit: TimeUnit, expr: string): string;
 }
 
 const days = (n: number | string) => (typeof n === 'number' ? String(n) : n);
@@ -142,6 +156,11 @@ export const DUCKDB: Dialect = {
   },
   instant: (iso) => sql`CAST(${checkInstant(iso)} AS TIMESTAMP)`,
   epochMicros: (expr) => `epoch_us(${expr})`,
+  ctes: true,
+  join: (kind) => (kind === 'inner' ? 'JOIN' : 'LEFT JOIN'),
+  anyValue: (expr) => `any_value(${expr})`,
+  argMin: (arg, key) => `arg_min(${arg}, ${key})`,
+  periodDate: (unit, expr) => `CAST(date_trunc('${unit}', ${expr}) AS DATE)`,
 };
 
 /** A value of `timestampMs` as a Date (null stays null). */

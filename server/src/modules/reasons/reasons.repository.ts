@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Grain, RefundFilter } from '@refunds/shared';
-import { PRODUCT_WEEKLY_KEYS, raw, sql } from '@refunds/warehouse';
-import { DuckDbService } from '../../database/duckdb.service';
-import { dialect as d } from '../../common/semantic/dialect';
+import { join, PRODUCT_WEEKLY_KEYS, raw, sql, type Sql, type Warehouse } from '@refunds/warehouse';
+import { WAREHOUSE } from '../../database/warehouse';
+import { Ctes } from '../../common/semantic/ctes';
 import { periodStartSql } from '../../common/semantic/dimensions';
 import { factSource, filterColumnsUsed, filterCondition } from '../../common/semantic/filter';
 
@@ -12,7 +12,6 @@ export interface TrendRow {
   reason_family: string;
   refunds: number;
   refunded_amount: number;
-  share: number;
 }
 
 export interface SpikeCandidateRow {
@@ -23,89 +22,115 @@ export interface SpikeCandidateRow {
   k: number;
   expected: number;
   top_reason: string | null;
-  /** Defect counts of the 11 weeks before `week` that had any, with their weeks. */
-  hist_counts: number[];
-  hist_weeks: string[];
+  /** Defect counts of the 11 weeks before `week`, oldest first (0 for a week without any). */
+  history: number[];
 }
+
+/** The weeks before a candidate week its sparkline shows. */
+const HISTORY_WEEKS = 11;
 
 /** metrics.md: the Poisson rate never goes below 0.5, so a quiet history cannot make every refund a spike. */
 export const LAMBDA_FLOOR = 0.5;
 
 @Injectable()
 export class ReasonsRepository {
-  constructor(private readonly db: DuckDbService) {}
+  constructor(@Inject(WAREHOUSE) private readonly db: Warehouse) {}
 
+  /** Refunds and amount per period and reason code (the service adds each row's share of its period). */
   trends(f: RefundFilter, grain: Grain): Promise<TrendRow[]> {
-    const src = factSource(f, this.db.rollups, ['reason_code', 'reason_family']);
+    const d = this.db.dialect;
+    const src = factSource(f, this.db.rollups, ['reason_code', 'reason_family'], undefined, d);
+    // The period string is formatted per group, not per row. Inner names differ from the columns
+    // they aggregate: a ClickHouse alias would shadow the column inside its own aggregate.
     return this.db.query<TrendRow>(sql`
-      WITH g AS MATERIALIZED (
-        SELECT ${periodStartSql(grain, src.time)} AS p, reason_code, any_value(reason_family) AS reason_family,
-               CAST(sum(${raw(src.rollup ? 'n' : '1')}) AS BIGINT) AS refunds, coalesce(${raw(d.fsum('refunded_amount'))}, 0) AS refunded_amount
+      SELECT ${raw(d.formatDay('p'))} AS period, reason_code, family AS reason_family, refunds, amount AS refunded_amount FROM (
+        SELECT ${periodStartSql(grain, src.time, d)} AS p, reason_code, ${raw(d.anyValue('reason_family'))} AS family,
+               ${raw(d.int64(`sum(${src.rollup ? 'n' : '1'})`))} AS refunds, coalesce(${raw(d.fsum('refunded_amount'))}, 0) AS amount
         FROM ${src.table} WHERE ${src.filter}
-        GROUP BY 1, 2)
-      -- the period string is formatted per group, not per row
-      SELECT ${raw(d.formatDay('p'))} AS period, reason_code, reason_family, refunds, refunded_amount,
-             refunds / sum(refunds) OVER (PARTITION BY p) AS share
-      FROM g ORDER BY p, reason_code`);
+        GROUP BY p, reason_code) AS g
+      ORDER BY p, reason_code`);
   }
 
   /**
    * Product-weeks with at least `minCount` defect refunds in the reported range, with `expected`
    * from the previous min(8, k) weeks (weeks without refunds count as 0). Non-time filters narrow
    * every count; the time filter only picks the weeks reported, so history before `from` counts.
+   *
+   * Written for both engines: named subqueries through `Ctes` (CTEs on DuckDB, in place on
+   * ClickHouse), one equi-join per SELECT, week distances as differences of dates.
    */
-  spikeCandidates(f: RefundFilter, minCount: number, alpha: number): Promise<SpikeCandidateRow[]> {
-    const nonTime = filterCondition(f, { withoutTime: true });
+  async spikeCandidates(f: RefundFilter, minCount: number, alpha: number): Promise<SpikeCandidateRow[]> {
+    const d = this.db.dialect;
+    const q = new Ctes(d);
+    const nonTime = filterCondition(f, { withoutTime: true, dialect: d });
+    const weekly = this.db.rollups && filterColumnsUsed(f).every((c) => PRODUCT_WEEKLY_KEYS.includes(c));
+    const base = q.add(
+      'base',
+      weekly
+        ? sql`SELECT product_id, wk, reason_family = 'defect' AS defect, reason_code, product_line, n FROM ${raw(d.table('product_weekly'))} WHERE ${nonTime}`
+        : sql`SELECT product_id, ${raw(d.periodDate('week', 'requested_at'))} AS wk, reason_family = 'defect' AS defect, reason_code, product_line, 1 AS n
+              FROM ${raw(d.table('refund_facts'))} WHERE product_id IS NOT NULL AND ${nonTime}`,
+    );
+    // Per product: its first week with any refund, and its most frequent line (ties: alphabetically first).
+    const product = q.add(
+      'product',
+      sql`SELECT product_id, min(fw) AS first_wk, ${raw(d.argMin('product_line', '(product_line IS NULL, -lc, product_line)'))} AS line FROM (
+            SELECT product_id, product_line, min(wk) AS fw, sum(n) AS lc FROM ${base} AS b GROUP BY product_id, product_line) AS pl
+          GROUP BY product_id`,
+    );
+    // Per product-week: its defect refunds and their most frequent reason code (ties: alphabetically first).
+    const weeks = q.add(
+      'weeks',
+      sql`SELECT product_id, wk, ${raw(d.int64('sum(rc)'))} AS c, ${raw(d.argMin('reason_code', '(-rc, reason_code)'))} AS top_reason FROM (
+            SELECT product_id, wk, reason_code, sum(n) AS rc FROM ${base} AS b WHERE defect GROUP BY product_id, wk, reason_code) AS wr
+          GROUP BY product_id, wk`,
+    );
+    const bounds: Sql[] = [sql`c >= ${minCount}`, sql`wk - first_wk >= 28`];
+    if (f.from) bounds.push(d.dayBound(raw('wk'), '>=', f.from, 'date'));
+    if (f.to) bounds.push(d.dayBound(raw('wk'), '<', f.to, 'date'));
+    // Weeks are Mondays: their difference in days is a multiple of 7.
+    const cand = q.add(
+      'cand',
+      sql`SELECT product_id, wk, c, top_reason, line, ${raw(d.int64('(wk - first_wk) / 7'))} AS k
+          FROM ${weeks} AS w ${raw(d.join('inner'))} ${product} AS p USING (product_id)
+          WHERE ${join(bounds, ' AND ')}`,
+    );
+    // Each candidate joined to its product's weeks of the 11 before it and itself (so it always has a row),
+    // grouped by the candidate's key alone (its other columns taken with anyValue, named apart for ClickHouse).
+    const ago = Array.from({ length: HISTORY_WEEKS }, (_, i) => i + 1);
+    const hist = sql`
+      SELECT product_id, wk, ${raw(d.anyValue('c'))} AS cnt, ${raw(d.anyValue('top_reason'))} AS top_code, ${raw(d.anyValue('line'))} AS top_line,
+        ${raw(d.anyValue('k'))} AS weeks_before,
+        coalesce(${raw(d.sumIf('h_c', 'h_wk < wk AND wk - h_wk <= 7 * least(8, k)'))}, 0) AS prev_sum,
+        ${raw(ago.map((i) => `coalesce(${d.sumIf('h_c', `wk - h_wk = ${7 * i}`)}, 0) AS ago${i}`).join(', '))}
+      FROM ${cand} AS cd ${raw(d.join('inner'))} (SELECT product_id, wk AS h_wk, c AS h_c FROM ${weeks} AS w2) AS h USING (product_id)
+      WHERE h_wk <= wk AND wk - h_wk <= ${7 * HISTORY_WEEKS}
+      GROUP BY product_id, wk`;
     // Weeks whose Poisson tail is provably >= alpha are dropped in SQL, so their histories are never
     // sent to JavaScript; the exact test runs on the rest. Two lower bounds of P(X >= c):
     // P(X = c) (the first term of the tail), and 1/2 when c <= lambda - ln 2 (the median of a
     // Poisson variable is at least lambda - ln 2). A 1e-9 margin absorbs rounding in lgamma.
-    const lambda = raw(`greatest(CASE WHEN cand.k > 0 THEN hist.prev_sum / least(8, cand.k) ELSE 0 END, ${LAMBDA_FLOOR})`);
+    const expected = 'CASE WHEN weeks_before > 0 THEN prev_sum / least(8, weeks_before) ELSE 0 END';
+    const lambda = raw(`greatest(${expected}, ${LAMBDA_FLOOR})`);
     const surelyNotSpike = sql`(
-      (-${lambda} + cand.c * ln(${lambda}) - lgamma(cand.c + 1) >= ln(${alpha}) + 1e-9)
-      OR (${alpha} < 0.5 AND cand.c <= ${lambda} - 0.6931471805599453))`;
-    const from = f.from ?? null;
-    const to = f.to ?? null;
-    const weekly = this.db.rollups && filterColumnsUsed(f).every((c) => PRODUCT_WEEKLY_KEYS.includes(c));
-    const base = weekly
-      ? sql`SELECT product_id, wk, reason_family = 'defect' AS defect, reason_code, product_line, n FROM product_weekly WHERE ${nonTime}`
-      : sql`SELECT product_id, ${raw(d.toDate(d.dateTrunc('week', 'requested_at')))} AS wk, reason_family = 'defect' AS defect, reason_code, product_line, 1 AS n
-            FROM refund_facts WHERE product_id IS NOT NULL AND ${nonTime}`;
-    return this.db.query<SpikeCandidateRow>(sql`
-      WITH base AS (${base}),
-      first_wk AS (SELECT product_id, min(wk) AS first_wk FROM base GROUP BY product_id),
-      counts AS (SELECT product_id, wk, CAST(sum(n) AS BIGINT) AS c FROM base WHERE defect GROUP BY product_id, wk),
-      cand0 AS (
-        SELECT c.product_id, c.wk, c.c, CAST(datediff('day', fw.first_wk, c.wk) / 7 AS INTEGER) AS k
-        FROM counts c JOIN first_wk fw USING (product_id)
-        WHERE c.c >= ${minCount}
-          AND (${from}::DATE IS NULL OR c.wk >= ${from}::DATE)
-          AND (${to}::DATE IS NULL OR c.wk < ${to}::DATE)),
-      -- the product's most frequent line (ties: alphabetically first), only for products with a candidate week
-      line AS (
-        SELECT product_id, arg_min(product_line, (-c, product_line)) AS product_line FROM (
-          SELECT product_id, product_line, sum(n) AS c FROM base
-          WHERE product_line IS NOT NULL AND product_id IN (SELECT product_id FROM cand0) GROUP BY ALL)
-        GROUP BY product_id),
-      cand AS (SELECT cand0.*, line.product_line FROM cand0 LEFT JOIN line USING (product_id)),
-      hist AS (
-        SELECT cand.product_id, cand.wk,
-          coalesce(sum(h.c) FILTER (WHERE h.wk >= cand.wk - to_days(CAST(7 * least(8, cand.k) AS INTEGER))), 0) AS prev_sum,
-          list(h.c ORDER BY h.wk) FILTER (WHERE h.wk >= cand.wk - to_days(77)) AS hist_list,
-          list(h.wk ORDER BY h.wk) FILTER (WHERE h.wk >= cand.wk - to_days(77)) AS hist_wks
-        FROM cand LEFT JOIN counts h ON h.product_id = cand.product_id AND h.wk < cand.wk AND h.wk >= cand.wk - to_days(77)
-        GROUP BY cand.product_id, cand.wk),
-      top AS (
-        SELECT product_id, wk, arg_min(reason_code, sort_key) AS top_reason FROM (
-          SELECT product_id, wk, reason_code, (-sum(n), reason_code) AS sort_key
-          FROM base WHERE defect GROUP BY product_id, wk, reason_code)
-        GROUP BY product_id, wk)
-      SELECT cand.product_id, cand.product_line, ${raw(d.formatDay('cand.wk'))} AS week, cand.c, cand.k,
-        CASE WHEN cand.k > 0 THEN hist.prev_sum / least(8, cand.k) ELSE 0 END AS expected,
-        top.top_reason,
-        coalesce(hist.hist_list, []) AS hist_counts,
-        coalesce(list_transform(hist.hist_wks, w -> strftime(w, '%Y-%m-%d')), []) AS hist_weeks
-      FROM cand JOIN hist USING (product_id, wk) JOIN top USING (product_id, wk)
-      WHERE cand.k >= 4 AND NOT ${surelyNotSpike}`);
+      (-${lambda} + cnt * ln(${lambda}) - lgamma(cnt + 1) >= ln(${alpha}) + 1e-9)
+      OR (${alpha} < 0.5 AND cnt <= ${lambda} - 0.6931471805599453))`;
+    const rows = await this.db.query<Omit<SpikeCandidateRow, 'history'> & Record<`ago${number}`, number>>(
+      q.statement(sql`
+        SELECT product_id, top_line AS product_line, ${raw(d.formatDay('wk'))} AS week, cnt AS c, weeks_before AS k, ${raw(expected)} AS expected,
+          top_code AS top_reason, ${raw(ago.map((i) => `ago${i}`).join(', '))}
+        FROM (${hist}) AS hs
+        WHERE NOT ${surelyNotSpike}`),
+    );
+    return rows.map((r) => ({
+      product_id: r.product_id,
+      product_line: r.product_line,
+      week: r.week,
+      c: r.c,
+      k: r.k,
+      expected: r.expected,
+      top_reason: r.top_reason,
+      history: ago.map((i) => Number(r[`ago${HISTORY_WEEKS + 1 - i}`])),
+    }));
   }
 }

@@ -10,13 +10,16 @@ export class ReasonsService {
 
   async trends(f: RefundFilter, grain: Grain): Promise<ReasonTrendPoint[]> {
     const rows = await this.repo.trends(f, grain);
+    // The share of the period, from the few aggregated rows (ClickHouse 18.16 has no window sum).
+    const perPeriod = new Map<string, number>();
+    for (const r of rows) perPeriod.set(r.period, (perPeriod.get(r.period) ?? 0) + r.refunds);
     return rows.map((r) => ({
       period: r.period,
       reasonCode: r.reason_code,
       reasonFamily: r.reason_family,
       refunds: r.refunds,
       refundedAmount: r.refunded_amount,
-      share: r.share,
+      share: r.refunds / (perPeriod.get(r.period) ?? r.refunds),
     }));
   }
 
@@ -38,21 +41,9 @@ export class ReasonsService {
         ratio: r.c / lambda,
         pValue,
         topReasonCode: r.top_reason,
-        history: sparkline(r.week, r.hist_weeks, r.hist_counts.map(Number), r.c),
+        history: [...r.history, r.c],
       });
     }
     return out.sort((a, b) => a.pValue - b.pValue || b.ratio - a.ratio || a.week.localeCompare(b.week) || a.productId.localeCompare(b.productId));
   }
-}
-
-const DAY_MS = 86_400_000;
-
-/** The 12 weekly counts ending with `week`, zeros filled in for weeks without defect refunds. */
-export function sparkline(week: string, weeks: readonly string[], counts: readonly number[], current: number): number[] {
-  const at = new Map(weeks.map((w, i) => [w, counts[i]]));
-  const end = Date.parse(`${week}T00:00:00Z`);
-  const out: number[] = [];
-  for (let i = 11; i >= 1; i--) out.push(at.get(new Date(end - i * 7 * DAY_MS).toISOString().slice(0, 10)) ?? 0);
-  out.push(current);
-  return out;
 }
