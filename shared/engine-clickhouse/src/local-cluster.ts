@@ -93,7 +93,14 @@ function usersXml(maxMemoryBytes: number): string {
 }
 
 async function httpQuery(endpoint: string, statement: string): Promise<string> {
-  const res = await fetch(`${endpoint}/`, { method: 'POST', body: statement });
+  let res: Response;
+  try {
+    res = await fetch(`${endpoint}/`, { method: 'POST', body: statement });
+  } catch {
+    // ClickHouse closes an idle keep-alive connection after 3 s; a request sent on it as it closes
+    // fails with "other side closed". Once more, on a new connection.
+    res = await fetch(`${endpoint}/`, { method: 'POST', body: statement });
+  }
   const body = await res.text();
   if (!res.ok) throw new Error(`ClickHouse ${endpoint}: ${body.trim()}`);
   return body;
