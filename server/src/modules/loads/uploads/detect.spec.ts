@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { csvHeader, detectFormat, sanitizeFileName, uniqueName } from './detect';
 import { DEFAULT_UPLOAD_MAX_BYTES, loadConfig } from '../../../config/config';
 
@@ -59,10 +62,12 @@ describe('file names', () => {
 
 describe('upload configuration', () => {
   test('defaults: 1 GiB, imports beside the DuckDB file', () => {
-    const c = loadConfig({ REFUNDS_DB: '/tmp/x/refunds.duckdb' });
+    // A folder of its own: a fixed /tmp path may be a file another program left there.
+    const dir = join(mkdtempSync(join(tmpdir(), 'refunds-cfg-')), 'x');
+    const c = loadConfig({ REFUNDS_DB: join(dir, 'refunds.duckdb') });
     expect(c.uploadMaxBytes).toBe(1024 ** 3);
     expect(DEFAULT_UPLOAD_MAX_BYTES).toBe(1073741824);
-    expect(c.importDir).toBe('/tmp/x/imports');
+    expect(c.importDir).toBe(join(dir, 'imports'));
   });
 
   test('bad values are refused at boot', () => {
