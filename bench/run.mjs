@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm run bench [-- --quick] [-- --sizes 200000,1000000] [--runs 15] [--duration 60] [--connections 16]
 //               [--no-browser] [--no-load] [--keep] [--load-timeout-min 20]
+//               [--db FILE --sizes N]   queries, mixed load and pages only, on a database loaded before
 // Generates data, times the ETL against a plain DuckDB load, times every API query against its own SQL
 // and against the straightforward SQL over the raw tables, runs a mixed concurrent load, times two
 // pages in Chromium, prints the tables and writes bench/RESULTS.md.
@@ -37,6 +38,7 @@ function parseArgs(argv) {
     loadTimeoutMin: 20,
     reloadTimeoutMin: null,
     out: join(BENCH, 'RESULTS.md'),
+    db: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -58,6 +60,7 @@ function parseArgs(argv) {
     else if (a.startsWith('--load-timeout-min')) o.loadTimeoutMin = Number(val());
     else if (a.startsWith('--reload-timeout-min')) o.reloadTimeoutMin = Number(val());
     else if (a.startsWith('--out')) o.out = resolve(val());
+    else if (a.startsWith('--db')) o.db = resolve(val());
     else if (a === '--no-browser') o.browser = false;
     else if (a === '--no-load') o.load = false;
     else if (a === '--keep') o.keep = true;
@@ -73,6 +76,8 @@ function parseArgs(argv) {
   }
   o.sizes ??= o.quick ? [1_000_000] : [1_000_000, 10_000_000];
   if (o.sizes.some((n) => !Number.isInteger(n) || n < 1000)) throw new Error('--sizes: whole numbers >= 1000');
+  // A 10M load takes longer than the query figures it feeds; --db measures those on a file loaded earlier.
+  if (o.db && (o.sizes.length !== 1 || !existsSync(o.db))) throw new Error('--db FILE needs an existing file and one --sizes value (its refund count)');
   o.duration ??= o.quick ? 20 : 60;
   // Straightforward SQL can take seconds per run: cap its total time per variant (p50 needs few runs).
   o.naiveCapMs = o.quick ? 6_000 : 20_000;
@@ -305,18 +310,10 @@ async function replay(conns, stmts) {
 }
 
 // ------------------------------------------------------------------------------------ one size
-async function benchSize(n, results) {
-  const R = { n, notes: [] };
-  results.sizes.push(R);
-  log(`\n=== ${n.toLocaleString('en')} refunds (load avg ${loadavg()}) ===`);
+/** Generation, plain and ETL loads, reload and the nightly increments; false when the load failed. */
+async function loadsAndIncrements(n, R, work, apiDb) {
   const gen = await ensureGenerated(n);
   R.generatedMs = gen.generatedMs;
-  const work = join(DATA, `work-${n}`);
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
-  const apiDb = join(work, 'api.duckdb');
-  const directDb = join(work, 'direct.duckdb');
-
   // ---- 2. loads
   const warm = await warmFiles(gen.dir);
   R.inputBytes = warm.bytes;
@@ -329,7 +326,7 @@ async function benchSize(n, results) {
   );
   if (R.load.error) {
     R.notes.push(`ETL load failed: ${R.load.error}; queries skipped for this size.`);
-    return R;
+    return false;
   }
   R.dbBytes = statSync(apiDb).size;
   R.reload = await etlLoad(apiDb, gen.dir, 'ETL reload', opts.reloadTimeoutMin ?? opts.loadTimeoutMin);
@@ -361,6 +358,23 @@ async function benchSize(n, results) {
     if (x.error) R.notes.push(`increment ${label} failed: ${x.error}`);
   }
   rmSync(incDb, { force: true });
+  return true;
+}
+
+async function benchSize(n, results) {
+  const R = { n, notes: [] };
+  results.sizes.push(R);
+  log(`\n=== ${n.toLocaleString('en')} refunds (load avg ${loadavg()}) ===`);
+  const work = join(DATA, `work-${n}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const apiDb = opts.db ?? join(work, 'api.duckdb');
+  const directDb = join(work, 'direct.duckdb');
+  if (opts.db) {
+    R.existingDb = opts.db;
+    R.dbBytes = statSync(opts.db).size;
+    R.notes.push(`queries on ${opts.db}, loaded before this run (--db): loads and increments not measured here.`);
+  } else if (!(await loadsAndIncrements(n, R, work, apiDb))) return R;
 
   // Separate copy for direct queries: DuckDB allows one process per file.
   copyFileSync(apiDb, directDb);
@@ -630,17 +644,19 @@ const TARGETS = {
 };
 
 function loadRows(results) {
-  return results.sizes.map((R) => [
-    R.n.toLocaleString('en'),
-    R.inputBytes ? `${(R.inputBytes / 2 ** 20).toFixed(0)} MB` : '-',
-    fmtMs(R.plain?.ms),
-    R.load?.timedOut ? `> ${fmtMs(R.load.ms)} (killed)` : R.load?.error ? `failed: ${R.load.error}` : fmtMs(R.load?.ms),
-    R.load?.timedOut ? `> ${fmtRatio(ratio(R.load.ms, R.plain?.ms))}` : fmtRatio(ratio(R.load?.ms, R.plain?.ms)),
-    R.reload ? (R.reload.timedOut ? `> ${fmtMs(R.reload.ms)} (killed)` : R.reload.error ? `failed: ${R.reload.error}` : fmtMs(R.reload.ms)) : '-',
-    R.reload?.timedOut ? `> ${fmtRatio(ratio(R.reload.ms, R.plain?.ms))}` : fmtRatio(ratio(R.reload?.ms, R.plain?.ms)),
-    R.reload && !R.reload.error ? `${R.reload.loaded}/${R.reload.replaced}` : '-',
-    R.dbBytes ? `${(R.dbBytes / 2 ** 20).toFixed(0)} MB` : '-',
-  ]);
+  return results.sizes
+    .filter((R) => !R.existingDb)
+    .map((R) => [
+      R.n.toLocaleString('en'),
+      R.inputBytes ? `${(R.inputBytes / 2 ** 20).toFixed(0)} MB` : '-',
+      fmtMs(R.plain?.ms),
+      R.load?.timedOut ? `> ${fmtMs(R.load.ms)} (killed)` : R.load?.error ? `failed: ${R.load.error}` : fmtMs(R.load?.ms),
+      R.load?.timedOut ? `> ${fmtRatio(ratio(R.load.ms, R.plain?.ms))}` : fmtRatio(ratio(R.load?.ms, R.plain?.ms)),
+      R.reload ? (R.reload.timedOut ? `> ${fmtMs(R.reload.ms)} (killed)` : R.reload.error ? `failed: ${R.reload.error}` : fmtMs(R.reload.ms)) : '-',
+      R.reload?.timedOut ? `> ${fmtRatio(ratio(R.reload.ms, R.plain?.ms))}` : fmtRatio(ratio(R.reload?.ms, R.plain?.ms)),
+      R.reload && !R.reload.error ? `${R.reload.loaded}/${R.reload.replaced}` : '-',
+      R.dbBytes ? `${(R.dbBytes / 2 ** 20).toFixed(0)} MB` : '-',
+    ]);
 }
 const LOAD_HEAD = ['refunds', 'input', 'plain ms', 'ETL load ms', 'load/plain', 'reload ms', 'reload/plain', 'reload loaded/replaced', 'db file'];
 
@@ -737,7 +753,7 @@ function targets(results) {
     const shown = (x, r) => (x?.timedOut ? `> ${fmtRatio(r)} (killed after ${fmtDur(x.ms)})` : x?.error || r === null ? 'failed' : fmtRatio(r));
     // A killed load is a miss only when its time so far already exceeds the target.
     const verdict = (x, r, target) => (x?.timedOut ? (r !== null && r > target ? false : null) : x?.error ? false : r === null ? null : r <= target);
-    out.push([n, `ETL load <= ${TARGETS.loadRatio}x plain`, shown(R.load, lr), mark(verdict(R.load, lr, TARGETS.loadRatio))]);
+    if (!R.existingDb) out.push([n, `ETL load <= ${TARGETS.loadRatio}x plain`, shown(R.load, lr), mark(verdict(R.load, lr, TARGETS.loadRatio))]);
     if (R.reload) out.push([n, `reload <= ${TARGETS.reloadRatio}x plain`, shown(R.reload, rr), mark(verdict(R.reload, rr, TARGETS.reloadRatio))]);
     for (const [key, target] of [
       ['refunds', TARGETS.incRefunds],
@@ -812,12 +828,13 @@ function writeReport(results, final) {
   lines.push(`- **Machine:** ${M.nproc} CPUs (${M.cpu}), ${M.memGb.toFixed(1)} GB RAM; Node ${M.node}; DuckDB node-api ${M.duckdb}; disk ${M.disk}`);
   lines.push(`- **Code:** ${M.commit}; load average at start ${results.loadavgStart}${results.loadavgEnd ? `, at end ${results.loadavgEnd}` : ''}`);
   lines.push('');
-  lines.push('## Load (ETL CLI vs plain DuckDB)', '');
-  lines.push(
-    'Plain = `CREATE TABLE t AS SELECT * FROM read_csv(file)` for the 7 files in a fresh DuckDB file (from Node, same run; measured before the ETL load and after the reload, the faster one counts). ETL = `node etl/dist/cli.js load --db fresh.duckdb DIR` (process wall time). Reload = the same files again into the loaded file (must change nothing). Files were read once before, so both start from a warm page cache.',
-    '',
-  );
-  lines.push(mdTable(LOAD_HEAD, loadRows(results)), '');
+  if (loadRows(results).length) lines.push('## Load (ETL CLI vs plain DuckDB)', '');
+  if (loadRows(results).length)
+    lines.push(
+      'Plain = `CREATE TABLE t AS SELECT * FROM read_csv(file)` for the 7 files in a fresh DuckDB file (from Node, same run; measured before the ETL load and after the reload, the faster one counts). ETL = `node etl/dist/cli.js load --db fresh.duckdb DIR` (process wall time). Reload = the same files again into the loaded file (must change nothing). Files were read once before, so both start from a warm page cache.',
+      '',
+    );
+  if (loadRows(results).length) lines.push(mdTable(LOAD_HEAD, loadRows(results)), '');
   const ir = incrementRows(results);
   if (ir.length) {
     lines.push('### Nightly increments', '');
