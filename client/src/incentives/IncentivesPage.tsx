@@ -24,10 +24,9 @@ import { EFFECT_QUERY } from '../overview/queries';
 import { planRejections } from './planCost';
 import { decodeWeights, encodeWeights, rankMoves, sameWeights, type RankMove, type Weight } from './whatif';
 import type * as G from '../common/generated/graphql';
-import type * as S from '../common/generated/schema';
 
-/** The scorecard query selects one field per catalog KPI and outcome; Pick fails to compile if the schema lacks one. */
-type Scorecard = Pick<S.AgentScorecard, 'agentId' | 'name' | 'team' | 'insufficient' | (typeof AGENT_KPIS)[number] | (typeof OUTCOMES)[number]>;
+/** One field per catalog KPI and outcome: the columns index rows by AGENT_KPIS and OUTCOMES, so a missing one fails to compile. */
+type Scorecard = G.AgentScorecardsQuery['agentScorecards'][number];
 
 type Correlation = G.KpiOutcomeCorrelationsQuery['kpiOutcomeCorrelations'][number];
 
@@ -36,8 +35,8 @@ type Alignment = G.AlignmentFieldsFragment;
 const KPI: ParamChoice<AgentKpi> = { param: 'kpi', options: AGENT_KPIS, fallback: 'handled', testId: 'kpi-select' };
 const OUTCOME: ParamChoice<Outcome> = { param: 'outcome', options: OUTCOMES, fallback: 'csatAvg', testId: 'outcome-select' };
 
-const SCORECARDS = `query AgentScorecards($f: RefundFilter, $m: Int) { agentScorecards(filter: $f, minCases: $m) {
-  agentId name team insufficient ${[...AGENT_KPIS, ...OUTCOMES].join(' ')} } }`;
+const SCORECARDS = /* GraphQL */ `query AgentScorecards($f: RefundFilter, $m: Int) { agentScorecards(filter: $f, minCases: $m) { agentId name team insufficient
+  handled approvalRate rejectionRate resolutionHours escalationRate contactsPerRefund reopenRate refundCostPerCase csatAvg nps repurchaseRate } }`;
 const CORRELATIONS = /* GraphQL */ `query KpiOutcomeCorrelations($f: RefundFilter, $m: Int) { kpiOutcomeCorrelations(filter: $f, minCases: $m) { kpi outcome n pearson pearsonLow pearsonHigh spearman } }`;
 const ALIGN_FIELDS = /* GraphQL */ `fragment AlignmentFields on IncentiveAlignment { alignment n plan { planId source weights { kpi weight direction } } agents { agentId name incentiveScore outcomeScore incentiveRank outcomeRank } }`;
 const ALIGNMENT = /* GraphQL */ `query IncentiveAlignment($f: RefundFilter, $m: Int, $plan: String) { incentiveAlignment(filter: $f, minCases: $m, planId: $plan) { ...AlignmentFields } }
@@ -506,7 +505,7 @@ export default function IncentivesPage() {
   const kpi = useParamChoice(KPI);
   const outcome = useParamChoice(OUTCOME);
   const minCases = numberParam(param('minCases'), DEFAULTS.agentMinCases, 1, Number.MAX_SAFE_INTEGER);
-  const sc = useGql<{ agentScorecards: Scorecard[] }>(SCORECARDS, { f: refundFilter, m: minCases });
+  const sc = useGql<G.AgentScorecardsQuery>(SCORECARDS, { f: refundFilter, m: minCases });
   const corr = useGql<G.KpiOutcomeCorrelationsQuery>(CORRELATIONS, { f: refundFilter, m: minCases });
   const pick = (k: string, o: string) => setParams({ kpi: k, outcome: o });
   const selected = corr.data?.kpiOutcomeCorrelations.find((c) => c.kpi === kpi && c.outcome === outcome);
