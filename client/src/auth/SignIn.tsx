@@ -4,12 +4,27 @@ import { LocaleSwitch } from '../common/LocaleSwitch';
 import { useI18n } from '../common/i18n';
 import { errorText } from '../common/States';
 import { providers, signIn, type SignInOutcome } from './session';
-import { InputField } from '../common/Field';
+import { ActionForm, InputField } from '../common/Field';
 
 /** What the single-sign-on callback reports in the query string when it did not sign anyone in. */
 function ssoProblem(): 'no-access' | 'failed' | null {
   const v = new URLSearchParams(window.location.search).get('signin_error');
   return v === 'no-access' ? 'no-access' : v ? 'failed' : null;
+}
+
+/** The sign-in inputs: caption, input type and what the browser may fill in. */
+const CREDENTIALS = {
+  email: { label: 'signIn.email', type: 'email', autoComplete: 'username' },
+  password: { label: 'signIn.password', type: 'password', autoComplete: 'current-password' },
+  token: { label: 'signIn.tokenIntro', type: 'password', autoComplete: 'off' },
+} as const;
+
+function CredentialField({ name, value, onValue }: { name: keyof typeof CREDENTIALS; value: string; onValue: (value: string) => void }) {
+  const { t } = useI18n();
+  const { label, type, autoComplete } = CREDENTIALS[name];
+  return (
+    <InputField label={t(label)} name={name} type={type} autoComplete={autoComplete} value={value} onValue={onValue} required data-testid={`${name}-input`} />
+  );
 }
 
 /** E-mail and password, single sign-on when configured, and an API token; the server answers with a session cookie. */
@@ -89,60 +104,21 @@ export function SignIn({ reason, error, onRetry }: { reason?: 'expired'; error?:
             <p className="signin-or muted">{t('signIn.or')}</p>
           </>
         )}
-        <form
-          className="signin-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (email.trim() && password) void submit({ email: email.trim(), password }, 'signIn.wrongPassword');
-          }}
-        >
+        <ActionForm className="signin-form" onSubmit={() => email.trim() && password && submit({ email: email.trim(), password }, 'signIn.wrongPassword')}>
           <p className="muted">{t('signIn.intro')}</p>
-          <InputField
-            label={t('signIn.email')}
-            name="email"
-            type="email"
-            autoComplete="username"
-            value={email}
-            onValue={setEmail}
-            required
-            data-testid="email-input"
-          />
-          <InputField
-            label={t('signIn.password')}
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onValue={setPassword}
-            required
-            data-testid="password-input"
-          />
+          <CredentialField name="email" value={email} onValue={setEmail} />
+          <CredentialField name="password" value={password} onValue={setPassword} />
           <button type="submit" className="btn primary" disabled={busy || !email.trim() || !password} data-testid="sign-in-password">
             {busy ? t('signIn.checking') : t('signIn.submit')}
           </button>
-        </form>
+        </ActionForm>
         <p className="signin-or muted">{t('signIn.or')}</p>
-        <form
-          className="signin-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (token.trim()) void submit({ token: token.trim() }, 'signIn.invalid');
-          }}
-        >
-          <InputField
-            label={t('signIn.tokenIntro')}
-            name="token"
-            type="password"
-            autoComplete="off"
-            value={token}
-            onValue={setTokenValue}
-            required
-            data-testid="token-input"
-          />
+        <ActionForm className="signin-form" onSubmit={() => token.trim() && submit({ token: token.trim() }, 'signIn.invalid')}>
+          <CredentialField name="token" value={token} onValue={setTokenValue} />
           <button type="submit" className="btn" disabled={busy || !token.trim()} data-testid="sign-in">
             {busy ? t('signIn.checking') : t('signIn.submit')}
           </button>
-        </form>
+        </ActionForm>
       </div>
     </main>
   );

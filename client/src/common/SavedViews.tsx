@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { gql, GqlError } from './graphql';
 import { useI18n } from './i18n';
+import { ActionForm } from './Field';
 import { useSession } from './session';
 import { errorText } from './States';
 import { clearGqlCache, useGql } from './useGql';
@@ -87,18 +88,12 @@ export function SavedViews() {
           {!canWrite ? (
             <p className="muted small">{t('views.readOnly')}</p>
           ) : (
-            <form
-              className="inline-form"
-              onSubmit={(e) => {
-                e.preventDefault();
-                void save();
-              }}
-            >
+            <ActionForm className="inline-form" onSubmit={save}>
               <input value={name} onChange={(e) => setName(e.target.value)} placeholder={t('views.name')} aria-label={t('views.name')} maxLength={100} />
               <button type="submit" className="btn primary" disabled={!name.trim() || !!list.error}>
                 {t('views.save')}
               </button>
-            </form>
+            </ActionForm>
           )}
           {msg && (
             <p className="small" role="status">

@@ -7,7 +7,7 @@ import { Panel } from '../common/Panel';
 import { errorText, Loadable } from '../common/States';
 import { useGql } from '../common/useGql';
 import type * as G from '../common/generated/graphql';
-import { InputField, SelectField } from '../common/Field';
+import { ActionForm, InputField, SelectField } from '../common/Field';
 
 type UserRow = G.UsersQuery['users'][number];
 
@@ -16,6 +16,11 @@ const USERS = /* GraphQL */ `query Users { users { id name email role disabled s
 const CREATE = /* GraphQL */ `mutation CreateUser($email: String!, $name: String!, $role: String!, $password: String!) { createUser(email: $email, name: $name, role: $role, password: $password) { id } }`;
 const UPDATE = /* GraphQL */ `mutation UpdateUser($id: Int!, $role: String, $disabled: Boolean) { updateUser(id: $id, role: $role, disabled: $disabled) { id } }`;
 const RESET = /* GraphQL */ `mutation ResetPassword($id: Int!, $password: String!) { resetPassword(id: $id, password: $password) }`;
+
+/** A password an admin sets for an account (the server wants at least 12 characters). */
+function NewPasswordField(props: { label: string; name: string; value: string; onValue: (value: string) => void }) {
+  return <InputField {...props} type="password" autoComplete="new-password" required minLength={12} />;
+}
 
 /** Accounts for admins: create local users, change roles, disable, set a new password. */
 export function UsersPanel() {
@@ -86,45 +91,29 @@ export function UsersPanel() {
           <div data-testid="users">
             <DataTable title={t('users.title')} rows={d.users} columns={cols} rowKey={(r) => String(r.id)} compact />
             <h3 className="small">{t('users.create')}</h3>
-            <form
+            <ActionForm
               className="annotation-form"
-              onSubmit={(e) => {
-                e.preventDefault();
-                void run(CREATE, form, t('users.created')).then((ok) => ok && setForm({ email: '', name: '', role: 'analyst', password: '' }));
-              }}
+              onSubmit={() => run(CREATE, form, t('users.created')).then((ok) => ok && setForm({ email: '', name: '', role: 'analyst', password: '' }))}
             >
               <InputField label={t('users.email')} name="new-user-email" type="email" required value={form.email} onValue={(email) => setForm({ ...form, email })} />
               <InputField label={t('users.name')} name="new-user-name" required value={form.name} onValue={(name) => setForm({ ...form, name })} />
-              <SelectField label={t('users.role')} name="new-user-role" value={form.role} onValue={(role) => setForm({ ...form, role })}>
-                {ROLES.map((x) => (
-                  <option key={x} value={x}>
-                    {roleName(x)}
-                  </option>
-                ))}
-              </SelectField>
-              <InputField
-                label={t('users.initialPassword')}
-                name="new-user-password"
-                type="password"
-                autoComplete="new-password"
-                required
-                minLength={12}
-                value={form.password}
-                onValue={(password) => setForm({ ...form, password })}
+              <SelectField
+                label={t('users.role')}
+                name="new-user-role"
+                value={form.role}
+                onValue={(role) => setForm({ ...form, role })}
+                options={ROLES}
+                optionLabel={roleName}
               />
+              <NewPasswordField label={t('users.initialPassword')} name="new-user-password" value={form.password} onValue={(password) => setForm({ ...form, password })} />
               <button type="submit" className="btn primary" data-testid="create-user">
                 {t('users.createButton')}
               </button>
-            </form>
+            </ActionForm>
             <h3 className="small">{t('users.reset')}</h3>
-            <form
+            <ActionForm
               className="annotation-form"
-              onSubmit={(e) => {
-                e.preventDefault();
-                void run(RESET, { id: Number(reset.id), password: reset.password }, t('users.resetDone')).then(
-                  (ok) => ok && setReset({ id: '', password: '' }),
-                );
-              }}
+              onSubmit={() => run(RESET, { id: Number(reset.id), password: reset.password }, t('users.resetDone')).then((ok) => ok && setReset({ id: '', password: '' }))}
             >
               <SelectField label={t('users.name')} name="reset-user" required value={reset.id} onValue={(id) => setReset({ ...reset, id })}>
                 <option value="">—</option>
@@ -134,20 +123,11 @@ export function UsersPanel() {
                   </option>
                 ))}
               </SelectField>
-              <InputField
-                label={t('users.newPassword')}
-                name="reset-password"
-                type="password"
-                autoComplete="new-password"
-                required
-                minLength={12}
-                value={reset.password}
-                onValue={(password) => setReset({ ...reset, password })}
-              />
+              <NewPasswordField label={t('users.newPassword')} name="reset-password" value={reset.password} onValue={(password) => setReset({ ...reset, password })} />
               <button type="submit" className="btn" data-testid="reset-password">
                 {t('users.resetButton')}
               </button>
-            </form>
+            </ActionForm>
             {msg && (
               <p className={msg.ok ? 'small' : 'error-text small'} role="status" data-testid="users-message">
                 {msg.text}

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
-import { AGENT_KPIS, DEFAULTS, isAgentKpi, isOutcome, OUTCOMES, type AgentKpi, type Direction, type Outcome } from '@refunds/shared';
+import { AGENT_KPIS, DEFAULTS, OUTCOMES, type AgentKpi, type Direction, type Outcome } from '@refunds/shared';
 import { divergingColor } from '../common/chart';
 import { DataTable, type Column } from '../common/DataTable';
 import { useDrill } from '../common/DrillDown';
@@ -8,8 +8,11 @@ import { useExportNumbers, useExportSentence } from '../common/exportRegistry';
 import { HeatMap } from '../common/HeatMap';
 import { useI18n } from '../common/i18n';
 import { MetricLabel } from '../common/MetricLabel';
+import { useNumberColumns } from '../common/columns';
 import { NumberParamInput } from '../common/NumberParamInput';
 import { Page } from '../common/Page';
+import { ParamSelect, useParamChoice, type ParamChoice } from '../common/ParamSelect';
+import { SelectField } from '../common/Field';
 import { Panel, PanelLoadable } from '../common/Panel';
 import { useSession } from '../common/session';
 import { EmptyState, ErrorState, Skeleton } from '../common/States';
@@ -21,17 +24,19 @@ import { EFFECT_QUERY } from '../overview/queries';
 import { planRejections } from './planCost';
 import { decodeWeights, encodeWeights, rankMoves, sameWeights, type RankMove, type Weight } from './whatif';
 import type * as G from '../common/generated/graphql';
-import type * as S from '../common/generated/schema';
 
-/** The scorecard query selects one field per catalog KPI and outcome; Pick fails to compile if the schema lacks one. */
-type Scorecard = Pick<S.AgentScorecard, 'agentId' | 'name' | 'team' | 'insufficient' | (typeof AGENT_KPIS)[number] | (typeof OUTCOMES)[number]>;
+/** One field per catalog KPI and outcome: the columns index rows by AGENT_KPIS and OUTCOMES, so a missing one fails to compile. */
+type Scorecard = G.AgentScorecardsQuery['agentScorecards'][number];
 
 type Correlation = G.KpiOutcomeCorrelationsQuery['kpiOutcomeCorrelations'][number];
 
 type Alignment = G.AlignmentFieldsFragment;
 
-const SCORECARDS = `query AgentScorecards($f: RefundFilter, $m: Int) { agentScorecards(filter: $f, minCases: $m) {
-  agentId name team insufficient ${[...AGENT_KPIS, ...OUTCOMES].join(' ')} } }`;
+const KPI: ParamChoice<AgentKpi> = { param: 'kpi', options: AGENT_KPIS, fallback: 'handled', testId: 'kpi-select' };
+const OUTCOME: ParamChoice<Outcome> = { param: 'outcome', options: OUTCOMES, fallback: 'csatAvg', testId: 'outcome-select' };
+
+const SCORECARDS = /* GraphQL */ `query AgentScorecards($f: RefundFilter, $m: Int) { agentScorecards(filter: $f, minCases: $m) { agentId name team insufficient
+  handled approvalRate rejectionRate resolutionHours escalationRate contactsPerRefund reopenRate refundCostPerCase csatAvg nps repurchaseRate } }`;
 const CORRELATIONS = /* GraphQL */ `query KpiOutcomeCorrelations($f: RefundFilter, $m: Int) { kpiOutcomeCorrelations(filter: $f, minCases: $m) { kpi outcome n pearson pearsonLow pearsonHigh spearman } }`;
 const ALIGN_FIELDS = /* GraphQL */ `fragment AlignmentFields on IncentiveAlignment { alignment n plan { planId source weights { kpi weight direction } } agents { agentId name incentiveScore outcomeScore incentiveRank outcomeRank } }`;
 const ALIGNMENT = /* GraphQL */ `query IncentiveAlignment($f: RefundFilter, $m: Int, $plan: String) { incentiveAlignment(filter: $f, minCases: $m, planId: $plan) { ...AlignmentFields } }
@@ -77,6 +82,14 @@ function ScatterPanel({
   const ok = points.filter((p) => !p.insufficient);
   const grey = points.filter((p) => p.insufficient);
   const title = t('inc.scatter', { kpi: metricLabel(kpi), outcome: metricLabel(outcome) });
+  const metricAxis = (dataKey: 'x' | 'y', metric: string) => ({
+    type: 'number' as const,
+    dataKey,
+    name: metricLabel(metric),
+    tickFormatter: (v: number) => fmt.metric(metric, v),
+    tick: { fontSize: 11 },
+    domain: ['auto', 'auto'] as [string, string],
+  });
   const open = (p: { agentId: string; label: string } | undefined) => {
     if (!p || !canSeeAgents) return;
     drill({ title: p.label, filter: { ...refundFilter, agentIds: [p.agentId] }, drill: { decisions: ['approved', 'partial', 'rejected'] } });
@@ -103,25 +116,8 @@ function ScatterPanel({
           <ResponsiveContainer width="100%" height={340}>
             <ScatterChart margin={{ top: 10, right: 20, bottom: 20, left: 10 }}>
               <CartesianGrid stroke="#e5e7eb" />
-              <XAxis
-                type="number"
-                dataKey="x"
-                name={metricLabel(kpi)}
-                tickFormatter={(v: number) => fmt.metric(kpi, v)}
-                tick={{ fontSize: 11 }}
-                domain={['auto', 'auto']}
-                label={{ value: metricLabel(kpi), position: 'insideBottom', offset: -10, fontSize: 12 }}
-              />
-              <YAxis
-                type="number"
-                dataKey="y"
-                name={metricLabel(outcome)}
-                tickFormatter={(v: number) => fmt.metric(outcome, v)}
-                tick={{ fontSize: 11 }}
-                domain={['auto', 'auto']}
-                width={64}
-                label={{ value: metricLabel(outcome), angle: -90, position: 'insideLeft', fontSize: 12 }}
-              />
+              <XAxis {...metricAxis('x', kpi)} label={{ value: metricLabel(kpi), position: 'insideBottom', offset: -10, fontSize: 12 }} />
+              <YAxis {...metricAxis('y', outcome)} width={64} label={{ value: metricLabel(outcome), angle: -90, position: 'insideLeft', fontSize: 12 }} />
               <ZAxis range={[60, 60]} />
               <Tooltip
                 cursor={{ strokeDasharray: '3 3' }}
@@ -396,30 +392,26 @@ function AlignmentPanel({ cards, minCases }: { cards: Scorecard[] | null; minCas
               <EmptyState>{t('empty.noAgents')}</EmptyState>
             ) : (
               <div className="table-scroll">
-                <DataTable
-                  title={t('inc.rankMoves')}
-                  rows={rows}
-                  columns={columns}
-                  rowKey={(r) => r.agentId}
-                  rowClass={(r) => (r.insufficient ? 'insufficient' : undefined)}
-                  compact
-                />
+                <AgentTable title={t('inc.rankMoves')} rows={rows} columns={columns} />
               </div>
             )}
           </div>
           <div>
-            <label className="control">
-              <span className="field-label">{t('inc.plan')}</span>
-              <select value={planId ?? ''} onChange={(e) => setParams({ plan: e.target.value || null, w: null })} data-testid="plan-select">
-                <option value="">{t('inc.planAuto')}</option>
-                {(plans.data?.incentivePlans ?? []).map((p) => (
-                  <option key={p.planId} value={p.planId}>
-                    {p.planId} · {fmt.date(p.effectiveFrom)} – {p.effectiveTo ? fmt.date(p.effectiveTo) : '…'}
-                    {p.team ? ` · ${p.team}` : ''}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <SelectField
+              labelClass="control"
+              label={t('inc.plan')}
+              value={planId ?? ''}
+              onValue={(plan) => setParams({ plan: plan || null, w: null })}
+              data-testid="plan-select"
+            >
+              <option value="">{t('inc.planAuto')}</option>
+              {(plans.data?.incentivePlans ?? []).map((p) => (
+                <option key={p.planId} value={p.planId}>
+                  {p.planId} · {fmt.date(p.effectiveFrom)} – {p.effectiveTo ? fmt.date(p.effectiveTo) : '…'}
+                  {p.team ? ` · ${p.team}` : ''}
+                </option>
+              ))}
+            </SelectField>
             <h3 className="small">{t('inc.whatIf')}</h3>
             <p className="hint">{t('inc.whatIfHint')}</p>
             <WeightsEditor weights={weights} onChange={setWeights} />
@@ -483,32 +475,26 @@ function PlanRejectionCost({ cards, minCases }: { cards: Scorecard[] | null; min
   );
 }
 
+/** One row per agent; agents under the minimum case count are greyed out. */
+function AgentTable<R extends { agentId: string; insufficient: boolean }>({ title, rows, columns }: { title: string; rows: R[]; columns: Column<R>[] }) {
+  return (
+    <DataTable title={title} rows={rows} columns={columns} rowKey={(r) => r.agentId} rowClass={(r) => (r.insufficient ? 'insufficient' : undefined)} compact />
+  );
+}
+
 function ScorecardTable({ cards, minCases }: { cards: Scorecard[]; minCases: number }) {
-  const { t, fmt, metricLabel } = useI18n();
+  const { t } = useI18n();
+  const { metricColumn } = useNumberColumns();
   const { canSeeAgents } = useSession();
   const cols: Column<Scorecard>[] = [
     { key: 'agent', header: t('inc.agent'), value: (r) => agentLabel(r, canSeeAgents) },
     { key: 'team', header: t('inc.team'), value: (r) => r.team ?? '' },
-    ...[...AGENT_KPIS, ...OUTCOMES].map<Column<Scorecard>>((k) => ({
-      key: k,
-      header: <MetricLabel name={k} />,
-      headerText: metricLabel(k),
-      numeric: true,
-      value: (r) => r[k],
-      text: (r) => fmt.metric(k, r[k]),
-    })),
+    ...[...AGENT_KPIS, ...OUTCOMES].map((k) => metricColumn<Scorecard>(k, (r) => r[k])),
   ];
   const sorted = [...cards].sort((a, b) => Number(a.insufficient) - Number(b.insufficient) || (b.handled ?? 0) - (a.handled ?? 0));
   return (
     <Panel title={t('inc.scorecards')} hint={t('inc.greyLegend', { min: minCases })} className="table-scroll">
-      <DataTable
-        title={t('inc.scorecards')}
-        rows={sorted}
-        columns={cols}
-        rowKey={(r) => r.agentId}
-        rowClass={(r) => (r.insufficient ? 'insufficient' : undefined)}
-        compact
-      />
+      <AgentTable title={t('inc.scorecards')} rows={sorted} columns={cols} />
     </Panel>
   );
 }
@@ -516,38 +502,18 @@ function ScorecardTable({ cards, minCases }: { cards: Scorecard[]; minCases: num
 export default function IncentivesPage() {
   const { t, metricLabel } = useI18n();
   const { refundFilter, param, setParams } = useFilters();
-  const kpiParam = param('kpi') ?? '';
-  const outcomeParam = param('outcome') ?? '';
-  const kpi: AgentKpi = isAgentKpi(kpiParam) ? kpiParam : 'handled';
-  const outcome: Outcome = isOutcome(outcomeParam) ? outcomeParam : 'csatAvg';
+  const kpi = useParamChoice(KPI);
+  const outcome = useParamChoice(OUTCOME);
   const minCases = numberParam(param('minCases'), DEFAULTS.agentMinCases, 1, Number.MAX_SAFE_INTEGER);
-  const sc = useGql<{ agentScorecards: Scorecard[] }>(SCORECARDS, { f: refundFilter, m: minCases });
+  const sc = useGql<G.AgentScorecardsQuery>(SCORECARDS, { f: refundFilter, m: minCases });
   const corr = useGql<G.KpiOutcomeCorrelationsQuery>(CORRELATIONS, { f: refundFilter, m: minCases });
   const pick = (k: string, o: string) => setParams({ kpi: k, outcome: o });
   const selected = corr.data?.kpiOutcomeCorrelations.find((c) => c.kpi === kpi && c.outcome === outcome);
 
   const controls = (
     <div className="controls">
-      <label className="control">
-        <span className="field-label">{t('inc.kpi')}</span>
-        <select value={kpi} onChange={(e) => setParams({ kpi: e.target.value })} data-testid="kpi-select">
-          {AGENT_KPIS.map((k) => (
-            <option key={k} value={k}>
-              {metricLabel(k)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="control">
-        <span className="field-label">{t('inc.outcome')}</span>
-        <select value={outcome} onChange={(e) => setParams({ outcome: e.target.value })} data-testid="outcome-select">
-          {OUTCOMES.map((o) => (
-            <option key={o} value={o}>
-              {metricLabel(o)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ParamSelect choice={KPI} label={t('inc.kpi')} optionLabel={metricLabel} />
+      <ParamSelect choice={OUTCOME} label={t('inc.outcome')} optionLabel={metricLabel} />
       <NumberParamInput label={t('inc.minCases')} param="minCases" value={minCases} fallback={DEFAULTS.agentMinCases} min={1} max={1000} />
     </div>
   );

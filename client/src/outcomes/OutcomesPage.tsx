@@ -3,9 +3,11 @@ import { DECIDED, DEFAULTS, DIMENSION_BY_NAME, type DimensionName, type RefundFi
 import { colorAt, DECISION_COLORS } from '../common/chart';
 import { DataTable, type Column } from '../common/DataTable';
 import { useDrill, type DrillRequest } from '../common/DrillDown';
-import { useI18n } from '../common/i18n';
-import { MetricLabel } from '../common/MetricLabel';
+import { useI18n, type Formatters } from '../common/i18n';
+import type { MessageKey } from '../common/messages';
+import { useNumberColumns } from '../common/columns';
 import { Page } from '../common/Page';
+import { ParamSelect, useParamChoice, type ParamChoice } from '../common/ParamSelect';
 import { Panel, PanelLoadable } from '../common/Panel';
 import { EmptyState, ErrorState, Skeleton } from '../common/States';
 import type { RefundDrill } from '../common/types';
@@ -18,10 +20,37 @@ import type * as G from '../common/generated/graphql';
 type ExperienceGroup = G.CustomerExperienceQuery['customerExperience'][number];
 type RepurchaseGroup = G.RepurchaseAfterRefundQuery['repurchaseAfterRefund'][number];
 
-const GROUPS: readonly DimensionName[] = ['DECISION', 'CHANNEL', 'CUSTOMER_TYPE', 'CAMPAIGN'];
+const GROUP_BY: ParamChoice<DimensionName> = {
+  param: 'by',
+  options: ['DECISION', 'CHANNEL', 'CUSTOMER_TYPE', 'CAMPAIGN'],
+  fallback: 'DECISION',
+  testId: 'groupby-select',
+};
 const EXPERIENCE = /* GraphQL */ `query CustomerExperience($f: RefundFilter, $g: Dimension) { customerExperience(filter: $f, groupBy: $g) { key refunds csatAvg csatRate csatResponses nps npsResponses } }`;
 const REPURCHASE = /* GraphQL */ `query RepurchaseAfterRefund($f: RefundFilter, $g: Dimension, $w: Int) { repurchaseAfterRefund(filter: $f, windowDays: $w, groupBy: $g) { key eligible repurchased repurchaseRate repurchaseRevenue } }`;
 const WINDOW = DEFAULTS.repurchaseWindowDays;
+
+/** The survey charts: the groups with answers, on a fixed axis. */
+const SURVEY_CHARTS: readonly {
+  metric: string;
+  title: MessageKey;
+  value: (g: ExperienceGroup) => number | null;
+  n: (g: ExperienceGroup) => number;
+  format: (fmt: Formatters, v: number | null) => string;
+  domain: [number, number];
+  ticks?: number[];
+}[] = [
+  { metric: 'csatAvg', title: 'out.csat', value: (g) => g.csatAvg, n: (g) => g.csatResponses, format: (fmt, v) => fmt.decimal(v, 2), domain: [1, 5] },
+  {
+    metric: 'nps',
+    title: 'out.nps',
+    value: (g) => g.nps,
+    n: (g) => g.npsResponses,
+    format: (fmt, v) => fmt.number(v, 0),
+    domain: [-120, 120],
+    ticks: [-100, -50, 0, 50, 100],
+  },
+];
 
 /** The refunds behind one group of a dimension. */
 function drillFor(dim: DimensionName, key: string, filter: RefundFilter): Pick<DrillRequest, 'filter' | 'drill'> {
@@ -182,25 +211,15 @@ function Curve() {
 
 export default function OutcomesPage() {
   const { t, fmt, locale, metricLabel } = useI18n();
-  const { refundFilter, param, setParams } = useFilters();
-  const dim: DimensionName = (GROUPS as readonly string[]).includes(param('by') ?? '') ? (param('by') as DimensionName) : 'DECISION';
+  const { refundFilter } = useFilters();
+  const { metricColumn, countColumn } = useNumberColumns();
+  const dim = useParamChoice(GROUP_BY);
   const dimLabel = (DIMENSION_BY_NAME.get(dim)?.label[locale] ?? dim).toLowerCase();
   const keyLabel = useKeyLabel(dim);
   const exp = useGql<G.CustomerExperienceQuery>(EXPERIENCE, { f: refundFilter, g: dim });
   const rep = useGql<G.RepurchaseAfterRefundQuery>(REPURCHASE, { f: refundFilter, g: dim, w: WINDOW });
 
-  const controls = (
-    <label className="control">
-      <span className="field-label">{t('out.groupBy')}</span>
-      <select value={dim} onChange={(e) => setParams({ by: e.target.value === 'DECISION' ? null : e.target.value })} data-testid="groupby-select">
-        {GROUPS.map((g) => (
-          <option key={g} value={g}>
-            {DIMENSION_BY_NAME.get(g)?.label[locale] ?? g}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
+  const controls = <ParamSelect choice={GROUP_BY} label={t('out.groupBy')} optionLabel={(g) => DIMENSION_BY_NAME.get(g)?.label[locale] ?? g} />;
 
   type Row = { key: string | null; e?: ExperienceGroup; r?: RepurchaseGroup };
   const merged: Row[] = [];
@@ -217,55 +236,14 @@ export default function OutcomesPage() {
   }
   const cols: Column<Row>[] = [
     { key: 'key', header: DIMENSION_BY_NAME.get(dim)?.label[locale] ?? dim, value: (r) => r.key, text: (r) => keyLabel(r.key) },
-    {
-      key: 'csatAvg',
-      header: <MetricLabel name="csatAvg" />,
-      headerText: metricLabel('csatAvg'),
-      numeric: true,
-      value: (r) => r.e?.csatAvg ?? null,
-      text: (r) => fmt.metric('csatAvg', r.e?.csatAvg),
-    },
-    {
-      key: 'csatRate',
-      header: <MetricLabel name="csatRate" />,
-      headerText: metricLabel('csatRate'),
-      numeric: true,
-      value: (r) => r.e?.csatRate ?? null,
-      text: (r) => fmt.metric('csatRate', r.e?.csatRate),
-    },
-    {
-      key: 'csatN',
-      header: `${metricLabel('csatAvg')} n`,
-      numeric: true,
-      value: (r) => r.e?.csatResponses ?? null,
-      text: (r) => fmt.number(r.e?.csatResponses),
-    },
-    {
-      key: 'nps',
-      header: <MetricLabel name="nps" />,
-      headerText: metricLabel('nps'),
-      numeric: true,
-      value: (r) => r.e?.nps ?? null,
-      text: (r) => fmt.metric('nps', r.e?.nps),
-    },
-    { key: 'npsN', header: `${metricLabel('nps')} n`, numeric: true, value: (r) => r.e?.npsResponses ?? null, text: (r) => fmt.number(r.e?.npsResponses) },
-    {
-      key: 'rep',
-      header: <MetricLabel name="repurchaseRate" />,
-      headerText: metricLabel('repurchaseRate'),
-      numeric: true,
-      value: (r) => r.r?.repurchaseRate ?? null,
-      text: (r) => fmt.metric('repurchaseRate', r.r?.repurchaseRate),
-    },
-    { key: 'eligible', header: t('out.eligible'), numeric: true, value: (r) => r.r?.eligible ?? null, text: (r) => fmt.number(r.r?.eligible) },
-    {
-      key: 'revenue',
-      header: <MetricLabel name="repurchaseRevenue" />,
-      headerText: metricLabel('repurchaseRevenue'),
-      numeric: true,
-      value: (r) => r.r?.repurchaseRevenue ?? null,
-      text: (r) => fmt.currency(r.r?.repurchaseRevenue),
-    },
+    metricColumn('csatAvg', (r) => r.e?.csatAvg),
+    metricColumn('csatRate', (r) => r.e?.csatRate),
+    countColumn('csatN', `${metricLabel('csatAvg')} n`, (r) => r.e?.csatResponses),
+    metricColumn('nps', (r) => r.e?.nps),
+    countColumn('npsN', `${metricLabel('nps')} n`, (r) => r.e?.npsResponses),
+    metricColumn('repurchaseRate', (r) => r.r?.repurchaseRate, 'rep'),
+    countColumn('eligible', t('out.eligible'), (r) => r.r?.eligible),
+    metricColumn('repurchaseRevenue', (r) => r.r?.repurchaseRevenue, 'revenue'),
   ];
 
   const noSurveys = (d: { customerExperience: ExperienceGroup[] }) => d.customerExperience.every((g) => g.csatResponses === 0 && g.npsResponses === 0);
@@ -276,35 +254,23 @@ export default function OutcomesPage() {
   return (
     <Page id="outcomes" title={t('out.title')} controls={controls}>
       <div className="grid-3">
-        <PanelLoadable state={exp} title={t('out.csat', { dim: dimLabel })} isEmpty={noSurveys} empty={surveyEmpty(exp.data)}>
-          {(d) => (
-            <GroupBars
-              title={t('out.csat', { dim: dimLabel })}
-              metric="csatAvg"
-              dim={dim}
-              rows={d.customerExperience.filter((g) => g.csatResponses > 0)}
-              value={(g) => g.csatAvg}
-              n={(g) => g.csatResponses}
-              format={(v) => fmt.decimal(v, 2)}
-              domain={[1, 5]}
-            />
-          )}
-        </PanelLoadable>
-        <PanelLoadable state={exp} title={t('out.nps', { dim: dimLabel })} isEmpty={noSurveys} empty={surveyEmpty(exp.data)}>
-          {(d) => (
-            <GroupBars
-              title={t('out.nps', { dim: dimLabel })}
-              metric="nps"
-              dim={dim}
-              rows={d.customerExperience.filter((g) => g.npsResponses > 0)}
-              value={(g) => g.nps}
-              n={(g) => g.npsResponses}
-              format={(v) => fmt.number(v, 0)}
-              domain={[-120, 120]}
-              ticks={[-100, -50, 0, 50, 100]}
-            />
-          )}
-        </PanelLoadable>
+        {SURVEY_CHARTS.map((c) => (
+          <PanelLoadable key={c.metric} state={exp} title={t(c.title, { dim: dimLabel })} isEmpty={noSurveys} empty={surveyEmpty(exp.data)}>
+            {(d) => (
+              <GroupBars
+                title={t(c.title, { dim: dimLabel })}
+                metric={c.metric}
+                dim={dim}
+                rows={d.customerExperience.filter((g) => c.n(g) > 0)}
+                value={c.value}
+                n={c.n}
+                format={(v) => c.format(fmt, v)}
+                domain={c.domain}
+                ticks={c.ticks}
+              />
+            )}
+          </PanelLoadable>
+        ))}
         <PanelLoadable
           state={rep}
           title={t('out.rep', { dim: dimLabel, days: WINDOW })}

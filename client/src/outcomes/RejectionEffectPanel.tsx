@@ -7,6 +7,7 @@ import { useExportSentence } from '../common/exportRegistry';
 import { useI18n } from '../common/i18n';
 import { MetricLabel } from '../common/MetricLabel';
 import { Panel } from '../common/Panel';
+import { ParamSelect, useParamChoice, type ParamChoice } from '../common/ParamSelect';
 import { EmptyState, ErrorState, Skeleton } from '../common/States';
 import { effectTrustworthy } from '../common/types';
 import { useFilters } from '../common/useFilters';
@@ -14,7 +15,7 @@ import { useGql } from '../common/useGql';
 import { EFFECT_FIELDS } from '../overview/queries';
 import type * as G from '../common/generated/graphql';
 
-export const EFFECT_WINDOWS = [30, 60, 90, 180] as const;
+const EFFECT_WINDOW: ParamChoice<number> = { param: 'ew', options: [30, 60, 90, 180], fallback: DEFAULTS.economicsWindowDays, testId: 'effect-window' };
 
 type Stratum = G.RejectionEffectDetailQuery['rejectionEffect']['strata'][number];
 
@@ -52,10 +53,9 @@ function EffectPlot({ points, format, testId }: { points: Point[]; format: (v: n
 /** Outcomes: what a rejection costs, matched like with like, beside the naive gap (issue: rejection effect). */
 export function RejectionEffectPanel() {
   const { t, fmt, code } = useI18n();
-  const { refundFilter, param, setParams } = useFilters();
+  const { refundFilter } = useFilters();
   const drill = useDrill();
-  const w = Number(param('ew') ?? DEFAULTS.economicsWindowDays);
-  const windowDays = (EFFECT_WINDOWS as readonly number[]).includes(w) ? w : DEFAULTS.economicsWindowDays;
+  const windowDays = useParamChoice(EFFECT_WINDOW);
   const q = useGql<G.RejectionEffectDetailQuery>(QUERY, { f: refundFilter, w: windowDays });
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'contribution', desc: true });
   const e = q.data?.rejectionEffect;
@@ -93,64 +93,30 @@ export function RejectionEffectPanel() {
       {label} {sort.key === key ? (sort.desc ? '▼' : '▲') : ''}
     </button>
   );
+  /** A numeric column the table can be sorted by. */
+  const sortable = (key: SortKey, label: string, text: (r: Stratum) => string): Column<Stratum> => ({
+    key,
+    header: head(key, label),
+    headerText: label,
+    numeric: true,
+    value: (r) => r[key],
+    text,
+  });
+  const orDash = (v: number | null, format: (v: number) => string) => (v === null ? '—' : format(v));
   const cols: Column<Stratum>[] = [
     { key: 'reason', header: t('out.effect.reason'), value: (r) => r.reasonCode },
     { key: 'line', header: t('out.effect.line'), value: (r) => r.productLine ?? '—' },
     { key: 'band', header: t('out.effect.band'), value: (r) => r.amountBand },
     { key: 'type', header: t('out.effect.customerType'), value: (r) => r.customerType, text: (r) => code('customerType', r.customerType) },
-    {
-      key: 'rejected',
-      header: head('rejected', t('out.effect.rejected')),
-      headerText: t('out.effect.rejected'),
-      numeric: true,
-      value: (r) => r.rejected,
-      text: (r) => fmt.number(r.rejected),
-    },
-    {
-      key: 'approved',
-      header: head('approved', t('out.effect.approved')),
-      headerText: t('out.effect.approved'),
-      numeric: true,
-      value: (r) => r.approved,
-      text: (r) => fmt.number(r.approved),
-    },
-    {
-      key: 'revenueDiff',
-      header: head('revenueDiff', t('out.effect.revenueDiff')),
-      headerText: t('out.effect.revenueDiff'),
-      numeric: true,
-      value: (r) => r.revenueDiff,
-      text: (r) => (r.revenueDiff === null ? t('out.effect.unmatched') : fmt.currency(r.revenueDiff)),
-    },
-    {
-      key: 'rateDiff',
-      header: head('rateDiff', t('out.effect.rateDiff')),
-      headerText: t('out.effect.rateDiff'),
-      numeric: true,
-      value: (r) => r.rateDiff,
-      text: (r) => (r.rateDiff === null ? '—' : fmt.percent(r.rateDiff)),
-    },
-    {
-      key: 'contribution',
-      header: head('contribution', t('out.effect.contribution')),
-      headerText: t('out.effect.contribution'),
-      numeric: true,
-      value: (r) => r.contribution,
-      text: (r) => (r.contribution === null ? '—' : fmt.currency(r.contribution)),
-    },
+    sortable('rejected', t('out.effect.rejected'), (r) => fmt.number(r.rejected)),
+    sortable('approved', t('out.effect.approved'), (r) => fmt.number(r.approved)),
+    sortable('revenueDiff', t('out.effect.revenueDiff'), (r) => (r.revenueDiff === null ? t('out.effect.unmatched') : fmt.currency(r.revenueDiff))),
+    sortable('rateDiff', t('out.effect.rateDiff'), (r) => orDash(r.rateDiff, fmt.percent)),
+    sortable('contribution', t('out.effect.contribution'), (r) => orDash(r.contribution, fmt.currency)),
   ];
 
   const windowPicker = (
-    <label className="field inline">
-      <span className="field-label">{t('out.effect.window')}</span>
-      <select value={windowDays} onChange={(ev) => setParams({ ew: ev.target.value === '90' ? null : ev.target.value })} data-testid="effect-window">
-        {EFFECT_WINDOWS.map((d) => (
-          <option key={d} value={d}>
-            {t('out.days', { n: d })}
-          </option>
-        ))}
-      </select>
-    </label>
+    <ParamSelect choice={EFFECT_WINDOW} label={t('out.effect.window')} optionLabel={(d) => t('out.days', { n: d })} labelClass="field inline" />
   );
 
   return (

@@ -20,7 +20,7 @@ import { useFilters } from '../common/useFilters';
 import { clearGqlCache, useGql } from '../common/useGql';
 import { deltaRows, isRateMetric, prePostRows, type ImpactMetric } from './impact';
 import type * as G from '../common/generated/graphql';
-import { InputField, SelectField } from '../common/Field';
+import { ActionForm, InputField, SelectField } from '../common/Field';
 
 type Impact = G.PolicyImpactQuery['policyImpact'];
 
@@ -320,13 +320,7 @@ function Annotations() {
       {!canWrite ? (
         <p className="muted small">{t('pol.readOnly')}</p>
       ) : (
-        <form
-          className="annotation-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void add();
-          }}
-        >
+        <ActionForm className="annotation-form" onSubmit={add}>
           <InputField label={t('pol.date')} type="date" value={date} onValue={setDate} required name="annotation-date" />
           <SelectField label={t('pol.metricOpt')} value={metric} onValue={setMetric} name="annotation-metric">
             <option value="">{t('common.none')}</option>
@@ -340,7 +334,7 @@ function Annotations() {
           <button type="submit" className="btn primary" disabled={busy}>
             {t('pol.add')}
           </button>
-        </form>
+        </ActionForm>
       )}
       {msg && (
         <p className={msg.ok ? 'small' : 'error-text small'} role="status">
@@ -362,16 +356,20 @@ export default function PolicyPage() {
 
   const controls = (
     <div className="controls">
-      <label className="control">
-        <span className="field-label">{t('pol.pick')}</span>
-        <select value={selected?.changeId ?? ''} onChange={(e) => setParams({ change: e.target.value })} disabled={!list.length} data-testid="policy-select">
-          {list.map((c) => (
-            <option key={c.changeId} value={c.changeId}>
-              {fmt.date(c.effectiveAt)} · {c.title ?? c.changeId}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        labelClass="control"
+        label={t('pol.pick')}
+        value={selected?.changeId ?? ''}
+        onValue={(change) => setParams({ change })}
+        disabled={!list.length}
+        data-testid="policy-select"
+      >
+        {list.map((c) => (
+          <option key={c.changeId} value={c.changeId}>
+            {fmt.date(c.effectiveAt)} · {c.title ?? c.changeId}
+          </option>
+        ))}
+      </SelectField>
       <NumberParamInput label={t('pol.window')} param="window" value={windowDays} fallback={DEFAULTS.policyWindowDays} min={1} max={730} />
     </div>
   );

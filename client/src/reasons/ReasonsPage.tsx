@@ -10,6 +10,7 @@ import { markerLines, useTimeMarkers } from '../common/markers';
 import type { MessageKey } from '../common/messages';
 import { Page } from '../common/Page';
 import { Panel } from '../common/Panel';
+import { ParamSelect, useParamChoice, type ParamChoice } from '../common/ParamSelect';
 import { Sparkline } from '../common/Sparkline';
 import { EmptyState, ErrorState, Loadable, Skeleton } from '../common/States';
 import { useFilters } from '../common/useFilters';
@@ -25,6 +26,7 @@ const TRENDS = /* GraphQL */ `query ReasonTrends($f: RefundFilter, $grain: Grain
 const SPIKES = /* GraphQL */ `query RefundSpikes($f: RefundFilter, $min: Int, $alpha: Float) { refundSpikes(filter: $f, minCount: $min, alpha: $alpha) { productId productLine week count expected ratio pValue topReasonCode history } }`;
 
 const SPIKES_PER_PAGE = 10;
+const GRAIN: ParamChoice<Grain> = { param: 'grain', options: GRAINS, fallback: 'WEEK', testId: 'grain-select' };
 
 function ReasonTrend({
   data,
@@ -233,7 +235,7 @@ function SpikeList({ spikes, onPick }: { spikes: Spike[]; onPick: (s: Spike) => 
 export default function ReasonsPage() {
   const { t, fmt, code } = useI18n();
   const { refundFilter, param, setParams, setFilter } = useFilters();
-  const grain = (GRAINS as readonly string[]).includes(param('grain') ?? '') ? (param('grain') as Grain) : 'WEEK';
+  const grain = useParamChoice(GRAIN);
   const family = param('family');
   // `code`, not `reason`: the filter owns the `reason` key (reason codes).
   const reason = family ? param('code') : null;
@@ -264,18 +266,7 @@ export default function ReasonsPage() {
     </nav>
   );
 
-  const controls = (
-    <label className="control">
-      <span className="field-label">{t('common.grain')}</span>
-      <select value={grain} onChange={(e) => setParams({ grain: e.target.value === 'WEEK' ? null : e.target.value })} data-testid="grain-select">
-        {GRAINS.map((g) => (
-          <option key={g} value={g}>
-            {t(`grain.${g}` as MessageKey)}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
+  const controls = <ParamSelect choice={GRAIN} label={t('common.grain')} optionLabel={(g) => t(`grain.${g}` as MessageKey)} />;
 
   return (
     <Page id="reasons" title={t('rs.title')} controls={controls}>

@@ -198,6 +198,14 @@ export type ResetPasswordMutationVariables = Exact<{
 
 export type ResetPasswordMutation = { resetPassword: boolean };
 
+export type AgentScorecardsQueryVariables = Exact<{
+  f?: RefundFilter | null | undefined;
+  m?: number | null | undefined;
+}>;
+
+
+export type AgentScorecardsQuery = { agentScorecards: Array<{ agentId: string, name: string | null, team: string | null, insufficient: boolean, handled: number, approvalRate: number | null, rejectionRate: number | null, resolutionHours: number | null, escalationRate: number | null, contactsPerRefund: number | null, reopenRate: number | null, refundCostPerCase: number | null, csatAvg: number | null, nps: number | null, repurchaseRate: number | null }> };
+
 export type KpiOutcomeCorrelationsQueryVariables = Exact<{
   f?: RefundFilter | null | undefined;
   m?: number | null | undefined;
