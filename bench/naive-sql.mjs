@@ -98,13 +98,13 @@ function checkFields(pairs) {
 }
 
 /**
- * Checks API items against the straightforward rows of the same key (`apiKey` of an item, `rowKey` of a
- * row). Each field: [label, the item's property, the row's column, tolerance].
+ * Checks API items against the straightforward rows of the same key (the item's property `itemKey`, the
+ * row's column `rowKey`). Each field: [label, the item's property, the row's column, tolerance].
  */
-function checkByKey(items, apiKey, rows, rowKey, fields) {
-  const by = new Map(rows.map((r) => [rowKey(r), r]));
+function checkByKey(items, itemKey, rows, rowKey, fields) {
+  const by = new Map(rows.map((r) => [r[rowKey], r]));
   return checkFields(
-    items.flatMap((it) => fields.map(([label, prop, column, tol]) => [`${apiKey(it)}.${label}`, it[prop], by.get(apiKey(it))?.[column] ?? null, tol])),
+    items.flatMap((it) => fields.map(([label, prop, column, tol]) => [`${it[itemKey]}.${label}`, it[prop], by.get(it[itemKey])?.[column] ?? null, tol])),
   );
 }
 
@@ -230,16 +230,10 @@ export const NAIVE = {
       WHERE ${where(v.filter)}
       GROUP BY r.decision ORDER BY 1`,
     check: (api, rows) =>
-      checkByKey(
-        api.customerExperience,
-        (g) => g.key,
-        rows,
-        (r) => r.key,
-        [
-          ['csatResponses', 'csatResponses', 'csat_responses', 0],
-          ['csatAvg', 'csatAvg', 'csat_avg'],
-        ],
-      ),
+      checkByKey(api.customerExperience, 'key', rows, 'key', [
+        ['csatResponses', 'csatResponses', 'csat_responses', 0],
+        ['csatAvg', 'csatAvg', 'csat_avg'],
+      ]),
   }),
 
   repurchaseAfterRefund: (v) => ({
@@ -255,17 +249,11 @@ export const NAIVE = {
       count(*) FILTER (WHERE orders > 0) / count(*) AS repurchase_rate, avg(revenue) AS repurchase_revenue
     FROM per GROUP BY decision ORDER BY 1`,
     check: (api, rows) =>
-      checkByKey(
-        api.repurchaseAfterRefund,
-        (g) => g.key,
-        rows,
-        (r) => r.key,
-        [
-          ['eligible', 'eligible', 'eligible', 0],
-          ['repurchased', 'repurchased', 'repurchased', 0],
-          ['revenue', 'repurchaseRevenue', 'repurchase_revenue', 1e-6],
-        ],
-      ),
+      checkByKey(api.repurchaseAfterRefund, 'key', rows, 'key', [
+        ['eligible', 'eligible', 'eligible', 0],
+        ['repurchased', 'repurchased', 'repurchased', 0],
+        ['revenue', 'repurchaseRevenue', 'repurchase_revenue', 1e-6],
+      ]),
   }),
 
   rejectionEconomics: (v) => ({
@@ -292,17 +280,11 @@ export const NAIVE = {
   agentScorecards: (v) => ({
     sql: agentSql(v.filter),
     check: (api, rows) =>
-      checkByKey(
-        api.agentScorecards,
-        (a) => a.agentId,
-        rows,
-        (r) => r.agent_id,
-        [
-          ['handled', 'handled', 'handled', 0],
-          ['repurchaseRate', 'repurchaseRate', 'repurchaseRate'],
-          ['refundCostPerCase', 'refundCostPerCase', 'refundCostPerCase'],
-        ],
-      ),
+      checkByKey(api.agentScorecards, 'agentId', rows, 'agent_id', [
+        ['handled', 'handled', 'handled', 0],
+        ['repurchaseRate', 'repurchaseRate', 'repurchaseRate'],
+        ['refundCostPerCase', 'refundCostPerCase', 'refundCostPerCase'],
+      ]),
   }),
 
   kpiOutcomeCorrelations: (v) => {
