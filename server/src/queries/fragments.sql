@@ -24,6 +24,17 @@ AND list_contains(CAST($3 AS VARCHAR[]), "channel")
 AND "requested_at" < CAST($2 AS TIMESTAMP)
 AND list_contains(CAST($3 AS VARCHAR[]), "channel")
 
+-- approved_or_partial_n(): how many refunds of the rollup rows are approved or partial
+CAST(
+  coalesce(
+    sum(n) FILTER(
+      WHERE
+        decision IN ('approved', 'partial')
+    ),
+    0
+  ) AS BIGINT
+)
+
 -- reporting_currency(): the currency the warehouse reports in (set when it was created)
 (
   SELECT

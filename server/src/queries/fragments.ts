@@ -35,6 +35,11 @@ export function contractFragments(d: Dialect = DUCKDB): Fragment[] {
     { name: 'days_filter', about: 'the request filter (from, to, channels) on a daily rollup (`day`)', text: days },
     { name: 'times_filter', about: 'the request filter (from, to, channels) on refund_facts (`requested_at`)', text: times },
     {
+      name: 'approved_or_partial_n',
+      about: 'how many refunds of the rollup rows are approved or partial',
+      text: d.int64(`coalesce(${d.sumIf('n', `decision IN ('approved', 'partial')`)}, 0)`),
+    },
+    {
       name: 'reporting_currency',
       about: 'the currency the warehouse reports in (set when it was created)',
       text: `(SELECT max(value) FROM ${d.table('meta')} WHERE key = 'reporting_currency')`,
