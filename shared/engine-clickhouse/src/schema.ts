@@ -1,5 +1,5 @@
 import { REV_WINDOWS, revColumn } from '@refunds/warehouse';
-import { TABLES, type ColumnSpec, type ColumnType, type TableName } from '@refunds/warehouse';
+import { ENGINE_TYPES, TABLES, type ColumnSpec, type ColumnType, type TableName } from '@refunds/warehouse';
 import type { ClickHouseWarehouse } from './client';
 import { chIdent, stringLiteral } from './literal';
 
@@ -45,22 +45,7 @@ export interface ChTable {
   key?: readonly string[];
 }
 
-export function chType(t: ColumnType): string {
-  switch (t) {
-    case 'string':
-      return 'String';
-    case 'timestamp':
-      return 'Int64';
-    case 'date':
-      return 'Date';
-    case 'decimal':
-      return 'Float64';
-    case 'integer':
-      return 'Int32';
-    case 'boolean':
-      return 'UInt8';
-  }
-}
+export const chType = (t: ColumnType): string => ENGINE_TYPES[t].clickhouse;
 
 const colType = (c: ColumnSpec, forceRequired: boolean): string => (c.required || forceRequired ? chType(c.type) : `Nullable(${chType(c.type)})`);
 
