@@ -343,9 +343,10 @@ function validateTable(raw: unknown, file: string, where: string): TableSpec {
   const valid = TABLE_COLUMNS[table] as readonly string[];
   const label = where === 'mapping' ? table : `${where} (${table})`;
 
+  const tableMapping = raw;
   /** The entries of `columns` or `constants`: a map whose keys are columns of the table. */
   function* columnMap(key: 'columns' | 'constants', expected: string): Generator<[string, unknown]> {
-    const map = raw[key] ?? {};
+    const map = tableMapping[key] ?? {};
     if (!isRecord(map)) throw mapErr(file, `${label}.${key}`, expected);
     for (const [name, value] of Object.entries(map)) {
       if (!valid.includes(name)) throw mapErr(file, `${label}.${key}`, `unknown column "${name}" for table ${table} (valid: ${valid.join(', ')})`);
