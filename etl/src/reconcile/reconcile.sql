@@ -143,16 +143,7 @@ CREATE OR REPLACE TEMP TABLE _rec1 AS
      END AS decided_at0
    FROM _rec0 e;
 
-CREATE OR REPLACE TEMP TABLE _rec AS
-   SELECT e.*,
-     CASE WHEN e.decided_at0 IS NOT NULL THEN greatest(e.decided_at0, e.requested_at) END AS decided_at,
-     CASE WHEN e.paid_at0 IS NOT NULL THEN greatest(e.paid_at0, coalesce(e.decided_at0, e.paid_at0), e.requested_at) END AS paid_at,
-     greatest(coalesce(
-       CASE WHEN e.s_currency IS NOT DISTINCT FROM e.currency THEN e.s_amount END,
-       e.p_order_amount, nullif(e.t_requested_amount, 0), e.p_succeeded_sum, e.p_amount_sum, 0), coalesce(e.refunded_amount, 0)) AS requested_amount,
-     coalesce(e.t_payout_method, CASE WHEN coalesce(e.p_n, 0) > 0 OR e.kind = 'shop' THEN 'original_payment' END) AS payout_method,
-     e.t_contacts AS contacts, e.t_escalated AS escalated, e.t_reopened AS reopened, e.t_evidence_complete AS evidence_complete, e.t_reviewer_id AS reviewer_id, e.t_policy_version AS policy_version
-   FROM _rec1 e;
+-- _rec: written out in reconcile.ts as it runs.
 
 -- _conflicts: written out in reconcile.ts as it runs.
 

@@ -162,8 +162,8 @@ const SHOP_DECISION = `CASE ${s('financial_status')} WHEN 'refunded' THEN 'appro
 const SHOP_REFUNDED = `CASE WHEN e.refunds_of_order = 1 THEN ${s('refunded_amount')} END`;
 
 /**
- * Builds `_rec`: the merged refunds (canonical columns, typed), their lineage and source ids.
- * Requires EPISODES_SQL to have run.
+ * Builds `_rec1`: the merged refunds (canonical columns, typed), their lineage and source ids, before
+ * REC_SQL makes them coherent. Requires EPISODES_SQL to have run.
  */
 export function mergedSql(): string {
   const fields = PRECEDENCE.map((f) => `${coalesce(f.candidates)} AS ${f.field},\n     ${lineage(f.candidates)} AS src_${f.field}`).join(',\n     ');
@@ -198,18 +198,23 @@ export function mergedSql(): string {
      CASE WHEN e.decision = 'pending' THEN NULL
           ELSE least(coalesce(${t('decided_at')}, ${p('first_at')}, ${s('refund_at')}, e.requested_at), coalesce(${p('first_paid_at')}, ${t('decided_at')}, ${p('first_at')}, ${s('refund_at')}, e.requested_at))
      END AS decided_at0
-   FROM _rec0 e;
-  CREATE OR REPLACE TEMP TABLE _rec AS
+   FROM _rec0 e`;
+}
+
+/**
+ * `_rec`: times made coherent (decided_at not before requested_at, paid_at not before either), the
+ * requested amount never below the refunded one, and the ticket-only fields. Requires mergedSql.
+ */
+export const REC_SQL = `CREATE OR REPLACE TEMP TABLE _rec AS
    SELECT e.*,
      CASE WHEN e.decided_at0 IS NOT NULL THEN greatest(e.decided_at0, e.requested_at) END AS decided_at,
      CASE WHEN e.paid_at0 IS NOT NULL THEN greatest(e.paid_at0, coalesce(e.decided_at0, e.paid_at0), e.requested_at) END AS paid_at,
      greatest(coalesce(
-       CASE WHEN ${s('currency')} IS NOT DISTINCT FROM e.currency THEN ${s('amount')} END,
-       ${p('order_amount')}, nullif(${t('requested_amount')}, 0), ${p('succeeded_sum')}, ${p('amount_sum')}, 0), coalesce(e.refunded_amount, 0)) AS requested_amount,
-     coalesce(${t('payout_method')}, CASE WHEN ${has(p('n'))} OR e.kind = 'shop' THEN 'original_payment' END) AS payout_method,
-     ${TICKET_FIELDS.map((c) => `${t(c)} AS ${c}`).join(', ')}
+       CASE WHEN e.s_currency IS NOT DISTINCT FROM e.currency THEN e.s_amount END,
+       e.p_order_amount, nullif(e.t_requested_amount, 0), e.p_succeeded_sum, e.p_amount_sum, 0), coalesce(e.refunded_amount, 0)) AS requested_amount,
+     coalesce(e.t_payout_method, CASE WHEN coalesce(e.p_n, 0) > 0 OR e.kind = 'shop' THEN 'original_payment' END) AS payout_method,
+     e.t_contacts AS contacts, e.t_escalated AS escalated, e.t_reopened AS reopened, e.t_evidence_complete AS evidence_complete, e.t_reviewer_id AS reviewer_id, e.t_policy_version AS policy_version
    FROM _rec1 e`;
-}
 
 /** The canonical refunds columns of `_rec` as text, the relation the refunds validation reads. */
 export function mergedAsSource(columns: readonly string[]): string {
@@ -258,11 +263,11 @@ export const LINEAGE_SQL = `CREATE OR REPLACE TEMP TABLE _lineage AS
 
 /** Every statement, in order, that builds `_rec`, `_conflicts` and `_lineage` (the checked-in reconcile.sql). */
 export function reconcileStatements(): string[] {
-  return [...EPISODES_SQL, ...mergedSql().split(/;\n/), CONFLICTS_SQL, LINEAGE_SQL].map((q) => q.trim());
+  return [...EPISODES_SQL, ...mergedSql().split(/;\n/), REC_SQL, CONFLICTS_SQL, LINEAGE_SQL].map((q) => q.trim());
 }
 
 /** The statements written out above as they run (no part generated): reconcile.sql names them instead of repeating them. */
-export const WRITTEN_OUT: ReadonlySet<string> = new Set([...EPISODES_SQL.slice(0, 3), CONFLICTS_SQL].map((q) => q.trim()));
+export const WRITTEN_OUT: ReadonlySet<string> = new Set([...EPISODES_SQL.slice(0, 3), REC_SQL, CONFLICTS_SQL].map((q) => q.trim()));
 
 /**
  * reconcile.sql: every statement in order, the generated ones in full and the ones written out in
