@@ -117,11 +117,14 @@ export const DERIVED_TABLES: readonly ChTable[] = [
   },
 ];
 
+/** A table of load bookkeeping, on the first endpoint only. */
+const coordinator = (name: string, orderBy: readonly string[], columns: readonly ChColumn[]): ChTable => ({ name, placement: 'coordinator', columns, orderBy });
+
 export const BOOKKEEPING_TABLES: readonly ChTable[] = [
-  {
-    name: 'load_history',
-    placement: 'coordinator',
-    columns: [
+  coordinator(
+    'load_history',
+    ['load_id'],
+    [
       { name: 'load_id', type: 'UInt64' },
       { name: 'started_at', type: 'Int64' },
       { name: 'finished_at', type: TS },
@@ -131,12 +134,11 @@ export const BOOKKEEPING_TABLES: readonly ChTable[] = [
       ...['rows_read', 'rows_loaded', 'rows_replaced', 'rows_unchanged', 'rows_rejected', 'duration_ms'].map((name) => ({ name, type: 'Int64' })),
       { name: 'tables', type: 'String' },
     ],
-    orderBy: ['load_id'],
-  },
-  {
-    name: 'load_rejects',
-    placement: 'coordinator',
-    columns: [
+  ),
+  coordinator(
+    'load_rejects',
+    ['load_id', 'table_name', 'file', 'line'],
+    [
       { name: 'load_id', type: 'UInt64' },
       { name: 'table_name', type: 'String' },
       { name: 'file', type: 'String' },
@@ -145,27 +147,24 @@ export const BOOKKEEPING_TABLES: readonly ChTable[] = [
       { name: 'value', type: S },
       { name: 'reason', type: 'String' },
     ],
-    orderBy: ['load_id', 'table_name', 'file', 'line'],
-  },
-  {
-    name: 'meta',
-    placement: 'coordinator',
-    columns: [
+  ),
+  coordinator(
+    'meta',
+    ['key', '_version'],
+    [
       { name: 'key', type: 'String' },
       { name: 'value', type: 'String' },
       { name: '_version', type: 'UInt64' },
     ],
-    orderBy: ['key', '_version'],
-  },
-  {
-    name: 'load_versions',
-    placement: 'coordinator',
-    columns: [
+  ),
+  coordinator(
+    'load_versions',
+    ['version'],
+    [
       { name: 'version', type: 'UInt64' },
       { name: 'committed_at', type: 'Int64' },
     ],
-    orderBy: ['version'],
-  },
+  ),
 ];
 
 export const ALL_TABLES: readonly ChTable[] = [...DATA_TABLES, ...DERIVED_TABLES, ...BOOKKEEPING_TABLES];
