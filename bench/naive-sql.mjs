@@ -97,6 +97,17 @@ function checkFields(pairs) {
   return bad.length ? bad.map(([n, a, b]) => `${n} api=${a} sql=${b}`).join('; ') : null;
 }
 
+/**
+ * Checks API items against the straightforward rows of the same key (the item's property `itemKey`, the
+ * row's column `rowKey`). Each field: [label, the item's property, the row's column, tolerance].
+ */
+function checkByKey(items, itemKey, rows, rowKey, fields) {
+  const by = new Map(rows.map((r) => [r[rowKey], r]));
+  return checkFields(
+    items.flatMap((it) => fields.map(([label, prop, column, tol]) => [`${it[itemKey]}.${label}`, it[prop], by.get(it[itemKey])?.[column] ?? null, tol])),
+  );
+}
+
 export const NAIVE = {
   overview: (v) => ({
     sql: `WITH ${rf(v.filter)},
@@ -218,15 +229,11 @@ export const NAIVE = {
       FROM refunds r LEFT JOIN surveys s ON s.refund_id = r.refund_id
       WHERE ${where(v.filter)}
       GROUP BY r.decision ORDER BY 1`,
-    check: (api, rows) => {
-      const by = new Map(rows.map((r) => [r.key, r]));
-      return checkFields(
-        api.customerExperience.flatMap((g) => [
-          [`${g.key}.csatResponses`, g.csatResponses, by.get(g.key)?.csat_responses ?? null, 0],
-          [`${g.key}.csatAvg`, g.csatAvg, by.get(g.key)?.csat_avg ?? null],
-        ]),
-      );
-    },
+    check: (api, rows) =>
+      checkByKey(api.customerExperience, 'key', rows, 'key', [
+        ['csatResponses', 'csatResponses', 'csat_responses', 0],
+        ['csatAvg', 'csatAvg', 'csat_avg'],
+      ]),
   }),
 
   repurchaseAfterRefund: (v) => ({
@@ -241,16 +248,12 @@ export const NAIVE = {
     SELECT decision AS key, count(*) AS eligible, count(*) FILTER (WHERE orders > 0) AS repurchased,
       count(*) FILTER (WHERE orders > 0) / count(*) AS repurchase_rate, avg(revenue) AS repurchase_revenue
     FROM per GROUP BY decision ORDER BY 1`,
-    check: (api, rows) => {
-      const by = new Map(rows.map((r) => [r.key, r]));
-      return checkFields(
-        api.repurchaseAfterRefund.flatMap((g) => [
-          [`${g.key}.eligible`, g.eligible, by.get(g.key)?.eligible ?? null, 0],
-          [`${g.key}.repurchased`, g.repurchased, by.get(g.key)?.repurchased ?? null, 0],
-          [`${g.key}.revenue`, g.repurchaseRevenue, by.get(g.key)?.repurchase_revenue ?? null, 1e-6],
-        ]),
-      );
-    },
+    check: (api, rows) =>
+      checkByKey(api.repurchaseAfterRefund, 'key', rows, 'key', [
+        ['eligible', 'eligible', 'eligible', 0],
+        ['repurchased', 'repurchased', 'repurchased', 0],
+        ['revenue', 'repurchaseRevenue', 'repurchase_revenue', 1e-6],
+      ]),
   }),
 
   rejectionEconomics: (v) => ({
@@ -276,16 +279,12 @@ export const NAIVE = {
 
   agentScorecards: (v) => ({
     sql: agentSql(v.filter),
-    check: (api, rows) => {
-      const by = new Map(rows.map((r) => [r.agent_id, r]));
-      return checkFields(
-        api.agentScorecards.flatMap((a) => [
-          [`${a.agentId}.handled`, a.handled, by.get(a.agentId)?.handled ?? null, 0],
-          [`${a.agentId}.repurchaseRate`, a.repurchaseRate, by.get(a.agentId)?.repurchaseRate ?? null],
-          [`${a.agentId}.refundCostPerCase`, a.refundCostPerCase, by.get(a.agentId)?.refundCostPerCase ?? null],
-        ]),
-      );
-    },
+    check: (api, rows) =>
+      checkByKey(api.agentScorecards, 'agentId', rows, 'agent_id', [
+        ['handled', 'handled', 'handled', 0],
+        ['repurchaseRate', 'repurchaseRate', 'repurchaseRate'],
+        ['refundCostPerCase', 'refundCostPerCase', 'refundCostPerCase'],
+      ]),
   }),
 
   kpiOutcomeCorrelations: (v) => {

@@ -4,60 +4,41 @@ import { createRequire } from 'node:module';
 /** A small seeded PRNG (mulberry32, @refunds/shared), so the mixed load is the same on every run. */
 const { mulberry32 } = createRequire(import.meta.url)('@refunds/shared');
 
-const OVERVIEW = `query Bench($filter: RefundFilter) { overview(filter: $filter) {
+/**
+ * The operations by name (api-contract.md), each with the fields the contract names; `filtered`: it takes
+ * a RefundFilter.
+ */
+const QUERIES = {
+  overview: `query Bench($filter: RefundFilter) { overview(filter: $filter) {
   refunds decided refundedAmount approvalRate rejectionRate partialRate refundRate slaMetRate overduePending
-  payoutFailureRate evidenceCompleteRate reviewGapCount csatAvg nps repurchaseRate } }`;
-
-const REASON_TRENDS = `query Bench($filter: RefundFilter) { reasonTrends(filter: $filter, grain: WEEK) {
-  period reasonCode reasonFamily refunds refundedAmount share } }`;
-
-const REFUND_SPIKES = `query Bench($filter: RefundFilter) { refundSpikes(filter: $filter) {
-  productId productLine week count expected ratio pValue topReasonCode } }`;
-
-const CHANNEL_CONSISTENCY = `query Bench($filter: RefundFilter) { channelConsistency(filter: $filter) {
+  payoutFailureRate evidenceCompleteRate reviewGapCount csatAvg nps repurchaseRate } }`,
+  reasonTrends: `query Bench($filter: RefundFilter) { reasonTrends(filter: $filter, grain: WEEK) {
+  period reasonCode reasonFamily refunds refundedAmount share } }`,
+  refundSpikes: `query Bench($filter: RefundFilter) { refundSpikes(filter: $filter) {
+  productId productLine week count expected ratio pValue topReasonCode } }`,
+  channelConsistency: `query Bench($filter: RefundFilter) { channelConsistency(filter: $filter) {
   inconsistencyRate comparableCohorts inconsistentCohorts
-  cohorts { reasonCode productLine amountBand gap pValue inconsistent channels { channel n approvalRate } } } }`;
-
-const CUSTOMER_EXPERIENCE = `query Bench($filter: RefundFilter) { customerExperience(filter: $filter, groupBy: DECISION) {
-  key csatAvg csatRate csatResponses nps npsResponses } }`;
-
-const REPURCHASE = `query Bench($filter: RefundFilter) { repurchaseAfterRefund(filter: $filter, windowDays: 30, groupBy: DECISION) {
-  key eligible repurchased repurchaseRate repurchaseRevenue } }`;
-
-const REJECTION_ECONOMICS = `query Bench($filter: RefundFilter) { rejectionEconomics(filter: $filter, windowDays: 90) {
-  savings revenueGap net rejectedCount eligible } }`;
-
-const REJECTION_EFFECT = `query Bench($filter: RefundFilter) { rejectionEffect(filter: $filter, windowDays: 90) {
-  att attLow attHigh rateAtt naiveGap matchedRejected matchedStrata coverage lostRevenue savings net } }`;
-
-const AGENT_SCORECARDS = `query Bench($filter: RefundFilter) { agentScorecards(filter: $filter) {
+  cohorts { reasonCode productLine amountBand gap pValue inconsistent channels { channel n approvalRate } } } }`,
+  customerExperience: `query Bench($filter: RefundFilter) { customerExperience(filter: $filter, groupBy: DECISION) {
+  key csatAvg csatRate csatResponses nps npsResponses } }`,
+  repurchaseAfterRefund: `query Bench($filter: RefundFilter) { repurchaseAfterRefund(filter: $filter, windowDays: 30, groupBy: DECISION) {
+  key eligible repurchased repurchaseRate repurchaseRevenue } }`,
+  rejectionEconomics: `query Bench($filter: RefundFilter) { rejectionEconomics(filter: $filter, windowDays: 90) {
+  savings revenueGap net rejectedCount eligible } }`,
+  rejectionEffect: `query Bench($filter: RefundFilter) { rejectionEffect(filter: $filter, windowDays: 90) {
+  att attLow attHigh rateAtt naiveGap matchedRejected matchedStrata coverage lostRevenue savings net } }`,
+  agentScorecards: `query Bench($filter: RefundFilter) { agentScorecards(filter: $filter) {
   agentId name team insufficient handled approvalRate rejectionRate resolutionHours escalationRate contactsPerRefund
-  reopenRate refundCostPerCase csatAvg nps repurchaseRate } }`;
+  reopenRate refundCostPerCase csatAvg nps repurchaseRate } }`,
+  kpiOutcomeCorrelations: `query Bench($filter: RefundFilter) { kpiOutcomeCorrelations(filter: $filter) {
+  kpi outcome n pearson pearsonLow pearsonHigh spearman } }`,
+  incentiveAlignment: `query Bench($filter: RefundFilter) { incentiveAlignment(filter: $filter) {
+  alignment n agents { agentId incentiveScore outcomeScore incentiveRank outcomeRank } } }`,
+  policyImpact: `query Bench($changeId: String!) { policyImpact(changeId: $changeId, windowDays: 90) {
+  changeId effectiveAt metrics { metric pre post preN postN delta low high pValue outOfScopeDelta diffInDiff } } }`,
+};
 
-const KPI_CORRELATIONS = `query Bench($filter: RefundFilter) { kpiOutcomeCorrelations(filter: $filter) {
-  kpi outcome n pearson pearsonLow pearsonHigh spearman } }`;
-
-const INCENTIVE_ALIGNMENT = `query Bench($filter: RefundFilter) { incentiveAlignment(filter: $filter) {
-  alignment n agents { agentId incentiveScore outcomeScore incentiveRank outcomeRank } } }`;
-
-const POLICY_IMPACT = `query Bench($changeId: String!) { policyImpact(changeId: $changeId, windowDays: 90) {
-  changeId effectiveAt metrics { metric pre post preN postN delta low high pValue outOfScopeDelta diffInDiff } } }`;
-
-/** name -> { query, filtered: does it take a RefundFilter } */
-export const OPERATIONS = [
-  { name: 'overview', query: OVERVIEW, filtered: true },
-  { name: 'reasonTrends', query: REASON_TRENDS, filtered: true },
-  { name: 'refundSpikes', query: REFUND_SPIKES, filtered: true },
-  { name: 'channelConsistency', query: CHANNEL_CONSISTENCY, filtered: true },
-  { name: 'customerExperience', query: CUSTOMER_EXPERIENCE, filtered: true },
-  { name: 'repurchaseAfterRefund', query: REPURCHASE, filtered: true },
-  { name: 'rejectionEconomics', query: REJECTION_ECONOMICS, filtered: true },
-  { name: 'rejectionEffect', query: REJECTION_EFFECT, filtered: true },
-  { name: 'agentScorecards', query: AGENT_SCORECARDS, filtered: true },
-  { name: 'kpiOutcomeCorrelations', query: KPI_CORRELATIONS, filtered: true },
-  { name: 'incentiveAlignment', query: INCENTIVE_ALIGNMENT, filtered: true },
-  { name: 'policyImpact', query: POLICY_IMPACT, filtered: false },
-];
+export const OPERATIONS = Object.entries(QUERIES).map(([name, query]) => ({ name, query, filtered: query.includes('$filter: RefundFilter') }));
 
 /**
  * The variants measured per operation: unfiltered and a typical filter (one quarter, two channels).

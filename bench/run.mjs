@@ -818,6 +818,10 @@ function targets(results) {
 function writeReport(results, final) {
   const M = results.machine;
   const lines = [];
+  /** A table under its heading and what it measures; nothing when the table has no rows. */
+  const section = (heading, about, head, rows) => {
+    if (rows.length) lines.push(heading, '', about, '', mdTable(head, rows), '');
+  };
   lines.push('# Benchmark results', '');
   lines.push(
     `Written by \`bench/run.mjs\`${final ? '' : ' (partial: the run was still going or was stopped)'}. Raw figures: \`bench/data/last-results.json\` (not committed).`,
@@ -828,53 +832,43 @@ function writeReport(results, final) {
   lines.push(`- **Machine:** ${M.nproc} CPUs (${M.cpu}), ${M.memGb.toFixed(1)} GB RAM; Node ${M.node}; DuckDB node-api ${M.duckdb}; disk ${M.disk}`);
   lines.push(`- **Code:** ${M.commit}; load average at start ${results.loadavgStart}${results.loadavgEnd ? `, at end ${results.loadavgEnd}` : ''}`);
   lines.push('');
-  if (loadRows(results).length) lines.push('## Load (ETL CLI vs plain DuckDB)', '');
-  if (loadRows(results).length)
-    lines.push(
-      'Plain = `CREATE TABLE t AS SELECT * FROM read_csv(file)` for the 7 files in a fresh DuckDB file (from Node, same run; measured before the ETL load and after the reload, the faster one counts). ETL = `node etl/dist/cli.js load --db fresh.duckdb DIR` (process wall time). Reload = the same files again into the loaded file (must change nothing). Files were read once before, so both start from a warm page cache.',
-      '',
-    );
-  if (loadRows(results).length) lines.push(mdTable(LOAD_HEAD, loadRows(results)), '');
-  const ir = incrementRows(results);
-  if (ir.length) {
-    lines.push('### Nightly increments', '');
-    lines.push(
-      "After the reload, on a copy of the loaded file, one after the other: `node etl/dist/cli.js load --db copy.duckdb DIR` (process wall time) with the files of `bench/increments.mjs`: copies of the latest 1% of refunds (and their surveys), then of the latest 1% of orders, with new ids, moved forward past the loaded data. The new orders are existing customers' orders, so earlier refunds' repurchase facts change. *of the full load* = increment / ETL load above. *rollups*: how the load brought the rollups up to date (incremental = only the changed groups).",
-      '',
-    );
-    lines.push(mdTable(INCREMENT_HEAD, ir), '');
-  }
+  section(
+    '## Load (ETL CLI vs plain DuckDB)',
+    'Plain = `CREATE TABLE t AS SELECT * FROM read_csv(file)` for the 7 files in a fresh DuckDB file (from Node, same run; measured before the ETL load and after the reload, the faster one counts). ETL = `node etl/dist/cli.js load --db fresh.duckdb DIR` (process wall time). Reload = the same files again into the loaded file (must change nothing). Files were read once before, so both start from a warm page cache.',
+    LOAD_HEAD,
+    loadRows(results),
+  );
+  section(
+    '### Nightly increments',
+    "After the reload, on a copy of the loaded file, one after the other: `node etl/dist/cli.js load --db copy.duckdb DIR` (process wall time) with the files of `bench/increments.mjs`: copies of the latest 1% of refunds (and their surveys), then of the latest 1% of orders, with new ids, moved forward past the loaded data. The new orders are existing customers' orders, so earlier refunds' repurchase facts change. *of the full load* = increment / ETL load above. *rollups*: how the load brought the rollups up to date (incremental = only the changed groups).",
+    INCREMENT_HEAD,
+    incrementRows(results),
+  );
   for (const R of results.sizes) {
     if (!R.queries?.length) continue;
-    lines.push(`## Queries, ${R.n.toLocaleString('en')} refunds (result cache off)`, '');
-    lines.push(
+    section(
+      `## Queries, ${R.n.toLocaleString('en')} refunds (result cache off)`,
       `Typical filter: \`${JSON.stringify(R.ctx.typicalFilter)}\`; policyImpact: changes ${R.ctx.scopedChange} and ${R.ctx.otherChange}, 90 days. ms; API = POST /graphql on loopback, ${opts.runs} runs after 2 warm-ups. ` +
         '*srv SQL* = the server-logged SQL time of one request (sum over its statements). *own SQL* = the statements of the REFUNDS_SQL_LOG of one request replayed concurrently on a read-only copy from Node (p50). ' +
         '*straightforward* = SQL written from metrics.md over the raw tables (refunds, orders, surveys, agents, fx_rates; never refund_facts), same copy, p50 (fewer runs when slow). API/own = overhead; speedup = straightforward / API. *result check*: the straightforward answer compared with the API answer (counts exact, amounts and rates to 1e-6).',
-      '',
+      QUERY_HEAD,
+      queryRows(R),
     );
-    lines.push(mdTable(QUERY_HEAD, queryRows(R)), '');
   }
-  const lt = loadTestRows(results);
-  if (lt.length) {
-    lines.push('## Mixed concurrent load (result cache on)', '');
-    lines.push(
-      'autocannon from the bench process (same 2-CPU machine) on loopback, POST /graphql with bodies drawn (seeded, skewed: u^2) from a pool of 400 covering every operation with varied filters (all / a quarter / a month / a year, channel subsets, product lines), so popular views repeat as on a shared dashboard. ' +
-        'Errors = socket errors / timeouts / non-2xx / answers with GraphQL `errors`. *SQL run* = statements the server actually ran (the rest came from its result cache). Peak RSS: /proc/PID/status polled every 200 ms (VmHWM = lifetime peak). ' +
-        "Event-loop stalls: `bench/eld-probe.cjs` preloaded into the server with `node --require` (no server change): a 20 ms timer's worst lateness, and perf_hooks.monitorEventLoopDelay p99, reset just before the load.",
-      '',
-    );
-    lines.push(mdTable(LOADTEST_HEAD, lt), '');
-  }
-  const br = browserRows(results);
-  if (br.length) {
-    lines.push('## Pages in Chromium (server result cache off)', '');
-    lines.push(
-      'playwright-core + /usr/bin/chromium headless; signed in with the session cookie (`POST /api/session` with the token). Time from navigation (or, for *in-app*, `history.pushState` + `popstate`) until no request has been in flight for 300 ms, `.recharts-surface` is drawn and no `[data-loading]`, `.skeleton` or `[aria-busy=true]` element is left (the quiet period itself is not counted).',
-      '',
-    );
-    lines.push(mdTable(BROWSER_HEAD, br), '');
-  }
+  section(
+    '## Mixed concurrent load (result cache on)',
+    'autocannon from the bench process (same 2-CPU machine) on loopback, POST /graphql with bodies drawn (seeded, skewed: u^2) from a pool of 400 covering every operation with varied filters (all / a quarter / a month / a year, channel subsets, product lines), so popular views repeat as on a shared dashboard. ' +
+      'Errors = socket errors / timeouts / non-2xx / answers with GraphQL `errors`. *SQL run* = statements the server actually ran (the rest came from its result cache). Peak RSS: /proc/PID/status polled every 200 ms (VmHWM = lifetime peak). ' +
+      "Event-loop stalls: `bench/eld-probe.cjs` preloaded into the server with `node --require` (no server change): a 20 ms timer's worst lateness, and perf_hooks.monitorEventLoopDelay p99, reset just before the load.",
+    LOADTEST_HEAD,
+    loadTestRows(results),
+  );
+  section(
+    '## Pages in Chromium (server result cache off)',
+    'playwright-core + /usr/bin/chromium headless; signed in with the session cookie (`POST /api/session` with the token). Time from navigation (or, for *in-app*, `history.pushState` + `popstate`) until no request has been in flight for 300 ms, `.recharts-surface` is drawn and no `[data-loading]`, `.skeleton` or `[aria-busy=true]` element is left (the quiet period itself is not counted).',
+    BROWSER_HEAD,
+    browserRows(results),
+  );
   lines.push('## Targets', '');
   lines.push(mdTable(['refunds', 'target', 'measured', ''], targets(results)), '');
   const notes = results.sizes.flatMap((R) => R.notes.map((x) => `${R.n.toLocaleString('en')}: ${x}`));

@@ -24,12 +24,8 @@ test('the catalog is internally consistent', () => {
 });
 
 test('reason families follow metrics.md, unknown codes are other', () => {
-  expect(reasonFamilyOf('wrong_item')).toBe('defect');
-  expect(reasonFamilyOf('damaged_in_transit')).toBe('logistics');
-  expect(reasonFamilyOf('found_cheaper')).toBe('customer');
-  expect(reasonFamilyOf('price_adjustment')).toBe('billing');
-  expect(reasonFamilyOf('subscription_cancel')).toBe('service');
-  expect(reasonFamilyOf('gift_return')).toBe('other');
+  const codes = ['wrong_item', 'damaged_in_transit', 'found_cheaper', 'price_adjustment', 'subscription_cancel', 'gift_return'];
+  expect(codes.map((c) => reasonFamilyOf(c))).toEqual(['defect', 'logistics', 'customer', 'billing', 'service', 'other']);
   expect(reasonFamilyPairs(DEFAULT_REASON_FAMILY_MAP)).toHaveLength(21);
   expect(() => reasonFamilyPairs({ defect: ['x'], billing: ['x'] })).toThrow(/"x" is in both/);
   expect(() => reasonFamilyPairs({ fun: ['x'] })).toThrow(/unknown family "fun"/);

@@ -14,6 +14,17 @@ async function tmp(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'mapping-spec-'));
 }
 
+type Rows = Array<Record<string, string>>;
+
+/** Converts through a mapping into a fresh folder and reads back the named tables it wrote. */
+async function convertInto(files: string[], options: Parameters<typeof convertExport>[3], tables: readonly string[]) {
+  const out = await tmp();
+  const result = await convertExport('mapping', files, out, options);
+  const read: Record<string, Rows> = {};
+  for (const t of tables) read[t] = await readOut(join(out, `${t}.csv`));
+  return { out, result, read };
+}
+
 async function writeMapping(doc: unknown, ext = '.json'): Promise<string> {
   const file = join(await tmp(), `mapping${ext}`);
   await writeFile(file, typeof doc === 'string' ? doc : JSON.stringify(doc));
@@ -23,13 +34,14 @@ async function writeMapping(doc: unknown, ext = '.json'): Promise<string> {
 describe('mapping: the shipped helpdesk example on the helpdesk sample', () => {
   let out: string;
   let result: Awaited<ReturnType<typeof convertExport>>;
-  let refunds: Array<Record<string, string>>;
-  let surveys: Array<Record<string, string>>;
+  let refunds: Rows;
+  let surveys: Rows;
   beforeAll(async () => {
-    out = await tmp();
-    result = await convertExport('mapping', [HELPDESK], out, { mappingFile: EXAMPLE });
-    refunds = await readOut(join(out, 'refunds.csv'));
-    surveys = await readOut(join(out, 'surveys.csv'));
+    ({
+      out,
+      result,
+      read: { refunds, surveys },
+    } = await convertInto([HELPDESK], { mappingFile: EXAMPLE }, ['refunds', 'surveys']));
   });
 
   it('turns the 115 "Refund request" tickets of 600 into refunds and their 33 ratings into CSAT surveys', () => {
@@ -197,15 +209,14 @@ describe('mapping features', () => {
 describe('mapping: a line-level export (UCI Online Retail layout) through the mapping alone', () => {
   const RETAIL = join(FIX, 'online-retail-lines.csv');
   const RETAIL_MAPPING = join(__dirname, 'examples', 'online-retail-mapping.yaml');
-  let out: string;
   let result: Awaited<ReturnType<typeof convertExport>>;
-  let orders: Array<Record<string, string>>;
-  let refunds: Array<Record<string, string>>;
+  let orders: Rows;
+  let refunds: Rows;
   beforeAll(async () => {
-    out = await tmp();
-    result = await convertExport('mapping', [RETAIL], out, { mappingFile: RETAIL_MAPPING, reportingCurrency: 'GBP' });
-    orders = await readOut(join(out, 'orders.csv'));
-    refunds = await readOut(join(out, 'refunds.csv'));
+    ({
+      result,
+      read: { orders, refunds },
+    } = await convertInto([RETAIL], { mappingFile: RETAIL_MAPPING, reportingCurrency: 'GBP' }, ['orders', 'refunds']));
   });
 
   it('sums |quantity| x price over the lines of each invoice', () => {

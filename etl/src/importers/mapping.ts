@@ -343,23 +343,24 @@ function validateTable(raw: unknown, file: string, where: string): TableSpec {
   const valid = TABLE_COLUMNS[table] as readonly string[];
   const label = where === 'mapping' ? table : `${where} (${table})`;
 
-  const columnsRaw = raw['columns'] ?? {};
-  if (!isRecord(columnsRaw)) throw mapErr(file, `${label}.columns`, 'expected a map of canonical column -> source');
-  const columns: Record<string, ColumnSpec> = {};
-  for (const [name, spec] of Object.entries(columnsRaw)) {
-    if (!valid.includes(name)) {
-      throw mapErr(file, `${label}.columns`, `unknown column "${name}" for table ${table} (valid: ${valid.join(', ')})`);
+  const tableMapping = raw;
+  /** The entries of `columns` or `constants`: a map whose keys are columns of the table. */
+  function* columnMap(key: 'columns' | 'constants', expected: string): Generator<[string, unknown]> {
+    const map = tableMapping[key] ?? {};
+    if (!isRecord(map)) throw mapErr(file, `${label}.${key}`, expected);
+    for (const [name, value] of Object.entries(map)) {
+      if (!valid.includes(name)) throw mapErr(file, `${label}.${key}`, `unknown column "${name}" for table ${table} (valid: ${valid.join(', ')})`);
+      yield [name, value];
     }
+  }
+
+  const columns: Record<string, ColumnSpec> = {};
+  for (const [name, spec] of columnMap('columns', 'expected a map of canonical column -> source')) {
     columns[name] = validateColumnSpec(spec, file, `${label}.columns.${name}`, kindOf(table, name));
   }
 
-  const constantsRaw = raw['constants'] ?? {};
-  if (!isRecord(constantsRaw)) throw mapErr(file, `${label}.constants`, 'expected a map of canonical column -> value');
   const constants: Record<string, Cell> = {};
-  for (const [name, value] of Object.entries(constantsRaw)) {
-    if (!valid.includes(name)) {
-      throw mapErr(file, `${label}.constants`, `unknown column "${name}" for table ${table} (valid: ${valid.join(', ')})`);
-    }
+  for (const [name, value] of columnMap('constants', 'expected a map of canonical column -> value')) {
     if (name in columns) throw mapErr(file, `${label}.constants.${name}`, 'column is both mapped and constant');
     if (!isMapValue(value)) throw mapErr(file, `${label}.constants.${name}`, 'expected a text, number, boolean or null');
     const cellValue = mapValueToCell(value);

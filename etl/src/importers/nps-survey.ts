@@ -28,20 +28,8 @@
  *   overall NPS and per-customer analysis, not the refund-dimension groupings.
  */
 import * as path from 'node:path';
-import {
-  type Cell,
-  type ImportContext,
-  type Row,
-  type Tables,
-  ImportError,
-  emptyToNull,
-  fromUnixSeconds,
-  isRecord,
-  jsonString,
-  parseInteger,
-  parseTimestamp,
-  pseudonymousId,
-} from './common';
+import type { Cell, ImportContext, Row, Tables } from './common';
+import { ImportError, emptyToNull, fromUnixSeconds, isRecord, jsonString, parseInteger, parseTimestamp, pseudonymousId } from './common';
 import { cell, csvTableFromText, isJsonText, parseJsonText, readText } from './csv';
 
 const FORMAT = 'nps-survey';

@@ -63,21 +63,8 @@
  */
 import * as path from 'node:path';
 import { DECISIONS } from '@refunds/shared';
-import {
-  type Cell,
-  type ImportContext,
-  type Row,
-  type Tables,
-  ImportError,
-  emptyToNull,
-  isRecord,
-  jsonString,
-  parseDecimal,
-  parseInteger,
-  parseTimestamp,
-  toCode,
-  withSource,
-} from './common';
+import type { Cell, ImportContext, Row, Tables } from './common';
+import { ImportError, emptyToNull, isRecord, jsonString, parseDecimal, parseInteger, parseTimestamp, toCode, withSource } from './common';
 import { type CsvTable, cell, csvTableFromText, isJsonText, parseJsonText, readText } from './csv';
 import { emailCustomerId, orderKey } from '../reconcile/keys';
 

@@ -1,54 +1,13 @@
--- Generated from reconcile.ts (reconcileStatements); do not edit. `UPDATE_SQL=1 npx jest reconcile` rewrites it.
+-- Generated from reconcile.ts (reconcileSqlFile); do not edit. `UPDATE_SQL=1 npx jest reconcile` rewrites it.
 
-CREATE OR REPLACE TEMP TABLE _pay AS
-   WITH cand AS (
-     SELECT p.payment_id, t.refund_id AS ticket_ref,
-            row_number() OVER (PARTITION BY p.payment_id ORDER BY t.requested_at DESC, t.refund_id DESC) AS rn
-     FROM src_payments p JOIN src_tickets t ON t.order_key = p.order_key
-     WHERE t.requested_at >= p.created_at - INTERVAL 30 DAY AND t.requested_at <= p.created_at + INTERVAL 1 DAY)
-   SELECT p.*, c.ticket_ref, coalesce(c.ticket_ref, p.payment_id) AS ep_id
-   FROM src_payments p LEFT JOIN cand c ON c.payment_id = p.payment_id AND c.rn = 1;
+-- _pay: written out in reconcile.ts as it runs.
 
-CREATE OR REPLACE TEMP TABLE _pagg AS
-   SELECT ep_id,
-     count(*) AS n,
-     count(*) FILTER (WHERE status = 'succeeded') AS n_succeeded,
-     count(*) FILTER (WHERE status = 'pending') AS n_pending,
-     count(*) FILTER (WHERE status = 'failed') AS n_failed,
-     count(*) FILTER (WHERE status = 'canceled') AS n_canceled,
-     sum(amount) FILTER (WHERE status = 'succeeded') AS succeeded_sum,
-     sum(amount) AS amount_sum,
-     min(created_at) AS first_at,
-     min(created_at) FILTER (WHERE status = 'succeeded') AS first_paid_at,
-     max(created_at) FILTER (WHERE status = 'succeeded') AS last_paid_at,
-     string_agg(payment_id, ',' ORDER BY created_at, payment_id) AS ids,
-     arg_min(payment_id, created_at) AS first_id,
-     arg_min(source, created_at) AS source_name,
-     arg_min(order_ref, created_at) AS order_ref,
-     arg_min(customer_id, created_at) AS customer_id,
-     arg_min(currency, created_at) AS currency,
-     max(order_amount) AS order_amount,
-     arg_min(agent_id, created_at) FILTER (WHERE agent_id IS NOT NULL) AS agent_id,
-     arg_min(channel, created_at) FILTER (WHERE channel IS NOT NULL) AS channel,
-     arg_min(product_id, created_at) FILTER (WHERE product_id IS NOT NULL) AS product_id,
-     arg_min(product_line, created_at) FILTER (WHERE product_line IS NOT NULL) AS product_line,
-     arg_min(reason_code, created_at) FILTER (WHERE reason_code IS NOT NULL) AS reason_code,
-     arg_min(reason_text, created_at) FILTER (WHERE reason_text IS NOT NULL) AS reason_text,
-     arg_min(campaign, created_at) FILTER (WHERE campaign IS NOT NULL) AS campaign
-   FROM _pay GROUP BY ep_id;
+-- _pagg: written out in reconcile.ts as it runs.
+
+-- _eps: written out in reconcile.ts as it runs.
 
 CREATE OR REPLACE TEMP TABLE _ep AS
-   WITH eps AS (
-     SELECT refund_id AS refund_id, 'ticket' AS kind, order_key FROM src_tickets
-     UNION ALL
-     SELECT payment_id, 'payment', order_key FROM _pay WHERE ticket_ref IS NULL
-     UNION ALL
-     SELECT 'shopify:' || o.order_id, 'shop', o.order_key FROM src_shop_orders o
-     WHERE o.financial_status IN ('refunded', 'partially_refunded')
-       AND NOT EXISTS (SELECT 1 FROM src_tickets x WHERE x.order_key = o.order_key)
-       AND NOT EXISTS (SELECT 1 FROM src_payments x WHERE x.order_key = o.order_key)),
-   per_order AS (SELECT order_key, count(*) AS n FROM eps WHERE order_key IS NOT NULL GROUP BY order_key)
-   SELECT eps.refund_id, eps.kind, eps.order_key, coalesce(po.n, 1) AS refunds_of_order,
+   SELECT eps.refund_id, eps.kind, eps.order_key, eps.refunds_of_order,
      t.refund_id AS t_refund_id,
      t.ticket_id AS t_ticket_id,
      t.source AS t_source,
@@ -114,11 +73,10 @@ CREATE OR REPLACE TEMP TABLE _ep AS
      o.refund_at AS s_refund_at,
      o.reason_code AS s_reason_code,
      o.reason_text AS s_reason_text
-   FROM eps
+   FROM _eps eps
    LEFT JOIN src_tickets t ON eps.kind = 'ticket' AND t.refund_id = eps.refund_id
    LEFT JOIN _pagg pa ON pa.ep_id = eps.refund_id AND eps.kind <> 'shop'
-   LEFT JOIN src_shop_orders o ON o.order_key = eps.order_key
-   LEFT JOIN per_order po ON po.order_key = eps.order_key;
+   LEFT JOIN src_shop_orders o ON o.order_key = eps.order_key;
 
 CREATE OR REPLACE TEMP TABLE _rec0 AS
    SELECT e.*,
@@ -185,45 +143,9 @@ CREATE OR REPLACE TEMP TABLE _rec1 AS
      END AS decided_at0
    FROM _rec0 e;
 
-CREATE OR REPLACE TEMP TABLE _rec AS
-   SELECT e.*,
-     CASE WHEN e.decided_at0 IS NOT NULL THEN greatest(e.decided_at0, e.requested_at) END AS decided_at,
-     CASE WHEN e.paid_at0 IS NOT NULL THEN greatest(e.paid_at0, coalesce(e.decided_at0, e.paid_at0), e.requested_at) END AS paid_at,
-     greatest(coalesce(
-       CASE WHEN e.s_currency IS NOT DISTINCT FROM e.currency THEN e.s_amount END,
-       e.p_order_amount, nullif(e.t_requested_amount, 0), e.p_succeeded_sum, e.p_amount_sum, 0), coalesce(e.refunded_amount, 0)) AS requested_amount,
-     coalesce(e.t_payout_method, CASE WHEN coalesce(e.p_n, 0) > 0 OR e.kind = 'shop' THEN 'original_payment' END) AS payout_method,
-     e.t_contacts AS contacts, e.t_escalated AS escalated, e.t_reopened AS reopened, e.t_evidence_complete AS evidence_complete, e.t_reviewer_id AS reviewer_id, e.t_policy_version AS policy_version
-   FROM _rec1 e;
+-- _rec: written out in reconcile.ts as it runs.
 
-CREATE OR REPLACE TEMP TABLE _conflicts AS
-  WITH flags AS (
-    SELECT EXISTS (SELECT 1 FROM src_tickets) AS has_tickets,
-           EXISTS (SELECT 1 FROM src_payments) AS has_payments,
-           EXISTS (SELECT 1 FROM src_shop_orders) AS has_shop,
-           (SELECT max(created_at) FROM src_payments) AS latest_payment)
-  SELECT 'AMOUNT_MISMATCH' AS kind, e.refund_id, e.order_id,
-         printf('succeeded payments %.2f %s; shop Refunded Amount %.2f %s', coalesce(e.p_succeeded_sum, 0), coalesce(e.p_currency, ''), e.s_refunded_amount, coalesce(e.s_currency, '')) AS detail
-  FROM _rec e WHERE coalesce(e.p_n, 0) > 0 AND e.refunds_of_order = 1 AND e.s_refunded_amount IS NOT NULL
-    AND abs(coalesce(e.p_succeeded_sum, 0) - e.s_refunded_amount) > 0.01
-  UNION ALL
-  SELECT 'DECISION_MISMATCH', e.refund_id, e.order_id,
-         printf('ticket %s says %s; payments %s succeeded (%.2f %s)', e.t_ticket_id, e.t_decision, e.p_ids, e.p_succeeded_sum, coalesce(e.p_currency, ''))
-  FROM _rec e WHERE e.t_decision IN ('rejected', 'withdrawn') AND coalesce(e.p_n_succeeded, 0) > 0
-  UNION ALL
-  SELECT 'APPROVED_NOT_PAID', e.refund_id, e.order_id,
-         printf('ticket %s solved as %s on %s; no payment by %s', e.t_ticket_id, e.t_decision, strftime(e.t_decided_at, '%Y-%m-%d'), strftime(f.latest_payment, '%Y-%m-%d'))
-  FROM _rec e, flags f WHERE f.has_payments AND e.kind = 'ticket' AND e.t_decision IN ('approved', 'partial')
-    AND e.t_decided_at < f.latest_payment - INTERVAL 7 DAY AND NOT coalesce(e.p_n, 0) > 0
-  UNION ALL
-  SELECT 'PAID_WITHOUT_TICKET', e.refund_id, e.order_id,
-         printf('payment %s (%s, %.2f %s) belongs to no ticket', e.p_ids, CASE WHEN coalesce(e.p_n_succeeded, 0) > 0 THEN 'succeeded' ELSE 'not succeeded' END, coalesce(e.p_amount_sum, 0), coalesce(e.p_currency, ''))
-  FROM _rec e, flags f WHERE f.has_tickets AND e.kind = 'payment'
-  UNION ALL
-  SELECT 'UNKNOWN_ORDER', e.refund_id, e.order_id,
-         printf('%s %s names order %s, which the shop export does not have', CASE e.kind WHEN 'ticket' THEN 'ticket' ELSE 'payment' END,
-                CASE e.kind WHEN 'ticket' THEN e.t_ticket_id ELSE e.p_ids END, e.order_id)
-  FROM _rec e, flags f WHERE f.has_shop AND e.kind IN ('ticket', 'payment') AND e.s_order_id IS NULL AND e.order_key IS NOT NULL;
+-- _conflicts: written out in reconcile.ts as it runs.
 
 CREATE OR REPLACE TEMP TABLE _lineage AS
   SELECT refund_id, order_key, t_ticket_id AS ticket_id, p_ids AS payment_ids, s_order_id AS shop_order_id,

@@ -118,7 +118,8 @@ export const EPISODES_SQL: readonly string[] = [
      arg_min(reason_text, created_at) FILTER (WHERE reason_text IS NOT NULL) AS reason_text,
      arg_min(campaign, created_at) FILTER (WHERE campaign IS NOT NULL) AS campaign
    FROM _pay GROUP BY ep_id`,
-  `CREATE OR REPLACE TEMP TABLE _ep AS
+  // The episodes and how many refunds their order has.
+  `CREATE OR REPLACE TEMP TABLE _eps AS
    WITH eps AS (
      SELECT refund_id AS refund_id, 'ticket' AS kind, order_key FROM src_tickets
      UNION ALL
@@ -129,16 +130,18 @@ export const EPISODES_SQL: readonly string[] = [
        AND NOT EXISTS (SELECT 1 FROM src_tickets x WHERE x.order_key = o.order_key)
        AND NOT EXISTS (SELECT 1 FROM src_payments x WHERE x.order_key = o.order_key)),
    per_order AS (SELECT order_key, count(*) AS n FROM eps WHERE order_key IS NOT NULL GROUP BY order_key)
-   SELECT eps.refund_id, eps.kind, eps.order_key, coalesce(po.n, 1) AS refunds_of_order,
+   SELECT eps.refund_id, eps.kind, eps.order_key, coalesce(po.n, 1) AS refunds_of_order
+   FROM eps LEFT JOIN per_order po ON po.order_key = eps.order_key`,
+  `CREATE OR REPLACE TEMP TABLE _ep AS
+   SELECT eps.refund_id, eps.kind, eps.order_key, eps.refunds_of_order,
      ${['refund_id', 'ticket_id', 'source', 'order_ref', 'customer_id', 'agent_id', 'channel', 'product_id', 'product_line', 'reason_code', 'reason_text', 'requested_at', 'decided_at', 'paid_at', 'decision', 'requested_amount', 'refunded_amount', 'currency', 'payout_method', 'payout_status', 'campaign', ...TICKET_FIELDS].map((c) => `t.${c} AS t_${c}`).join(',\n     ')},
      ${['n', 'n_succeeded', 'n_pending', 'n_failed', 'n_canceled', 'succeeded_sum', 'amount_sum', 'first_at', 'first_paid_at', 'last_paid_at', 'ids', 'first_id', 'order_ref', 'customer_id', 'currency', 'order_amount', 'agent_id', 'channel', 'product_id', 'product_line', 'reason_code', 'reason_text', 'campaign'].map((c) => `pa.${c} AS p_${c}`).join(',\n     ')},
      pa.source_name AS p_source,
      ${['order_id', 'source', 'customer_id', 'amount', 'currency', 'channel', 'campaign', 'product_id', 'product_line', 'financial_status', 'refunded_amount', 'refund_at', 'reason_code', 'reason_text'].map((c) => `o.${c} AS s_${c}`).join(',\n     ')}
-   FROM eps
+   FROM _eps eps
    LEFT JOIN src_tickets t ON eps.kind = 'ticket' AND t.refund_id = eps.refund_id
    LEFT JOIN _pagg pa ON pa.ep_id = eps.refund_id AND eps.kind <> 'shop'
-   LEFT JOIN src_shop_orders o ON o.order_key = eps.order_key
-   LEFT JOIN per_order po ON po.order_key = eps.order_key`,
+   LEFT JOIN src_shop_orders o ON o.order_key = eps.order_key`,
 ];
 
 const has = (col: string) => `coalesce(${col}, 0) > 0`;
@@ -159,8 +162,8 @@ const SHOP_DECISION = `CASE ${s('financial_status')} WHEN 'refunded' THEN 'appro
 const SHOP_REFUNDED = `CASE WHEN e.refunds_of_order = 1 THEN ${s('refunded_amount')} END`;
 
 /**
- * Builds `_rec`: the merged refunds (canonical columns, typed), their lineage and source ids.
- * Requires EPISODES_SQL to have run.
+ * Builds `_rec1`: the merged refunds (canonical columns, typed), their lineage and source ids, before
+ * REC_SQL makes them coherent. Requires EPISODES_SQL to have run.
  */
 export function mergedSql(): string {
   const fields = PRECEDENCE.map((f) => `${coalesce(f.candidates)} AS ${f.field},\n     ${lineage(f.candidates)} AS src_${f.field}`).join(',\n     ');
@@ -195,18 +198,23 @@ export function mergedSql(): string {
      CASE WHEN e.decision = 'pending' THEN NULL
           ELSE least(coalesce(${t('decided_at')}, ${p('first_at')}, ${s('refund_at')}, e.requested_at), coalesce(${p('first_paid_at')}, ${t('decided_at')}, ${p('first_at')}, ${s('refund_at')}, e.requested_at))
      END AS decided_at0
-   FROM _rec0 e;
-  CREATE OR REPLACE TEMP TABLE _rec AS
+   FROM _rec0 e`;
+}
+
+/**
+ * `_rec`: times made coherent (decided_at not before requested_at, paid_at not before either), the
+ * requested amount never below the refunded one, and the ticket-only fields. Requires mergedSql.
+ */
+export const REC_SQL = `CREATE OR REPLACE TEMP TABLE _rec AS
    SELECT e.*,
      CASE WHEN e.decided_at0 IS NOT NULL THEN greatest(e.decided_at0, e.requested_at) END AS decided_at,
      CASE WHEN e.paid_at0 IS NOT NULL THEN greatest(e.paid_at0, coalesce(e.decided_at0, e.paid_at0), e.requested_at) END AS paid_at,
      greatest(coalesce(
-       CASE WHEN ${s('currency')} IS NOT DISTINCT FROM e.currency THEN ${s('amount')} END,
-       ${p('order_amount')}, nullif(${t('requested_amount')}, 0), ${p('succeeded_sum')}, ${p('amount_sum')}, 0), coalesce(e.refunded_amount, 0)) AS requested_amount,
-     coalesce(${t('payout_method')}, CASE WHEN ${has(p('n'))} OR e.kind = 'shop' THEN 'original_payment' END) AS payout_method,
-     ${TICKET_FIELDS.map((c) => `${t(c)} AS ${c}`).join(', ')}
+       CASE WHEN e.s_currency IS NOT DISTINCT FROM e.currency THEN e.s_amount END,
+       e.p_order_amount, nullif(e.t_requested_amount, 0), e.p_succeeded_sum, e.p_amount_sum, 0), coalesce(e.refunded_amount, 0)) AS requested_amount,
+     coalesce(e.t_payout_method, CASE WHEN coalesce(e.p_n, 0) > 0 OR e.kind = 'shop' THEN 'original_payment' END) AS payout_method,
+     e.t_contacts AS contacts, e.t_escalated AS escalated, e.t_reopened AS reopened, e.t_evidence_complete AS evidence_complete, e.t_reviewer_id AS reviewer_id, e.t_policy_version AS policy_version
    FROM _rec1 e`;
-}
 
 /** The canonical refunds columns of `_rec` as text, the relation the refunds validation reads. */
 export function mergedAsSource(columns: readonly string[]): string {
@@ -225,20 +233,20 @@ export const CONFLICTS_SQL = `CREATE OR REPLACE TEMP TABLE _conflicts AS
            (SELECT max(created_at) FROM src_payments) AS latest_payment)
   SELECT 'AMOUNT_MISMATCH' AS kind, e.refund_id, e.order_id,
          printf('succeeded payments %.2f %s; shop Refunded Amount %.2f %s', coalesce(e.p_succeeded_sum, 0), coalesce(e.p_currency, ''), e.s_refunded_amount, coalesce(e.s_currency, '')) AS detail
-  FROM _rec e WHERE ${has('e.p_n')} AND e.refunds_of_order = 1 AND e.s_refunded_amount IS NOT NULL
+  FROM _rec e WHERE coalesce(e.p_n, 0) > 0 AND e.refunds_of_order = 1 AND e.s_refunded_amount IS NOT NULL
     AND abs(coalesce(e.p_succeeded_sum, 0) - e.s_refunded_amount) > 0.01
   UNION ALL
   SELECT 'DECISION_MISMATCH', e.refund_id, e.order_id,
          printf('ticket %s says %s; payments %s succeeded (%.2f %s)', e.t_ticket_id, e.t_decision, e.p_ids, e.p_succeeded_sum, coalesce(e.p_currency, ''))
-  FROM _rec e WHERE e.t_decision IN ('rejected', 'withdrawn') AND ${has('e.p_n_succeeded')}
+  FROM _rec e WHERE e.t_decision IN ('rejected', 'withdrawn') AND coalesce(e.p_n_succeeded, 0) > 0
   UNION ALL
   SELECT 'APPROVED_NOT_PAID', e.refund_id, e.order_id,
          printf('ticket %s solved as %s on %s; no payment by %s', e.t_ticket_id, e.t_decision, strftime(e.t_decided_at, '%Y-%m-%d'), strftime(f.latest_payment, '%Y-%m-%d'))
   FROM _rec e, flags f WHERE f.has_payments AND e.kind = 'ticket' AND e.t_decision IN ('approved', 'partial')
-    AND e.t_decided_at < f.latest_payment - INTERVAL 7 DAY AND NOT ${has('e.p_n')}
+    AND e.t_decided_at < f.latest_payment - INTERVAL 7 DAY AND NOT coalesce(e.p_n, 0) > 0
   UNION ALL
   SELECT 'PAID_WITHOUT_TICKET', e.refund_id, e.order_id,
-         printf('payment %s (%s, %.2f %s) belongs to no ticket', e.p_ids, CASE WHEN ${has('e.p_n_succeeded')} THEN 'succeeded' ELSE 'not succeeded' END, coalesce(e.p_amount_sum, 0), coalesce(e.p_currency, ''))
+         printf('payment %s (%s, %.2f %s) belongs to no ticket', e.p_ids, CASE WHEN coalesce(e.p_n_succeeded, 0) > 0 THEN 'succeeded' ELSE 'not succeeded' END, coalesce(e.p_amount_sum, 0), coalesce(e.p_currency, ''))
   FROM _rec e, flags f WHERE f.has_tickets AND e.kind = 'payment'
   UNION ALL
   SELECT 'UNKNOWN_ORDER', e.refund_id, e.order_id,
@@ -255,5 +263,22 @@ export const LINEAGE_SQL = `CREATE OR REPLACE TEMP TABLE _lineage AS
 
 /** Every statement, in order, that builds `_rec`, `_conflicts` and `_lineage` (the checked-in reconcile.sql). */
 export function reconcileStatements(): string[] {
-  return [...EPISODES_SQL, ...mergedSql().split(/;\n/), CONFLICTS_SQL, LINEAGE_SQL].map((q) => q.trim());
+  return [...EPISODES_SQL, ...mergedSql().split(/;\n/), REC_SQL, CONFLICTS_SQL, LINEAGE_SQL].map((q) => q.trim());
+}
+
+/** The statements written out above as they run (no part generated): reconcile.sql names them instead of repeating them. */
+export const WRITTEN_OUT: ReadonlySet<string> = new Set([...EPISODES_SQL.slice(0, 3), REC_SQL, CONFLICTS_SQL].map((q) => q.trim()));
+
+/**
+ * reconcile.sql: every statement in order, the generated ones in full and the ones written out in
+ * this file by the table they create.
+ */
+export function reconcileSqlFile(): string {
+  const header = '-- Generated from reconcile.ts (reconcileSqlFile); do not edit. `UPDATE_SQL=1 npx jest reconcile` rewrites it.\n\n';
+  const shown = reconcileStatements().map((q) => {
+    if (!WRITTEN_OUT.has(q)) return `${q};`;
+    const table = /^CREATE OR REPLACE TEMP TABLE (\w+)/.exec(q)?.[1] ?? '?';
+    return `-- ${table}: written out in reconcile.ts as it runs.`;
+  });
+  return header + shown.join('\n\n') + '\n';
 }

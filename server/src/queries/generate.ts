@@ -1,12 +1,12 @@
 /**
  * `npm run sql:generate`: rewrites server/src/queries/<query>.sql from the code (see
- * contract-queries.ts). With `--json` it writes nothing and prints, per query, the file it would
- * write and its statements (queries.spec.ts runs it so, from the build: Nest's modules do not load
- * under Jest).
+ * contract-queries.ts), and fragments.sql (fragments.ts). With `--json` it writes nothing and
+ * prints, per query and for fragments.sql, the file it would write and the statements (queries.spec.ts
+ * runs it so, from the build: Nest's modules do not load under Jest).
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CONTRACT_QUERIES, contractStatements, renderQueryFiles } from './contract-queries';
+import { CONTRACT_QUERIES, contractStatements, FRAGMENTS_FILE, renderQueryFiles } from './contract-queries';
 
 /** The checked-in files sit beside the sources, also when this runs from server/dist/queries. */
 export const QUERIES_DIR = resolve(__dirname, '..', '..', 'src', 'queries');
@@ -25,12 +25,13 @@ async function main(): Promise<void> {
       const list = statements.get(q.name) ?? [];
       return { name: q.name, file: files.get(q.name) ?? '', statements: list.map((s) => ({ text: s.text, values: s.values.map(jsonValue) })) };
     });
+    out.push({ name: FRAGMENTS_FILE, file: files.get(FRAGMENTS_FILE) ?? '', statements: [] });
     process.stdout.write(JSON.stringify(out));
     return;
   }
-  for (const q of CONTRACT_QUERIES) {
-    const file = join(QUERIES_DIR, `${q.name}.sql`);
-    writeFileSync(file, files.get(q.name) ?? '');
+  for (const [name, text] of files) {
+    const file = join(QUERIES_DIR, `${name}.sql`);
+    writeFileSync(file, text);
     process.stdout.write(`wrote ${file}\n`);
   }
 }

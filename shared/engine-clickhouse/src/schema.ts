@@ -1,5 +1,5 @@
 import { REV_WINDOWS, revColumn } from '@refunds/warehouse';
-import { TABLES, type ColumnSpec, type ColumnType, type TableName } from '@refunds/warehouse';
+import { ENGINE_TYPES, TABLES, type ColumnSpec, type ColumnType, type TableName } from '@refunds/warehouse';
 import type { ClickHouseWarehouse } from './client';
 import { chIdent, stringLiteral } from './literal';
 
@@ -45,22 +45,7 @@ export interface ChTable {
   key?: readonly string[];
 }
 
-export function chType(t: ColumnType): string {
-  switch (t) {
-    case 'string':
-      return 'String';
-    case 'timestamp':
-      return 'Int64';
-    case 'date':
-      return 'Date';
-    case 'decimal':
-      return 'Float64';
-    case 'integer':
-      return 'Int32';
-    case 'boolean':
-      return 'UInt8';
-  }
-}
+export const chType = (t: ColumnType): string => ENGINE_TYPES[t].clickhouse;
 
 const colType = (c: ColumnSpec, forceRequired: boolean): string => (c.required || forceRequired ? chType(c.type) : `Nullable(${chType(c.type)})`);
 
@@ -132,11 +117,14 @@ export const DERIVED_TABLES: readonly ChTable[] = [
   },
 ];
 
+/** A table of load bookkeeping, on the first endpoint only. */
+const coordinator = (name: string, orderBy: readonly string[], columns: readonly ChColumn[]): ChTable => ({ name, placement: 'coordinator', columns, orderBy });
+
 export const BOOKKEEPING_TABLES: readonly ChTable[] = [
-  {
-    name: 'load_history',
-    placement: 'coordinator',
-    columns: [
+  coordinator(
+    'load_history',
+    ['load_id'],
+    [
       { name: 'load_id', type: 'UInt64' },
       { name: 'started_at', type: 'Int64' },
       { name: 'finished_at', type: TS },
@@ -146,12 +134,11 @@ export const BOOKKEEPING_TABLES: readonly ChTable[] = [
       ...['rows_read', 'rows_loaded', 'rows_replaced', 'rows_unchanged', 'rows_rejected', 'duration_ms'].map((name) => ({ name, type: 'Int64' })),
       { name: 'tables', type: 'String' },
     ],
-    orderBy: ['load_id'],
-  },
-  {
-    name: 'load_rejects',
-    placement: 'coordinator',
-    columns: [
+  ),
+  coordinator(
+    'load_rejects',
+    ['load_id', 'table_name', 'file', 'line'],
+    [
       { name: 'load_id', type: 'UInt64' },
       { name: 'table_name', type: 'String' },
       { name: 'file', type: 'String' },
@@ -160,27 +147,24 @@ export const BOOKKEEPING_TABLES: readonly ChTable[] = [
       { name: 'value', type: S },
       { name: 'reason', type: 'String' },
     ],
-    orderBy: ['load_id', 'table_name', 'file', 'line'],
-  },
-  {
-    name: 'meta',
-    placement: 'coordinator',
-    columns: [
+  ),
+  coordinator(
+    'meta',
+    ['key', '_version'],
+    [
       { name: 'key', type: 'String' },
       { name: 'value', type: 'String' },
       { name: '_version', type: 'UInt64' },
     ],
-    orderBy: ['key', '_version'],
-  },
-  {
-    name: 'load_versions',
-    placement: 'coordinator',
-    columns: [
+  ),
+  coordinator(
+    'load_versions',
+    ['version'],
+    [
       { name: 'version', type: 'UInt64' },
       { name: 'committed_at', type: 'Int64' },
     ],
-    orderBy: ['version'],
-  },
+  ),
 ];
 
 export const ALL_TABLES: readonly ChTable[] = [...DATA_TABLES, ...DERIVED_TABLES, ...BOOKKEEPING_TABLES];

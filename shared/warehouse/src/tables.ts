@@ -276,22 +276,17 @@ export const isSourceTable = (t: string): t is SourceTable => (SOURCE_TABLES as 
 export const TABLES: readonly TableSpec[] = [agents, incentivePlans, policyChanges, fxRates, orders, refunds, surveys, srcTickets, srcPayments, srcShopOrders];
 export const TABLE_BY_NAME: ReadonlyMap<TableName, TableSpec> = new Map(TABLES.map((t) => [t.name, t]));
 
-export function sqlType(t: ColumnType): string {
-  switch (t) {
-    case 'string':
-      return 'VARCHAR';
-    case 'timestamp':
-      return 'TIMESTAMP';
-    case 'date':
-      return 'DATE';
-    case 'decimal':
-      return 'DOUBLE';
-    case 'integer':
-      return 'INTEGER';
-    case 'boolean':
-      return 'BOOLEAN';
-  }
-}
+/** The engine type of each column type, on both engines (why these on ClickHouse: engine-clickhouse/src/schema.ts). */
+export const ENGINE_TYPES: Readonly<Record<ColumnType, { duckdb: string; clickhouse: string }>> = {
+  string: { duckdb: 'VARCHAR', clickhouse: 'String' },
+  timestamp: { duckdb: 'TIMESTAMP', clickhouse: 'Int64' },
+  date: { duckdb: 'DATE', clickhouse: 'Date' },
+  decimal: { duckdb: 'DOUBLE', clickhouse: 'Float64' },
+  integer: { duckdb: 'INTEGER', clickhouse: 'Int32' },
+  boolean: { duckdb: 'BOOLEAN', clickhouse: 'UInt8' },
+};
+
+export const sqlType = (t: ColumnType): string => ENGINE_TYPES[t].duckdb;
 
 // ---------------------------------------------------------------------------------------
 // The canonical tables as the importers see them (etl/src/importers): derived from the specs above.
