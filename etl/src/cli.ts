@@ -11,13 +11,15 @@ import { clickHouseReportingCurrency, loadIntoClickHouse } from './clickhouse/lo
 import { isClickHouseUrl, parseClickHouseUrl, WarehouseUrlError } from './clickhouse/url';
 
 const USAGE = `usage:
-  refunds-etl load --db FILE|URL [--currency CODE] [--strict] [--rejects OUT.csv] [--encoding auto|utf-8|gb18030|latin1] PATH...
+  refunds-etl load --db FILE|URL [--currency CODE] [--strict] [--rejects OUT.csv] [--encoding auto|utf-8|gb18030|latin1] [--memory-limit SIZE] PATH...
   refunds-etl generate --out DIR --refunds N --seed S [--confounded]
   refunds-etl import --format NAME --db FILE|URL [--mapping FILE] [--currency CODE] [--strict] [--rejects OUT.csv] [--encoding ...] PATH...
   refunds-etl backup --db FILE OUT.duckdb      (handed to the server when one serves FILE)
   refunds-etl restore --db FILE BACKUP.duckdb  (with the server stopped)
 
   --currency: reporting currency of a new database (default CNY); an existing database keeps its own.
+  --memory-limit: DuckDB's memory limit for a load into a file, e.g. 8GB (default: DuckDB's, 80% of RAM;
+                  also REFUNDS_DUCKDB_MEMORY_LIMIT). Set it where other programs share the machine.
   --confounded: new customers are rejected more and buy again less, with a known effect of a rejection
                 (CONFOUNDED in etl/src/generate/world.ts), to check the matched estimate against.
   URL: a ClickHouse warehouse, clickhouse://[user[:password]@]host:port[,host:port...]/database[?cluster=NAME]`;
@@ -172,10 +174,10 @@ async function loadViaServer(info: ServerInfo, paths: string[], opts: LoadOption
 }
 
 /** Runs `work` on a connection to the DuckDB file `db`, closed after it; a file DuckDB cannot open is a DATABASE_ERROR. */
-async function withDatabase<T>(db: string, work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+async function withDatabase<T>(db: string, work: (conn: DuckDBConnection) => Promise<T>, memoryLimit?: string): Promise<T> {
   let instance;
   try {
-    instance = await openDatabase(db);
+    instance = await openDatabase(db, { memoryLimit });
   } catch (e) {
     throw new LoadError('DATABASE_ERROR', `cannot open ${db}: ${(e as Error).message.split('\n')[0]}`);
   }
@@ -188,8 +190,17 @@ async function withDatabase<T>(db: string, work: (conn: DuckDBConnection) => Pro
   }
 }
 
-function loadLocal(db: string, paths: string[], opts: LoadOptions): Promise<LoadSummary> {
-  return withDatabase(db, (conn) => loadFiles(conn, paths, opts));
+function loadLocal(db: string, paths: string[], opts: LoadOptions, memoryLimit?: string): Promise<LoadSummary> {
+  return withDatabase(db, (conn) => loadFiles(conn, paths, opts), memoryLimit);
+}
+
+/** DuckDB's default takes 80% of RAM, which the kernel's OOM killer ends when other programs need theirs. */
+export function memoryLimitOf(flag: string | undefined, env: string | undefined = process.env.REFUNDS_DUCKDB_MEMORY_LIMIT): string | undefined {
+  const source = flag !== undefined ? '--memory-limit' : 'REFUNDS_DUCKDB_MEMORY_LIMIT';
+  const v = (flag ?? env)?.trim();
+  if (v === undefined || v === '') return undefined;
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v)) throw new UsageError(`${source} must be a size such as 8GB or 512MiB, got "${v}"`);
+  return v;
 }
 
 /** REFUNDS_REASON_FAMILIES: a JSON file {family: [reason codes]} replacing the default mapping. */
@@ -232,6 +243,7 @@ async function cmdLoad(a: ParsedArgs, format?: string): Promise<number> {
     // Lets fault-injection tests kill the process at a known point of the load.
     onPhase: process.env.REFUNDS_DEBUG_PHASES ? (phase, table) => void process.stderr.write(`phase ${table} ${phase}\n`) : undefined,
   };
+  const memoryLimit = memoryLimitOf(str(a.flags, 'memory-limit'));
   const warehouse = checkWarehouseUrl(db);
   const server = a.flags.local || warehouse ? null : runningServer(db);
   let paths = a.positional;
@@ -249,7 +261,7 @@ async function cmdLoad(a: ParsedArgs, format?: string): Promise<number> {
       ? await loadViaServer(server, paths, opts, format, str(a.flags, 'mapping'))
       : warehouse
         ? await loadIntoClickHouse(db, paths, opts)
-        : await loadLocal(db, paths, opts);
+        : await loadLocal(db, paths, opts, memoryLimit);
     process.stdout.write(formatSummary(summary) + '\n');
     return 0;
   } finally {

@@ -249,6 +249,22 @@ describe('bad files: the load fails cleanly and commits nothing', () => {
     await expectCleanFailure(await cli(['load', '--db', db, dir]), db, 'refunds.parquet');
   });
 
+  test('a memory limit too small for the load fails with the reason and keeps the data; a bad one is a usage error', async () => {
+    const { db, dir } = fresh();
+    const tight = await cli(['load', '--db', db, '--memory-limit', '1MB', dir]);
+    expect({ status: tight.status, signal: tight.signal }).toEqual({ status: 1, signal: null });
+    expect(tight.stderr).toMatch(/Out of Memory/);
+    expect(tight.stderr).toMatch(/nothing was committed/);
+    expect(tight.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(await snapshot(db)).toEqual(baseSnap);
+    const bad = await cli(['load', '--db', db, '--memory-limit', 'lots', dir]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--memory-limit must be a size such as 8GB or 512MiB, got "lots"');
+    const ok = await cli(['load', '--db', db, '--memory-limit', '512MiB', dir]);
+    expect(ok.status).toBe(0);
+    expect((await snapshot(db)).marker_orders).toBe(2);
+  });
+
   test('a header-only file loads 0 rows and succeeds', async () => {
     const { db } = fresh();
     const dir = tempDir('badfiles-in-');
