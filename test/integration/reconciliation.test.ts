@@ -8,7 +8,6 @@ import {
   type ShopSource,
   expectedState,
   importSources,
-  openShopDatabase,
   withShopDatabase,
   readState,
   readTruth,
@@ -162,10 +161,11 @@ describe('variants', () => {
 describe('over GraphQL', () => {
   let server: TestServer;
   beforeAll(async () => {
-    const db = await openShopDatabase();
-    await importSources(db.conn, ONE_SHOP, SOURCES);
-    db.close();
-    server = await serveDatabase(db.path);
+    const path = await withShopDatabase(async (db) => {
+      await importSources(db.conn, ONE_SHOP, SOURCES);
+      return db.path;
+    });
+    server = await serveDatabase(path);
   });
   afterAll(() => server.close());
 
