@@ -114,3 +114,11 @@ export async function signInWithPassword(page: Page, email: string, password: st
   await page.getByTestId('password-input').fill(password);
   await page.getByTestId('sign-in-password').click();
 }
+
+/** A fresh session on `path` that signs in on the form shown there with an e-mail and a password. */
+export async function openSignedIn(e2e: E2e, path: string, email: string, password: string): Promise<Session> {
+  const x = await openSession(e2e.browser);
+  await x.page.goto(`${e2e.s.url}${path}`);
+  await signInWithPassword(x.page, email, password);
+  return x;
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { order, refund } from '../../etl/src/testing/factory';
 import { ok, startTestServer } from '../support/server';
-import { openSession, shoot, signInWithPassword, useServerAndBrowser } from './browser';
+import { openSession, openSignedIn, shoot, signInWithPassword, useServerAndBrowser } from './browser';
 import type { Query } from '../support/api';
 
 /** Signing in as people do, in Chromium: e-mail and password, signing out, and the audit log export. */
@@ -21,10 +21,8 @@ describe('sign-in in a browser', () => {
   });
 
   test('e-mail and password: a wrong password is refused, the right one signs in with an httpOnly cookie; a reload keeps the session; sign-out ends it', async () => {
-    const x = await openSession(e2e.browser);
+    const x = await openSignedIn(e2e, '/', 'pia@example.com', 'not the password at all');
     const { page } = x;
-    await page.goto(`${e2e.s.url}/`);
-    await signInWithPassword(page, 'pia@example.com', 'not the password at all');
     await page.getByText('Wrong e-mail or password').waitFor();
     expect(await x.context.cookies(e2e.s.url)).toEqual([]);
 
@@ -51,10 +49,8 @@ describe('sign-in in a browser', () => {
   });
 
   test('an admin downloads the audit log as CSV from the Data page; it matches auditLog', async () => {
-    const x = await openSession(e2e.browser);
+    const x = await openSignedIn(e2e, '/data', 'ada@example.com', PASSWORD);
     const { page } = x;
-    await page.goto(`${e2e.s.url}/data`);
-    await signInWithPassword(page, 'ada@example.com', PASSWORD);
     await page.getByTestId('audit-log').waitFor();
     await shoot(page, 'audit-log');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-csv').click()]);
@@ -72,9 +68,7 @@ describe('sign-in in a browser', () => {
   });
 
   test('an admin adds a user on the Data page (a common password is refused); the new user signs in; disabling locks them out', async () => {
-    const admin = await openSession(e2e.browser);
-    await admin.page.goto(`${e2e.s.url}/data`);
-    await signInWithPassword(admin.page, 'ada@example.com', PASSWORD);
+    const admin = await openSignedIn(e2e, '/data', 'ada@example.com', PASSWORD);
     const users = admin.page.getByTestId('users');
     await users.waitFor();
     await admin.page.locator('input[name=new-user-email]').fill('nia@example.com');
@@ -91,9 +85,7 @@ describe('sign-in in a browser', () => {
     const created = ok(await e2e.s.gql<Pick<Query, 'users'>>('{ users { id email role disabled } }')).users.find((u) => u.email === 'nia@example.com')!;
     expect(created).toMatchObject({ role: 'analyst', disabled: false });
 
-    const nia = await openSession(e2e.browser);
-    await nia.page.goto(`${e2e.s.url}/`);
-    await signInWithPassword(nia.page, 'nia@example.com', 'nia-gets-a-good-passphrase');
+    const nia = await openSignedIn(e2e, '/', 'nia@example.com', 'nia-gets-a-good-passphrase');
     await nia.page.getByTestId('user-badge').waitFor();
     expect(await nia.page.getByTestId('user-badge').getAttribute('data-role')).toBe('analyst');
 
@@ -108,10 +100,8 @@ describe('sign-in in a browser', () => {
   });
 
   test('a non-admin does not see the audit log', async () => {
-    const x = await openSession(e2e.browser);
+    const x = await openSignedIn(e2e, '/data', 'pia@example.com', PASSWORD);
     const { page } = x;
-    await page.goto(`${e2e.s.url}/data`);
-    await signInWithPassword(page, 'pia@example.com', PASSWORD);
     await page.getByTestId('user-badge').waitFor();
     await page.waitForLoadState('networkidle');
     expect(await page.getByTestId('audit-log').count()).toBe(0);
