@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { order, refund } from '../../etl/src/testing/factory';
 import { ok, startTestServer } from '../support/server';
-import { openSession, openSignedIn, shoot, signInWithPassword, useServerAndBrowser } from './browser';
+import { openSignedIn, shoot, useServerAndBrowser } from './browser';
 import type { Query } from '../support/api';
 
 /** Signing in as people do, in Chromium: e-mail and password, signing out, and the audit log export. */
