@@ -86,19 +86,25 @@ export interface OnReference {
 
 /** `describeOnCluster` (two shards) with the reference data loaded into `database` before the tests. */
 export function describeOnReference(name: string, database: string, fn: (on: OnReference) => void): void {
-  describeOnCluster(name, 2, (cluster) => {
-    let ref: Reference | undefined;
-    beforeAll(async () => {
-      ref = await loadReference(cluster(), database);
-    }, 300_000);
-    fn({
-      cluster,
-      ref: () => {
-        if (!ref) throw new Error(`${name}: the reference data did not load`);
-        return ref;
-      },
-    });
-  });
+  describeOnCluster(
+    name,
+    2,
+    (cluster) => {
+      let ref: Reference | undefined;
+      beforeAll(async () => {
+        ref = await loadReference(cluster(), database);
+      }, 300_000);
+      fn({
+        cluster,
+        ref: () => {
+          if (!ref) throw new Error(`${name}: the reference data did not load`);
+          return ref;
+        },
+      });
+    },
+    // Starting two servers on a busy machine can take minutes (the load has its own budget above).
+    300_000,
+  );
 }
 
 /**
