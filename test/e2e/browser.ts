@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '@refunds/shared';
+import { ADMIN_TOKEN, type TestServer } from '../support/server';
 
 /** Debian's Chromium, driven headless by playwright-core (no downloaded browsers). */
 export function launchBrowser(): Promise<Browser> {
@@ -65,4 +66,59 @@ export async function settle(page: Page, timeout = 60_000): Promise<void> {
 
 export async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** The server of a browser test and the browser. */
+export interface E2e {
+  readonly s: TestServer;
+  readonly browser: Browser;
+}
+
+/** Starts the test server (`start`) and Chromium before the tests of the enclosing describe, and closes both after them. */
+export function useServerAndBrowser(start: () => Promise<TestServer>, timeoutMs = 120_000): E2e {
+  let s: TestServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    s = await start();
+    browser = await launchBrowser();
+  }, timeoutMs);
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+  const need = <T>(x: T | undefined, what: string): T => {
+    if (x === undefined) throw new Error(`browser test setup failed: no ${what}`);
+    return x;
+  };
+  return {
+    get s() {
+      return need(s, 'server');
+    },
+    get browser() {
+      return need(browser, 'browser');
+    },
+  };
+}
+
+/** An admin's session on `path` (the admin token turned into a session cookie), once the page has settled. */
+export async function openAdminPage(e2e: E2e, path: string): Promise<Session> {
+  const x = await openSession(e2e.browser, { token: ADMIN_TOKEN, baseUrl: e2e.s.url });
+  await x.page.goto(`${e2e.s.url}${path}`);
+  await settle(x.page);
+  return x;
+}
+
+/** Fills and sends the sign-in form the page shows, with an e-mail and a password. */
+export async function signInWithPassword(page: Page, email: string, password: string): Promise<void> {
+  await page.getByTestId('email-input').fill(email);
+  await page.getByTestId('password-input').fill(password);
+  await page.getByTestId('sign-in-password').click();
+}
+
+/** A fresh session on `path` that signs in on the form shown there with an e-mail and a password. */
+export async function openSignedIn(e2e: E2e, path: string, email: string, password: string): Promise<Session> {
+  const x = await openSession(e2e.browser);
+  await x.page.goto(`${e2e.s.url}${path}`);
+  await signInWithPassword(x.page, email, password);
+  return x;
 }

@@ -1,33 +1,22 @@
-import type { Browser } from 'playwright-core';
-import { ONE_SHOP, SOURCES, importSources, openShopDatabase } from '../support/one-shop';
-import { ADMIN_TOKEN, serveDatabase, type TestServer } from '../support/server';
-import { launchBrowser, openSession, settle, shoot } from './browser';
+import { ONE_SHOP, SOURCES, importSources, withShopDatabase } from '../support/one-shop';
+import { serveDatabase } from '../support/server';
+import { openAdminPage, settle, shoot, useServerAndBrowser } from './browser';
 
 /** The one-shop exports imported, then the Data page's sources-and-conflicts section in Chromium. */
 describe('reconciliation on the Data page', () => {
-  let s: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    const db = await openShopDatabase();
-    await importSources(db.conn, ONE_SHOP, SOURCES);
-    db.close();
-    s = await serveDatabase(db.path);
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await s?.close();
+  const e2e = useServerAndBrowser(async () => {
+    const path = await withShopDatabase(async (db) => {
+      await importSources(db.conn, ONE_SHOP, SOURCES);
+      return db.path;
+    });
+    return serveDatabase(path);
   });
 
   test('counts per kind, a table to drill into, and the source ids in the drill-down', async () => {
-    const x = await openSession(browser, { token: ADMIN_TOKEN, baseUrl: s.url });
+    const x = await openAdminPage(e2e, '/data');
     const { page } = x;
-    await page.goto(`${s.url}/data`);
     const section = page.getByTestId('reconciliation');
     await section.waitFor();
-    await settle(page);
     // 5 conflicts, one of each kind; 3 systems
     await expect(section.locator('.chips .chip').first().innerText()).resolves.toContain('5');
     for (const kind of ['AMOUNT_MISMATCH', 'DECISION_MISMATCH', 'APPROVED_NOT_PAID', 'PAID_WITHOUT_TICKET', 'UNKNOWN_ORDER']) {
@@ -45,7 +34,7 @@ describe('reconciliation on the Data page', () => {
     await expect(rows.first().innerText()).resolves.toContain('#1113');
 
     // the drill-down names a merged refund's ticket, payment and order
-    await page.goto(`${s.url}/?from=2025-03-01&to=2025-04-01`);
+    await page.goto(`${e2e.s.url}/?from=2025-03-01&to=2025-04-01`);
     await settle(page);
     await page.locator('[data-testid="card-refunds"]').click();
     const dialog = page.getByTestId('drill-dialog');

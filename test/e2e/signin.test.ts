@@ -1,18 +1,15 @@
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
 import { order, refund } from '../../etl/src/testing/factory';
-import { ok, startTestServer, type TestServer } from '../support/server';
-import { launchBrowser, openSession, shoot } from './browser';
+import { ok, startTestServer } from '../support/server';
+import { openSignedIn, shoot, useServerAndBrowser } from './browser';
 import type { Query } from '../support/api';
 
 /** Signing in as people do, in Chromium: e-mail and password, signing out, and the audit log export. */
 describe('sign-in in a browser', () => {
-  let s: TestServer;
-  let browser: Browser;
   const PASSWORD = 'a-browser-test-passphrase-31';
 
-  beforeAll(async () => {
-    s = await startTestServer({
+  const e2e = useServerAndBrowser(async () => {
+    const s = await startTestServer({
       refunds: [refund({ refund_id: 'R1', order_id: 'O1' }), refund({ refund_id: 'R2', order_id: 'O2' })],
       orders: [order({ order_id: 'O1' }), order({ order_id: 'O2' })],
     });
@@ -20,30 +17,21 @@ describe('sign-in in a browser', () => {
     ok(
       await s.gql(`mutation($p: String!) { createUser(email: "pia@example.com", name: "Pia Product", role: "product", password: $p) { id } }`, { p: PASSWORD }),
     );
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await s?.close();
+    return s;
   });
 
   test('e-mail and password: a wrong password is refused, the right one signs in with an httpOnly cookie; a reload keeps the session; sign-out ends it', async () => {
-    const x = await openSession(browser);
+    const x = await openSignedIn(e2e, '/', 'pia@example.com', 'not the password at all');
     const { page } = x;
-    await page.goto(`${s.url}/`);
-    await page.getByTestId('email-input').fill('pia@example.com');
-    await page.getByTestId('password-input').fill('not the password at all');
-    await page.getByTestId('sign-in-password').click();
     await page.getByText('Wrong e-mail or password').waitFor();
-    expect(await x.context.cookies(s.url)).toEqual([]);
+    expect(await x.context.cookies(e2e.s.url)).toEqual([]);
 
     await page.getByTestId('password-input').fill(PASSWORD);
     await page.getByTestId('sign-in-password').click();
     await page.getByTestId('user-badge').waitFor();
     expect(await page.getByTestId('user-badge').getAttribute('data-role')).toBe('product');
     expect(await page.getByTestId('user-badge').innerText()).toContain('Pia Product');
-    const cookies = await x.context.cookies(s.url);
+    const cookies = await x.context.cookies(e2e.s.url);
     expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite, c.path])).toEqual([['refunds_session', true, 'Lax', '/']]);
     const storage = await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie]));
     expect(storage).not.toContain(PASSWORD);
@@ -61,19 +49,15 @@ describe('sign-in in a browser', () => {
   });
 
   test('an admin downloads the audit log as CSV from the Data page; it matches auditLog', async () => {
-    const x = await openSession(browser);
+    const x = await openSignedIn(e2e, '/data', 'ada@example.com', PASSWORD);
     const { page } = x;
-    await page.goto(`${s.url}/data`);
-    await page.getByTestId('email-input').fill('ada@example.com');
-    await page.getByTestId('password-input').fill(PASSWORD);
-    await page.getByTestId('sign-in-password').click();
     await page.getByTestId('audit-log').waitFor();
     await shoot(page, 'audit-log');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-csv').click()]);
     const csv = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe('at,actor,action,detail,address');
-    const log = ok(await s.gql<Pick<Query, 'auditLog'>>('{ auditLog { at actor action detail address } }')).auditLog;
+    const log = ok(await e2e.s.gql<Pick<Query, 'auditLog'>>('{ auditLog { at actor action detail address } }')).auditLog;
     expect(lines.length - 1).toBe(log.length);
     // The sign-ins of this file, in the log as in the CSV (newest first).
     expect(log.filter((e) => e.action === 'sign-in').map((e) => e.actor)).toEqual(['Ada Admin', 'Pia Product']);
@@ -84,11 +68,7 @@ describe('sign-in in a browser', () => {
   });
 
   test('an admin adds a user on the Data page (a common password is refused); the new user signs in; disabling locks them out', async () => {
-    const admin = await openSession(browser);
-    await admin.page.goto(`${s.url}/data`);
-    await admin.page.getByTestId('email-input').fill('ada@example.com');
-    await admin.page.getByTestId('password-input').fill(PASSWORD);
-    await admin.page.getByTestId('sign-in-password').click();
+    const admin = await openSignedIn(e2e, '/data', 'ada@example.com', PASSWORD);
     const users = admin.page.getByTestId('users');
     await users.waitFor();
     await admin.page.locator('input[name=new-user-email]').fill('nia@example.com');
@@ -102,21 +82,17 @@ describe('sign-in in a browser', () => {
     await admin.page.getByTestId('users-message').getByText('User added', { exact: false }).waitFor();
     await users.getByRole('cell', { name: 'nia@example.com' }).waitFor();
     await shoot(admin.page, 'users');
-    const created = ok(await s.gql<Pick<Query, 'users'>>('{ users { id email role disabled } }')).users.find((u) => u.email === 'nia@example.com')!;
+    const created = ok(await e2e.s.gql<Pick<Query, 'users'>>('{ users { id email role disabled } }')).users.find((u) => u.email === 'nia@example.com')!;
     expect(created).toMatchObject({ role: 'analyst', disabled: false });
 
-    const nia = await openSession(browser);
-    await nia.page.goto(`${s.url}/`);
-    await nia.page.getByTestId('email-input').fill('nia@example.com');
-    await nia.page.getByTestId('password-input').fill('nia-gets-a-good-passphrase');
-    await nia.page.getByTestId('sign-in-password').click();
+    const nia = await openSignedIn(e2e, '/', 'nia@example.com', 'nia-gets-a-good-passphrase');
     await nia.page.getByTestId('user-badge').waitFor();
     expect(await nia.page.getByTestId('user-badge').getAttribute('data-role')).toBe('analyst');
 
     await admin.page.getByTestId(`toggle-user-${created.id}`).click();
     await admin.page.getByTestId('users-message').getByText('Saved', { exact: false }).waitFor();
     // Nia's next request finds her session ended: back on the sign-in page.
-    await nia.page.goto(`${s.url}/reasons`);
+    await nia.page.goto(`${e2e.s.url}/reasons`);
     await nia.page.getByTestId('email-input').waitFor();
     expect(await nia.page.getByTestId('user-badge').count()).toBe(0);
     await admin.context.close();
@@ -124,12 +100,8 @@ describe('sign-in in a browser', () => {
   });
 
   test('a non-admin does not see the audit log', async () => {
-    const x = await openSession(browser);
+    const x = await openSignedIn(e2e, '/data', 'pia@example.com', PASSWORD);
     const { page } = x;
-    await page.goto(`${s.url}/data`);
-    await page.getByTestId('email-input').fill('pia@example.com');
-    await page.getByTestId('password-input').fill(PASSWORD);
-    await page.getByTestId('sign-in-password').click();
     await page.getByTestId('user-badge').waitFor();
     await page.waitForLoadState('networkidle');
     expect(await page.getByTestId('audit-log').count()).toBe(0);

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
 import { order, refund, toCsv } from '../../etl/src/testing/factory';
 import { specFixtures } from '../../etl/src/testing/fixtures';
-import { ADMIN_TOKEN, ok, startTestServer, type TestServer } from '../support/server';
-import { launchBrowser, openSession, settle, shoot } from './browser';
+import { ok, startTestServer } from '../support/server';
+import { openAdminPage, shoot, useServerAndBrowser } from './browser';
 import type { Query } from '../support/api';
 
 /**
@@ -11,24 +10,14 @@ import type { Query } from '../support/api';
  * the preview shows what the load would do, commit loads them and the load history shows it.
  */
 describe('upload in a browser', () => {
-  let s: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    s = await startTestServer({ orders: [order({ order_id: 'E0' })] });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await s?.close();
+  const e2e = useServerAndBrowser(async () => {
+    const s = await startTestServer({ orders: [order({ order_id: 'E0' })] });
+    return s;
   });
 
   test('drop a Shopify export and a refunds file, preview, commit, see the load in the history', async () => {
-    const x = await openSession(browser, { token: ADMIN_TOKEN, baseUrl: s.url });
+    const x = await openAdminPage(e2e, '/data');
     const { page } = x;
-    await page.goto(`${s.url}/data`);
-    await settle(page);
     await page.getByTestId('upload-drop').waitFor();
 
     // Shopify fixture: 40 orders and 8 refunds. refunds.csv: 3 rows, the second has an unknown decision.
@@ -60,7 +49,7 @@ describe('upload in a browser', () => {
     const rejects = await page.getByTestId('preview-rejects').innerText();
     expect(rejects).toMatch(/refunds\.csv\s+3\s+decision\s+sometime\s+.*must be one of/);
     // Nothing loaded yet: the history still holds the one load the server started with.
-    const history = async () => ok(await s.gql<Pick<Query, 'loadHistory'>>(`{ loadHistory { loadId outcome rowsLoaded rowsRejected } }`));
+    const history = async () => ok(await e2e.s.gql<Pick<Query, 'loadHistory'>>(`{ loadHistory { loadId outcome rowsLoaded rowsRejected } }`));
     expect((await history()).loadHistory).toHaveLength(1);
     await shoot(page, 'upload-preview');
 

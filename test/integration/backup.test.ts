@@ -1,26 +1,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateDataset } from '../../etl/src/generate/generate';
 import { tempDir } from '../../etl/src/testing/factory';
-import { cli, cliAsync, snapshot } from '../support/cli';
+import { cli, cliAsync, generatedBeforeAll, snapshot } from '../support/cli';
 import { ADMIN_TOKEN, spawnServer, stopServer } from '../support/server';
 
 /** `etl backup` and `etl restore`: locally, and handed to a running server in the middle of a load. */
 
 describe('backup and restore', () => {
-  let small: string;
-  let big: string;
-  beforeAll(async () => {
-    small = tempDir('bk-small-');
-    big = tempDir('bk-big-');
-    await generateDataset({ out: small, refunds: 1500, seed: 3 });
-    await generateDataset({ out: big, refunds: 60_000, seed: 4 });
-  }, 120_000);
+  const data = generatedBeforeAll({ small: { refunds: 1500, seed: 3 }, big: { refunds: 60_000, seed: 4 } });
 
   test('a local backup holds the data of its moment; restore brings it back; neither overwrites blindly', async () => {
     const dir = tempDir('bk-local-');
     const db = join(dir, 'w.duckdb');
-    expect(cli(['load', '--db', db, small]).status).toBe(0);
+    expect(cli(['load', '--db', db, data.small]).status).toBe(0);
     const atBackup = await snapshot(db, { readOnly: true });
     const out = join(dir, 'w-backup.duckdb');
     const b = cli(['backup', '--db', db, out]);
@@ -29,12 +21,12 @@ describe('backup and restore', () => {
     expect(await snapshot(out, { readOnly: true })).toEqual(atBackup);
     expect(cli(['backup', '--db', db, out]).status).toBe(1); // exists
 
-    expect(cli(['load', '--db', db, big]).status).toBe(0);
+    expect(cli(['load', '--db', db, data.big]).status).toBe(0);
     expect((await snapshot(db, { readOnly: true })).refunds).toBeGreaterThan(atBackup.refunds);
     const r = cli(['restore', '--db', db, out]);
     expect([r.status, r.stderr]).toEqual([0, '']);
     expect(await snapshot(db, { readOnly: true })).toEqual(atBackup);
-    const notABackup = join(small, 'refunds.csv');
+    const notABackup = join(data.small, 'refunds.csv');
     expect(cli(['restore', '--db', db, notABackup]).status).toBe(1);
     expect(await snapshot(db, { readOnly: true })).toEqual(atBackup);
   });
@@ -42,18 +34,18 @@ describe('backup and restore', () => {
   test('a backup handed to the server during a load holds the data from before or after it, and stays in REFUNDS_BACKUP_DIR', async () => {
     const dir = tempDir('bk-served-');
     const db = join(dir, 's.duckdb');
-    expect(cli(['load', '--db', db, small]).status).toBe(0);
+    expect(cli(['load', '--db', db, data.small]).status).toBe(0);
     const before = await snapshot(db, { readOnly: true });
     const ref = join(tempDir('bk-ref-'), 'r.duckdb');
-    expect(cli(['load', '--db', ref, small]).status).toBe(0);
-    expect(cli(['load', '--db', ref, big]).status).toBe(0);
+    expect(cli(['load', '--db', ref, data.small]).status).toBe(0);
+    expect(cli(['load', '--db', ref, data.big]).status).toBe(0);
     const after = { ...(await snapshot(ref, { readOnly: true })) };
 
     const backupDir = join(dir, 'backups');
-    const { child } = await spawnServer({ REFUNDS_DB: db, REFUNDS_IMPORT_DIR: big, REFUNDS_BACKUP_DIR: backupDir });
+    const { child } = await spawnServer({ REFUNDS_DB: db, REFUNDS_IMPORT_DIR: data.big, REFUNDS_BACKUP_DIR: backupDir });
     try {
       const env = { REFUNDS_ADMIN_TOKEN: ADMIN_TOKEN };
-      const load = cliAsync(['load', '--db', db, big], env);
+      const load = cliAsync(['load', '--db', db, data.big], env);
       let loadFinished = false;
       void load.then(() => (loadFinished = true));
       await new Promise((r) => setTimeout(r, 300));

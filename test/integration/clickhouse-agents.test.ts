@@ -2,11 +2,9 @@ import { join } from 'node:path';
 import { DEFAULTS, type Grain, type RefundFilter, type Role } from '@refunds/shared';
 import { compileClickHouse } from '@refunds/engine-clickhouse';
 import { PORT_POINTS, portPoints } from '../../shared/engine-clickhouse/src/port-points.testing';
-import { tempDir } from '../../etl/src/testing/factory';
 import type { Principal } from '../../server/src/modules/auth/auth.types';
 import { runServices, type RunSpec, type ServiceCall } from '../support/run-services';
-import { describeClickHouse, startClickHouseCluster, type ClickHouseCluster } from '../support/clickhouse';
-import { copyToChdb, loadReference, type Reference } from '../support/clickhouse-reference';
+import { copyToChdb, describeOnReference, type Reference } from '../support/clickhouse-reference';
 
 /**
  * agents, records, catalog and reconciliation on ClickHouse: every service method their resolvers call,
@@ -157,24 +155,14 @@ function compare(got: unknown[], want: unknown[], calls: readonly Labelled[]): v
   expect(diff.slice(0, 40)).toEqual([]);
 }
 
-describeClickHouse('agents, records, catalog and reconciliation on ClickHouse', () => {
-  let ch: ClickHouseCluster;
-  let dir: string;
-  let ref: Reference;
+describeOnReference('agents, records, catalog and reconciliation on ClickHouse', DB, ({ cluster, ref }) => {
   let calls: Labelled[];
   let expected: unknown[];
 
-  beforeAll(async () => {
-    ch = await startClickHouseCluster();
-    dir = tempDir('refunds-chagents-');
-    ref = await loadReference(ch, DB);
-    calls = buildCalls(ref).calls;
-    expected = run({ engine: 'duckdb', file: ref.duckFile }, calls).answers;
+  beforeAll(() => {
+    calls = buildCalls(ref()).calls;
+    expected = run({ engine: 'duckdb', file: ref().duckFile }, calls).answers;
   }, 300_000);
-
-  afterAll(async () => {
-    await ch?.stop();
-  });
 
   const answer = <T>(label: string): T => expected[calls.findIndex((c) => c.label === label)] as T;
 
@@ -189,7 +177,7 @@ describeClickHouse('agents, records, catalog and reconciliation on ClickHouse', 
     expect(answer<unknown[]>('plans').length).toBeGreaterThan(0);
     expect(answer<{ plan: { source: string; planId: string } }>('filter 0 alignment named plan').plan).toMatchObject({
       source: 'planId',
-      planId: ref.top.plan_id,
+      planId: ref().top.plan_id,
     });
     const page = answer<PageAnswer>('filter 0 page');
     expect(page.rows).toHaveLength(50);
@@ -204,7 +192,7 @@ describeClickHouse('agents, records, catalog and reconciliation on ClickHouse', 
     expect(answer<{ sources: unknown[] }>('filter 0 reconciliation').sources).toEqual([
       { source: 'files', role: 'files', records: page.total, refunds: page.total },
     ]);
-    compare(run({ engine: 'duckdb', file: ref.duckFile, rollups: true }, calls).answers, expected, calls);
+    compare(run({ engine: 'duckdb', file: ref().duckFile, rollups: true }, calls).answers, expected, calls);
   });
 
   test('the comparison sees a difference past 1e-9 relative, a missing row and a changed string', () => {
@@ -217,7 +205,7 @@ describeClickHouse('agents, records, catalog and reconciliation on ClickHouse', 
   });
 
   test('the dialect points these modules added give the hand-worked values on 18.16 (chdb: the dialect spec)', async () => {
-    const body = await ch.query(0, `${compileClickHouse(portPoints())} FORMAT JSONEachRow`);
+    const body = await cluster().query(0, `${compileClickHouse(portPoints())} FORMAT JSONEachRow`);
     // 18.16 quotes 64-bit integers in JSON.
     const rows = body
       .trim()
@@ -227,13 +215,13 @@ describeClickHouse('agents, records, catalog and reconciliation on ClickHouse', 
   });
 
   test('the two-shard 18.16 cluster gives DuckDB answers, call by call', () => {
-    compare(run({ engine: 'clickhouse', url: ch.url(DB) }, calls).answers, expected, calls);
+    compare(run({ engine: 'clickhouse', url: cluster().url(DB) }, calls).answers, expected, calls);
   });
 
   test('the same statements run on current ClickHouse (chdb) and give DuckDB answers', async () => {
-    const path = join(dir, 'chdb');
+    const path = join(ref().dir, 'chdb');
     const tables = ['orders', 'refund_facts', 'agents', 'incentive_plans', 'src_tickets', 'src_payments', 'src_shop_orders'];
-    const { version } = await copyToChdb(ch, DB, path, tables);
+    const { version } = await copyToChdb(cluster(), DB, path, tables);
     const current = run({ engine: 'chdb', path, database: DB, version }, calls);
     expect(Number(current.version?.split('.')[0])).toBeGreaterThanOrEqual(24);
     compare(current.answers, expected, calls);

@@ -6,7 +6,7 @@ import { ClickHouseWarehouse, WarehouseError } from '../../etl/src/clickhouse/cl
 import { factsAt } from '../../etl/src/clickhouse/derive';
 import { committedVersion, loadIntoClickHouse } from '../../etl/src/clickhouse/load';
 import { ChNames } from '../../etl/src/clickhouse/schema';
-import { CH_PASSWORD, describeClickHouse, startClickHouseCluster, type ClickHouseCluster } from '../support/clickhouse';
+import { CH_PASSWORD, describeOnCluster } from '../support/clickhouse';
 
 const CLI = join(resolve(__dirname, '..', '..'), 'etl', 'dist', 'cli.js');
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -30,17 +30,9 @@ async function failure(p: Promise<unknown>): Promise<WarehouseError> {
   throw new Error('expected a WarehouseError');
 }
 
-describeClickHouse('connecting to a ClickHouse warehouse', () => {
-  let ch: ClickHouseCluster;
-  beforeAll(async () => {
-    ch = await startClickHouseCluster();
-  }, 90_000);
-  afterAll(async () => {
-    await ch?.stop();
-  });
-
+describeOnCluster('connecting to a ClickHouse warehouse', 2, (cluster) => {
   test('a good URL connects to every endpoint with its credentials', async () => {
-    const w = await ClickHouseWarehouse.connect(ch.url('refunds'));
+    const w = await ClickHouseWarehouse.connect(cluster().url('refunds'));
     try {
       expect(w.nodes).toHaveLength(2);
       expect(w.version).toMatch(/^\d+\.\d+/);
@@ -56,15 +48,15 @@ describeClickHouse('connecting to a ClickHouse warehouse', () => {
   });
 
   test('a wrong password is a credentials error naming the URL without the password', async () => {
-    const e = await failure(ClickHouseWarehouse.connect(ch.url('refunds', { password: 'wrong-secret' })));
+    const e = await failure(ClickHouseWarehouse.connect(cluster().url('refunds', { password: 'wrong-secret' })));
     expect(e.code).toBe('WAREHOUSE_AUTH');
-    expect(e.message).toContain(`clickhouse://refunds:***@127.0.0.1:${ch.shards[0].http}`);
+    expect(e.message).toContain(`clickhouse://refunds:***@127.0.0.1:${cluster().shards[0].http}`);
     expect(e.message).not.toContain('wrong-secret');
     expect(e.message).not.toContain(encodeURIComponent('wrong-secret'));
   });
 
   test('an unknown user is a credentials error too', async () => {
-    const url = ch.url('refunds').replace('refunds:', 'nobody:');
+    const url = cluster().url('refunds').replace('refunds:', 'nobody:');
     const e = await failure(ClickHouseWarehouse.connect(url));
     expect(e.code).toBe('WAREHOUSE_AUTH');
     expect(e.message).toContain('user "nobody"');
@@ -73,10 +65,10 @@ describeClickHouse('connecting to a ClickHouse warehouse', () => {
 
   test('an endpoint nobody listens on is "cannot reach", naming the URL without the password', async () => {
     const port = await closedPort();
-    const url = `clickhouse://refunds:${encodeURIComponent(CH_PASSWORD)}@127.0.0.1:${ch.shards[0].http},127.0.0.1:${port}/refunds`;
+    const url = `clickhouse://refunds:${encodeURIComponent(CH_PASSWORD)}@127.0.0.1:${cluster().shards[0].http},127.0.0.1:${port}/refunds`;
     const e = await failure(ClickHouseWarehouse.connect(url));
     expect(e.code).toBe('WAREHOUSE_UNREACHABLE');
-    expect(e.message).toContain(`cannot reach ClickHouse at clickhouse://refunds:***@127.0.0.1:${ch.shards[0].http},127.0.0.1:${port}/refunds`);
+    expect(e.message).toContain(`cannot reach ClickHouse at clickhouse://refunds:***@127.0.0.1:${cluster().shards[0].http},127.0.0.1:${port}/refunds`);
     expect(e.message).toContain(`127.0.0.1:${port}`);
     expect(e.message).not.toContain(encodeURIComponent(CH_PASSWORD));
     expect(e.message).not.toContain(CH_PASSWORD);
@@ -87,13 +79,13 @@ describeClickHouse('connecting to a ClickHouse warehouse', () => {
       orders: [order({ order_id: 'O1', customer_id: 'C1' })],
       refunds: [refund({ refund_id: 'R1', order_id: 'O1', customer_id: 'C1' }), refund({ refund_id: 'R2', decision: 'maybe' })],
     });
-    const good = cli('load', '--db', ch.url('cli'), dir);
+    const good = cli('load', '--db', cluster().url('cli'), dir);
     expect(good.stderr).not.toMatch(/error/);
     expect(good.status).toBe(0);
     expect(good.stdout).toMatch(/committed .*\(data version 1\)/);
     expect(good.stdout).toMatch(/refunds +2 +1 +0 +0 +1/);
 
-    const wrong = cli('load', '--db', ch.url('cli', { password: 'hunter2-secret' }), dir);
+    const wrong = cli('load', '--db', cluster().url('cli', { password: 'hunter2-secret' }), dir);
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toContain('refused the credentials of user "refunds"');
     expect(wrong.stderr).toContain('clickhouse://refunds:***@');
@@ -106,7 +98,7 @@ describeClickHouse('connecting to a ClickHouse warehouse', () => {
   });
 
   test('without cluster: plain MergeTree tables on one server, facts computed by hand', async () => {
-    const url = ch.url('single', { cluster: false, shards: [1] });
+    const url = cluster().url('single', { cluster: false, shards: [1] });
     const dir = writeTables({
       orders: [
         order({ order_id: 'O1', customer_id: 'C1', ordered_at: '2024-02-01T10:00:00Z', amount: 100 }),
@@ -123,7 +115,7 @@ describeClickHouse('connecting to a ClickHouse warehouse', () => {
       expect(engines.map((e) => e.name)).toContain('refund_facts');
       const [other] = await w.query<{ n: string }>(`SELECT count() AS n FROM system.databases WHERE name = 'single'`, 0);
       expect(other.n).toBe('1');
-      expect((await ch.query(0, `SELECT count() FROM system.databases WHERE name = 'single'`)).trim()).toBe('0');
+      expect((await cluster().query(0, `SELECT count() FROM system.databases WHERE name = 'single'`)).trim()).toBe('0');
       const names = new ChNames('single', null);
       expect(await committedVersion(w, names)).toBe(s.dataVersion);
       const [f] = await w.query<{ next_order_at: number; rev_7: number; rev_30: number; resolution_hours: number; customer_type: string }>(
@@ -140,9 +132,9 @@ describeClickHouse('connecting to a ClickHouse warehouse', () => {
 
   test('a cluster URL must list every shard (ON CLUSTER, which needs Keeper, is not used)', async () => {
     const dir = writeTables({ refunds: [refund({ refund_id: 'R1' })] });
-    await expect(loadIntoClickHouse(ch.url('partial', { shards: [0] }), [dir])).rejects.toThrow(
+    await expect(loadIntoClickHouse(cluster().url('partial', { shards: [0] }), [dir])).rejects.toThrow(
       /cluster "refunds_test" has 2 shard\(s\) but the URL lists 1 endpoint\(s\); list one HTTP endpoint per shard/,
     );
-    await expect(loadIntoClickHouse(ch.url('partial').replace('refunds_test', 'nope'), [dir])).rejects.toThrow(/no cluster "nope" in remote_servers/);
+    await expect(loadIntoClickHouse(cluster().url('partial').replace('refunds_test', 'nope'), [dir])).rejects.toThrow(/no cluster "nope" in remote_servers/);
   });
 });

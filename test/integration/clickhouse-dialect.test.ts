@@ -1,7 +1,7 @@
 import { query as chdbQuery } from 'chdb';
 import { raw, sql, type Sql } from '@refunds/warehouse';
 import { ChNames, clickhouseDialect, compileClickHouse } from '@refunds/engine-clickhouse';
-import { describeClickHouse, startClickHouseCluster, type ClickHouseCluster } from '../support/clickhouse';
+import { describeOnCluster } from '../support/clickhouse';
 
 /**
  * Every point of the ClickHouse dialect on 18.16 and on current ClickHouse (chdb), against values
@@ -108,21 +108,13 @@ function check(run: (statement: string) => string): void {
   expect(rows[4]).toMatchObject({ plus2: TS[4] + 2 * DAY, minus48h: TS[4] - 2 * DAY, listed: 0, in_range: 0 });
 }
 
-describeClickHouse('the ClickHouse dialect points', () => {
-  let ch: ClickHouseCluster;
-  beforeAll(async () => {
-    ch = await startClickHouseCluster(1);
-  }, 120_000);
-  afterAll(async () => {
-    await ch?.stop();
-  });
-
+describeOnCluster('the ClickHouse dialect points', 1, (cluster) => {
   test('on ClickHouse 18.16', async () => {
-    const [version] = parse(await ch.query(0, 'SELECT version() AS v FORMAT JSONEachRow'));
+    const [version] = parse(await cluster().query(0, 'SELECT version() AS v FORMAT JSONEachRow'));
     expect(String(version.v)).toMatch(/^18\./);
     const bodies = new Map<string, string>();
     for (const s of [`${compileClickHouse(aggregates())} FORMAT JSONEachRow`, `${compileClickHouse(perRow())} FORMAT JSONEachRow`])
-      bodies.set(s, await ch.query(0, s));
+      bodies.set(s, await cluster().query(0, s));
     check((s) => bodies.get(s) ?? '');
   });
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { query as chdbQuery } from 'chdb';
 import { GRAINS, type Grain } from '@refunds/shared';
 import { hoursBetween, plusDays, truncToGrain, tsToDate } from '../../etl/src/clickhouse/expressions';
-import { describeClickHouse, startClickHouseCluster, type ClickHouseCluster } from '../support/clickhouse';
+import { describeOnCluster } from '../support/clickhouse';
 
 /**
  * The dialect's time expressions on 18.16 and on current ClickHouse, against the calendar worked
@@ -81,16 +81,8 @@ test('time expressions on current ClickHouse (chdb)', () => {
   check(chdbQuery(statement(), 'TSVRaw'));
 });
 
-describeClickHouse('time expressions on ClickHouse 18.16', () => {
-  let ch: ClickHouseCluster;
-  beforeAll(async () => {
-    ch = await startClickHouseCluster(1);
-  }, 90_000);
-  afterAll(async () => {
-    await ch?.stop();
-  });
-
+describeOnCluster('time expressions on ClickHouse 18.16', 1, (cluster) => {
   test('day, week (Monday), month, quarter, hours and day shifts', async () => {
-    check(await ch.query(0, statement()));
+    check(await cluster().query(0, statement()));
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { query as chdbQuery } from 'chdb';
 import { numberLiteral, stringArrayLiteral, stringLiteral } from '../../etl/src/clickhouse/literal';
-import { describeClickHouse, startClickHouseCluster, type ClickHouseCluster } from '../support/clickhouse';
+import { describeOnCluster } from '../support/clickhouse';
 
 /**
  * No string can escape its literal, proven on the engines themselves: arbitrary strings (any
@@ -37,18 +37,10 @@ describe('string literals on current ClickHouse (chdb)', () => {
   });
 });
 
-describeClickHouse('string and number literals on ClickHouse 18.16', () => {
-  let ch: ClickHouseCluster;
-  beforeAll(async () => {
-    ch = await startClickHouseCluster(1);
-  }, 90_000);
-  afterAll(async () => {
-    await ch?.stop();
-  });
-
+describeOnCluster('string and number literals on ClickHouse 18.16', 1, (cluster) => {
   test('round trip of arbitrary strings', async () => {
     for (const xs of batches(31)) {
-      const [row] = parseRows(await ch.query(0, statement(xs)));
+      const [row] = parseRows(await cluster().query(0, statement(xs)));
       expect(row).toEqual({ xs, n: String(xs.length), tail: 'end' });
     }
   });
@@ -60,7 +52,7 @@ describeClickHouse('string and number literals on ClickHouse 18.16', () => {
       b.writeDoubleLE(x);
       return b.toString('hex');
     };
-    const body = await ch.query(0, `SELECT arrayJoin([${xs.map((x) => `lower(hex(reinterpretAsString(toFloat64(${numberLiteral(x)}))))`).join(', ')}])`);
+    const body = await cluster().query(0, `SELECT arrayJoin([${xs.map((x) => `lower(hex(reinterpretAsString(toFloat64(${numberLiteral(x)}))))`).join(', ')}])`);
     // reinterpretAsString drops trailing zero bytes.
     expect(
       body

@@ -7,7 +7,7 @@ import { ClickHouseWarehouse } from '../../etl/src/clickhouse/client';
 import { factsAt } from '../../etl/src/clickhouse/derive';
 import { committedVersion, loadIntoClickHouse, readLatest } from '../../etl/src/clickhouse/load';
 import { ChNames, FACTS_COLUMNS } from '../../etl/src/clickhouse/schema';
-import { describeClickHouse, startClickHouseCluster, type ClickHouseCluster } from '../support/clickhouse';
+import { describeOnCluster } from '../support/clickhouse';
 import { append, EDGE_FX, EDGE_ORDERS, EDGE_REFUNDS, EDGE_SURVEYS } from '../support/edge-rows';
 
 const CANONICAL = ['agents', 'incentive_plans', 'policy_changes', 'fx_rates', 'orders', 'refunds', 'surveys'];
@@ -70,12 +70,10 @@ function mismatches(rows: Row[], expected: Map<string, Row>): string[] {
   return out.slice(0, 20);
 }
 
-describeClickHouse('loading into a two-shard ClickHouse cluster', () => {
-  let ch: ClickHouseCluster;
+describeOnCluster('loading into a two-shard ClickHouse cluster', 2, (cluster) => {
   let dir: string;
   let files: string[];
   beforeAll(async () => {
-    ch = await startClickHouseCluster();
     dir = tempDir('refunds-chload-');
     // The reference cross-check's data: seed 11, 6000 refunds, plus its hand-made edge rows.
     await generateDataset({ out: join(dir, 'gen'), refunds: 6000, seed: 11 });
@@ -85,19 +83,16 @@ describeClickHouse('loading into a two-shard ClickHouse cluster', () => {
     append(join(dir, 'gen'), 'surveys', EDGE_SURVEYS);
     files = CANONICAL.map((t) => join(dir, 'gen', `${t}.csv`)).filter((f) => existsSync(f));
   }, 120_000);
-  afterAll(async () => {
-    await ch?.stop();
-  });
 
   test('facts derived inside ClickHouse equal DuckDB refund_facts, column by column, on generated data and edge rows, with both shards holding data', async () => {
     // Small pages, so the rows go in many inserts.
-    const summary = await loadIntoClickHouse(ch.url('refunds'), files, { batchRows: 700 });
+    const summary = await loadIntoClickHouse(cluster().url('refunds'), files, { batchRows: 700 });
     expect(summary.outcome).toBe('committed');
     const expected = await duckFacts(dir, files);
     expect(expected.size).toBeGreaterThan(6000);
     expect(summary.tables.find((t) => t.table === 'refunds')).toMatchObject({ rejected: 4 });
 
-    const w = await ClickHouseWarehouse.connect(ch.url('refunds'));
+    const w = await ClickHouseWarehouse.connect(cluster().url('refunds'));
     try {
       const names = new ChNames('refunds', w.cluster);
       const v = await committedVersion(w, names);
@@ -125,8 +120,8 @@ describeClickHouse('loading into a two-shard ClickHouse cluster', () => {
         expect(Number(s.facts)).toBeGreaterThan(500);
       }
       const [{ split }] = await w.query<{ split: string }>(
-        `SELECT count() AS split FROM (SELECT customer_id FROM remote('127.0.0.1:${ch.shards[0].tcp}', refunds.refunds_local)
-           WHERE customer_id IN (SELECT customer_id FROM remote('127.0.0.1:${ch.shards[1].tcp}', refunds.orders_local)))`,
+        `SELECT count() AS split FROM (SELECT customer_id FROM remote('127.0.0.1:${cluster().shards[0].tcp}', refunds.refunds_local)
+           WHERE customer_id IN (SELECT customer_id FROM remote('127.0.0.1:${cluster().shards[1].tcp}', refunds.orders_local)))`,
       );
       expect(Number(split)).toBe(0);
     } finally {
@@ -135,9 +130,9 @@ describeClickHouse('loading into a two-shard ClickHouse cluster', () => {
   });
 
   test('a load is seen whole or not at all: a crashed load leaves the previous version answering; reloading changes nothing', async () => {
-    const url = ch.url('versions');
+    const url = cluster().url('versions');
     // Two customers on different shards (the Distributed tables shard by cityHash64(customer_id) % 2).
-    const shardOf = async (c: string) => Number((await ch.query(0, `SELECT cityHash64('${c}') % 2`)).trim());
+    const shardOf = async (c: string) => Number((await cluster().query(0, `SELECT cityHash64('${c}') % 2`)).trim());
     const cands = Array.from({ length: 20 }, (_, i) => `CUST${i}`);
     const shards = await Promise.all(cands.map(shardOf));
     const ca = cands[shards.indexOf(0)];
@@ -234,7 +229,7 @@ describeClickHouse('loading into a two-shard ClickHouse cluster', () => {
   });
 
   test('one load at a time: a second load is refused while the first runs, and the first still commits', async () => {
-    const url = ch.url('concurrent');
+    const url = cluster().url('concurrent');
     const batch = writeTables({
       orders: [order({ order_id: 'O1', customer_id: 'C1' })],
       refunds: [refund({ refund_id: 'R1', order_id: 'O1', customer_id: 'C1' })],
@@ -272,7 +267,7 @@ describeClickHouse('loading into a two-shard ClickHouse cluster', () => {
 
   // Last: it kills a shard.
   test('a shard going down gives an error, never a partial number', async () => {
-    const w = await ClickHouseWarehouse.connect(ch.url('refunds'));
+    const w = await ClickHouseWarehouse.connect(cluster().url('refunds'));
     try {
       const names = new ChNames('refunds', w.cluster);
       const v = await committedVersion(w, names);
@@ -286,7 +281,7 @@ describeClickHouse('loading into a two-shard ClickHouse cluster', () => {
         (e: unknown) => ({ error: e as Error }),
       );
       await new Promise((r) => setTimeout(r, 400));
-      await ch.kill(1);
+      await cluster().kill(1);
       const mid = await outcome;
       expect('error' in mid ? mid.error.message : `answered ${JSON.stringify(mid)}`).toMatch(
         /refunds:\*\*\*@.*(Connection refused|connect|Attempt to read after eof|NETWORK_ERROR|ECONNRESET|socket)/i,

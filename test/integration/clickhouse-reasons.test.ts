@@ -6,9 +6,7 @@ import { connect, openDatabase, queryRows } from '@refunds/etl';
 import type { ChannelConsistency } from '../../server/src/modules/channels/models/channels.model';
 import type { ReasonTrendPoint, RefundSpike } from '../../server/src/modules/reasons/models/reasons.model';
 import { join } from 'node:path';
-import { tempDir } from '../../etl/src/testing/factory';
-import { describeClickHouse, startClickHouseCluster, type ClickHouseCluster } from '../support/clickhouse';
-import { copyToChdb, loadReference, type Reference } from '../support/clickhouse-reference';
+import { copyToChdb, describeOnReference } from '../support/clickhouse-reference';
 import { runServices, type RunSpec, type ServiceCall } from '../support/run-services';
 
 /**
@@ -139,18 +137,12 @@ const jsonRows = (body: string): unknown[] =>
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as unknown);
 
-describeClickHouse('reasons and channels on ClickHouse', () => {
-  let ch: ClickHouseCluster;
-  let dir: string;
-  let ref: Reference;
+describeOnReference('reasons and channels on ClickHouse', DB, ({ cluster, ref }) => {
   let filters: RefundFilter[];
   let expected: Answers[];
 
-  beforeAll(async () => {
-    ch = await startClickHouseCluster();
-    dir = tempDir('refunds-chreasons-');
-    ref = await loadReference(ch, DB);
-    const { top, span } = ref;
+  beforeAll(() => {
+    const { top, span } = ref();
     filters = [
       {},
       { from: span.mid, to: span.late },
@@ -162,12 +154,8 @@ describeClickHouse('reasons and channels on ClickHouse', () => {
       { from: '2026-01-01' },
       { from: '2000-01-01', to: '9999-12-31' },
     ];
-    expected = answersOn({ engine: 'duckdb', file: ref.duckFile }, filters).answers;
+    expected = answersOn({ engine: 'duckdb', file: ref().duckFile }, filters).answers;
   }, 300_000);
-
-  afterAll(async () => {
-    await ch?.stop();
-  });
 
   test('DuckDB answers are not empty and hold hand-checked numbers, and its rollups give the same answers', async () => {
     const all = expected[0];
@@ -189,7 +177,7 @@ describeClickHouse('reasons and channels on ClickHouse', () => {
     }
     expect(all.consistency[0].comparableCohorts).toBeGreaterThan(0);
     // Sparklines, counted another way: defect refunds per product and Monday, straight from refund_facts.
-    const inst = await openDatabase(ref.duckFile);
+    const inst = await openDatabase(ref().duckFile);
     const conn = await connect(inst);
     try {
       for (const i of [0, 2]) {
@@ -239,24 +227,24 @@ describeClickHouse('reasons and channels on ClickHouse', () => {
       ],
     ]);
     expect(edge.n).toBe(10);
-    compare(answersOn({ engine: 'duckdb', file: ref.duckFile, rollups: true }, filters).answers, expected, filters);
+    compare(answersOn({ engine: 'duckdb', file: ref().duckFile, rollups: true }, filters).answers, expected, filters);
   });
 
   test('the dialect points of these queries on 18.16 and on current ClickHouse (chdb), on hand-made rows', async () => {
     const statements = pointStatements().map((q) => `${compileClickHouse(q)} FORMAT JSONEachRow`);
     const old = [];
-    for (const s of statements) old.push(jsonRows(await ch.query(0, s)));
+    for (const s of statements) old.push(jsonRows(await cluster().query(0, s)));
     expect(old).toEqual(POINT_ANSWERS);
     expect(statements.map((s) => jsonRows(chdbQuery(s, 'TSVRaw')))).toEqual(POINT_ANSWERS);
   });
 
   test('the two-shard 18.16 cluster gives DuckDB answers, filter by filter', () => {
-    compare(answersOn({ engine: 'clickhouse', url: ch.url(DB) }, filters).answers, expected, filters);
+    compare(answersOn({ engine: 'clickhouse', url: cluster().url(DB) }, filters).answers, expected, filters);
   });
 
   test('the same statements run on current ClickHouse (chdb) and give DuckDB answers', async () => {
-    const path = join(dir, 'chdb');
-    const { version } = await copyToChdb(ch, DB, path, ['refund_facts']);
+    const path = join(ref().dir, 'chdb');
+    const { version } = await copyToChdb(cluster(), DB, path, ['refund_facts']);
     const current = answersOn({ engine: 'chdb', path, database: DB, version }, filters);
     expect(Number(current.version?.split('.')[0])).toBeGreaterThanOrEqual(24);
     compare(current.answers, expected, filters);

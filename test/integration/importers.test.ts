@@ -36,10 +36,16 @@ async function overview(db: string) {
 
 const dbFile = () => join(tempDir('import-'), 'i.duckdb');
 
+/** `etl import --format <format> [options] --db <db> <files>`, which must succeed. */
+function importOk(db: string, format: string, files: string[], options: string[] = []) {
+  const r = cli(['import', '--format', format, ...options, '--db', db, ...files]);
+  expect(r.status).toBe(0);
+  return r;
+}
+
 test('shopify-orders: 40 orders, 8 refunds (4 refunded, 4 partially refunded)', async () => {
   const db = dbFile();
-  const r = cli(['import', '--format', 'shopify-orders', '--db', db, join(FIX, 'shopify', 'orders_export.csv')]);
-  expect(r.status).toBe(0);
+  importOk(db, 'shopify-orders', [join(FIX, 'shopify', 'orders_export.csv')]);
   const o = await overview(db);
   // Refunded Amount of #1002, #1009, #1016, #1019, #1023, #1025, #1028, #1031
   const refunded = 35 + 35 + 12.5 + 35 + 29 + 397 + 164.5 + 109.5;
@@ -52,8 +58,7 @@ test('stripe-refunds: minor units, USD through fx_rates, failed payouts, cancele
   const fx = tempDir('fx-');
   writeFileSync(join(fx, 'fx_rates.csv'), 'date,currency,rate_to_reporting\n2020-01-01,USD,7\n');
   expect(cli(['load', '--db', db, fx]).status).toBe(0);
-  const r = cli(['import', '--format', 'stripe-refunds', '--db', db, join(FIX, 'stripe', 'refunds.json')]);
-  expect(r.status).toBe(0);
+  const r = importOk(db, 'stripe-refunds', [join(FIX, 'stripe', 'refunds.json')]);
   expect(r.stderr).toMatch(/failed refunds/);
   const o = await overview(db);
   // From the sample: the money that moved is the succeeded refunds (reconciliation.md: the sum of
@@ -70,16 +75,7 @@ test('stripe-refunds: minor units, USD through fx_rates, failed payouts, cancele
 
 test('zendesk-tickets: refund-tagged tickets, CSAT good = 5 / bad = 1', async () => {
   const db = dbFile();
-  const r = cli([
-    'import',
-    '--format',
-    'zendesk-tickets',
-    '--db',
-    db,
-    join(FIX, 'zendesk', 'tickets_export.csv'),
-    join(FIX, 'zendesk', 'satisfaction_ratings.json'),
-  ]);
-  expect(r.status).toBe(0);
+  importOk(db, 'zendesk-tickets', [join(FIX, 'zendesk', 'tickets_export.csv'), join(FIX, 'zendesk', 'satisfaction_ratings.json')]);
   const o = await overview(db);
   expect(o.refunds).toBe(35);
   expect(o.csatResponses).toBe(15);
@@ -87,24 +83,18 @@ test('zendesk-tickets: refund-tagged tickets, CSAT good = 5 / bad = 1', async ()
 
 test('nps-survey: 10 promoters, 8 passives, 22 detractors', async () => {
   const db = dbFile();
-  const r = cli(['import', '--format', 'nps-survey', '--db', db, join(FIX, 'surveys', 'nps_responses.csv')]);
-  expect(r.status).toBe(0);
+  const r = importOk(db, 'nps-survey', [join(FIX, 'surveys', 'nps_responses.csv')]);
   expect(r.stdout).toMatch(/surveys\s+40\s+40/);
 });
 
 test('mapping: the helpdesk export with its example mapping', async () => {
   const db = dbFile();
-  const r = cli([
-    'import',
-    '--format',
-    'mapping',
-    '--mapping',
-    join(ROOT, 'etl', 'src', 'importers', 'examples', 'helpdesk-mapping.yaml'),
-    '--db',
+  const r = importOk(
     db,
-    join(FIX, 'helpdesk', 'customer_support_tickets.csv'),
-  ]);
-  expect(r.status).toBe(0);
+    'mapping',
+    [join(FIX, 'helpdesk', 'customer_support_tickets.csv')],
+    ['--mapping', join(ROOT, 'etl', 'src', 'importers', 'examples', 'helpdesk-mapping.yaml')],
+  );
   expect(r.stdout).toMatch(/refunds\s+115/);
 });
 

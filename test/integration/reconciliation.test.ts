@@ -8,7 +8,7 @@ import {
   type ShopSource,
   expectedState,
   importSources,
-  openShopDatabase,
+  withShopDatabase,
   readState,
   readTruth,
   sourceFiles,
@@ -46,8 +46,7 @@ test('the README figures, by hand from the fixture: 43 refunds, 23/8/8/4, 5929.2
 
 describe.each(permutations(SOURCES).map((p) => [p.join(' > '), p] as const))('one at a time: %s', (_name, order: ShopSource[]) => {
   test('gives the truth, and importing again changes nothing', async () => {
-    const db = await openShopDatabase();
-    try {
+    await withShopDatabase(async (db) => {
       for (const source of order) await importSources(db.conn, ONE_SHOP, [source]);
       const state = await readState(db.conn);
       expect(state).toEqual(expected);
@@ -57,26 +56,20 @@ describe.each(permutations(SOURCES).map((p) => [p.join(' > '), p] as const))('on
       const again = await importSources(db.conn, ONE_SHOP, [order[0]]);
       expect(again.tables.every((t) => t.loaded === 0 && t.replaced === 0 && t.rejected === 0)).toBe(true);
       expect(await readState(db.conn)).toEqual(expected);
-    } finally {
-      db.close();
-    }
+    });
   });
 });
 
 test('all three exports in one load give the same refunds', async () => {
-  const db = await openShopDatabase();
-  try {
+  await withShopDatabase(async (db) => {
     const summary = await importSources(db.conn, ONE_SHOP, SOURCES);
     expect(summary.outcome).toBe('committed');
     expect(await readState(db.conn)).toEqual(expected);
-  } finally {
-    db.close();
-  }
+  });
 });
 
 test('before all sources are in, the partial answer is what those sources say, and no payment is counted twice', async () => {
-  const db = await openShopDatabase();
-  try {
+  await withShopDatabase(async (db) => {
     await importSources(db.conn, ONE_SHOP, ['stripe-refunds']);
     const payments = await readState(db.conn);
     // 34 payments, no ticket to merge them into: one refund each, no helpdesk so no PAID_WITHOUT_TICKET
@@ -89,14 +82,11 @@ test('before all sources are in, the partial answer is what those sources say, a
     expect(Object.keys(merged.byRefund).filter((id) => id.startsWith('re_'))).toEqual(['re_1S00026']);
     const [{ stale }] = await queryRows<{ stale: number }>(db.conn, `SELECT count(*) AS stale FROM refunds WHERE refund_id LIKE 're_%'`);
     expect(stale).toBe(1);
-  } finally {
-    db.close();
-  }
+  });
 });
 
 test('lineage: each field of a merged refund names its source, with the source ids', async () => {
-  const db = await openShopDatabase();
-  try {
+  await withShopDatabase(async (db) => {
     await importSources(db.conn, ONE_SHOP, SOURCES);
     const [row] = await queryRows<{ ticket_id: string; payment_ids: string; shop_order_id: string; lineage: string }>(
       db.conn,
@@ -121,9 +111,7 @@ test('lineage: each field of a merged refund names its source, with the source i
       `SELECT (SELECT customer_id FROM src_tickets WHERE ticket_id = '50001') = (SELECT customer_id FROM orders WHERE order_id = '#1027') AS linked`,
     );
     expect(linked).toBe(true);
-  } finally {
-    db.close();
-  }
+  });
 });
 
 describe('variants', () => {
@@ -143,15 +131,12 @@ describe('variants', () => {
   ])('%s: same refunds in every import order', async (_name, opts) => {
     const dir = writeVariant(opts);
     for (const order of [SOURCES, [...SOURCES].reverse()]) {
-      const db = await openShopDatabase(dir);
-      try {
+      await withShopDatabase(async (db) => {
         for (const source of order) await importSources(db.conn, dir, [source]);
         const state = await readState(db.conn);
         expect({ ...state, byRefund: undefined }).toEqual({ ...expected, byRefund: undefined });
         expect(state.byRefund).toEqual(expected.byRefund);
-      } finally {
-        db.close();
-      }
+      }, dir);
     }
   });
 
@@ -160,8 +145,7 @@ describe('variants', () => {
     // a second ticket and a 10.00 payment. Two refunds on the order: the shop's single Refunded
     // Amount cannot be held against either, so the AMOUNT_MISMATCH of #1027 is gone.
     const dir = writeVariant({ seed: 3, shuffle: true, secondRefund: { order: '1027', days: 45, amount: 10 } });
-    const db = await openShopDatabase(dir);
-    try {
+    await withShopDatabase(async (db) => {
       for (const source of ['zendesk-tickets', 'shopify-orders', 'stripe-refunds'] as const) await importSources(db.conn, dir, [source]);
       const state = await readState(db.conn);
       expect(state.refunds).toBe(44);
@@ -170,19 +154,18 @@ describe('variants', () => {
       expect(state.byRefund['50001']).toMatchObject({ decision: 'approved', refunded: 467, payments: 're_1S00000' });
       expect(state.conflicts.map((c) => c.kind)).not.toContain('AMOUNT_MISMATCH');
       expect(state.conflicts).toHaveLength(4);
-    } finally {
-      db.close();
-    }
+    }, dir);
   });
 });
 
 describe('over GraphQL', () => {
   let server: TestServer;
   beforeAll(async () => {
-    const db = await openShopDatabase();
-    await importSources(db.conn, ONE_SHOP, SOURCES);
-    db.close();
-    server = await serveDatabase(db.path);
+    const path = await withShopDatabase(async (db) => {
+      await importSources(db.conn, ONE_SHOP, SOURCES);
+      return db.path;
+    });
+    server = await serveDatabase(path);
   });
   afterAll(() => server.close());
 
@@ -247,8 +230,7 @@ describe('over GraphQL', () => {
 });
 
 test('a dry run (the upload preview) says which conflicts the import would add, and changes nothing', async () => {
-  const db = await openShopDatabase();
-  try {
+  await withShopDatabase(async (db) => {
     await importSources(db.conn, ONE_SHOP, ['shopify-orders', 'stripe-refunds']);
     const before = await readState(db.conn);
     // shop + payments alone: #1027's payment is its order's one refund, 467.00 paid vs 462.00 in the shop
@@ -264,9 +246,7 @@ test('a dry run (the upload preview) says which conflicts the import would add, 
       { kind: 'UNKNOWN_ORDER', count: 1 },
     ]);
     expect(await readState(db.conn)).toEqual(before);
-  } finally {
-    db.close();
-  }
+  });
 });
 
 test("a bad ticket is rejected naming the user's export and line, and the other refunds still merge", async () => {
@@ -279,8 +259,7 @@ test("a bad ticket is rejected naming the user's export and line, and the other 
   cells[at] = 'yesterday';
   lines[5] = cells.join(',');
   writeFileSync(file, lines.join('\n'));
-  const db = await openShopDatabase(dir);
-  try {
+  await withShopDatabase(async (db) => {
     await importSources(db.conn, dir, SOURCES);
     const rejects = await queryRows<{ table_name: string; file: string; line: number; column_name: string }>(
       db.conn,
@@ -292,9 +271,7 @@ test("a bad ticket is rejected naming the user's export and line, and the other 
     expect(state.refunds).toBe(43);
     expect(state.byRefund['re_1S00002']).toMatchObject({ order: '1096', payments: 're_1S00002' });
     expect(state.conflicts).toContainEqual({ kind: 'PAID_WITHOUT_TICKET', order: '1096' });
-  } finally {
-    db.close();
-  }
+  }, dir);
 });
 
 test('a mapped helpdesk export (reconcile: helpdesk) takes part as tickets: its ticket claims the payment nobody handled', async () => {
@@ -323,8 +300,7 @@ test('a mapped helpdesk export (reconcile: helpdesk) takes part as tickets: its 
       '',
     ].join('\n'),
   );
-  const db = await openShopDatabase();
-  try {
+  await withShopDatabase(async (db) => {
     await importSources(db.conn, ONE_SHOP, ['shopify-orders', 'stripe-refunds']);
     const out = tempDir('mapped-helpdesk-out-');
     const converted = await convertExport('mapping', [`${dir}/helpdesk.csv`], out, { mappingFile: `${dir}/helpdesk.yaml` });
@@ -355,7 +331,5 @@ test('a mapped helpdesk export (reconcile: helpdesk) takes part as tickets: its 
     });
     const [{ orphans }] = await queryRows<{ orphans: number }>(db.conn, `SELECT count(*) AS orphans FROM refunds WHERE refund_id = 're_1S00026'`);
     expect(orphans).toBe(0);
-  } finally {
-    db.close();
-  }
+  });
 });

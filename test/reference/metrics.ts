@@ -122,20 +122,22 @@ export interface RefundFilter {
 
 export const REPORTING_CURRENCY = 'CNY';
 
-/** Reason families, from metrics.md; any other code is `other`. */
-export const REASON_FAMILY_MAP: Readonly<Record<Exclude<ReasonFamilyName, 'other'>, readonly string[]>> = {
-  defect: ['quality_defect', 'defective', 'damaged', 'not_as_described', 'wrong_item', 'missing_parts'],
-  logistics: ['late_delivery', 'lost_in_transit', 'damaged_in_transit'],
-  customer: ['changed_mind', 'misunderstanding', 'ordered_by_mistake', 'size', 'color', 'style', 'unwanted', 'found_cheaper'],
-  billing: ['duplicate_charge', 'price_adjustment'],
-  service: ['service_not_delivered', 'subscription_cancel'],
-};
+/** The reason-family sentence of metrics.md, as written there; any other code is `other`. */
+const REASON_FAMILY_SPEC = `\`defect\` (quality_defect, defective, damaged, not_as_described,
+wrong_item, missing_parts), \`logistics\` (late_delivery, lost_in_transit,
+damaged_in_transit), \`customer\` (changed_mind, misunderstanding, ordered_by_mistake,
+size, color, style, unwanted, found_cheaper), \`billing\` (duplicate_charge,
+price_adjustment), \`service\` (service_not_delivered, subscription_cancel)`;
+
+/** reason_code -> family, read out of the sentence above. */
+const FAMILY_OF_CODE: ReadonlyMap<string, ReasonFamilyName> = new Map(
+  [...REASON_FAMILY_SPEC.matchAll(/`(\w+)` \(([^)]*)\)/g)].flatMap(([, family, codes]) =>
+    codes.split(',').map((code): [string, ReasonFamilyName] => [code.trim(), family as ReasonFamilyName]),
+  ),
+);
 
 export function reasonFamily(code: string): ReasonFamilyName {
-  for (const fam of Object.keys(REASON_FAMILY_MAP) as Array<Exclude<ReasonFamilyName, 'other'>>) {
-    if (REASON_FAMILY_MAP[fam].includes(code)) return fam;
-  }
-  return 'other';
+  return FAMILY_OF_CODE.get(code) ?? 'other';
 }
 
 const MS_HOUR = 3_600_000;
@@ -570,27 +572,21 @@ export function isNewCustomer(ds: RefDataset, r: RefRefund): boolean {
   return !list.some((o) => o.orderedAt < t);
 }
 
+/** The refund field a plain dimension groups by; CUSTOMER_TYPE and PERIOD are derived. */
+const DIMENSION_FIELD = {
+  DECISION: 'decision',
+  CHANNEL: 'channel',
+  PRODUCT_LINE: 'productLine',
+  REASON_CODE: 'reasonCode',
+  AGENT: 'agentId',
+  TEAM: 'team',
+  CAMPAIGN: 'campaign',
+} as const satisfies Record<Exclude<DimensionName, 'CUSTOMER_TYPE' | 'PERIOD'>, keyof RefRefund>;
+
 export function dimensionKey(ds: RefDataset, r: RefRefund, dim: DimensionName, periodGrain: GrainName = 'MONTH'): string | null {
-  switch (dim) {
-    case 'DECISION':
-      return r.decision;
-    case 'CHANNEL':
-      return r.channel;
-    case 'PRODUCT_LINE':
-      return r.productLine;
-    case 'REASON_CODE':
-      return r.reasonCode;
-    case 'AGENT':
-      return r.agentId;
-    case 'TEAM':
-      return r.team;
-    case 'CAMPAIGN':
-      return r.campaign;
-    case 'CUSTOMER_TYPE':
-      return isNewCustomer(ds, r) ? 'new' : 'returning';
-    case 'PERIOD':
-      return periodStart(r.requestedAt, periodGrain);
-  }
+  if (dim === 'CUSTOMER_TYPE') return isNewCustomer(ds, r) ? 'new' : 'returning';
+  if (dim === 'PERIOD') return periodStart(r.requestedAt, periodGrain);
+  return r[DIMENSION_FIELD[dim]];
 }
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string | null): Map<string | null, T[]> {
@@ -884,25 +880,22 @@ export function gammaQ(a: number, x: number): number {
     }
     return Math.max(0, 1 - sum * Math.exp(lnPre));
   }
-  // continued fraction for Q (modified Lentz)
-  const tiny = 1e-300;
-  let b = x + 1 - a;
-  let c = 1 / tiny;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < 100_000; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < 1e-16) break;
+  // Continued fraction for Q: 1 / (x+1-a - 1(1-a) / (x+3-a - 2(2-a) / (x+5-a - ...))), evaluated
+  // from the bottom up at a fixed depth; the depth doubles until two depths agree.
+  const fraction = (depth: number): number => {
+    let tail = 0;
+    for (let i = depth; i >= 1; i--) tail = (i * (i - a)) / (x + 2 * i + 1 - a - tail);
+    return 1 / (x + 1 - a - tail);
+  };
+  let depth = 32;
+  let previous = fraction(depth);
+  let current = fraction(2 * depth);
+  while (Math.abs(current - previous) > 1e-15 * Math.abs(current) && depth < 1 << 20) {
+    depth *= 2;
+    previous = current;
+    current = fraction(2 * depth);
   }
-  return Math.exp(lnPre) * h;
+  return Math.exp(lnPre) * current;
 }
 
 /** Upper tail of the chi-square distribution with df degrees of freedom. */
@@ -913,18 +906,25 @@ export function chiSquareSurvival(stat: number, df: number): number {
 // ---------------------------------------------------------------------------------------------
 // Refund spikes
 
-export interface RefSpike {
+/** Which product-week a spike row speaks of (metrics.md: product_id, product_line, week, top reason_code). */
+interface RefSpikeWeek {
+  week: string;
   productId: string;
   productLine: string | null;
-  week: string;
+  topReasonCode: string;
+}
+
+/** Its numbers: count c, expected, ratio = c / max(expected, 0.5) and the Poisson tail. */
+interface RefSpikeNumbers {
   count: number;
   expected: number;
   ratio: number;
   pValue: number;
-  topReasonCode: string;
 }
 
-export interface SpikeCandidate extends RefSpike {
+export type RefSpike = RefSpikeWeek & RefSpikeNumbers;
+
+export interface SpikeCandidate extends RefSpikeWeek, RefSpikeNumbers {
   k: number;
   spike: boolean;
 }
@@ -1174,22 +1174,25 @@ export function rejectionEconomics(ds: RefDataset, f: RefundFilter = {}, windowD
 // ---------------------------------------------------------------------------------------------
 // What a rejection costs (matched comparison), from metrics.md, one refund at a time
 
-export interface RefRejectionEffect {
-  att: number | null;
-  attLow: number | null;
-  attHigh: number | null;
-  rateAtt: number | null;
-  rateLow: number | null;
-  rateHigh: number | null;
-  naiveGap: number | null;
-  rateNaiveGap: number | null;
-  matchedRejected: number | null;
-  matchedStrata: number | null;
-  coverage: number | null;
-  lostRevenue: number | null;
-  savings: number | null;
-  net: number | null;
-}
+export const REJECTION_EFFECT_FIELDS = [
+  'att',
+  'attLow',
+  'attHigh',
+  'rateAtt',
+  'rateLow',
+  'rateHigh',
+  'naiveGap',
+  'rateNaiveGap',
+  'matchedRejected',
+  'matchedStrata',
+  'coverage',
+  'lostRevenue',
+  'savings',
+  'net',
+] as const;
+
+/** Every field is null when no stratum holds both a rejected and an approved refund. */
+export type RefRejectionEffect = Record<(typeof REJECTION_EFFECT_FIELDS)[number], number | null>;
 
 function meanOf(xs: readonly number[]): number {
   return xs.reduce((a, x) => a + x, 0) / xs.length;
@@ -1218,23 +1221,7 @@ export function rejectionEffect(ds: RefDataset, f: RefundFilter = {}, windowDays
   const matched = [...strata.values()]
     .map((us) => ({ t: us.filter((u) => u.rejected), a: us.filter((u) => !u.rejected) }))
     .filter((s) => s.t.length > 0 && s.a.length > 0);
-  const nullResult: RefRejectionEffect = {
-    att: null,
-    attLow: null,
-    attHigh: null,
-    rateAtt: null,
-    rateLow: null,
-    rateHigh: null,
-    naiveGap: null,
-    rateNaiveGap: null,
-    matchedRejected: null,
-    matchedStrata: null,
-    coverage: null,
-    lostRevenue: null,
-    savings: null,
-    net: null,
-  };
-  if (matched.length === 0) return nullResult;
+  if (matched.length === 0) return Object.fromEntries(REJECTION_EFFECT_FIELDS.map((k) => [k, null])) as RefRejectionEffect;
   const nT = matched.reduce((a, s) => a + s.t.length, 0);
   const estimate = (pick: (u: (typeof units)[number]) => number) => {
     let effect = 0;

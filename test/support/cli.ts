@@ -1,3 +1,5 @@
+import { generateDataset } from '../../etl/src/generate/generate';
+import { tempDir } from '../../etl/src/testing/factory';
 import { spawn, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { connect, openDatabase, queryRows } from '@refunds/etl';
@@ -37,4 +39,19 @@ export async function snapshot(db: string, opts: { readOnly?: boolean } = {}): P
     conn.closeSync();
     inst.closeSync();
   }
+}
+
+/**
+ * Data sets generated into fresh folders before the tests of the enclosing describe, by name
+ * (`{ small: { refunds: 1500, seed: 3 } }` gives `data.small`, its folder, inside the tests).
+ */
+export function generatedBeforeAll<K extends string>(sets: Record<K, { refunds: number; seed: number }>, timeoutMs = 120_000): Readonly<Record<K, string>> {
+  const dirs = {} as Record<K, string>;
+  beforeAll(async () => {
+    for (const [name, spec] of Object.entries(sets) as Array<[K, { refunds: number; seed: number }]>) {
+      dirs[name] = tempDir(`${name}-`);
+      await generateDataset({ out: dirs[name], ...spec });
+    }
+  }, timeoutMs);
+  return dirs;
 }

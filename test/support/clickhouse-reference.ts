@@ -7,7 +7,7 @@ import { ALL_TABLES, ChNames, ClickHouseEngine, mergeTreeDdl } from '@refunds/en
 import { generateDataset } from '../../etl/src/generate/generate';
 import { tempDir } from '../../etl/src/testing/factory';
 import { loadIntoClickHouse } from '../../etl/src/clickhouse/load';
-import type { ClickHouseCluster } from './clickhouse';
+import { describeOnCluster, type ClickHouseCluster } from './clickhouse';
 import { append, EDGE_FX, EDGE_ORDERS, EDGE_REFUNDS, EDGE_SURVEYS } from './edge-rows';
 
 /**
@@ -76,6 +76,35 @@ export async function loadReference(
   const summary = await loadIntoClickHouse(ch.url(database), files);
   if (summary.outcome !== 'committed') throw new Error(`ClickHouse load: ${summary.outcome}`);
   return { dir, duckFile, filters, top, span };
+}
+
+/** What a test on the reference data reaches: the running two-shard cluster and the loaded reference. */
+export interface OnReference {
+  cluster(): ClickHouseCluster;
+  ref(): Reference;
+}
+
+/** `describeOnCluster` (two shards) with the reference data loaded into `database` before the tests. */
+export function describeOnReference(name: string, database: string, fn: (on: OnReference) => void): void {
+  describeOnCluster(
+    name,
+    2,
+    (cluster) => {
+      let ref: Reference | undefined;
+      beforeAll(async () => {
+        ref = await loadReference(cluster(), database);
+      }, 300_000);
+      fn({
+        cluster,
+        ref: () => {
+          if (!ref) throw new Error(`${name}: the reference data did not load`);
+          return ref;
+        },
+      });
+    },
+    // Starting two servers on a busy machine can take minutes (the load has its own budget above).
+    300_000,
+  );
 }
 
 /**

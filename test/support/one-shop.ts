@@ -175,6 +175,16 @@ export async function openShopDatabase(dir = ONE_SHOP): Promise<{ conn: DuckDBCo
   };
 }
 
+/** Runs `fn` on a fresh shop database (the fx rates of `dir` loaded) and closes it afterwards, also when `fn` fails. */
+export async function withShopDatabase<T>(fn: (db: Awaited<ReturnType<typeof openShopDatabase>>) => Promise<T>, dir = ONE_SHOP): Promise<T> {
+  const db = await openShopDatabase(dir);
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
 /** What `etl import --format F` does: convert the exports, then load them (one transaction). */
 export async function importSources(conn: DuckDBConnection, dir: string, sources: readonly ShopSource[]): Promise<LoadSummary> {
   const outs: string[] = [];

@@ -1,6 +1,4 @@
 /** Cross-check, channelConsistency: per filter and thresholds, the reference chi-square and a hand-made fixture. Setup and comparison rules: ./support.ts. */
-import { ok } from '../../support/server';
-import type { Query } from '../../support/api';
 import { channelConsistency, chiSquareSurvival } from '../../reference/metrics';
 import { Comparer, expectNoDiffs, FILTERS, CONSISTENCY_Q, bandLabel, useCrosscheck } from './support';
 
@@ -18,9 +16,7 @@ describe('cross-check channelConsistency: API vs independent reference (seed 11,
 
   describe('hand-computed API values on the edge window (from 2026-01-01, channels web/app/chat/phone)', () => {
     test('channel consistency on the store / marketplace fixture (minCases 2)', async () => {
-      const a = ok(
-        await ctx.s.gql<Pick<Query, 'channelConsistency'>>(CONSISTENCY_Q, { f: { from: '2026-01-01', channels: ['store', 'marketplace'] }, m: 2, g: 0.15 }),
-      ).channelConsistency;
+      const a = await ctx.query('channelConsistency', CONSISTENCY_Q, { f: { from: '2026-01-01', channels: ['store', 'marketplace'] }, m: 2, g: 0.15 });
       const c = new Comparer();
       c.num('inconsistencyRate', a.inconsistencyRate, 6 / 10);
       c.eq('comparableCohorts', a.comparableCohorts, 2);
@@ -42,7 +38,7 @@ describe('cross-check channelConsistency: API vs independent reference (seed 11,
       { minCases: 20, gapThreshold: 0.15 },
       { minCases: 5, gapThreshold: 0.1 },
     ])('channelConsistency minCases=$minCases gapThreshold=$gapThreshold', async ({ minCases, gapThreshold }) => {
-      const a = ok(await ctx.s.gql<Pick<Query, 'channelConsistency'>>(CONSISTENCY_Q, { f, m: minCases, g: gapThreshold })).channelConsistency;
+      const a = await ctx.query('channelConsistency', CONSISTENCY_Q, { f, m: minCases, g: gapThreshold });
       const r = channelConsistency(ctx.ds, f, minCases, gapThreshold);
       const c = new Comparer();
       c.fields('', a, r, { eq: ['comparableCohorts', 'inconsistentCohorts'], num: ['inconsistencyRate'] });

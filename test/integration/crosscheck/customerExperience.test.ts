@@ -1,6 +1,4 @@
 /** Cross-check, customerExperience: per filter, dimension and grain, and customer types of the edge rows. Setup and comparison rules: ./support.ts. */
-import { ok } from '../../support/server';
-import type { Query } from '../../support/api';
 import { customerExperience, type DimensionName, type GrainName } from '../../reference/metrics';
 import { Comparer, expectNoDiffs, expectSameRows, EDGE, FILTERS, EXPERIENCE_Q, useCrosscheck } from './support';
 
@@ -8,9 +6,8 @@ describe('cross-check customerExperience: API vs independent reference (seed 11,
   const ctx = useCrosscheck();
 
   describe('hand-computed API values on the edge window (from 2026-01-01, channels web/app/chat/phone)', () => {
-    const f = EDGE;
     test('customer types', async () => {
-      const ex = ok(await ctx.s.gql<Pick<Query, 'customerExperience'>>(EXPERIENCE_Q, { f, d: 'CUSTOMER_TYPE' })).customerExperience;
+      const ex = await ctx.query('customerExperience', EXPERIENCE_Q, { f: EDGE, d: 'CUSTOMER_TYPE' });
       const c = new Comparer();
       // surveys: new = RX01 (csat 5, nps 6), RX06 (csat 4), RX04 (nps 9); returning = RX05 (csat 2, nps 10)
       const nw = ex.find((g) => g.key === 'new');
@@ -36,7 +33,7 @@ describe('cross-check customerExperience: API vs independent reference (seed 11,
       ['PERIOD', 'MONTH'],
       ['PERIOD', 'WEEK'],
     ])('customerExperience by %s %s', async (dim, grain) => {
-      const a = ok(await ctx.s.gql<Pick<Query, 'customerExperience'>>(EXPERIENCE_Q, { f, d: dim, gr: grain })).customerExperience;
+      const a = await ctx.query('customerExperience', EXPERIENCE_Q, { f, d: dim, gr: grain });
       // groups without any response carry no information; the API may list them (with null rates) or not
       const r = customerExperience(ctx.ds, f, dim, grain);
       const apiKeys = new Set(a.map((x) => x.key));

@@ -1,5 +1,4 @@
 /** Cross-check, overview: every field per filter, and hand-computed values on the edge rows. Setup and comparison rules: ./support.ts. */
-import { ok } from '../../support/server';
 import type { Query } from '../../support/api';
 import { overview } from '../../reference/metrics';
 import { Comparer, expectNoDiffs, EDGE, FILTERS, OVERVIEW_Q, EXPERIENCE_Q, REPURCHASE_Q, resolutionStats, useCrosscheck } from './support';
@@ -32,7 +31,7 @@ describe('cross-check overview: API vs independent reference (seed 11, 6000 refu
   describe('hand-computed API values on the edge window (from 2026-01-01, channels web/app/chat/phone)', () => {
     const f = EDGE;
     test('overview', async () => {
-      const o = ok(await ctx.s.gql<Pick<Query, 'overview'>>(OVERVIEW_Q, { f })).overview;
+      const o = await ctx.query('overview', OVERVIEW_Q, { f });
       const c = new Comparer();
       c.eq('refunds', o.refunds, 9);
       c.eq('decided', o.decided, 6);
@@ -52,16 +51,16 @@ describe('cross-check overview: API vs independent reference (seed 11, 6000 refu
 
     test('email rows: unknown agent, 3-decimal amount, own order inside the window', async () => {
       const f2 = { from: '2026-01-01', channels: ['email'] };
-      const o = ok(await ctx.s.gql<Pick<Query, 'overview'>>(OVERVIEW_Q, { f: f2 })).overview;
+      const o = await ctx.query('overview', OVERVIEW_Q, { f: f2 });
       const c = new Comparer();
       c.eq('refunds', o.refunds, 2);
       c.num('refundedAmount', o.refundedAmount, 12.345);
       c.eq('repurchaseEligible', o.repurchaseEligible, 2);
       c.num('repurchaseRate', o.repurchaseRate, 1 / 2);
       c.num('csatAvg', o.csatAvg, 3);
-      const team = ok(await ctx.s.gql<Pick<Query, 'customerExperience'>>(EXPERIENCE_Q, { f: f2, d: 'TEAM' })).customerExperience;
+      const team = await ctx.query('customerExperience', EXPERIENCE_Q, { f: f2, d: 'TEAM' });
       c.num('team[null].csatAvg', team.find((g) => g.key === null)?.csatAvg ?? null, 3);
-      const rep = ok(await ctx.s.gql<Pick<Query, 'repurchaseAfterRefund'>>(REPURCHASE_Q, { f: f2, w: 30, d: 'CUSTOMER_TYPE' })).repurchaseAfterRefund;
+      const rep = await ctx.query('repurchaseAfterRefund', REPURCHASE_Q, { f: f2, w: 30, d: 'CUSTOMER_TYPE' });
       c.eq('returning.repurchased', rep.find((g) => g.key === 'returning')?.repurchased, 1);
       c.num('returning.revenue', rep.find((g) => g.key === 'returning')?.repurchaseRevenue ?? null, 40);
       c.eq('new.eligible', rep.find((g) => g.key === 'new')?.eligible, 1);
@@ -78,7 +77,7 @@ describe('cross-check overview: API vs independent reference (seed 11, 6000 refu
 
   describe.each(FILTERS)('filter: $name', ({ f }) => {
     test('overview', async () => {
-      const a = ok(await ctx.s.gql<Pick<Query, 'overview'>>(OVERVIEW_Q, { f })).overview;
+      const a = await ctx.query('overview', OVERVIEW_Q, { f });
       const r = overview(ctx.ds, f);
       const c = new Comparer();
       for (const k of ['refunds', 'decided', 'orders', 'overduePending', 'reviewGapCount', 'repurchaseEligible'] as const) c.eq(k, a[k], r[k]);

@@ -1,6 +1,4 @@
 /** Cross-check, reasonTrends: per filter and grain, and the edge rows by month. Setup and comparison rules: ./support.ts. */
-import { ok } from '../../support/server';
-import type { Query } from '../../support/api';
 import { reasonTrends, type GrainName } from '../../reference/metrics';
 import { expectSameRows, EDGE, FILTERS, TRENDS_Q, useCrosscheck } from './support';
 
@@ -8,9 +6,8 @@ describe('cross-check reasonTrends: API vs independent reference (seed 11, 6000 
   const ctx = useCrosscheck();
 
   describe('hand-computed API values on the edge window (from 2026-01-01, channels web/app/chat/phone)', () => {
-    const f = EDGE;
     test('reason trends by month (UTC month and fx date of an offset timestamp)', async () => {
-      const rows = ok(await ctx.s.gql<Pick<Query, 'reasonTrends'>>(TRENDS_Q, { f, g: 'MONTH' })).reasonTrends;
+      const rows = await ctx.query('reasonTrends', TRENDS_Q, { f: EDGE, g: 'MONTH' });
       const got = rows.map((r) => `${r.period} ${r.reasonCode} ${r.refunds} ${r.refundedAmount.toFixed(2)}`).sort();
       expect(got).toEqual(
         [
@@ -30,7 +27,7 @@ describe('cross-check reasonTrends: API vs independent reference (seed 11, 6000 
 
   describe.each(FILTERS)('filter: $name', ({ f }) => {
     test.each<GrainName>(['WEEK', 'MONTH', 'DAY', 'QUARTER'])('reasonTrends %s', async (grain) => {
-      const a = ok(await ctx.s.gql<Pick<Query, 'reasonTrends'>>(TRENDS_Q, { f, g: grain })).reasonTrends;
+      const a = await ctx.query('reasonTrends', TRENDS_Q, { f, g: grain });
       const r = reasonTrends(ctx.ds, f, grain);
       expectSameRows('trend', a, r, (x) => `${x.period}|${x.reasonCode}`, { eq: ['reasonFamily', 'refunds'], num: ['refundedAmount', 'share'] });
     });

@@ -1,6 +1,4 @@
 /** Cross-check, refundSpikes: per filter and thresholds, and the reference Poisson tail. Setup and comparison rules: ./support.ts. */
-import { ok } from '../../support/server';
-import type { Query } from '../../support/api';
 import { poissonUpperTail, refundSpikes, spikeCandidates } from '../../reference/metrics';
 import { expectSameRows, FILTERS, SPIKES_Q, useCrosscheck } from './support';
 
@@ -24,7 +22,7 @@ describe('cross-check refundSpikes: API vs independent reference (seed 11, 6000 
       { minCount: 5, alpha: 0.001 },
       { minCount: 2, alpha: 0.2 },
     ])('refundSpikes minCount=$minCount alpha=$alpha', async ({ minCount, alpha }) => {
-      const a = ok(await ctx.s.gql<Pick<Query, 'refundSpikes'>>(SPIKES_Q, { f, m: minCount, a: alpha })).refundSpikes;
+      const a = await ctx.query('refundSpikes', SPIKES_Q, { f, m: minCount, a: alpha });
       const r = refundSpikes(ctx.ds, f, minCount, alpha);
       expectSameRows('spike', a, r, (x) => `${x.productId}|${x.week}`, {
         eq: ['productLine', 'count', 'topReasonCode'],

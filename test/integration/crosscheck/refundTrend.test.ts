@@ -1,6 +1,4 @@
 /** Cross-check, refundTrend (beyond the contract): per filter and grain. Setup and comparison rules: ./support.ts. */
-import { ok } from '../../support/server';
-import type { Query } from '../../support/api';
 import { refundTrend, type GrainName } from '../../reference/metrics';
 import { expectSameRows, FILTERS, REFUND_TREND_Q, useCrosscheck } from './support';
 
@@ -9,7 +7,7 @@ describe('cross-check refundTrend: API vs independent reference (seed 11, 6000 r
 
   describe.each(FILTERS)('filter: $name', ({ f }) => {
     test.each<GrainName>(['WEEK', 'QUARTER'])('refundTrend %s (beyond the contract)', async (grain) => {
-      const a = ok(await ctx.s.gql<Pick<Query, 'refundTrend'>>(REFUND_TREND_Q, { f, g: grain })).refundTrend;
+      const a = await ctx.query('refundTrend', REFUND_TREND_Q, { f, g: grain });
       const r = refundTrend(ctx.ds, f, grain);
       expectSameRows('trend', a, r, (x) => x.period, { eq: ['refunds', 'decided'], num: ['approvalRate', 'rejectionRate', 'refundedAmount'] });
     });

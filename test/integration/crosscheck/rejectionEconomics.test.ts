@@ -1,6 +1,4 @@
 /** Cross-check, rejectionEconomics: per filter and window, and the edge rows worked out by hand. Setup and comparison rules: ./support.ts. */
-import { ok } from '../../support/server';
-import type { Query } from '../../support/api';
 import { rejectionEconomics } from '../../reference/metrics';
 import { Comparer, expectNoDiffs, EDGE, FILTERS, ECONOMICS_Q, useCrosscheck } from './support';
 
@@ -11,7 +9,7 @@ describe('cross-check rejectionEconomics: API vs independent reference (seed 11,
     const f = EDGE;
     test('rejection economics', async () => {
       const c = new Comparer();
-      const e = ok(await ctx.s.gql<Pick<Query, 'rejectionEconomics'>>(ECONOMICS_Q, { f, w: 30 })).rejectionEconomics;
+      const e = await ctx.query('rejectionEconomics', ECONOMICS_Q, { f, w: 30 });
       c.eq('econ.eligible', e.eligible, 5);
       c.eq('econ.rejectedCount', e.rejectedCount, 1);
       c.num('econ.savings', e.savings, 300);
@@ -23,7 +21,7 @@ describe('cross-check rejectionEconomics: API vs independent reference (seed 11,
 
   describe.each(FILTERS)('filter: $name', ({ f }) => {
     test.each([90, 45])('rejectionEconomics W=%i', async (w) => {
-      const a = ok(await ctx.s.gql<Pick<Query, 'rejectionEconomics'>>(ECONOMICS_Q, { f, w })).rejectionEconomics;
+      const a = await ctx.query('rejectionEconomics', ECONOMICS_Q, { f, w });
       const r = rejectionEconomics(ctx.ds, f, w);
       const c = new Comparer();
       c.num('savings', a.savings, r.savings);

@@ -1,6 +1,5 @@
 /** Cross-check, repurchaseAfterRefund: per filter, window and dimension, and the edge rows worked out by hand. Setup and comparison rules: ./support.ts. */
-import { ok } from '../../support/server';
-import type { Query, RepurchaseGroup } from '../../support/api';
+import type { RepurchaseGroup } from '../../support/api';
 import { dimensionKey, rejectionEconomics, repurchaseAfterRefund, repurchaseOutcome, type DimensionName, type GrainName } from '../../reference/metrics';
 import { Comparer, expectNoDiffs, expectSameRows, EDGE, FILTERS, REPURCHASE_Q, useCrosscheck } from './support';
 
@@ -36,8 +35,8 @@ describe('cross-check repurchaseAfterRefund: API vs independent reference (seed 
   describe('hand-computed API values on the edge window (from 2026-01-01, channels web/app/chat/phone)', () => {
     const f = EDGE;
     test('repurchase by decision, 30 and 45 days', async () => {
-      const r30 = ok(await ctx.s.gql<Pick<Query, 'repurchaseAfterRefund'>>(REPURCHASE_Q, { f, w: 30, d: 'DECISION' })).repurchaseAfterRefund;
-      const r45 = ok(await ctx.s.gql<Pick<Query, 'repurchaseAfterRefund'>>(REPURCHASE_Q, { f, w: 45, d: 'DECISION' })).repurchaseAfterRefund;
+      const r30 = await ctx.query('repurchaseAfterRefund', REPURCHASE_Q, { f, w: 30, d: 'DECISION' });
+      const r45 = await ctx.query('repurchaseAfterRefund', REPURCHASE_Q, { f, w: 45, d: 'DECISION' });
       const c = new Comparer();
       const get = (rows: RepurchaseGroup[], k: string) => rows.find((r) => r.key === k);
       c.eq('30.approved.eligible', get(r30, 'approved')?.eligible, 3);
@@ -64,7 +63,7 @@ describe('cross-check repurchaseAfterRefund: API vs independent reference (seed 
       [1, 'DECISION', undefined],
       [730, 'DECISION', undefined],
     ])('repurchaseAfterRefund W=%i by %s %s', async (w, dim, grain) => {
-      const a = ok(await ctx.s.gql<Pick<Query, 'repurchaseAfterRefund'>>(REPURCHASE_Q, { f, w, d: dim, gr: grain })).repurchaseAfterRefund;
+      const a = await ctx.query('repurchaseAfterRefund', REPURCHASE_Q, { f, w, d: dim, gr: grain });
       const r = repurchaseAfterRefund(ctx.ds, f, w, dim, grain);
       // a group without any eligible refund has nothing to report: the API may list it (empty) or not
       const apiKeys = new Set(a.map((x) => x.key));

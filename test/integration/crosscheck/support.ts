@@ -25,7 +25,8 @@ import { basename, join, resolve } from 'node:path';
 import { connect, loadFiles, loadIntoClickHouse, openDatabase } from '@refunds/etl';
 import { startClickHouseCluster } from '../../support/clickhouse';
 import { generateDataset } from '../../../etl/src/generate/generate';
-import { gqlClient, spawnServer, type TestServer } from '../../support/server';
+import { gqlClient, ok, spawnServer, type TestServer } from '../../support/server';
+import type { Query } from '../../support/api';
 import { AMOUNT_BANDS, filterRefunds, loadDataset, type RefDataset, type RefundFilter } from '../../reference/metrics';
 
 export type Num = number | null;
@@ -251,6 +252,8 @@ export interface Crosscheck {
   readonly s: TestServer;
   /** The generated USD rate of a day (the edge rows' hand-computed amounts use it). */
   usdRate(date: string): number;
+  /** Runs `query` on the API and returns its top-level `field`; GraphQL errors fail the test. */
+  query<K extends keyof Query>(field: K, query: string, variables: Record<string, unknown>): Promise<Query[K]>;
 }
 
 const WRAPPER = join(__dirname, 'serve-until-parent-exits.mjs');
@@ -359,6 +362,9 @@ export function useCrosscheck(): Crosscheck {
         .find((l) => l.startsWith(`${date},USD,`));
       if (!line) throw new Error(`no USD rate on ${date}`);
       return Number(line.split(',')[2]);
+    },
+    async query<K extends keyof Query>(field: K, query: string, variables: Record<string, unknown>): Promise<Query[K]> {
+      return ok(await need(s, 'server').gql<Pick<Query, K>>(query, variables))[field];
     },
   };
 }
