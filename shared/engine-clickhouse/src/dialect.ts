@@ -40,8 +40,8 @@ export function dayStartMicros(day: string): bigint {
 
 /**
  * The rows of a warehouse table readers see at the pinned version, aliased by the table's name:
- * - refund_facts: per customer, the rows of its newest rewrite at or before the version
- *   (fact_versions; on a cluster each shard's local fact_versions lists its own customers);
+ * - refund_facts: per customer, the rows of its newest rewrite at or before the version (the rows
+ *   no later load up to it replaced: fact_superseded, each shard's own customers on a cluster);
  * - data tables: the newest row per key at or before the version, unless that row is a deletion;
  * - bookkeeping tables (load_history, ...): as they are.
  */
@@ -60,12 +60,13 @@ export function newestRows(from: string, key: readonly string[], version: string
 }
 
 /**
- * refund_facts at `version` (SQL text): per customer, the rows of its newest rewrite at or before it.
- * On a cluster the subquery reads each shard's local fact_versions, which lists that shard's customers.
+ * refund_facts at `version` (SQL text): per customer, the rows of its newest rewrite at or before it,
+ * i.e. every row at or before it that no load at or before it replaced (fact_superseded). On a
+ * cluster the subquery reads each shard's local fact_superseded, which lists that shard's customers.
  */
 export function factsAtVersion(names: ChNames, version: string): string {
-  return `(SELECT * FROM ${names.all('refund_facts')} WHERE _version <= ${version} AND (customer_id, _version) IN
-    (SELECT customer_id, max(_version) FROM ${names.local('fact_versions')} WHERE _version <= ${version} GROUP BY customer_id))`;
+  return `(SELECT * FROM ${names.all('refund_facts')} WHERE _version <= ${version} AND (customer_id, _version) NOT IN
+    (SELECT customer_id, fact_version FROM ${names.local('fact_superseded')} WHERE _version <= ${version}))`;
 }
 
 const GRAIN: Record<TimeUnit, 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER'> = { day: 'DAY', week: 'WEEK', month: 'MONTH', quarter: 'QUARTER' };

@@ -20,7 +20,8 @@ import { chIdent, stringLiteral } from './literal';
  * Versions: every data row carries `_version`, the load that wrote it. A load writes new rows under a
  * new version; it becomes visible when one row is inserted into `load_versions` (the commit). Readers
  * pin `max(version)` of load_versions and read rows with `_version <= pinned`, the newest row per key
- * (refund_facts: the rows of each customer's newest version in fact_versions). A load that crashes
+ * (refund_facts: the rows of each customer's newest version in fact_versions, i.e. those not listed
+ * in fact_superseded by a load up to the pinned one). A load that crashes
  * leaves rows of an uncommitted version, invisible to readers; the next load deletes them first.
  *
  * Types: ClickHouse 18.16 has no DateTime64 and its DateTime has no fraction of a second, so
@@ -123,6 +124,18 @@ export const DERIVED_TABLES: readonly ChTable[] = [
     ],
     orderBy: ['customer_id', '_version'],
   },
+  // Which of a customer's fact versions a later load replaced (`_version`, the replacing load): readers
+  // drop those rows. A first load replaces nothing, so its readers test against an empty set.
+  {
+    name: 'fact_superseded',
+    placement: 'sharded',
+    columns: [
+      { name: 'customer_id', type: 'String' },
+      { name: 'fact_version', type: 'UInt64' },
+      { name: '_version', type: 'UInt64' },
+    ],
+    orderBy: ['customer_id', 'fact_version', '_version'],
+  },
   {
     name: 'reason_families',
     placement: 'replicated',
@@ -221,6 +234,20 @@ export function nodesOf(w: ClickHouseWarehouse, t: ChTable): number[] {
 }
 
 /**
+ * A warehouse written before fact_superseded existed: each customer's fact versions but its newest,
+ * each replaced by the next one (computed from fact_versions on the shard).
+ */
+async function backfillSuperseded(w: ClickHouseWarehouse, names: ChNames, node: number): Promise<void> {
+  await w.command(
+    `INSERT INTO ${names.local('fact_superseded')} (customer_id, fact_version, _version)
+     SELECT customer_id, p.1, p.2 FROM (
+       SELECT customer_id, arraySort(groupUniqArray(_version)) AS vs FROM ${names.local('fact_versions')} GROUP BY customer_id HAVING length(vs) > 1)
+     ARRAY JOIN arrayMap((a, b) -> (a, b), arrayPopBack(vs), arrayPopFront(vs)) AS p`,
+    node,
+  );
+}
+
+/**
  * Creates the database and every table (idempotent). With a cluster the URL must list one endpoint
  * per shard: schema changes run on each of them (`ON CLUSTER` needs ZooKeeper/Keeper, which a
  * two-process test cluster does not have).
@@ -239,7 +266,11 @@ export async function ensureClickHouseSchema(w: ClickHouseWarehouse): Promise<Ch
   for (const i of nodes) await w.command(`CREATE DATABASE IF NOT EXISTS ${chIdent(w.database)}`, i);
   for (const t of ALL_TABLES) {
     for (const i of nodesOf(w, t)) {
+      const [{ had }] = await w.query<{ had: string | number }>(`EXISTS TABLE ${names.local(t.name)}`, i).then((r) =>
+        r.map((x) => ({ had: Object.values(x)[0] as string | number })),
+      );
       await w.command(mergeTreeDdl(names.local(t.name), t), i);
+      if (t.name === 'fact_superseded' && Number(had) === 0) await backfillSuperseded(w, names, i);
       if (w.cluster !== null && t.placement === 'sharded') {
         await w.command(
           `CREATE TABLE IF NOT EXISTS ${names.all(t.name)} AS ${names.local(t.name)} ENGINE = Distributed(${chIdent(w.cluster)}, ${chIdent(w.database)}, ${chIdent(`${t.name}_local`)}, ${shardingKey(t)})`,
