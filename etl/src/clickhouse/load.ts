@@ -15,7 +15,7 @@ import { clickhouseDialect, compileClickHouse, LATEST_KEYS, storedCurrencyAt } f
 import { ClickHouseWarehouse, WarehouseError } from './client';
 import { factsInsertSql, latest } from './derive';
 import { chIdent, numberLiteral } from './literal';
-import { ALL_TABLES, CH_TABLE, ensureClickHouseSchema, nodesOf, type ChNames } from './schema';
+import { ALL_TABLES, CH_TABLE, ensureClickHouseSchema, nodesOf, supersededOf, type ChNames } from './schema';
 
 /**
  * Loading into a ClickHouse warehouse. The batch is validated exactly as on DuckDB, by the same
@@ -297,6 +297,25 @@ async function copyTables(w: ClickHouseWarehouse, names: ChNames, conn: DuckDBCo
       await rm(file, { force: true });
     }
     if (w.cluster !== null && chTable.placement === 'sharded') await tombstoneMoved(w, names, t.table, loadId);
+    if (chTable.placement === 'sharded') await markReplaced(w, names, t.table, loadId);
+  }
+}
+
+/**
+ * Lists in `<table>_superseded` the rows of older versions that this load's rows (and deletion
+ * markers) of the same key replace on each shard: readers drop them (`unreplacedRows`).
+ */
+async function markReplaced(w: ClickHouseWarehouse, names: ChNames, table: TableName, loadId: number): Promise<void> {
+  const key = TABLE_BY_NAME.get(table)!.key.map(chIdent).join(', ');
+  for (const i of nodesOf(w, CH_TABLE.get(table)!)) {
+    const [{ older }] = await w.query<{ older: string }>(`SELECT count() AS older FROM ${names.local(table)} WHERE _version < ${loadId}`, i);
+    if (Number(older) === 0) continue;
+    await w.command(
+      `INSERT INTO ${names.local(supersededOf(table))} (${key}, row_version, _version)
+       SELECT ${key}, _version, ${loadId} FROM ${names.local(table)}
+       WHERE _version < ${loadId} AND (${key}) IN (SELECT ${key} FROM ${names.local(table)} WHERE _version = ${loadId})`,
+      i,
+    );
   }
 }
 

@@ -145,6 +145,25 @@ export const DERIVED_TABLES: readonly ChTable[] = [
   },
 ];
 
+/** The `_superseded` companion of a sharded data table (see SUPERSEDED_TABLES). */
+export const supersededOf = (table: string): string => `${table}_superseded`;
+
+/**
+ * Per sharded data table, which rows (key, row_version) a later load (`_version`) replaced with a row
+ * of the same key on the shard (or a deletion marker there): readers drop those rows instead of
+ * sorting every row of the table for the newest per key, and a first load replaces nothing.
+ */
+export const SUPERSEDED_TABLES: readonly ChTable[] = DATA_TABLES.filter((t) => t.placement === 'sharded').map((t) => ({
+  name: supersededOf(t.name),
+  placement: 'sharded',
+  columns: [
+    ...t.key!.map((k) => t.columns.find((c) => c.name === k)!),
+    { name: 'row_version', type: 'UInt64' },
+    { name: '_version', type: 'UInt64' },
+  ],
+  orderBy: [...t.key!, 'row_version', '_version'],
+}));
+
 export const BOOKKEEPING_TABLES: readonly ChTable[] = [
   {
     name: 'load_history',
@@ -196,7 +215,7 @@ export const BOOKKEEPING_TABLES: readonly ChTable[] = [
   },
 ];
 
-export const ALL_TABLES: readonly ChTable[] = [...DATA_TABLES, ...DERIVED_TABLES, ...BOOKKEEPING_TABLES];
+export const ALL_TABLES: readonly ChTable[] = [...DATA_TABLES, ...DERIVED_TABLES, ...SUPERSEDED_TABLES, ...BOOKKEEPING_TABLES];
 export const CH_TABLE: ReadonlyMap<string, ChTable> = new Map(ALL_TABLES.map((t) => [t.name, t]));
 
 /** Names of one warehouse's tables: `db.<t>_local` and `db.<t>` with a cluster, `db.<t>` for both without. */
@@ -234,14 +253,15 @@ export function nodesOf(w: ClickHouseWarehouse, t: ChTable): number[] {
 }
 
 /**
- * A warehouse written before fact_superseded existed: each customer's fact versions but its newest,
- * each replaced by the next one (computed from fact_versions on the shard).
+ * A warehouse written before the superseded tables existed: per key, each version but the newest,
+ * replaced by the next one (computed from the shard's own rows).
  */
-async function backfillSuperseded(w: ClickHouseWarehouse, names: ChNames, node: number): Promise<void> {
+async function backfillSuperseded(w: ClickHouseWarehouse, target: string, source: string, key: readonly string[], versionCols: readonly string[], node: number): Promise<void> {
+  const k = key.map(chIdent).join(', ');
   await w.command(
-    `INSERT INTO ${names.local('fact_superseded')} (customer_id, fact_version, _version)
-     SELECT customer_id, p.1, p.2 FROM (
-       SELECT customer_id, arraySort(groupUniqArray(_version)) AS vs FROM ${names.local('fact_versions')} GROUP BY customer_id HAVING length(vs) > 1)
+    `INSERT INTO ${target} (${k}, ${versionCols.map(chIdent).join(', ')})
+     SELECT ${k}, p.1, p.2 FROM (
+       SELECT ${k}, arraySort(groupUniqArray(_version)) AS vs FROM ${source} GROUP BY ${k} HAVING length(vs) > 1)
      ARRAY JOIN arrayMap((a, b) -> (a, b), arrayPopBack(vs), arrayPopFront(vs)) AS p`,
     node,
   );
@@ -270,8 +290,12 @@ export async function ensureClickHouseSchema(w: ClickHouseWarehouse): Promise<Ch
         r.map((x) => ({ had: Object.values(x)[0] as string | number })),
       );
       await w.command(mergeTreeDdl(names.local(t.name), t), i);
-      if (t.name === 'fact_superseded' && Number(had) === 0) await backfillSuperseded(w, names, i);
-      if (w.cluster !== null && t.placement === 'sharded') {
+      if (Number(had) === 0 && t.name === 'fact_superseded')
+        await backfillSuperseded(w, names.local(t.name), names.local('fact_versions'), ['customer_id'], ['fact_version', '_version'], i);
+      const of = DATA_TABLES.find((d) => supersededOf(d.name) === t.name);
+      if (Number(had) === 0 && of) await backfillSuperseded(w, names.local(t.name), names.local(of.name), of.key!, ['row_version', '_version'], i);
+      // A superseded table is only read shard-locally (it has no customer to shard by).
+      if (w.cluster !== null && t.placement === 'sharded' && t.columns.some((c) => c.name === 'customer_id')) {
         await w.command(
           `CREATE TABLE IF NOT EXISTS ${names.all(t.name)} AS ${names.local(t.name)} ENGINE = Distributed(${chIdent(w.cluster)}, ${chIdent(w.database)}, ${chIdent(`${t.name}_local`)}, ${shardingKey(t)})`,
           i,
