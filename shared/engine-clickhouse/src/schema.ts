@@ -156,11 +156,7 @@ export const supersededOf = (table: string): string => `${table}_superseded`;
 export const SUPERSEDED_TABLES: readonly ChTable[] = DATA_TABLES.filter((t) => t.placement === 'sharded').map((t) => ({
   name: supersededOf(t.name),
   placement: 'sharded',
-  columns: [
-    ...t.key!.map((k) => t.columns.find((c) => c.name === k)!),
-    { name: 'row_version', type: 'UInt64' },
-    { name: '_version', type: 'UInt64' },
-  ],
+  columns: [...t.key!.map((k) => t.columns.find((c) => c.name === k)!), { name: 'row_version', type: 'UInt64' }, { name: '_version', type: 'UInt64' }],
   orderBy: [...t.key!, 'row_version', '_version'],
 }));
 
@@ -256,7 +252,14 @@ export function nodesOf(w: ClickHouseWarehouse, t: ChTable): number[] {
  * A warehouse written before the superseded tables existed: per key, each version but the newest,
  * replaced by the next one (computed from the shard's own rows).
  */
-async function backfillSuperseded(w: ClickHouseWarehouse, target: string, source: string, key: readonly string[], versionCols: readonly string[], node: number): Promise<void> {
+async function backfillSuperseded(
+  w: ClickHouseWarehouse,
+  target: string,
+  source: string,
+  key: readonly string[],
+  versionCols: readonly string[],
+  node: number,
+): Promise<void> {
   const k = key.map(chIdent).join(', ');
   await w.command(
     `INSERT INTO ${target} (${k}, ${versionCols.map(chIdent).join(', ')})
@@ -286,9 +289,9 @@ export async function ensureClickHouseSchema(w: ClickHouseWarehouse): Promise<Ch
   for (const i of nodes) await w.command(`CREATE DATABASE IF NOT EXISTS ${chIdent(w.database)}`, i);
   for (const t of ALL_TABLES) {
     for (const i of nodesOf(w, t)) {
-      const [{ had }] = await w.query<{ had: string | number }>(`EXISTS TABLE ${names.local(t.name)}`, i).then((r) =>
-        r.map((x) => ({ had: Object.values(x)[0] as string | number })),
-      );
+      const [{ had }] = await w
+        .query<{ had: string | number }>(`EXISTS TABLE ${names.local(t.name)}`, i)
+        .then((r) => r.map((x) => ({ had: Object.values(x)[0] as string | number })));
       await w.command(mergeTreeDdl(names.local(t.name), t), i);
       if (Number(had) === 0 && t.name === 'fact_superseded')
         await backfillSuperseded(w, names.local(t.name), names.local('fact_versions'), ['customer_id'], ['fact_version', '_version'], i);
