@@ -159,10 +159,13 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
     // The rollups of the local validation file are not the warehouse's: ClickHouse has none yet.
     const { rollups: _validationRollups, ...validated } = summary;
     const result: LoadSummary = { ...validated, loadId, dataVersion: loadId, durationMs: Date.now() - started };
+    // No lease renewal may land after the outcome (it would say the load still runs).
+    clearInterval(heartbeat);
     await w.insert(names.local('load_history'), [historyRow(loadId, started, 'committed', null, files, result)]);
     return result;
   } catch (e) {
     const err = asLoadError(e);
+    clearInterval(heartbeat);
     if (names && loadId > 0 && !opts.dryRun)
       await w.insert(names.local('load_history'), [historyRow(loadId, started, 'failed', err.message, files, null)]).catch(() => undefined);
     throw err;
