@@ -8,6 +8,8 @@ import { factsAt } from '../../etl/src/clickhouse/derive';
 import { committedVersion, loadIntoClickHouse, readLatest } from '../../etl/src/clickhouse/load';
 import { ChNames, FACTS_COLUMNS } from '../../etl/src/clickhouse/schema';
 import { describeOnCluster } from '../support/clickhouse';
+import { compileClickHouse, pinnedRead } from '@refunds/engine-clickhouse';
+import { raw, sql } from '@refunds/warehouse';
 import { append, EDGE_FX, EDGE_ORDERS, EDGE_REFUNDS, EDGE_SURVEYS } from '../support/edge-rows';
 
 const CANONICAL = ['agents', 'incentive_plans', 'policy_changes', 'fx_rates', 'orders', 'refunds', 'surveys'];
@@ -205,6 +207,12 @@ describeOnCluster('loading into a two-shard ClickHouse cluster', 2, (cluster) =>
       for (const t of ['refunds', 'orders', 'refund_facts', 'fact_versions'])
         expect(Number((await w.query<{ n: string }>(`SELECT count() AS n FROM versions.${t} WHERE _version = ${v1 + 1}`))[0].n)).toBe(0);
       expect((await readLatest(w, names, 'refunds', v2)).map((r) => r.refund_id).sort()).toEqual(['X', 'Y']);
+      // What the server reads (rows no load up to the version replaced, shard-locally) is the newest row per key.
+      const served = async (t: 'orders' | 'refunds' | 'surveys', v: number) =>
+        (await w.query<Row>(compileClickHouse(sql`SELECT * FROM ${raw(pinnedRead(names, t))}`, v))).map((r) => JSON.stringify(r)).sort();
+      const newest = async (t: 'orders' | 'refunds' | 'surveys', v: number) => (await readLatest(w, names, t, v)).map((r) => JSON.stringify(r)).sort();
+      for (const t of ['orders', 'refunds', 'surveys'] as const) for (const v of [v1, v2]) expect(await served(t, v)).toEqual(await newest(t, v));
+      expect((await served('refunds', v2)).map((r) => (JSON.parse(r) as Row).customer_id)).toEqual([ca, ca]);
       // The earlier version still reads as it was (a reader that pinned it keeps its answer).
       expect(await factsOf(w, names, v1)).toEqual(before);
 

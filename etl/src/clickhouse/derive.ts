@@ -128,7 +128,7 @@ FROM ${r6}`;
 /**
  * refund_facts as readers see them at a pinned version: per customer, the rows of its newest
  * rewrite at or before the version. On a cluster the subquery reads each shard's local
- * fact_versions, which holds exactly that shard's customers.
+ * fact_superseded, which holds exactly that shard's customers.
  */
 export function factsAt(names: ChNames, version: number): string {
   return factsAtVersion(names, numberLiteral(version));

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { clickhouseDialect, compileClickHouse, LATEST_KEYS, storedCurrencyAt } f
 import { ClickHouseWarehouse, WarehouseError } from './client';
 import { factsInsertSql, latest } from './derive';
 import { chIdent, numberLiteral } from './literal';
-import { ALL_TABLES, CH_TABLE, ensureClickHouseSchema, nodesOf, type ChNames } from './schema';
+import { ALL_TABLES, CH_TABLE, ensureClickHouseSchema, nodesOf, supersededOf, type ChNames } from './schema';
 
 /**
  * Loading into a ClickHouse warehouse. The batch is validated exactly as on DuckDB, by the same
@@ -30,11 +31,12 @@ export type ClickHousePhase = 'inserted' | 'derived';
 export interface ClickHouseLoadOptions extends LoadOptions {
   /** Test hook: called after the rows are inserted and after the facts are derived (before the commit). */
   onClickHousePhase?: (phase: ClickHousePhase) => void | Promise<void>;
-  /** Rows per insert (default 50,000). */
+  /** Rejects per insert (default 50,000). */
   batchRows?: number;
 }
 
 const BATCH_ROWS = 50_000;
+const LOAD_REQUEST_TIMEOUT_MS = 3_600_000;
 
 /** The data's latest order and request time at a version, as the `meta` rows the ClickHouse dialect's `latest` reads. */
 async function latestTimes(w: ClickHouseWarehouse, names: ChNames, version: number): Promise<Array<Record<string, unknown>>> {
@@ -88,7 +90,8 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
     );
   let w: ClickHouseWarehouse;
   try {
-    w = await ClickHouseWarehouse.connect(url);
+    // Deriving the facts of millions of refunds is one statement per shard: minutes, not the default 30 s.
+    w = await ClickHouseWarehouse.connect(url, { requestTimeoutMs: LOAD_REQUEST_TIMEOUT_MS });
   } catch (e) {
     throw asLoadError(e);
   }
@@ -132,14 +135,18 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
       await seedFxRates(w, names, committed, conn);
       summary = await loadFiles(conn, paths, { ...opts, reportingCurrency: reporting });
       if (summary.outcome === 'previewed') return summary;
-      await copyTables(w, names, conn, loadId, summary, opts.batchRows ?? BATCH_ROWS);
+      await copyTables(w, names, conn, loadId, summary, tmp);
       summary = { ...summary, tables: await classifyRows(w, names, summary, committed, loadId) };
       const familiesChanged = await copyReasonFamilies(w, names, conn, committed, loadId);
-      await copyRejects(w, names, conn, loadId);
-      const full = familiesChanged || summary.tables.some((t) => (t.table === 'agents' || t.table === 'fx_rates') && t.loaded > 0);
+      await copyRejects(w, names, conn, loadId, opts.batchRows ?? BATCH_ROWS);
+      // A first load (nothing committed) derives every customer's facts: listing them all from the
+      // shard's own refunds is the same set as matching the batch's keys across shards, without that match.
+      const full = committed === 0 || familiesChanged || summary.tables.some((t) => (t.table === 'agents' || t.table === 'fx_rates') && t.loaded > 0);
       await markAffected(w, names, loadId, full, summary);
       await opts.onClickHousePhase?.('inserted');
-      for (let i = 0; i < (w.cluster === null ? 1 : w.nodes.length); i++) await w.command(factsInsertSql(names, loadId, reporting), i);
+      // Each shard derives its own customers' facts: the shards work at the same time.
+      const derive = factsInsertSql(names, loadId, reporting);
+      await Promise.all(w.nodes.slice(0, w.cluster === null ? 1 : w.nodes.length).map((_, i) => w.command(derive, i)));
       await opts.onClickHousePhase?.('derived');
     } finally {
       conn.closeSync();
@@ -152,10 +159,13 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
     // The rollups of the local validation file are not the warehouse's: ClickHouse has none yet.
     const { rollups: _validationRollups, ...validated } = summary;
     const result: LoadSummary = { ...validated, loadId, dataVersion: loadId, durationMs: Date.now() - started };
+    // No lease renewal may land after the outcome (it would say the load still runs).
+    clearInterval(heartbeat);
     await w.insert(names.local('load_history'), [historyRow(loadId, started, 'committed', null, files, result)]);
     return result;
   } catch (e) {
     const err = asLoadError(e);
+    clearInterval(heartbeat);
     if (names && loadId > 0 && !opts.dryRun)
       await w.insert(names.local('load_history'), [historyRow(loadId, started, 'failed', err.message, files, null)]).catch(() => undefined);
     throw err;
@@ -263,26 +273,52 @@ export function exportExpr(table: TableName, col: string): string {
   }
 }
 
-/** Inserts the batch's accepted rows (the temp database's tables) under the load's version. */
-async function copyTables(w: ClickHouseWarehouse, names: ChNames, conn: DuckDBConnection, loadId: number, summary: LoadSummary, page: number): Promise<void> {
+/**
+ * Inserts the batch's accepted rows (the temp database's tables) under the load's version: DuckDB
+ * writes each table as CSV (COPY, NULL as \N, which ClickHouse's CSV reader takes for NULL) and the
+ * file is streamed to ClickHouse as it is, so no row passes through JavaScript.
+ */
+async function copyTables(w: ClickHouseWarehouse, names: ChNames, conn: DuckDBConnection, loadId: number, summary: LoadSummary, dir: string): Promise<void> {
   for (const t of summary.tables) {
     const spec = TABLE_BY_NAME.get(t.table)!;
     const chTable = CH_TABLE.get(t.table)!;
-    const cols = spec.columns.map((c) => exportExpr(t.table, c.name)).join(', ');
-    // Pages by rowid range: no sort, each page read once (OFFSET would re-sort the table per page).
-    const [{ top }] = await queryRows<{ top: number | null }>(conn, `SELECT max(rowid) AS top FROM ${ident(t.table)}`);
-    for (let from = 0; top !== null && from <= top; from += page) {
-      const rows = await queryRows<Record<string, unknown>>(conn, `SELECT ${cols} FROM ${ident(t.table)} WHERE rowid >= ${from} AND rowid < ${from + page}`);
-      if (rows.length === 0) continue;
-      const values = rows.map((r) => ({ ...r, _version: loadId, _deleted: 0 }));
+    const [{ n }] = await queryRows<{ n: number | bigint }>(conn, `SELECT count(*) AS n FROM ${ident(t.table)}`);
+    if (Number(n) > 0) {
+      const file = join(dir, `${t.table}.csv`);
+      const cols = spec.columns.map((c) => exportExpr(t.table, c.name)).join(', ');
+      await runSql(
+        conn,
+        sql`COPY (SELECT ${raw(cols)}, ${raw(numberLiteral(loadId))} AS _version, 0 AS _deleted FROM ${raw(ident(t.table))}) TO ${file} (FORMAT csv, HEADER false, NULLSTR '\\N')`,
+      );
+      const columns = chTable.columns.map((c) => chIdent(c.name));
       if (w.cluster !== null && chTable.placement === 'sharded') {
         // Through the Distributed table, synchronously: the insert returns once every shard has its rows.
-        await w.insert(names.all(t.table), values, 0, { insert_distributed_sync: 1 });
+        await w.insertStream(names.all(t.table), columns, createReadStream(file), 'CSV', 0, { insert_distributed_sync: 1 });
       } else {
-        for (const i of nodesOf(w, chTable)) await w.insert(names.local(t.table), values, i);
+        for (const i of nodesOf(w, chTable)) await w.insertStream(names.local(t.table), columns, createReadStream(file), 'CSV', i);
       }
+      await rm(file, { force: true });
     }
     if (w.cluster !== null && chTable.placement === 'sharded') await tombstoneMoved(w, names, t.table, loadId);
+    if (chTable.placement === 'sharded') await markReplaced(w, names, t.table, loadId);
+  }
+}
+
+/**
+ * Lists in `<table>_superseded` the rows of older versions that this load's rows (and deletion
+ * markers) of the same key replace on each shard: readers drop them (`unreplacedRows`).
+ */
+async function markReplaced(w: ClickHouseWarehouse, names: ChNames, table: TableName, loadId: number): Promise<void> {
+  const key = TABLE_BY_NAME.get(table)!.key.map(chIdent).join(', ');
+  for (const i of nodesOf(w, CH_TABLE.get(table)!)) {
+    const [{ older }] = await w.query<{ older: string }>(`SELECT count() AS older FROM ${names.local(table)} WHERE _version < ${loadId}`, i);
+    if (Number(older) === 0) continue;
+    await w.command(
+      `INSERT INTO ${names.local(supersededOf(table))} (${key}, row_version, _version)
+       SELECT ${key}, _version, ${loadId} FROM ${names.local(table)}
+       WHERE _version < ${loadId} AND (${key}) IN (SELECT ${key} FROM ${names.local(table)} WHERE _version = ${loadId})`,
+      i,
+    );
   }
 }
 
@@ -296,6 +332,9 @@ async function tombstoneMoved(w: ClickHouseWarehouse, names: ChNames, table: Tab
   const cols = CH_TABLE.get(table)!.columns.map((c) => c.name);
   // The filter sits in a subquery: ClickHouse lets a SELECT alias (`N AS _version`) shadow the column in WHERE.
   const select = cols.map((c) => (c === '_version' ? `${loadId} AS _version` : c === '_deleted' ? '1 AS _deleted' : chIdent(c))).join(', ');
+  // Only a row written before this load can have moved: none (a first load) leaves nothing to hide.
+  const [{ older }] = await w.query<{ older: string }>(`SELECT count() AS older FROM ${names.all(table)} WHERE _version < ${loadId}`);
+  if (Number(older) === 0) return;
   for (let i = 0; i < w.nodes.length; i++) {
     await w.command(
       `INSERT INTO ${names.local(table)} (${cols.map(chIdent).join(', ')})
@@ -335,6 +374,13 @@ async function classifyRows(w: ClickHouseWarehouse, names: ChNames, summary: Loa
     let same = 0;
     let changed = 0;
     for (const i of nodes) {
+      const [{ older }] = await w.query<{ older: string }>(`SELECT count() AS older FROM ${names.local(t.table)} WHERE _version <= ${committed}`, i);
+      if (Number(older) === 0) {
+        // Nothing committed on this shard: every row of the batch is new.
+        const [{ n }] = await w.query<{ n: string }>(`SELECT count() AS n FROM ${names.local(t.table)} WHERE _version = ${loadId} AND _deleted = 0`, i);
+        fresh += Number(n);
+        continue;
+      }
       const [c] = await w.query<{ fresh: string; same: string; changed: string }>(classifySql(names, t.table, committed, loadId), i);
       fresh += Number(c.fresh);
       same += Number(c.same);
@@ -359,12 +405,12 @@ async function copyReasonFamilies(w: ClickHouseWarehouse, names: ChNames, conn: 
   return true;
 }
 
-async function copyRejects(w: ClickHouseWarehouse, names: ChNames, conn: DuckDBConnection, loadId: number): Promise<void> {
+async function copyRejects(w: ClickHouseWarehouse, names: ChNames, conn: DuckDBConnection, loadId: number, page: number): Promise<void> {
   const rows = await queryRows<Record<string, unknown>>(conn, `SELECT table_name, file, line, column_name, value, reason FROM load_rejects`);
-  for (let i = 0; i < rows.length; i += BATCH_ROWS) {
+  for (let i = 0; i < rows.length; i += page) {
     await w.insert(
       names.local('load_rejects'),
-      rows.slice(i, i + BATCH_ROWS).map((r) => ({ ...r, load_id: loadId })),
+      rows.slice(i, i + page).map((r) => ({ ...r, load_id: loadId })),
     );
   }
 }
@@ -398,6 +444,13 @@ async function markAffected(w: ClickHouseWarehouse, names: ChNames, loadId: numb
   for (let i = 0; i < (w.cluster === null ? 1 : w.nodes.length); i++) {
     await w.command(
       `INSERT INTO ${names.local('fact_versions')} (customer_id, _version) SELECT DISTINCT customer_id, ${v} FROM (${parts.join(' UNION ALL ')})`,
+      i,
+    );
+    // The affected customers' earlier fact versions are replaced by this one (readers drop them).
+    await w.command(
+      `INSERT INTO ${names.local('fact_superseded')} (customer_id, fact_version, _version)
+       SELECT customer_id, _version, ${v} FROM ${names.local('fact_versions')}
+       WHERE _version < ${v} AND customer_id IN (SELECT customer_id FROM ${names.local('fact_versions')} WHERE _version = ${v})`,
       i,
     );
   }

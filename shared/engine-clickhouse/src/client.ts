@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { parseClickHouseUrl, type ClickHouseUrl } from './url';
 
@@ -117,6 +118,26 @@ export class ClickHouseWarehouse {
     const n = this.nodes[node];
     try {
       await n.client.insert({ table, values: rows as Array<Record<string, unknown>>, format: 'JSONEachRow', clickhouse_settings: settings });
+    } catch (e) {
+      throw describeFailure(this.url, n, e, `INSERT INTO ${table}`);
+    }
+  }
+
+  /**
+   * Streams rows already in `format` (e.g. CSV written by DuckDB's COPY) into `db.table` through one
+   * endpoint: no row is parsed or serialised in JavaScript.
+   */
+  async insertStream(
+    table: string,
+    columns: readonly string[],
+    values: Readable,
+    format: 'CSV' | 'TabSeparated',
+    node = 0,
+    settings: Record<string, string | number> = {},
+  ): Promise<void> {
+    const n = this.nodes[node];
+    try {
+      await n.client.insert({ table, values, format, columns: columns as [string, ...string[]], clickhouse_settings: settings });
     } catch (e) {
       throw describeFailure(this.url, n, e, `INSERT INTO ${table}`);
     }

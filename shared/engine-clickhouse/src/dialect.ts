@@ -1,7 +1,7 @@
 import { checkInstant, raw, sql, wholeDays, type BindValue, type Dialect, type Raw, type Sql, type TimeUnit } from '@refunds/warehouse';
 import { truncToGrain, tsToDate } from './expressions';
 import { bigintLiteral, chIdent, chLiteral, LiteralError, numberLiteral, stringArrayLiteral } from './literal';
-import { CH_TABLE, type ChNames } from './schema';
+import { CH_TABLE, supersededOf, type ChNames } from './schema';
 
 /**
  * The ClickHouse dialect of the warehouse SQL: every point of `Dialect`, in SQL that runs on
@@ -40,9 +40,10 @@ export function dayStartMicros(day: string): bigint {
 
 /**
  * The rows of a warehouse table readers see at the pinned version, aliased by the table's name:
- * - refund_facts: per customer, the rows of its newest rewrite at or before the version
- *   (fact_versions; on a cluster each shard's local fact_versions lists its own customers);
- * - data tables: the newest row per key at or before the version, unless that row is a deletion;
+ * - refund_facts: per customer, the rows of its newest rewrite at or before the version (the rows
+ *   no later load up to it replaced: fact_superseded, each shard's own customers on a cluster);
+ * - data tables: the newest row per key at or before the version, unless that row is a deletion
+ *   (sharded ones: the rows not replaced by a load up to the version, `unreplacedRows`);
  * - bookkeeping tables (load_history, ...): as they are.
  */
 export function pinnedRead(names: ChNames, table: string): string {
@@ -50,6 +51,7 @@ export function pinnedRead(names: ChNames, table: string): string {
   if (!t) throw new Error(`table ${table} is not on ClickHouse yet (rollups are read from refund_facts there)`);
   if (table === 'refund_facts') return `${factsAtVersion(names, PINNED_VERSION)} AS ${chIdent(table)}`;
   if (!t.key) return `${names.all(table)} AS ${chIdent(table)}`;
+  if (t.placement === 'sharded') return `${unreplacedRows(names, table, t.key, PINNED_VERSION)} AS ${chIdent(table)}`;
   return `${newestRows(names.all(table), t.key, PINNED_VERSION)} AS ${chIdent(table)}`;
 }
 
@@ -60,12 +62,25 @@ export function newestRows(from: string, key: readonly string[], version: string
 }
 
 /**
- * refund_facts at `version` (SQL text): per customer, the rows of its newest rewrite at or before it.
- * On a cluster the subquery reads each shard's local fact_versions, which lists that shard's customers.
+ * The newest row per key at or below `version` of a sharded data table, without deletions: the rows
+ * no load up to `version` replaced on their shard (`<table>_superseded`, read shard-locally). The
+ * same rows as `newestRows` over the Distributed table (a key that moved shards left a deletion
+ * marker on its old one), without sending every row to one server to sort.
+ */
+export function unreplacedRows(names: ChNames, table: string, key: readonly string[], version: string): string {
+  const k = key.map(chIdent).join(', ');
+  return `(SELECT * FROM ${names.all(table)} WHERE _version <= ${version} AND _deleted = 0 AND (${k}, _version) NOT IN
+    (SELECT ${k}, row_version FROM ${names.local(supersededOf(table))} WHERE _version <= ${version}))`;
+}
+
+/**
+ * refund_facts at `version` (SQL text): per customer, the rows of its newest rewrite at or before it,
+ * i.e. every row at or before it that no load at or before it replaced (fact_superseded). On a
+ * cluster the subquery reads each shard's local fact_superseded, which lists that shard's customers.
  */
 export function factsAtVersion(names: ChNames, version: string): string {
-  return `(SELECT * FROM ${names.all('refund_facts')} WHERE _version <= ${version} AND (customer_id, _version) IN
-    (SELECT customer_id, max(_version) FROM ${names.local('fact_versions')} WHERE _version <= ${version} GROUP BY customer_id))`;
+  return `(SELECT * FROM ${names.all('refund_facts')} WHERE _version <= ${version} AND (customer_id, _version) NOT IN
+    (SELECT customer_id, fact_version FROM ${names.local('fact_superseded')} WHERE _version <= ${version}))`;
 }
 
 const GRAIN: Record<TimeUnit, 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER'> = { day: 'DAY', week: 'WEEK', month: 'MONTH', quarter: 'QUARTER' };

@@ -20,7 +20,8 @@ import { chIdent, stringLiteral } from './literal';
  * Versions: every data row carries `_version`, the load that wrote it. A load writes new rows under a
  * new version; it becomes visible when one row is inserted into `load_versions` (the commit). Readers
  * pin `max(version)` of load_versions and read rows with `_version <= pinned`, the newest row per key
- * (refund_facts: the rows of each customer's newest version in fact_versions). A load that crashes
+ * (refund_facts: the rows of each customer's newest version in fact_versions, i.e. those not listed
+ * in fact_superseded by a load up to the pinned one). A load that crashes
  * leaves rows of an uncommitted version, invisible to readers; the next load deletes them first.
  *
  * Types: ClickHouse 18.16 has no DateTime64 and its DateTime has no fraction of a second, so
@@ -108,6 +109,18 @@ export const DERIVED_TABLES: readonly ChTable[] = [
     ],
     orderBy: ['customer_id', '_version'],
   },
+  // Which of a customer's fact versions a later load replaced (`_version`, the replacing load): readers
+  // drop those rows. A first load replaces nothing, so its readers test against an empty set.
+  {
+    name: 'fact_superseded',
+    placement: 'sharded',
+    columns: [
+      { name: 'customer_id', type: 'String' },
+      { name: 'fact_version', type: 'UInt64' },
+      { name: '_version', type: 'UInt64' },
+    ],
+    orderBy: ['customer_id', 'fact_version', '_version'],
+  },
   {
     name: 'reason_families',
     placement: 'replicated',
@@ -119,6 +132,21 @@ export const DERIVED_TABLES: readonly ChTable[] = [
 
 /** A table of load bookkeeping, on the first endpoint only. */
 const coordinator = (name: string, orderBy: readonly string[], columns: readonly ChColumn[]): ChTable => ({ name, placement: 'coordinator', columns, orderBy });
+
+/** The `_superseded` companion of a sharded data table (see SUPERSEDED_TABLES). */
+export const supersededOf = (table: string): string => `${table}_superseded`;
+
+/**
+ * Per sharded data table, which rows (key, row_version) a later load (`_version`) replaced with a row
+ * of the same key on the shard (or a deletion marker there): readers drop those rows instead of
+ * sorting every row of the table for the newest per key, and a first load replaces nothing.
+ */
+export const SUPERSEDED_TABLES: readonly ChTable[] = DATA_TABLES.filter((t) => t.placement === 'sharded').map((t) => ({
+  name: supersededOf(t.name),
+  placement: 'sharded',
+  columns: [...t.key!.map((k) => t.columns.find((c) => c.name === k)!), { name: 'row_version', type: 'UInt64' }, { name: '_version', type: 'UInt64' }],
+  orderBy: [...t.key!, 'row_version', '_version'],
+}));
 
 export const BOOKKEEPING_TABLES: readonly ChTable[] = [
   coordinator(
@@ -167,7 +195,7 @@ export const BOOKKEEPING_TABLES: readonly ChTable[] = [
   ),
 ];
 
-export const ALL_TABLES: readonly ChTable[] = [...DATA_TABLES, ...DERIVED_TABLES, ...BOOKKEEPING_TABLES];
+export const ALL_TABLES: readonly ChTable[] = [...DATA_TABLES, ...DERIVED_TABLES, ...SUPERSEDED_TABLES, ...BOOKKEEPING_TABLES];
 export const CH_TABLE: ReadonlyMap<string, ChTable> = new Map(ALL_TABLES.map((t) => [t.name, t]));
 
 /** Names of one warehouse's tables: `db.<t>_local` and `db.<t>` with a cluster, `db.<t>` for both without. */
@@ -205,6 +233,28 @@ export function nodesOf(w: ClickHouseWarehouse, t: ChTable): number[] {
 }
 
 /**
+ * A warehouse written before the superseded tables existed: per key, each version but the newest,
+ * replaced by the next one (computed from the shard's own rows).
+ */
+async function backfillSuperseded(
+  w: ClickHouseWarehouse,
+  target: string,
+  source: string,
+  key: readonly string[],
+  versionCols: readonly string[],
+  node: number,
+): Promise<void> {
+  const k = key.map(chIdent).join(', ');
+  await w.command(
+    `INSERT INTO ${target} (${k}, ${versionCols.map(chIdent).join(', ')})
+     SELECT ${k}, p.1, p.2 FROM (
+       SELECT ${k}, arraySort(groupUniqArray(_version)) AS vs FROM ${source} GROUP BY ${k} HAVING length(vs) > 1)
+     ARRAY JOIN arrayMap((a, b) -> (a, b), arrayPopBack(vs), arrayPopFront(vs)) AS p`,
+    node,
+  );
+}
+
+/**
  * Creates the database and every table (idempotent). With a cluster the URL must list one endpoint
  * per shard: schema changes run on each of them (`ON CLUSTER` needs ZooKeeper/Keeper, which a
  * two-process test cluster does not have).
@@ -223,8 +273,16 @@ export async function ensureClickHouseSchema(w: ClickHouseWarehouse): Promise<Ch
   for (const i of nodes) await w.command(`CREATE DATABASE IF NOT EXISTS ${chIdent(w.database)}`, i);
   for (const t of ALL_TABLES) {
     for (const i of nodesOf(w, t)) {
+      const [{ had }] = await w
+        .query<{ had: string | number }>(`EXISTS TABLE ${names.local(t.name)}`, i)
+        .then((r) => r.map((x) => ({ had: Object.values(x)[0] as string | number })));
       await w.command(mergeTreeDdl(names.local(t.name), t), i);
-      if (w.cluster !== null && t.placement === 'sharded') {
+      if (Number(had) === 0 && t.name === 'fact_superseded')
+        await backfillSuperseded(w, names.local(t.name), names.local('fact_versions'), ['customer_id'], ['fact_version', '_version'], i);
+      const of = DATA_TABLES.find((d) => supersededOf(d.name) === t.name);
+      if (Number(had) === 0 && of) await backfillSuperseded(w, names.local(t.name), names.local(of.name), of.key!, ['row_version', '_version'], i);
+      // A superseded table is only read shard-locally (it has no customer to shard by).
+      if (w.cluster !== null && t.placement === 'sharded' && t.columns.some((c) => c.name === 'customer_id')) {
         await w.command(
           `CREATE TABLE IF NOT EXISTS ${names.all(t.name)} AS ${names.local(t.name)} ENGINE = Distributed(${chIdent(w.cluster)}, ${chIdent(w.database)}, ${chIdent(`${t.name}_local`)}, ${shardingKey(t)})`,
           i,

@@ -102,7 +102,9 @@ export class OutcomesRepository {
    * `e` twice), else a subquery.
    */
   private eligible(d: Dialect, where: Raw, f: RefundFilter, windowDays: number): { with: Sql; from: Sql } {
-    const horizon = raw(`(SELECT ${d.maxOrNull('ordered_at')} FROM ${d.table('orders')})`);
+    // The latest order time (`latest`: ClickHouse reads the value the load stored with the version
+    // instead of deduplicating every order per query; DuckDB's text is the same max over orders).
+    const horizon = raw(d.latest('ordered_at'));
     const body = sql`SELECT * FROM ${raw(d.table('refund_facts'))}
         WHERE ${where} AND ${this.plusWindow(d, 'decided_at', windowDays)} <= ${horizon} AND ${filterCondition(f, { dialect: d })}`;
     return d.cutoffsCte ? { with: sql`WITH e AS (${body}) `, from: sql`e` } : { with: sql``, from: sql`(${body}) AS e` };

@@ -105,7 +105,7 @@ export class PolicyRepository {
         FROM (
           SELECT decision, resolution_hours, csat_n, csat_sum, csat_sq, csat_hi, decided_at, next_order_at,
             CASE WHEN requested_at < ${t} THEN 'pre' ELSE 'post' END AS period, ${inScope} AS in_scope,
-            (SELECT ${raw(d.maxOrNull('ordered_at'))} FROM ${raw(d.table('orders'))}) AS horizon
+            ${raw(d.latest('ordered_at'))} AS horizon
           FROM ${raw(d.table('refund_facts'))}
           WHERE requested_at >= ${d.instant(shiftDays(q.at, -q.windowDays))} AND requested_at < ${d.instant(shiftDays(q.at, q.windowDays))}
         ) AS f
