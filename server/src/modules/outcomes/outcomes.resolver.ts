@@ -1,14 +1,12 @@
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 import { DEFAULTS } from '@refunds/shared';
-import { DimensionEnum, GrainEnum } from '../../common/graphql/enums';
-import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
+import { DimensionEnum, GrainArg, GrainEnum } from '../../common/graphql/enums';
+import { FilterArg, RefundFilterInput } from '../../common/graphql/refund-filter.input';
 import { validateFilter } from '../../common/semantic/filter';
 import type { Principal } from '../auth/auth.types';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { ExperienceGroup, RejectionEconomics, RejectionEffect, RepurchaseGroup } from './models/outcomes.model';
 import { OutcomesService } from './outcomes.service';
-
-const filterArg = { type: () => RefundFilterInput, nullable: true } as const;
 
 @Resolver()
 export class OutcomesResolver {
@@ -16,9 +14,9 @@ export class OutcomesResolver {
 
   @Query(() => [ExperienceGroup], { description: 'CSAT and NPS of surveys linked to refunds, by a refund dimension' })
   customerExperience(
-    @Args('filter', filterArg) filter: RefundFilterInput | null,
+    @FilterArg() filter: RefundFilterInput | null,
     @Args('groupBy', { type: () => DimensionEnum, defaultValue: DimensionEnum.DECISION }) groupBy: DimensionEnum,
-    @Args('grain', { type: () => GrainEnum, defaultValue: GrainEnum.WEEK, description: 'Period length when groupBy is PERIOD' }) grain: GrainEnum,
+    @GrainArg('Period length when groupBy is PERIOD') grain: GrainEnum,
     @CurrentPrincipal() who: Principal,
   ): Promise<ExperienceGroup[]> {
     return this.service.experience(validateFilter(filter), groupBy, grain, who);
@@ -26,10 +24,10 @@ export class OutcomesResolver {
 
   @Query(() => [RepurchaseGroup], { description: 'Repurchase within windowDays of the decision (censored at the data horizon)' })
   repurchaseAfterRefund(
-    @Args('filter', filterArg) filter: RefundFilterInput | null,
+    @FilterArg() filter: RefundFilterInput | null,
     @Args('windowDays', { type: () => Int, defaultValue: DEFAULTS.repurchaseWindowDays }) windowDays: number,
     @Args('groupBy', { type: () => DimensionEnum, defaultValue: DimensionEnum.DECISION }) groupBy: DimensionEnum,
-    @Args('grain', { type: () => GrainEnum, defaultValue: GrainEnum.WEEK, description: 'Period length when groupBy is PERIOD' }) grain: GrainEnum,
+    @GrainArg('Period length when groupBy is PERIOD') grain: GrainEnum,
     @CurrentPrincipal() who: Principal,
   ): Promise<RepurchaseGroup[]> {
     return this.service.repurchase(validateFilter(filter), windowDays, groupBy, grain, who);
@@ -37,7 +35,7 @@ export class OutcomesResolver {
 
   @Query(() => RejectionEconomics)
   rejectionEconomics(
-    @Args('filter', filterArg) filter: RefundFilterInput | null,
+    @FilterArg() filter: RefundFilterInput | null,
     @Args('windowDays', { type: () => Int, defaultValue: DEFAULTS.economicsWindowDays }) windowDays: number,
   ): Promise<RejectionEconomics> {
     return this.service.economics(validateFilter(filter), windowDays);
@@ -45,7 +43,7 @@ export class OutcomesResolver {
 
   @Query(() => RejectionEffect, { description: 'What a rejection costs, matched like with like (metrics.md), beside the naive gap' })
   rejectionEffect(
-    @Args('filter', filterArg) filter: RefundFilterInput | null,
+    @FilterArg() filter: RefundFilterInput | null,
     @Args('windowDays', { type: () => Int, defaultValue: DEFAULTS.economicsWindowDays }) windowDays: number,
   ): Promise<RejectionEffect> {
     return this.service.effect(validateFilter(filter), windowDays);

@@ -1,5 +1,5 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
-import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
+import { Query, Resolver } from '@nestjs/graphql';
+import { FilterArg, RefundFilterInput } from '../../common/graphql/refund-filter.input';
 import { validateFilter } from '../../common/semantic/filter';
 import { Reconciliation } from './models/reconciliation.model';
 import { ReconciliationService } from './reconciliation.service';
@@ -9,7 +9,7 @@ export class ReconciliationResolver {
   constructor(private readonly service: ReconciliationService) {}
 
   @Query(() => Reconciliation, { description: 'Sources imported, the refunds each contributes to, and the conflicts between them (reconciliation.md)' })
-  reconciliation(@Args('filter', { type: () => RefundFilterInput, nullable: true }) filter: RefundFilterInput | null): Promise<Reconciliation> {
+  reconciliation(@FilterArg() filter: RefundFilterInput | null): Promise<Reconciliation> {
     return this.service.reconciliation(validateFilter(filter));
   }
 }
