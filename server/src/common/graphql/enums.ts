@@ -1,4 +1,4 @@
-import { Args, registerEnumType } from '@nestjs/graphql';
+import { registerEnumType } from '@nestjs/graphql';
 import { DIMENSIONS, GRAINS } from '@refunds/shared';
 import { keyedEnum, type EnumValue } from '../keyed-enum';
 
@@ -6,9 +6,6 @@ import { keyedEnum, type EnumValue } from '../keyed-enum';
 export const GrainEnum = keyedEnum(GRAINS);
 export type GrainEnum = EnumValue<typeof GrainEnum>;
 registerEnumType(GrainEnum, { name: 'Grain', description: 'Periods in UTC keyed by their first day; WEEK is the ISO week (Monday)' });
-
-/** The `grain: Grain = WEEK` argument of the queries that answer per period. */
-export const GrainArg = (description?: string): ParameterDecorator => Args('grain', { type: () => GrainEnum, defaultValue: GrainEnum.WEEK, description });
 
 export const DimensionEnum = keyedEnum(DIMENSIONS.map((d) => d.name));
 export type DimensionEnum = EnumValue<typeof DimensionEnum>;

@@ -1,4 +1,4 @@
-import { Args, Field, InputType } from '@nestjs/graphql';
+import { Field, InputType } from '@nestjs/graphql';
 import type { RefundFilter } from '@refunds/shared';
 import { DateScalar } from './date.scalar';
 
@@ -21,6 +21,3 @@ export class RefundFilterInput implements RefundFilter {
   @Field(() => [String], { nullable: true })
   campaigns?: string[] | null;
 }
-
-/** The optional `filter: RefundFilter` argument every analytics query takes. */
-export const FilterArg = (): ParameterDecorator => Args('filter', { type: () => RefundFilterInput, nullable: true });

@@ -1,7 +1,8 @@
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
+import { FilterArg } from '../../common/graphql/args';
 import { AGENT_KPIS, DEFAULTS, isAgentKpi, type RefundFilter } from '@refunds/shared';
 import { AppError, badInput } from '../../common/errors';
-import { FilterArg, RefundFilterInput } from '../../common/graphql/refund-filter.input';
+import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
 import { validateFilter } from '../../common/semantic/filter';
 import { CAN, type Principal } from '../auth/auth.types';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';

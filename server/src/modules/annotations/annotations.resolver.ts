@@ -1,4 +1,5 @@
-import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { IdArg } from '../../common/graphql/args';
 import { DateScalar } from '../../common/graphql/date.scalar';
 import { Roles } from '../auth/auth.guard';
 import type { Principal } from '../auth/auth.types';
@@ -28,7 +29,7 @@ export class AnnotationsResolver {
 
   @Roles('admin', 'executive', 'product')
   @Mutation(() => Boolean)
-  deleteAnnotation(@Args('id', { type: () => Int }) id: number, @CurrentPrincipal() who: Principal, @ClientAddress() address: string): Promise<boolean> {
+  deleteAnnotation(@IdArg() id: number, @CurrentPrincipal() who: Principal, @ClientAddress() address: string): Promise<boolean> {
     return this.service.remove(id, who, address);
   }
 }

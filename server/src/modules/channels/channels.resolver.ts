@@ -1,6 +1,7 @@
 import { Args, Float, Int, Query, Resolver } from '@nestjs/graphql';
+import { FilterArg } from '../../common/graphql/args';
 import { DEFAULTS } from '@refunds/shared';
-import { FilterArg, RefundFilterInput } from '../../common/graphql/refund-filter.input';
+import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
 import { validateFilter } from '../../common/semantic/filter';
 import { ChannelsService } from './channels.service';
 import { ChannelConsistency } from './models/channels.model';

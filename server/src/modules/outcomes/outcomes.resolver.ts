@@ -1,7 +1,8 @@
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
+import { FilterArg, GrainArg } from '../../common/graphql/args';
 import { DEFAULTS } from '@refunds/shared';
-import { DimensionEnum, GrainArg, GrainEnum } from '../../common/graphql/enums';
-import { FilterArg, RefundFilterInput } from '../../common/graphql/refund-filter.input';
+import { DimensionEnum, GrainEnum } from '../../common/graphql/enums';
+import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
 import { validateFilter } from '../../common/semantic/filter';
 import type { Principal } from '../auth/auth.types';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';

@@ -1,10 +1,11 @@
 import { Info, Query, Resolver } from '@nestjs/graphql';
+import { FilterArg, GrainArg } from '../../common/graphql/args';
 import type { GraphQLResolveInfo, SelectionNode } from 'graphql';
-import { FilterArg, RefundFilterInput } from '../../common/graphql/refund-filter.input';
+import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
 import { validateFilter } from '../../common/semantic/filter';
 import { Overview } from './models/overview.model';
 import { TrendPoint } from './models/trend.model';
-import { GrainArg, GrainEnum } from '../../common/graphql/enums';
+import { GrainEnum } from '../../common/graphql/enums';
 import { OverviewService } from './overview.service';
 
 @Resolver(() => Overview)

@@ -1,7 +1,8 @@
 import { Args, Float, Int, Query, Resolver } from '@nestjs/graphql';
+import { FilterArg, GrainArg } from '../../common/graphql/args';
 import { DEFAULTS } from '@refunds/shared';
-import { GrainArg, GrainEnum } from '../../common/graphql/enums';
-import { FilterArg, RefundFilterInput } from '../../common/graphql/refund-filter.input';
+import { GrainEnum } from '../../common/graphql/enums';
+import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
 import { validateFilter } from '../../common/semantic/filter';
 import { ReasonTrendPoint, RefundSpike } from './models/reasons.model';
 import { ReasonsService } from './reasons.service';

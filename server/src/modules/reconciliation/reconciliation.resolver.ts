@@ -1,5 +1,6 @@
 import { Query, Resolver } from '@nestjs/graphql';
-import { FilterArg, RefundFilterInput } from '../../common/graphql/refund-filter.input';
+import { FilterArg } from '../../common/graphql/args';
+import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
 import { validateFilter } from '../../common/semantic/filter';
 import { Reconciliation } from './models/reconciliation.model';
 import { ReconciliationService } from './reconciliation.service';

@@ -1,5 +1,6 @@
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
-import { FilterArg, RefundFilterInput } from '../../common/graphql/refund-filter.input';
+import { FilterArg } from '../../common/graphql/args';
+import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
 import { validateFilter } from '../../common/semantic/filter';
 import type { Principal } from '../auth/auth.types';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';

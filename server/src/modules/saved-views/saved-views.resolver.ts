@@ -1,4 +1,5 @@
-import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { IdArg } from '../../common/graphql/args';
 import { Roles } from '../auth/auth.guard';
 import type { Principal } from '../auth/auth.types';
 import { ClientAddress, CurrentPrincipal } from '../auth/current-principal.decorator';
@@ -28,7 +29,7 @@ export class SavedViewsResolver {
 
   @Roles('admin', 'executive', 'product')
   @Mutation(() => Boolean)
-  deleteSavedView(@Args('id', { type: () => Int }) id: number, @CurrentPrincipal() who: Principal, @ClientAddress() address: string): Promise<boolean> {
+  deleteSavedView(@IdArg() id: number, @CurrentPrincipal() who: Principal, @ClientAddress() address: string): Promise<boolean> {
     return this.service.remove(id, who, address);
   }
 }
