@@ -1,22 +1,19 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { IdArg } from '../../common/graphql/args';
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { DateScalar } from '../../common/graphql/date.scalar';
 import { Roles } from '../auth/auth.guard';
 import type { Principal } from '../auth/auth.types';
-import { ClientAddress, CurrentPrincipal } from '../auth/current-principal.decorator';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { OwnedRecordsResolver, RECORD_WRITERS } from '../auth/owned-records.resolver';
 import { AnnotationsService } from './annotations.service';
 import { Annotation } from './models/annotation.model';
 
 @Resolver()
-export class AnnotationsResolver {
-  constructor(private readonly service: AnnotationsService) {}
-
-  @Query(() => [Annotation])
-  annotations(): Promise<Annotation[]> {
-    return this.service.list();
+export class AnnotationsResolver extends OwnedRecordsResolver(Annotation, { list: 'annotations', remove: 'deleteAnnotation' }) {
+  constructor(readonly service: AnnotationsService) {
+    super();
   }
 
-  @Roles('admin', 'executive', 'product')
+  @Roles(...RECORD_WRITERS)
   @Mutation(() => Annotation)
   addAnnotation(
     @Args('date', { type: () => DateScalar }) date: string,
@@ -25,11 +22,5 @@ export class AnnotationsResolver {
     @CurrentPrincipal() who: Principal,
   ): Promise<Annotation> {
     return this.service.add(date, metric ?? null, note, who);
-  }
-
-  @Roles('admin', 'executive', 'product')
-  @Mutation(() => Boolean)
-  deleteAnnotation(@IdArg() id: number, @CurrentPrincipal() who: Principal, @ClientAddress() address: string): Promise<boolean> {
-    return this.service.remove(id, who, address);
   }
 }
