@@ -8,11 +8,7 @@ import { AnnotationsService } from './annotations.service';
 import { Annotation } from './models/annotation.model';
 
 @Resolver()
-export class AnnotationsResolver extends OwnedRecordsResolver(Annotation, { list: 'annotations', remove: 'deleteAnnotation' }) {
-  constructor(readonly service: AnnotationsService) {
-    super();
-  }
-
+export class AnnotationsResolver extends OwnedRecordsResolver(Annotation, AnnotationsService, { list: 'annotations', remove: 'deleteAnnotation' }) {
   @Roles(...RECORD_WRITERS)
   @Mutation(() => Annotation)
   addAnnotation(

@@ -1,4 +1,4 @@
-import type { Type } from '@nestjs/common';
+import { Inject, type Type } from '@nestjs/common';
 import { ROLES, type Role } from '@refunds/shared';
 import { Mutation, Query, Resolver } from '@nestjs/graphql';
 import { IdArg } from '../../common/graphql/args';
@@ -15,13 +15,14 @@ export interface OwnedRecordsApi<T> {
 }
 
 /**
- * The list query and the delete mutation of a kind of owned record (Nest's resolver inheritance):
- * `OwnedRecordsResolver(SavedView, { list: 'savedViews', remove: 'deleteSavedView' })`.
+ * The list query and the delete mutation of a kind of owned record (Nest's resolver inheritance), with
+ * its service injected as `this.service`:
+ * `OwnedRecordsResolver(SavedView, SavedViewsService, { list: 'savedViews', remove: 'deleteSavedView' })`.
  */
-export function OwnedRecordsResolver<T>(record: Type<T>, names: { list: string; remove: string }) {
+export function OwnedRecordsResolver<T, S extends OwnedRecordsApi<T>>(record: Type<T>, service: Type<S>, names: { list: string; remove: string }) {
   @Resolver({ isAbstract: true })
   abstract class OwnedRecordsResolverHost {
-    abstract readonly service: OwnedRecordsApi<T>;
+    @Inject(service) readonly service!: S;
 
     @Query(() => [record], { name: names.list })
     list(): Promise<T[]> {

@@ -7,11 +7,7 @@ import { SavedView } from './models/saved-view.model';
 import { SavedViewsService } from './saved-views.service';
 
 @Resolver()
-export class SavedViewsResolver extends OwnedRecordsResolver(SavedView, { list: 'savedViews', remove: 'deleteSavedView' }) {
-  constructor(readonly service: SavedViewsService) {
-    super();
-  }
-
+export class SavedViewsResolver extends OwnedRecordsResolver(SavedView, SavedViewsService, { list: 'savedViews', remove: 'deleteSavedView' }) {
   @Roles(...RECORD_WRITERS)
   @Mutation(() => SavedView)
   saveView(
