@@ -1,4 +1,5 @@
-import { Table, TableColumn, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { boolean, column, id, integer, nullable, references, table, varchar } from './columns';
 
 /** Local accounts (e-mail, password hash, disabled), single-sign-on subjects, server-side sessions and the audit log. */
 export class SessionsAccountsAudit1700000000015 implements MigrationInterface {
@@ -6,47 +7,28 @@ export class SessionsAccountsAudit1700000000015 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.addColumns('users', [
-      new TableColumn({ name: 'email', type: 'varchar', length: '320', isNullable: true, isUnique: true }),
-      new TableColumn({ name: 'passwordHash', type: 'varchar', length: '300', isNullable: true }),
-      new TableColumn({ name: 'oidcSubject', type: 'varchar', length: '600', isNullable: true, isUnique: true }),
-      new TableColumn({ name: 'disabled', type: 'boolean', default: false }),
+      column(varchar('email', 320, { isNullable: true, isUnique: true })),
+      column(varchar('passwordHash', 300, nullable)),
+      column(varchar('oidcSubject', 600, { isNullable: true, isUnique: true })),
+      column(boolean('disabled', false)),
     ]);
     await q.createTable(
-      new Table({
-        name: 'sessions',
-        columns: [
-          { name: 'idHash', type: 'varchar', length: '64', isPrimary: true },
-          { name: 'kind', type: 'varchar', length: '20' },
-          { name: 'userId', type: 'integer', isNullable: true },
-          { name: 'tokenId', type: 'integer', isNullable: true },
-          { name: 'adminFingerprint', type: 'varchar', length: '64', isNullable: true },
-          { name: 'createdAt', type: 'varchar', length: '30' },
-          { name: 'lastSeenAt', type: 'varchar', length: '30' },
-          { name: 'address', type: 'varchar', length: '64' },
-        ],
-      }),
+      table('sessions', [
+        varchar('idHash', 64, { isPrimary: true }),
+        varchar('kind', 20),
+        integer('userId', nullable),
+        integer('tokenId', nullable),
+        varchar('adminFingerprint', 64, nullable),
+        varchar('createdAt', 30),
+        varchar('lastSeenAt', 30),
+        varchar('address', 64),
+      ]),
     );
     await q.createIndex('sessions', new TableIndex({ columnNames: ['lastSeenAt'] }));
-    await q.createForeignKey(
-      'sessions',
-      new TableForeignKey({ columnNames: ['userId'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
-    );
-    await q.createForeignKey(
-      'sessions',
-      new TableForeignKey({ columnNames: ['tokenId'], referencedTableName: 'api_tokens', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
-    );
+    await q.createForeignKey('sessions', references('userId', 'users', 'CASCADE'));
+    await q.createForeignKey('sessions', references('tokenId', 'api_tokens', 'CASCADE'));
     await q.createTable(
-      new Table({
-        name: 'audit_log',
-        columns: [
-          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
-          { name: 'at', type: 'varchar', length: '30' },
-          { name: 'actor', type: 'varchar', length: '320' },
-          { name: 'action', type: 'varchar', length: '60' },
-          { name: 'detail', type: 'varchar', length: '2000' },
-          { name: 'address', type: 'varchar', length: '64' },
-        ],
-      }),
+      table('audit_log', [id(), varchar('at', 30), varchar('actor', 320), varchar('action', 60), varchar('detail', 2000), varchar('address', 64)]),
     );
     await q.createIndex('audit_log', new TableIndex({ columnNames: ['at'] }));
   }

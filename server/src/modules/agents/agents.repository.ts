@@ -1,23 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { RefundFilter } from '@refunds/shared';
+import { AGENT_KPIS, OUTCOMES, type RefundFilter } from '@refunds/shared';
 import { DECIDED_SQL, raw, sql, type Warehouse } from '@refunds/warehouse';
 import { WAREHOUSE } from '../../database/warehouse';
 import { compileMetrics, type MeasureRow } from '../../common/semantic/metric-query';
 
 /** The catalog metrics of a scorecard (AGENT_KPIS and OUTCOMES), compiled from measures per agent and decision. */
-export const SCORECARD_METRICS = [
-  'handled',
-  'approvalRate',
-  'rejectionRate',
-  'resolutionHours',
-  'escalationRate',
-  'contactsPerRefund',
-  'reopenRate',
-  'refundCostPerCase',
-  'csatAvg',
-  'nps',
-  'repurchaseRate',
-] as const;
+export const SCORECARD_METRICS = [...AGENT_KPIS, ...OUTCOMES] as const;
 
 /** One agent's measures per decision (decided refunds only), with the agent's name and team. */
 export interface AgentTally {

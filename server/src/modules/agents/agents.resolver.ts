@@ -1,4 +1,5 @@
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
+import { FilterArg } from '../../common/graphql/args';
 import { AGENT_KPIS, DEFAULTS, isAgentKpi, type RefundFilter } from '@refunds/shared';
 import { AppError, badInput } from '../../common/errors';
 import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
@@ -41,7 +42,6 @@ function agentFilterFor(filter: RefundFilterInput | null, p: Principal): RefundF
   return f;
 }
 
-const filterArg = { type: () => RefundFilterInput, nullable: true } as const;
 const minCasesArg = {
   type: () => Int,
   defaultValue: DEFAULTS.agentMinCases,
@@ -54,7 +54,7 @@ export class AgentsResolver {
 
   @Query(() => [AgentScorecard], { description: 'Per-agent KPIs and customer outcomes, busiest agent first' })
   agentScorecards(
-    @Args('filter', filterArg) filter: RefundFilterInput | null,
+    @FilterArg() filter: RefundFilterInput | null,
     @Args('minCases', minCasesArg) minCases: number,
     @CurrentPrincipal() p: Principal,
   ): Promise<AgentScorecard[]> {
@@ -62,16 +62,13 @@ export class AgentsResolver {
   }
 
   @Query(() => [KpiCorrelation], { description: 'Every agent KPI against every outcome, across sufficient agents' })
-  kpiOutcomeCorrelations(
-    @Args('filter', filterArg) filter: RefundFilterInput | null,
-    @Args('minCases', minCasesArg) minCases: number,
-  ): Promise<KpiCorrelation[]> {
+  kpiOutcomeCorrelations(@FilterArg() filter: RefundFilterInput | null, @Args('minCases', minCasesArg) minCases: number): Promise<KpiCorrelation[]> {
     return this.service.correlations(validateFilter(filter), validateMinCases(minCases));
   }
 
   @Query(() => IncentiveAlignment, { description: 'How well a plan (planId, weights, or the plan in effect) rewards good customer outcomes' })
   incentiveAlignment(
-    @Args('filter', filterArg) filter: RefundFilterInput | null,
+    @FilterArg() filter: RefundFilterInput | null,
     @Args('planId', { type: () => String, nullable: true }) planId: string | null,
     @Args('weights', { type: () => [KpiWeightInput], nullable: true, description: 'A what-if plan; wins over planId' }) weights: KpiWeightInput[] | null,
     @Args('minCases', minCasesArg) minCases: number,

@@ -124,7 +124,7 @@ export class AlertEvaluator {
     return trend.length ? trend[trend.length - 1].period : null;
   }
 
-  private async weekly(kind: AlertKind.SLA_BREACH | AlertKind.PAYOUT_FAILURES, threshold: number, f: RefundFilter): Promise<Finding[]> {
+  private async weekly(kind: typeof AlertKind.SLA_BREACH | typeof AlertKind.PAYOUT_FAILURES, threshold: number, f: RefundFilter): Promise<Finding[]> {
     const trend = await this.overview.trend(f, 'WEEK');
     const weeks = trend.slice(-RECENT_WEEKS).map((t) => t.period);
     const out: Finding[] = [];

@@ -1,27 +1,14 @@
+import { keyedEnum, type EnumValue } from '../../common/keyed-enum';
+
 /** Plain enums (no GraphQL import, so pure code and its unit tests load without Nest); registered in models/alert-enums.ts. */
-export enum AlertKind {
-  REFUND_SPIKE = 'REFUND_SPIKE',
-  SLA_BREACH = 'SLA_BREACH',
-  PAYOUT_FAILURES = 'PAYOUT_FAILURES',
-  CHANNEL_INCONSISTENCY = 'CHANNEL_INCONSISTENCY',
-  INCENTIVE_MISALIGNMENT = 'INCENTIVE_MISALIGNMENT',
-  SCHEDULED_PACK = 'SCHEDULED_PACK',
-}
+export const AlertKind = keyedEnum(['REFUND_SPIKE', 'SLA_BREACH', 'PAYOUT_FAILURES', 'CHANNEL_INCONSISTENCY', 'INCENTIVE_MISALIGNMENT', 'SCHEDULED_PACK']);
+export type AlertKind = EnumValue<typeof AlertKind>;
 
-export enum AlertFormat {
-  JSON = 'JSON',
-  SLACK = 'SLACK',
-  FEISHU = 'FEISHU',
-  DINGTALK = 'DINGTALK',
-  WECOM = 'WECOM',
-  EMAIL = 'EMAIL',
-}
+export const AlertFormat = keyedEnum(['JSON', 'SLACK', 'FEISHU', 'DINGTALK', 'WECOM', 'EMAIL']);
+export type AlertFormat = EnumValue<typeof AlertFormat>;
 
-export enum AlertDeliveryStatus {
-  DELIVERED = 'DELIVERED',
-  FAILED = 'FAILED',
-  RETRYING = 'RETRYING',
-}
+export const AlertDeliveryStatus = keyedEnum(['DELIVERED', 'FAILED', 'RETRYING']);
+export type AlertDeliveryStatus = EnumValue<typeof AlertDeliveryStatus>;
 
 export type AlertLanguage = 'en' | 'zh-CN';
 export const ALERT_LANGUAGES: readonly AlertLanguage[] = ['en', 'zh-CN'];

@@ -1,4 +1,5 @@
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { IdArg } from '../../common/graphql/args';
 import { Roles } from '../auth/auth.guard';
 import type { Principal } from '../auth/auth.types';
 import { ClientAddress, CurrentPrincipal } from '../auth/current-principal.decorator';
@@ -36,7 +37,7 @@ export class AlertsResolver {
   @Roles('admin', 'executive')
   @Mutation(() => AlertRule, { description: 'Replaces the rule; it starts again from the data as it is (findings already there are not sent)' })
   updateAlertRule(
-    @Args('id', { type: () => Int }) id: number,
+    @IdArg() id: number,
     @Args('input') input: AlertRuleInput,
     @CurrentPrincipal() who: Principal,
     @ClientAddress() address: string,
@@ -46,7 +47,7 @@ export class AlertsResolver {
 
   @Roles('admin', 'executive')
   @Mutation(() => Boolean)
-  deleteAlertRule(@Args('id', { type: () => Int }) id: number, @CurrentPrincipal() who: Principal, @ClientAddress() address: string): Promise<boolean> {
+  deleteAlertRule(@IdArg() id: number, @CurrentPrincipal() who: Principal, @ClientAddress() address: string): Promise<boolean> {
     return this.service.remove(id, who, address);
   }
 }

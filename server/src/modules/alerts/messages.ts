@@ -160,7 +160,7 @@ export function jsonPayload(rule: RuleForMessage, finding: Finding, t: MessageTe
 }
 
 /** The HTTP body of a webhook format (not EMAIL). */
-export function webhookBody(format: Exclude<AlertFormat, AlertFormat.EMAIL>, rule: RuleForMessage, finding: Finding, t: MessageText, at: string): unknown {
+export function webhookBody(format: Exclude<AlertFormat, 'EMAIL'>, rule: RuleForMessage, finding: Finding, t: MessageText, at: string): unknown {
   switch (format) {
     case AlertFormat.JSON:
       return jsonPayload(rule, finding, t, at);

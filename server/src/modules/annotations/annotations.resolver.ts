@@ -1,21 +1,15 @@
-import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { DateScalar } from '../../common/graphql/date.scalar';
 import { Roles } from '../auth/auth.guard';
 import type { Principal } from '../auth/auth.types';
-import { ClientAddress, CurrentPrincipal } from '../auth/current-principal.decorator';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { OwnedRecordsResolver, RECORD_WRITERS } from '../auth/owned-records.resolver';
 import { AnnotationsService } from './annotations.service';
 import { Annotation } from './models/annotation.model';
 
 @Resolver()
-export class AnnotationsResolver {
-  constructor(private readonly service: AnnotationsService) {}
-
-  @Query(() => [Annotation])
-  annotations(): Promise<Annotation[]> {
-    return this.service.list();
-  }
-
-  @Roles('admin', 'executive', 'product')
+export class AnnotationsResolver extends OwnedRecordsResolver(Annotation, AnnotationsService, { list: 'annotations', remove: 'deleteAnnotation' }) {
+  @Roles(...RECORD_WRITERS)
   @Mutation(() => Annotation)
   addAnnotation(
     @Args('date', { type: () => DateScalar }) date: string,
@@ -24,11 +18,5 @@ export class AnnotationsResolver {
     @CurrentPrincipal() who: Principal,
   ): Promise<Annotation> {
     return this.service.add(date, metric ?? null, note, who);
-  }
-
-  @Roles('admin', 'executive', 'product')
-  @Mutation(() => Boolean)
-  deleteAnnotation(@Args('id', { type: () => Int }) id: number, @CurrentPrincipal() who: Principal, @ClientAddress() address: string): Promise<boolean> {
-    return this.service.remove(id, who, address);
   }
 }

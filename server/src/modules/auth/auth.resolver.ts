@@ -1,4 +1,5 @@
-import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { IdArg } from '../../common/graphql/args';
 import { AppError } from '../../common/errors';
 import { Roles } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -36,7 +37,7 @@ export class AuthResolver {
 
   @Roles('admin')
   @Mutation(() => Boolean)
-  async revokeApiToken(@Args('id', { type: () => Int }) id: number, @CurrentPrincipal() p: Principal, @ClientAddress() address: string): Promise<boolean> {
+  async revokeApiToken(@IdArg() id: number, @CurrentPrincipal() p: Principal, @ClientAddress() address: string): Promise<boolean> {
     if (!(await this.auth.revoke(id, p, address))) throw new AppError('BAD_USER_INPUT', `id: no active token ${id}`, 'id');
     return true;
   }

@@ -1,4 +1,5 @@
 import { Args, Float, Int, Query, Resolver } from '@nestjs/graphql';
+import { FilterArg } from '../../common/graphql/args';
 import { DEFAULTS } from '@refunds/shared';
 import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
 import { validateFilter } from '../../common/semantic/filter';
@@ -11,7 +12,7 @@ export class ChannelsResolver {
 
   @Query(() => ChannelConsistency, { description: 'Do channels decide comparable cases alike?' })
   channelConsistency(
-    @Args('filter', { type: () => RefundFilterInput, nullable: true }) filter: RefundFilterInput | null,
+    @FilterArg() filter: RefundFilterInput | null,
     @Args('minCases', { type: () => Int, defaultValue: DEFAULTS.consistencyMinCases }) minCases: number,
     @Args('gapThreshold', { type: () => Float, defaultValue: DEFAULTS.consistencyGap }) gapThreshold: number,
   ): Promise<ChannelConsistency> {

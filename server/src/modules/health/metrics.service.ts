@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { WarehouseService } from '../../database/warehouse';
+import type { AlertDeliveryStatus } from '../alerts/alert-kinds';
 
 const OPERATION = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** Operation names are client-chosen: past this many distinct ones, the rest are counted as "other". */
@@ -11,57 +12,28 @@ const MAX_OPERATIONS = 200;
 export class MetricsService {
   readonly registry = new Registry();
   private readonly operations = new Set<string>();
-  private readonly gqlRequests = new Counter({
-    name: 'refunds_graphql_requests_total',
-    help: 'GraphQL requests by operation name',
-    labelNames: ['operation'],
-    registers: [this.registry],
-  });
-  private readonly gqlLatency = new Histogram({
-    name: 'refunds_graphql_request_duration_seconds',
-    help: 'GraphQL request latency by operation name',
-    labelNames: ['operation'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
-  private readonly gqlErrors = new Counter({
-    name: 'refunds_graphql_errors_total',
-    help: 'GraphQL errors by code',
-    labelNames: ['code'],
-    registers: [this.registry],
-  });
-  private readonly loads = new Counter({ name: 'refunds_loads_total', help: 'Loads by outcome', labelNames: ['outcome'], registers: [this.registry] });
-  private readonly loadRows = new Counter({
-    name: 'refunds_load_rows_total',
-    help: 'Rows read, loaded and rejected by loads',
-    labelNames: ['kind'],
-    registers: [this.registry],
-  });
-  private readonly loadDuration = new Histogram({
-    name: 'refunds_load_duration_seconds',
-    help: 'Load duration',
-    buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900],
-    registers: [this.registry],
-  });
-  private readonly warehouseQuery = new Histogram({
-    name: 'refunds_warehouse_query_duration_seconds',
-    help: 'Time of each analytics query in the warehouse (result-cache hits excluded)',
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [this.registry],
-  });
-  private readonly cache = new Counter({
-    name: 'refunds_result_cache_requests_total',
-    help: 'Result-cache look-ups by result (hit or miss)',
-    labelNames: ['result'],
-    registers: [this.registry],
-  });
-
-  private readonly alertAttempts = new Counter({
-    name: 'refunds_alert_delivery_attempts_total',
-    help: 'Alert delivery attempts by the status they left the delivery in (DELIVERED, RETRYING, FAILED)',
-    labelNames: ['status'],
-    registers: [this.registry],
-  });
+  private readonly gqlRequests = this.counter('refunds_graphql_requests_total', 'GraphQL requests by operation name', ['operation']);
+  private readonly gqlLatency = this.histogram(
+    'refunds_graphql_request_duration_seconds',
+    'GraphQL request latency by operation name',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    ['operation'],
+  );
+  private readonly gqlErrors = this.counter('refunds_graphql_errors_total', 'GraphQL errors by code', ['code']);
+  private readonly loads = this.counter('refunds_loads_total', 'Loads by outcome', ['outcome']);
+  private readonly loadRows = this.counter('refunds_load_rows_total', 'Rows read, loaded and rejected by loads', ['kind']);
+  private readonly loadDuration = this.histogram('refunds_load_duration_seconds', 'Load duration', [0.1, 0.5, 1, 5, 15, 60, 300, 900]);
+  private readonly warehouseQuery = this.histogram(
+    'refunds_warehouse_query_duration_seconds',
+    'Time of each analytics query in the warehouse (result-cache hits excluded)',
+    [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  );
+  private readonly cache = this.counter('refunds_result_cache_requests_total', 'Result-cache look-ups by result (hit or miss)', ['result']);
+  private readonly alertAttempts = this.counter(
+    'refunds_alert_delivery_attempts_total',
+    'Alert delivery attempts by the status they left the delivery in (DELIVERED, RETRYING, FAILED)',
+    ['status'],
+  );
 
   constructor(db: WarehouseService) {
     // Process metrics, among them nodejs_eventloop_lag_seconds and its percentiles.
@@ -77,6 +49,14 @@ export class MetricsService {
         this.loadRows.inc({ kind: 'rejected' }, rows.rejected);
       },
     });
+  }
+
+  private counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private histogram<L extends string>(name: string, help: string, buckets: number[], labelNames: readonly L[] = []): Histogram<L> {
+    return new Histogram({ name, help, buckets, labelNames, registers: [this.registry] });
   }
 
   private label(operation: string | null | undefined): string {
@@ -102,7 +82,7 @@ export class MetricsService {
     return this.registry.metrics();
   }
 
-  alertAttempt(status: 'DELIVERED' | 'RETRYING' | 'FAILED'): void {
+  alertAttempt(status: AlertDeliveryStatus): void {
     this.alertAttempts.inc({ status });
   }
 }

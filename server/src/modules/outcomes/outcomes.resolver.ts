@@ -1,4 +1,5 @@
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
+import { FilterArg, GrainArg } from '../../common/graphql/args';
 import { DEFAULTS } from '@refunds/shared';
 import { DimensionEnum, GrainEnum } from '../../common/graphql/enums';
 import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
@@ -8,17 +9,15 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { ExperienceGroup, RejectionEconomics, RejectionEffect, RepurchaseGroup } from './models/outcomes.model';
 import { OutcomesService } from './outcomes.service';
 
-const filterArg = { type: () => RefundFilterInput, nullable: true } as const;
-
 @Resolver()
 export class OutcomesResolver {
   constructor(private readonly service: OutcomesService) {}
 
   @Query(() => [ExperienceGroup], { description: 'CSAT and NPS of surveys linked to refunds, by a refund dimension' })
   customerExperience(
-    @Args('filter', filterArg) filter: RefundFilterInput | null,
+    @FilterArg() filter: RefundFilterInput | null,
     @Args('groupBy', { type: () => DimensionEnum, defaultValue: DimensionEnum.DECISION }) groupBy: DimensionEnum,
-    @Args('grain', { type: () => GrainEnum, defaultValue: GrainEnum.WEEK, description: 'Period length when groupBy is PERIOD' }) grain: GrainEnum,
+    @GrainArg('Period length when groupBy is PERIOD') grain: GrainEnum,
     @CurrentPrincipal() who: Principal,
   ): Promise<ExperienceGroup[]> {
     return this.service.experience(validateFilter(filter), groupBy, grain, who);
@@ -26,10 +25,10 @@ export class OutcomesResolver {
 
   @Query(() => [RepurchaseGroup], { description: 'Repurchase within windowDays of the decision (censored at the data horizon)' })
   repurchaseAfterRefund(
-    @Args('filter', filterArg) filter: RefundFilterInput | null,
+    @FilterArg() filter: RefundFilterInput | null,
     @Args('windowDays', { type: () => Int, defaultValue: DEFAULTS.repurchaseWindowDays }) windowDays: number,
     @Args('groupBy', { type: () => DimensionEnum, defaultValue: DimensionEnum.DECISION }) groupBy: DimensionEnum,
-    @Args('grain', { type: () => GrainEnum, defaultValue: GrainEnum.WEEK, description: 'Period length when groupBy is PERIOD' }) grain: GrainEnum,
+    @GrainArg('Period length when groupBy is PERIOD') grain: GrainEnum,
     @CurrentPrincipal() who: Principal,
   ): Promise<RepurchaseGroup[]> {
     return this.service.repurchase(validateFilter(filter), windowDays, groupBy, grain, who);
@@ -37,7 +36,7 @@ export class OutcomesResolver {
 
   @Query(() => RejectionEconomics)
   rejectionEconomics(
-    @Args('filter', filterArg) filter: RefundFilterInput | null,
+    @FilterArg() filter: RefundFilterInput | null,
     @Args('windowDays', { type: () => Int, defaultValue: DEFAULTS.economicsWindowDays }) windowDays: number,
   ): Promise<RejectionEconomics> {
     return this.service.economics(validateFilter(filter), windowDays);
@@ -45,7 +44,7 @@ export class OutcomesResolver {
 
   @Query(() => RejectionEffect, { description: 'What a rejection costs, matched like with like (metrics.md), beside the naive gap' })
   rejectionEffect(
-    @Args('filter', filterArg) filter: RefundFilterInput | null,
+    @FilterArg() filter: RefundFilterInput | null,
     @Args('windowDays', { type: () => Int, defaultValue: DEFAULTS.economicsWindowDays }) windowDays: number,
   ): Promise<RejectionEffect> {
     return this.service.effect(validateFilter(filter), windowDays);

@@ -1,4 +1,5 @@
-import { Args, Info, Query, Resolver } from '@nestjs/graphql';
+import { Info, Query, Resolver } from '@nestjs/graphql';
+import { FilterArg, GrainArg } from '../../common/graphql/args';
 import type { GraphQLResolveInfo, SelectionNode } from 'graphql';
 import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
 import { validateFilter } from '../../common/semantic/filter';
@@ -12,10 +13,7 @@ export class OverviewResolver {
   constructor(private readonly service: OverviewService) {}
 
   @Query(() => Overview, { description: 'Headline numbers for the filter, with the previous period when asked for' })
-  async overview(
-    @Args('filter', { type: () => RefundFilterInput, nullable: true }) filter: RefundFilterInput | null,
-    @Info() info: GraphQLResolveInfo,
-  ): Promise<Overview> {
+  async overview(@FilterArg() filter: RefundFilterInput | null, @Info() info: GraphQLResolveInfo): Promise<Overview> {
     const asked = new Set<string>();
     // Field names asked for here and under `previous`, through fragments too.
     const collect = (sel: readonly SelectionNode[] | undefined, depth: number): void => {
@@ -32,10 +30,7 @@ export class OverviewResolver {
   }
 
   @Query(() => [TrendPoint], { description: 'Refunds and decision rates per period' })
-  refundTrend(
-    @Args('filter', { type: () => RefundFilterInput, nullable: true }) filter: RefundFilterInput | null,
-    @Args('grain', { type: () => GrainEnum, defaultValue: GrainEnum.WEEK }) grain: GrainEnum,
-  ): Promise<TrendPoint[]> {
+  refundTrend(@FilterArg() filter: RefundFilterInput | null, @GrainArg() grain: GrainEnum): Promise<TrendPoint[]> {
     return this.service.trend(validateFilter(filter), grain);
   }
 }

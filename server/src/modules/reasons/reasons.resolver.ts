@@ -1,4 +1,5 @@
 import { Args, Float, Int, Query, Resolver } from '@nestjs/graphql';
+import { FilterArg, GrainArg } from '../../common/graphql/args';
 import { DEFAULTS } from '@refunds/shared';
 import { GrainEnum } from '../../common/graphql/enums';
 import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
@@ -11,16 +12,13 @@ export class ReasonsResolver {
   constructor(private readonly service: ReasonsService) {}
 
   @Query(() => [ReasonTrendPoint], { description: 'Refunds per period and reason code, with the reason family and share of the period' })
-  reasonTrends(
-    @Args('filter', { type: () => RefundFilterInput, nullable: true }) filter: RefundFilterInput | null,
-    @Args('grain', { type: () => GrainEnum, defaultValue: GrainEnum.WEEK }) grain: GrainEnum,
-  ): Promise<ReasonTrendPoint[]> {
+  reasonTrends(@FilterArg() filter: RefundFilterInput | null, @GrainArg() grain: GrainEnum): Promise<ReasonTrendPoint[]> {
     return this.service.trends(validateFilter(filter), grain);
   }
 
   @Query(() => [RefundSpike], { description: 'Defect-driven refund spikes by product and week, most significant first' })
   refundSpikes(
-    @Args('filter', { type: () => RefundFilterInput, nullable: true }) filter: RefundFilterInput | null,
+    @FilterArg() filter: RefundFilterInput | null,
     @Args('minCount', { type: () => Int, defaultValue: DEFAULTS.spikeMinCount }) minCount: number,
     @Args('alpha', { type: () => Float, defaultValue: DEFAULTS.spikeAlpha }) alpha: number,
   ): Promise<RefundSpike[]> {

@@ -1,4 +1,5 @@
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
+import { FilterArg } from '../../common/graphql/args';
 import { RefundFilterInput } from '../../common/graphql/refund-filter.input';
 import { validateFilter } from '../../common/semantic/filter';
 import type { Principal } from '../auth/auth.types';
@@ -12,7 +13,7 @@ export class RecordsResolver {
 
   @Query(() => RefundPage, { description: 'The refunds behind a chart segment, paged and sorted' })
   refunds(
-    @Args('filter', { type: () => RefundFilterInput, nullable: true }) filter: RefundFilterInput | null,
+    @FilterArg() filter: RefundFilterInput | null,
     @Args('drill', { type: () => RefundDrill, nullable: true }) drill: RefundDrill | null,
     @Args('sortBy', { defaultValue: 'requestedAt' }) sortBy: string,
     @Args('sortDir', { defaultValue: 'desc' }) sortDir: string,
@@ -25,7 +26,7 @@ export class RecordsResolver {
 
   @Query(() => RefundBreakdown, { description: 'Refunds per product or reason code behind a selection (exact counts, top groups)' })
   refundBreakdown(
-    @Args('filter', { type: () => RefundFilterInput, nullable: true }) filter: RefundFilterInput | null,
+    @FilterArg() filter: RefundFilterInput | null,
     @Args('drill', { type: () => RefundDrill, nullable: true }) drill: RefundDrill | null,
     @Args('by', { type: () => BreakdownByEnum }) by: BreakdownByEnum,
     @Args('limit', { type: () => Int, defaultValue: 15 }) limit: number,

@@ -1,20 +1,14 @@
-import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { Roles } from '../auth/auth.guard';
 import type { Principal } from '../auth/auth.types';
-import { ClientAddress, CurrentPrincipal } from '../auth/current-principal.decorator';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { OwnedRecordsResolver, RECORD_WRITERS } from '../auth/owned-records.resolver';
 import { SavedView } from './models/saved-view.model';
 import { SavedViewsService } from './saved-views.service';
 
 @Resolver()
-export class SavedViewsResolver {
-  constructor(private readonly service: SavedViewsService) {}
-
-  @Query(() => [SavedView])
-  savedViews(): Promise<SavedView[]> {
-    return this.service.list();
-  }
-
-  @Roles('admin', 'executive', 'product')
+export class SavedViewsResolver extends OwnedRecordsResolver(SavedView, SavedViewsService, { list: 'savedViews', remove: 'deleteSavedView' }) {
+  @Roles(...RECORD_WRITERS)
   @Mutation(() => SavedView)
   saveView(
     @Args('name') name: string,
@@ -24,11 +18,5 @@ export class SavedViewsResolver {
     @CurrentPrincipal() who: Principal,
   ): Promise<SavedView> {
     return this.service.add(name, page, filter, params, who);
-  }
-
-  @Roles('admin', 'executive', 'product')
-  @Mutation(() => Boolean)
-  deleteSavedView(@Args('id', { type: () => Int }) id: number, @CurrentPrincipal() who: Principal, @ClientAddress() address: string): Promise<boolean> {
-    return this.service.remove(id, who, address);
   }
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { FILTER_COLUMNS, type RefundFilter } from '@refunds/shared';
-import { AppError, badInput } from '../../common/errors';
+import { badInput } from '../../common/errors';
 import { AuditService } from '../audit/audit.service';
 import { validateFilter } from '../../common/semantic/filter';
 import { isValidDate } from '../../common/graphql/date.scalar';
-import { CAN, type Principal } from '../auth/auth.types';
+import type { Principal } from '../auth/auth.types';
+import { OwnedRecordsService } from '../auth/owned-records.service';
 import type { SavedView } from './models/saved-view.model';
 import { SavedViewsRepository } from './saved-views.repository';
 
@@ -60,14 +61,9 @@ export function parseParamsJson(json: string, arg = 'params'): Record<string, st
 }
 
 @Injectable()
-export class SavedViewsService {
-  constructor(
-    private readonly repo: SavedViewsRepository,
-    private readonly audit: AuditService,
-  ) {}
-
-  list(): Promise<SavedView[]> {
-    return this.repo.list();
+export class SavedViewsService extends OwnedRecordsService<SavedView, SavedViewsRepository> {
+  constructor(repo: SavedViewsRepository, audit: AuditService) {
+    super(repo, audit, { noun: 'saved view', owner: (v) => v.owner, deletedAction: 'saved-view-deleted' });
   }
 
   add(name: string, page: string, filter: string, params: string | null | undefined, who: Principal): Promise<SavedView> {
@@ -78,16 +74,5 @@ export class SavedViewsService {
     const parsed = parseFilterJson(filter);
     const p = params === null || params === undefined ? null : parseParamsJson(params);
     return this.repo.add({ name: n, page, filter: JSON.stringify(parsed), params: p && Object.keys(p).length ? JSON.stringify(p) : null, owner: who.name });
-  }
-
-  /** Only the owner, or an admin, may delete; anyone else gets FORBIDDEN. */
-  async remove(id: number, who: Principal, address: string): Promise<boolean> {
-    const row = await this.repo.find(id);
-    if (!row) throw badInput('id', `no saved view ${id}`);
-    if (row.owner !== who.name && !CAN.deleteOthers(who.role))
-      throw new AppError('FORBIDDEN', `id: only ${row.owner} or an admin may delete this saved view`, 'id');
-    if (!(await this.repo.remove(id))) throw badInput('id', `no saved view ${id}`);
-    await this.audit.record({ actor: who.name, action: 'saved-view-deleted', detail: `saved view ${id} of ${row.owner}`, address });
-    return true;
   }
 }

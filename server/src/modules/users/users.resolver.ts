@@ -1,4 +1,5 @@
-import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { IdArg } from '../../common/graphql/args';
 import { Roles } from '../auth/auth.guard';
 import type { Principal } from '../auth/auth.types';
 import { ClientAddress, CurrentPrincipal } from '../auth/current-principal.decorator';
@@ -29,7 +30,7 @@ export class UsersResolver {
 
   @Mutation(() => User, { description: 'Changes role and/or disabled state; disabling ends the sessions (admin only)' })
   updateUser(
-    @Args('id', { type: () => Int }) id: number,
+    @IdArg() id: number,
     @Args('role', { type: () => String, nullable: true }) role: string | null,
     @Args('disabled', { type: () => Boolean, nullable: true }) disabled: boolean | null,
     @CurrentPrincipal() p: Principal,
@@ -39,12 +40,7 @@ export class UsersResolver {
   }
 
   @Mutation(() => Boolean, { description: "Sets a user's password and ends their sessions (admin only)" })
-  resetPassword(
-    @Args('id', { type: () => Int }) id: number,
-    @Args('password') password: string,
-    @CurrentPrincipal() p: Principal,
-    @ClientAddress() address: string,
-  ): Promise<boolean> {
+  resetPassword(@IdArg() id: number, @Args('password') password: string, @CurrentPrincipal() p: Principal, @ClientAddress() address: string): Promise<boolean> {
     return this.service.resetPassword(id, password, p, address);
   }
 }

@@ -1,4 +1,5 @@
-import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { NullableFloat } from '../../../common/graphql/fields';
 
 @ObjectType({ description: 'One agent over the decided refunds with that agent_id (metrics.md, Agent scorecards). Rates are 0..1, null over an empty set.' })
 export class AgentScorecard {
@@ -7,18 +8,17 @@ export class AgentScorecard {
   @Field(() => String, { nullable: true }) team!: string | null;
   @Field({ description: 'handled < minCases: shown, but left out of correlations and alignment' }) insufficient!: boolean;
   @Field(() => Int, { description: 'Decided refunds with this agent_id' }) handled!: number;
-  @Field(() => Float, { nullable: true }) approvalRate!: number | null;
-  @Field(() => Float, { nullable: true }) rejectionRate!: number | null;
-  @Field(() => Float, { nullable: true, description: 'Mean hours from requested_at to decided_at' }) resolutionHours!: number | null;
-  @Field(() => Float, { nullable: true }) escalationRate!: number | null;
-  @Field(() => Float, { nullable: true }) contactsPerRefund!: number | null;
-  @Field(() => Float, { nullable: true }) reopenRate!: number | null;
-  @Field(() => Float, { nullable: true, description: 'sum(refunded_amount) / handled, reporting currency' }) refundCostPerCase!: number | null;
-  @Field(() => Float, { nullable: true }) csatAvg!: number | null;
+  @NullableFloat() approvalRate!: number | null;
+  @NullableFloat() rejectionRate!: number | null;
+  @NullableFloat({ description: 'Mean hours from requested_at to decided_at' }) resolutionHours!: number | null;
+  @NullableFloat() escalationRate!: number | null;
+  @NullableFloat() contactsPerRefund!: number | null;
+  @NullableFloat() reopenRate!: number | null;
+  @NullableFloat({ description: 'sum(refunded_amount) / handled, reporting currency' }) refundCostPerCase!: number | null;
+  @NullableFloat() csatAvg!: number | null;
   @Field(() => Int, { description: 'CSAT responses linked to the handled refunds: the csatAvg n' }) csatResponses!: number;
-  @Field(() => Float, { nullable: true }) nps!: number | null;
+  @NullableFloat() nps!: number | null;
   @Field(() => Int, { description: 'NPS responses: the nps n' }) npsResponses!: number;
-  @Field(() => Float, { nullable: true, description: 'Repurchase within 30 days of the decision, censored at the orders horizon' }) repurchaseRate!:
-    number | null;
+  @NullableFloat({ description: 'Repurchase within 30 days of the decision, censored at the orders horizon' }) repurchaseRate!: number | null;
   @Field(() => Int, { description: 'Handled refunds with a full 30-day window: the repurchaseRate n' }) repurchaseEligible!: number;
 }

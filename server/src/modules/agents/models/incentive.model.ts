@@ -1,4 +1,5 @@
 import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import { NullableFloat } from '../../../common/graphql/fields';
 import type { Direction } from '@refunds/shared';
 import { DateScalar } from '../../../common/graphql/date.scalar';
 import { DirectionEnum } from '../direction.enum';
@@ -34,15 +35,14 @@ export class AgentAlignment {
   @Field({ description: 'The agent id; `rank-<n>` for roles that may not see agents' }) agentId!: string;
   @Field(() => String, { nullable: true }) name!: string | null;
   @Field(() => Float, { description: 'sum of weight x z(kpi), sign flipped for lower_is_better' }) incentiveScore!: number;
-  @Field(() => Float, { nullable: true, description: 'Mean of the present z(csatAvg), z(nps), z(repurchaseRate); null when none is present' }) outcomeScore!:
-    number | null;
+  @NullableFloat({ description: 'Mean of the present z(csatAvg), z(nps), z(repurchaseRate); null when none is present' }) outcomeScore!: number | null;
   @Field(() => Float, { description: '1 = highest incentive score among sufficient agents; ties share the average rank' }) incentiveRank!: number;
-  @Field(() => Float, { nullable: true, description: '1 = highest outcome score among agents with one; ties averaged' }) outcomeRank!: number | null;
+  @NullableFloat({ description: '1 = highest outcome score among agents with one; ties averaged' }) outcomeRank!: number | null;
 }
 
 @ObjectType({ description: 'Does the incentive plan pay for good customer outcomes? (metrics.md, Incentive alignment)' })
 export class IncentiveAlignment {
-  @Field(() => Float, { nullable: true, description: 'Spearman rho of incentive score vs outcome score, -1..1; null when n < 2 or a side is constant' })
+  @NullableFloat({ description: 'Spearman rho of incentive score vs outcome score, -1..1; null when n < 2 or a side is constant' })
   alignment!: number | null;
   @Field(() => Int, { description: 'Sufficient agents with both scores' }) n!: number;
   @Field(() => AlignmentPlan) plan!: AlignmentPlan;

@@ -1,4 +1,5 @@
-import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { NullableFloat } from '../../../common/graphql/fields';
 import { AlertFormat, AlertKind } from './alert-enums';
 
 @ObjectType({ description: 'What to look for after each committed load (or when, for SCHEDULED_PACK), and where to say so' })
@@ -8,7 +9,7 @@ export class AlertRule {
   @Field(() => AlertKind) kind!: AlertKind;
   @Field(() => AlertFormat) format!: AlertFormat;
   @Field({ description: 'http(s) URL or mailto:; for roles that cannot manage rules, only the scheme and host' }) target!: string;
-  @Field(() => Float, { nullable: true }) threshold!: number | null;
+  @NullableFloat() threshold!: number | null;
   @Field({ description: 'The RefundFilter as JSON' }) filter!: string;
   @Field(() => String, { nullable: true, description: 'Cron expression (SCHEDULED_PACK)' }) schedule!: string | null;
   @Field({ description: 'en or zh-CN' }) language!: string;

@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { AppRecord } from '../../../common/graphql/app-record.model';
 
 @ObjectType()
 export class Me {
@@ -7,12 +8,10 @@ export class Me {
 }
 
 @ObjectType()
-export class ApiTokenInfo {
-  @Field(() => Int) id!: number;
+export class ApiTokenInfo extends AppRecord {
   @Field() label!: string;
   @Field() userName!: string;
   @Field() role!: string;
-  @Field() createdAt!: Date;
   @Field(() => String, { nullable: true }) revokedAt!: string | null;
 }
 

@@ -1,10 +1,11 @@
 import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import { NullableFloat } from '../../../common/graphql/fields';
 
 @ObjectType()
 export class CohortChannel {
   @Field() channel!: string;
   @Field(() => Int, { description: 'Decided refunds of this channel in the cohort' }) n!: number;
-  @Field(() => Float, { nullable: true }) approvalRate!: number | null;
+  @NullableFloat() approvalRate!: number | null;
 }
 
 @ObjectType({ description: 'Comparable cases: same reason code, product line and amount band' })
@@ -13,14 +14,14 @@ export class ChannelCohort {
   @Field(() => String, { nullable: true }) productLine!: string | null;
   @Field({ description: '[0,50), [50,200), [200,1000) or [1000,inf) of requested_amount' }) amountBand!: string;
   @Field(() => Float) gap!: number;
-  @Field(() => Float, { nullable: true, description: 'Chi-square test of decision (approved+partial vs rejected) by channel' }) pValue!: number | null;
+  @NullableFloat({ description: 'Chi-square test of decision (approved+partial vs rejected) by channel' }) pValue!: number | null;
   @Field() inconsistent!: boolean;
   @Field(() => [CohortChannel], { description: 'Eligible channels (>= minCases decided refunds)' }) channels!: CohortChannel[];
 }
 
 @ObjectType()
 export class ChannelConsistency {
-  @Field(() => Float, { nullable: true }) inconsistencyRate!: number | null;
+  @NullableFloat() inconsistencyRate!: number | null;
   @Field(() => Int) comparableCohorts!: number;
   @Field(() => Int) inconsistentCohorts!: number;
   @Field(() => Int, { description: 'Decided refunds of eligible channels in comparable cohorts (the rate denominator)' }) n!: number;

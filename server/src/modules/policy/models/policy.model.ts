@@ -1,4 +1,5 @@
-import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { NullableFloat } from '../../../common/graphql/fields';
 
 @ObjectType({ description: 'A policy change: from the loaded policy_changes table or entered in the app (which overrides by changeId)' })
 export class PolicyChange {
@@ -15,19 +16,18 @@ export class PolicyChange {
 export class PolicyImpactMetric {
   @Field({ description: 'approvalRate, rejectionRate, slaMetRate, csatRate, repurchaseRate (two proportions) or resolutionHours, csatAvg (Welch)' })
   metric!: string;
-  @Field(() => Float, { nullable: true }) pre!: number | null;
-  @Field(() => Float, { nullable: true }) post!: number | null;
+  @NullableFloat() pre!: number | null;
+  @NullableFloat() post!: number | null;
   @Field(() => Int, { description: 'Decided refunds; CSAT responses for csat*; eligible refunds for repurchaseRate' }) preN!: number;
   @Field(() => Int) postN!: number;
-  @Field(() => Float, { nullable: true }) delta!: number | null;
-  @Field(() => Float, { nullable: true }) low!: number | null;
-  @Field(() => Float, { nullable: true }) high!: number | null;
-  @Field(() => Float, { nullable: true }) pValue!: number | null;
-  @Field(() => Float, { nullable: true, description: 'The same delta over refunds outside the scope; null for an unscoped change' }) outOfScopeDelta!:
-    number | null;
-  @Field(() => Float, { nullable: true, description: 'delta - outOfScopeDelta' }) diffInDiff!: number | null;
-  @Field(() => Float, { nullable: true }) outOfScopePre!: number | null;
-  @Field(() => Float, { nullable: true }) outOfScopePost!: number | null;
+  @NullableFloat() delta!: number | null;
+  @NullableFloat() low!: number | null;
+  @NullableFloat() high!: number | null;
+  @NullableFloat() pValue!: number | null;
+  @NullableFloat({ description: 'The same delta over refunds outside the scope; null for an unscoped change' }) outOfScopeDelta!: number | null;
+  @NullableFloat({ description: 'delta - outOfScopeDelta' }) diffInDiff!: number | null;
+  @NullableFloat() outOfScopePre!: number | null;
+  @NullableFloat() outOfScopePost!: number | null;
   @Field(() => Int, { nullable: true }) outOfScopePreN!: number | null;
   @Field(() => Int, { nullable: true }) outOfScopePostN!: number | null;
 }

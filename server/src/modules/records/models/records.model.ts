@@ -1,4 +1,5 @@
 import { Field, Float, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { NullableFloat } from '../../../common/graphql/fields';
 import { DateScalar } from '../../../common/graphql/date.scalar';
 import { GrainEnum } from '../../../common/graphql/enums';
 
@@ -43,8 +44,8 @@ export class RefundRecord {
   @Field(() => Date, { nullable: true }) decidedAt!: Date | null;
   @Field() decision!: string;
   @Field(() => Float) requestedAmount!: number;
-  @Field(() => Float, { nullable: true }) refundedAmount!: number | null;
-  @Field(() => Float, { nullable: true }) resolutionHours!: number | null;
+  @NullableFloat() refundedAmount!: number | null;
+  @NullableFloat() resolutionHours!: number | null;
   @Field() customerType!: string;
   @Field(() => String, { nullable: true }) campaign!: string | null;
   @Field(() => RefundSources, { nullable: true, description: 'Source ids and lineage; null for refunds loaded from canonical files' })
