@@ -53,6 +53,12 @@ export class ClickHouseWarehouse {
           password: u.password,
           request_timeout: opts.requestTimeoutMs ?? 30_000,
           application: 'refunds',
+          // A load's INSERT ... SELECT can run for many minutes without a byte on the socket; progress
+          // headers once a minute keep it alive (what the client warns about on stderr otherwise), and
+          // few enough that Node's 16 KB response-header limit holds for hours.
+          ...((opts.requestTimeoutMs ?? 0) > 60_000 && {
+            clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '60000' },
+          }),
         }),
       };
     });
