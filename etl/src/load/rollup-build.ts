@@ -25,7 +25,8 @@ import { ROLLUP_SIGNATURE } from './rollup';
 interface Build {
   table: string;
   columns: string;
-  source: 'refund_facts' | 'orders';
+  /** refund_facts, orders, or (for a monthly rollup) its daily rollup. */
+  source: string;
   /** Group columns: name, and the expression over a source row that gives it. */
   groups: ReadonlyArray<readonly [string, string]>;
   measures: string;
@@ -34,7 +35,12 @@ interface Build {
   order: string;
   /** The source's timestamp every group's first column is the date (or week) of. */
   time: string;
+  /** Where an incremental update finds the changed source rows (default: the changed facts or orders). */
+  changes?: string;
 }
+
+/** The group keys an incremental update recomputed in a rollup (a monthly rollup's changes are its daily rollup's). */
+const keysOf = (table: string) => `_rollup_keys_${table}`;
 
 const BUILDS: readonly Build[] = [
   ...ROLLUPS.map((r): Build => ({
@@ -74,6 +80,18 @@ const BUILDS: readonly Build[] = [
     order: 'product_id, wk',
     time: 'requested_at',
   },
+  // After their daily rollups, which they are summed from.
+  ...ROLLUPS.map((r): Build => ({
+    table: r.monthly,
+    columns: rollupColumns(r),
+    source: r.table,
+    groups: [['day', `CAST(date_trunc('month', day) AS DATE)`], ...r.keys.map((k): [string, string] => [k, k])],
+    measures: measuresSql('rollup').text,
+    where: 'true',
+    order: 'day',
+    time: 'day',
+    changes: keysOf(r.table),
+  })),
 ];
 
 const usesCutoffs = (b: Build) => /\bh\./.test(b.measures);
@@ -210,8 +228,10 @@ export async function updateRollups(conn: DuckDBConnection): Promise<'incrementa
       sql`INSERT INTO _rollup_changes SELECT ${raw(cols)} FROM refund_facts WHERE ${col} >= CAST(${lo} AS TIMESTAMP) AND ${col} <= CAST(${hi} AS TIMESTAMP)`,
     );
   }
-  for (const b of BUILDS) await updateGroups(conn, b, b.source === 'orders' ? '_order_changes' : '_rollup_changes');
-  for (const t of ['_rollup_old', '_rollup_changed', '_rollup_changes', '_rollup_keys', '_facts_new']) await runSql(conn, `DROP TABLE IF EXISTS ${t}`);
+  for (const b of BUILDS) await updateGroups(conn, b, b.changes ?? (b.source === 'orders' ? '_order_changes' : '_rollup_changes'));
+  for (const t of ['_rollup_old', '_rollup_changed', '_rollup_changes', '_facts_new', ...BUILDS.map((b) => keysOf(b.table))]) {
+    await runSql(conn, `DROP TABLE IF EXISTS ${t}`);
+  }
   await storeCutoffs(conn);
   return 'incremental';
 }
@@ -219,15 +239,16 @@ export async function updateRollups(conn: DuckDBConnection): Promise<'incrementa
 /** Deletes the groups of `b` that rows of `changes` fall in and aggregates them again from the source. */
 async function updateGroups(conn: DuckDBConnection, b: Build, changes: string): Promise<void> {
   const names = b.groups.map(([n]) => n);
-  await runSql(conn, sql`CREATE OR REPLACE TEMP TABLE _rollup_keys AS SELECT DISTINCT ${groupSelect(b)} FROM ${raw(changes)} WHERE ${raw(b.where)}`);
-  const [{ lo }] = await queryRows<{ lo: string | null }>(conn, `SELECT CAST(min(${names[0]}) AS VARCHAR) AS lo FROM _rollup_keys`);
+  const keys = keysOf(b.table);
+  await runSql(conn, sql`CREATE OR REPLACE TEMP TABLE ${raw(keys)} AS SELECT DISTINCT ${groupSelect(b)} FROM ${raw(changes)} WHERE ${raw(b.where)}`);
+  const [{ lo }] = await queryRows<{ lo: string | null }>(conn, `SELECT CAST(min(${names[0]}) AS VARCHAR) AS lo FROM ${keys}`);
   if (lo === null) return;
   const match = (a: string, k: string) => names.map((n) => `${a}.${n} IS NOT DISTINCT FROM ${k}.${n}`).join(' AND ');
-  await runSql(conn, `DELETE FROM ${b.table} t USING _rollup_keys k WHERE ${match('t', 'k')}`);
+  await runSql(conn, `DELETE FROM ${b.table} t USING ${keys} k WHERE ${match('t', 'k')}`);
   // Every row of a group is at or after the group's first day, so the scan skips older row groups.
   const inGroups = sql`(SELECT s.* EXCLUDE (${raw(names.map((n) => `__g_${n}`).join(', '))}) FROM (
       SELECT *, ${groupSelect(b, '__g_')} FROM ${raw(b.source)} WHERE ${raw(b.time)} >= CAST(${lo} AS TIMESTAMP)) s
-    SEMI JOIN _rollup_keys k ON ${raw(names.map((n) => `s.__g_${n} IS NOT DISTINCT FROM k.${n}`).join(' AND '))})`;
+    SEMI JOIN ${raw(keys)} k ON ${raw(names.map((n) => `s.__g_${n} IS NOT DISTINCT FROM k.${n}`).join(' AND '))})`;
   await runSql(conn, sql`INSERT INTO ${raw(b.table)} ${aggregateSql(b, sql`${inGroups} f`)}`);
 }
 

@@ -4,7 +4,7 @@
 -- Named fragments (written out in fragments.sql): days_filter.
 -- 2 statements, in the order the query sends them.
 
--- [1] binds: $1 = "2025-01-01", $2 = "2025-04-01", $3 = ["web","chat"]
+-- [1] binds: $1 = "2025-01-01", $2 = "2025-04-01", $3 = "2025-01-01", $4 = "2025-04-01", $5 = "2025-01-01", $6 = "2025-04-01", $7 = ["web","chat"]
 SELECT
   *
 FROM
@@ -27,11 +27,27 @@ FROM
       CAST(sum(rep_yes) AS BIGINT) AS rep_yes,
       CAST(sum(rep_eligible) AS BIGINT) AS rep_eligible
     FROM
-      agent_daily
+      (
+        SELECT
+          *
+        FROM
+          agent_monthly
+        WHERE
+          day >= CAST($1 AS DATE)
+          AND day < CAST($2 AS DATE)
+        UNION ALL
+        SELECT
+          *
+        FROM
+          agent_daily
+        WHERE
+          day < CAST($3 AS DATE)
+          OR day >= CAST($4 AS DATE)
+      ) AS rollup_rows
     WHERE
       decision IN ('approved', 'partial', 'rejected')
       AND agent_id IS NOT NULL
-      AND days_filter($1, $2, $3)
+      AND days_filter($5, $6, $7)
     GROUP BY
       "agent_id",
       "decision"

@@ -4,7 +4,7 @@
 -- Named fragments (written out in fragments.sql): decided_days_filter, approved_or_partial_n.
 -- 1 statement, in the order the query sends them.
 
--- [1] binds: $1 = "2025-01-01", $2 = "2025-04-01", $3 = ["web","chat"], $4 = 20
+-- [1] binds: $1 = "2025-01-01", $2 = "2025-04-01", $3 = "2025-01-01", $4 = "2025-04-01", $5 = "2025-01-01", $6 = "2025-04-01", $7 = ["web","chat"], $8 = 20
 SELECT
   reason_code,
   product_line,
@@ -22,16 +22,32 @@ FROM
       CAST(sum(n) AS BIGINT) AS cases,
       approved_or_partial_n() AS appr
     FROM
-      cohort_daily
+      (
+        SELECT
+          *
+        FROM
+          cohort_monthly
+        WHERE
+          day >= CAST($1 AS DATE)
+          AND day < CAST($2 AS DATE)
+        UNION ALL
+        SELECT
+          *
+        FROM
+          cohort_daily
+        WHERE
+          day < CAST($3 AS DATE)
+          OR day >= CAST($4 AS DATE)
+      ) AS rollup_rows
     WHERE
-      decided_days_filter($1, $2, $3)
+      decided_days_filter($5, $6, $7)
     GROUP BY
       reason_code,
       product_line,
       band,
       channel
     HAVING
-      sum(n) >= $4
+      sum(n) >= $8
   ) AS cells
 ORDER BY
   reason_code,

@@ -3,7 +3,7 @@
 -- Engine: DuckDB, daily rollups on (the default).
 -- 2 statements, in the order the query sends them.
 
--- [1] binds: $1 = "2025-01-01", $2 = "2025-04-01", $3 = ["web","chat"]
+-- [1] binds: $1 = "2025-01-01", $2 = "2025-04-01", $3 = "2025-01-01", $4 = "2025-04-01", $5 = "2025-01-01", $6 = "2025-04-01", $7 = ["web","chat"]
 -- The statement of agentScorecards.sql [1].
 
 -- [2] binds: none

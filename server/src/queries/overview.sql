@@ -4,7 +4,7 @@
 -- Named fragments (written out in fragments.sql): days_filter, decided_times_filter.
 -- 3 statements, in the order the query sends them.
 
--- [1] binds: $1 = "2025-01-01", $2 = "2025-04-01", $3 = ["web","chat"]
+-- [1] binds: $1 = "2025-01-01", $2 = "2025-04-01", $3 = "2025-01-01", $4 = "2025-04-01", $5 = "2025-01-01", $6 = "2025-04-01", $7 = ["web","chat"]
 SELECT
   "decision",
   CAST(sum(n) AS BIGINT) AS n,
@@ -27,9 +27,25 @@ SELECT
   CAST(sum(rep_yes) AS BIGINT) AS rep_yes,
   CAST(sum(rep_eligible) AS BIGINT) AS rep_eligible
 FROM
-  refund_daily
+  (
+    SELECT
+      *
+    FROM
+      refund_monthly
+    WHERE
+      day >= CAST($1 AS DATE)
+      AND day < CAST($2 AS DATE)
+    UNION ALL
+    SELECT
+      *
+    FROM
+      refund_daily
+    WHERE
+      day < CAST($3 AS DATE)
+      OR day >= CAST($4 AS DATE)
+  ) AS rollup_rows
 WHERE
-  days_filter($1, $2, $3)
+  days_filter($5, $6, $7)
 GROUP BY
   "decision";
 

@@ -4,16 +4,32 @@
 -- Named fragments (written out in fragments.sql): decided_days_filter.
 -- 1 statement, in the order the query sends them.
 
--- [1] binds: $1 = "2025-01-01", $2 = "2025-04-01", $3 = ["web","chat"]
+-- [1] binds: $1 = "2025-01-01", $2 = "2025-04-01", $3 = "2025-01-01", $4 = "2025-04-01", $5 = "2025-01-01", $6 = "2025-04-01", $7 = ["web","chat"]
 SELECT
   decision,
   CAST(sum(eco_eligible) AS BIGINT) AS n,
   coalesce(fsum(eco_requested), 0) AS requested,
   coalesce(fsum(eco_rev), 0) AS revenue_sum
 FROM
-  refund_daily
+  (
+    SELECT
+      *
+    FROM
+      refund_monthly
+    WHERE
+      day >= CAST($1 AS DATE)
+      AND day < CAST($2 AS DATE)
+    UNION ALL
+    SELECT
+      *
+    FROM
+      refund_daily
+    WHERE
+      day < CAST($3 AS DATE)
+      OR day >= CAST($4 AS DATE)
+  ) AS rollup_rows
 WHERE
-  decided_days_filter($1, $2, $3)
+  decided_days_filter($5, $6, $7)
 GROUP BY
   decision
 HAVING

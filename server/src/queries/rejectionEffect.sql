@@ -4,7 +4,7 @@
 -- Named fragments (written out in fragments.sql): days_filter.
 -- 1 statement, in the order the query sends them.
 
--- [1] binds: $1 = "2025-01-01", $2 = "2025-04-01", $3 = ["web","chat"]
+-- [1] binds: $1 = "2025-01-01", $2 = "2025-04-01", $3 = "2025-01-01", $4 = "2025-04-01", $5 = "2025-01-01", $6 = "2025-04-01", $7 = ["web","chat"]
 SELECT
   reason_code,
   product_line,
@@ -17,10 +17,26 @@ SELECT
   CAST(sum(eco_yes) AS BIGINT) AS rep_sum,
   coalesce(fsum(eco_requested), 0) AS requested_sum
 FROM
-  cohort_daily
+  (
+    SELECT
+      *
+    FROM
+      cohort_monthly
+    WHERE
+      day >= CAST($1 AS DATE)
+      AND day < CAST($2 AS DATE)
+    UNION ALL
+    SELECT
+      *
+    FROM
+      cohort_daily
+    WHERE
+      day < CAST($3 AS DATE)
+      OR day >= CAST($4 AS DATE)
+  ) AS rollup_rows
 WHERE
   decision IN ('approved', 'rejected')
-  AND days_filter($1, $2, $3)
+  AND days_filter($5, $6, $7)
 GROUP BY ALL
 HAVING
   sum(eco_eligible) > 0;

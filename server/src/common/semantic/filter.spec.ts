@@ -2,7 +2,7 @@ import { connect, openDatabase, queryRows, runSql } from '@refunds/engine-duckdb
 import { SCHEMA_DDL, sql } from '@refunds/warehouse';
 import { DIMENSIONS, GRAINS } from '@refunds/shared';
 import { dimensionSql, periodSql } from './dimensions';
-import { filterCondition, previousPeriod, validateFilter } from './filter';
+import { factSource, filterCondition, previousPeriod, validateFilter } from './filter';
 
 describe('filters compile to SQL that DuckDB accepts and that binds every value', () => {
   const filters = [
@@ -62,4 +62,48 @@ test('bad filters name the argument', () => {
 test('previous period: the same length just before from', () => {
   expect(previousPeriod({ from: '2024-04-01', to: '2024-07-01', channels: ['chat'] })).toEqual({ from: '2024-01-01', to: '2024-04-01', channels: ['chat'] });
   expect(previousPeriod({ from: '2024-04-01' })).toBeNull();
+});
+
+describe('whole months of a range come from the monthly rollup, the rest from the daily one', () => {
+  // Monthly rows hold other numbers than the daily rows they would sum, so the total shows which table answered each day.
+  const daily = [
+    ['2024-01-15', 1],
+    ['2024-01-25', 3],
+    ['2024-02-10', 10],
+    ['2024-03-05', 100],
+    ['2024-04-05', 7],
+    ['2024-04-20', 1000],
+  ] as const;
+  const monthly = [
+    ['2024-01-01', 1_000_000],
+    ['2024-02-01', 10_000],
+    ['2024-03-01', 100_000],
+    ['2024-04-01', 10_000_000],
+  ] as const;
+
+  test.each([
+    [{}, 11_110_000],
+    [{ from: '2024-01-20', to: '2024-04-10' }, 3 + 10_000 + 100_000 + 7],
+    [{ from: '2024-02-01', to: '2024-04-01' }, 110_000],
+    [{ from: '2024-02-01' }, 10_000 + 100_000 + 10_000_000],
+    [{ to: '2024-03-15' }, 1_000_000 + 10_000 + 100],
+    [{ from: '2024-03-02', to: '2024-03-20' }, 100],
+    [{ from: '2024-01-20', to: '2024-02-20' }, 3 + 10],
+  ])('%j sums to %d', async (f, expected) => {
+    const inst = await openDatabase(':memory:');
+    const conn = await connect(inst);
+    for (const ddl of SCHEMA_DDL) await runSql(conn, ddl);
+    for (const [day, n] of daily) await runSql(conn, sql`INSERT INTO refund_daily (day, decision, n) VALUES (CAST(${day} AS DATE), 'approved', ${n})`);
+    for (const [day, n] of monthly) await runSql(conn, sql`INSERT INTO refund_monthly (day, decision, n) VALUES (CAST(${day} AS DATE), 'approved', ${n})`);
+    const src = factSource(f, true, ['decision'], undefined, undefined, { wholeMonths: true });
+    const [row] = await queryRows<{ n: number }>(conn, sql`SELECT CAST(sum(n) AS BIGINT) AS n FROM ${src.table} WHERE ${src.filter}`);
+    expect(Number(row.n)).toBe(expected);
+    // Without the option every day is read from the daily rollup.
+    const plain = factSource(f, true, ['decision']);
+    const [all] = await queryRows<{ n: number | null }>(conn, sql`SELECT CAST(sum(n) AS BIGINT) AS n FROM ${plain.table} WHERE ${plain.filter}`);
+    const inRange = daily.filter(([day]) => (!('from' in f) || day >= f.from) && (!('to' in f) || day < f.to)).reduce((s, [, n]) => s + n, 0);
+    expect(Number(all.n ?? 0)).toBe(inRange);
+    conn.closeSync();
+    inst.closeSync();
+  });
 });

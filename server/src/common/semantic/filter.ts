@@ -1,5 +1,5 @@
-import { FILTER_COLUMNS, type FilterListField, type RefundFilter } from '@refunds/shared';
-import { join, raw, ROLLUPS, sql, type Dialect, type Raw, type Sql } from '@refunds/warehouse';
+import { FILTER_COLUMNS, type FilterListField, type Grain, type RefundFilter } from '@refunds/shared';
+import { join, raw, ROLLUPS, sql, type Dialect, type Raw, type RollupSpec, type Sql } from '@refunds/warehouse';
 import { dialect } from './dialect';
 import { badInput } from '../errors';
 
@@ -78,7 +78,7 @@ export function previousPeriod(f: RefundFilter): RefundFilter | null {
  */
 export interface FactSource {
   rollup: boolean;
-  table: Raw;
+  table: Raw | Sql;
   /** The time column to take periods of: `day` in a rollup, requested_at in refund_facts. */
   time: string;
   filter: Sql;
@@ -89,16 +89,60 @@ export function filterColumnsUsed(f: RefundFilter): string[] {
   return (Object.keys(FILTER_COLUMNS) as FilterListField[]).filter((k) => f[k]?.length).map((k) => FILTER_COLUMNS[k] as string);
 }
 
+export interface FactSourceOptions {
+  /**
+   * The query sums over its whole range and groups by no period finer than a month, so the range's
+   * whole months may come from the monthly rollups.
+   */
+  wholeMonths?: boolean;
+}
+
+/** Whether per-period rows of this grain can be summed from whole months (no grain: no periods at all). */
+export const monthsServe = (grain?: Grain): boolean => grain === undefined || grain === 'MONTH' || grain === 'QUARTER';
+
 export function factSource(
   f: RefundFilter,
   rollupsOn: boolean,
   needs: readonly (string | undefined)[] = [],
   among: readonly string[] = ROLLUPS.map((r) => r.table),
   d: Dialect = dialect,
+  options: FactSourceOptions = {},
 ): FactSource {
   const cols = [...filterColumnsUsed(f), ...needs.filter((c): c is string => c !== undefined)];
   const r = rollupsOn ? ROLLUPS.find((x) => among.includes(x.table) && cols.every((c) => x.keys.includes(c))) : undefined;
-  return r
-    ? { rollup: true, table: raw(d.table(r.table)), time: 'day', filter: filterCondition(f, { columns: { time: 'day' }, dateColumn: true, dialect: d }) }
-    : { rollup: false, table: raw(d.table('refund_facts')), time: 'requested_at', filter: filterCondition(f, { dialect: d }) };
+  if (!r) return { rollup: false, table: raw(d.table('refund_facts')), time: 'requested_at', filter: filterCondition(f, { dialect: d }) };
+  const filter = filterCondition(f, { columns: { time: 'day' }, dateColumn: true, dialect: d });
+  return { rollup: true, table: options.wholeMonths ? wholeMonthsSource(r, f, d) : raw(d.table(r.table)), time: 'day', filter };
+}
+
+/** The first day of the month of an ISO day, or of the next month when `up` and the day is not a first. */
+function monthStart(day: string, up: boolean): string {
+  const t = new Date(`${day.slice(0, 7)}-01T00:00:00Z`);
+  if (up && day.slice(8, 10) !== '01') t.setUTCMonth(t.getUTCMonth() + 1);
+  return t.toISOString().slice(0, 10);
+}
+
+/**
+ * A rollup's rows for [from, to): the whole months inside the range from the monthly rollup, the
+ * rest from the daily one. Every row keeps a `day` inside the range, so the caller's filter still
+ * applies as written.
+ */
+function wholeMonthsSource(r: RollupSpec, f: RefundFilter, d: Dialect): Raw | Sql {
+  const first = f.from ? monthStart(f.from, true) : undefined;
+  const end = f.to ? monthStart(f.to, false) : undefined;
+  if (first !== undefined && end !== undefined && first >= end) return raw(d.table(r.table));
+  if (first === undefined && end === undefined) return raw(d.table(r.monthly));
+  const day = raw('day');
+  const inside: Sql[] = [];
+  const outside: Sql[] = [];
+  if (first !== undefined) {
+    inside.push(d.dayBound(day, '>=', first, 'date'));
+    outside.push(d.dayBound(day, '<', first, 'date'));
+  }
+  if (end !== undefined) {
+    inside.push(d.dayBound(day, '<', end, 'date'));
+    outside.push(d.dayBound(day, '>=', end, 'date'));
+  }
+  return sql`(SELECT * FROM ${raw(d.table(r.monthly))} WHERE ${join(inside, ' AND ')}
+    UNION ALL SELECT * FROM ${raw(d.table(r.table))} WHERE ${join(outside, ' OR ')}) AS rollup_rows`;
 }

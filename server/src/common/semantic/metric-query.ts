@@ -39,7 +39,8 @@ export function compileMetrics(req: MetricRequest): Sql {
   const keys = [...(req.groupBy ?? []), 'decision'];
   const allowed = defs.reduce<readonly RollupName[]>((acc, d) => acc.filter((t) => d.rollups.includes(t)), ['refund_daily', 'agent_daily', 'cohort_daily']);
   const d = req.dialect ?? dialect;
-  const src = factSource(req.filter, req.rollups, keys, allowed, d);
+  // Group keys are never periods here: the range's whole months may come from the monthly rollups.
+  const src = factSource(req.filter, req.rollups, keys, allowed, d, { wholeMonths: true });
   const where = req.where ? sql`${req.where} AND ${src.filter}` : src.filter;
   const group = raw(keys.map((k) => d.quote(k)).join(', '));
   // Where aliases shadow columns, the measures are named apart inside and renamed outside.

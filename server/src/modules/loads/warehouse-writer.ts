@@ -25,7 +25,7 @@ import { WarehouseService } from '../../database/warehouse';
 export async function prepareWarehouse(writer: DuckDBConnection, log: (message: string) => void): Promise<void> {
   await ensureSchema(writer);
   if (await rollupsCurrent(writer)) return;
-  log('building the daily rollups for the loaded data (written by an older loader)');
+  log('building the rollups for the loaded data (written by an older loader)');
   await runSql(writer, 'BEGIN TRANSACTION');
   try {
     await rebuildRollups(writer);

@@ -4,7 +4,7 @@ import { join, PRODUCT_WEEKLY_KEYS, raw, sql, type Sql, type Warehouse } from '@
 import { WAREHOUSE } from '../../database/warehouse';
 import { Ctes } from '../../common/semantic/ctes';
 import { periodStartSql } from '../../common/semantic/dimensions';
-import { factSource, filterColumnsUsed, filterCondition } from '../../common/semantic/filter';
+import { factSource, filterColumnsUsed, filterCondition, monthsServe } from '../../common/semantic/filter';
 
 export interface TrendRow {
   period: string;
@@ -39,7 +39,7 @@ export class ReasonsRepository {
   /** Refunds and amount per period and reason code (the service adds each row's share of its period). */
   trends(f: RefundFilter, grain: Grain): Promise<TrendRow[]> {
     const d = this.db.dialect;
-    const src = factSource(f, this.db.rollups, ['reason_code', 'reason_family'], undefined, d);
+    const src = factSource(f, this.db.rollups, ['reason_code', 'reason_family'], undefined, d, { wholeMonths: monthsServe(grain) });
     // The period string is formatted per group, not per row. Inner names differ from the columns
     // they aggregate: a ClickHouse alias would shadow the column inside its own aggregate.
     return this.db.query<TrendRow>(sql`
