@@ -12,7 +12,16 @@ import { agent, order, refund, survey, tempDir, writeTables, type Row } from '..
  * up to date equal a full rebuild from the same facts, table by table and row by row.
  */
 
-const TABLES = ['refund_daily', 'agent_daily', 'cohort_daily', 'order_daily', 'product_weekly', 'refund_monthly', 'agent_monthly', 'cohort_monthly'] as const;
+const TABLES = [
+  'refund_daily',
+  'agent_daily',
+  'cohort_daily',
+  'order_daily',
+  'product_weekly',
+  'defect_weekly',
+  'product_lines',
+  ...(['refund', 'agent', 'cohort'] as const).flatMap((t) => [`${t}_weekly`, `${t}_monthly`] as const),
+] as const;
 const T0 = Date.UTC(2025, 0, 1);
 const HOUR = 3_600_000;
 const at = (hours: number) => new Date(T0 + hours * HOUR).toISOString().replace('.000Z', 'Z');

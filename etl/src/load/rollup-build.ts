@@ -2,9 +2,13 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, runSql } from '@refunds/engine-duckdb';
 import {
   AMOUNT_BAND_SQL,
+  COARSE_GRAINS,
+  COARSE_UNIT,
   CUTOFFS_CTE,
   ORDER_DAILY_COLUMNS,
   PRODUCT_WEEKLY_COLUMNS,
+  DEFECT_WEEKLY_COLUMNS,
+  PRODUCT_LINES_COLUMNS,
   ROLLUPS,
   measuresSql,
   raw,
@@ -33,13 +37,13 @@ interface Build {
   where: string;
   /** Sort order of a full build, so a time filter skips whole row groups. */
   order: string;
-  /** The source's timestamp every group's first column is the date (or week) of. */
-  time: string;
+  /** The source's timestamp every group's first column is the date (or week) of (none: the groups have no time). */
+  time?: string;
   /** Where an incremental update finds the changed source rows (default: the changed facts or orders). */
   changes?: string;
 }
 
-/** The group keys an incremental update recomputed in a rollup (a monthly rollup's changes are its daily rollup's). */
+/** The group keys an incremental update recomputed in a rollup (a weekly or monthly rollup's changes are its daily rollup's). */
 const keysOf = (table: string) => `_rollup_keys_${table}`;
 
 const BUILDS: readonly Build[] = [
@@ -80,18 +84,42 @@ const BUILDS: readonly Build[] = [
     order: 'product_id, wk',
     time: 'requested_at',
   },
-  // After their daily rollups, which they are summed from.
-  ...ROLLUPS.map((r): Build => ({
-    table: r.monthly,
-    columns: rollupColumns(r),
-    source: r.table,
-    groups: [['day', `CAST(date_trunc('month', day) AS DATE)`], ...r.keys.map((k): [string, string] => [k, k])],
-    measures: measuresSql('rollup').text,
+  // After product_weekly, which they are summed from.
+  {
+    table: 'defect_weekly',
+    columns: DEFECT_WEEKLY_COLUMNS,
+    source: 'product_weekly',
+    groups: [['wk', 'wk'], ...['product_id', 'product_line', 'reason_code', 'channel', 'campaign'].map((k): [string, string] => [k, k])],
+    measures: 'CAST(sum(n) AS BIGINT) AS n',
+    where: `reason_family = 'defect'`,
+    order: 'product_id, wk',
+    time: 'wk',
+    changes: keysOf('product_weekly'),
+  },
+  {
+    table: 'product_lines',
+    columns: PRODUCT_LINES_COLUMNS,
+    source: 'product_weekly',
+    groups: ['product_id', 'product_line', 'reason_code', 'channel', 'campaign'].map((k): [string, string] => [k, k]),
+    measures: 'min(wk) AS first_wk, CAST(sum(n) AS BIGINT) AS n',
     where: 'true',
-    order: 'day',
-    time: 'day',
-    changes: keysOf(r.table),
-  })),
+    order: 'product_id',
+    changes: keysOf('product_weekly'),
+  },
+  // After their daily rollups, which they are summed from.
+  ...ROLLUPS.flatMap((r) =>
+    COARSE_GRAINS.map((g): Build => ({
+      table: r.coarser[g],
+      columns: rollupColumns(r),
+      source: r.table,
+      groups: [['day', `CAST(date_trunc('${COARSE_UNIT[g]}', day) AS DATE)`], ...r.keys.map((k): [string, string] => [k, k])],
+      measures: measuresSql('rollup').text,
+      where: 'true',
+      order: 'day',
+      time: 'day',
+      changes: keysOf(r.table),
+    })),
+  ),
 ];
 
 const usesCutoffs = (b: Build) => /\bh\./.test(b.measures);
@@ -241,13 +269,14 @@ async function updateGroups(conn: DuckDBConnection, b: Build, changes: string): 
   const names = b.groups.map(([n]) => n);
   const keys = keysOf(b.table);
   await runSql(conn, sql`CREATE OR REPLACE TEMP TABLE ${raw(keys)} AS SELECT DISTINCT ${groupSelect(b)} FROM ${raw(changes)} WHERE ${raw(b.where)}`);
-  const [{ lo }] = await queryRows<{ lo: string | null }>(conn, `SELECT CAST(min(${names[0]}) AS VARCHAR) AS lo FROM ${keys}`);
-  if (lo === null) return;
+  const [{ lo, n }] = await queryRows<{ lo: string | null; n: number }>(conn, `SELECT CAST(min(${names[0]}) AS VARCHAR) AS lo, count(*) AS n FROM ${keys}`);
+  if (Number(n) === 0) return;
   const match = (a: string, k: string) => names.map((n) => `${a}.${n} IS NOT DISTINCT FROM ${k}.${n}`).join(' AND ');
   await runSql(conn, `DELETE FROM ${b.table} t USING ${keys} k WHERE ${match('t', 'k')}`);
   // Every row of a group is at or after the group's first day, so the scan skips older row groups.
+  const since = b.time && lo !== null ? sql`${raw(b.time)} >= CAST(${lo} AS TIMESTAMP)` : sql`true`;
   const inGroups = sql`(SELECT s.* EXCLUDE (${raw(names.map((n) => `__g_${n}`).join(', '))}) FROM (
-      SELECT *, ${groupSelect(b, '__g_')} FROM ${raw(b.source)} WHERE ${raw(b.time)} >= CAST(${lo} AS TIMESTAMP)) s
+      SELECT *, ${groupSelect(b, '__g_')} FROM ${raw(b.source)} WHERE ${since}) s
     SEMI JOIN ${raw(keys)} k ON ${raw(names.map((n) => `s.__g_${n} IS NOT DISTINCT FROM k.${n}`).join(' AND '))})`;
   await runSql(conn, sql`INSERT INTO ${raw(b.table)} ${aggregateSql(b, sql`${inGroups} f`)}`);
 }

@@ -4,7 +4,7 @@
 -- Named fragments (written out in fragments.sql): days_filter.
 -- 1 statement, in the order the query sends them.
 
--- [1] binds: $1 = "2025-01-01", $2 = "2025-04-01", $3 = ["web","chat"]
+-- [1] binds: $1 = "2025-01-06", $2 = "2025-03-31", $3 = "2025-01-06", $4 = "2025-03-31", $5 = "2025-01-01", $6 = "2025-04-01", $7 = ["web","chat"]
 SELECT
   strftime(p, '%Y-%m-%d') AS period,
   reason_code,
@@ -20,9 +20,25 @@ FROM
       CAST(sum(n) AS BIGINT) AS refunds,
       coalesce(fsum(refunded_amount), 0) AS amount
     FROM
-      refund_daily
+      (
+        SELECT
+          *
+        FROM
+          refund_weekly
+        WHERE
+          day >= CAST($1 AS DATE)
+          AND day < CAST($2 AS DATE)
+        UNION ALL
+        SELECT
+          *
+        FROM
+          refund_daily
+        WHERE
+          day < CAST($3 AS DATE)
+          OR day >= CAST($4 AS DATE)
+      ) AS rollup_rows
     WHERE
-      days_filter($1, $2, $3)
+      days_filter($5, $6, $7)
     GROUP BY
       p,
       reason_code

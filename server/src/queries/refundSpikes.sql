@@ -3,21 +3,8 @@
 -- Engine: DuckDB, daily rollups on (the default).
 -- 1 statement, in the order the query sends them.
 
--- [1] binds: $1 = ["web","chat"], $2 = 5, $3 = "2025-01-01", $4 = "2025-04-01", $5 = 77, $6 = 0.001, $7 = 0.001
+-- [1] binds: $1 = ["web","chat"], $2 = ["web","chat"], $3 = 5, $4 = "2025-01-01", $5 = "2025-04-01", $6 = 77, $7 = 0.001, $8 = 0.001
 WITH
-  "base" AS (
-    SELECT
-      product_id,
-      wk,
-      reason_family = 'defect' AS defect,
-      reason_code,
-      product_line,
-      n
-    FROM
-      product_weekly
-    WHERE
-      list_contains(CAST($1 AS VARCHAR[]), "channel")
-  ),
   "product" AS (
     SELECT
       product_id,
@@ -34,7 +21,17 @@ WITH
           min(wk) AS fw,
           sum(n) AS lc
         FROM
-          "base" AS b
+          (
+            SELECT
+              product_id,
+              product_line,
+              first_wk AS wk,
+              n
+            FROM
+              product_lines
+            WHERE
+              list_contains(CAST($1 AS VARCHAR[]), "channel")
+          ) AS b
         GROUP BY
           product_id,
           product_line
@@ -56,9 +53,17 @@ WITH
           reason_code,
           sum(n) AS rc
         FROM
-          "base" AS b
-        WHERE
-          defect
+          (
+            SELECT
+              product_id,
+              wk,
+              reason_code,
+              n
+            FROM
+              defect_weekly
+            WHERE
+              list_contains(CAST($2 AS VARCHAR[]), "channel")
+          ) AS b
         GROUP BY
           product_id,
           wk,
@@ -80,10 +85,10 @@ WITH
       "weeks" AS w
       JOIN "product" AS p USING (product_id)
     WHERE
-      c >= $2
+      c >= $3
       AND wk - first_wk >= 28
-      AND wk >= CAST($3 AS DATE)
-      AND wk < CAST($4 AS DATE)
+      AND wk >= CAST($4 AS DATE)
+      AND wk < CAST($5 AS DATE)
   )
 SELECT
   product_id,
@@ -213,7 +218,7 @@ FROM
       ) AS h USING (product_id)
     WHERE
       h_wk <= wk
-      AND wk - h_wk <= $5
+      AND wk - h_wk <= $6
     GROUP BY
       product_id,
       wk
@@ -235,10 +240,10 @@ WHERE
           END,
           0.5
         )
-      ) - lgamma(cnt + 1) >= ln($6) + 1e-9
+      ) - lgamma(cnt + 1) >= ln($7) + 1e-9
     )
     OR (
-      $7 < 0.5
+      $8 < 0.5
       AND cnt <= greatest(
         CASE
           WHEN weeks_before > 0 THEN prev_sum / least(8, weeks_before)

@@ -1,5 +1,5 @@
 import { connect, openDatabase, queryRows, runSql } from '@refunds/engine-duckdb';
-import { SCHEMA_DDL, sql } from '@refunds/warehouse';
+import { raw, SCHEMA_DDL, sql, type Raw, type Sql } from '@refunds/warehouse';
 import { DIMENSIONS, GRAINS } from '@refunds/shared';
 import { dimensionSql, periodSql } from './dimensions';
 import { factSource, filterCondition, previousPeriod, validateFilter } from './filter';
@@ -64,8 +64,8 @@ test('previous period: the same length just before from', () => {
   expect(previousPeriod({ from: '2024-04-01' })).toBeNull();
 });
 
-describe('whole months of a range come from the monthly rollup, the rest from the daily one', () => {
-  // Monthly rows hold other numbers than the daily rows they would sum, so the total shows which table answered each day.
+describe('whole weeks or months of a range come from the coarser rollups, the rest from the daily one', () => {
+  // Coarser rows hold other numbers than the daily rows they would sum, so the total shows which table answered each day.
   const daily = [
     ['2024-01-15', 1],
     ['2024-01-25', 3],
@@ -74,35 +74,48 @@ describe('whole months of a range come from the monthly rollup, the rest from th
     ['2024-04-05', 7],
     ['2024-04-20', 1000],
   ] as const;
-  const monthly = [
-    ['2024-01-01', 1_000_000],
-    ['2024-02-01', 10_000],
-    ['2024-03-01', 100_000],
-    ['2024-04-01', 10_000_000],
-  ] as const;
+  const coarser = {
+    refund_monthly: [
+      ['2024-01-01', 1_000_000],
+      ['2024-02-01', 10_000],
+      ['2024-03-01', 100_000],
+      ['2024-04-01', 10_000_000],
+    ],
+    // Mondays: 2024-01-22 (the week of 01-25), 2024-03-04 (of 03-05), 2024-04-01 (of 04-05).
+    refund_weekly: [
+      ['2024-01-22', 30_000],
+      ['2024-03-04', 1_000_000],
+      ['2024-04-01', 70_000],
+    ],
+  } as const;
 
   test.each([
-    [{}, 11_110_000],
-    [{ from: '2024-01-20', to: '2024-04-10' }, 3 + 10_000 + 100_000 + 7],
-    [{ from: '2024-02-01', to: '2024-04-01' }, 110_000],
-    [{ from: '2024-02-01' }, 10_000 + 100_000 + 10_000_000],
-    [{ to: '2024-03-15' }, 1_000_000 + 10_000 + 100],
-    [{ from: '2024-03-02', to: '2024-03-20' }, 100],
-    [{ from: '2024-01-20', to: '2024-02-20' }, 3 + 10],
-  ])('%j sums to %d', async (f, expected) => {
+    ['NONE', {}, 11_110_000],
+    ['NONE', { from: '2024-01-20', to: '2024-04-10' }, 3 + 10_000 + 100_000 + 7],
+    ['MONTH', { from: '2024-02-01', to: '2024-04-01' }, 110_000],
+    ['QUARTER', { from: '2024-02-01' }, 10_000 + 100_000 + 10_000_000],
+    ['NONE', { to: '2024-03-15' }, 1_000_000 + 10_000 + 100],
+    ['NONE', { from: '2024-03-02', to: '2024-03-20' }, 100],
+    ['MONTH', { from: '2024-01-20', to: '2024-02-20' }, 3 + 10],
+    ['WEEK', {}, 1_100_000],
+    ['WEEK', { from: '2024-01-24', to: '2024-04-08' }, 3 + 1_000_000 + 70_000],
+    ['WEEK', { from: '2024-01-22', to: '2024-01-29' }, 30_000],
+    ['WEEK', { from: '2024-01-23', to: '2024-01-28' }, 3],
+    ['DAY', { from: '2024-01-20', to: '2024-04-10' }, 3 + 10 + 100 + 7],
+  ] as const)('%s over %j sums to %d', async (periods, f, expected) => {
     const inst = await openDatabase(':memory:');
     const conn = await connect(inst);
     for (const ddl of SCHEMA_DDL) await runSql(conn, ddl);
-    for (const [day, n] of daily) await runSql(conn, sql`INSERT INTO refund_daily (day, decision, n) VALUES (CAST(${day} AS DATE), 'approved', ${n})`);
-    for (const [day, n] of monthly) await runSql(conn, sql`INSERT INTO refund_monthly (day, decision, n) VALUES (CAST(${day} AS DATE), 'approved', ${n})`);
-    const src = factSource(f, true, ['decision'], undefined, undefined, { wholeMonths: true });
-    const [row] = await queryRows<{ n: number }>(conn, sql`SELECT CAST(sum(n) AS BIGINT) AS n FROM ${src.table} WHERE ${src.filter}`);
-    expect(Number(row.n)).toBe(expected);
+    const insert = (table: string, day: string, n: number) =>
+      runSql(conn, sql`INSERT INTO ${raw(table)} (day, decision, n) VALUES (CAST(${day} AS DATE), 'approved', ${n})`);
+    for (const [day, n] of daily) await insert('refund_daily', day, n);
+    for (const [table, rows] of Object.entries(coarser)) for (const [day, n] of rows) await insert(table, day, n);
+    const sum = async (src: { table: Raw | Sql; filter: Sql }) =>
+      Number((await queryRows<{ n: number | null }>(conn, sql`SELECT CAST(sum(n) AS BIGINT) AS n FROM ${src.table} WHERE ${src.filter}`))[0].n ?? 0);
+    expect(await sum(factSource(f, true, ['decision'], undefined, undefined, { periods }))).toBe(expected);
     // Without the option every day is read from the daily rollup.
-    const plain = factSource(f, true, ['decision']);
-    const [all] = await queryRows<{ n: number | null }>(conn, sql`SELECT CAST(sum(n) AS BIGINT) AS n FROM ${plain.table} WHERE ${plain.filter}`);
     const inRange = daily.filter(([day]) => (!('from' in f) || day >= f.from) && (!('to' in f) || day < f.to)).reduce((s, [, n]) => s + n, 0);
-    expect(Number(all.n ?? 0)).toBe(inRange);
+    expect(await sum(factSource(f, true, ['decision']))).toBe(inRange);
     conn.closeSync();
     inst.closeSync();
   });

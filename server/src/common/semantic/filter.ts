@@ -1,5 +1,5 @@
 import { FILTER_COLUMNS, type FilterListField, type Grain, type RefundFilter } from '@refunds/shared';
-import { join, raw, ROLLUPS, sql, type Dialect, type Raw, type RollupSpec, type Sql } from '@refunds/warehouse';
+import { join, raw, ROLLUPS, sql, type CoarseGrain, type Dialect, type Raw, type RollupSpec, type Sql } from '@refunds/warehouse';
 import { dialect } from './dialect';
 import { badInput } from '../errors';
 
@@ -91,14 +91,11 @@ export function filterColumnsUsed(f: RefundFilter): string[] {
 
 export interface FactSourceOptions {
   /**
-   * The query sums over its whole range and groups by no period finer than a month, so the range's
-   * whole months may come from the monthly rollups.
+   * The finest period the query groups by (NONE: it sums over its whole range). The range's whole
+   * weeks (WEEK) or months (MONTH, QUARTER, NONE) may then come from the coarser rollups.
    */
-  wholeMonths?: boolean;
+  periods?: Grain | 'NONE';
 }
-
-/** Whether per-period rows of this grain can be summed from whole months (no grain: no periods at all). */
-export const monthsServe = (grain?: Grain): boolean => grain === undefined || grain === 'MONTH' || grain === 'QUARTER';
 
 export function factSource(
   f: RefundFilter,
@@ -112,26 +109,50 @@ export function factSource(
   const r = rollupsOn ? ROLLUPS.find((x) => among.includes(x.table) && cols.every((c) => x.keys.includes(c))) : undefined;
   if (!r) return { rollup: false, table: raw(d.table('refund_facts')), time: 'requested_at', filter: filterCondition(f, { dialect: d }) };
   const filter = filterCondition(f, { columns: { time: 'day' }, dateColumn: true, dialect: d });
-  return { rollup: true, table: options.wholeMonths ? wholeMonthsSource(r, f, d) : raw(d.table(r.table)), time: 'day', filter };
+  const grain = coarseGrainFor(options.periods);
+  return { rollup: true, table: grain ? coarseSource(r, grain, f, d) : raw(d.table(r.table)), time: 'day', filter };
 }
 
-/** The first day of the month of an ISO day, or of the next month when `up` and the day is not a first. */
-function monthStart(day: string, up: boolean): string {
-  const t = new Date(`${day.slice(0, 7)}-01T00:00:00Z`);
-  if (up && day.slice(8, 10) !== '01') t.setUTCMonth(t.getUTCMonth() + 1);
-  return t.toISOString().slice(0, 10);
+function coarseGrainFor(periods: FactSourceOptions['periods']): CoarseGrain | undefined {
+  switch (periods) {
+    case undefined:
+    case 'DAY':
+      return undefined;
+    case 'WEEK':
+      return 'week';
+    case 'MONTH':
+    case 'QUARTER':
+    case 'NONE':
+      return 'month';
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/** The first day of the period (ISO week or month) an ISO day is in, or of the next period when `up` and the day is not a first day. */
+function periodStart(day: string, grain: CoarseGrain, up: boolean): string {
+  const t = new Date(`${day}T00:00:00Z`);
+  let start: Date;
+  if (grain === 'month') start = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 1));
+  else start = new Date(t.getTime() - ((t.getUTCDay() + 6) % 7) * DAY_MS);
+  if (up && start.getTime() !== t.getTime()) {
+    if (grain === 'month') start.setUTCMonth(start.getUTCMonth() + 1);
+    else start = new Date(start.getTime() + 7 * DAY_MS);
+  }
+  return start.toISOString().slice(0, 10);
 }
 
 /**
- * A rollup's rows for [from, to): the whole months inside the range from the monthly rollup, the
- * rest from the daily one. Every row keeps a `day` inside the range, so the caller's filter still
- * applies as written.
+ * A rollup's rows for [from, to): the whole periods inside the range from the coarser rollup, the
+ * days outside them from the daily one. Every row keeps a `day` inside the range, so the caller's
+ * filter still applies as written.
  */
-function wholeMonthsSource(r: RollupSpec, f: RefundFilter, d: Dialect): Raw | Sql {
-  const first = f.from ? monthStart(f.from, true) : undefined;
-  const end = f.to ? monthStart(f.to, false) : undefined;
+function coarseSource(r: RollupSpec, grain: CoarseGrain, f: RefundFilter, d: Dialect): Raw | Sql {
+  const first = f.from ? periodStart(f.from, grain, true) : undefined;
+  const end = f.to ? periodStart(f.to, grain, false) : undefined;
+  const coarse = d.table(r.coarser[grain]);
   if (first !== undefined && end !== undefined && first >= end) return raw(d.table(r.table));
-  if (first === undefined && end === undefined) return raw(d.table(r.monthly));
+  if (first === undefined && end === undefined) return raw(coarse);
   const day = raw('day');
   const inside: Sql[] = [];
   const outside: Sql[] = [];
@@ -143,6 +164,6 @@ function wholeMonthsSource(r: RollupSpec, f: RefundFilter, d: Dialect): Raw | Sq
     inside.push(d.dayBound(day, '<', end, 'date'));
     outside.push(d.dayBound(day, '>=', end, 'date'));
   }
-  return sql`(SELECT * FROM ${raw(d.table(r.monthly))} WHERE ${join(inside, ' AND ')}
+  return sql`(SELECT * FROM ${raw(coarse)} WHERE ${join(inside, ' AND ')}
     UNION ALL SELECT * FROM ${raw(d.table(r.table))} WHERE ${join(outside, ' OR ')}) AS rollup_rows`;
 }

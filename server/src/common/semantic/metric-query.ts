@@ -40,7 +40,7 @@ export function compileMetrics(req: MetricRequest): Sql {
   const allowed = defs.reduce<readonly RollupName[]>((acc, d) => acc.filter((t) => d.rollups.includes(t)), ['refund_daily', 'agent_daily', 'cohort_daily']);
   const d = req.dialect ?? dialect;
   // Group keys are never periods here: the range's whole months may come from the monthly rollups.
-  const src = factSource(req.filter, req.rollups, keys, allowed, d, { wholeMonths: true });
+  const src = factSource(req.filter, req.rollups, keys, allowed, d, { periods: 'NONE' });
   const where = req.where ? sql`${req.where} AND ${src.filter}` : src.filter;
   const group = raw(keys.map((k) => d.quote(k)).join(', '));
   // Where aliases shadow columns, the measures are named apart inside and renamed outside.

@@ -20,7 +20,7 @@ export class ChannelsRepository {
   /** Decided refunds per cohort x channel, only channels with >= minCases in cohorts with >= 2 of them. */
   async eligibleCells(f: RefundFilter, minCases: number): Promise<CohortChannelRow[]> {
     const d = this.db.dialect;
-    const src = factSource(f, this.db.rollups, ['reason_code', 'product_line', 'amount_band', 'channel', 'decision'], undefined, d, { wholeMonths: true });
+    const src = factSource(f, this.db.rollups, ['reason_code', 'product_line', 'amount_band', 'channel', 'decision'], undefined, d, { periods: 'NONE' });
     const n = src.rollup ? 'n' : '1';
     // Inner names differ from the outer ones: a ClickHouse alias would shadow the column it is computed from.
     const cells = await this.db.query<CohortChannelRow>(sql`

@@ -3,7 +3,7 @@ import { DEFAULTS, type DimensionName, type Grain, type RefundFilter } from '@re
 import { amountBandSql, around, DECIDED_SQL, raw, revColumn, REV_WINDOWS, sql, type Dialect, type Raw, type Sql, type Warehouse } from '@refunds/warehouse';
 import { WAREHOUSE } from '../../database/warehouse';
 import { dimensionColumn, dimensionSql } from '../../common/semantic/dimensions';
-import { factSource, filterCondition, monthsServe } from '../../common/semantic/filter';
+import { factSource, filterCondition } from '../../common/semantic/filter';
 
 export interface ExperienceRow {
   key: string | null;
@@ -49,7 +49,7 @@ export class OutcomesRepository {
 
   experience(f: RefundFilter, dim: DimensionName, grain: Grain): Promise<ExperienceRow[]> {
     const d = this.db.dialect;
-    const src = factSource(f, this.db.rollups, [dimensionColumn(dim)], undefined, d, { wholeMonths: dim !== 'PERIOD' || monthsServe(grain) });
+    const src = factSource(f, this.db.rollups, [dimensionColumn(dim)], undefined, d, { periods: dim === 'PERIOD' ? grain : 'NONE' });
     const total = (m: string) => raw(d.int64(`sum(${m})`));
     return this.db.query<ExperienceRow>(sql`
       SELECT g_key AS key, g_refunds AS refunds, g_csat_n AS csat_n, g_csat_sum AS csat_sum, g_csat_hi AS csat_hi,
@@ -69,7 +69,7 @@ export class OutcomesRepository {
    */
   repurchase(f: RefundFilter, windowDays: number, dim: DimensionName, grain: Grain): Promise<RepurchaseRow[]> {
     const d = this.db.dialect;
-    const src = factSource(f, this.db.rollups, ['decision', dimensionColumn(dim)], undefined, d, { wholeMonths: dim !== 'PERIOD' || monthsServe(grain) });
+    const src = factSource(f, this.db.rollups, ['decision', dimensionColumn(dim)], undefined, d, { periods: dim === 'PERIOD' ? grain : 'NONE' });
     if (src.rollup && windowDays === DEFAULTS.repurchaseWindowDays) {
       return this.db.query<RepurchaseRow>(sql`
         SELECT ${dimensionSql(dim, grain, src.time, d)} AS key, CAST(sum(rep_eligible) AS BIGINT) AS eligible,
@@ -126,7 +126,7 @@ export class OutcomesRepository {
   effectStrata(f: RefundFilter, windowDays: number): Promise<EffectStratumRow[]> {
     const d = this.db.dialect;
     const src = factSource(f, this.db.rollups, ['decision', 'reason_code', 'product_line', 'amount_band', 'customer_type'], undefined, d, {
-      wholeMonths: true,
+      periods: 'NONE',
     });
     const fsum0 = (x: string) => raw(`coalesce(${d.fsum(x)}, 0)`);
     if (src.rollup && windowDays === DEFAULTS.economicsWindowDays) {
@@ -156,7 +156,7 @@ export class OutcomesRepository {
   /** Per decision over eligible refunds: count, summed requested amount and summed window revenue. */
   economics(f: RefundFilter, windowDays: number): Promise<Array<{ decision: string; n: number; requested: number; revenue_sum: number }>> {
     const d = this.db.dialect;
-    const src = factSource(f, this.db.rollups, ['decision'], undefined, d, { wholeMonths: true });
+    const src = factSource(f, this.db.rollups, ['decision'], undefined, d, { periods: 'NONE' });
     const fsum0 = (x: string) => raw(`coalesce(${d.fsum(x)}, 0)`);
     if (src.rollup && windowDays === DEFAULTS.economicsWindowDays) {
       return this.db.query(sql`

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Grain, RefundFilter } from '@refunds/shared';
 import { DECIDED_SQL, raw, sql, type Warehouse } from '@refunds/warehouse';
 import { WAREHOUSE } from '../../database/warehouse';
-import { factSource, filterCondition, monthsServe } from '../../common/semantic/filter';
+import { factSource, filterCondition } from '../../common/semantic/filter';
 import { compileMetrics, type MeasureRow } from '../../common/semantic/metric-query';
 import { periodStartSql } from '../../common/semantic/dimensions';
 
@@ -69,7 +69,7 @@ export class OverviewRepository {
     grain: Grain,
   ): Promise<Array<{ period: string; refunds: number; decided: number; approved: number; rejected: number; refunded_amount: number }>> {
     const d = this.db.dialect;
-    const src = factSource(f, this.db.rollups, ['decision'], undefined, d, { wholeMonths: monthsServe(grain) });
+    const src = factSource(f, this.db.rollups, ['decision'], undefined, d, { periods: grain });
     const n = src.rollup ? 'n' : '1';
     const count = (cond: string) => raw(d.int64(`coalesce(${d.sumIf(n, cond)}, 0)`));
     // A subquery, not a CTE (ClickHouse 18.16 has none); the amount is named apart inside, where a

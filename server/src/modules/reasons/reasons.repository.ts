@@ -4,7 +4,7 @@ import { join, PRODUCT_WEEKLY_KEYS, raw, sql, type Sql, type Warehouse } from '@
 import { WAREHOUSE } from '../../database/warehouse';
 import { Ctes } from '../../common/semantic/ctes';
 import { periodStartSql } from '../../common/semantic/dimensions';
-import { factSource, filterColumnsUsed, filterCondition, monthsServe } from '../../common/semantic/filter';
+import { factSource, filterColumnsUsed, filterCondition } from '../../common/semantic/filter';
 
 export interface TrendRow {
   period: string;
@@ -39,7 +39,7 @@ export class ReasonsRepository {
   /** Refunds and amount per period and reason code (the service adds each row's share of its period). */
   trends(f: RefundFilter, grain: Grain): Promise<TrendRow[]> {
     const d = this.db.dialect;
-    const src = factSource(f, this.db.rollups, ['reason_code', 'reason_family'], undefined, d, { wholeMonths: monthsServe(grain) });
+    const src = factSource(f, this.db.rollups, ['reason_code', 'reason_family'], undefined, d, { periods: grain });
     // The period string is formatted per group, not per row. Inner names differ from the columns
     // they aggregate: a ClickHouse alias would shadow the column inside its own aggregate.
     return this.db.query<TrendRow>(sql`
@@ -64,25 +64,34 @@ export class ReasonsRepository {
     const q = new Ctes(d);
     const nonTime = filterCondition(f, { withoutTime: true, dialect: d });
     const weekly = this.db.rollups && filterColumnsUsed(f).every((c) => PRODUCT_WEEKLY_KEYS.includes(c));
-    const base = q.add(
-      'base',
-      weekly
-        ? sql`SELECT product_id, wk, reason_family = 'defect' AS defect, reason_code, product_line, n FROM ${raw(d.table('product_weekly'))} WHERE ${nonTime}`
-        : sql`SELECT product_id, ${raw(d.periodDate('week', 'requested_at'))} AS wk, reason_family = 'defect' AS defect, reason_code, product_line, 1 AS n
-              FROM ${raw(d.table('refund_facts'))} WHERE product_id IS NOT NULL AND ${nonTime}`,
-    );
+    // Rows of (product_id, product_line, wk, n) for every refund, and of (product_id, wk, reason_code, n)
+    // for defect refunds: from the spike rollups (product_lines' wk is the first week of its rows), else refund_facts.
+    let all: Sql;
+    let defects: Sql;
+    if (weekly) {
+      all = sql`(SELECT product_id, product_line, first_wk AS wk, n FROM ${raw(d.table('product_lines'))} WHERE ${nonTime})`;
+      defects = sql`(SELECT product_id, wk, reason_code, n FROM ${raw(d.table('defect_weekly'))} WHERE ${nonTime})`;
+    } else {
+      const base = q.add(
+        'base',
+        sql`SELECT product_id, ${raw(d.periodDate('week', 'requested_at'))} AS wk, reason_family = 'defect' AS defect, reason_code, product_line, 1 AS n
+            FROM ${raw(d.table('refund_facts'))} WHERE product_id IS NOT NULL AND ${nonTime}`,
+      );
+      all = sql`${base}`;
+      defects = sql`(SELECT product_id, wk, reason_code, n FROM ${base} AS b0 WHERE defect)`;
+    }
     // Per product: its first week with any refund, and its most frequent line (ties: alphabetically first).
     const product = q.add(
       'product',
       sql`SELECT product_id, min(fw) AS first_wk, ${raw(d.argMin('product_line', '(product_line IS NULL, -lc, product_line)'))} AS line FROM (
-            SELECT product_id, product_line, min(wk) AS fw, sum(n) AS lc FROM ${base} AS b GROUP BY product_id, product_line) AS pl
+            SELECT product_id, product_line, min(wk) AS fw, sum(n) AS lc FROM ${all} AS b GROUP BY product_id, product_line) AS pl
           GROUP BY product_id`,
     );
     // Per product-week: its defect refunds and their most frequent reason code (ties: alphabetically first).
     const weeks = q.add(
       'weeks',
       sql`SELECT product_id, wk, ${raw(d.int64('sum(rc)'))} AS c, ${raw(d.argMin('reason_code', '(-rc, reason_code)'))} AS top_reason FROM (
-            SELECT product_id, wk, reason_code, sum(n) AS rc FROM ${base} AS b WHERE defect GROUP BY product_id, wk, reason_code) AS wr
+            SELECT product_id, wk, reason_code, sum(n) AS rc FROM ${defects} AS b GROUP BY product_id, wk, reason_code) AS wr
           GROUP BY product_id, wk`,
     );
     const bounds: Sql[] = [sql`c >= ${minCount}`, sql`wk - first_wk >= 28`];
