@@ -20,7 +20,7 @@ const TABLES = [
   'product_weekly',
   'defect_weekly',
   'product_lines',
-  ...(['refund', 'agent', 'cohort'] as const).flatMap((t) => [`${t}_weekly`, `${t}_monthly`] as const),
+  ...(['refund', 'agent', 'cohort'] as const).flatMap((t) => [`${t}_weekly`, `${t}_monthly`, `${t}_yearly`] as const),
 ] as const;
 const T0 = Date.UTC(2025, 0, 1);
 const HOUR = 3_600_000;

@@ -41,8 +41,10 @@ FROM
     FROM
       refund_daily
     WHERE
-      day < CAST($3 AS DATE)
-      OR day >= CAST($4 AS DATE)
+      (
+        day < CAST($3 AS DATE)
+        OR day >= CAST($4 AS DATE)
+      )
   ) AS rollup_rows
 WHERE
   days_filter($5, $6, $7)

@@ -25,8 +25,10 @@ FROM
     FROM
       refund_daily
     WHERE
-      day < CAST($3 AS DATE)
-      OR day >= CAST($4 AS DATE)
+      (
+        day < CAST($3 AS DATE)
+        OR day >= CAST($4 AS DATE)
+      )
   ) AS rollup_rows
 WHERE
   decided_days_filter($5, $6, $7)

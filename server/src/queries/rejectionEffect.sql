@@ -31,8 +31,10 @@ FROM
     FROM
       cohort_daily
     WHERE
-      day < CAST($3 AS DATE)
-      OR day >= CAST($4 AS DATE)
+      (
+        day < CAST($3 AS DATE)
+        OR day >= CAST($4 AS DATE)
+      )
   ) AS rollup_rows
 WHERE
   decision IN ('approved', 'rejected')

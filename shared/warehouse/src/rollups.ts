@@ -12,26 +12,31 @@ import { raw, type Raw } from './sql';
  */
 
 export type RollupTable = 'refund_daily' | 'agent_daily' | 'cohort_daily';
-export type CoarseGrain = 'week' | 'month';
-export type CoarseRollupTable = `${'refund' | 'agent' | 'cohort'}_${'weekly' | 'monthly'}`;
+export type CoarseGrain = 'week' | 'month' | 'year';
+export type CoarseRollupTable = `${'refund' | 'agent' | 'cohort'}_${'weekly' | 'monthly' | 'yearly'}`;
 
 export interface RollupSpec {
   table: RollupTable;
   /** Group columns besides `day` (the UTC date of requested_at); names as in refund_facts. */
   keys: readonly string[];
   /**
-   * The same rows summed per ISO week and per calendar month, `day` holding the period's first day:
-   * a query whose periods are no finer reads the range's whole weeks or months there and only the
-   * days at the range's ends from the daily table (at 10M cohort_monthly has a tenth of cohort_daily's rows).
+   * The same rows summed per ISO week, calendar month and year, `day` holding the period's first
+   * day: a query whose periods are no finer reads the range's whole periods there and only the days
+   * at the range's ends from the daily table (at 10M cohort_monthly has a tenth of cohort_daily's
+   * rows, cohort_yearly a fortieth).
    */
   coarser: Readonly<Record<CoarseGrain, CoarseRollupTable>>;
 }
 
-const coarser = (prefix: 'refund' | 'agent' | 'cohort'): RollupSpec['coarser'] => ({ week: `${prefix}_weekly`, month: `${prefix}_monthly` });
+const coarser = (prefix: 'refund' | 'agent' | 'cohort'): RollupSpec['coarser'] => ({
+  week: `${prefix}_weekly`,
+  month: `${prefix}_monthly`,
+  year: `${prefix}_yearly`,
+});
 
 /** date_trunc's unit for each coarser grain (ISO weeks start on Monday). */
-export const COARSE_UNIT: Readonly<Record<CoarseGrain, string>> = { week: 'week', month: 'month' };
-export const COARSE_GRAINS: readonly CoarseGrain[] = ['week', 'month'];
+export const COARSE_UNIT: Readonly<Record<CoarseGrain, string>> = { week: 'week', month: 'month', year: 'year' };
+export const COARSE_GRAINS: readonly CoarseGrain[] = ['week', 'month', 'year'];
 
 /**
  * Daily rollups, smallest first: a query reads the first one that has every column it filters or

@@ -64,9 +64,10 @@ test('previous period: the same length just before from', () => {
   expect(previousPeriod({ from: '2024-04-01' })).toBeNull();
 });
 
-describe('whole weeks or months of a range come from the coarser rollups, the rest from the daily one', () => {
+describe('whole years, months or weeks of a range come from the coarser rollups, the rest from the daily one', () => {
   // Coarser rows hold other numbers than the daily rows they would sum, so the total shows which table answered each day.
   const daily = [
+    ['2023-12-20', 5],
     ['2024-01-15', 1],
     ['2024-01-25', 3],
     ['2024-02-10', 10],
@@ -75,7 +76,12 @@ describe('whole weeks or months of a range come from the coarser rollups, the re
     ['2024-04-20', 1000],
   ] as const;
   const coarser = {
+    refund_yearly: [
+      ['2023-01-01', 300_000_000],
+      ['2024-01-01', 500_000_000],
+    ],
     refund_monthly: [
+      ['2023-12-01', 400_000],
       ['2024-01-01', 1_000_000],
       ['2024-02-01', 10_000],
       ['2024-03-01', 100_000],
@@ -90,11 +96,14 @@ describe('whole weeks or months of a range come from the coarser rollups, the re
   } as const;
 
   test.each([
-    ['NONE', {}, 11_110_000],
+    ['NONE', {}, 800_000_000],
+    ['NONE', { from: '2023-12-10', to: '2025-01-01' }, 500_000_000 + 5],
+    ['NONE', { from: '2023-12-01', to: '2024-03-15' }, 400_000 + 1_000_000 + 10_000 + 100],
+    ['MONTH', {}, 11_510_000],
     ['NONE', { from: '2024-01-20', to: '2024-04-10' }, 3 + 10_000 + 100_000 + 7],
     ['MONTH', { from: '2024-02-01', to: '2024-04-01' }, 110_000],
     ['QUARTER', { from: '2024-02-01' }, 10_000 + 100_000 + 10_000_000],
-    ['NONE', { to: '2024-03-15' }, 1_000_000 + 10_000 + 100],
+    ['NONE', { to: '2024-03-15' }, 300_000_000 + 1_000_000 + 10_000 + 100],
     ['NONE', { from: '2024-03-02', to: '2024-03-20' }, 100],
     ['MONTH', { from: '2024-01-20', to: '2024-02-20' }, 3 + 10],
     ['WEEK', {}, 1_100_000],

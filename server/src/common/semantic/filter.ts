@@ -109,61 +109,83 @@ export function factSource(
   const r = rollupsOn ? ROLLUPS.find((x) => among.includes(x.table) && cols.every((c) => x.keys.includes(c))) : undefined;
   if (!r) return { rollup: false, table: raw(d.table('refund_facts')), time: 'requested_at', filter: filterCondition(f, { dialect: d }) };
   const filter = filterCondition(f, { columns: { time: 'day' }, dateColumn: true, dialect: d });
-  const grain = coarseGrainFor(options.periods);
-  return { rollup: true, table: grain ? coarseSource(r, grain, f, d) : raw(d.table(r.table)), time: 'day', filter };
+  const grains = coarserGrains(options.periods);
+  return { rollup: true, table: grains.length ? coarseSource(r, grains, f, d) : raw(d.table(r.table)), time: 'day', filter };
 }
 
-function coarseGrainFor(periods: FactSourceOptions['periods']): CoarseGrain | undefined {
+/** The coarser rollups a query's periods allow, coarsest first (ISO weeks do not nest in months). */
+function coarserGrains(periods: FactSourceOptions['periods']): readonly CoarseGrain[] {
   switch (periods) {
     case undefined:
     case 'DAY':
-      return undefined;
+      return [];
     case 'WEEK':
-      return 'week';
+      return ['week'];
     case 'MONTH':
     case 'QUARTER':
+      return ['month'];
     case 'NONE':
-      return 'month';
+      return ['year', 'month'];
   }
 }
 
 const DAY_MS = 86_400_000;
 
-/** The first day of the period (ISO week or month) an ISO day is in, or of the next period when `up` and the day is not a first day. */
+/** The first day of the period an ISO day is in, or of the next period when `up` and the day is not a first day. */
 function periodStart(day: string, grain: CoarseGrain, up: boolean): string {
   const t = new Date(`${day}T00:00:00Z`);
+  const y = t.getUTCFullYear();
+  const m = t.getUTCMonth();
   let start: Date;
-  if (grain === 'month') start = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 1));
-  else start = new Date(t.getTime() - ((t.getUTCDay() + 6) % 7) * DAY_MS);
-  if (up && start.getTime() !== t.getTime()) {
-    if (grain === 'month') start.setUTCMonth(start.getUTCMonth() + 1);
-    else start = new Date(start.getTime() + 7 * DAY_MS);
+  switch (grain) {
+    case 'week':
+      start = new Date(t.getTime() - ((t.getUTCDay() + 6) % 7) * DAY_MS);
+      if (up && start.getTime() !== t.getTime()) start = new Date(start.getTime() + 7 * DAY_MS);
+      break;
+    case 'month':
+      start = new Date(Date.UTC(y, m, 1));
+      if (up && start.getTime() !== t.getTime()) start = new Date(Date.UTC(y, m + 1, 1));
+      break;
+    case 'year':
+      start = new Date(Date.UTC(y, 0, 1));
+      if (up && start.getTime() !== t.getTime()) start = new Date(Date.UTC(y + 1, 0, 1));
+      break;
   }
   return start.toISOString().slice(0, 10);
 }
 
-/**
- * A rollup's rows for [from, to): the whole periods inside the range from the coarser rollup, the
- * days outside them from the daily one. Every row keeps a `day` inside the range, so the caller's
- * filter still applies as written.
- */
-function coarseSource(r: RollupSpec, grain: CoarseGrain, f: RefundFilter, d: Dialect): Raw | Sql {
+/** The whole periods of a grain inside [from, to) as [first, end) (a missing bound is open), or null when there is none. */
+function wholePeriods(f: RefundFilter, grain: CoarseGrain): { first?: string; end?: string } | null {
   const first = f.from ? periodStart(f.from, grain, true) : undefined;
   const end = f.to ? periodStart(f.to, grain, false) : undefined;
-  const coarse = d.table(r.coarser[grain]);
-  if (first !== undefined && end !== undefined && first >= end) return raw(d.table(r.table));
-  if (first === undefined && end === undefined) return raw(coarse);
+  return first !== undefined && end !== undefined && first >= end ? null : { first, end };
+}
+
+/**
+ * A rollup's rows for [from, to): the whole periods of the coarsest grain inside the range from its
+ * rollup, then those of each finer grain outside them, then the remaining days from the daily
+ * rollup. Every row keeps a `day` inside the range, so the caller's filter still applies as written.
+ */
+function coarseSource(r: RollupSpec, grains: readonly CoarseGrain[], f: RefundFilter, d: Dialect): Raw | Sql {
+  if (!f.from && !f.to) return raw(d.table(r.coarser[grains[0]]));
   const day = raw('day');
-  const inside: Sql[] = [];
-  const outside: Sql[] = [];
-  if (first !== undefined) {
-    inside.push(d.dayBound(day, '>=', first, 'date'));
-    outside.push(d.dayBound(day, '<', first, 'date'));
+  const inside = (s: { first?: string; end?: string }): Sql[] => [
+    ...(s.first !== undefined ? [d.dayBound(day, '>=', s.first, 'date')] : []),
+    ...(s.end !== undefined ? [d.dayBound(day, '<', s.end, 'date')] : []),
+  ];
+  // At least one bound is set, so "outside" is never empty.
+  const outside = (s: { first?: string; end?: string }): Sql =>
+    sql`(${join([...(s.first !== undefined ? [d.dayBound(day, '<', s.first, 'date')] : []), ...(s.end !== undefined ? [d.dayBound(day, '>=', s.end, 'date')] : [])], ' OR ')})`;
+  const parts: Sql[] = [];
+  let taken: { first?: string; end?: string } | null = null;
+  for (const g of grains) {
+    const span = wholePeriods(f, g);
+    if (!span) continue;
+    const where = join([...inside(span), ...(taken ? [outside(taken)] : [])], ' AND ');
+    parts.push(sql`SELECT * FROM ${raw(d.table(r.coarser[g]))} WHERE ${where}`);
+    taken = span;
   }
-  if (end !== undefined) {
-    inside.push(d.dayBound(day, '<', end, 'date'));
-    outside.push(d.dayBound(day, '>=', end, 'date'));
-  }
-  return sql`(SELECT * FROM ${raw(coarse)} WHERE ${join(inside, ' AND ')}
-    UNION ALL SELECT * FROM ${raw(d.table(r.table))} WHERE ${join(outside, ' OR ')}) AS rollup_rows`;
+  if (!taken) return raw(d.table(r.table));
+  parts.push(sql`SELECT * FROM ${raw(d.table(r.table))} WHERE ${outside(taken)}`);
+  return sql`(${join(parts, '\n    UNION ALL ')}) AS rollup_rows`;
 }
