@@ -3,7 +3,7 @@
 -- Engine: DuckDB, daily rollups on (the default).
 -- 1 statement, in the order the query sends them.
 
--- [1] binds: $1 = ["web","chat"], $2 = ["web","chat"], $3 = 5, $4 = "2025-01-01", $5 = "2025-04-01", $6 = 77, $7 = 0.001, $8 = 0.001
+-- [1] binds: $1 = ["web","chat"], $2 = ["web","chat"], $3 = 5, $4 = "2025-01-01", $5 = "2025-04-01", $6 = 77, $7 = 0.001, $8 = 0.001, $9 = ["web","chat"]
 WITH
   "product" AS (
     SELECT
@@ -43,32 +43,19 @@ WITH
     SELECT
       product_id,
       wk,
-      CAST(sum(rc) AS BIGINT) AS c,
-      arg_min(reason_code, (- rc, reason_code)) AS top_reason
+      CAST(sum(n) AS BIGINT) AS c
     FROM
       (
         SELECT
           product_id,
           wk,
           reason_code,
-          sum(n) AS rc
+          n
         FROM
-          (
-            SELECT
-              product_id,
-              wk,
-              reason_code,
-              n
-            FROM
-              defect_weekly
-            WHERE
-              list_contains(CAST($2 AS VARCHAR[]), "channel")
-          ) AS b
-        GROUP BY
-          product_id,
-          wk,
-          reason_code
-      ) AS wr
+          defect_weekly
+        WHERE
+          list_contains(CAST($2 AS VARCHAR[]), "channel")
+      ) AS b
     GROUP BY
       product_id,
       wk
@@ -78,7 +65,6 @@ WITH
       product_id,
       wk,
       c,
-      top_reason,
       line,
       CAST((wk - first_wk) / 7 AS BIGINT) AS k
     FROM
@@ -89,6 +75,150 @@ WITH
       AND wk - first_wk >= 28
       AND wk >= CAST($4 AS DATE)
       AND wk < CAST($5 AS DATE)
+  ),
+  "spikes" AS (
+    SELECT
+      *
+    FROM
+      (
+        SELECT
+          product_id,
+          wk,
+          any_value(c) AS cnt,
+          any_value(line) AS top_line,
+          any_value(k) AS weeks_before,
+          coalesce(
+            sum(h_c) FILTER(
+              WHERE
+                h_wk < wk
+                AND wk - h_wk <= 7 * least(8, k)
+            ),
+            0
+          ) AS prev_sum,
+          coalesce(
+            sum(h_c) FILTER(
+              WHERE
+                wk - h_wk = 7
+            ),
+            0
+          ) AS ago1,
+          coalesce(
+            sum(h_c) FILTER(
+              WHERE
+                wk - h_wk = 14
+            ),
+            0
+          ) AS ago2,
+          coalesce(
+            sum(h_c) FILTER(
+              WHERE
+                wk - h_wk = 21
+            ),
+            0
+          ) AS ago3,
+          coalesce(
+            sum(h_c) FILTER(
+              WHERE
+                wk - h_wk = 28
+            ),
+            0
+          ) AS ago4,
+          coalesce(
+            sum(h_c) FILTER(
+              WHERE
+                wk - h_wk = 35
+            ),
+            0
+          ) AS ago5,
+          coalesce(
+            sum(h_c) FILTER(
+              WHERE
+                wk - h_wk = 42
+            ),
+            0
+          ) AS ago6,
+          coalesce(
+            sum(h_c) FILTER(
+              WHERE
+                wk - h_wk = 49
+            ),
+            0
+          ) AS ago7,
+          coalesce(
+            sum(h_c) FILTER(
+              WHERE
+                wk - h_wk = 56
+            ),
+            0
+          ) AS ago8,
+          coalesce(
+            sum(h_c) FILTER(
+              WHERE
+                wk - h_wk = 63
+            ),
+            0
+          ) AS ago9,
+          coalesce(
+            sum(h_c) FILTER(
+              WHERE
+                wk - h_wk = 70
+            ),
+            0
+          ) AS ago10,
+          coalesce(
+            sum(h_c) FILTER(
+              WHERE
+                wk - h_wk = 77
+            ),
+            0
+          ) AS ago11
+        FROM
+          "cand" AS cd
+          JOIN (
+            SELECT
+              product_id,
+              wk AS h_wk,
+              c AS h_c
+            FROM
+              "weeks" AS w2
+          ) AS h USING (product_id)
+        WHERE
+          h_wk <= wk
+          AND wk - h_wk <= $6
+        GROUP BY
+          product_id,
+          wk
+      ) AS hs
+    WHERE
+      NOT (
+        (
+          - greatest(
+            CASE
+              WHEN weeks_before > 0 THEN prev_sum / least(8, weeks_before)
+              ELSE 0
+            END,
+            0.5
+          ) + cnt * ln(
+            greatest(
+              CASE
+                WHEN weeks_before > 0 THEN prev_sum / least(8, weeks_before)
+                ELSE 0
+              END,
+              0.5
+            )
+          ) - lgamma(cnt + 1) >= ln($7) + 1e-9
+        )
+        OR (
+          $8 < 0.5
+          AND cnt <= greatest(
+            CASE
+              WHEN weeks_before > 0 THEN prev_sum / least(8, weeks_before)
+              ELSE 0
+            END,
+            0.5
+          ) - 0.6931471805599453
+        )
+      )
   )
 SELECT
   product_id,
@@ -113,143 +243,45 @@ SELECT
   ago10,
   ago11
 FROM
-  (
+  "spikes" AS sp
+  JOIN (
     SELECT
       product_id,
       wk,
-      any_value(c) AS cnt,
-      any_value(top_reason) AS top_code,
-      any_value(line) AS top_line,
-      any_value(k) AS weeks_before,
-      coalesce(
-        sum(h_c) FILTER(
-          WHERE
-            h_wk < wk
-            AND wk - h_wk <= 7 * least(8, k)
-        ),
-        0
-      ) AS prev_sum,
-      coalesce(
-        sum(h_c) FILTER(
-          WHERE
-            wk - h_wk = 7
-        ),
-        0
-      ) AS ago1,
-      coalesce(
-        sum(h_c) FILTER(
-          WHERE
-            wk - h_wk = 14
-        ),
-        0
-      ) AS ago2,
-      coalesce(
-        sum(h_c) FILTER(
-          WHERE
-            wk - h_wk = 21
-        ),
-        0
-      ) AS ago3,
-      coalesce(
-        sum(h_c) FILTER(
-          WHERE
-            wk - h_wk = 28
-        ),
-        0
-      ) AS ago4,
-      coalesce(
-        sum(h_c) FILTER(
-          WHERE
-            wk - h_wk = 35
-        ),
-        0
-      ) AS ago5,
-      coalesce(
-        sum(h_c) FILTER(
-          WHERE
-            wk - h_wk = 42
-        ),
-        0
-      ) AS ago6,
-      coalesce(
-        sum(h_c) FILTER(
-          WHERE
-            wk - h_wk = 49
-        ),
-        0
-      ) AS ago7,
-      coalesce(
-        sum(h_c) FILTER(
-          WHERE
-            wk - h_wk = 56
-        ),
-        0
-      ) AS ago8,
-      coalesce(
-        sum(h_c) FILTER(
-          WHERE
-            wk - h_wk = 63
-        ),
-        0
-      ) AS ago9,
-      coalesce(
-        sum(h_c) FILTER(
-          WHERE
-            wk - h_wk = 70
-        ),
-        0
-      ) AS ago10,
-      coalesce(
-        sum(h_c) FILTER(
-          WHERE
-            wk - h_wk = 77
-        ),
-        0
-      ) AS ago11
+      arg_min(reason_code, (- rc, reason_code)) AS top_code
     FROM
-      "cand" AS cd
-      JOIN (
+      (
         SELECT
           product_id,
-          wk AS h_wk,
-          c AS h_c
+          wk,
+          reason_code,
+          sum(n) AS rc
         FROM
-          "weeks" AS w2
-      ) AS h USING (product_id)
-    WHERE
-      h_wk <= wk
-      AND wk - h_wk <= $6
+          (
+            SELECT
+              product_id,
+              wk,
+              reason_code,
+              n
+            FROM
+              defect_weekly
+            WHERE
+              list_contains(CAST($9 AS VARCHAR[]), "channel")
+          ) AS b
+        WHERE
+          (product_id, wk) IN (
+            SELECT
+              product_id,
+              wk
+            FROM
+              "spikes" AS s2
+          )
+        GROUP BY
+          product_id,
+          wk,
+          reason_code
+      ) AS wr
     GROUP BY
       product_id,
       wk
-  ) AS hs
-WHERE
-  NOT (
-    (
-      - greatest(
-        CASE
-          WHEN weeks_before > 0 THEN prev_sum / least(8, weeks_before)
-          ELSE 0
-        END,
-        0.5
-      ) + cnt * ln(
-        greatest(
-          CASE
-            WHEN weeks_before > 0 THEN prev_sum / least(8, weeks_before)
-            ELSE 0
-          END,
-          0.5
-        )
-      ) - lgamma(cnt + 1) >= ln($7) + 1e-9
-    )
-    OR (
-      $8 < 0.5
-      AND cnt <= greatest(
-        CASE
-          WHEN weeks_before > 0 THEN prev_sum / least(8, weeks_before)
-          ELSE 0
-        END,
-        0.5
-      ) - 0.6931471805599453
-    )
-  );
+  ) AS t USING (product_id, wk);
