@@ -3,7 +3,7 @@
 -- Engine: DuckDB, daily rollups on (the default).
 -- 1 statement, in the order the query sends them.
 
--- [1] binds: $1 = ["web","chat"], $2 = ["web","chat"], $3 = 5, $4 = "2025-01-01", $5 = "2025-04-01", $6 = 77, $7 = 0.001, $8 = 0.001, $9 = ["web","chat"]
+-- [1] binds: $1 = ["web","chat"], $2 = ["web","chat"], $3 = 5, $4 = "2025-01-01", $5 = "2025-04-01", $6 = 56, $7 = 0.001, $8 = 0.001, $9 = 77, $10 = ["web","chat"]
 WITH
   "product" AS (
     SELECT
@@ -94,84 +94,7 @@ WITH
                 AND wk - h_wk <= 7 * least(8, k)
             ),
             0
-          ) AS prev_sum,
-          coalesce(
-            sum(h_c) FILTER(
-              WHERE
-                wk - h_wk = 7
-            ),
-            0
-          ) AS ago1,
-          coalesce(
-            sum(h_c) FILTER(
-              WHERE
-                wk - h_wk = 14
-            ),
-            0
-          ) AS ago2,
-          coalesce(
-            sum(h_c) FILTER(
-              WHERE
-                wk - h_wk = 21
-            ),
-            0
-          ) AS ago3,
-          coalesce(
-            sum(h_c) FILTER(
-              WHERE
-                wk - h_wk = 28
-            ),
-            0
-          ) AS ago4,
-          coalesce(
-            sum(h_c) FILTER(
-              WHERE
-                wk - h_wk = 35
-            ),
-            0
-          ) AS ago5,
-          coalesce(
-            sum(h_c) FILTER(
-              WHERE
-                wk - h_wk = 42
-            ),
-            0
-          ) AS ago6,
-          coalesce(
-            sum(h_c) FILTER(
-              WHERE
-                wk - h_wk = 49
-            ),
-            0
-          ) AS ago7,
-          coalesce(
-            sum(h_c) FILTER(
-              WHERE
-                wk - h_wk = 56
-            ),
-            0
-          ) AS ago8,
-          coalesce(
-            sum(h_c) FILTER(
-              WHERE
-                wk - h_wk = 63
-            ),
-            0
-          ) AS ago9,
-          coalesce(
-            sum(h_c) FILTER(
-              WHERE
-                wk - h_wk = 70
-            ),
-            0
-          ) AS ago10,
-          coalesce(
-            sum(h_c) FILTER(
-              WHERE
-                wk - h_wk = 77
-            ),
-            0
-          ) AS ago11
+          ) AS prev_sum
         FROM
           "cand" AS cd
           JOIN (
@@ -248,6 +171,110 @@ FROM
     SELECT
       product_id,
       wk,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 7
+        ),
+        0
+      ) AS ago1,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 14
+        ),
+        0
+      ) AS ago2,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 21
+        ),
+        0
+      ) AS ago3,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 28
+        ),
+        0
+      ) AS ago4,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 35
+        ),
+        0
+      ) AS ago5,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 42
+        ),
+        0
+      ) AS ago6,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 49
+        ),
+        0
+      ) AS ago7,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 56
+        ),
+        0
+      ) AS ago8,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 63
+        ),
+        0
+      ) AS ago9,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 70
+        ),
+        0
+      ) AS ago10,
+      coalesce(
+        sum(h_c) FILTER(
+          WHERE
+            wk - h_wk = 77
+        ),
+        0
+      ) AS ago11
+    FROM
+      (
+        SELECT
+          product_id,
+          wk
+        FROM
+          "spikes" AS s3
+      ) AS s
+      JOIN (
+        SELECT
+          product_id,
+          wk AS h_wk,
+          c AS h_c
+        FROM
+          "weeks" AS w2
+      ) AS h USING (product_id)
+    WHERE
+      h_wk <= wk
+      AND wk - h_wk <= $9
+    GROUP BY
+      product_id,
+      wk
+  ) AS ag USING (product_id, wk)
+  JOIN (
+    SELECT
+      product_id,
+      wk,
       arg_min(reason_code, (- rc, reason_code)) AS top_code
     FROM
       (
@@ -266,7 +293,7 @@ FROM
             FROM
               defect_weekly
             WHERE
-              list_contains(CAST($9 AS VARCHAR[]), "channel")
+              list_contains(CAST($10 AS VARCHAR[]), "channel")
           ) AS b
         WHERE
           (product_id, wk) IN (

@@ -117,14 +117,17 @@ export class ReasonsRepository {
     );
     // Each candidate joined to its product's weeks of the 11 before it and itself (so it always has a row),
     // grouped by the candidate's key alone (its other columns taken with anyValue, named apart for ClickHouse).
+    // Where the spikes are named once (late), the screen needs only prev_sum over 8 weeks, and the 11
+    // weeks of history are summed for the weeks that survive it.
     const ago = Array.from({ length: HISTORY_WEEKS }, (_, i) => i + 1);
+    const agoSums = raw(ago.map((i) => `coalesce(${d.sumIf('h_c', `wk - h_wk = ${7 * i}`)}, 0) AS ago${i}`).join(', '));
+    const history = sql`(SELECT product_id, wk AS h_wk, c AS h_c FROM ${weeks} AS w2) AS h`;
     const hist = sql`
       SELECT product_id, wk, ${raw(d.anyValue('c'))} AS cnt, ${raw(late ? '' : `${d.anyValue('top_reason')} AS top_code, `)}${raw(d.anyValue('line'))} AS top_line,
         ${raw(d.anyValue('k'))} AS weeks_before,
-        coalesce(${raw(d.sumIf('h_c', 'h_wk < wk AND wk - h_wk <= 7 * least(8, k)'))}, 0) AS prev_sum,
-        ${raw(ago.map((i) => `coalesce(${d.sumIf('h_c', `wk - h_wk = ${7 * i}`)}, 0) AS ago${i}`).join(', '))}
-      FROM ${cand} AS cd ${raw(d.join('inner'))} (SELECT product_id, wk AS h_wk, c AS h_c FROM ${weeks} AS w2) AS h USING (product_id)
-      WHERE h_wk <= wk AND wk - h_wk <= ${7 * HISTORY_WEEKS}
+        coalesce(${raw(d.sumIf('h_c', 'h_wk < wk AND wk - h_wk <= 7 * least(8, k)'))}, 0) AS prev_sum${late ? sql`` : sql`, ${agoSums}`}
+      FROM ${cand} AS cd ${raw(d.join('inner'))} ${history} USING (product_id)
+      WHERE h_wk <= wk AND wk - h_wk <= ${7 * (late ? 8 : HISTORY_WEEKS)}
       GROUP BY product_id, wk`;
     // Weeks whose Poisson tail is provably >= alpha are dropped in SQL, so their histories are never
     // sent to JavaScript; the exact test runs on the rest. Two lower bounds of P(X >= c):
@@ -140,9 +143,15 @@ export class ReasonsRepository {
     let statement: Sql;
     if (late) {
       const spikes = q.add('spikes', sql`SELECT * FROM (${hist}) AS hs WHERE NOT ${surelyNotSpike}`);
+      const survivors = sql`(product_id, wk) IN (SELECT product_id, wk FROM ${spikes} AS s2)`;
       statement = q.statement(sql`
         SELECT ${columns}
-        FROM ${spikes} AS sp ${raw(d.join('inner'))} (${topReasons(sql`(product_id, wk) IN (SELECT product_id, wk FROM ${spikes} AS s2)`)}) AS t USING (product_id, wk)`);
+        FROM ${spikes} AS sp
+        ${raw(d.join('inner'))} (
+          SELECT product_id, wk, ${agoSums} FROM (SELECT product_id, wk FROM ${spikes} AS s3) AS s ${raw(d.join('inner'))} ${history} USING (product_id)
+          WHERE h_wk <= wk AND wk - h_wk <= ${7 * HISTORY_WEEKS}
+          GROUP BY product_id, wk) AS ag USING (product_id, wk)
+        ${raw(d.join('inner'))} (${topReasons(survivors)}) AS t USING (product_id, wk)`);
     } else {
       statement = q.statement(sql`SELECT ${columns} FROM (${hist}) AS hs WHERE NOT ${surelyNotSpike}`);
     }
