@@ -185,7 +185,16 @@ describe('dashboard in a browser', () => {
     const before = await cardValue(page, 'refunds');
 
     await page.locator('[data-testid="filter-channels"] .select-button').click();
-    await page.locator('[data-testid="filter-channels"] label', { hasText: 'app' }).locator('input').check();
+    // The URL update runs as a transition, so on a busy machine the box shows its new state a moment after the click;
+    // Playwright's check() reads it at once and calls that a failure.
+    const box = page.locator('[data-testid="filter-channels"] label', { hasText: 'app' }).locator('input');
+    await box.click();
+    await page.waitForFunction(() => new URL(location.href).searchParams.getAll('channel').includes('app'));
+    await page.waitForFunction(() => {
+      const el = [...document.querySelectorAll('[data-testid="filter-channels"] label')].find((l) => l.textContent?.includes('app'));
+      return el?.querySelector('input')?.checked === true;
+    });
+    expect(await box.isChecked()).toBe(true);
     await page.keyboard.press('Escape');
     await settle(page);
 
