@@ -106,21 +106,29 @@ const BUILDS: readonly Build[] = [
     order: 'product_id',
     changes: keysOf('product_weekly'),
   },
-  // After their daily rollups, which they are summed from.
+  // After the rollups they are summed from: weeks and months from the daily rollup, years from the
+  // monthly one (a twelfth of the rows to read; the monthly rollup's order comes first in COARSE_GRAINS).
   ...ROLLUPS.flatMap((r) =>
-    COARSE_GRAINS.map((g): Build => ({
-      table: r.coarser[g],
-      columns: rollupColumns(r),
-      source: r.table,
-      groups: [['day', `CAST(date_trunc('${COARSE_UNIT[g]}', day) AS DATE)`], ...r.keys.map((k): [string, string] => [k, k])],
-      measures: measuresSql('rollup').text,
-      where: 'true',
-      order: 'day',
-      time: 'day',
-      changes: keysOf(r.table),
-    })),
+    COARSE_GRAINS.map((g): Build => {
+      const source = g === 'year' ? r.coarser.month : r.table;
+      return {
+        table: r.coarser[g],
+        columns: rollupColumns(r),
+        source,
+        groups: [['day', `CAST(date_trunc('${COARSE_UNIT[g]}', day) AS DATE)`], ...r.keys.map((k): [string, string] => [k, k])],
+        measures: measuresSql('rollup').text,
+        where: 'true',
+        order: 'day',
+        time: 'day',
+        changes: keysOf(source),
+      };
+    }),
   ),
 ];
+for (const [i, b] of BUILDS.entries()) {
+  const from = BUILDS.findIndex((x) => x.table === b.source);
+  if (from >= i) throw new Error(`rollup ${b.table} is built before ${b.source}, which it is summed from`);
+}
 
 const usesCutoffs = (b: Build) => /\bh\./.test(b.measures);
 
@@ -272,9 +280,12 @@ async function updateGroups(conn: DuckDBConnection, b: Build, changes: string): 
   const [{ lo, n }] = await queryRows<{ lo: string | null; n: number }>(conn, `SELECT CAST(min(${names[0]}) AS VARCHAR) AS lo, count(*) AS n FROM ${keys}`);
   if (Number(n) === 0) return;
   const match = (a: string, k: string) => names.map((n) => `${a}.${n} IS NOT DISTINCT FROM ${k}.${n}`).join(' AND ');
-  await runSql(conn, `DELETE FROM ${b.table} t USING ${keys} k WHERE ${match('t', 'k')}`);
-  // Every row of a group is at or after the group's first day, so the scan skips older row groups.
-  const since = b.time && lo !== null ? sql`${raw(b.time)} >= CAST(${lo} AS TIMESTAMP)` : sql`true`;
+  // Every row of a group is at or after the group's first day (never null when the build has a time), so both scans
+  // skip the older row groups.
+  const from = b.time !== undefined && lo !== null ? { time: b.time, lo } : null;
+  const newer = from ? sql` AND t.${raw(names[0])} >= CAST(${from.lo} AS DATE)` : sql``;
+  await runSql(conn, sql`DELETE FROM ${raw(b.table)} t USING ${raw(keys)} k WHERE ${raw(match('t', 'k'))}${newer}`);
+  const since = from ? sql`${raw(from.time)} >= CAST(${from.lo} AS TIMESTAMP)` : sql`true`;
   const inGroups = sql`(SELECT s.* EXCLUDE (${raw(names.map((n) => `__g_${n}`).join(', '))}) FROM (
       SELECT *, ${groupSelect(b, '__g_')} FROM ${raw(b.source)} WHERE ${since}) s
     SEMI JOIN ${raw(keys)} k ON ${raw(names.map((n) => `s.__g_${n} IS NOT DISTINCT FROM k.${n}`).join(' AND '))})`;

@@ -92,18 +92,15 @@ export class ReasonsRepository {
     // it is found for the few weeks that survive; else (ClickHouse 18.16 writes a subquery out at
     // every use) for every week, beside its count.
     const late = d.ctes;
-    const topReasons = (where: Sql) => sql`
-      SELECT product_id, wk, ${raw(d.argMin('reason_code', '(-rc, reason_code)'))} AS top_code FROM (
-        SELECT product_id, wk, reason_code, sum(n) AS rc FROM ${defects} AS b WHERE ${where} GROUP BY product_id, wk, reason_code) AS wr
-      GROUP BY product_id, wk`;
+    const perReason = (where?: Sql) => sql`(
+        SELECT product_id, wk, reason_code, sum(n) AS rc FROM ${defects} AS b${where ? sql` WHERE ${where}` : sql``} GROUP BY product_id, wk, reason_code) AS wr`;
+    const topCode = raw(d.argMin('reason_code', '(-rc, reason_code)'));
     // Per product-week: its defect refunds.
     const weeks = q.add(
       'weeks',
       late
         ? sql`SELECT product_id, wk, ${raw(d.int64('sum(n)'))} AS c FROM ${defects} AS b GROUP BY product_id, wk`
-        : sql`SELECT product_id, wk, ${raw(d.int64('sum(rc)'))} AS c, ${raw(d.argMin('reason_code', '(-rc, reason_code)'))} AS top_reason FROM (
-            SELECT product_id, wk, reason_code, sum(n) AS rc FROM ${defects} AS b GROUP BY product_id, wk, reason_code) AS wr
-          GROUP BY product_id, wk`,
+        : sql`SELECT product_id, wk, ${raw(d.int64('sum(rc)'))} AS c, ${topCode} AS top_reason FROM ${perReason()} GROUP BY product_id, wk`,
     );
     const bounds: Sql[] = [sql`c >= ${minCount}`, sql`wk - first_wk >= 28`];
     if (f.from) bounds.push(d.dayBound(raw('wk'), '>=', f.from, 'date'));
@@ -151,7 +148,7 @@ export class ReasonsRepository {
           SELECT product_id, wk, ${agoSums} FROM (SELECT product_id, wk FROM ${spikes} AS s3) AS s ${raw(d.join('inner'))} ${history} USING (product_id)
           WHERE h_wk <= wk AND wk - h_wk <= ${7 * HISTORY_WEEKS}
           GROUP BY product_id, wk) AS ag USING (product_id, wk)
-        ${raw(d.join('inner'))} (${topReasons(survivors)}) AS t USING (product_id, wk)`);
+        ${raw(d.join('inner'))} (SELECT product_id, wk, ${topCode} AS top_code FROM ${perReason(survivors)} GROUP BY product_id, wk) AS t USING (product_id, wk)`);
     } else {
       statement = q.statement(sql`SELECT ${columns} FROM (${hist}) AS hs WHERE NOT ${surelyNotSpike}`);
     }
