@@ -20,6 +20,7 @@ const TABLES = [
   'product_weekly',
   'defect_weekly',
   'product_lines',
+  'defect_line_weekly',
   ...(['refund', 'agent', 'cohort'] as const).flatMap((t) => [`${t}_weekly`, `${t}_monthly`, `${t}_yearly`] as const),
 ] as const;
 const T0 = Date.UTC(2025, 0, 1);

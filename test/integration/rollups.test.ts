@@ -25,6 +25,7 @@ const FILTERS: ReadonlyArray<{ name: string; f: Filter }> = [
   { name: 'from only', f: { from: '2025-06-15' } },
   { name: 'partial weeks and months at both ends', f: { from: '2025-02-12', to: '2025-05-20', channels: ['app', 'web', 'phone'] } },
   { name: 'to only', f: { to: '2024-09-01' } },
+  { name: 'product lines and a range (defect_line_weekly)', f: { productLines: ['electronics', 'apparel'], from: '2025-03-01' } },
   { name: 'product line and reasons', f: { productLines: ['electronics'], reasonCodes: ['defective', 'quality_defect', 'damaged'] } },
   { name: 'campaign', f: { campaigns: ['618', 'singles_day'] } },
   { name: 'upper-case channel, spaced reason', f: { channels: ['PHONE'], reasonCodes: ['Changed Mind'] } },

@@ -9,6 +9,7 @@ import {
   PRODUCT_WEEKLY_COLUMNS,
   DEFECT_WEEKLY_COLUMNS,
   PRODUCT_LINES_COLUMNS,
+  DEFECT_LINE_WEEKLY_COLUMNS,
   ROLLUPS,
   measuresSql,
   raw,
@@ -105,6 +106,21 @@ const BUILDS: readonly Build[] = [
     where: 'true',
     order: 'product_id',
     changes: keysOf('product_weekly'),
+  },
+  {
+    table: 'defect_line_weekly',
+    columns: DEFECT_LINE_WEEKLY_COLUMNS,
+    source: 'defect_weekly',
+    groups: [
+      ['wk', 'wk'],
+      ['product_id', 'product_id'],
+      ['product_line', 'product_line'],
+    ],
+    measures: 'CAST(sum(n) AS BIGINT) AS n',
+    where: 'true',
+    order: 'product_id, wk',
+    time: 'wk',
+    changes: keysOf('defect_weekly'),
   },
   // After the rollups they are summed from: weeks and months from the daily rollup, years from the
   // monthly one (a twelfth of the rows to read; the monthly rollup's order comes first in COARSE_GRAINS).

@@ -8,6 +8,7 @@ import {
   PRODUCT_WEEKLY_COLUMNS,
   DEFECT_WEEKLY_COLUMNS,
   PRODUCT_LINES_COLUMNS,
+  DEFECT_LINE_WEEKLY_COLUMNS,
   ROLLUPS,
 } from '@refunds/warehouse';
 
@@ -29,6 +30,7 @@ export const ROLLUP_SIGNATURE = createHash('sha256')
       PRODUCT_WEEKLY_COLUMNS,
       DEFECT_WEEKLY_COLUMNS,
       PRODUCT_LINES_COLUMNS,
+      DEFECT_LINE_WEEKLY_COLUMNS,
     ]),
   )
   .digest('hex')

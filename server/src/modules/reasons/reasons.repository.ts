@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Grain, RefundFilter } from '@refunds/shared';
-import { join, PRODUCT_WEEKLY_KEYS, raw, sql, type Sql, type Warehouse } from '@refunds/warehouse';
+import { DEFECT_LINE_WEEKLY_KEYS, join, PRODUCT_WEEKLY_KEYS, raw, sql, type Sql, type Warehouse } from '@refunds/warehouse';
 import { WAREHOUSE } from '../../database/warehouse';
 import { Ctes } from '../../common/semantic/ctes';
 import { periodStartSql } from '../../common/semantic/dimensions';
@@ -68,9 +68,13 @@ export class ReasonsRepository {
     // for defect refunds: from the spike rollups (product_lines' wk is the first week of its rows), else refund_facts.
     let all: Sql;
     let defects: Sql;
+    // (product_id, wk, n) rows of defect refunds, where a smaller table than `defects` has them.
+    let defectCounts: Sql | null = null;
     if (weekly) {
       all = sql`(SELECT product_id, product_line, first_wk AS wk, n FROM ${raw(d.table('product_lines'))} WHERE ${nonTime})`;
       defects = sql`(SELECT product_id, wk, reason_code, n FROM ${raw(d.table('defect_weekly'))} WHERE ${nonTime})`;
+      if (filterColumnsUsed(f).every((c) => DEFECT_LINE_WEEKLY_KEYS.includes(c)))
+        defectCounts = sql`(SELECT product_id, wk, n FROM ${raw(d.table('defect_line_weekly'))} WHERE ${nonTime})`;
     } else {
       const base = q.add(
         'base',
@@ -99,7 +103,7 @@ export class ReasonsRepository {
     const weeks = q.add(
       'weeks',
       late
-        ? sql`SELECT product_id, wk, ${raw(d.int64('sum(n)'))} AS c FROM ${defects} AS b GROUP BY product_id, wk`
+        ? sql`SELECT product_id, wk, ${raw(d.int64('sum(n)'))} AS c FROM ${defectCounts ?? defects} AS b GROUP BY product_id, wk`
         : sql`SELECT product_id, wk, ${raw(d.int64('sum(rc)'))} AS c, ${topCode} AS top_reason FROM ${perReason()} GROUP BY product_id, wk`,
     );
     const bounds: Sql[] = [sql`c >= ${minCount}`, sql`wk - first_wk >= 28`];
