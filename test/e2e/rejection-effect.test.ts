@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { generateDataset } from '../../etl/src/generate/generate';
 import { tempDir } from '../../etl/src/testing/factory';
@@ -52,6 +53,20 @@ describe('rejection effect in a browser', () => {
     const rows = page.locator('#rejection-effect tbody tr');
     expect(await rows.count()).toBeGreaterThan(0);
     await shoot(page, `outcomes-effect-${locale}`);
+
+    // The meeting pack (the page's PDF export) carries the panel: its two plots as images and, in
+    // English where the PDF holds the words as text, their titles, the strata table and the sentence.
+    await page.getByTestId('export-button').click();
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('export-pdf').click()]);
+    const pdf = readFileSync((await download.path())!).toString('latin1');
+    expect(pdf.startsWith('%PDF-')).toBe(true);
+    expect((pdf.match(/\/Subtype \/Image/g) ?? []).length).toBeGreaterThanOrEqual(2);
+    if (locale === 'en') {
+      expect(pdf).toContain('(What a rejection costs, like with like: repurchase revenue within 90 days)');
+      expect(pdf).toContain('(What a rejection costs, like with like: Repurchase rate within 90 days)');
+      expect(pdf).toContain('(Strata that contribute most)');
+      if (trusted) expect(pdf).toContain('(Matched over 90 days, a rejected customer bought');
+    }
 
     await page.getByTestId('effect-window').selectOption('30');
     await settle(page);

@@ -31,9 +31,10 @@ interface Point {
 }
 
 /** Matched and naive estimates as points with their 95% intervals (the naive gap has none). */
-function EffectPlot({ points, format, testId }: { points: Point[]; format: (v: number) => string; testId: string }) {
+/** `exportTitle` puts the plot in the page's PNG and PDF export (the meeting pack) under that name. */
+function EffectPlot({ points, format, testId, exportTitle }: { points: Point[]; format: (v: number) => string; testId: string; exportTitle: string }) {
   return (
-    <div className="chart" data-testid={testId}>
+    <div className="chart" data-testid={testId} data-export-chart={exportTitle}>
       <ResponsiveContainer width="100%" height={130}>
         <ScatterChart margin={{ top: 8, right: 24, bottom: 8, left: 8 }}>
           <CartesianGrid stroke="#e5e7eb" />
@@ -146,6 +147,7 @@ export function RejectionEffectPanel() {
               </h3>
               <EffectPlot
                 testId="effect-revenue"
+                exportTitle={`${title}: ${t('out.effect.revenue', { days: windowDays })}`}
                 format={(v) => fmt.currency(v)}
                 points={[
                   { label: t('out.effect.matched'), value: e.att, err: [e.att - (e.attLow ?? e.att), (e.attHigh ?? e.att) - e.att] },
@@ -157,6 +159,7 @@ export function RejectionEffectPanel() {
               <h3>{t('out.effect.rate', { days: windowDays })}</h3>
               <EffectPlot
                 testId="effect-rate"
+                exportTitle={`${title}: ${t('out.effect.rate', { days: windowDays })}`}
                 format={(v) => fmt.percent(v)}
                 points={[
                   {
