@@ -102,19 +102,22 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
       report('reading');
       await phase('reading', input.table);
       const readable = await readableCopy(input, opts.encoding ?? 'auto', tmp);
-      const source = await stage(conn, input, readable, spec);
+      const staged = await stage(conn, input, readable, spec);
       report('validating');
       await phase('validating', input.table);
-      // The file is read once, straight into typed columns and a validity flag; only when rows are
-      // bad is it read again, for those lines alone, to word the rejects.
-      const v = validationSql(spec, source, '_chk', reporting);
+      // The file is read once, straight into typed columns and a validity flag, and numbered only
+      // when lines are needed: for its source map, or (read again) when rows are bad or keys repeat.
+      // Only then is it read once more, for the bad lines alone, to word the rejects.
+      const numbered = validationSql(spec, staged.numbered, '_chk', reporting);
+      const v = staged.needsLines ? numbered : validationSql(spec, staged.unnumbered, '_chk', reporting);
       if (v.fxDays) await runSql(conn, v.fxDays);
       await unreadableAs(input, () => runSql(conn, v.check));
       const [{ rows }] = await queryRows<{ rows: number }>(conn, `SELECT count(*) AS rows FROM _chk`);
       report('merging');
       await phase('merging', input.table);
       const mark = await rejectsMark(conn);
-      const s = await merge(conn, spec, input.path, loadId, v.rejects);
+      const renumber = staged.needsLines ? undefined : () => unreadableAs(input, () => runSql(conn, numbered.check));
+      const s = await merge(conn, spec, input.path, loadId, numbered.rejects, renumber);
       await failWhenAllRejected(conn, { loadId, table: input.table, file: input.path, read: rows, rejected: s.rejected, reportingCurrency: reporting, mark });
       if (s.intoEmpty && (input.table === 'refunds' || input.table === 'orders' || input.table === 'surveys')) fullRecompute = true;
       // New or changed agents recompute only their refunds' customers (merge lists them), except into an empty table.
@@ -240,18 +243,30 @@ export function lineOffset(format: InputFile['format']): number {
   return format === 'csv' ? 2 : 1;
 }
 
-/**
- * Checks a file's header and returns the relation that reads it: the spec's columns as VARCHAR plus
- * `__line`.
- */
-async function stage(conn: DuckDBConnection, input: InputFile, path: string, spec: TableSpec): Promise<string> {
+/** A staged file: relations over its rows (the spec's columns as VARCHAR and `__line`). */
+interface Staged {
+  /** `__line` numbered in file order. */
+  numbered: string;
+  /** `__line` NULL: numbering needs `row_number() OVER ()`, which runs the read and the checks on one thread (1M refunds: 10.8 s against 6.3 s). */
+  unnumbered: string;
+  /** The rows must be numbered in any case (their source map is keyed by line). */
+  needsLines: boolean;
+}
+
+/** Checks a file's header and returns the relations that read it. */
+async function stage(conn: DuckDBConnection, input: InputFile, path: string, spec: TableSpec): Promise<Staged> {
   const name = basename(input.path);
   const first = lineOffset(input.format) - 1;
+  const relations = (cols: string, src: string, needsLines: boolean): Staged => ({
+    numbered: `(SELECT row_number() OVER () + ${first} AS __line, ${cols} FROM ${src})`,
+    unnumbered: `(SELECT CAST(NULL AS BIGINT) AS __line, ${cols} FROM ${src})`,
+    needsLines,
+  });
   if (input.format === 'jsonl') {
     const cols = spec.columns.map((c) => `json ->> ${literal(c.name)} AS ${ident(c.name)}`).join(', ');
     await unreadableAs(input, () => queryRows(conn, `SELECT json FROM read_ndjson_objects(${literal(path)}) LIMIT 1`));
     await stageSourceMap(conn, null);
-    return `(SELECT row_number() OVER () + ${first} AS __line, ${cols} FROM read_ndjson_objects(${literal(path)}))`;
+    return relations(cols, `read_ndjson_objects(${literal(path)})`, false);
   }
   const src =
     input.format === 'csv'
@@ -275,7 +290,7 @@ async function stage(conn: DuckDBConnection, input: InputFile, path: string, spe
     .join(', ');
   const hasSource = input.format === 'csv' && present.has('_source_file') && present.has('_source_line');
   await stageSourceMap(conn, hasSource ? `(SELECT row_number() OVER () + ${first} AS __line, "_source_file", "_source_line" FROM ${src})` : null);
-  return `(SELECT row_number() OVER () + ${first} AS __line, ${cols} FROM ${src})`;
+  return relations(cols, src, hasSource);
 }
 
 /** Any failure while DuckDB reads the file becomes a load error naming the file. */
@@ -318,6 +333,8 @@ async function merge(
   file: string,
   loadId: number,
   rejectsSql: string,
+  /** Rebuilds `_chk` with line numbers, when it was built without them. */
+  renumber?: () => Promise<void>,
 ): Promise<{ loaded: number; replaced: number; unchanged: number; rejected: number; intoEmpty: boolean }> {
   const t = ident(spec.name);
   const keys = spec.key.map(ident);
@@ -335,6 +352,7 @@ async function merge(
             (SELECT count(*) FROM (SELECT 1 FROM ${t} LIMIT 1)) AS target_rows
      FROM _chk`,
   );
+  if (renumber && (stats.bad > 0 || stats.distinct_keys < stats.valid)) await renumber();
   if (stats.bad > 0) {
     const o = rejectOrigin(fileLit, 'r.__line', 'm');
     await runSql(

@@ -26,14 +26,16 @@ export const tooLarge = (maxBytes: number) =>
 
 /**
  * After refusing a request whose body was not read: close the connection once the answer is out
- * and discard what the client still sends meanwhile, so it can read the answer instead of a reset.
+ * and discard what the client still sends meanwhile, so it can read the answer instead of a reset
+ * (a reset drops the answer from the client's receive buffer if it has not read it yet). The grace
+ * is 10 s: 2 s was too short for a client on a busy machine (the upload test lost the 413 under load).
  */
 export function closeAfterResponse(req: Request, res: Response): void {
   if (req.complete) return;
   if (!res.headersSent) res.setHeader('Connection', 'close');
   res.once('finish', () => {
     req.resume();
-    setTimeout(() => req.socket.destroy(), 2000).unref();
+    setTimeout(() => req.socket.destroy(), 10_000).unref();
   });
 }
 
