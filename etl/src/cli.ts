@@ -113,6 +113,7 @@ export function formatSummary(s: LoadSummary): string {
     `load ${s.loadId} ${s.outcome} in ${(s.durationMs / 1000).toFixed(1)} s (data version ${s.dataVersion}${s.rollups ? `, rollups ${s.rollups}` : ''})`,
     fmt(head),
     ...rows.map(fmt),
+    ...s.tables.filter((t) => t.sameAsLoad !== undefined).map((t) => `${t.table}: the same file as load ${t.sameAsLoad}, not read again`),
   ].join('\n');
 }
 

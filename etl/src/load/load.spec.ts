@@ -471,4 +471,86 @@ describe('issue 11: loads that load nothing, currency, encodings, source lines',
     ]);
     expect(r[0].reason).toBe('duplicate key in this file: line 20 holds the newer version');
   });
+
+  describe('a file the last load took, byte for byte', () => {
+    const rejectRows = (loadId: number) =>
+      queryRows(conn, `SELECT table_name, file, line, column_name, value, reason FROM load_rejects WHERE load_id = ${loadId} ORDER BY line, column_name`);
+
+    test('is not read again; the load reports what merging it would, rejects included', async () => {
+      const dir = writeTables({
+        refunds: [
+          refund({ refund_id: 'K1' }),
+          refund({ refund_id: 'K2' }),
+          refund({ refund_id: 'K2', requested_amount: 90 }),
+          refund({ refund_id: 'K3', decision: 'maybe' }),
+        ],
+        orders: [order(), order()],
+      });
+      const first = await loadFiles(conn, [dir]);
+      expect(first.tables.find((t) => t.table === 'refunds')).toMatchObject({ read: 4, loaded: 2, rejected: 2 });
+      const before = await queryRows(conn, 'SELECT * FROM refund_facts ORDER BY refund_id');
+      const again = await loadFiles(conn, [dir]);
+      // By hand: 4 lines, 2 distinct valid keys now unchanged, the bad line and the older duplicate rejected again.
+      expect(again.tables.find((t) => t.table === 'refunds')).toEqual({
+        table: 'refunds',
+        files: [join(dir, 'refunds.csv')],
+        read: 4,
+        loaded: 0,
+        replaced: 0,
+        unchanged: 2,
+        rejected: 2,
+        sameAsLoad: first.loadId,
+      });
+      expect(again.tables.find((t) => t.table === 'orders')).toMatchObject({ read: 2, loaded: 0, unchanged: 2, sameAsLoad: first.loadId });
+      expect(again.rollups).toBe('unchanged');
+      expect(await rejectRows(again.loadId)).toEqual(await rejectRows(first.loadId));
+      expect((await rejectRows(again.loadId)).length).toBe(2);
+      expect(await queryRows(conn, 'SELECT * FROM refund_facts ORDER BY refund_id')).toEqual(before);
+      const [h] = await queryRows<{ files: string; rows_unchanged: number }>(
+        conn,
+        `SELECT files, rows_unchanged FROM load_history WHERE load_id = ${again.loadId}`,
+      );
+      expect(h.rows_unchanged).toBe(4);
+      expect(JSON.parse(h.files)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ table: 'refunds', encoding: 'auto', size: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+        ]),
+      );
+    });
+
+    test('is read again when another load committed in between, and puts its rows back', async () => {
+      const a = writeTables({ refunds: [refund({ refund_id: 'B1', requested_amount: 10, refunded_amount: 10 })] });
+      const b = writeTables({ refunds: [refund({ refund_id: 'B1', requested_amount: 20, refunded_amount: 20 })] });
+      await loadFiles(conn, [a]);
+      await loadFiles(conn, [b]);
+      const third = await loadFiles(conn, [a]);
+      expect(third.tables[0].sameAsLoad).toBeUndefined();
+      expect(third.tables[0]).toMatchObject({ loaded: 1, replaced: 1 });
+      expect(await queryRows(conn, `SELECT requested_amount FROM refund_facts`)).toEqual([{ requested_amount: 10 }]);
+    });
+
+    test('is read again when this load brings other fx rates, or reads it with another encoding', async () => {
+      const early = refund({
+        refund_id: 'F1',
+        currency: 'USD',
+        requested_amount: 10,
+        refunded_amount: 10,
+        requested_at: '2024-01-10T00:00:00Z',
+        decided_at: '2024-01-11T00:00:00Z',
+      });
+      const dir = writeTables({ fx_rates: [{ date: '2024-02-01', currency: 'USD', rate_to_reporting: 7 }], refunds: [early, refund({ refund_id: 'F2' })] });
+      const first = await loadFiles(conn, [dir]);
+      expect(first.tables.find((t) => t.table === 'refunds')).toMatchObject({ loaded: 1, rejected: 1 });
+      // The same refunds file beside an fx file with an earlier rate: the refund rejected before now loads.
+      writeTables({ fx_rates: [{ date: '2024-01-01', currency: 'USD', rate_to_reporting: 7 }] }, dir);
+      const second = await loadFiles(conn, [dir]);
+      expect(second.tables.find((t) => t.table === 'refunds')).toMatchObject({ loaded: 1, rejected: 0 });
+      expect(second.tables.find((t) => t.table === 'refunds')!.sameAsLoad).toBeUndefined();
+      const third = await loadFiles(conn, [dir], { encoding: 'gb18030' });
+      expect(third.tables.every((t) => t.sameAsLoad === undefined)).toBe(true);
+      expect(third.tables.find((t) => t.table === 'refunds')).toMatchObject({ loaded: 0, unchanged: 2 });
+      const fourth = await loadFiles(conn, [dir], { encoding: 'gb18030' });
+      expect(fourth.tables.every((t) => t.sameAsLoad === third.loadId)).toBe(true);
+    });
+  });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -44,6 +44,17 @@ export interface TableSummary {
   replaced: number;
   unchanged: number;
   rejected: number;
+  /** The file was byte for byte the one this earlier load (the last committed one) took: not read again. */
+  sameAsLoad?: number;
+}
+
+/** A loaded file as load_history records it (`size` and `encoding` from the ninth session on). */
+interface HistoryFile {
+  path: string;
+  table: string;
+  sha256: string;
+  size?: number;
+  encoding?: Encoding;
 }
 
 export type { LoadReject };
@@ -78,7 +89,12 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
   const started = new Date();
   const t0 = performance.now();
   const inputs = await resolveInputs(paths);
-  const hashes = Promise.all(inputs.map((f) => hashFile(f.path).then((h) => ({ path: f.path, table: f.table, sha256: h }))));
+  const encoding = opts.encoding ?? 'auto';
+  const hashOf = new Map(inputs.map((f) => [f.path, hashFile(f.path)]));
+  for (const h of hashOf.values()) h.catch(() => undefined);
+  const hashes: Promise<HistoryFile[]> = Promise.all(
+    inputs.map(async (f) => ({ path: f.path, table: f.table, sha256: await hashOf.get(f.path)!, size: (await stat(f.path)).size, encoding })),
+  );
   hashes.catch(() => undefined);
   const tmp = await mkdtemp(join(tmpdir(), 'refunds-load-'));
   await ensureSchema(conn);
@@ -96,9 +112,23 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
     await runSql(conn, `CREATE OR REPLACE TEMP TABLE _order_changes (ordered_at TIMESTAMP, channel VARCHAR, campaign VARCHAR)`);
     let fullRecompute = await writeReasonFamilies(conn, opts.reasonFamilies ?? DEFAULT_REASON_FAMILY_MAP);
     const ordered = [...inputs].sort((a, b) => TABLES.findIndex((t) => t.name === a.table) - TABLES.findIndex((t) => t.name === b.table));
+    const previous = await lastCommittedLoad(conn);
+    const skipped = new Set<TableName>();
     for (const input of ordered) {
       const spec = TABLE_BY_NAME.get(input.table)!;
       const report = (p: LoadPhase) => opts.onProgress?.({ table: input.table, file: input.path, phase: p, fraction: PHASES.indexOf(p) / PHASES.length });
+      const same = await sameAsLastLoad(conn, { previous, input, inputs, encoding, hash: hashOf.get(input.path)!, skipped });
+      if (same) {
+        await runSql(
+          conn,
+          `INSERT INTO load_rejects SELECT ${loadId}, table_name, file, line, column_name, value, reason FROM load_rejects
+           WHERE load_id = ${same.sameAsLoad} AND table_name = ${literal(input.table)}`,
+        );
+        summaries.set(input.table, same);
+        skipped.add(input.table);
+        opts.onProgress?.({ table: input.table, file: input.path, phase: 'done', fraction: 1 });
+        continue;
+      }
       report('reading');
       await phase('reading', input.table);
       const readable = await readableCopy(input, opts.encoding ?? 'auto', tmp);
@@ -236,6 +266,64 @@ async function readableCopy(input: InputFile, encoding: Encoding, tmp: string): 
   if (encoding === 'auto' && !sniff.utf8) return transcodeToUtf8(input.path, sniff.legacy, tmp);
   if (sniff.bom && input.format === 'jsonl') return transcodeToUtf8(input.path, 'utf-8', tmp);
   return input.path;
+}
+
+/** The last committed load's files and table summaries (null before the first). */
+async function lastCommittedLoad(conn: DuckDBConnection): Promise<{ loadId: number; files: HistoryFile[]; tables: TableSummary[] } | null> {
+  const [row] = await queryRows<{ load_id: number; files: string; tables: string }>(
+    conn,
+    `SELECT load_id, files, tables FROM load_history WHERE outcome = 'committed' ORDER BY load_id DESC LIMIT 1`,
+  );
+  return row ? { loadId: row.load_id, files: JSON.parse(row.files) as HistoryFile[], tables: JSON.parse(row.tables) as TableSummary[] } : null;
+}
+
+/**
+ * When a file is, byte for byte and read with the same encoding, the only file of its table in the
+ * last committed load, and this load has no other file for that table, merging it again would change
+ * nothing: the table holds what that load left (nothing has committed since), and every check gives
+ * the same verdict. The exceptions, read as usual: files checked against fx rates when this load
+ * brings other fx rates, and refunds while source records are reconciled (reconciliation rewrites
+ * refunds). Returns the summary merging it would give, or null to read the file.
+ */
+async function sameAsLastLoad(
+  conn: DuckDBConnection,
+  c: {
+    previous: Awaited<ReturnType<typeof lastCommittedLoad>>;
+    input: InputFile;
+    inputs: readonly InputFile[];
+    encoding: Encoding;
+    hash: Promise<string>;
+    skipped: ReadonlySet<TableName>;
+  },
+): Promise<TableSummary | null> {
+  const { previous, input } = c;
+  if (!previous) return null;
+  const table = input.table;
+  const before = previous.files.filter((f) => f.table === table);
+  const summary = previous.tables.find((t) => t.table === table);
+  if (before.length !== 1 || c.inputs.filter((f) => f.table === table).length !== 1 || !summary || summary.files.length !== 1) return null;
+  const [f] = before;
+  if (basename(f.path) !== basename(input.path) || f.encoding !== c.encoding || f.size !== (await stat(input.path)).size) return null;
+  if (TABLE_BY_NAME.get(table)!.fx && c.inputs.some((i) => i.table === 'fx_rates') && !c.skipped.has('fx_rates')) return null;
+  if (table === 'refunds') {
+    if (c.inputs.some((i) => isSourceTable(i.table))) return null;
+    const [{ n }] = await queryRows<{ n: number }>(
+      conn,
+      `SELECT (SELECT count(*) FROM src_tickets) + (SELECT count(*) FROM src_payments) + (SELECT count(*) FROM src_shop_orders) AS n`,
+    );
+    if (n > 0) return null;
+  }
+  if ((await c.hash) !== f.sha256) return null;
+  return {
+    table,
+    files: [input.path],
+    read: summary.read,
+    loaded: 0,
+    replaced: 0,
+    unchanged: summary.loaded + summary.unchanged,
+    rejected: summary.rejected,
+    sameAsLoad: previous.loadId,
+  };
 }
 
 /** Line (CSV, after the header) or record number of the first row of a file. */
@@ -515,11 +603,11 @@ async function recordHistory(
   started: Date,
   outcome: 'committed' | 'failed',
   message: string | null,
-  files: Array<{ path: string; table: string; sha256: string }>,
+  files: HistoryFile[],
   tables: TableSummary[],
   durationMs: number,
 ): Promise<void> {
-  const sum = (k: keyof Omit<TableSummary, 'table' | 'files'>) => tables.reduce((a, t) => a + t[k], 0);
+  const sum = (k: keyof Omit<TableSummary, 'table' | 'files' | 'sameAsLoad'>) => tables.reduce((a, t) => a + t[k], 0);
   await runSql(
     conn,
     sql`INSERT INTO load_history VALUES (${loadId}, ${started.toISOString()}::TIMESTAMPTZ::TIMESTAMP, now()::TIMESTAMP, ${outcome}, ${message},
