@@ -834,7 +834,7 @@ function writeReport(results, final) {
   lines.push('');
   section(
     '## Load (ETL CLI vs plain DuckDB)',
-    'Plain = `CREATE TABLE t AS SELECT * FROM read_csv(file)` for the 7 files in a fresh DuckDB file (from Node, same run; measured before the ETL load and after the reload, the faster one counts). ETL = `node etl/dist/cli.js load --db fresh.duckdb DIR` (process wall time). Reload = the same files again into the loaded file (must change nothing; the loader recognises files byte for byte those of the last committed load and does not read them again, README \"The CLI\"). Files were read once before, so both start from a warm page cache.',
+    'Plain = `CREATE TABLE t AS SELECT * FROM read_csv(file)` for the 7 files in a fresh DuckDB file (from Node, same run; measured before the ETL load and after the reload, the faster one counts). ETL = `node etl/dist/cli.js load --db fresh.duckdb DIR` (process wall time). Reload = the same files again into the loaded file (must change nothing; the loader recognises files byte for byte those of the last committed load and does not read them again, README "The CLI"). Files were read once before, so both start from a warm page cache.',
     LOAD_HEAD,
     loadRows(results),
   );
