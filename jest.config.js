@@ -11,6 +11,8 @@ const moduleNameMapper = {
 };
 module.exports = {
   testTimeout: 120000,
+  globalSetup: '<rootDir>/test/support/global-setup.cjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.cjs',
   projects: [
     {
       displayName: 'unit',

@@ -179,7 +179,8 @@ export const bandLabel = (i: number): string => {
 const ROOT = resolve(__dirname, '..', '..', '..');
 const SEED = Number(process.env.CROSSCHECK_SEED ?? 11);
 const REFUNDS = Number(process.env.CROSSCHECK_REFUNDS ?? 6000);
-const CACHE = join(tmpdir(), 'refunds-crosscheck');
+// Outlives the Jest run's own temp folder (test/support/global-temp.cjs).
+const CACHE = join(process.env.REFUNDS_TEST_CACHE_DIR ?? tmpdir(), 'refunds-crosscheck');
 
 function hashTree(h: ReturnType<typeof createHash>, dir: string): void {
   for (const name of readdirSync(dir).sort()) {
