@@ -62,7 +62,7 @@ describe('rejection effect in a browser', () => {
     expect(pdf.startsWith('%PDF-')).toBe(true);
     expect((pdf.match(/\/Subtype \/Image/g) ?? []).length).toBeGreaterThanOrEqual(2);
     if (locale === 'en') {
-      expect(pdf).toContain('(What a rejection costs, like with like: repurchase revenue within 90 days)');
+      expect(pdf).toContain('(What a rejection costs, like with like: Repurchase revenue within 90 days)');
       expect(pdf).toContain('(What a rejection costs, like with like: Repurchase rate within 90 days)');
       expect(pdf).toContain('(Strata that contribute most)');
       if (trusted) expect(pdf).toContain('(Matched over 90 days, a rejected customer bought');

@@ -147,7 +147,7 @@ export function RejectionEffectPanel() {
               </h3>
               <EffectPlot
                 testId="effect-revenue"
-                exportTitle={`${title}: ${t('out.effect.revenue', { days: windowDays })}`}
+                exportTitle={`${title}: ${t('out.effect.revenueTitle', { days: windowDays })}`}
                 format={(v) => fmt.currency(v)}
                 points={[
                   { label: t('out.effect.matched'), value: e.att, err: [e.att - (e.attLow ?? e.att), (e.attHigh ?? e.att) - e.att] },
