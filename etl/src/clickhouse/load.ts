@@ -129,34 +129,37 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
     const instance = await openDatabase(join(tmp, 'batch.duckdb'));
     const conn = await connect(instance);
     let summary: LoadSummary;
+    let familiesChanged: boolean;
     try {
       await ensureSchema(conn);
       await recordReportingCurrency(conn, reporting);
       await seedFxRates(w, names, committed, conn);
-      summary = await loadFiles(conn, paths, { ...opts, reportingCurrency: reporting });
+      // Checked here, derived in ClickHouse: the batch file's own facts and rollups would be thrown away.
+      summary = await loadFiles(conn, paths, { ...opts, reportingCurrency: reporting, derive: false });
       if (summary.outcome === 'previewed') return summary;
       await copyTables(w, names, conn, loadId, summary, tmp);
       summary = { ...summary, tables: await classifyRows(w, names, summary, committed, loadId) };
-      const familiesChanged = await copyReasonFamilies(w, names, conn, committed, loadId);
+      familiesChanged = await copyReasonFamilies(w, names, conn, committed, loadId);
       await copyRejects(w, names, conn, loadId, opts.batchRows ?? BATCH_ROWS);
-      // A first load (nothing committed) derives every customer's facts: listing them all from the
-      // shard's own refunds is the same set as matching the batch's keys across shards, without that match.
-      const full = committed === 0 || familiesChanged || summary.tables.some((t) => (t.table === 'agents' || t.table === 'fx_rates') && t.loaded > 0);
-      await markAffected(w, names, loadId, full, summary);
-      await opts.onClickHousePhase?.('inserted');
-      // Each shard derives its own customers' facts: the shards work at the same time.
-      const derive = factsInsertSql(names, loadId, reporting);
-      await Promise.all(w.nodes.slice(0, w.cluster === null ? 1 : w.nodes.length).map((_, i) => w.command(derive, i)));
-      await opts.onClickHousePhase?.('derived');
     } finally {
+      // Before the derivation: DuckDB keeps the memory it used for the batch until it closes, and the shards need it now.
       conn.closeSync();
       instance.closeSync();
     }
+    // A first load (nothing committed) derives every customer's facts: listing them all from the
+    // shard's own refunds is the same set as matching the batch's keys across shards, without that match.
+    const full = committed === 0 || familiesChanged || summary.tables.some((t) => (t.table === 'agents' || t.table === 'fx_rates') && t.loaded > 0);
+    await markAffected(w, names, loadId, full, summary);
+    await opts.onClickHousePhase?.('inserted');
+    // Each shard derives its own customers' facts: the shards work at the same time.
+    const derive = factsInsertSql(names, loadId, reporting);
+    await Promise.all(w.nodes.slice(0, w.cluster === null ? 1 : w.nodes.length).map((_, i) => w.command(derive, i)));
+    await opts.onClickHousePhase?.('derived');
     if (stored === null) await w.insert(names.local('meta'), [{ key: 'reporting_currency', value: reporting, _version: loadId }]);
     await w.insert(names.local('meta'), await latestTimes(w, names, loadId));
     // The commit: one row, one insert. Readers pin max(version) and see all of this load or none of it.
     await w.insert(names.local('load_versions'), [{ version: loadId, committed_at: Date.now() * 1000 }]);
-    // The rollups of the local validation file are not the warehouse's: ClickHouse has none yet.
+    // The batch file built no rollups, and ClickHouse has none yet.
     const { rollups: _validationRollups, ...validated } = summary;
     const result: LoadSummary = { ...validated, loadId, dataVersion: loadId, durationMs: Date.now() - started };
     // No lease renewal may land after the outcome (it would say the load still runs).

@@ -144,6 +144,23 @@ describe('loading', () => {
     expect(JSON.parse(h.files)[0].sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  test('derive: false checks and loads the tables (same counts and rejects) without facts or rollups', async () => {
+    const tables = {
+      refunds: [refund({ refund_id: 'R1' }), refund({ refund_id: 'R2', decision: 'maybe' })],
+      orders: [order(), order()],
+    };
+    const s = await loadFiles(conn, [writeTables(tables)], { derive: false });
+    expect(s.outcome).toBe('committed');
+    expect(s.rollups).toBe('unchanged');
+    expect(Object.fromEntries(s.tables.map((t) => [t.table, [t.read, t.loaded, t.rejected]]))).toEqual({ orders: [2, 2, 0], refunds: [2, 1, 1] });
+    expect([await count('refunds'), await count('orders'), await count('load_rejects')]).toEqual([1, 2, 1]);
+    expect([await count('refund_facts'), await count('refund_daily'), await count('cohort_daily')]).toEqual([0, 0, 0]);
+    // Not marked current: a later load that derives builds the rollups from every refund.
+    const later = await loadFiles(conn, [writeTables({ refunds: [refund({ refund_id: 'R3' })] })]);
+    expect(later.rollups).toBe('full');
+    expect(await count('refund_facts')).toBe(2);
+  });
+
   test('reloading the same files changes nothing; an updated row replaces the old one', async () => {
     const rows = [refund({ refund_id: 'R1', decision: 'pending', decided_at: null, refunded_amount: null }), refund({ refund_id: 'R2' })];
     const dir = writeTables({ refunds: rows });

@@ -34,6 +34,11 @@ export interface LoadOptions {
   onPhase?: (phase: LoadPhase, table: string) => void | Promise<void>;
   /** Preview: everything happens, then ROLLBACK instead of COMMIT; no load_history row. */
   dryRun?: boolean;
+  /**
+   * false: the tables only, without refund_facts and the rollups: a batch checked here for another
+   * warehouse, which derives its own (etl/src/clickhouse/load.ts). Default true.
+   */
+  derive?: boolean;
 }
 
 export interface TableSummary {
@@ -91,9 +96,10 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
   const inputs = await resolveInputs(paths);
   const encoding = opts.encoding ?? 'auto';
   const hashOf = new Map(inputs.map((f) => [f.path, hashFile(f.path)]));
-  for (const h of hashOf.values()) h.catch(() => undefined);
+  const sizeOf = new Map(inputs.map((f) => [f.path, stat(f.path).then((s) => s.size)]));
+  for (const p of [...hashOf.values(), ...sizeOf.values()]) p.catch(() => undefined);
   const hashes: Promise<HistoryFile[]> = Promise.all(
-    inputs.map(async (f) => ({ path: f.path, table: f.table, sha256: await hashOf.get(f.path)!, size: (await stat(f.path)).size, encoding })),
+    inputs.map(async (f) => ({ path: f.path, table: f.table, sha256: await hashOf.get(f.path)!, size: await sizeOf.get(f.path)!, encoding })),
   );
   hashes.catch(() => undefined);
   const tmp = await mkdtemp(join(tmpdir(), 'refunds-load-'));
@@ -117,7 +123,7 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
     for (const input of ordered) {
       const spec = TABLE_BY_NAME.get(input.table)!;
       const report = (p: LoadPhase) => opts.onProgress?.({ table: input.table, file: input.path, phase: p, fraction: PHASES.indexOf(p) / PHASES.length });
-      const same = await sameAsLastLoad(conn, { previous, input, inputs, encoding, hash: hashOf.get(input.path)!, skipped });
+      const same = await sameAsLastLoad(conn, { previous, input, inputs, encoding, hash: hashOf.get(input.path)!, size: sizeOf.get(input.path)!, skipped });
       if (same) {
         await runSql(
           conn,
@@ -131,7 +137,7 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
       }
       report('reading');
       await phase('reading', input.table);
-      const readable = await readableCopy(input, opts.encoding ?? 'auto', tmp);
+      const readable = await readableCopy(input, encoding, tmp);
       const staged = await stage(conn, input, readable, spec);
       report('validating');
       await phase('validating', input.table);
@@ -195,7 +201,10 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
     opts.onProgress?.({ table: 'facts', phase: 'deriving', fraction: 0 });
     await phase('deriving', 'facts');
     let rollups: LoadSummary['rollups'] = 'unchanged';
-    if (tables.some((t) => t.loaded > 0) || fullRecompute || deletedByReconcile > 0) {
+    const derive = opts.derive !== false;
+    if (!derive) {
+      // refund_facts and the rollups stay as they were, and are not marked current below.
+    } else if (tables.some((t) => t.loaded > 0) || fullRecompute || deletedByReconcile > 0) {
       const [{ affected, total }] = await queryRows<{ affected: number; total: number }>(
         conn,
         `SELECT (SELECT count(DISTINCT customer_id) FROM _affected_customers) AS affected,
@@ -220,7 +229,7 @@ export async function loadFiles(conn: DuckDBConnection, paths: readonly string[]
     const files = await hashes;
     const durationMs = Math.round(performance.now() - t0);
     await runSql(conn, `UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'`);
-    await markRollupsCurrent(conn);
+    if (derive) await markRollupsCurrent(conn);
     await recordReportingCurrency(conn, reporting);
     await recordHistory(conn, loadId, started, 'committed', null, files, tables, durationMs);
     await phase('committing', 'all');
@@ -293,6 +302,7 @@ async function sameAsLastLoad(
     inputs: readonly InputFile[];
     encoding: Encoding;
     hash: Promise<string>;
+    size: Promise<number>;
     skipped: ReadonlySet<TableName>;
   },
 ): Promise<TableSummary | null> {
@@ -303,7 +313,7 @@ async function sameAsLastLoad(
   const summary = previous.tables.find((t) => t.table === table);
   if (before.length !== 1 || c.inputs.filter((f) => f.table === table).length !== 1 || !summary || summary.files.length !== 1) return null;
   const [f] = before;
-  if (basename(f.path) !== basename(input.path) || f.encoding !== c.encoding || f.size !== (await stat(input.path)).size) return null;
+  if (basename(f.path) !== basename(input.path) || f.encoding !== c.encoding || f.size !== (await c.size)) return null;
   if (TABLE_BY_NAME.get(table)!.fx && c.inputs.some((i) => i.table === 'fx_rates') && !c.skipped.has('fx_rates')) return null;
   if (table === 'refunds') {
     if (c.inputs.some((i) => isSourceTable(i.table))) return null;
