@@ -884,11 +884,16 @@ function writeReport(results, final) {
   writeFileSync(raw, JSON.stringify({ ...results, sizes: results.sizes.map((R) => ({ ...R })) }, null, 1));
 }
 
-/** Keeps the hand-written analysis, the soak section (bench/soak.mjs) and the ClickHouse section (bench/clickhouse.mjs) of an earlier RESULTS.md across runs. */
+/** Keeps the hand-written analysis, the soak section (bench/soak.mjs), the ClickHouse section (bench/clickhouse.mjs) and the scale section (bench/scale.mjs) of an earlier RESULTS.md across runs. */
 function keptAnalysis() {
   if (!existsSync(opts.out)) return null;
   const md = readFileSync(opts.out, 'utf8');
-  const keep = [/<!-- analysis -->[\s\S]*?<!-- \/analysis -->/, /<!-- soak -->[\s\S]*?<!-- \/soak -->/, /<!-- clickhouse -->[\s\S]*?<!-- \/clickhouse -->/]
+  const keep = [
+    /<!-- analysis -->[\s\S]*?<!-- \/analysis -->/,
+    /<!-- soak -->[\s\S]*?<!-- \/soak -->/,
+    /<!-- clickhouse -->[\s\S]*?<!-- \/clickhouse -->/,
+    /<!-- scale -->[\s\S]*?<!-- \/scale -->/,
+  ]
     .map((re) => re.exec(md)?.[0])
     .filter(Boolean);
   return keep.length ? keep.join('\n\n') : null;
