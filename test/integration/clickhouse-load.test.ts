@@ -87,8 +87,8 @@ describeOnCluster('loading into a two-shard ClickHouse cluster', 2, (cluster) =>
   }, 120_000);
 
   test('facts derived inside ClickHouse equal DuckDB refund_facts, column by column, on generated data and edge rows, with both shards holding data', async () => {
-    // Small pages, so the rows go in many inserts.
-    const summary = await loadIntoClickHouse(cluster().url('refunds'), files, { batchRows: 700 });
+    // Small pages, so the rows go in many inserts; small slices, so each shard derives its facts in several statements.
+    const summary = await loadIntoClickHouse(cluster().url('refunds'), files, { batchRows: 700, deriveCustomers: 500 });
     expect(summary.outcome).toBe('committed');
     const expected = await duckFacts(dir, files);
     expect(expected.size).toBeGreaterThan(6000);
@@ -116,6 +116,16 @@ describeOnCluster('loading into a two-shard ClickHouse cluster', 2, (cluster) =>
           return c;
         }),
       );
+      // Each shard derived over 500 customers, so in slices; sipHash64 splits a shard's customers, the
+      // sharding key's cityHash64 would put them all in one slice.
+      for (const i of [0, 1]) {
+        const [s] = await w.query<{ n: string; bySip: string; byCity: string }>(
+          `SELECT count() AS n, uniqExact(sipHash64(customer_id) % 4) AS bySip, uniqExact(cityHash64(customer_id) % 2) AS byCity
+           FROM refunds.fact_versions_local WHERE _version = ${v}`,
+          i,
+        );
+        expect([Number(s.n) > 500, Number(s.bySip), Number(s.byCity)]).toEqual([true, 4, 1]);
+      }
       for (const s of perShard) {
         expect(Number(s.refunds)).toBeGreaterThan(500);
         expect(Number(s.orders)).toBeGreaterThan(500);

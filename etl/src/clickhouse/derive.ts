@@ -40,11 +40,23 @@ export function latestEverywhere(names: ChNames, table: TableName, version: numb
 
 const MAX_TS = 'toInt64(9223372036854775807)';
 
-/** `INSERT INTO refund_facts ... SELECT` for one shard: the affected customers' facts under `version`. */
-export function factsInsertSql(names: ChNames, version: number, reportingCurrency: string): string {
+/** One of `parts` slices of a shard's affected customers, by a hash other than the sharding key's. */
+export interface CustomerPart {
+  part: number;
+  parts: number;
+}
+
+/**
+ * `INSERT INTO refund_facts ... SELECT` for one shard: the affected customers' facts under `version`,
+ * or those of one slice of them: a statement holds its customers' orders in memory, so a large shard
+ * derives its facts slice by slice.
+ */
+export function factsInsertSql(names: ChNames, version: number, reportingCurrency: string, slice: CustomerPart = { part: 0, parts: 1 }): string {
   const v = numberLiteral(version);
   const R = stringLiteral(reportingCurrency);
-  const affected = `customer_id IN (SELECT customer_id FROM ${names.local('fact_versions')} WHERE _version = ${v})`;
+  // sipHash64, not the sharding key's cityHash64: on a shard, cityHash64(customer_id) % shards is the same for every customer.
+  const inSlice = slice.parts > 1 ? ` AND sipHash64(customer_id) % ${numberLiteral(slice.parts)} = ${numberLiteral(slice.part)}` : '';
+  const affected = `customer_id IN (SELECT customer_id FROM ${names.local('fact_versions')} WHERE _version = ${v}${inSlice})`;
   const fxArrays = `(SELECT currency, arraySort(groupArray((date, rate_to_reporting))) AS fx
       FROM ${latest(names, 'fx_rates', version)} GROUP BY currency)`;
   // Rate of a row: 1 in the reporting currency, else the newest rate at or before the day of `at`.

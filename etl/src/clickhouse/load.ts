@@ -33,9 +33,17 @@ export interface ClickHouseLoadOptions extends LoadOptions {
   onClickHousePhase?: (phase: ClickHousePhase) => void | Promise<void>;
   /** Rejects per insert (default 50,000). */
   batchRows?: number;
+  /** Customers whose facts one statement derives on a shard (default 1,000,000); more are derived slice by slice. */
+  deriveCustomers?: number;
 }
 
 const BATCH_ROWS = 50_000;
+/**
+ * A shard's facts statement holds its customers' orders as arrays: at 10M refunds on this
+ * machine's two shards (3.75M customers each) one statement took over 10 GB, and a shard was killed
+ * for memory. A million customers is about a quarter of that.
+ */
+const DERIVE_CUSTOMERS = 1_000_000;
 const LOAD_REQUEST_TIMEOUT_MS = 3_600_000;
 
 /** The data's latest order and request time at a version, as the `meta` rows the ClickHouse dialect's `latest` reads. */
@@ -151,9 +159,16 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
     const full = committed === 0 || familiesChanged || summary.tables.some((t) => (t.table === 'agents' || t.table === 'fx_rates') && t.loaded > 0);
     await markAffected(w, names, loadId, full, summary);
     await opts.onClickHousePhase?.('inserted');
-    // Each shard derives its own customers' facts: the shards work at the same time.
-    const derive = factsInsertSql(names, loadId, reporting);
-    await Promise.all(w.nodes.slice(0, w.cluster === null ? 1 : w.nodes.length).map((_, i) => w.command(derive, i)));
+    // Each shard derives its own customers' facts: the shards work at the same time, each slice by slice.
+    const perStatement = opts.deriveCustomers ?? DERIVE_CUSTOMERS;
+    const shardNames = names;
+    await Promise.all(
+      w.nodes.slice(0, w.cluster === null ? 1 : w.nodes.length).map(async (_, i) => {
+        const [{ n }] = await w.query<{ n: string }>(`SELECT count() AS n FROM ${shardNames.local('fact_versions')} WHERE _version = ${loadId}`, i);
+        const parts = Math.max(1, Math.ceil(Number(n) / perStatement));
+        for (let part = 0; part < parts; part++) await w.command(factsInsertSql(shardNames, loadId, reporting, { part, parts }), i);
+      }),
+    );
     await opts.onClickHousePhase?.('derived');
     if (stored === null) await w.insert(names.local('meta'), [{ key: 'reporting_currency', value: reporting, _version: loadId }]);
     await w.insert(names.local('meta'), await latestTimes(w, names, loadId));
