@@ -9,7 +9,7 @@
 // in the `<!-- scale -->` section of bench/RESULTS.md. A load stopped by --stop-after-min (or failing)
 // is recorded with how far it got: the phases it finished, and when.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, statfsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, statfsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { totalmem } from 'node:os';
@@ -106,7 +106,7 @@ async function prepared() {
     const table = f.slice(0, -4);
     const from = join(csvDir, f);
     if (!LARGE.includes(table)) {
-      writeFileSync(join(dir, f), readFileSync(from));
+      copyFileSync(from, join(dir, f));
       continue;
     }
     const to = join(dir, `${table}.parquet`);
