@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { order, refund, tempDir, toCsv } from '../../etl/src/testing/factory';
 import { specFixtures } from '../../etl/src/testing/fixtures';
@@ -216,6 +217,50 @@ describe('upload in the browser (HTTP)', () => {
     expect(status).toBe(413);
     for (let i = 0; i < 50 && folders().length !== before.length; i++) await new Promise((r) => setTimeout(r, 100));
     expect(folders()).toEqual(before);
+  });
+
+  test('the 413 survives a client that reads it late: the refused connection lingers instead of resetting', async () => {
+    // A raw socket that keeps sending and only reads after a second, as a busy browser may: a server
+    // that closed on unread bytes would reset the connection and the kernel would drop the answer.
+    const { hostname: host, port } = new URL(s.url);
+    const answer = await new Promise<string>((res, rej) => {
+      const socket = connect({ host, port: Number(port) });
+      let got = '';
+      let stop = false;
+      socket.pause();
+      socket.on('error', (e) => (got ? undefined : rej(e)));
+      socket.on('data', (d: Buffer) => (got += d.toString('latin1')));
+      socket.on('close', () => res(got));
+      socket.on('connect', () => {
+        socket.write(
+          `POST /api/uploads HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\n` +
+            'Content-Type: multipart/form-data; boundary=xyz\r\nTransfer-Encoding: chunked\r\n\r\n',
+        );
+        const part = '--xyz\r\nContent-Disposition: form-data; name="files"; filename="refunds.csv"\r\n\r\n';
+        socket.write(`${Buffer.byteLength(part).toString(16)}\r\n${part}\r\n`);
+        const body = Buffer.alloc(16 * 1024, 'a');
+        const chunk = Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n')]);
+        let sent = 0;
+        const pump = (): void => {
+          while (!stop && sent < 20 * 1024 * 1024) {
+            sent += body.length;
+            if (!socket.write(chunk)) {
+              socket.once('drain', pump);
+              return;
+            }
+          }
+          if (!stop) socket.end('0\r\n\r\n');
+        };
+        pump();
+        setTimeout(() => {
+          stop = true;
+          socket.resume();
+        }, 1000).unref();
+      });
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+    expect(answer).toContain(`uploads are limited to ${MAX} bytes`);
   });
 
   test('file names cannot leave the upload folder', async () => {

@@ -25,19 +25,29 @@ export const tooLarge = (maxBytes: number) =>
   new AppError('PAYLOAD_TOO_LARGE', `uploads are limited to ${maxBytes} bytes (REFUNDS_UPLOAD_MAX_BYTES); split the export or raise the limit`);
 
 /**
- * After refusing a request whose body was not read: close the connection once the answer is out
- * and discard what the client still sends meanwhile, so it can read the answer instead of a reset
- * (a reset drops the answer from the client's receive buffer if it has not read it yet). The grace
- * is 10 s: 2 s was too short for a client on a busy machine (the upload test lost the 413 under load).
+ * After refusing a request whose body was not read: close the connection once the answer is out,
+ * but linger. Node's server ends a `Connection: close` response with `socket.destroySoon()`, which
+ * closes the socket as soon as the answer is written; with request bytes still unread the kernel
+ * then sends a reset, and a reset drops the answer from the client's receive buffer if it has not
+ * read it yet (the upload test lost its 413 that way on a busy machine). So this socket's
+ * `destroySoon` half-closes instead, discards what the client still sends, and closes when the
+ * client does or after a grace of 10 s.
  */
 export function closeAfterResponse(req: Request, res: Response): void {
   if (req.complete) return;
   if (!res.headersSent) res.setHeader('Connection', 'close');
-  res.once('finish', () => {
-    req.resume();
-    setTimeout(() => req.socket.destroy(), 10_000).unref();
-  });
+  const socket = req.socket;
+  socket.destroySoon = () => {
+    const grace = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    socket.once('close', () => clearTimeout(grace));
+    socket.once('end', () => socket.destroy());
+    socket.end();
+    socket.resume();
+  };
+  res.once('finish', () => req.resume());
 }
+
+const LINGER_MS = 10_000;
 
 /** Counts the body's bytes on their way to the multipart parser; over the limit, fails the stream. */
 class ByteLimit extends Transform {
