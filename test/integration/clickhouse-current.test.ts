@@ -7,7 +7,8 @@ import { factsAt, factsInsertSql } from '../../etl/src/clickhouse/derive';
 import { classifySql, exportExpr } from '../../etl/src/clickhouse/load';
 import { chIdent } from '../../etl/src/clickhouse/literal';
 import { ALL_TABLES, ChNames, FACTS_COLUMNS, mergeTreeDdl } from '../../etl/src/clickhouse/schema';
-import { TABLE_BY_NAME, type TableName } from '@refunds/warehouse';
+import { MEASURE_BY_NAME, TABLE_BY_NAME, type TableName } from '@refunds/warehouse';
+import { ROLLUP_TABLES, rollupBuildSql } from '@refunds/engine-clickhouse';
 
 /**
  * The same warehouse SQL on current ClickHouse (chdb embeds a current release): the tables, the
@@ -84,6 +85,31 @@ test('warehouse DDL, facts derivation and pinned reads run on current ClickHouse
     }
     expect(mismatches.slice(0, 20)).toEqual([]);
     expect(got.filter((r) => r.next_order_at !== null).length).toBeGreaterThan(50);
+
+    // The rollups' build statements, with the data's latest order and request as the loader passes them:
+    // every measure of every rollup totals what DuckDB's rollups total.
+    const [latest] = await queryRows<{ o: bigint; r: bigint }>(
+      conn,
+      'SELECT (SELECT max(epoch_us(ordered_at)) FROM orders) AS o, max(epoch_us(requested_at)) AS r FROM refunds',
+    );
+    for (const statement of rollupBuildSql(names, 1, { ordered_at: BigInt(latest.o), requested_at: BigInt(latest.r) })) session.query(statement);
+    const totals: string[] = [];
+    for (const t of ROLLUP_TABLES) {
+      const measures = t.columns.map((c) => c.name).filter((c) => MEASURE_BY_NAME.has(c) || c === 'n');
+      const chdb = JSON.parse(
+        session.query(
+          `SELECT ${measures.map((m) => `sum(${m}) AS ${m}_t`).join(', ')}, count() AS rows_t FROM ${names.local(t.name)} WHERE _version = 1 FORMAT JSONEachRow SETTINGS output_format_json_quote_64bit_integers = 0`,
+          'TSVRaw',
+        ),
+      ) as Row;
+      const [duck] = await queryRows<Row>(conn, `SELECT ${measures.map((m) => `sum(${m}) AS ${m}_t`).join(', ')}, count(*) AS rows_t FROM ${t.name}`);
+      for (const k of [...measures.map((m) => `${m}_t`), 'rows_t']) {
+        const a = Number(chdb[k]);
+        const b = Number(duck[k]);
+        if (!(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)))) totals.push(`${t.name}.${k}: chdb ${a} DuckDB ${b}`);
+      }
+    }
+    expect(totals.slice(0, 20)).toEqual([]);
   } finally {
     session.close();
     conn.closeSync();

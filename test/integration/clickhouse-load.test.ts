@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, loadFiles, openDatabase, queryRows } from '@refunds/etl';
 import { generateDataset } from '../../etl/src/generate/generate';
@@ -8,8 +8,8 @@ import { factsAt } from '../../etl/src/clickhouse/derive';
 import { committedVersion, loadIntoClickHouse, readLatest } from '../../etl/src/clickhouse/load';
 import { ChNames, FACTS_COLUMNS } from '../../etl/src/clickhouse/schema';
 import { describeOnCluster } from '../support/clickhouse';
-import { compileClickHouse, pinnedRead } from '@refunds/engine-clickhouse';
-import { raw, sql } from '@refunds/warehouse';
+import { CH_ROLLUP_SIGNATURE, ClickHouseEngine, compileClickHouse, pinnedRead, ROLLUP_TABLES } from '@refunds/engine-clickhouse';
+import { MEASURE_BY_NAME, raw, sql } from '@refunds/warehouse';
 import { append, EDGE_FX, EDGE_ORDERS, EDGE_REFUNDS, EDGE_SURVEYS } from '../support/edge-rows';
 
 const CANONICAL = ['agents', 'incentive_plans', 'policy_changes', 'fx_rates', 'orders', 'refunds', 'surveys'];
@@ -140,6 +140,98 @@ describeOnCluster('loading into a two-shard ClickHouse cluster', 2, (cluster) =>
       await w.close();
     }
   });
+
+  test("rollups built inside ClickHouse equal DuckDB's (built whole, then updated group by group), after a first load and an increment that moves every cut-off", async () => {
+    // The increment: a refund's decision changed, a later request (the overdue cut-off moves), later
+    // orders (the repurchase and economics cut-offs move), one of them a repurchase of the changed refund.
+    const inc = join(dir, 'rollup-inc');
+    mkdirSync(inc, { recursive: true });
+    const header = (t: string) => readFileSync(join(dir, 'gen', `${t}.csv`), 'utf8').split('\n')[0];
+    writeFileSync(
+      join(inc, 'refunds.csv'),
+      [
+        header('refunds'),
+        'RX05,OX50,CX05,A02,phone,PX2,home,Changed Mind,,2026-01-08T00:00:00Z,2026-01-09T12:00:00Z,,approved,300.00,300.00,CNY,,,3,true,false,no,,v4,',
+        'RX90,OX90,CX90,A01,web,PX1,electronics,defective,,2026-03-01T00:00:00Z,,,pending,40.00,,CNY,,,0,false,false,,,v4,',
+      ].join('\n') + '\n',
+    );
+    writeFileSync(
+      join(inc, 'orders.csv'),
+      [header('orders'), 'OX90,CX90,2026-02-20T00:00:00Z,40.00,CNY,web,', 'OX92,CX05,2026-03-10T00:00:00Z,55.00,CNY,phone,'].join('\n') + '\n',
+    );
+    const second = [join(inc, 'refunds.csv'), join(inc, 'orders.csv')];
+
+    const url = cluster().url('rollups');
+    await loadIntoClickHouse(url, files, { batchRows: 5000 });
+    const done = await loadIntoClickHouse(url, second);
+    expect(done).toMatchObject({ outcome: 'committed', rollups: 'full' });
+
+    // DuckDB after the same two loads: its rollups were built whole and then updated incrementally.
+    const inst = await openDatabase(join(dir, 'rollups-ref.duckdb'));
+    const conn = await connect(inst);
+    const engine = await ClickHouseEngine.connect(url);
+    try {
+      await loadFiles(conn, files);
+      expect((await loadFiles(conn, second)).rollups).toBe('incremental');
+      const pinned = await engine.pin();
+      expect(pinned.rollups).toBe(true);
+      expect(await engine.rollupsAt(done.dataVersion)).toBe(true);
+      for (const t of ROLLUP_TABLES) {
+        const cols = t.columns.map((c) => c.name).filter((c) => c !== '_version');
+        const measures = cols.filter((c) => MEASURE_BY_NAME.has(c) || c === 'n' || c === 'first_wk');
+        const groups = cols.filter((c) => !measures.includes(c));
+        const agg = (c: string) => (c === 'first_wk' ? `min(${c})` : `sum(${c})`);
+        // Each shard holds the rows of its own customers: a group's rows over both shards add up.
+        const chRows = await pinned.query<Row>(
+          sql`SELECT ${raw(groups.map((g) => `${g} AS k_${g}`).join(', '))}, ${raw(measures.map((m) => `${agg(m)} AS v_${m}`).join(', '))}
+              FROM ${raw(engine.dialect.table(t.name))} GROUP BY ${raw(groups.map((g) => `k_${g}`).join(', '))}`,
+        );
+        const duckRows = await queryRows<Row>(
+          conn,
+          `SELECT ${groups.map((g) => `${g === 'day' || g === 'wk' ? `CAST(${g} AS VARCHAR)` : g} AS k_${g}`).join(', ')}, ${measures
+            .map((m) => `${m === 'first_wk' ? `CAST(${agg(m)} AS VARCHAR)` : agg(m)} AS v_${m}`)
+            .join(', ')} FROM ${t.name} GROUP BY ALL`,
+        );
+        const keyOf = (r: Row) => JSON.stringify(groups.map((g) => r[`k_${g}`] ?? null));
+        const duck = new Map(duckRows.map((r) => [keyOf(r), r]));
+        const diffs: string[] = [];
+        if (chRows.length !== duckRows.length) diffs.push(`${t.name}: ClickHouse ${chRows.length} groups, DuckDB ${duckRows.length}`);
+        for (const r of chRows) {
+          const e = duck.get(keyOf(r));
+          if (!e) {
+            diffs.push(`${t.name} ${keyOf(r)}: not in DuckDB`);
+            continue;
+          }
+          for (const m of measures) {
+            const a = norm(r[`v_${m}`]);
+            const b = norm(e[`v_${m}`]);
+            const same = typeof a === 'number' && typeof b === 'number' ? Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)) : a === b;
+            if (!same) diffs.push(`${t.name} ${keyOf(r)}.${m}: ClickHouse ${JSON.stringify(a)} DuckDB ${JSON.stringify(b)}`);
+          }
+        }
+        expect(diffs.slice(0, 10)).toEqual([]);
+        expect(duckRows.length).toBeGreaterThan(0);
+      }
+      // The increment's changes are in them: RX05 approved, the new request pending (and overdue by the new cut-off).
+      const [day] = await pinned.query<{ n: number; overdue: number }>(
+        sql`SELECT sum(n) AS n, sum(overdue) AS overdue FROM ${raw(engine.dialect.table('refund_daily'))} WHERE day = toDate('2026-03-01')`,
+      );
+      expect(day).toEqual({ n: 1, overdue: 0 });
+      // Both shards built their own rows.
+      for (const i of [0, 1])
+        expect(
+          Number((await cluster().query(i, `SELECT count() FROM rollups.refund_daily_local WHERE _version = ${done.dataVersion}`)).trim()),
+        ).toBeGreaterThan(100);
+      // A version built by another definition is read from refund_facts.
+      expect(CH_ROLLUP_SIGNATURE).toMatch(/^[0-9a-f]{12}$/);
+      expect(await engine.rollupsAt(done.dataVersion - 1)).toBe(true);
+      expect(await engine.rollupsAt(done.dataVersion + 1)).toBe(false);
+    } finally {
+      conn.closeSync();
+      inst.closeSync();
+      await engine.close();
+    }
+  }, 300_000);
 
   test('a load is seen whole or not at all: a crashed load leaves the previous version answering; reloading changes nothing', async () => {
     const url = cluster().url('versions');

@@ -11,7 +11,16 @@ import { hashFile, resolveInputs } from '../load/files';
 import { loadFiles, type LoadOptions, type LoadSummary } from '../load/load';
 import { ensureSchema } from '../load/schema';
 import { isSourceTable, TABLE_BY_NAME, type TableName } from '@refunds/warehouse';
-import { clickhouseDialect, compileClickHouse, LATEST_KEYS, storedCurrencyAt } from '@refunds/engine-clickhouse';
+import {
+  CH_ROLLUP_SIGNATURE,
+  clickhouseDialect,
+  compileClickHouse,
+  LATEST_KEYS,
+  ROLLUP_TABLES,
+  ROLLUPS_META_KEY,
+  rollupBuildSql,
+  storedCurrencyAt,
+} from '@refunds/engine-clickhouse';
 import { ClickHouseWarehouse, WarehouseError } from './client';
 import { factsInsertSql, latest } from './derive';
 import { chIdent, numberLiteral } from './literal';
@@ -26,10 +35,10 @@ import { ALL_TABLES, CH_TABLE, ensureClickHouseSchema, nodesOf, supersededOf, ty
  * insert into load_versions publishes the version. Nothing needs all the data on one machine.
  */
 
-export type ClickHousePhase = 'inserted' | 'derived';
+export type ClickHousePhase = 'inserted' | 'derived' | 'rolled-up';
 
 export interface ClickHouseLoadOptions extends LoadOptions {
-  /** Test hook: called after the rows are inserted and after the facts are derived (before the commit). */
+  /** Test hook: called after the rows are inserted, after the facts are derived and after the rollups are built (before the commit). */
   onClickHousePhase?: (phase: ClickHousePhase) => void | Promise<void>;
   /** Rejects per insert (default 50,000). */
   batchRows?: number;
@@ -129,6 +138,7 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
       void w.insert(history, [historyRow(id, started, 'running', null, [], null)]).catch(() => undefined);
     }, HEARTBEAT_MS);
     await dropUncommitted(w, names, committed);
+    await dropOldRollups(w, names);
     files = await Promise.all(inputs.map(async (f) => ({ path: f.path, table: f.table, sha256: await hashFile(f.path) })));
 
     const stored = await storedCurrencyAt(w, names, committed);
@@ -170,13 +180,23 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
       }),
     );
     await opts.onClickHousePhase?.('derived');
+    const latest = await latestTimes(w, names, loadId);
+    const micros = (key: string) => {
+      const value = String(latest.find((r) => r.key === key)?.value ?? '');
+      return value === '' ? null : BigInt(value);
+    };
+    const rollups = rollupBuildSql(names, loadId, { ordered_at: micros(LATEST_KEYS.ordered_at), requested_at: micros(LATEST_KEYS.requested_at) });
+    await Promise.all(
+      w.nodes.slice(0, w.cluster === null ? 1 : w.nodes.length).map(async (_, i) => {
+        for (const statement of rollups) await w.command(statement, i);
+      }),
+    );
+    await opts.onClickHousePhase?.('rolled-up');
     if (stored === null) await w.insert(names.local('meta'), [{ key: 'reporting_currency', value: reporting, _version: loadId }]);
-    await w.insert(names.local('meta'), await latestTimes(w, names, loadId));
+    await w.insert(names.local('meta'), [...latest, { key: ROLLUPS_META_KEY, value: CH_ROLLUP_SIGNATURE, _version: loadId }]);
     // The commit: one row, one insert. Readers pin max(version) and see all of this load or none of it.
     await w.insert(names.local('load_versions'), [{ version: loadId, committed_at: Date.now() * 1000 }]);
-    // The batch file built no rollups, and ClickHouse has none yet.
-    const { rollups: _validationRollups, ...validated } = summary;
-    const result: LoadSummary = { ...validated, loadId, dataVersion: loadId, durationMs: Date.now() - started };
+    const result: LoadSummary = { ...summary, rollups: 'full', loadId, dataVersion: loadId, durationMs: Date.now() - started };
     // No lease renewal may land after the outcome (it would say the load still runs).
     clearInterval(heartbeat);
     await w.insert(names.local('load_history'), [historyRow(loadId, started, 'committed', null, files, result)]);
@@ -262,6 +282,27 @@ async function dropUncommitted(w: ClickHouseWarehouse, names: ChNames, committed
         if (tries > 600) throw new Error(`ClickHouse at ${w.url.redacted}: rows of an unfinished load in ${t.name} were not deleted in 60 s`);
         await new Promise((r) => setTimeout(r, 100));
       }
+    }
+  }
+}
+
+/**
+ * A reader holds its version for one request (at most the request timeout, 30 s): the rollups of a
+ * version whose successor was committed this long ago have no reader left.
+ */
+const ROLLUP_KEEP_MS = 5 * 60_000;
+
+/** Deletes the rollups of versions no reader can still hold (every load builds them anew). */
+async function dropOldRollups(w: ClickHouseWarehouse, names: ChNames): Promise<void> {
+  const [{ v }] = await w.query<{ v: string }>(
+    `SELECT max(version) AS v FROM ${names.local('load_versions')} WHERE committed_at < ${(Date.now() - ROLLUP_KEEP_MS) * 1000}`,
+  );
+  const before = Number(v);
+  if (before === 0) return;
+  for (const t of ROLLUP_TABLES) {
+    for (const i of nodesOf(w, t)) {
+      const [{ n }] = await w.query<{ n: string }>(`SELECT count() AS n FROM ${names.local(t.name)} WHERE _version < ${before}`, i);
+      if (Number(n) > 0) await w.command(`ALTER TABLE ${names.local(t.name)} DELETE WHERE _version < ${before}`, i);
     }
   }
 }

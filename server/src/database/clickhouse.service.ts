@@ -29,7 +29,6 @@ const SHARD_DOWN = /Code: (209|210|279|394)\b/;
  */
 export class ClickHouseService extends WarehouseService implements OnModuleDestroy {
   readonly engine = 'clickhouse';
-  readonly rollups = false;
   readonly dialect: Dialect;
   readonly location: string;
   private readonly url: ClickHouseUrl;
@@ -42,6 +41,8 @@ export class ClickHouseService extends WarehouseService implements OnModuleDestr
   private observer: WarehouseObserver | null = null;
   private readonly committedListeners: Array<(dataVersion: number) => void> = [];
   private poll: NodeJS.Timeout | null = null;
+  /** Per committed version seen: whether its load built the rollups (with this definition). */
+  private readonly built = new Map<number, boolean>();
 
   constructor(private readonly config: AppConfig) {
     super();
@@ -77,6 +78,8 @@ export class ClickHouseService extends WarehouseService implements OnModuleDestr
     const engine = await this.engineNow();
     const v = await engine.committedVersion();
     if (v === this.version && this.stored !== null) return;
+    if (!this.built.has(v)) this.built.set(v, await engine.rollupsAt(v));
+    for (const old of this.built.keys()) if (old < v - 10) this.built.delete(old);
     this.stored = await engine.storedCurrency(v);
     this.currency = reportingCurrencyFor(this.config.reportingCurrencySetting, this.stored, this.location);
     const moved = v !== this.version;
@@ -90,6 +93,18 @@ export class ClickHouseService extends WarehouseService implements OnModuleDestr
         this.logger.error(`a listener of committed loads failed: ${(e as Error).message}`);
       }
     }
+  }
+
+  /**
+   * Whether this request may read the rollups. A repository asks before its first query, so the
+   * request is pinned here to the newest version seen when that version's rollups are known to be
+   * built; a request already pinned reads them if its version's load built them.
+   */
+  get rollups(): boolean {
+    if (!this.config.rollups) return false;
+    const scope = requestScope.getStore();
+    if (scope && scope.version === undefined && this.built.get(this.version) === true) scope.version = this.version;
+    return this.built.get(scope?.version ?? this.version) === true;
   }
 
   get reportingCurrency(): string {

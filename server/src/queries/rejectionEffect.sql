@@ -39,6 +39,11 @@ FROM
 WHERE
   decision IN ('approved', 'rejected')
   AND days_filter($5, $6, $7)
-GROUP BY ALL
+GROUP BY
+  reason_code,
+  product_line,
+  amount_band,
+  customer_type,
+  decision
 HAVING
   sum(eco_eligible) > 0;

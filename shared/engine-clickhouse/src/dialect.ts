@@ -42,14 +42,17 @@ export function dayStartMicros(day: string): bigint {
  * The rows of a warehouse table readers see at the pinned version, aliased by the table's name:
  * - refund_facts: per customer, the rows of its newest rewrite at or before the version (the rows
  *   no later load up to it replaced: fact_superseded, each shard's own customers on a cluster);
+ * - rollups: the rows the pinned version's load built (every load builds them all; readers use them
+ *   only when that load did, `rollupsAt`);
  * - data tables: the newest row per key at or before the version, unless that row is a deletion
  *   (sharded ones: the rows not replaced by a load up to the version, `unreplacedRows`);
  * - bookkeeping tables (load_history, ...): as they are.
  */
 export function pinnedRead(names: ChNames, table: string): string {
   const t = CH_TABLE.get(table);
-  if (!t) throw new Error(`table ${table} is not on ClickHouse yet (rollups are read from refund_facts there)`);
+  if (!t) throw new Error(`table ${table} is not on ClickHouse`);
   if (table === 'refund_facts') return `${factsAtVersion(names, PINNED_VERSION)} AS ${chIdent(table)}`;
+  if (t.rollup) return `(SELECT * FROM ${names.all(table)} WHERE _version = ${PINNED_VERSION}) AS ${chIdent(table)}`;
   if (!t.key) return `${names.all(table)} AS ${chIdent(table)}`;
   if (t.placement === 'sharded') return `${unreplacedRows(names, table, t.key, PINNED_VERSION)} AS ${chIdent(table)}`;
   return `${newestRows(names.all(table), t.key, PINNED_VERSION)} AS ${chIdent(table)}`;

@@ -1,7 +1,9 @@
 import type { Dialect, Sql, Warehouse } from '@refunds/warehouse';
 import { ClickHouseWarehouse } from './client';
 import { clickhouseDialect, compileClickHouse } from './dialect';
+import { CH_ROLLUP_SIGNATURE, ROLLUPS_META_KEY } from './rollups';
 import { ChNames } from './schema';
+import { stringLiteral } from './literal';
 import type { ClickHouseUrl } from './url';
 
 /** The reporting currency stored in `meta` as of a data version; null before the first load. */
@@ -16,7 +18,9 @@ export async function storedCurrencyAt(w: ClickHouseWarehouse, names: ChNames, v
  * The server's reader of a ClickHouse warehouse (`Warehouse`): statements are written with the
  * ClickHouse dialect, compiled with their values inlined, and read the data version pinned when
  * the statement (or the `pin()`ned reader) started, so every answer is from before or after a load.
- * The rollups are not built on ClickHouse yet: queries answer from refund_facts.
+ * A pinned reader answers from the rollups when the pinned version's load built them with this
+ * definition (rollups.ts); the unpinned one, whose every statement may read another version, from
+ * refund_facts.
  */
 export class ClickHouseEngine implements Warehouse {
   readonly dialect: Dialect;
@@ -43,6 +47,14 @@ export class ClickHouseEngine implements Warehouse {
     return storedCurrencyAt(this.warehouse, this.names, version);
   }
 
+  /** Whether the load that wrote `version` built the rollups, with this definition. */
+  async rollupsAt(version: number): Promise<boolean> {
+    const [row] = await this.warehouse.query<{ n: number | string }>(
+      `SELECT count() AS n FROM ${this.names.local('meta')} WHERE key = ${stringLiteral(ROLLUPS_META_KEY)} AND _version = ${Math.trunc(version)} AND value = ${stringLiteral(CH_ROLLUP_SIGNATURE)}`,
+    );
+    return Number(row?.n ?? 0) > 0;
+  }
+
   /** Runs a read at the newest committed version (this reader caches nothing). */
   async query<T>(q: Sql): Promise<T[]> {
     return this.queryAt<T>(q, await this.committedVersion());
@@ -55,9 +67,10 @@ export class ClickHouseEngine implements Warehouse {
   }
 
   /** A reader fixed at the version committed now: a request's several queries see one version. */
-  async pin(): Promise<Warehouse> {
+  async pin(opts: { rollups?: boolean } = {}): Promise<Warehouse> {
     const v = await this.committedVersion();
-    return { dialect: this.dialect, rollups: this.rollups, query: <T>(q: Sql) => this.queryAt<T>(q, v) };
+    const rollups = opts.rollups !== false && (await this.rollupsAt(v));
+    return { dialect: this.dialect, rollups, query: <T>(q: Sql) => this.queryAt<T>(q, v) };
   }
 
   /** Every endpoint (shard) answers, and the first has the load bookkeeping. */

@@ -6,3 +6,4 @@ export * from './schema';
 export * from './dialect';
 export * from './engine';
 export * from './local-cluster';
+export * from './rollups';

@@ -1,5 +1,5 @@
 import { REV_WINDOWS, revColumn } from '@refunds/warehouse';
-import { ENGINE_TYPES, TABLES, type ColumnSpec, type ColumnType, type TableName } from '@refunds/warehouse';
+import { ENGINE_TYPES, ROLLUP_DDL, TABLES, type ColumnSpec, type ColumnType, type TableName } from '@refunds/warehouse';
 import type { ClickHouseWarehouse } from './client';
 import { chIdent, stringLiteral } from './literal';
 
@@ -44,6 +44,8 @@ export interface ChTable {
   orderBy: readonly string[];
   /** Key columns: the newest `_version` per key is the row (data tables only). */
   key?: readonly string[];
+  /** A rollup: each shard's rows summed from its own facts, all of them rebuilt by every load under its version. */
+  rollup?: true;
 }
 
 export const chType = (t: ColumnType): string => ENGINE_TYPES[t].clickhouse;
@@ -130,6 +132,32 @@ export const DERIVED_TABLES: readonly ChTable[] = [
   },
 ];
 
+const ROLLUP_TYPES: Readonly<Record<string, string>> = { DATE: 'Nullable(Date)', VARCHAR: 'Nullable(String)', BIGINT: 'Int64', DOUBLE: 'Float64' };
+
+/**
+ * The rollups the warehouse model declares (ROLLUP_DDL), on every shard: each shard's rows are summed
+ * from its own customers' facts, so a group's rows on the two shards add up (every measure is a count
+ * or a sum; product_lines' first week is a minimum, which readers take over both). Partitioned by the
+ * version that built them, so dropping an old build drops whole parts.
+ */
+export const ROLLUP_TABLES: readonly ChTable[] = ROLLUP_DDL.map((ddl) => {
+  const m = /^CREATE TABLE IF NOT EXISTS (\w+) \((.*)\)$/s.exec(ddl);
+  if (!m) throw new Error(`rollup DDL not understood: ${ddl}`);
+  const columns = m[2].split(',').map((c) => {
+    const [name, type] = c.trim().split(/\s+/);
+    const ch = ROLLUP_TYPES[type];
+    if (!ch) throw new Error(`rollup ${m[1]}: no ClickHouse type for ${type}`);
+    return { name, type: ch };
+  });
+  return {
+    name: m[1],
+    placement: 'sharded',
+    rollup: true,
+    columns: [...columns, { name: '_version', type: 'UInt64' }],
+    orderBy: ['_version', columns[0].name],
+  };
+});
+
 /** A table of load bookkeeping, on the first endpoint only. */
 const coordinator = (name: string, orderBy: readonly string[], columns: readonly ChColumn[]): ChTable => ({ name, placement: 'coordinator', columns, orderBy });
 
@@ -195,7 +223,7 @@ export const BOOKKEEPING_TABLES: readonly ChTable[] = [
   ),
 ];
 
-export const ALL_TABLES: readonly ChTable[] = [...DATA_TABLES, ...DERIVED_TABLES, ...SUPERSEDED_TABLES, ...BOOKKEEPING_TABLES];
+export const ALL_TABLES: readonly ChTable[] = [...DATA_TABLES, ...DERIVED_TABLES, ...SUPERSEDED_TABLES, ...ROLLUP_TABLES, ...BOOKKEEPING_TABLES];
 export const CH_TABLE: ReadonlyMap<string, ChTable> = new Map(ALL_TABLES.map((t) => [t.name, t]));
 
 /** Names of one warehouse's tables: `db.<t>_local` and `db.<t>` with a cluster, `db.<t>` for both without. */
@@ -223,7 +251,10 @@ export const shardingKey = (t: ChTable): string =>
 
 export function mergeTreeDdl(name: string, t: ChTable): string {
   const cols = t.columns.map((c) => `${chIdent(c.name)} ${c.type}`).join(', ');
-  return `CREATE TABLE IF NOT EXISTS ${name} (${cols}) ENGINE = MergeTree ORDER BY (${t.orderBy.map(chIdent).join(', ')})`;
+  // A sorting key cannot hold a Nullable column: a rollup's first column (its day) is sorted as never null.
+  const order = t.rollup ? t.orderBy.map((c, i) => (i === 0 ? chIdent(c) : `assumeNotNull(${chIdent(c)})`)) : t.orderBy.map(chIdent);
+  const partition = t.rollup ? ' PARTITION BY _version' : '';
+  return `CREATE TABLE IF NOT EXISTS ${name} (${cols}) ENGINE = MergeTree${partition} ORDER BY (${order.join(', ')})`;
 }
 
 /** Nodes a table lives on: coordinator tables on the first endpoint; without a cluster, everything there. */
@@ -281,10 +312,11 @@ export async function ensureClickHouseSchema(w: ClickHouseWarehouse): Promise<Ch
         await backfillSuperseded(w, names.local(t.name), names.local('fact_versions'), ['customer_id'], ['fact_version', '_version'], i);
       const of = DATA_TABLES.find((d) => supersededOf(d.name) === t.name);
       if (Number(had) === 0 && of) await backfillSuperseded(w, names.local(t.name), names.local(of.name), of.key!, ['row_version', '_version'], i);
-      // A superseded table is only read shard-locally (it has no customer to shard by).
-      if (w.cluster !== null && t.placement === 'sharded' && t.columns.some((c) => c.name === 'customer_id')) {
+      // A superseded table is only read shard-locally (it has no customer to shard by); rollups are
+      // written shard by shard, never through their Distributed table.
+      if (w.cluster !== null && t.placement === 'sharded' && (t.rollup || t.columns.some((c) => c.name === 'customer_id'))) {
         await w.command(
-          `CREATE TABLE IF NOT EXISTS ${names.all(t.name)} AS ${names.local(t.name)} ENGINE = Distributed(${chIdent(w.cluster)}, ${chIdent(w.database)}, ${chIdent(`${t.name}_local`)}, ${shardingKey(t)})`,
+          `CREATE TABLE IF NOT EXISTS ${names.all(t.name)} AS ${names.local(t.name)} ENGINE = Distributed(${chIdent(w.cluster)}, ${chIdent(w.database)}, ${chIdent(`${t.name}_local`)}, ${t.rollup ? 'rand()' : shardingKey(t)})`,
           i,
         );
       }

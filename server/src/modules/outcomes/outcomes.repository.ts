@@ -137,7 +137,7 @@ export class OutcomesRepository {
           ${fsum0('eco_requested')} AS requested_sum
         FROM ${src.table}
         WHERE decision IN ('approved', 'rejected') AND ${src.filter}
-        GROUP BY ALL HAVING sum(eco_eligible) > 0`);
+        GROUP BY reason_code, product_line, amount_band, customer_type, decision HAVING sum(eco_eligible) > 0`);
     }
     const e = this.eligible(d, raw(`decision IN ('approved', 'rejected')`), f, windowDays);
     const rev = this.revenue(d, windowDays);

@@ -79,8 +79,9 @@ export class PolicyRepository {
     if (q.scopeProductLine !== null) scope.push(sql`product_line = ${q.scopeProductLine}`);
     // 1/0 on every engine (a NULL scope column is out of scope); finish() makes it a boolean.
     const inScope = scope.length === 0 ? sql`1` : sql`CASE WHEN ${scope.length === 1 ? scope[0] : sql`${scope[0]} AND ${scope[1]}`} THEN 1 ELSE 0 END`;
-    // A change effective at midnight splits whole days: the daily rollup has every tally.
-    if (this.db.rollups && /^\d{4}-\d{2}-\d{2} 00:00:00(\.0*)?$/.test(q.at)) return finish(await this.impactFromRollup(q, decided, inScope));
+    // A change effective at midnight splits whole days: the daily rollup has every tally. (That query
+    // is DuckDB's, with CTEs: on ClickHouse the change is measured from refund_facts.)
+    if (this.db.rollups && d.ctes && /^\d{4}-\d{2}-\d{2} 00:00:00(\.0*)?$/.test(q.at)) return finish(await this.impactFromRollup(q, decided, inScope));
     const t = d.instant(q.at);
     const total = (m: string) => raw(d.int64(`coalesce(sum(${m}), 0)`));
     // Subqueries, not CTEs, and measures named apart (a_*) inside: ClickHouse 18.16 runs it too.
