@@ -82,7 +82,7 @@ describeOnCluster('connecting to a ClickHouse warehouse', 2, (cluster) => {
     const good = cli('load', '--db', cluster().url('cli'), dir);
     expect(good.stderr).not.toMatch(/error/);
     expect(good.status).toBe(0);
-    expect(good.stdout).toMatch(/committed .*\(data version 1\)/);
+    expect(good.stdout).toMatch(/committed .*\(data version 1, rollups full\)/);
     expect(good.stdout).toMatch(/refunds +2 +1 +0 +0 +1/);
 
     const wrong = cli('load', '--db', cluster().url('cli', { password: 'hunter2-secret' }), dir);

@@ -8,7 +8,7 @@ import { classifySql, exportExpr } from '../../etl/src/clickhouse/load';
 import { chIdent } from '../../etl/src/clickhouse/literal';
 import { ALL_TABLES, ChNames, FACTS_COLUMNS, mergeTreeDdl } from '../../etl/src/clickhouse/schema';
 import { MEASURE_BY_NAME, TABLE_BY_NAME, type TableName } from '@refunds/warehouse';
-import { ROLLUP_TABLES, rollupBuildSql } from '@refunds/engine-clickhouse';
+import { currentRollup, ROLLUP_TABLES, rollupBuildSql } from '@refunds/engine-clickhouse';
 
 /**
  * The same warehouse SQL on current ClickHouse (chdb embeds a current release): the tables, the
@@ -92,13 +92,20 @@ test('warehouse DDL, facts derivation and pinned reads run on current ClickHouse
       conn,
       'SELECT (SELECT max(epoch_us(ordered_at)) FROM orders) AS o, max(epoch_us(requested_at)) AS r FROM refunds',
     );
-    for (const statement of rollupBuildSql(names, 1, { ordered_at: BigInt(latest.o), requested_at: BigInt(latest.r) })) session.query(statement);
+    const now = { ordered_at: BigInt(latest.o), requested_at: BigInt(latest.r) };
+    for (const statement of rollupBuildSql(names, { version: 1, committed: 0, latest: now })) session.query(statement);
+    // And an increment over it as if the latest order and request had moved by 10 days: the groups of
+    // every fact between the old and new cut-offs are recomputed (to the same numbers) and superseded.
+    const earlier = { ordered_at: now.ordered_at - 864_000_000_000n, requested_at: now.requested_at - 864_000_000_000n };
+    for (const statement of rollupBuildSql(names, { version: 2, committed: 1, latest: now, increment: { latest: earlier } })) session.query(statement);
+    const touched = Number(session.query(`SELECT count() FROM ${names.local('rollup_touched')} WHERE _version = 2`, 'TSVRaw'));
+    expect(touched).toBeGreaterThan(100);
     const totals: string[] = [];
     for (const t of ROLLUP_TABLES) {
       const measures = t.columns.map((c) => c.name).filter((c) => MEASURE_BY_NAME.has(c) || c === 'n');
       const chdb = JSON.parse(
         session.query(
-          `SELECT ${measures.map((m) => `sum(${m}) AS ${m}_t`).join(', ')}, count() AS rows_t FROM ${names.local(t.name)} WHERE _version = 1 FORMAT JSONEachRow SETTINGS output_format_json_quote_64bit_integers = 0`,
+          `SELECT ${measures.map((m) => `sum(${m}) AS ${m}_t`).join(', ')}, count() AS rows_t FROM ${currentRollup(names, t.name, '2')} FORMAT JSONEachRow SETTINGS output_format_json_quote_64bit_integers = 0`,
           'TSVRaw',
         ),
       ) as Row;

@@ -136,8 +136,9 @@ describeClickHouse('outcomes and policy on ClickHouse', () => {
     expectSame(run({ engine: 'duckdb', file: ref.duckFile, rollups: true }, calls).answers, expected);
   });
 
-  test('the two-shard 18.16 cluster gives DuckDB numbers, call by call', () => {
+  test('the two-shard 18.16 cluster gives DuckDB numbers, call by call, from its rollups and from refund_facts', () => {
     expectSame(run({ engine: 'clickhouse', url: ch.url('outcomes') }, calls).answers, expected);
+    expectSame(run({ engine: 'clickhouse', url: ch.url('outcomes'), rollups: false }, calls).answers, expected);
   });
 
   test('a window without a precomputed column, worked by hand on the edge rows (2026), on every engine', async () => {
@@ -192,7 +193,7 @@ describeClickHouse('outcomes and policy on ClickHouse', () => {
     }
   });
 
-  test('the same statements run on current ClickHouse (chdb) and give DuckDB numbers', async () => {
+  test('the same statements run on current ClickHouse (chdb), from refund_facts and from the rollups, and give DuckDB numbers', async () => {
     const spec = await copyToChdb(ch, 'outcomes', join(ref.dir, 'chdb'), [
       'orders',
       'refund_facts',
@@ -205,5 +206,6 @@ describeClickHouse('outcomes and policy on ClickHouse', () => {
     const current = run({ engine: 'chdb', ...spec }, calls);
     expect(Number(current.version?.split('.')[0])).toBeGreaterThanOrEqual(24);
     expectSame(current.answers, expected);
+    expectSame(run({ engine: 'chdb', ...spec, rollups: true }, calls).answers, expected);
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Session } from 'chdb';
 import type { RefundFilter } from '@refunds/shared';
 import { connect, loadFiles, openDatabase, queryRows } from '@refunds/etl';
-import { ALL_TABLES, ChNames, ClickHouseEngine, mergeTreeDdl } from '@refunds/engine-clickhouse';
+import { ALL_TABLES, ChNames, ClickHouseEngine, mergeTreeDdl, ROLLUP_SUPERSEDED_TABLES, ROLLUP_TABLES } from '@refunds/engine-clickhouse';
 import { generateDataset } from '../../etl/src/generate/generate';
 import { tempDir } from '../../etl/src/testing/factory';
 import { loadIntoClickHouse } from '../../etl/src/clickhouse/load';
@@ -109,7 +109,7 @@ export function describeOnReference(name: string, database: string, fn: (on: OnR
 
 /**
  * Copies the tables the services read from the cluster into an embedded current ClickHouse (chdb,
- * plain MergeTree tables), at the cluster's committed version; returns the run spec's fields.
+ * plain MergeTree tables), and every rollup, at the cluster's committed version; returns the run spec's fields.
  */
 export async function copyToChdb(
   ch: ClickHouseCluster,
@@ -124,10 +124,19 @@ export async function copyToChdb(
     session.query(`CREATE DATABASE IF NOT EXISTS ${database}`);
     for (const t of ALL_TABLES) session.query(mergeTreeDdl(names.local(t.name), t));
     const version = await engine.committedVersion();
-    for (const t of new Set([...tables, 'fact_versions', 'load_versions', 'meta'])) {
-      const rows = await engine.warehouse.query<Record<string, unknown>>(`SELECT * FROM ${engine.names.all(t)}`, 0, {
-        output_format_json_quote_64bit_integers: 0,
-      });
+    const rollups = [...ROLLUP_TABLES, ...ROLLUP_SUPERSEDED_TABLES].map((t) => t.name);
+    for (const t of new Set([...tables, 'fact_versions', 'load_versions', 'meta', ...rollups])) {
+      // A rollup's superseded rows have no Distributed table: each shard's own.
+      const local = ROLLUP_SUPERSEDED_TABLES.some((x) => x.name === t);
+      const rows = (
+        await Promise.all(
+          (local ? engine.warehouse.nodes.map((_, i) => i) : [0]).map((i) =>
+            engine.warehouse.query<Record<string, unknown>>(`SELECT * FROM ${local ? engine.names.local(t) : engine.names.all(t)}`, i, {
+              output_format_json_quote_64bit_integers: 0,
+            }),
+          ),
+        )
+      ).flat();
       if (rows.length) session.query(`INSERT INTO ${names.local(t)} FORMAT JSONEachRow\n${rows.map((r) => JSON.stringify(r)).join('\n')}`);
     }
     return { path, database, version };

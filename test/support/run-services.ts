@@ -4,8 +4,8 @@ import { join } from 'node:path';
 /** A warehouse the built server's services read (see warehouse-runner.cjs). */
 export type RunSpec =
   | { engine: 'duckdb'; file: string; rollups?: boolean }
-  | { engine: 'clickhouse'; url: string }
-  | { engine: 'chdb'; path: string; database: string; version: number };
+  | { engine: 'clickhouse'; url: string; rollups?: boolean }
+  | { engine: 'chdb'; path: string; database: string; version: number; rollups?: boolean };
 
 /** One service method call: `new <Module>Service(new <Module>Repository(warehouse))[method](...args)`. */
 export interface ServiceCall {

@@ -30,7 +30,7 @@ async function reader(spec) {
     case 'clickhouse': {
       const { ClickHouseEngine } = require(join(root, 'shared/engine-clickhouse/dist/index.js'));
       const engine = await ClickHouseEngine.connect(spec.url);
-      return { w: await engine.pin(), close: () => engine.close() };
+      return { w: await engine.pin({ rollups: spec.rollups }), close: () => engine.close() };
     }
     case 'chdb': {
       const { Session } = require('chdb');
@@ -38,7 +38,8 @@ async function reader(spec) {
       const session = new Session(spec.path);
       const w = {
         dialect: clickhouseDialect(new ChNames(spec.database, null)),
-        rollups: false,
+        // The copied rollups (copyToChdb) are the cluster's at the copied version.
+        rollups: Boolean(spec.rollups),
         query: async (q) =>
           session
             .query(`${compileClickHouse(q, spec.version)} FORMAT JSONEachRow SETTINGS output_format_json_quote_64bit_integers = 0`, 'TSVRaw')

@@ -15,15 +15,18 @@ import {
   CH_ROLLUP_SIGNATURE,
   clickhouseDialect,
   compileClickHouse,
+  cutoffsComparable,
   LATEST_KEYS,
   ROLLUP_TABLES,
   ROLLUPS_META_KEY,
   rollupBuildSql,
+  rollupSupersededOf,
   storedCurrencyAt,
+  type LatestTimes,
 } from '@refunds/engine-clickhouse';
 import { ClickHouseWarehouse, WarehouseError } from './client';
 import { factsInsertSql, latest } from './derive';
-import { chIdent, numberLiteral } from './literal';
+import { chIdent, numberLiteral, stringLiteral } from './literal';
 import { ALL_TABLES, CH_TABLE, ensureClickHouseSchema, nodesOf, supersededOf, type ChNames } from './schema';
 
 /**
@@ -44,6 +47,8 @@ export interface ClickHouseLoadOptions extends LoadOptions {
   batchRows?: number;
   /** Customers whose facts one statement derives on a shard (default 1,000,000); more are derived slice by slice. */
   deriveCustomers?: number;
+  /** How long replaced rollup rows are kept for readers still pinned before them (default 5 minutes; tests use 0). */
+  rollupKeepMs?: number;
 }
 
 const BATCH_ROWS = 50_000;
@@ -69,6 +74,32 @@ async function latestTimes(w: ClickHouseWarehouse, names: ChNames, version: numb
     { key: LATEST_KEYS.ordered_at, value: row.o ?? '', _version: version },
     { key: LATEST_KEYS.requested_at, value: row.r ?? '', _version: version },
   ];
+}
+
+/** The latest times as the rollups take them, from the `meta` rows of latestTimes. */
+function asLatest(rows: ReadonlyArray<Record<string, unknown>>): LatestTimes {
+  const micros = (key: string) => {
+    const value = String(rows.find((r) => r.key === key)?.value ?? '');
+    return value === '' ? null : BigInt(value);
+  };
+  return { ordered_at: micros(LATEST_KEYS.ordered_at), requested_at: micros(LATEST_KEYS.requested_at) };
+}
+
+/** The latest times stored with a committed version (null when that load stored none). */
+async function storedLatest(w: ClickHouseWarehouse, names: ChNames, version: number): Promise<LatestTimes | null> {
+  const rows = await w.query<{ key: string; value: string }>(
+    `SELECT key, argMax(value, _version) AS value FROM ${names.local('meta')}
+     WHERE key IN (${stringLiteral(LATEST_KEYS.ordered_at)}, ${stringLiteral(LATEST_KEYS.requested_at)}) AND _version <= ${version} GROUP BY key`,
+  );
+  return rows.length === 2 ? asLatest(rows) : null;
+}
+
+/** Whether the load that committed `version` built the rollups with this definition. */
+async function rollupsBuiltAt(w: ClickHouseWarehouse, names: ChNames, version: number): Promise<boolean> {
+  const [{ n }] = await w.query<{ n: string }>(
+    `SELECT count() AS n FROM ${names.local('meta')} WHERE key = ${stringLiteral(ROLLUPS_META_KEY)} AND _version = ${version} AND value = ${stringLiteral(CH_ROLLUP_SIGNATURE)}`,
+  );
+  return Number(n) > 0;
 }
 
 /** The version readers see: the newest committed load (0 before the first). */
@@ -138,7 +169,7 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
       void w.insert(history, [historyRow(id, started, 'running', null, [], null)]).catch(() => undefined);
     }, HEARTBEAT_MS);
     await dropUncommitted(w, names, committed);
-    await dropOldRollups(w, names);
+    await dropOldRollups(w, names, opts.rollupKeepMs ?? ROLLUP_KEEP_MS);
     files = await Promise.all(inputs.map(async (f) => ({ path: f.path, table: f.table, sha256: await hashFile(f.path) })));
 
     const stored = await storedCurrencyAt(w, names, committed);
@@ -181,11 +212,12 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
     );
     await opts.onClickHousePhase?.('derived');
     const latest = await latestTimes(w, names, loadId);
-    const micros = (key: string) => {
-      const value = String(latest.find((r) => r.key === key)?.value ?? '');
-      return value === '' ? null : BigInt(value);
-    };
-    const rollups = rollupBuildSql(names, loadId, { ordered_at: micros(LATEST_KEYS.ordered_at), requested_at: micros(LATEST_KEYS.requested_at) });
+    const now = asLatest(latest);
+    const before = committed > 0 ? await storedLatest(w, names, committed) : null;
+    // An increment recomputes only the groups its changes fall in; a first load, one that recomputed
+    // every fact, one over rollups of another definition or a cut-off that appeared or vanished, all.
+    const incremental = !full && before !== null && cutoffsComparable(before, now) && (await rollupsBuiltAt(w, names, committed));
+    const rollups = rollupBuildSql(names, { version: loadId, committed, latest: now, increment: incremental && before ? { latest: before } : undefined });
     await Promise.all(
       w.nodes.slice(0, w.cluster === null ? 1 : w.nodes.length).map(async (_, i) => {
         for (const statement of rollups) await w.command(statement, i);
@@ -196,7 +228,7 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
     await w.insert(names.local('meta'), [...latest, { key: ROLLUPS_META_KEY, value: CH_ROLLUP_SIGNATURE, _version: loadId }]);
     // The commit: one row, one insert. Readers pin max(version) and see all of this load or none of it.
     await w.insert(names.local('load_versions'), [{ version: loadId, committed_at: Date.now() * 1000 }]);
-    const result: LoadSummary = { ...summary, rollups: 'full', loadId, dataVersion: loadId, durationMs: Date.now() - started };
+    const result: LoadSummary = { ...summary, rollups: incremental ? 'incremental' : 'full', loadId, dataVersion: loadId, durationMs: Date.now() - started };
     // No lease renewal may land after the outcome (it would say the load still runs).
     clearInterval(heartbeat);
     await w.insert(names.local('load_history'), [historyRow(loadId, started, 'committed', null, files, result)]);
@@ -292,18 +324,27 @@ async function dropUncommitted(w: ClickHouseWarehouse, names: ChNames, committed
  */
 const ROLLUP_KEEP_MS = 5 * 60_000;
 
-/** Deletes the rollups of versions no reader can still hold (every load builds them anew). */
-async function dropOldRollups(w: ClickHouseWarehouse, names: ChNames): Promise<void> {
+/**
+ * Deletes the rollup rows no reader can still see: those replaced by a load whose successor was
+ * committed over ROLLUP_KEEP_MS ago (their superseded entries stay: a mutation reads them), and the
+ * groups earlier loads recomputed (rollup_touched, a load's own working set).
+ */
+async function dropOldRollups(w: ClickHouseWarehouse, names: ChNames, keepMs: number): Promise<void> {
   const [{ v }] = await w.query<{ v: string }>(
-    `SELECT max(version) AS v FROM ${names.local('load_versions')} WHERE committed_at < ${(Date.now() - ROLLUP_KEEP_MS) * 1000}`,
+    `SELECT max(version) AS v FROM ${names.local('load_versions')} WHERE committed_at < ${(Date.now() - keepMs) * 1000}`,
   );
   const before = Number(v);
   if (before === 0) return;
   for (const t of ROLLUP_TABLES) {
     for (const i of nodesOf(w, t)) {
-      const [{ n }] = await w.query<{ n: string }>(`SELECT count() AS n FROM ${names.local(t.name)} WHERE _version < ${before}`, i);
-      if (Number(n) > 0) await w.command(`ALTER TABLE ${names.local(t.name)} DELETE WHERE _version < ${before}`, i);
+      const dead = `(_gk, _version) IN (SELECT gk, row_version FROM ${names.local(rollupSupersededOf(t.name))} WHERE _version <= ${before})`;
+      const [{ n }] = await w.query<{ n: string }>(`SELECT count() AS n FROM ${names.local(t.name)} WHERE ${dead}`, i);
+      if (Number(n) > 0) await w.command(`ALTER TABLE ${names.local(t.name)} DELETE WHERE ${dead}`, i);
     }
+  }
+  for (const i of w.nodes.map((_, i) => i).slice(0, w.cluster === null ? 1 : w.nodes.length)) {
+    const [{ n }] = await w.query<{ n: string }>(`SELECT count() AS n FROM ${names.local('rollup_touched')} WHERE _version <= ${before}`, i);
+    if (Number(n) > 0) await w.command(`ALTER TABLE ${names.local('rollup_touched')} DELETE WHERE _version <= ${before}`, i);
   }
 }
 

@@ -17,6 +17,9 @@ import { requestScope, WarehouseService, type WarehouseObserver } from './wareho
 /** How often the server looks for loads committed by `refunds-etl load --db clickhouse://…` (it does not load ClickHouse itself). */
 const VERSION_POLL_MS = 2000;
 
+/** How recently the committed version must have been read for a request to be pinned to it (the loader keeps replaced rollup rows 5 minutes). */
+const FRESH_VERSION_MS = 30_000;
+
 /** ClickHouse codes of a shard that did not answer a distributed query (all replicas failed, connection or socket errors). */
 const SHARD_DOWN = /Code: (209|210|279|394)\b/;
 
@@ -43,6 +46,8 @@ export class ClickHouseService extends WarehouseService implements OnModuleDestr
   private poll: NodeJS.Timeout | null = null;
   /** Per committed version seen: whether its load built the rollups (with this definition). */
   private readonly built = new Map<number, boolean>();
+  /** When the committed version was last read: a request is pinned to it only while it is fresh. */
+  private seenAt = 0;
 
   constructor(private readonly config: AppConfig) {
     super();
@@ -77,6 +82,7 @@ export class ClickHouseService extends WarehouseService implements OnModuleDestr
   private async refresh(): Promise<void> {
     const engine = await this.engineNow();
     const v = await engine.committedVersion();
+    this.seenAt = Date.now();
     if (v === this.version && this.stored !== null) return;
     if (!this.built.has(v)) this.built.set(v, await engine.rollupsAt(v));
     for (const old of this.built.keys()) if (old < v - 10) this.built.delete(old);
@@ -103,7 +109,12 @@ export class ClickHouseService extends WarehouseService implements OnModuleDestr
   get rollups(): boolean {
     if (!this.config.rollups) return false;
     const scope = requestScope.getStore();
-    if (scope && scope.version === undefined && this.built.get(this.version) === true) scope.version = this.version;
+    // The loader deletes rollup rows replaced by loads committed minutes ago: a version read long ago may have lost some.
+    const fresh = Date.now() - this.seenAt < FRESH_VERSION_MS;
+    if (scope && scope.version === undefined) {
+      if (!fresh || this.built.get(this.version) !== true) return false;
+      scope.version = this.version;
+    }
     return this.built.get(scope?.version ?? this.version) === true;
   }
 
@@ -140,6 +151,7 @@ export class ClickHouseService extends WarehouseService implements OnModuleDestr
     const scope = requestScope.getStore();
     if (scope?.version !== undefined) return scope.version;
     const v = await engine.committedVersion();
+    if (!this.built.has(v)) this.built.set(v, await engine.rollupsAt(v));
     if (scope) scope.version = v;
     return v;
   }

@@ -18,32 +18,25 @@ ORDER BY
   effective_at,
   change_id;
 
--- [2] binds: $1 = "2025-03-01 00:00:00.000", $2 = 90, $3 = "web"
-WITH
-  p AS (
-    SELECT
-      CAST(CAST($1 AS TIMESTAMP) AS DATE) AS t,
-      CAST($2 AS INTEGER) AS w
-  ),
-  f AS (
-    SELECT
-      r.*,
-      CASE
-        WHEN r.day < p.t THEN 'pre'
-        ELSE 'post'
-      END AS period,
-      CASE
-        WHEN channel = $3 THEN 1
-        ELSE 0
-      END AS in_scope
-    FROM
-      refund_daily r,
-      p
-    WHERE
-      r.day >= p.t - p.w
-      AND r.day < p.t + p.w
-  ),
-  a AS (
+-- [2] binds: $1 = "2025-03-01", $2 = "web", $3 = "2024-12-01", $4 = "2025-05-30"
+SELECT
+  in_scope,
+  period,
+  a_decided AS decided,
+  a_approved_or_partial AS approved_or_partial,
+  a_rejected AS rejected,
+  a_sla_met AS sla_met,
+  a_res_n AS res_n,
+  a_res_mean AS res_mean,
+  a_res_var AS res_var,
+  a_csat_n AS csat_n,
+  a_csat_hi AS csat_hi,
+  a_csat_sum AS csat_sum,
+  a_csat_sq AS csat_sq,
+  a_rep_eligible AS rep_eligible,
+  a_rep_yes AS rep_yes
+FROM
+  (
     SELECT
       in_scope,
       period,
@@ -55,8 +48,8 @@ WITH
           ),
           0
         ) AS BIGINT
-      ) AS decided,
-      approved_or_partial_n() AS approved_or_partial,
+      ) AS a_decided,
+      approved_or_partial_n() AS a_approved_or_partial,
       CAST(
         coalesce(
           sum(n) FILTER(
@@ -65,7 +58,7 @@ WITH
           ),
           0
         ) AS BIGINT
-      ) AS rejected,
+      ) AS a_rejected,
       CAST(
         coalesce(
           sum(sla_met) FILTER(
@@ -74,7 +67,7 @@ WITH
           ),
           0
         ) AS BIGINT
-      ) AS sla_met,
+      ) AS a_sla_met,
       CAST(
         coalesce(
           sum(res_n) FILTER(
@@ -83,17 +76,19 @@ WITH
           ),
           0
         ) AS BIGINT
-      ) AS res_n,
-      fsum(res_sum) FILTER(
-        WHERE
-          decision IN ('approved', 'partial', 'rejected')
-      ) / nullif(
-        sum(res_n) FILTER(
+      ) AS a_res_n,
+      CASE
+        WHEN sum(res_n) FILTER(
           WHERE
             decision IN ('approved', 'partial', 'rejected')
-        ),
-        0
-      ) AS res_mean,
+        ) > 0 THEN fsum(res_sum) FILTER(
+          WHERE
+            decision IN ('approved', 'partial', 'rejected')
+        ) / sum(res_n) FILTER(
+          WHERE
+            decision IN ('approved', 'partial', 'rejected')
+        )
+      END AS a_res_mean,
       CASE
         WHEN sum(res_n) FILTER(
           WHERE
@@ -118,11 +113,11 @@ WITH
               decision IN ('approved', 'partial', 'rejected')
           ) - 1
         )
-      END AS res_var,
-      CAST(coalesce(sum(csat_n), 0) AS BIGINT) AS csat_n,
-      CAST(coalesce(sum(csat_hi), 0) AS BIGINT) AS csat_hi,
-      CAST(coalesce(sum(csat_sum), 0) AS BIGINT) AS csat_sum,
-      CAST(coalesce(sum(csat_sq), 0) AS BIGINT) AS csat_sq,
+      END AS a_res_var,
+      CAST(coalesce(sum(csat_n), 0) AS BIGINT) AS a_csat_n,
+      CAST(coalesce(sum(csat_hi), 0) AS BIGINT) AS a_csat_hi,
+      CAST(coalesce(sum(csat_sum), 0) AS BIGINT) AS a_csat_sum,
+      CAST(coalesce(sum(csat_sq), 0) AS BIGINT) AS a_csat_sq,
       CAST(
         coalesce(
           sum(rep_eligible) FILTER(
@@ -131,7 +126,7 @@ WITH
           ),
           0
         ) AS BIGINT
-      ) AS rep_eligible,
+      ) AS a_rep_eligible,
       CAST(
         coalesce(
           sum(rep_yes) FILTER(
@@ -140,14 +135,26 @@ WITH
           ),
           0
         ) AS BIGINT
-      ) AS rep_yes
+      ) AS a_rep_yes
     FROM
-      f
+      (
+        SELECT
+          *,
+          CASE
+            WHEN day < CAST($1 AS DATE) THEN 'pre'
+            ELSE 'post'
+          END AS period,
+          CASE
+            WHEN channel = $2 THEN 1
+            ELSE 0
+          END AS in_scope
+        FROM
+          refund_daily
+        WHERE
+          day >= CAST($3 AS DATE)
+          AND day < CAST($4 AS DATE)
+      ) AS f
     GROUP BY
       in_scope,
       period
-  )
-SELECT
-  *
-FROM
-  a;
+  ) AS a;

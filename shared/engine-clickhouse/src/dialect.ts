@@ -1,7 +1,7 @@
 import { checkInstant, raw, sql, wholeDays, type BindValue, type Dialect, type Raw, type Sql, type TimeUnit } from '@refunds/warehouse';
 import { truncToGrain, tsToDate } from './expressions';
 import { bigintLiteral, chIdent, chLiteral, LiteralError, numberLiteral, stringArrayLiteral } from './literal';
-import { CH_TABLE, supersededOf, type ChNames } from './schema';
+import { CH_TABLE, currentRollup, supersededOf, type ChNames } from './schema';
 
 /**
  * The ClickHouse dialect of the warehouse SQL: every point of `Dialect`, in SQL that runs on
@@ -42,8 +42,8 @@ export function dayStartMicros(day: string): bigint {
  * The rows of a warehouse table readers see at the pinned version, aliased by the table's name:
  * - refund_facts: per customer, the rows of its newest rewrite at or before the version (the rows
  *   no later load up to it replaced: fact_superseded, each shard's own customers on a cluster);
- * - rollups: the rows the pinned version's load built (every load builds them all; readers use them
- *   only when that load did, `rollupsAt`);
+ * - rollups: the rows current at the version (not superseded by a load up to it, rollups.ts;
+ *   readers use them only when the version's load built them, `rollupsAt`);
  * - data tables: the newest row per key at or before the version, unless that row is a deletion
  *   (sharded ones: the rows not replaced by a load up to the version, `unreplacedRows`);
  * - bookkeeping tables (load_history, ...): as they are.
@@ -52,7 +52,7 @@ export function pinnedRead(names: ChNames, table: string): string {
   const t = CH_TABLE.get(table);
   if (!t) throw new Error(`table ${table} is not on ClickHouse`);
   if (table === 'refund_facts') return `${factsAtVersion(names, PINNED_VERSION)} AS ${chIdent(table)}`;
-  if (t.rollup) return `(SELECT * FROM ${names.all(table)} WHERE _version = ${PINNED_VERSION}) AS ${chIdent(table)}`;
+  if (t.rollup) return `${currentRollup(names, table, PINNED_VERSION, names.all(table))} AS ${chIdent(table)}`;
   if (!t.key) return `${names.all(table)} AS ${chIdent(table)}`;
   if (t.placement === 'sharded') return `${unreplacedRows(names, table, t.key, PINNED_VERSION)} AS ${chIdent(table)}`;
   return `${newestRows(names.all(table), t.key, PINNED_VERSION)} AS ${chIdent(table)}`;

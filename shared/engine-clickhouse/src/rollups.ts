@@ -1,25 +1,30 @@
 import { createHash } from 'node:crypto';
-import { AMOUNT_BAND_SQL, COARSE_GRAINS, MEASURES, ROLLUPS, type CoarseGrain, type Dialect } from '@refunds/warehouse';
+import { AMOUNT_BAND_SQL, COARSE_GRAINS, cutoffRef, MEASURES, ROLLUPS, type CoarseGrain, type CutoffName, type Dialect } from '@refunds/warehouse';
 import { clickhouseDialect } from './dialect';
 import { truncToGrain, tsToDate } from './expressions';
-import { bigintLiteral, chIdent, numberLiteral } from './literal';
-import { ChNames, CH_TABLE, ROLLUP_TABLES, supersededOf } from './schema';
+import { bigintLiteral, chIdent, numberLiteral, stringLiteral } from './literal';
+import { ChNames, CH_TABLE, currentRollup, ROLLUP_TABLES, rollupSupersededOf, supersededOf } from './schema';
 
 /**
- * The rollups on ClickHouse: the tables the warehouse model declares (ROLLUP_DDL), built by every
- * load on every shard from that shard's own rows at the load's version (INSERT ... SELECT, nothing
- * leaves the shard), with the same measures as DuckDB's rollups written in the ClickHouse dialect.
- * Readers read them only at a version whose load built them with this definition (`ROLLUPS_META_KEY`
- * in meta holds CH_ROLLUP_SIGNATURE), else refund_facts.
+ * The rollups on ClickHouse: the tables the warehouse model declares (ROLLUP_DDL), built on every
+ * shard from that shard's own rows (INSERT ... SELECT, nothing leaves the shard), with the same
+ * measures as DuckDB's rollups written in the ClickHouse dialect. A group's rows on the shards add up.
  *
- * Unlike DuckDB's, they are not updated group by group: a load rebuilds them from the shard's facts.
- * The data-wide cut-offs (latest order and request) are those of the load's version, inlined.
+ * Versions: a row carries the load that computed it (`_version`) and its group's hash (`_gk`). A first
+ * load (or one that recomputes every fact) builds every group; later loads recompute only the groups
+ * their changes fall in, as DuckDB's rollups are updated: the groups of the affected customers' facts
+ * before and after, of the facts whose side of a data-wide cut-off moved, of the orders written or
+ * replaced, and, for a rollup summed from another, the groups its source's recomputed rows fall in.
+ * The replaced rows are listed in the rollup's `_superseded` table, so a reader pinned at a version
+ * sees the rows current then (`currentRollup`), as for the sharded data tables. Readers use them only
+ * at a version whose load built them with this definition (`ROLLUPS_META_KEY` in meta holds
+ * CH_ROLLUP_SIGNATURE), else refund_facts.
  */
 
 /** The meta key a load writes (value CH_ROLLUP_SIGNATURE) under its version once its rollups are built. */
 export const ROLLUPS_META_KEY = 'rollups';
 
-/** The data's latest order and request time at the version being built (microseconds; null for none). */
+/** The data's latest order and request time at a version (microseconds; null for none). */
 export interface LatestTimes {
   ordered_at: bigint | null;
   requested_at: bigint | null;
@@ -27,10 +32,14 @@ export interface LatestTimes {
 
 interface ChBuild {
   table: string;
-  /** Rows of the source on one shard (SQL text, at the version). */
+  /** Every row of the source on one shard at a version (SQL text). */
   source: (v: string) => string;
+  /** The rows whose groups an increment at a version recomputes (SQL text; cut-off moves are added for facts). */
+  changes: (v: string) => string;
   /** The rollup it is summed from, built before it in the same load. */
   from?: string;
+  /** The source is refund_facts: moved cut-offs change its measures too. */
+  facts?: true;
   /** The first column's expression over a source row (the day or week; absent: it is a group key too). */
   time?: string;
   /** The measure columns' aggregates, in the table's column order after the groups. */
@@ -45,14 +54,40 @@ function shardRows(names: ChNames, table: string, v: string): string {
     (SELECT ${key}, row_version FROM ${names.local(supersededOf(table))} WHERE _version <= ${v}))`;
 }
 
+/** The rows of a sharded data table a load at `v` wrote or replaced on this shard (a tombstone's replaced row included). */
+function shardRowChanges(names: ChNames, table: string, v: string): string {
+  const key = CH_TABLE.get(table)!.key!.map(chIdent).join(', ');
+  return `(SELECT * FROM ${names.local(table)} WHERE _version = ${v} AND _deleted = 0
+    UNION ALL SELECT * FROM ${names.local(table)} WHERE (${key}, _version) IN
+      (SELECT ${key}, row_version FROM ${names.local(supersededOf(table))} WHERE _version = ${v}))`;
+}
+
 /** This shard's refund_facts at `v`: per customer, the rows of its newest rewrite. */
 function shardFacts(names: ChNames, v: string): string {
   return `(SELECT * FROM ${names.local('refund_facts')} WHERE _version <= ${v} AND (customer_id, _version) NOT IN
     (SELECT customer_id, fact_version FROM ${names.local('fact_superseded')} WHERE _version <= ${v}))`;
 }
 
-/** A rollup built earlier in the same load on this shard. */
-const built = (names: ChNames, table: string) => ({ from: table, source: (v: string) => `(SELECT * FROM ${names.local(table)} WHERE _version = ${v})` });
+/** The facts a load at `v` rewrote on this shard, before (at `before`) and after. */
+function shardFactChanges(names: ChNames, v: string, before: string): string {
+  const affected = `customer_id IN (SELECT customer_id FROM ${names.local('fact_versions')} WHERE _version = ${v})`;
+  return `(SELECT * FROM ${shardFacts(names, before)} WHERE ${affected}
+    UNION ALL SELECT * FROM ${shardFacts(names, v)} WHERE ${affected})`;
+}
+
+/** A rollup's rows a load at `v` recomputed on this shard, as they were before and after. */
+function rollupChanges(names: ChNames, table: string, v: string): string {
+  return `(SELECT * FROM ${names.local(table)} WHERE _version = ${v}
+    UNION ALL SELECT * FROM ${names.local(table)} WHERE (_gk, _version) IN
+      (SELECT gk, row_version FROM ${names.local(rollupSupersededOf(table))} WHERE _version = ${v}))`;
+}
+
+/** A rollup summed from another built before it in the same load. */
+const summedFrom = (names: ChNames, table: string) => ({
+  from: table,
+  source: (v: string) => currentRollup(names, table, v),
+  changes: (v: string) => rollupChanges(names, table, v),
+});
 
 const COARSE_DAY: Readonly<Record<CoarseGrain, string>> = { week: 'toMonday(day)', month: 'toStartOfMonth(day)', year: 'toStartOfYear(day)' };
 
@@ -60,27 +95,37 @@ const COARSE_DAY: Readonly<Record<CoarseGrain, string>> = { week: 'toMonday(day)
 function columnsOf(table: string): { groups: string[]; measures: string[] } {
   const cols = ROLLUP_TABLES.find((t) => t.name === table)!
     .columns.map((c) => c.name)
-    .filter((c) => c !== '_version');
+    .filter((c) => c !== '_version' && c !== '_gk');
   const measures = new Set([...MEASURES.map((m) => m.name), 'n', 'first_wk']);
   return { groups: cols.filter((c) => !measures.has(c)), measures: cols.filter((c) => measures.has(c)) };
 }
 
-function builds(names: ChNames, d: Dialect): ChBuild[] {
-  const facts = (v: string) => shardFacts(names, v);
+/** A group's hash from its columns' values: each length-prefixed, NULL as '-', so no two groups' texts are the same. */
+const groupHash = (exprs: readonly string[]): string =>
+  `sipHash64(concat(${exprs.map((e) => `ifNull(concat(toString(length(toString(${e}))), ':', toString(${e})), '-')`).join(', ')}))`;
+
+function builds(names: ChNames, d: Dialect, before: string): ChBuild[] {
+  const facts = { source: (v: string) => shardFacts(names, v), changes: (v: string) => shardFactChanges(names, v, before), facts: true as const };
   const merged = (table: string) =>
     columnsOf(table).measures.map((m) => (MEASURES.find((x) => x.name === m)!.merge === 'fsum' ? `sumKahan(${chIdent(m)})` : `sum(${chIdent(m)})`));
   const out: ChBuild[] = [
-    ...ROLLUPS.map((r) => ({ table: r.table, source: facts, time: tsToDate('requested_at'), measures: MEASURES.map((m) => m.fact(d)) })),
-    { table: 'order_daily', source: (v: string) => shardRows(names, 'orders', v), time: tsToDate('ordered_at'), measures: ['count()'] },
-    { table: 'product_weekly', source: facts, time: truncToGrain('requested_at', 'WEEK'), measures: ['count()'], where: 'product_id IS NOT NULL' },
-    { table: 'defect_weekly', ...built(names, 'product_weekly'), measures: ['sum(n)'], where: `reason_family = 'defect'` },
-    { table: 'product_lines', ...built(names, 'product_weekly'), measures: ['min(wk)', 'sum(n)'] },
-    { table: 'defect_line_weekly', ...built(names, 'defect_weekly'), measures: ['sum(n)'] },
+    ...ROLLUPS.map((r) => ({ table: r.table, ...facts, time: tsToDate('requested_at'), measures: MEASURES.map((m) => m.fact(d)) })),
+    {
+      table: 'order_daily',
+      source: (v: string) => shardRows(names, 'orders', v),
+      changes: (v: string) => shardRowChanges(names, 'orders', v),
+      time: tsToDate('ordered_at'),
+      measures: ['count()'],
+    },
+    { table: 'product_weekly', ...facts, time: truncToGrain('requested_at', 'WEEK'), measures: ['count()'], where: 'product_id IS NOT NULL' },
+    { table: 'defect_weekly', ...summedFrom(names, 'product_weekly'), measures: ['sum(n)'], where: `reason_family = 'defect'` },
+    { table: 'product_lines', ...summedFrom(names, 'product_weekly'), measures: ['min(wk)', 'sum(n)'] },
+    { table: 'defect_line_weekly', ...summedFrom(names, 'defect_weekly'), measures: ['sum(n)'] },
     // The monthly rollup before the yearly one, which is summed from it (COARSE_GRAINS' order).
     ...ROLLUPS.flatMap((r) =>
       COARSE_GRAINS.map((g) => ({
         table: r.coarser[g],
-        ...built(names, g === 'year' ? r.coarser.month : r.table),
+        ...summedFrom(names, g === 'year' ? r.coarser.month : r.table),
         time: COARSE_DAY[g],
         measures: merged(r.table),
       })),
@@ -98,27 +143,76 @@ function withLatest(names: ChNames, latest: LatestTimes): Dialect {
   return { ...clickhouseDialect(names), latest: (column) => lit(latest[column]) };
 }
 
+/** The fact column each cut-off is compared with: when it moves, only facts with that column between old and new change. */
+const CUTOFF_COLUMNS: Readonly<Record<CutoffName, string>> = { rep_cutoff: 'decided_at', eco_cutoff: 'decided_at', overdue_cutoff: 'requested_at' };
+for (const m of MEASURES) {
+  const text = m.fact(withLatest(new ChNames('db', null), { ordered_at: 0n, requested_at: 0n }));
+  const uses = (text.match(/toInt64\(0\)/g) ?? []).length;
+  const compared = Object.entries(CUTOFF_COLUMNS).filter(([, col]) => text.includes(`${col} <`) || text.includes(`${col} <=`)).length;
+  if (uses > 0 && compared === 0) throw new Error(`measure ${m.name} compares a cut-off with a column CUTOFF_COLUMNS does not name`);
+}
+
+/** Whether the increment can keep the rollups: a cut-off that appeared or vanished needs every group again (as on DuckDB). */
+export function cutoffsComparable(before: LatestTimes, after: LatestTimes): boolean {
+  return (before.ordered_at === null) === (after.ordered_at === null) && (before.requested_at === null) === (after.requested_at === null);
+}
+
+export interface RollupBuild {
+  version: number;
+  /** The version readers see before this load (0: none). */
+  committed: number;
+  latest: LatestTimes;
+  /** An increment over the committed version, whose latest times these were; absent: every group is built. */
+  increment?: { latest: LatestTimes };
+}
+
 /**
- * The statements that build every rollup on one shard at `version`, in order (a rollup summed from
- * another comes after it). Each writes the shard's rows of one table under the version.
+ * The statements that bring every rollup on one shard to `version`, in order (a rollup summed from
+ * another comes after it). A full build supersedes every row current before and writes every group;
+ * an increment lists the groups its changes fall in (rollup_touched), supersedes their current rows
+ * and writes them again from the source at the version.
  */
-export function rollupBuildSql(names: ChNames, version: number, latest: LatestTimes): string[] {
-  const v = numberLiteral(version);
-  return builds(names, withLatest(names, latest)).map((b) => {
+export function rollupBuildSql(names: ChNames, build: RollupBuild): string[] {
+  const v = numberLiteral(build.version);
+  const committed = numberLiteral(build.committed);
+  const dNew = withLatest(names, build.latest);
+  const dOld = build.increment ? withLatest(names, build.increment.latest) : dNew;
+  // Facts on the other side of a moved cut-off than at the committed version.
+  const moved = (Object.entries(CUTOFF_COLUMNS) as Array<[CutoffName, string]>)
+    .filter(() => build.increment !== undefined)
+    .map(([cut, col]) => {
+      const [a, b] = [cutoffRef(dOld, cut), cutoffRef(dNew, cut)];
+      return `(${col} >= least(${a}, ${b}) AND ${col} <= greatest(${a}, ${b}) AND ${a} != ${b})`;
+    });
+  return builds(names, dNew, committed).flatMap((b) => {
     const { groups, measures } = columnsOf(b.table);
     const [first, ...rest] = groups;
     // The amount band is computed from a fact; a rollup summed from another has it as a column.
     const keyExpr = (k: string) => (k === 'amount_band' && b.from === undefined ? AMOUNT_BAND_SQL : chIdent(k));
+    const groupExprs = [b.time ?? keyExpr(first), ...rest.map(keyExpr)];
+    const table = names.local(b.table);
+    const touched = `(SELECT gk FROM ${names.local('rollup_touched')} WHERE rollup = ${stringLiteral(b.table)} AND _version = ${v})`;
+    const cols = [...groups, ...measures, '_gk', '_version'].map(chIdent).join(', ');
     // Group expressions are aliased apart from the source's columns (ClickHouse sees an alias in the whole SELECT).
-    const groupSel = [b.time === undefined ? `${keyExpr(first)} AS g_${first}` : `${b.time} AS g_${first}`, ...rest.map((k) => `${keyExpr(k)} AS g_${k}`)];
-    const cols = [...groups, ...measures, '_version'].map(chIdent).join(', ');
-    return `INSERT INTO ${names.local(b.table)} (${cols})
-SELECT ${groupSel.join(', ')},
+    const insert = (onlyTouched: boolean) => `INSERT INTO ${table} (${cols})
+SELECT ${groupExprs.map((e, i) => `${e} AS g_${groups[i]}`).join(', ')},
   ${b.measures.map((m, i) => `${m} AS m_${i}`).join(',\n  ')},
+  ${groupHash(groups.map((k) => `g_${k}`))} AS g_gk,
   toUInt64(${v}) AS g_version
 FROM ${b.source(v)} AS src
-WHERE ${b.where ?? '1'}
+WHERE ${b.where ?? '1'}${onlyTouched ? ` AND ${groupHash(groupExprs)} IN ${touched}` : ''}
 GROUP BY ${groups.map((k) => `g_${k}`).join(', ')}`;
+    const supersede = (which: string) =>
+      `INSERT INTO ${names.local(rollupSupersededOf(b.table))} (gk, row_version, _version) SELECT _gk, _version, toUInt64(${v}) FROM ${currentRollup(names, b.table, committed)} AS cur${which}`;
+    if (!build.increment) return [supersede(''), insert(false)];
+    const changes =
+      b.facts && moved.length ? `(SELECT * FROM ${b.changes(v)} UNION ALL SELECT * FROM ${b.source(v)} WHERE ${moved.join(' OR ')})` : b.changes(v);
+    return [
+      `INSERT INTO ${names.local('rollup_touched')} (rollup, gk, _version)
+SELECT DISTINCT ${stringLiteral(b.table)}, ${groupHash(groupExprs)}, toUInt64(${v}) FROM ${changes} AS src WHERE ${b.where ?? '1'}`,
+      supersede(` WHERE _gk IN ${touched}`),
+      insert(true),
+    ];
   });
 }
 
@@ -127,6 +221,16 @@ GROUP BY ${groups.map((k) => `g_${k}`).join(', ')}`;
  * by another definition is read from refund_facts instead.
  */
 export const CH_ROLLUP_SIGNATURE = createHash('sha256')
-  .update(JSON.stringify([ROLLUP_TABLES, rollupBuildSql(new ChNames('db', 'c'), 1, { ordered_at: 0n, requested_at: 0n })]))
+  .update(
+    JSON.stringify([
+      ROLLUP_TABLES,
+      rollupBuildSql(new ChNames('db', 'c'), {
+        version: 2,
+        committed: 1,
+        latest: { ordered_at: 0n, requested_at: 0n },
+        increment: { latest: { ordered_at: 0n, requested_at: 0n } },
+      }),
+    ]),
+  )
   .digest('hex')
   .slice(0, 12);

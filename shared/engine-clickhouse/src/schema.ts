@@ -153,10 +153,47 @@ export const ROLLUP_TABLES: readonly ChTable[] = ROLLUP_DDL.map((ddl) => {
     name: m[1],
     placement: 'sharded',
     rollup: true,
-    columns: [...columns, { name: '_version', type: 'UInt64' }],
+    // _gk: a hash of the group's columns, by which a load replaces the groups it recomputed (ROLLUP_SUPERSEDED_TABLES).
+    columns: [...columns, { name: '_gk', type: 'UInt64' }, { name: '_version', type: 'UInt64' }],
     orderBy: ['_version', columns[0].name],
   };
 });
+
+/** The `_superseded` companion of a rollup (see ROLLUP_SUPERSEDED_TABLES). */
+export const rollupSupersededOf = (table: string): string => `${table}_superseded`;
+
+/**
+ * Per rollup, on each shard, which of its rows (group `gk`, `row_version`) a later load (`_version`)
+ * replaced with the group recomputed (or removed, when no fact is left in it): readers drop those.
+ */
+export const ROLLUP_SUPERSEDED_TABLES: readonly ChTable[] = ROLLUP_TABLES.map((t) => ({
+  name: rollupSupersededOf(t.name),
+  placement: 'sharded',
+  columns: [
+    { name: 'gk', type: 'UInt64' },
+    { name: 'row_version', type: 'UInt64' },
+    { name: '_version', type: 'UInt64' },
+  ],
+  orderBy: ['gk', 'row_version', '_version'],
+}));
+
+/** A rollup's rows current at `v` on one table (local: this shard's; the Distributed table: every shard's). */
+export function currentRollup(names: ChNames, table: string, v: string, from: string = names.local(table)): string {
+  return `(SELECT * FROM ${from} WHERE _version <= ${v} AND (_gk, _version) NOT IN
+    (SELECT gk, row_version FROM ${names.local(rollupSupersededOf(table))} WHERE _version <= ${v}))`;
+}
+
+/** The groups of each rollup a load recomputes on a shard (its working set; earlier loads' rows are deleted). */
+export const ROLLUP_TOUCHED: ChTable = {
+  name: 'rollup_touched',
+  placement: 'sharded',
+  columns: [
+    { name: 'rollup', type: 'String' },
+    { name: 'gk', type: 'UInt64' },
+    { name: '_version', type: 'UInt64' },
+  ],
+  orderBy: ['_version', 'rollup', 'gk'],
+};
 
 /** A table of load bookkeeping, on the first endpoint only. */
 const coordinator = (name: string, orderBy: readonly string[], columns: readonly ChColumn[]): ChTable => ({ name, placement: 'coordinator', columns, orderBy });
@@ -223,7 +260,15 @@ export const BOOKKEEPING_TABLES: readonly ChTable[] = [
   ),
 ];
 
-export const ALL_TABLES: readonly ChTable[] = [...DATA_TABLES, ...DERIVED_TABLES, ...SUPERSEDED_TABLES, ...ROLLUP_TABLES, ...BOOKKEEPING_TABLES];
+export const ALL_TABLES: readonly ChTable[] = [
+  ...DATA_TABLES,
+  ...DERIVED_TABLES,
+  ...SUPERSEDED_TABLES,
+  ...ROLLUP_TABLES,
+  ...ROLLUP_SUPERSEDED_TABLES,
+  ROLLUP_TOUCHED,
+  ...BOOKKEEPING_TABLES,
+];
 export const CH_TABLE: ReadonlyMap<string, ChTable> = new Map(ALL_TABLES.map((t) => [t.name, t]));
 
 /** Names of one warehouse's tables: `db.<t>_local` and `db.<t>` with a cluster, `db.<t>` for both without. */

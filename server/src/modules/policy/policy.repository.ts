@@ -79,9 +79,8 @@ export class PolicyRepository {
     if (q.scopeProductLine !== null) scope.push(sql`product_line = ${q.scopeProductLine}`);
     // 1/0 on every engine (a NULL scope column is out of scope); finish() makes it a boolean.
     const inScope = scope.length === 0 ? sql`1` : sql`CASE WHEN ${scope.length === 1 ? scope[0] : sql`${scope[0]} AND ${scope[1]}`} THEN 1 ELSE 0 END`;
-    // A change effective at midnight splits whole days: the daily rollup has every tally. (That query
-    // is DuckDB's, with CTEs: on ClickHouse the change is measured from refund_facts.)
-    if (this.db.rollups && d.ctes && /^\d{4}-\d{2}-\d{2} 00:00:00(\.0*)?$/.test(q.at)) return finish(await this.impactFromRollup(q, decided, inScope));
+    // A change effective at midnight splits whole days: the daily rollup has every tally.
+    if (this.db.rollups && /^\d{4}-\d{2}-\d{2} 00:00:00(\.0*)?$/.test(q.at)) return finish(await this.impactFromRollup(q, decided, inScope));
     const t = d.instant(q.at);
     const total = (m: string) => raw(d.int64(`coalesce(sum(${m}), 0)`));
     // Subqueries, not CTEs, and measures named apart (a_*) inside: ClickHouse 18.16 runs it too.
@@ -121,32 +120,33 @@ export class PolicyRepository {
    */
   private impactFromRollup(q: ImpactQuery, decided: string, inScope: Sql): Promise<ImpactSums[]> {
     const d = this.db.dialect;
-    const n = (m: string, where?: string) => raw(`CAST(coalesce(${where ? d.sumIf(m, where) : `sum(${m})`}, 0) AS BIGINT)`);
+    const day = (at: string) => at.slice(0, 10);
+    const n = (m: string, where?: string) => raw(d.int64(`coalesce(${where ? d.sumIf(m, where) : `sum(${m})`}, 0)`));
     const resN = d.sumIf('res_n', decided);
     const resSum = d.fsumIf('res_sum', decided);
+    // Subqueries, not CTEs, and measures named apart (a_*) inside: ClickHouse 18.16 runs it too.
     return this.db.query<ImpactSums>(sql`
-      WITH p AS (SELECT CAST(CAST(${q.at} AS TIMESTAMP) AS DATE) AS t, CAST(${q.windowDays} AS INTEGER) AS w),
-      f AS (
-        SELECT r.*, CASE WHEN r.day < p.t THEN 'pre' ELSE 'post' END AS period, ${inScope} AS in_scope
-        FROM refund_daily r, p
-        WHERE r.day >= p.t - p.w AND r.day < p.t + p.w
-      ),
-      a AS (
+      SELECT in_scope, period, a_decided AS decided, a_approved_or_partial AS approved_or_partial, a_rejected AS rejected, a_sla_met AS sla_met,
+        a_res_n AS res_n, a_res_mean AS res_mean, a_res_var AS res_var, a_csat_n AS csat_n, a_csat_hi AS csat_hi, a_csat_sum AS csat_sum,
+        a_csat_sq AS csat_sq, a_rep_eligible AS rep_eligible, a_rep_yes AS rep_yes
+      FROM (
         SELECT in_scope, period,
-          ${n('n', decided)} AS decided,
-          ${n('n', `decision IN ('approved', 'partial')`)} AS approved_or_partial,
-          ${n('n', `decision = 'rejected'`)} AS rejected,
-          ${n('sla_met', decided)} AS sla_met,
-          ${n('res_n', decided)} AS res_n,
-          ${raw(`${resSum} / nullif(${resN}, 0)`)} AS res_mean,
-          ${raw(`CASE WHEN ${resN} > 1 THEN (${d.fsumIf('res_sq', decided)} - ${resSum} * ${resSum} / ${resN}) / (${resN} - 1) END`)} AS res_var,
-          ${n('csat_n')} AS csat_n, ${n('csat_hi')} AS csat_hi, ${n('csat_sum')} AS csat_sum, ${n('csat_sq')} AS csat_sq,
-          ${n('rep_eligible', decided)} AS rep_eligible,
-          ${n('rep_yes', decided)} AS rep_yes
-        FROM f
-        GROUP BY in_scope, period
-      )
-      SELECT * FROM a`);
+          ${n('n', decided)} AS a_decided,
+          ${n('n', `decision IN ('approved', 'partial')`)} AS a_approved_or_partial,
+          ${n('n', `decision = 'rejected'`)} AS a_rejected,
+          ${n('sla_met', decided)} AS a_sla_met,
+          ${n('res_n', decided)} AS a_res_n,
+          ${raw(`CASE WHEN ${resN} > 0 THEN ${resSum} / ${resN} END`)} AS a_res_mean,
+          ${raw(`CASE WHEN ${resN} > 1 THEN (${d.fsumIf('res_sq', decided)} - ${resSum} * ${resSum} / ${resN}) / (${resN} - 1) END`)} AS a_res_var,
+          ${n('csat_n')} AS a_csat_n, ${n('csat_hi')} AS a_csat_hi, ${n('csat_sum')} AS a_csat_sum, ${n('csat_sq')} AS a_csat_sq,
+          ${n('rep_eligible', decided)} AS a_rep_eligible,
+          ${n('rep_yes', decided)} AS a_rep_yes
+        FROM (
+          SELECT *, CASE WHEN ${d.dayBound(raw('day'), '<', day(q.at), 'date')} THEN 'pre' ELSE 'post' END AS period, ${inScope} AS in_scope
+          FROM ${raw(d.table('refund_daily'))}
+          WHERE ${d.dayBound(raw('day'), '>=', day(shiftDays(q.at, -q.windowDays)), 'date')} AND ${d.dayBound(raw('day'), '<', day(shiftDays(q.at, q.windowDays)), 'date')}
+        ) AS f
+        GROUP BY in_scope, period) AS a`);
   }
 
   storedChanges(): Promise<PolicyChangeEntity[]> {
