@@ -884,10 +884,17 @@ function writeReport(results, final) {
   writeFileSync(raw, JSON.stringify({ ...results, sizes: results.sizes.map((R) => ({ ...R })) }, null, 1));
 }
 
-/** Keeps the hand-written analysis, the soak section (bench/soak.mjs), the ClickHouse section (bench/clickhouse.mjs) and the scale section (bench/scale.mjs) of an earlier RESULTS.md across runs. */
+/**
+ * Keeps what follows the generated tables of an earlier RESULTS.md across runs: from the hand-written
+ * analysis on, with the sessions' hand-written sections and the soak (bench/soak.mjs), ClickHouse
+ * (bench/clickhouse.mjs) and scale (bench/scale.mjs) sections in their places; without an analysis,
+ * the marked sections alone.
+ */
 function keptAnalysis() {
   if (!existsSync(opts.out)) return null;
   const md = readFileSync(opts.out, 'utf8');
+  const from = md.indexOf('<!-- analysis -->');
+  if (from >= 0) return md.slice(from).trimEnd();
   const keep = [
     /<!-- analysis -->[\s\S]*?<!-- \/analysis -->/,
     /<!-- soak -->[\s\S]*?<!-- \/soak -->/,

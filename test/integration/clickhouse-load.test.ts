@@ -239,10 +239,24 @@ describeOnCluster('loading into a two-shard ClickHouse cluster', 2, (cluster) =>
       expect(await engine.rollupsAt(done.dataVersion + 1)).toBe(false);
 
       // A third load, once the rows the increment replaced are old enough for no reader (here at once):
-      // it deletes them, and every rollup still equals DuckDB's after it.
+      // it deletes them (and the crashed load's rows), and every rollup still equals DuckDB's after it.
       const third = join(dir, 'rollup-third');
       mkdirSync(third, { recursive: true });
       writeFileSync(join(third, 'orders.csv'), [header('orders'), 'OX93,CX90,2026-03-20T00:00:00Z,25.00,CNY,app,'].join('\n') + '\n');
+      // A load that dies after building its rollups, before its commit: readers still see the increment's.
+      await expect(
+        loadIntoClickHouse(url, [join(third, 'orders.csv')], {
+          onClickHousePhase: (p) => {
+            if (p === 'rolled-up') throw new Error('simulated crash after the rollups');
+          },
+        }),
+      ).rejects.toThrow(/simulated crash/);
+      expect(await engine.committedVersion()).toBe(done.dataVersion);
+      const [{ pending }] = await pinned.query<{ pending: number }>(
+        sql`SELECT count() AS pending FROM rollups.refund_daily WHERE _version > ${done.dataVersion}`,
+      );
+      expect(pending).toBeGreaterThan(0); // its rows are there, under a version nobody reads
+      await compare(await engine.pin());
       const last = await loadIntoClickHouse(url, [join(third, 'orders.csv')], { rollupKeepMs: 0 });
       expect(last).toMatchObject({ outcome: 'committed', rollups: 'incremental' });
       expect((await loadFiles(conn, [join(third, 'orders.csv')])).rollups).toBe('incremental');
