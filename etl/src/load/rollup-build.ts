@@ -5,6 +5,10 @@ import {
   COARSE_GRAINS,
   COARSE_UNIT,
   CUTOFFS_CTE,
+  CUTOFF_COMPARISONS,
+  CUTOFF_NAMES,
+  usesCutoffsOnlyBefore,
+  type CutoffName,
   ORDER_DAILY_COLUMNS,
   PRODUCT_WEEKLY_COLUMNS,
   DEFECT_WEEKLY_COLUMNS,
@@ -24,7 +28,7 @@ import { ROLLUP_SIGNATURE } from './rollup';
  * Building and maintaining the rollups the warehouse model declares (shared/warehouse/src/rollups.ts). A load that recomputes only some
  * customers' facts updates only the rollup rows those facts fall in (delete and re-insert by group
  * key: every measure is a count or a sum, so a group recomputed from its facts is exact), plus the
- * rows whose facts cross a data-wide cut-off that moved (see CUTOFF_COLUMNS).
+ * rows whose facts cross a data-wide cut-off that moved (CUTOFF_COMPARISONS).
  */
 
 interface Build {
@@ -158,16 +162,10 @@ function aggregateSql(b: Build, from: Sql | Raw): Sql {
   FROM ${from}${raw(h ? ', h' : '')} WHERE ${raw(b.where)} GROUP BY ALL`;
 }
 
-/**
- * The fact column each cut-off of CUTOFFS_CTE is compared with: when a cut-off moves from a to b,
- * only facts with that column between a and b can change their measures. Checked against every
- * measure below, so a new comparison cannot be missed silently.
- */
-const CUTOFF_COLUMNS: Readonly<Record<string, string>> = { rep_cutoff: 'decided_at', eco_cutoff: 'decided_at', overdue_cutoff: 'requested_at' };
+/** Fact columns a moved cut-off is compared with: the rollups read them even where no group or measure names them. */
+const CUTOFF_COLUMNS: ReadonlySet<string> = new Set(CUTOFF_NAMES.map((k) => CUTOFF_COMPARISONS[k].column));
 for (const b of BUILDS) {
-  const uses = [...b.measures.matchAll(/\bh\.(\w+)/g)].length;
-  const checked = [...b.measures.matchAll(/(\w+)\s*(?:<=|<|>=|>)\s*h\.(\w+)/g)].filter(([, col, cut]) => CUTOFF_COLUMNS[cut] === col).length;
-  if (uses !== checked) throw new Error(`rollup ${b.table}: a measure uses a cut-off other than as "${Object.entries(CUTOFF_COLUMNS).join(', ')} <= h.cut"`);
+  if (!usesCutoffsOnlyBefore(b.measures)) throw new Error(`rollup ${b.table}: a measure uses a cut-off other than through beforeCutoff`);
 }
 
 /** Columns of refund_facts the rollups read; a fact whose other columns change leaves every rollup as it was. */
@@ -179,7 +177,7 @@ async function rollupInputColumns(conn: DuckDBConnection): Promise<string[]> {
     conn,
     `SELECT column_name AS name FROM duckdb_columns() WHERE table_name = 'refund_facts' AND schema_name = 'main' ORDER BY column_index`,
   );
-  return cols.map((c) => c.name).filter((c) => c === 'refund_id' || new RegExp(`\\b${c}\\b`).test(text) || Object.values(CUTOFF_COLUMNS).includes(c));
+  return cols.map((c) => c.name).filter((c) => c === 'refund_id' || new RegExp(`\\b${c}\\b`).test(text) || CUTOFF_COLUMNS.has(c));
 }
 
 /**
@@ -195,20 +193,11 @@ export async function rebuildRollups(conn: DuckDBConnection): Promise<void> {
   await storeCutoffs(conn);
 }
 
-interface Cutoffs {
-  rep_cutoff: string | null;
-  eco_cutoff: string | null;
-  overdue_cutoff: string | null;
-}
+type Cutoffs = Record<CutoffName, string | null>;
 const CUTOFFS_KEY = 'rollup_cutoffs';
 
 async function currentCutoffs(conn: DuckDBConnection): Promise<Cutoffs> {
-  const [c] = await queryRows<Cutoffs>(
-    conn,
-    `WITH ${CUTOFFS_CTE.text} SELECT ${Object.keys(CUTOFF_COLUMNS)
-      .map((k) => `CAST(${k} AS VARCHAR) AS ${k}`)
-      .join(', ')} FROM h`,
-  );
+  const [c] = await queryRows<Cutoffs>(conn, `WITH ${CUTOFFS_CTE.text} SELECT ${CUTOFF_NAMES.map((k) => `CAST(${k} AS VARCHAR) AS ${k}`).join(', ')} FROM h`);
   return c;
 }
 
@@ -246,7 +235,7 @@ export async function prepareRollupUpdate(conn: DuckDBConnection): Promise<boole
 export async function updateRollups(conn: DuckDBConnection): Promise<'incremental' | 'full'> {
   const before = await storedCutoffs(conn);
   const after = await currentCutoffs(conn);
-  const keys = Object.keys(CUTOFF_COLUMNS) as Array<keyof Cutoffs>;
+  const keys: readonly CutoffName[] = CUTOFF_NAMES;
   if (!before || keys.some((k) => (before[k] === null) !== (after[k] === null))) {
     await rebuildRollups(conn);
     return 'full';
@@ -274,7 +263,7 @@ export async function updateRollups(conn: DuckDBConnection): Promise<'incrementa
     const b = after[k];
     if (a === null || b === null || a === b) continue;
     const [lo, hi] = a < b ? [a, b] : [b, a];
-    const col = raw(CUTOFF_COLUMNS[k]);
+    const col = raw(CUTOFF_COMPARISONS[k].column);
     await runSql(
       conn,
       sql`INSERT INTO _rollup_changes SELECT ${raw(cols)} FROM refund_facts WHERE ${col} >= CAST(${lo} AS TIMESTAMP) AND ${col} <= CAST(${hi} AS TIMESTAMP)`,

@@ -64,6 +64,31 @@ export function cutoffRef(d: Dialect, name: CutoffName): string {
   return d.cutoffsCte ? `h.${name}` : `(${cutoffDefinition(d, name)})`;
 }
 
+/**
+ * How a measure may use a cut-off: only as "this fact column is before it". When a cut-off moves
+ * from a to b, only facts with that column between a and b change a measure, which is what lets an
+ * increment recompute just their rollup groups (on DuckDB and on ClickHouse).
+ */
+export const CUTOFF_COMPARISONS: Readonly<Record<CutoffName, { column: 'decided_at' | 'requested_at'; op: '<=' | '<' }>> = {
+  rep_cutoff: { column: 'decided_at', op: '<=' },
+  eco_cutoff: { column: 'decided_at', op: '<=' },
+  overdue_cutoff: { column: 'requested_at', op: '<' },
+};
+export const CUTOFF_NAMES = Object.keys(CUTOFF_COMPARISONS) as readonly CutoffName[];
+
+/** The condition "the fact is before the cut-off" (CUTOFF_COMPARISONS). */
+export function beforeCutoff(d: Dialect, name: CutoffName): string {
+  const { column, op } = CUTOFF_COMPARISONS[name];
+  return `${column} ${op} ${cutoffRef(d, name)}`;
+}
+
+/** Whether DuckDB measure text uses every cut-off only as beforeCutoff does (each `h.` reference inside one). */
+export function usesCutoffsOnlyBefore(text: string): boolean {
+  const refs = [...text.matchAll(/\bh\.\w+/g)].length;
+  const before = CUTOFF_NAMES.reduce((a, c) => a + text.split(beforeCutoff(DUCKDB, c)).length - 1, 0);
+  return refs === before;
+}
+
 /** The WITH clause (or nothing) and the FROM of a query over refund_facts whose measures use cut-offs. */
 export function factsWithCutoffs(d: Dialect): { with: Raw; from: Raw } {
   return d.cutoffsCte

@@ -1,7 +1,7 @@
 import { DEFAULTS } from '@refunds/shared';
 import { DUCKDB, type Dialect } from './dialect';
 import { revColumn } from './facts';
-import { AMOUNT_BAND_SQL, cutoffRef } from './fragments';
+import { AMOUNT_BAND_SQL, beforeCutoff, usesCutoffsOnlyBefore } from './fragments';
 import { raw, type Raw } from './sql';
 
 /**
@@ -79,7 +79,7 @@ export const MEASURES: readonly MeasureDef[] = [
   { name: 'sla_met', fact: (d) => d.countIf(`resolution_hours <= ${sla}`), merge: 'sum' },
   { name: 'res_sum', fact: (d) => coalesce0(d.fsum('resolution_hours')), merge: 'fsum' },
   { name: 'res_n', fact: () => 'count(resolution_hours)', merge: 'sum' },
-  { name: 'overdue', fact: (d) => d.countIf(`requested_at < ${cutoffRef(d, 'overdue_cutoff')}`), merge: 'sum' },
+  { name: 'overdue', fact: (d) => d.countIf(beforeCutoff(d, 'overdue_cutoff')), merge: 'sum' },
   { name: 'payout_failed', fact: (d) => d.countIf(`payout_status = 'failed'`), merge: 'sum' },
   { name: 'payout_n', fact: () => 'count(payout_status)', merge: 'sum' },
   { name: 'evidence_true', fact: (d) => d.countIf('evidence_complete'), merge: 'sum' },
@@ -98,22 +98,25 @@ export const MEASURES: readonly MeasureDef[] = [
   { name: 'nps_n', fact: () => 'coalesce(sum(nps_n), 0)', merge: 'sum' },
   { name: 'nps_pro', fact: () => 'coalesce(sum(nps_pro), 0)', merge: 'sum' },
   { name: 'nps_det', fact: () => 'coalesce(sum(nps_det), 0)', merge: 'sum' },
-  { name: 'rep_eligible', fact: (d) => d.countIf(`decided_at <= ${cutoffRef(d, 'rep_cutoff')}`), merge: 'sum' },
+  { name: 'rep_eligible', fact: (d) => d.countIf(beforeCutoff(d, 'rep_cutoff')), merge: 'sum' },
   // Repurchase revenue of the default window, and rejection economics' default window (eligibility,
   // requested amount, revenue), so the dashboard's default views read the rollups too.
-  { name: 'rep_rev', fact: (d) => coalesce0(d.fsumIf(revColumn(w), `decided_at <= ${cutoffRef(d, 'rep_cutoff')}`)), merge: 'fsum' },
-  { name: 'eco_eligible', fact: (d) => d.countIf(`decided_at <= ${cutoffRef(d, 'eco_cutoff')}`), merge: 'sum' },
-  { name: 'eco_requested', fact: (d) => coalesce0(d.fsumIf('requested_amount', `decided_at <= ${cutoffRef(d, 'eco_cutoff')}`)), merge: 'fsum' },
-  { name: 'eco_rev', fact: (d) => coalesce0(d.fsumIf(revColumn(eco), `decided_at <= ${cutoffRef(d, 'eco_cutoff')}`)), merge: 'fsum' },
+  { name: 'rep_rev', fact: (d) => coalesce0(d.fsumIf(revColumn(w), beforeCutoff(d, 'rep_cutoff'))), merge: 'fsum' },
+  { name: 'eco_eligible', fact: (d) => d.countIf(beforeCutoff(d, 'eco_cutoff')), merge: 'sum' },
+  { name: 'eco_requested', fact: (d) => coalesce0(d.fsumIf('requested_amount', beforeCutoff(d, 'eco_cutoff'))), merge: 'fsum' },
+  { name: 'eco_rev', fact: (d) => coalesce0(d.fsumIf(revColumn(eco), beforeCutoff(d, 'eco_cutoff'))), merge: 'fsum' },
   // rejectionEffect (matched comparison) at the economics window: the sum of squared revenue and the
   // repurchased count, so its per-stratum variances come from the rollup too.
-  { name: 'eco_rev2', fact: (d) => coalesce0(d.fsumIf(`${revColumn(eco)} * ${revColumn(eco)}`, `decided_at <= ${cutoffRef(d, 'eco_cutoff')}`)), merge: 'fsum' },
-  { name: 'eco_yes', fact: (d) => d.countIf(`decided_at <= ${cutoffRef(d, 'eco_cutoff')} AND ${repurchasedWithin(d, eco)}`), merge: 'sum' },
-  { name: 'rep_yes', fact: (d) => d.countIf(`decided_at <= ${cutoffRef(d, 'rep_cutoff')} AND ${repurchasedWithin(d, w)}`), merge: 'sum' },
+  { name: 'eco_rev2', fact: (d) => coalesce0(d.fsumIf(`${revColumn(eco)} * ${revColumn(eco)}`, beforeCutoff(d, 'eco_cutoff'))), merge: 'fsum' },
+  { name: 'eco_yes', fact: (d) => d.countIf(`${beforeCutoff(d, 'eco_cutoff')} AND ${repurchasedWithin(d, eco)}`), merge: 'sum' },
+  { name: 'rep_yes', fact: (d) => d.countIf(`${beforeCutoff(d, 'rep_cutoff')} AND ${repurchasedWithin(d, w)}`), merge: 'sum' },
   // Sums of squares for Welch's t in policyImpact (changes effective at midnight read refund_daily).
   { name: 'res_sq', fact: (d) => coalesce0(d.fsum('resolution_hours * resolution_hours')), merge: 'fsum' },
   { name: 'csat_sq', fact: () => 'coalesce(sum(csat_sq), 0)', merge: 'sum' },
 ];
+for (const m of MEASURES) {
+  if (!usesCutoffsOnlyBefore(m.fact(DUCKDB))) throw new Error(`measure ${m.name} uses a cut-off other than through beforeCutoff`);
+}
 export const MEASURE_BY_NAME: ReadonlyMap<string, MeasureDef> = new Map(MEASURES.map((m) => [m.name, m]));
 export const isMeasure = (name: string): boolean => MEASURE_BY_NAME.has(name);
 
