@@ -3,7 +3,6 @@ export * from '@refunds/engine-duckdb';
 export * from './load/errors';
 export * from './load/schema';
 export * from './load/derive';
-export * from './load/rollup';
 export * from './load/rollup-build';
 export { agreedReportingCurrency } from './load/checks';
 export { loadFiles, type LoadOptions, type LoadSummary, type LoadReject, type TableSummary, type LoadProgress, type LoadPhase } from './load/load';

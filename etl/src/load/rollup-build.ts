@@ -1,28 +1,23 @@
+import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, runSql } from '@refunds/engine-duckdb';
 import {
   AMOUNT_BAND_SQL,
-  COARSE_GRAINS,
-  COARSE_UNIT,
   CUTOFFS_CTE,
   CUTOFF_COMPARISONS,
   CUTOFF_NAMES,
   usesCutoffsOnlyBefore,
   type CutoffName,
-  ORDER_DAILY_COLUMNS,
-  PRODUCT_WEEKLY_COLUMNS,
-  DEFECT_WEEKLY_COLUMNS,
-  PRODUCT_LINES_COLUMNS,
-  DEFECT_LINE_WEEKLY_COLUMNS,
-  ROLLUPS,
   measuresSql,
+  ROLLUP_BUILDS,
+  type RollupAggregate,
+  type RollupBuildDef,
+  type RollupPeriod,
   raw,
-  rollupColumns,
   sql,
   type Raw,
   type Sql,
 } from '@refunds/warehouse';
-import { ROLLUP_SIGNATURE } from './rollup';
 
 /**
  * Building and maintaining the rollups the warehouse model declares (shared/warehouse/src/rollups.ts). A load that recomputes only some
@@ -51,104 +46,52 @@ interface Build {
 /** The group keys an incremental update recomputed in a rollup (a weekly or monthly rollup's changes are its daily rollup's). */
 const keysOf = (table: string) => `_rollup_keys_${table}`;
 
-const BUILDS: readonly Build[] = [
-  ...ROLLUPS.map((r): Build => ({
-    table: r.table,
-    columns: rollupColumns(r),
-    source: 'refund_facts',
-    groups: [['day', 'CAST(requested_at AS DATE)'], ...r.keys.map((k): [string, string] => [k, k === 'amount_band' ? AMOUNT_BAND_SQL : k])],
-    measures: measuresSql('fact').text,
-    where: 'true',
-    order: 'day',
-    time: 'requested_at',
-  })),
-  {
-    table: 'order_daily',
-    columns: ORDER_DAILY_COLUMNS,
-    source: 'orders',
-    groups: [
-      ['day', 'CAST(ordered_at AS DATE)'],
-      ['channel', 'channel'],
-      ['campaign', 'campaign'],
-    ],
-    measures: 'count(*) AS n',
-    where: 'true',
-    order: 'day',
-    time: 'ordered_at',
-  },
-  {
-    table: 'product_weekly',
-    columns: PRODUCT_WEEKLY_COLUMNS,
-    source: 'refund_facts',
-    groups: [
-      ['wk', `CAST(date_trunc('week', requested_at) AS DATE)`],
-      ...['product_id', 'product_line', 'reason_code', 'reason_family', 'channel', 'campaign'].map((k): [string, string] => [k, k]),
-    ],
-    measures: 'count(*) AS n',
-    where: 'product_id IS NOT NULL',
-    order: 'product_id, wk',
-    time: 'requested_at',
-  },
-  // After product_weekly, which they are summed from.
-  {
-    table: 'defect_weekly',
-    columns: DEFECT_WEEKLY_COLUMNS,
-    source: 'product_weekly',
-    groups: [['wk', 'wk'], ...['product_id', 'product_line', 'reason_code', 'channel', 'campaign'].map((k): [string, string] => [k, k])],
-    measures: 'CAST(sum(n) AS BIGINT) AS n',
-    where: `reason_family = 'defect'`,
-    order: 'product_id, wk',
-    time: 'wk',
-    changes: keysOf('product_weekly'),
-  },
-  {
-    table: 'product_lines',
-    columns: PRODUCT_LINES_COLUMNS,
-    source: 'product_weekly',
-    groups: ['product_id', 'product_line', 'reason_code', 'channel', 'campaign'].map((k): [string, string] => [k, k]),
-    measures: 'min(wk) AS first_wk, CAST(sum(n) AS BIGINT) AS n',
-    where: 'true',
-    order: 'product_id',
-    changes: keysOf('product_weekly'),
-  },
-  {
-    table: 'defect_line_weekly',
-    columns: DEFECT_LINE_WEEKLY_COLUMNS,
-    source: 'defect_weekly',
-    groups: [
-      ['wk', 'wk'],
-      ['product_id', 'product_id'],
-      ['product_line', 'product_line'],
-    ],
-    measures: 'CAST(sum(n) AS BIGINT) AS n',
-    where: 'true',
-    order: 'product_id, wk',
-    time: 'wk',
-    changes: keysOf('defect_weekly'),
-  },
-  // After the rollups they are summed from: weeks and months from the daily rollup, years from the
-  // monthly one (a twelfth of the rows to read; the monthly rollup's order comes first in COARSE_GRAINS).
-  ...ROLLUPS.flatMap((r) =>
-    COARSE_GRAINS.map((g): Build => {
-      const source = g === 'year' ? r.coarser.month : r.table;
-      return {
-        table: r.coarser[g],
-        columns: rollupColumns(r),
-        source,
-        groups: [['day', `CAST(date_trunc('${COARSE_UNIT[g]}', day) AS DATE)`], ...r.keys.map((k): [string, string] => [k, k])],
-        measures: measuresSql('rollup').text,
-        where: 'true',
-        order: 'day',
-        time: 'day',
-        changes: keysOf(source),
-      };
-    }),
-  ),
-];
-for (const [i, b] of BUILDS.entries()) {
-  const from = BUILDS.findIndex((x) => x.table === b.source);
-  if (from >= i) throw new Error(`rollup ${b.table} is built before ${b.source}, which it is summed from`);
+/** The first day of the period holding a time column, as a date. */
+const periodSql = (p: RollupPeriod, col: string) => (p === 'day' ? `CAST(${col} AS DATE)` : `CAST(date_trunc('${p}', ${col}) AS DATE)`);
+
+const AGGREGATE_SQL: Readonly<Record<RollupAggregate['fn'], (of: string) => string>> = {
+  count: () => 'count(*)',
+  // A sum of integers is a HUGEINT on DuckDB; the tables hold BIGINT.
+  sum: (of) => `CAST(sum(${of}) AS BIGINT)`,
+  min: (of) => `min(${of})`,
+};
+
+function measuresOf(b: RollupBuildDef): string {
+  if (b.measures === 'fact') return measuresSql('fact').text;
+  if (b.measures === 'merge') return measuresSql('rollup').text;
+  return b.measures.map((m) => `${AGGREGATE_SQL[m.fn](m.of ?? '')} AS ${m.as}`).join(', ');
 }
+
+/** The model's declarations (ROLLUP_BUILDS) as DuckDB statements' parts. */
+const BUILDS: readonly Build[] = ROLLUP_BUILDS.map((b): Build => {
+  const fromRollup = ROLLUP_BUILDS.find((x) => x.table === b.source);
+  const time = b.time;
+  // A rollup summed per the same period as its source takes the source's time column as it is.
+  const timeGroup: Array<[string, string]> = time
+    ? [[time.as, fromRollup?.time?.period === time.period && fromRollup.time.as === time.of ? time.of : periodSql(time.period, time.of)]]
+    : [];
+  return {
+    table: b.table,
+    columns: b.columns,
+    source: b.source,
+    groups: [...timeGroup, ...b.keys.map((k): [string, string] => [k, k === 'amount_band' && b.source === 'refund_facts' ? AMOUNT_BAND_SQL : k])],
+    measures: measuresOf(b),
+    where: b.where ?? 'true',
+    order: b.order.join(', '),
+    time: time?.of,
+    changes: fromRollup ? keysOf(b.source) : undefined,
+  };
+});
+
+/**
+ * Identifies the rollups' definition (their statements' parts and the cut-offs): a database whose
+ * rollups were built by another definition (an older loader) is rebuilt, not read with missing or
+ * differently computed columns.
+ */
+export const ROLLUP_SIGNATURE = createHash('sha256')
+  .update(JSON.stringify([BUILDS, CUTOFFS_CTE.text]))
+  .digest('hex')
+  .slice(0, 12);
 
 const usesCutoffs = (b: Build) => /\bh\./.test(b.measures);
 

@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
 import {
   AMOUNT_BAND_SQL,
-  COARSE_GRAINS,
   CUTOFF_COMPARISONS,
   CUTOFF_NAMES,
   cutoffRef,
+  MEASURE_BY_NAME,
   MEASURES,
-  ROLLUPS,
-  type CoarseGrain,
+  ROLLUP_BUILDS,
   type Dialect,
+  type RollupBuildDef,
+  type RollupPeriod,
 } from '@refunds/warehouse';
 import { clickhouseDialect } from './dialect';
-import { truncToGrain, tsToDate } from './expressions';
+import { tsToDateTime } from './expressions';
 import { bigintLiteral, chIdent, numberLiteral, stringLiteral } from './literal';
 import { ChNames, CH_TABLE, currentRollup, ROLLUP_TABLES, rollupSupersededOf, supersededOf } from './schema';
 
@@ -99,7 +100,13 @@ const summedFrom = (names: ChNames, table: string) => ({
   changes: (v: string) => rollupChanges(names, table, v),
 });
 
-const COARSE_DAY: Readonly<Record<CoarseGrain, string>> = { week: 'toMonday(day)', month: 'toStartOfMonth(day)', year: 'toStartOfYear(day)' };
+/** The first day of the period holding a DateTime or Date, as a Date (18.16 has toMonday, not toStartOfWeek). */
+const PERIOD_START: Readonly<Record<RollupPeriod, (dt: string) => string>> = {
+  day: (dt) => `toDate(${dt})`,
+  week: (dt) => `toMonday(${dt})`,
+  month: (dt) => `toStartOfMonth(${dt})`,
+  year: (dt) => `toStartOfYear(${dt})`,
+};
 
 /** Group columns of a rollup: its columns before the measures (the first is its time, where it has one). */
 function columnsOf(table: string): { groups: string[]; measures: string[] } {
@@ -114,37 +121,42 @@ function columnsOf(table: string): { groups: string[]; measures: string[] } {
 const groupHash = (exprs: readonly string[]): string =>
   `sipHash64(concat(${exprs.map((e) => `ifNull(concat(toString(length(toString(${e}))), ':', toString(${e})), '-')`).join(', ')}))`;
 
+/** The model's declarations (ROLLUP_BUILDS) as this shard's sources and aggregates. */
 function builds(names: ChNames, d: Dialect, before: string): ChBuild[] {
   const facts = { source: (v: string) => shardFacts(names, v), changes: (v: string) => shardFactChanges(names, v, before), facts: true as const };
-  const merged = (table: string) =>
-    columnsOf(table).measures.map((m) => (MEASURES.find((x) => x.name === m)!.merge === 'fsum' ? `sumKahan(${chIdent(m)})` : `sum(${chIdent(m)})`));
-  const out: ChBuild[] = [
-    ...ROLLUPS.map((r) => ({ table: r.table, ...facts, time: tsToDate('requested_at'), measures: MEASURES.map((m) => m.fact(d)) })),
-    {
-      table: 'order_daily',
-      source: (v: string) => shardRows(names, 'orders', v),
-      changes: (v: string) => shardRowChanges(names, 'orders', v),
-      time: tsToDate('ordered_at'),
-      measures: ['count()'],
-    },
-    { table: 'product_weekly', ...facts, time: truncToGrain('requested_at', 'WEEK'), measures: ['count()'], where: 'product_id IS NOT NULL' },
-    { table: 'defect_weekly', ...summedFrom(names, 'product_weekly'), measures: ['sum(n)'], where: `reason_family = 'defect'` },
-    { table: 'product_lines', ...summedFrom(names, 'product_weekly'), measures: ['min(wk)', 'sum(n)'] },
-    { table: 'defect_line_weekly', ...summedFrom(names, 'defect_weekly'), measures: ['sum(n)'] },
-    // The monthly rollup before the yearly one, which is summed from it (COARSE_GRAINS' order).
-    ...ROLLUPS.flatMap((r) =>
-      COARSE_GRAINS.map((g) => ({
-        table: r.coarser[g],
-        ...summedFrom(names, g === 'year' ? r.coarser.month : r.table),
-        time: COARSE_DAY[g],
-        measures: merged(r.table),
-      })),
-    ),
-  ];
-  for (const [i, b] of out.entries()) {
-    if (b.from !== undefined && out.findIndex((x) => x.table === b.from) >= i) throw new Error(`ClickHouse rollup ${b.table} is built before ${b.from}`);
+  const orders = { source: (v: string) => shardRows(names, 'orders', v), changes: (v: string) => shardRowChanges(names, 'orders', v) };
+  return ROLLUP_BUILDS.map((b): ChBuild => {
+    const fromRollup = ROLLUP_BUILDS.find((x) => x.table === b.source);
+    const input = b.source === 'refund_facts' ? facts : b.source === 'orders' ? orders : summedFrom(names, b.source);
+    const { groups, measures } = columnsOf(b.table);
+    const declared = [...(b.time ? [b.time.as] : []), ...b.keys];
+    if (groups.join() !== declared.join()) throw new Error(`ClickHouse rollup ${b.table} has groups ${groups.join()}, declared ${declared.join()}`);
+    return { table: b.table, ...input, time: timeOf(b, fromRollup), measures: measures.map((col) => aggregateOf(b, col, d)), where: b.where };
+  });
+}
+
+/** The first group's expression over a source row (absent: the build has no time, or takes the source's as it is). */
+function timeOf(b: RollupBuildDef, fromRollup: RollupBuildDef | undefined): string | undefined {
+  if (!b.time) return undefined;
+  if (fromRollup?.time?.period === b.time.period && fromRollup.time.as === b.time.of) return undefined;
+  // A rollup's time column is a Date already; a data table's is a stored timestamp.
+  return PERIOD_START[b.time.period](fromRollup ? b.time.of : tsToDateTime(b.time.of));
+}
+
+/** A measure column's aggregate over the build's source rows. */
+function aggregateOf(b: RollupBuildDef, column: string, d: Dialect): string {
+  if (b.measures === 'fact') return MEASURE_BY_NAME.get(column)!.fact(d);
+  if (b.measures === 'merge') return MEASURE_BY_NAME.get(column)!.merge === 'fsum' ? `sumKahan(${chIdent(column)})` : `sum(${chIdent(column)})`;
+  const m = b.measures.find((x) => x.as === column);
+  if (!m) throw new Error(`ClickHouse rollup ${b.table}: no aggregate declared for ${column}`);
+  switch (m.fn) {
+    case 'count':
+      return 'count()';
+    case 'sum':
+      return `sum(${m.of!})`;
+    case 'min':
+      return `min(${m.of!})`;
   }
-  return out;
 }
 
 /** A dialect whose data-wide cut-offs are the given latest times (a shard has no `meta`; it is on the first endpoint). */

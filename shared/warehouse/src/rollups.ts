@@ -34,8 +34,6 @@ const coarser = (prefix: 'refund' | 'agent' | 'cohort'): RollupSpec['coarser'] =
   year: `${prefix}_yearly`,
 });
 
-/** date_trunc's unit for each coarser grain (ISO weeks start on Monday). */
-export const COARSE_UNIT: Readonly<Record<CoarseGrain, string>> = { week: 'week', month: 'month', year: 'year' };
 export const COARSE_GRAINS: readonly CoarseGrain[] = ['week', 'month', 'year'];
 
 /**
@@ -176,16 +174,136 @@ export const DEFECT_LINE_WEEKLY_COLUMNS = 'wk DATE, product_id VARCHAR, product_
 /** The filter columns defect_line_weekly has. */
 export const DEFECT_LINE_WEEKLY_KEYS: readonly string[] = ['product_line'];
 
-/** Creates the rollup tables when missing (the loader fills them). */
-export const ROLLUP_DDL = [
-  ...ROLLUPS.map((r) => `CREATE TABLE IF NOT EXISTS ${r.table} (${rollupColumns(r)})`),
-  ...ROLLUPS.flatMap((r) => COARSE_GRAINS.map((g) => `CREATE TABLE IF NOT EXISTS ${r.coarser[g]} (${rollupColumns(r)})`)),
-  `CREATE TABLE IF NOT EXISTS order_daily (${ORDER_DAILY_COLUMNS})`,
-  `CREATE TABLE IF NOT EXISTS product_weekly (${PRODUCT_WEEKLY_COLUMNS})`,
-  `CREATE TABLE IF NOT EXISTS defect_weekly (${DEFECT_WEEKLY_COLUMNS})`,
-  `CREATE TABLE IF NOT EXISTS product_lines (${PRODUCT_LINES_COLUMNS})`,
-  `CREATE TABLE IF NOT EXISTS defect_line_weekly (${DEFECT_LINE_WEEKLY_COLUMNS})`,
+/** The calendar period a rollup's time column holds, as its first day (ISO weeks start on Monday). */
+export type RollupPeriod = 'day' | CoarseGrain;
+
+/** An aggregate column of a rollup besides the model's MEASURES. */
+export interface RollupAggregate {
+  as: string;
+  fn: 'count' | 'sum' | 'min';
+  /** The source column it aggregates (none for count). */
+  of?: string;
+}
+
+/**
+ * How one rollup is built. Both engines build every rollup from these declarations: DuckDB in the
+ * loader (etl/src/load/rollup-build.ts), ClickHouse on every shard (engine-clickhouse/src/rollups.ts).
+ */
+export interface RollupBuildDef {
+  table: string;
+  /** Column declarations (DuckDB types; ClickHouse maps them). */
+  columns: string;
+  /** refund_facts, orders, or a rollup declared before it, which it is summed from. */
+  source: string;
+  /** The first group column: the period holding a time column of the source (absent: no time group). */
+  time?: { as: 'day' | 'wk'; period: RollupPeriod; of: string };
+  /** The other group columns, as in the source (refund_facts' amount band is computed: AMOUNT_BAND_SQL). */
+  keys: readonly string[];
+  /** Every measure of MEASURES from facts ('fact') or summed from a rollup of them ('merge'), or these aggregates. */
+  measures: 'fact' | 'merge' | readonly RollupAggregate[];
+  /** The source rows it counts (a condition both dialects read alike). */
+  where?: string;
+  /** The order a full build writes its rows in, so time filters skip whole row groups. */
+  order: readonly string[];
+}
+
+const SPIKE_KEYS = ['product_id', 'product_line', 'reason_code', 'channel', 'campaign'] as const;
+const countN: readonly RollupAggregate[] = [{ as: 'n', fn: 'count' }];
+const sumN: readonly RollupAggregate[] = [{ as: 'n', fn: 'sum', of: 'n' }];
+
+/** Every rollup, in build order: one summed from another comes after it. */
+export const ROLLUP_BUILDS: readonly RollupBuildDef[] = [
+  ...ROLLUPS.map((r): RollupBuildDef => ({
+    table: r.table,
+    columns: rollupColumns(r),
+    source: 'refund_facts',
+    time: { as: 'day', period: 'day', of: 'requested_at' },
+    keys: r.keys,
+    measures: 'fact',
+    order: ['day'],
+  })),
+  {
+    table: 'order_daily',
+    columns: ORDER_DAILY_COLUMNS,
+    source: 'orders',
+    time: { as: 'day', period: 'day', of: 'ordered_at' },
+    keys: ['channel', 'campaign'],
+    measures: countN,
+    order: ['day'],
+  },
+  {
+    table: 'product_weekly',
+    columns: PRODUCT_WEEKLY_COLUMNS,
+    source: 'refund_facts',
+    time: { as: 'wk', period: 'week', of: 'requested_at' },
+    keys: ['product_id', 'product_line', 'reason_code', 'reason_family', 'channel', 'campaign'],
+    measures: countN,
+    where: 'product_id IS NOT NULL',
+    order: ['product_id', 'wk'],
+  },
+  {
+    table: 'defect_weekly',
+    columns: DEFECT_WEEKLY_COLUMNS,
+    source: 'product_weekly',
+    time: { as: 'wk', period: 'week', of: 'wk' },
+    keys: SPIKE_KEYS,
+    measures: sumN,
+    where: `reason_family = 'defect'`,
+    order: ['product_id', 'wk'],
+  },
+  {
+    table: 'product_lines',
+    columns: PRODUCT_LINES_COLUMNS,
+    source: 'product_weekly',
+    keys: SPIKE_KEYS,
+    measures: [{ as: 'first_wk', fn: 'min', of: 'wk' }, ...sumN],
+    order: ['product_id'],
+  },
+  {
+    table: 'defect_line_weekly',
+    columns: DEFECT_LINE_WEEKLY_COLUMNS,
+    source: 'defect_weekly',
+    time: { as: 'wk', period: 'week', of: 'wk' },
+    keys: ['product_id', 'product_line'],
+    measures: sumN,
+    order: ['product_id', 'wk'],
+  },
+  // Weeks and months from the daily rollup, years from the monthly one (a twelfth of the rows to read).
+  ...ROLLUPS.flatMap((r) =>
+    COARSE_GRAINS.map((g): RollupBuildDef => ({
+      table: r.coarser[g],
+      columns: rollupColumns(r),
+      source: g === 'year' ? r.coarser.month : r.table,
+      time: { as: 'day', period: g, of: 'day' },
+      keys: r.keys,
+      measures: 'merge',
+      order: ['day'],
+    })),
+  ),
 ];
+/** What is wrong with rollup declarations (checked for ROLLUP_BUILDS when this module loads). */
+export function rollupBuildProblems(builds: readonly RollupBuildDef[]): string[] {
+  return builds.flatMap((b, i) => {
+    const problems: string[] = [];
+    const from = builds.findIndex((x) => x.table === b.source);
+    const source = builds[from];
+    if (from >= i) problems.push(`${b.table} is declared before ${b.source}, which it is summed from`);
+    if (from < 0 && b.source !== 'refund_facts' && b.source !== 'orders')
+      problems.push(`${b.table} reads ${b.source}, which is neither a data table nor a rollup`);
+    if (b.measures === 'fact' && b.source !== 'refund_facts') problems.push(`${b.table} computes the measures from ${b.source}, not refund_facts`);
+    if (b.measures === 'merge' && (source === undefined || typeof source.measures !== 'string'))
+      problems.push(`${b.table} sums the measures from ${b.source}, which lacks them`);
+    const declared = b.columns.split(', ').map((c) => c.split(' ')[0]);
+    const named = [...(b.time ? [b.time.as] : []), ...b.keys, ...(typeof b.measures === 'string' ? MEASURES.map((m) => m.name) : b.measures.map((m) => m.as))];
+    if (declared.join() !== named.join()) problems.push(`${b.table} declares columns ${declared.join(', ')}, not its groups and measures ${named.join(', ')}`);
+    return problems;
+  });
+}
+const buildProblems = rollupBuildProblems(ROLLUP_BUILDS);
+if (buildProblems.length) throw new Error(`rollup declarations: ${buildProblems.join('; ')}`);
+
+/** Creates the rollup tables when missing (the loader fills them). */
+export const ROLLUP_DDL = ROLLUP_BUILDS.map((b) => `CREATE TABLE IF NOT EXISTS ${b.table} (${b.columns})`);
 
 /** Every table that holds measures, with its group keys (besides its time column) and the measures it has. */
 export const MEASURE_TABLES: ReadonlyArray<{ table: string; keys: readonly string[]; measures: readonly string[] }> = [
