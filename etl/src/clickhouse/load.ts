@@ -27,7 +27,7 @@ import {
 import { ClickHouseWarehouse, WarehouseError } from './client';
 import { factsInsertSql, latest } from './derive';
 import { chIdent, numberLiteral, stringLiteral } from './literal';
-import { ALL_TABLES, CH_TABLE, ensureClickHouseSchema, nodesOf, supersededOf, type ChNames } from './schema';
+import { ALL_TABLES, CH_TABLE, ensureClickHouseSchema, nodesOf, recreateRollups, rollupsOfOtherLayout, supersededOf, type ChNames } from './schema';
 
 /**
  * Loading into a ClickHouse warehouse. The batch is validated exactly as on DuckDB, by the same
@@ -169,6 +169,9 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
       void w.insert(history, [historyRow(id, started, 'running', null, [], null)]).catch(() => undefined);
     }, HEARTBEAT_MS);
     await dropUncommitted(w, names, committed);
+    // Rollup tables an older definition created are made again, and every group is built.
+    const relaid = await rollupsOfOtherLayout(w);
+    await recreateRollups(w, names, relaid);
     await dropOldRollups(w, names, opts.rollupKeepMs ?? ROLLUP_KEEP_MS);
     files = await Promise.all(inputs.map(async (f) => ({ path: f.path, table: f.table, sha256: await hashFile(f.path) })));
 
@@ -216,7 +219,7 @@ export async function loadIntoClickHouse(url: string, paths: readonly string[], 
     const before = committed > 0 ? await storedLatest(w, names, committed) : null;
     // An increment recomputes only the groups its changes fall in; a first load, one that recomputed
     // every fact, one over rollups of another definition or a cut-off that appeared or vanished, all.
-    const incremental = !full && before !== null && cutoffsComparable(before, now) && (await rollupsBuiltAt(w, names, committed));
+    const incremental = !full && relaid.length === 0 && before !== null && cutoffsComparable(before, now) && (await rollupsBuiltAt(w, names, committed));
     const rollups = rollupBuildSql(names, { version: loadId, committed, latest: now, increment: incremental && before ? { latest: before } : undefined });
     await Promise.all(
       w.nodes.slice(0, w.cluster === null ? 1 : w.nodes.length).map(async (_, i) => {

@@ -1,5 +1,5 @@
 import { REV_WINDOWS, revColumn } from '@refunds/warehouse';
-import { ENGINE_TYPES, ROLLUP_DDL, TABLES, type ColumnSpec, type ColumnType, type TableName } from '@refunds/warehouse';
+import { ENGINE_TYPES, ROLLUP_BUILDS, TABLES, type ColumnSpec, type ColumnType, type TableName } from '@refunds/warehouse';
 import type { ClickHouseWarehouse } from './client';
 import { chIdent, stringLiteral } from './literal';
 
@@ -135,22 +135,20 @@ export const DERIVED_TABLES: readonly ChTable[] = [
 const ROLLUP_TYPES: Readonly<Record<string, string>> = { DATE: 'Nullable(Date)', VARCHAR: 'Nullable(String)', BIGINT: 'Int64', DOUBLE: 'Float64' };
 
 /**
- * The rollups the warehouse model declares (ROLLUP_DDL), on every shard: each shard's rows are summed
+ * The rollups the warehouse model declares (ROLLUP_BUILDS), on every shard: each shard's rows are summed
  * from its own customers' facts, so a group's rows on the two shards add up (every measure is a count
  * or a sum; product_lines' first week is a minimum, which readers take over both). Partitioned by the
  * version that built them, so dropping an old build drops whole parts.
  */
-export const ROLLUP_TABLES: readonly ChTable[] = ROLLUP_DDL.map((ddl) => {
-  const m = /^CREATE TABLE IF NOT EXISTS (\w+) \((.*)\)$/s.exec(ddl);
-  if (!m) throw new Error(`rollup DDL not understood: ${ddl}`);
-  const columns = m[2].split(',').map((c) => {
-    const [name, type] = c.trim().split(/\s+/);
+export const ROLLUP_TABLES: readonly ChTable[] = ROLLUP_BUILDS.map((b) => {
+  const columns = b.columns.split(', ').map((c) => {
+    const [name, type] = c.split(' ');
     const ch = ROLLUP_TYPES[type];
-    if (!ch) throw new Error(`rollup ${m[1]}: no ClickHouse type for ${type}`);
+    if (!ch) throw new Error(`rollup ${b.table}: no ClickHouse type for ${type}`);
     return { name, type: ch };
   });
   return {
-    name: m[1],
+    name: b.table,
     placement: 'sharded',
     rollup: true,
     // _gk: a hash of the group's columns, by which a load replaces the groups it recomputed (ROLLUP_SUPERSEDED_TABLES).
@@ -328,6 +326,45 @@ async function backfillSuperseded(
      ARRAY JOIN arrayMap((a, b) -> (a, b), arrayPopBack(vs), arrayPopFront(vs)) AS p`,
     node,
   );
+}
+
+/**
+ * The rollups whose tables, on some shard, were created by another definition (other columns):
+ * `CREATE TABLE IF NOT EXISTS` leaves them as they are, so a load recreates them (recreateRollups).
+ */
+export async function rollupsOfOtherLayout(w: ClickHouseWarehouse): Promise<ChTable[]> {
+  const layout = (cols: ReadonlyArray<{ name: string; type: string }>) => cols.map((c) => `${c.name} ${c.type}`).join(', ');
+  const stale: ChTable[] = [];
+  for (const t of ROLLUP_TABLES) {
+    for (const i of nodesOf(w, t)) {
+      const have = await w.query<{ name: string; type: string }>(
+        `SELECT name, type FROM system.columns WHERE database = ${stringLiteral(w.database)} AND table = ${stringLiteral(w.cluster === null ? t.name : `${t.name}_local`)}`,
+        i,
+      );
+      if (have.length > 0 && layout(have) !== layout(t.columns)) {
+        stale.push(t);
+        break;
+      }
+    }
+  }
+  return stale;
+}
+
+/**
+ * Drops the given rollups (their Distributed tables, their rows on every shard and the rows they
+ * superseded) and creates them again as declared, empty. Nothing readers use is lost: a version's
+ * rollups are read only when its load built them with this definition (CH_ROLLUP_SIGNATURE), and the
+ * load that calls this builds every group.
+ */
+export async function recreateRollups(w: ClickHouseWarehouse, names: ChNames, tables: readonly ChTable[]): Promise<void> {
+  for (const t of tables) {
+    for (const i of nodesOf(w, t)) {
+      if (w.cluster !== null) await w.command(`DROP TABLE IF EXISTS ${names.all(t.name)}`, i);
+      await w.command(`DROP TABLE IF EXISTS ${names.local(t.name)}`, i);
+      await w.command(`DROP TABLE IF EXISTS ${names.local(rollupSupersededOf(t.name))}`, i);
+    }
+  }
+  if (tables.length > 0) await ensureClickHouseSchema(w);
 }
 
 /**
