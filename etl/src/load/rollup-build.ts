@@ -9,6 +9,7 @@ import {
   usesCutoffsOnlyBefore,
   type CutoffName,
   measuresSql,
+  keepsSourceTime,
   ROLLUP_BUILDS,
   type RollupAggregate,
   type RollupBuildDef,
@@ -49,27 +50,29 @@ const keysOf = (table: string) => `_rollup_keys_${table}`;
 /** The first day of the period holding a time column, as a date. */
 const periodSql = (p: RollupPeriod, col: string) => (p === 'day' ? `CAST(${col} AS DATE)` : `CAST(date_trunc('${p}', ${col}) AS DATE)`);
 
-const AGGREGATE_SQL: Readonly<Record<RollupAggregate['fn'], (of: string) => string>> = {
-  count: () => 'count(*)',
-  // A sum of integers is a HUGEINT on DuckDB; the tables hold BIGINT.
-  sum: (of) => `CAST(sum(${of}) AS BIGINT)`,
-  min: (of) => `min(${of})`,
-};
+function aggregateOf(m: RollupAggregate): string {
+  switch (m.fn) {
+    case 'count':
+      return 'count(*)';
+    case 'sum':
+      // A sum of integers is a HUGEINT on DuckDB; the tables hold BIGINT.
+      return `CAST(sum(${m.of}) AS BIGINT)`;
+    case 'min':
+      return `min(${m.of})`;
+  }
+}
 
 function measuresOf(b: RollupBuildDef): string {
   if (b.measures === 'fact') return measuresSql('fact').text;
   if (b.measures === 'merge') return measuresSql('rollup').text;
-  return b.measures.map((m) => `${AGGREGATE_SQL[m.fn](m.of ?? '')} AS ${m.as}`).join(', ');
+  return b.measures.map((m) => `${aggregateOf(m)} AS ${m.as}`).join(', ');
 }
 
 /** The model's declarations (ROLLUP_BUILDS) as DuckDB statements' parts. */
 const BUILDS: readonly Build[] = ROLLUP_BUILDS.map((b): Build => {
   const fromRollup = ROLLUP_BUILDS.find((x) => x.table === b.source);
   const time = b.time;
-  // A rollup summed per the same period as its source takes the source's time column as it is.
-  const timeGroup: Array<[string, string]> = time
-    ? [[time.as, fromRollup?.time?.period === time.period && fromRollup.time.as === time.of ? time.of : periodSql(time.period, time.of)]]
-    : [];
+  const timeGroup: Array<[string, string]> = time ? [[time.as, keepsSourceTime(b, fromRollup) ? time.of : periodSql(time.period, time.of)]] : [];
   return {
     table: b.table,
     columns: b.columns,

@@ -4,9 +4,10 @@ import {
   CUTOFF_COMPARISONS,
   CUTOFF_NAMES,
   cutoffRef,
+  keepsSourceTime,
   MEASURE_BY_NAME,
-  MEASURES,
   ROLLUP_BUILDS,
+  rollupGroupsAndMeasures,
   type Dialect,
   type RollupBuildDef,
   type RollupPeriod,
@@ -108,14 +109,8 @@ const PERIOD_START: Readonly<Record<RollupPeriod, (dt: string) => string>> = {
   year: (dt) => `toStartOfYear(${dt})`,
 };
 
-/** Group columns of a rollup: its columns before the measures (the first is its time, where it has one). */
-function columnsOf(table: string): { groups: string[]; measures: string[] } {
-  const cols = ROLLUP_TABLES.find((t) => t.name === table)!
-    .columns.map((c) => c.name)
-    .filter((c) => c !== '_version' && c !== '_gk');
-  const measures = new Set([...MEASURES.map((m) => m.name), 'n', 'first_wk']);
-  return { groups: cols.filter((c) => !measures.has(c)), measures: cols.filter((c) => measures.has(c)) };
-}
+/** A rollup's group columns (its time first, where it has one) and measure columns, in table order. */
+const columnsOf = (table: string) => rollupGroupsAndMeasures(ROLLUP_BUILDS.find((b) => b.table === table)!);
 
 /** A group's hash from its columns' values: each length-prefixed, NULL as '-', so no two groups' texts are the same. */
 const groupHash = (exprs: readonly string[]): string =>
@@ -128,17 +123,14 @@ function builds(names: ChNames, d: Dialect, before: string): ChBuild[] {
   return ROLLUP_BUILDS.map((b): ChBuild => {
     const fromRollup = ROLLUP_BUILDS.find((x) => x.table === b.source);
     const input = b.source === 'refund_facts' ? facts : b.source === 'orders' ? orders : summedFrom(names, b.source);
-    const { groups, measures } = columnsOf(b.table);
-    const declared = [...(b.time ? [b.time.as] : []), ...b.keys];
-    if (groups.join() !== declared.join()) throw new Error(`ClickHouse rollup ${b.table} has groups ${groups.join()}, declared ${declared.join()}`);
-    return { table: b.table, ...input, time: timeOf(b, fromRollup), measures: measures.map((col) => aggregateOf(b, col, d)), where: b.where };
+    const measures = rollupGroupsAndMeasures(b).measures.map((col) => aggregateOf(b, col, d));
+    return { table: b.table, ...input, time: timeOf(b, fromRollup), measures, where: b.where };
   });
 }
 
 /** The first group's expression over a source row (absent: the build has no time, or takes the source's as it is). */
 function timeOf(b: RollupBuildDef, fromRollup: RollupBuildDef | undefined): string | undefined {
-  if (!b.time) return undefined;
-  if (fromRollup?.time?.period === b.time.period && fromRollup.time.as === b.time.of) return undefined;
+  if (!b.time || keepsSourceTime(b, fromRollup)) return undefined;
   // A rollup's time column is a Date already; a data table's is a stored timestamp.
   return PERIOD_START[b.time.period](fromRollup ? b.time.of : tsToDateTime(b.time.of));
 }
@@ -153,9 +145,9 @@ function aggregateOf(b: RollupBuildDef, column: string, d: Dialect): string {
     case 'count':
       return 'count()';
     case 'sum':
-      return `sum(${m.of!})`;
+      return `sum(${m.of})`;
     case 'min':
-      return `min(${m.of!})`;
+      return `min(${m.of})`;
   }
 }
 

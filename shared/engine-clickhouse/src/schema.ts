@@ -1,5 +1,5 @@
 import { REV_WINDOWS, revColumn } from '@refunds/warehouse';
-import { ENGINE_TYPES, ROLLUP_BUILDS, TABLES, type ColumnSpec, type ColumnType, type TableName } from '@refunds/warehouse';
+import { ENGINE_TYPES, ROLLUP_BUILDS, rollupColumnSpecs, TABLES, type ColumnSpec, type ColumnType, type TableName } from '@refunds/warehouse';
 import type { ClickHouseWarehouse } from './client';
 import { chIdent, stringLiteral } from './literal';
 
@@ -141,8 +141,7 @@ const ROLLUP_TYPES: Readonly<Record<string, string>> = { DATE: 'Nullable(Date)',
  * version that built them, so dropping an old build drops whole parts.
  */
 export const ROLLUP_TABLES: readonly ChTable[] = ROLLUP_BUILDS.map((b) => {
-  const columns = b.columns.split(', ').map((c) => {
-    const [name, type] = c.split(' ');
+  const columns = rollupColumnSpecs(b).map(({ name, type }) => {
     const ch = ROLLUP_TYPES[type];
     if (!ch) throw new Error(`rollup ${b.table}: no ClickHouse type for ${type}`);
     return { name, type: ch };
@@ -333,21 +332,20 @@ async function backfillSuperseded(
  * `CREATE TABLE IF NOT EXISTS` leaves them as they are, so a load recreates them (recreateRollups).
  */
 export async function rollupsOfOtherLayout(w: ClickHouseWarehouse): Promise<ChTable[]> {
+  const tableOf = (t: ChTable) => (w.cluster === null ? t.name : `${t.name}_local`);
   const layout = (cols: ReadonlyArray<{ name: string; type: string }>) => cols.map((c) => `${c.name} ${c.type}`).join(', ');
-  const stale: ChTable[] = [];
-  for (const t of ROLLUP_TABLES) {
-    for (const i of nodesOf(w, t)) {
-      const have = await w.query<{ name: string; type: string }>(
-        `SELECT name, type FROM system.columns WHERE database = ${stringLiteral(w.database)} AND table = ${stringLiteral(w.cluster === null ? t.name : `${t.name}_local`)}`,
-        i,
-      );
-      if (have.length > 0 && layout(have) !== layout(t.columns)) {
-        stale.push(t);
-        break;
-      }
+  const stale = new Set<ChTable>();
+  for (const i of nodesOf(w, ROLLUP_TABLES[0])) {
+    const have = await w.query<{ table: string; name: string; type: string }>(
+      `SELECT table, name, type FROM system.columns WHERE database = ${stringLiteral(w.database)} AND table IN (${ROLLUP_TABLES.map((t) => stringLiteral(tableOf(t))).join(', ')})`,
+      i,
+    );
+    for (const t of ROLLUP_TABLES) {
+      const cols = have.filter((c) => c.table === tableOf(t));
+      if (cols.length > 0 && layout(cols) !== layout(t.columns)) stale.add(t);
     }
   }
-  return stale;
+  return [...stale];
 }
 
 /**

@@ -178,12 +178,7 @@ export const DEFECT_LINE_WEEKLY_KEYS: readonly string[] = ['product_line'];
 export type RollupPeriod = 'day' | CoarseGrain;
 
 /** An aggregate column of a rollup besides the model's MEASURES. */
-export interface RollupAggregate {
-  as: string;
-  fn: 'count' | 'sum' | 'min';
-  /** The source column it aggregates (none for count). */
-  of?: string;
-}
+export type RollupAggregate = { as: string; fn: 'count' } | { as: string; fn: 'sum' | 'min'; of: string };
 
 /**
  * How one rollup is built. Both engines build every rollup from these declarations: DuckDB in the
@@ -281,6 +276,26 @@ export const ROLLUP_BUILDS: readonly RollupBuildDef[] = [
     })),
   ),
 ];
+/** A rollup's declared columns, name and DuckDB type, in table order. */
+export const rollupColumnSpecs = (b: RollupBuildDef): Array<{ name: string; type: string }> =>
+  b.columns.split(', ').map((c) => {
+    const [name, type] = c.split(' ');
+    return { name, type };
+  });
+
+/** A rollup's group columns (its time first, where it has one) and its measure columns, in table order. */
+export function rollupGroupsAndMeasures(b: RollupBuildDef): { groups: string[]; measures: string[] } {
+  return {
+    groups: [...(b.time ? [b.time.as] : []), ...b.keys],
+    measures: typeof b.measures === 'string' ? MEASURES.map((m) => m.name) : b.measures.map((m) => m.as),
+  };
+}
+
+/** Whether a rollup takes its source rollup's time column as it is (both are of the same period). */
+export function keepsSourceTime(b: RollupBuildDef, source: RollupBuildDef | undefined): boolean {
+  return b.time !== undefined && source?.time?.period === b.time.period && source.time.as === b.time.of;
+}
+
 /** What is wrong with rollup declarations (checked for ROLLUP_BUILDS when this module loads). */
 export function rollupBuildProblems(builds: readonly RollupBuildDef[]): string[] {
   return builds.flatMap((b, i) => {
@@ -293,8 +308,9 @@ export function rollupBuildProblems(builds: readonly RollupBuildDef[]): string[]
     if (b.measures === 'fact' && b.source !== 'refund_facts') problems.push(`${b.table} computes the measures from ${b.source}, not refund_facts`);
     if (b.measures === 'merge' && (source === undefined || typeof source.measures !== 'string'))
       problems.push(`${b.table} sums the measures from ${b.source}, which lacks them`);
-    const declared = b.columns.split(', ').map((c) => c.split(' ')[0]);
-    const named = [...(b.time ? [b.time.as] : []), ...b.keys, ...(typeof b.measures === 'string' ? MEASURES.map((m) => m.name) : b.measures.map((m) => m.as))];
+    const declared = rollupColumnSpecs(b).map((c) => c.name);
+    const { groups, measures } = rollupGroupsAndMeasures(b);
+    const named = [...groups, ...measures];
     if (declared.join() !== named.join()) problems.push(`${b.table} declares columns ${declared.join(', ')}, not its groups and measures ${named.join(', ')}`);
     return problems;
   });
